@@ -1,0 +1,35 @@
+# careerfacts: two commands set everything up on a fresh machine.
+#   make refresh   build curated/ and reports/ from raw/ (creates .venv on first use)
+#   make test      run the test suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: refresh test golden bench clean-venv help
+
+help:
+	@echo "make refresh   extract, validate and reconcile raw/ into curated/ and reports/"
+	@echo "make test      run the tests (installs the test extras on first use)"
+	@echo "make golden    rewrite tests/golden/*/expected.jsonl from the current extractors"
+	@echo "make clean-venv  remove the virtual environment"
+
+# The stamp depends on pyproject.toml, so a change of dependencies reinstalls.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+refresh: $(STAMP)
+	$(BIN)/careerfacts refresh
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden_update
+
+clean-venv:
+	rm -rf $(VENV)

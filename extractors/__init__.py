@@ -1,0 +1,29 @@
+"""Extractors: document bytes in, claims out. Pure: no network, no writes, no validation.
+
+`EXTRACTORS` maps a format to its function; `extract(doc)` dispatches on `doc.format`.
+
+>>> from extractors.document import document_from_bytes
+>>> doc = document_from_bytes(b"Median annual salary: $47,180", source_id="demo", path="demo.txt")
+>>> [(c.metric, c.statistic, c.value) for c in extract(doc)]
+[('wage', 'median', 47180.0)]
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from extractors.claims import Claim
+from extractors.document import Document, DocumentError
+from extractors.text import extract_text
+
+EXTRACTORS: dict[str, Callable[[Document], list[Claim]]] = {
+    "text": extract_text,
+}
+
+
+def extract(doc: Document) -> list[Claim]:
+    """The claims of one document, by the extractor registered for its format."""
+    try:
+        extractor = EXTRACTORS[doc.format]
+    except KeyError:
+        raise DocumentError("format-unsupported", doc.format) from None
+    return extractor(doc)

@@ -1,0 +1,81 @@
+"""The claim: one figure a document states, with the words it was read from.
+
+Extractors build claims with `new_claim`, which fills the defaults and the stable id:
+
+>>> c = new_claim(source_id="demo", metric="wage", statistic="median", unit="USD/year",
+...               value=50250.0, figure="$50,250", precision=1.0,
+...               quote="2024 Median Pay: $50,250 per year", locator="chars=0-33",
+...               method="label-value", period="2024", period_start=2024, period_end=2024)
+>>> c.claim_id, c.geography, c.period_basis
+('c-0d1e1b5c7f3a9e4e', 'United States', 'stated')
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, fields
+
+from schemas.vocabulary import DEFAULT_GEOGRAPHY
+
+EXTRACTOR_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: str
+    source_id: str
+    occupation: str
+    metric: str
+    statistic: str
+    unit: str
+    value: float | None  # a single figure
+    low: float | None  # a range; high None with low set = open-ended ("$80,000+")
+    high: float | None
+    value_text: str  # normalised category for categorical metrics ("bachelor's degree", "yes")
+    figure: str  # the figure exactly as printed ("$49K/year", "9%", "Certificate")
+    precision: float  # what the figure was rounded to as printed (1, 0.01, 1000 …)
+    period: str  # as stated: "2024", "2023-2033", "-2032" (through 2032), "" = none
+    period_start: int | None
+    period_end: int | None
+    period_basis: str  # stated | inferred | unknown
+    geography: str
+    level: str
+    industry: str
+    union_status: str
+    schedule: str
+    qualifier_text: str  # the page's own words for the qualifiers ("level=All workers")
+    cites: str  # agency the page credits for the figure ("BLS"), if any
+    quote: str  # verbatim text the figure was read from
+    locator: str  # "chars=START-END" into the decoded text (code points)
+    extractor: str  # "text/1"
+    method: str  # label-value, label-next-line, table-row, percentile-ladder, sentence
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
+
+_ID_FIELDS = ("source_id", "locator", "figure", "metric", "statistic", "unit", "geography",
+              "level", "industry", "union_status", "schedule")
+
+
+def new_claim(**values) -> Claim:
+    """A Claim with defaults for what was not given and a stable `claim_id`.
+
+    The id hashes where the figure was read and what it was read as, so it survives
+    re-runs and changes elsewhere in the document's extraction.
+    """
+    defaults = dict(
+        occupation="", value=None, low=None, high=None, value_text="", precision=1.0,
+        period="", period_start=None, period_end=None, period_basis="",
+        geography="", level="", industry="", union_status="", schedule="",
+        qualifier_text="", cites="", extractor=f"text/{EXTRACTOR_VERSION}",
+    )
+    merged = {**defaults, **values}
+    if not merged["geography"]:
+        merged["geography"] = DEFAULT_GEOGRAPHY
+    if not merged["period_basis"]:
+        merged["period_basis"] = "stated" if merged["period"] else "unknown"
+    key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
+    merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Claim(**merged)

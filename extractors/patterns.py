@@ -1,0 +1,546 @@
+"""How career pages state figures: one vocabulary of patterns shared by every extractor.
+
+Each pattern is named for what it recognises and shows a real example. The `find_*`
+functions return every match with its offsets in the searched string; the `parse_*`
+functions read one whole string (or return None) and are what the property tests drive.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from schemas.vocabulary import DEFAULT_GEOGRAPHY, EDUCATION_LEVELS
+
+DASH_CHARS = "\\-‐‑‒–—−"
+DASH = f"[{DASH_CHARS}]"
+"""Any hyphen or dash: pages use hyphen-minus, en dash (2023–2033) and em dash alike."""
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MULTIPLIER = r"(?:\s?(?P<{name}>[kKmM]|thousand|million)\b)?"
+
+MONEY = re.compile(
+    r"(?<![\w$])(?:US\s?\$|\$|USD\s?)\s?(?P<num>" + _NUMBER + r")"
+    + _MULTIPLIER.format(name="mult") + r"(?P<plus>\+)?"
+)
+"""A dollar amount: "$50,250", "$24.16", "$49K", "$80,000+", "USD 1,200"."""
+
+MONEY_RANGE = re.compile(
+    r"(?P<from>\bfrom\s+|\bbetween\s+)?"
+    r"(?:US\s?\$|\$|USD\s?)\s?(?P<num>" + _NUMBER + r")" + _MULTIPLIER.format(name="mult")
+    + r"\s*(?:" + DASH + r"|\bto\b|(?<=\s)and\b)\s*"
+    + r"(?P<cur2>US\s?\$|\$|USD\s?)?\s?(?P<num2>" + _NUMBER + r")"
+    + _MULTIPLIER.format(name="mult2") + r"(?P<plus>\+)?"
+)
+"""A range of dollar amounts: "$36,712.00 – $56,867.20", "from $36,712.00 to $56,867.20",
+"$55,000–$80,000+" (open at the top), "$35,080 - $77,810", "$40K-$55K"."""
+
+PERCENT = re.compile(
+    r"(?<![\w.])(?P<sign>[+\-−])?(?P<num>\d+(?:\.\d+)?)\s?(?:%|percent\b|per\s?cent\b)"
+)
+"""A percentage: "9%", "+7%", "8.5 percent", "-3%"."""
+
+COUNT = re.compile(r"(?<![\w$.,])(?P<num>\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,]*\s?%)(?![.,]?\d)")
+"""A whole number of things: "15,000 positions", "194,800 jobs"."""
+
+YEAR = r"(?:19|20)\d{2}"
+
+PROJECTION_PERIOD = re.compile(
+    r"(?:\bfrom\s+)?(?<!\d)(?P<start>" + YEAR + r")\s*(?:" + DASH + r"|\bto\b|\bthrough\b)\s*"
+    r"(?P<end>" + YEAR + r"|\d{2})(?![\d" + DASH_CHARS + r"/])"
+)
+"""A span of years: "(2023–2033)", "from 2023 to 2033", "2024-2034", "2022-32"."""
+
+THROUGH_YEAR = re.compile(r"\b(?:through|thru|until|till|by)\s+(?P<end>" + YEAR + r")\b")
+"""The end of an open period: "grow 8.5% through 2032", "by 2030"."""
+
+SINGLE_YEAR = re.compile(
+    r"(?<![\d/\-–.,$])(?:(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+)?(?P<year>" + YEAR + r")(?![\d/\-–]|,\d)"
+)
+"""A reference year: "2024 Median Pay", "in 2022", "May 2023"."""
+
+DURATION = re.compile(
+    r"(?<![\w.])(?P<a>\d+(?:\.\d+)?|{words})(?:\s*(?:" + DASH + r"|\bto\b)\s*(?P<b>\d+(?:\.\d+)?|{words}))?"
+    r"\s*(?P<plus>\+)?\s*(?:years?|yrs?)\b"
+)
+"""A duration in years: "2–5 years", "5+ years", "One to two years", "4-5 years"."""
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+DURATION = re.compile(
+    DURATION.pattern.replace("{words}", "|".join(NUMBER_WORDS)), re.IGNORECASE
+)
+
+HOURLY = re.compile(r"\b(?:per|an|a|each|/)\s*(?:hour|hr)\b|/\s*(?:hour|hr)\b|\bhourly\b", re.I)
+ANNUAL = re.compile(
+    r"\b(?:per|a|each|/)\s*(?:year|yr|annum)\b|/\s*(?:year|yr)\b|\bannual(?:ly)?\b|\byearly\b", re.I
+)
+UNIT_SUFFIX = re.compile(
+    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour|/\s*(?:hour|hr)\b|hourly)"
+    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)|/\s*(?:year|yr)\b|annually|yearly))",
+    re.I,
+)
+"""What follows an amount and says its unit: "$50,250 per year", "$49K/year", "$24.16/hr"."""
+
+COMPARATIVE = re.compile(r"^\s*(?:more|less|higher|lower|above|below|extra)\b", re.I)
+"""Words after an amount that make it a difference: "$4,000 more each year than"."""
+
+COST_WORDS = re.compile(
+    r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|spend|budget|scholarships?)\b", re.I
+)
+"""Words that make an amount a price, not pay: "Estimated Education Cost"."""
+
+PAY_WORDS = re.compile(
+    r"\b(?:pay|paid|paying|salary|salaries|wages?|earn|earns|earned|earning|earnings|make|makes|"
+    r"made|income|compensation)\b",
+    re.I,
+)
+GROWTH_WORDS = re.compile(
+    r"\b(?:grow|grows|growing|growth|increase|increases|projected|expand|expands|decline|"
+    r"declines|job outlook|employment change)\b",
+    re.I,
+)
+SHARE_AFTER = re.compile(r"^\s*(?:of|of\s+the)\b", re.I)
+"""A percentage followed by "of" is a share, not a change: "62% of tasks"."""
+
+PERCENTILE = re.compile(
+    r"\b(?P<n>10|25|50|75|90)(?:st|nd|rd|th)?\s*(?:%\s?ile|percentile|pct\.?)(?!\w)", re.I
+)
+"""A percentile: "10th %ile", "90th percentile"."""
+
+MEDIAN = re.compile(r"\bmedian\b", re.I)
+MEAN = re.compile(r"\b(?:average|mean|avg\.?)(?!\w)", re.I)
+RANGE_WORD = re.compile(r"\brang(?:e|es|ing)\b", re.I)
+
+CITED_AGENCY = re.compile(
+    r"\b(?P<agency>BLS|Bureau of Labor Statistics|O\*NET|Census Bureau|CareerOneStop)\b"
+)
+"""An agency a page credits: "According to the BLS", "data from the U.S. Bureau of Labor
+Statistics (BLS)"."""
+
+EDUCATION_PATTERNS = (
+    ("doctoral or professional degree",
+     r"doctoral(?:\s+or\s+professional)?\s+degree|doctorate|ph\.?\s?d\b|professional\s+degree"),
+    ("master's degree", r"master[’'`]?s?\s+degree|master[’'`]s\b"),
+    ("bachelor's degree", r"bachelor[’'`]?s?\s+degree|bachelor[’'`]s\b|baccalaureate"),
+    ("associate's degree", r"associate[’'`]?s?\s+degree|associate[’'`]s\b"),
+    ("some college, no degree", r"some\s+college"),
+    ("postsecondary nondegree award",
+     r"post-?secondary\s+non-?degree\s+award|non-?degree\s+award|post-?secondary\s+certificate|"
+     r"certificate(?:\s+program)?|vocational\s+(?:certificate|diploma|training)"),
+    ("high school diploma or equivalent",
+     r"high\s+school\s+diploma(?:\s+or\s+equivalent)?|high\s+school|\bGED\b|"
+     r"secondary\s+school\s+diploma"),
+    ("no formal educational credential", r"no\s+formal\s+(?:educational\s+)?credential"),
+)
+EDUCATION = re.compile(
+    "|".join(f"(?P<e{i}>{rx})" for i, (_, rx) in enumerate(EDUCATION_PATTERNS)), re.I
+)
+"""An education level: "Postsecondary nondegree award", "Certificate", "Bachelor's degree"."""
+assert {name for name, _ in EDUCATION_PATTERNS} == set(EDUCATION_LEVELS)
+
+_CREDENTIAL = r"(?:licen[sc]es?|licensure|certifications?)"
+CERTIFICATION_NOT_REQUIRED = re.compile(
+    r"\bno\s+(?:required\s+)?" + _CREDENTIAL + r"(?:\s+(?:is|are))?(?:\s+required)?"
+    r"|\b" + _CREDENTIAL + r"\s+(?:is|are)\s+not\s+required"
+    r"|\b(?:do|does)\s*n[o’']t\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL
+    + r"|\bdo(?:es)?\s+not\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL,
+    re.I,
+)
+"""A credential that is not needed: "There are also no required certifications",
+"Certification is not required", "you don’t need a license"."""
+
+CERTIFICATION_REQUIRED = re.compile(
+    r"\b" + _CREDENTIAL + r"(?:\s+(?:or|and|/)\s+" + _CREDENTIAL + r")?\s+(?:is\s+|are\s+)?"
+    r"required\b|\b(?:must|required\s+to)\s+(?:be|become|hold|have|obtain)\s+(?:a\s+)?"
+    r"(?:licensed|certified|licen[sc]e|certification)\b",
+    re.I,
+)
+"""A credential that is needed: "License or certification required", "A license is
+required in all states", "must be licensed"."""
+
+HEDGE = re.compile(r"\b(?:may|might|can|could|not always|sometimes|some|optional|"
+                   r"prefer|preferred|often|usually|typically|recommended)\b", re.I)
+"""Words that turn a requirement into a possibility: "may not always be required"."""
+
+LEVEL_PHRASES = (
+    ("all", r"all\s+(?:workers|levels|employees|experience\s+levels)"),
+    ("not-leveled", r"not\s+able\s+to\s+be\s+leveled|not\s+leveled|unleveled"),
+    ("entry", r"entry(?:[\s-]+level)?|junior|beginner|starting"),
+    ("early", r"early[\s-]+career"),
+    ("mid", r"mid(?:[\s-]*(?:level|career))|intermediate(?:[\s-]+level)?"),
+    ("experienced", r"experienced|late[\s-]+career"),
+    ("senior", r"senior(?:[\s-]+level)?|lead"),
+    ("expert", r"expert(?:[\s-]+level)?|top\s+earners?"),
+)
+LEVEL = re.compile("|".join(f"(?P<l{i}>{rx})" for i, (_, rx) in enumerate(LEVEL_PHRASES)), re.I)
+"""A career level: "Entry Level", "Intermediate", "Mid-Career", "All workers"."""
+
+SCHEDULE = re.compile(r"\b(?P<full>full[\s-]?time)\b|\b(?P<part>part[\s-]?time)\b", re.I)
+"""A work schedule: "Full-time", "part time"."""
+
+UNION = re.compile(
+    r"\b(?P<non>non-?union(?:ized)?|not\s+unionized)\b|\b(?P<union>union(?:ized)?|union\s+members?)\b",
+    re.I,
+)
+"""Union status: "Unionized", "nonunionized"."""
+
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
+    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
+    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico",
+}
+_STATE_NAMES = "|".join(sorted(map(re.escape, US_STATES.values()), key=len, reverse=True))
+NATIONAL = re.compile(
+    r"^(?:the\s+)?(?:U\.?S\.?|United\s+States|US\s+National(?:\s+Average)?|National(?:\s+Average)?|"
+    r"Nationwide|Nationally|national)$",
+    re.I,
+)
+"""Words for the whole country: "US National Average", "U.S.", "Nationwide"."""
+
+PLACE = re.compile(
+    r"\bin\s+(?:the\s+)?(?P<place>"
+    r"[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*(?:" + "|".join(US_STATES) + r")\b"
+    r"|(?:[A-Z][\w.'’-]*\s+)+(?:non)?metropolitan\s+area"
+    r"|(?:" + _STATE_NAMES + r")\b)"
+)
+"""A place a figure is for: "in Riverside-San Bernardino-Ontario, CA", "in the Northwest
+Mississippi nonmetropolitan area", "in California"."""
+
+GEOGRAPHY_WORDS = re.compile(
+    r"^(?:.*,\s*(?:" + "|".join(US_STATES) + r")|.*\b(?:non)?metropolitan\s+area|"
+    r"(?:" + _STATE_NAMES + r"))$"
+)
+
+
+# --- parsed values -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as a page printed it, read: a value or a range, with its precision."""
+
+    text: str  # as printed
+    start: int
+    end: int
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None  # None with low set: open-ended ("$80,000+")
+    precision: float = 1.0
+    unit_hint: str = ""  # "USD/hour" or "USD/year" when the words after it say so
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reference period as stated: "2024", "2023-2033", "-2032" (through 2032)."""
+
+    text: str
+    start: int
+    end: int
+    first: int | None
+    last: int | None
+
+    @property
+    def label(self) -> str:
+        if self.first is None:
+            return f"-{self.last}"
+        if self.first == self.last:
+            return str(self.first)
+        return f"{self.first}-{self.last}"
+
+
+def _number(text: str) -> tuple[float, float]:
+    """Value and precision of "50,250" (1), "24.16" (0.01), "8.5" (0.1)."""
+    plain = text.replace(",", "")
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    return float(plain), 10.0 ** -decimals
+
+
+def _scale(multiplier: str | None) -> float:
+    if not multiplier:
+        return 1.0
+    return 1e6 if multiplier.lower() in ("m", "million") else 1e3
+
+
+def _amount(num: str, mult: str | None) -> tuple[float, float]:
+    value, precision = _number(num)
+    scale = _scale(mult)
+    return round(value * scale, 6), precision * scale
+
+
+def _unit_after(text: str, end: int) -> str:
+    m = UNIT_SUFFIX.match(text, end)
+    if not m:
+        return ""
+    return "USD/hour" if m.group("hour") else "USD/year"
+
+
+def find_money(text: str) -> list[Figure]:
+    """Every dollar amount and range in `text`, ranges first claiming their two ends.
+
+    >>> [(f.text, f.low, f.high) for f in find_money("Salary Range: $55,000–$80,000+")]
+    [('$55,000–$80,000+', 55000.0, None)]
+    >>> [(f.value, f.precision, f.unit_hint) for f in find_money("Median salary: $49K/year")]
+    [(49000.0, 1000.0, 'USD/year')]
+    """
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    for m in MONEY_RANGE.finditer(text):
+        low, p_low = _amount(m.group("num"), m.group("mult"))
+        mult2 = m.group("mult2") or (m.group("mult") if not m.group("cur2") else None)
+        high, p_high = _amount(m.group("num2"), mult2)
+        if not m.group("cur2") and not (low <= high < 20 * max(low, 1)):
+            continue  # "$50,250 - 2024 data": the second number is not an amount
+        if high < low:
+            continue
+        start = m.start() if not m.group("from") else m.start() + len(m.group("from"))
+        found.append(Figure(
+            text=text[start:m.end()], start=start, end=m.end(), low=low,
+            high=None if m.group("plus") else high, precision=max(p_low, p_high),
+            unit_hint=_unit_after(text, m.end()),
+        ))
+        taken.append((start, m.end()))
+    for m in MONEY.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        value, precision = _amount(m.group("num"), m.group("mult"))
+        if m.group("plus"):
+            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), low=value,
+                                precision=precision, unit_hint=_unit_after(text, m.end())))
+        else:
+            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value,
+                                precision=precision, unit_hint=_unit_after(text, m.end())))
+    return sorted(found, key=lambda f: f.start)
+
+
+def parse_money(text: str) -> Figure | None:
+    """The amount or range that is the whole of `text`, else None.
+
+    >>> parse_money("$36,712.00 – $56,867.20").low
+    36712.0
+    >>> parse_money("about $5") is None
+    True
+    """
+    figures = find_money(text)
+    if len(figures) == 1 and figures[0].text == text.strip():
+        return figures[0]
+    return None
+
+
+def find_percents(text: str) -> list[Figure]:
+    """Every percentage in `text`.
+
+    >>> [(f.value, f.precision) for f in find_percents("grow 8.5% through 2032, +7% projected")]
+    [(8.5, 0.1), (7.0, 1.0)]
+    """
+    found = []
+    for m in PERCENT.finditer(text):
+        value, precision = _number(m.group("num"))
+        if m.group("sign") in ("-", "−"):
+            value = -value
+        found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value,
+                            precision=precision))
+    return found
+
+
+def parse_percent(text: str) -> Figure | None:
+    """The percentage that is the whole of `text`, else None.
+
+    >>> parse_percent("-3.5%").value
+    -3.5
+    """
+    figures = find_percents(text)
+    if len(figures) == 1 and figures[0].text == text.strip():
+        return figures[0]
+    return None
+
+
+def find_counts(text: str) -> list[Figure]:
+    """Whole numbers of 100 or more that are not amounts, percentages or years.
+
+    >>> [f.value for f in find_counts("Approximately 15,000 positions will open in 2025")]
+    [15000.0]
+    """
+    found = []
+    for m in COUNT.finditer(text):
+        value, _ = _number(m.group("num"))
+        if "," not in m.group("num") and (1900 <= value <= 2100 or value < 100):
+            continue  # a year, or too small to be a count of jobs
+        found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value))
+    return found
+
+
+def _duration_number(token: str) -> float:
+    token = token.lower()
+    return float(NUMBER_WORDS[token]) if token in NUMBER_WORDS else float(token)
+
+
+def find_durations(text: str) -> list[Figure]:
+    """Every duration in years: single, range or open-ended.
+
+    >>> [(f.low, f.high) for f in find_durations("Experience: 2–5 years; senior 5+ years")]
+    [(2.0, 5.0), (5.0, None)]
+    >>> find_durations("One to two years")[0].high
+    2.0
+    """
+    found = []
+    for m in DURATION.finditer(text):
+        a = _duration_number(m.group("a"))
+        if m.group("b"):
+            b = _duration_number(m.group("b"))
+            if b < a:
+                continue
+            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), low=a, high=b))
+        elif m.group("plus"):
+            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), low=a))
+        else:
+            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=a))
+    return found
+
+
+def find_periods(text: str) -> list[Period]:
+    """Every reference period in `text`, spans of years before single years.
+
+    >>> [p.label for p in find_periods("projected to grow by 9% from 2023 to 2033")]
+    ['2023-2033']
+    >>> [p.label for p in find_periods("expected to grow 8.5% through 2032")]
+    ['-2032']
+    >>> [p.label for p in find_periods("Updated: 2026-01-09; earned $47,180 in 2022")]
+    ['2022']
+    """
+    periods: list[Period] = []
+    taken: list[tuple[int, int]] = []
+    for m in PROJECTION_PERIOD.finditer(text):
+        first = int(m.group("start"))
+        end_text = m.group("end")
+        last = int(end_text) if len(end_text) == 4 else (first // 100) * 100 + int(end_text)
+        if not first < last <= first + 30:
+            continue
+        periods.append(Period(m.group(), m.start(), m.end(), first, last))
+        taken.append((m.start(), m.end()))
+    for m in THROUGH_YEAR.finditer(text):
+        if any(a <= m.start("end") < b for a, b in taken):
+            continue
+        periods.append(Period(m.group(), m.start(), m.end(), None, int(m.group("end"))))
+        taken.append((m.start(), m.end()))
+    for m in SINGLE_YEAR.finditer(text):
+        if any(a <= m.start("year") < b for a, b in taken):
+            continue
+        if re.match(r"[-–/]\d", text[m.end():m.end() + 2]) or re.search(
+                r"\d[-–/]$", text[max(0, m.start() - 2):m.start()]):
+            continue  # part of a date such as 2026-01-09
+        year = int(m.group("year"))
+        periods.append(Period(m.group(), m.start(), m.end(), year, year))
+    return sorted(periods, key=lambda p: p.start)
+
+
+def parse_period(text: str) -> Period | None:
+    """The period that is the whole of `text` (parentheses allowed), else None.
+
+    >>> parse_period("(2023–2033)").label
+    '2023-2033'
+    """
+    stripped = text.strip().strip("()")
+    periods = find_periods(stripped)
+    if len(periods) == 1 and periods[0].text == stripped:
+        return periods[0]
+    return None
+
+
+def find_education(text: str) -> list[tuple[str, int, int]]:
+    """(BLS category, start, end) of every education level named in `text`.
+
+    >>> find_education("Postsecondary nondegree award, associate’s degree, or bachelor’s degree")[0]
+    ('postsecondary nondegree award', 0, 29)
+    >>> find_education("Degree you’ll need: Certificate")[0][0]
+    'postsecondary nondegree award'
+    """
+    found = []
+    for m in EDUCATION.finditer(text):
+        index = int(m.lastgroup[1:])
+        found.append((EDUCATION_PATTERNS[index][0], m.start(), m.end()))
+    return found
+
+
+def certification_statement(text: str) -> tuple[bool, int, int] | None:
+    """Whether a sentence says a licence or certification is required, with the span.
+
+    Hedged statements ("may not always be required") say neither.
+
+    >>> certification_statement("There are also no required certifications in the field.")
+    (False, 15, 41)
+    >>> certification_statement("!License or certification required")[0]
+    True
+    >>> certification_statement("Certification may not always be required") is None
+    True
+    """
+    negative = CERTIFICATION_NOT_REQUIRED.search(text)
+    if negative:
+        return False, negative.start(), negative.end()
+    positive = CERTIFICATION_REQUIRED.search(text)
+    if positive and not HEDGE.search(text[max(0, positive.start() - 40):positive.end()]):
+        return True, positive.start(), positive.end()
+    return None
+
+
+def normalise_level(words: str) -> str:
+    """The career level named by `words`, or a slug of them.
+
+    >>> normalise_level("Intermediate"), normalise_level("All workers"), normalise_level("Entry (10th %ile)")
+    ('mid', 'all', 'entry')
+    """
+    m = LEVEL.search(words)
+    if m:
+        return LEVEL_PHRASES[int(m.lastgroup[1:])][0]
+    return slug(words)
+
+
+def normalise_geography(words: str) -> str:
+    """A place name with the country's many names folded into one.
+
+    >>> normalise_geography("US National Average"), normalise_geography("Riverside, CA")
+    ('United States', 'Riverside, CA')
+    """
+    words = clean(words)
+    if not words or NATIONAL.match(words):
+        return DEFAULT_GEOGRAPHY
+    return words
+
+
+def normalise_union(words: str) -> str:
+    """ "union", "nonunion", or "" when the page says it does not split ("Varies")."""
+    m = UNION.search(words)
+    if not m:
+        return ""
+    return "nonunion" if m.group("non") else "union"
+
+
+def normalise_schedule(words: str) -> str:
+    m = SCHEDULE.search(words)
+    if not m:
+        return ""
+    return "full-time" if m.group("full") else "part-time"
+
+
+def clean(text: str) -> str:
+    """NFKC-normalised text with every run of white space made one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", clean(text).lower()).strip("-")

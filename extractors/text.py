@@ -1,0 +1,699 @@
+"""Claims from a plain-text career page.
+
+The page is read top to bottom, line by line, the way a person skims it. Each line is
+one of: a table header with its rows, a label with its value ("2024 Median Pay: $50,250
+per year"), a label whose value is on the next line ("Median Annual Pay" / "$48,780"), a
+percentile ladder item ("Entry (10th %ile)" … "$35,080"), a heading that qualifies what
+follows ("Senior Level", "Top-Paying Industries:"), or prose, read sentence by sentence.
+Every rule is about how career pages state figures; none knows a site or a file.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from extractors import patterns as P
+from extractors.claims import Claim, new_claim
+from extractors.document import Document
+
+# --- lines and their shapes ------------------------------------------------------------
+
+BULLET = re.compile(r"^[\s•·▪●◦*!–—\-]*")
+"""Leading bullets and marks: "  • Median annual salary", "!License or certification"."""
+
+LABEL_VALUE = re.compile(r"^(?P<label>[^:\n]{1,90}?)\s*:\s*(?P<value>\S.*?)\s*$")
+"""A label and its value on one line: "Job Growth (2023–2033): 9% (Much faster than average)"."""
+
+LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,60}?)\s*:\s*$")
+"""A heading that introduces a list: "Top-Paying Industries:"."""
+
+MAJOR_HEADING = re.compile(r"^(?:\d{1,2}\.\s+\S|#{1,6}\s+\S|[A-Z][A-Z &/-]{3,}$)")
+"""A heading that closes every section before it: "3. How to Become One", "## Pay", "OVERVIEW"."""
+
+LABEL_SEPARATOR = re.compile(r"\s[-–—|»›]\s|(?<=\w)[-–—]\s|\s[|»›]")
+"""What separates a label from text run into it: "…specialists- Median salary"."""
+
+LADDER_ITEM = re.compile(
+    r"^(?P<level>[A-Za-z][\w ’'-]{1,40}?)\s*\(\s*(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)?\s*"
+    r"(?:%\s?ile|percentile)|median|mean|average)\s*\)\s*$",
+    re.I,
+)
+"""A rung of a percentile ladder: "Entry (10th %ile)", "Mid-Career (Median)"."""
+
+INDEX_LINE = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
+"""A bare item number ("1", "2.") printed before ladder rungs or cards."""
+
+TABLE_COLUMN = re.compile(
+    r"job\s+level|experience\s+level|level|location|state|city|metro(?:politan)?\s+area|area|"
+    r"region|industry|union(?:ized)?(?:\s+status)?|occupation|percentile|salary|pay|wage|"
+    r"earnings|income|hourly(?:\s+wage)?|annual(?:\s+wage)?|median|mean|average",
+    re.I,
+)
+VALUE_COLUMN = re.compile(r"salary|pay|wage|earnings|income|hourly|annual|median|mean|average", re.I)
+
+LABEL_METRICS = (
+    (P.COST_WORDS, None),  # a price, not pay: never a claim
+    (re.compile(r"\bopenings?\b", re.I), "annual_openings"),
+    (re.compile(r"\b(?:growth|outlook|projected|job\s+change|employment\s+change)\b", re.I),
+     "employment_growth"),
+    (re.compile(r"\b(?:pay|paying|salary|salaries|wages?|earnings?|compensation|income)\b", re.I),
+     "wage"),
+    (re.compile(r"\b(?:number\s+of\s+jobs|jobs\s+held|employment)\b", re.I), "employment"),
+    (re.compile(r"\bon[\s-]the[\s-]job\s+training\b", re.I), "training_duration"),
+    (re.compile(r"\b(?:education\s+duration|program\s+length|time\s+to\s+complete|"
+                r"training\s+time)\b", re.I), "education_duration"),
+    (re.compile(r"\bexperience\b", re.I), "experience"),
+    (re.compile(r"\b(?:licen[sc]e|licensing|licensure|certifications?)\b", re.I),
+     "certification_required"),
+    (re.compile(r"\b(?:education|degree|credential|schooling)\b", re.I), "education"),
+)
+
+DIMENSIONS = (
+    (re.compile(r"\bindustr(?:y|ies)\b|\bsectors?\b|\bemployers?\b", re.I), "industry"),
+    (re.compile(r"\b(?:states?|locations?|cit(?:y|ies)|metro(?:politan)?|areas?|regions?)\b",
+                re.I), "geography"),
+    (re.compile(r"\blevels?\b", re.I), "level"),
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset of the first character after leading bullets/space
+    end: int  # offset after the last non-space character
+    text: str  # the content between start and end
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def _lines(text: str) -> list[Line]:
+    lines = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lead = BULLET.match(body).end()
+        content = body[lead:].rstrip()
+        lines.append(Line(offset + lead, offset + lead + len(content), content))
+        offset += len(raw)
+    return lines
+
+
+def _has_figure(text: str) -> bool:
+    return bool(P.find_money(text) or P.find_percents(text))
+
+
+def _label_metric(label: str) -> tuple[str | None, bool]:
+    """(metric, known) for a label: known with metric None means "a price, skip it"."""
+    for pattern, metric in LABEL_METRICS:
+        if pattern.search(label):
+            return metric, True
+    return None, False
+
+
+def _dimension(label: str) -> str:
+    for pattern, dimension in DIMENSIONS:
+        if pattern.search(label):
+            return dimension
+    return ""
+
+
+def _statistic(words: str) -> str:
+    m = P.PERCENTILE.search(words)
+    if m:
+        return "median" if m.group("n") == "50" else f"p{m.group('n')}"
+    if P.MEDIAN.search(words):
+        return "median"
+    if P.MEAN.search(words):
+        return "mean"
+    return ""
+
+
+def _is_heading(line: Line) -> bool:
+    """A short line without a figure or a sentence's full stop: a heading or a label."""
+    text = line.text
+    return (0 < len(text) <= 60 and len(text.split()) <= 8 and not text.endswith((".", ","))
+            and not _has_figure(text) and ":" not in text)
+
+
+def _level_heading(text: str) -> str:
+    """The level a whole-line heading names ("Senior Level"), else ""."""
+    m = P.LEVEL.fullmatch(text.strip())
+    return P.normalise_level(text) if m else ""
+
+
+def _geography_heading(text: str) -> str:
+    """The place a heading such as "Pay in California" is about, else ""."""
+    m = P.PLACE.search(text)
+    if m and _label_metric(text)[0] == "wage":
+        return m.group("place")
+    return ""
+
+
+# --- the reading state -----------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What the headings above the current line say about the figures under them."""
+
+    section: dict = field(default_factory=dict)  # qualifiers from a section heading
+    section_words: str = ""  # the heading's own words, "level=Senior Level"
+    list_metric: str | None = None  # "Top-Paying Industries:" -> wage …
+    list_dimension: str = ""  # … for each industry below
+    last_metric: tuple[str, str, int] | None = None  # (metric, label, line index)
+
+
+@dataclass
+class Reader:
+    doc: Document
+    lines: list[Line]
+    claims: list[Claim] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)  # start offsets of figures already claimed
+
+    # A claim is built in one place so every rule fills the same columns the same way.
+    def claim(self, *, metric: str, figure: P.Figure | None, quote_start: int, quote_end: int,
+              method: str, statistic: str = "", unit: str = "", value_text: str = "",
+              figure_text: str = "", period: P.Period | None = None, qualifiers: dict | None = None,
+              qualifier_text: str = "", cites: str = "", figure_start: int | None = None) -> None:
+        start = figure.start if figure is not None else figure_start
+        if start is not None and start in self.taken:
+            return
+        if start is not None:
+            self.taken.add(start)
+        qualifiers = {k: v for k, v in (qualifiers or {}).items() if v}
+        values: dict = dict(
+            source_id=self.doc.source_id, occupation=self.doc.occupation, metric=metric,
+            quote=self.doc.text[quote_start:quote_end], locator=f"chars={quote_start}-{quote_end}",
+            method=method, qualifier_text=qualifier_text, cites=cites, **qualifiers,
+        )
+        if figure is not None:
+            values.update(figure=figure.text, value=figure.value, low=figure.low,
+                          high=figure.high, precision=figure.precision)
+        else:
+            values.update(figure=figure_text, precision=1.0)
+        if metric == "wage":
+            unit = unit or figure.unit_hint or _unit_by_magnitude(figure)
+        values["unit"] = unit
+        values["statistic"] = statistic or _default_statistic(metric, figure)
+        values["value_text"] = value_text
+        if period is not None:
+            values.update(period=period.label, period_start=period.first, period_end=period.last)
+        self.claims.append(new_claim(**values))
+
+
+def _unit_by_magnitude(figure: P.Figure) -> str:
+    """Amounts under $300 with no unit stated are hourly wages; others annual."""
+    amount = figure.value if figure.value is not None else figure.low
+    return "USD/hour" if amount is not None and amount < 300 else "USD/year"
+
+
+def _default_statistic(metric: str, figure: P.Figure | None) -> str:
+    if metric == "employment_growth":
+        return "change"
+    if metric == "education":
+        return "typical"
+    if metric == "certification_required":
+        return "flag"
+    if figure is not None and figure.is_range:
+        return "range"
+    return "unspecified"
+
+
+def _unit_from_words(words: str) -> str:
+    if P.HOURLY.search(words):
+        return "USD/hour"
+    if P.ANNUAL.search(words):
+        return "USD/year"
+    return ""
+
+
+def _period_in(text: str, offset: int = 0) -> P.Period | None:
+    periods = P.find_periods(text)
+    if not periods:
+        return None
+    p = periods[0]
+    return replace(p, start=p.start + offset, end=p.end + offset)
+
+
+# --- value readers: the figure of a metric in a piece of text ---------------------------
+
+def _figures_for(metric: str, text: str) -> list[P.Figure]:
+    if metric == "wage":
+        return P.find_money(text)
+    if metric == "employment_growth":
+        return [f for f in P.find_percents(text)
+                if not P.SHARE_AFTER.match(text[f.end:])]
+    if metric in ("annual_openings", "employment"):
+        return P.find_counts(text)
+    if metric in ("experience", "training_duration", "education_duration"):
+        return P.find_durations(text)
+    return []
+
+
+def _shift(figure: P.Figure, offset: int) -> P.Figure:
+    return replace(figure, start=figure.start + offset, end=figure.end + offset)
+
+
+# --- rules -----------------------------------------------------------------------------
+
+def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: str,
+                 value_start: int, value: str) -> bool:
+    """Claims from "Label: value"; False when the label names nothing we read."""
+    label = LABEL_SEPARATOR.split(label)[-1].strip()
+    metric, known = _label_metric(label)
+    qualifiers = dict(ctx.section)
+    qualifier_text = _section_text(ctx)
+    statistic = _statistic(label)
+    if not known and ctx.list_metric and ctx.list_dimension and _has_figure(value):
+        # an item under "Top-Paying Industries:" -> the label is the industry
+        metric = ctx.list_metric
+        dimension = ctx.list_dimension
+        qualifiers[dimension] = (P.normalise_geography(label) if dimension == "geography"
+                                 else P.normalise_level(label) if dimension == "level" else label)
+        qualifier_text = f"{dimension}={label}"
+    elif not known and ctx.last_metric and index - ctx.last_metric[2] <= 3:
+        # "Range: $35,080 - $77,810" right under "Median Annual Pay": same metric
+        metric = ctx.last_metric[0]
+        known = True
+    elif not known:
+        return False
+    if metric is None:
+        ctx.last_metric = (None, label, index)
+        return True
+    ctx.last_metric = (metric, label, index)
+    level_words = P.LEVEL.search(label)
+    if metric != "education" and level_words and "level" not in qualifiers:
+        # "Starting Salary", "Mid-Career Pay"; but "Entry Education" is the education
+        # needed for entry, not the education of entry-level workers
+        qualifiers["level"] = P.normalise_level(level_words.group())
+    period = _period_in(label, line.start) or _period_in(value, value_start)
+    quote = (line.start, line.end)
+    if metric == "education":
+        found = P.find_education(value)
+        if found:
+            category, a, b = found[0]
+            reader.claim(metric=metric, figure=None, figure_text=value[a:b],
+                         figure_start=value_start + a, value_text=category,
+                         quote_start=quote[0], quote_end=quote[1], method="label-value",
+                         qualifiers=qualifiers, qualifier_text=qualifier_text, unit="category")
+        return True
+    if metric == "certification_required":
+        stated = P.certification_statement(label + " " + value) or (
+            P.certification_statement(value))
+        if stated is not None:
+            _certification(reader, line, stated, line.text, qualifiers)
+        return True
+    unit = {"employment_growth": "percent", "annual_openings": "count", "employment": "count",
+            "experience": "years", "training_duration": "years",
+            "education_duration": "years"}.get(metric, "")
+    if metric == "wage":
+        unit = _unit_from_words(label)
+    figures = _figures_for(metric, value)
+    if metric == "employment_growth" and not figures:
+        return True
+    for figure in figures:
+        figure = _shift(figure, value_start)
+        fig_unit = unit
+        if metric == "wage":
+            fig_unit = figure.unit_hint or (unit if figure is figures[0] or not unit else "")
+            if not fig_unit:
+                fig_unit = _unit_from_words(reader.doc.text[figure.end:figure.end + 12]) or ""
+        reader.claim(metric=metric, figure=figure, quote_start=quote[0], quote_end=quote[1],
+                     method="label-value", statistic=statistic if statistic else (
+                         "range" if figure.is_range or P.RANGE_WORD.search(label) else ""),
+                     unit=fig_unit, period=period, qualifiers=qualifiers,
+                     qualifier_text=qualifier_text)
+        if metric != "wage":
+            break  # one figure per label for counts, growth and durations
+    return True
+
+
+def _section_text(ctx: Context) -> str:
+    return ctx.section_words
+
+
+def _certification(reader: Reader, line: Line, stated: tuple[bool, int, int], text: str,
+                   qualifiers: dict, quote: tuple[int, int] | None = None,
+                   offset: int | None = None) -> None:
+    required, a, b = stated
+    base = line.start if offset is None else offset
+    quote = quote or (line.start, line.end)
+    reader.claim(metric="certification_required", figure=None, figure_text=text[a:b],
+                 figure_start=base + a, value_text="yes" if required else "no",
+                 quote_start=quote[0], quote_end=quote[1], method="sentence"
+                 if offset is not None else "label-value", unit="boolean",
+                 qualifiers=qualifiers)
+
+
+def _next_value_line(reader: Reader, index: int) -> tuple[int, Line] | None:
+    """The line after `index` when it is a short value line, skipping nothing."""
+    if index + 1 >= len(reader.lines):
+        return None
+    nxt = reader.lines[index + 1]
+    if nxt.blank or len(nxt.text) > 60 or LABEL_VALUE.match(nxt.text) or LADDER_ITEM.match(nxt.text):
+        return None
+    return index + 1, nxt
+
+
+def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> int:
+    """Claims from a label line whose value is alone on the next line; lines consumed."""
+    metric, known = _label_metric(line.text)
+    if not known or P.find_education(line.text) or P.find_durations(line.text):
+        return 0  # a label names a field; "Associate Degree in …" is itself a value
+    ctx.last_metric = (metric, line.text, index)
+    found = _next_value_line(reader, index)
+    if metric is None or found is None:
+        return 1 if metric is None and found else 0
+    j, nxt = found
+    qualifiers = dict(ctx.section)
+    quote = (line.start, nxt.end)
+    if metric == "education":
+        education = P.find_education(nxt.text)
+        if education and education[0][1] == 0:
+            category, a, b = education[0]
+            reader.claim(metric=metric, figure=None, figure_text=nxt.text[a:b],
+                         figure_start=nxt.start + a, value_text=category, unit="category",
+                         quote_start=quote[0], quote_end=quote[1], method="label-next-line",
+                         qualifiers=qualifiers, qualifier_text=_section_text(ctx))
+            return 2
+        return 0
+    figures = _figures_for(metric, nxt.text)
+    if not figures or figures[0].start > 2:
+        return 0
+    figure = _shift(figures[0], nxt.start)
+    unit = {"employment_growth": "percent", "annual_openings": "count", "employment": "count",
+            "wage": figure.unit_hint or _unit_from_words(line.text)}.get(metric, "years")
+    statistic = _statistic(line.text) or ("range" if figure.is_range else "")
+    reader.claim(metric=metric, figure=figure, quote_start=quote[0], quote_end=quote[1],
+                 method="label-next-line", statistic=statistic, unit=unit,
+                 period=_period_in(line.text, line.start) or _period_in(nxt.text, nxt.start),
+                 qualifiers=qualifiers, qualifier_text=_section_text(ctx))
+    return 2
+
+
+def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -> int:
+    """A percentile-ladder rung: the first amount under it is the wage at that rung."""
+    statistic = _statistic(m.group("stat")) or "mean"
+    level_words = m.group("level").strip()
+    j = index + 1
+    claimed = False
+    while j < len(reader.lines):
+        nxt = reader.lines[j]
+        if nxt.blank or LADDER_ITEM.match(nxt.text) or INDEX_LINE.match(nxt.text) or (
+                LABEL_VALUE.match(nxt.text)) or j - index > 5:
+            break
+        money = P.find_money(nxt.text)
+        if money and not claimed and money[0].start == 0 and not money[0].is_range:
+            figure = _shift(money[0], nxt.start)
+            reader.claim(metric="wage", figure=figure, quote_start=line.start, quote_end=nxt.end,
+                         method="percentile-ladder", statistic=statistic,
+                         qualifiers={"level": P.normalise_level(level_words)},
+                         qualifier_text=f"level={level_words}")
+            claimed = True
+        elif money:
+            # a band printed under the rung's figure ("$31,572 - $38,588") is part of
+            # the rung, not a claim of its own
+            for f in money:
+                reader.taken.add(nxt.start + f.start)
+        j += 1
+    return j - index
+
+
+def _table(reader: Reader, index: int, header: Line) -> int:
+    """A table with a header row of column names and one row per line below it."""
+    columns = [m.group().lower() for m in TABLE_COLUMN.finditer(header.text)]
+    value_at = next((i for i, c in enumerate(columns) if VALUE_COLUMN.fullmatch(c)), None)
+    if value_at is None:
+        return 0
+    before, after = columns[:value_at], columns[value_at + 1:]
+    statistic = _statistic(columns[value_at])
+    unit = _unit_from_words(columns[value_at])
+    j = index + 1
+    while j < len(reader.lines):
+        row = reader.lines[j]
+        money = P.find_money(row.text)
+        if row.blank or not money:
+            break
+        figure = money[0]
+        cells = _split_cells(row.text[:figure.start].strip(), before)
+        cells.update(_split_cells(row.text[figure.end:].strip(), after))
+        qualifiers, words = _qualifiers_from_cells(cells)
+        reader.claim(metric="wage", figure=_shift(figure, row.start), quote_start=row.start,
+                     quote_end=row.end, method="table-row", statistic=statistic,
+                     unit=figure.unit_hint or unit, qualifiers=qualifiers, qualifier_text=words)
+        j += 1
+    return j - index
+
+
+def _split_cells(text: str, columns: list[str]) -> dict[str, str]:
+    """Cells of a space-separated row: a level or schedule phrase anchors the split.
+
+    "US National Average All workers" under Location, Job Level ->
+    {"location": "US National Average", "job level": "All workers"}
+    """
+    if not columns or not text:
+        return {}
+    if len(columns) == 1:
+        return {columns[0]: text}
+    level_col = next((c for c in columns if "level" in c), None)
+    if level_col is not None:
+        tail = re.search(r"(?:" + P.LEVEL.pattern + r"|" + P.SCHEDULE.pattern[2:] + r")$",
+                         text, re.I)
+        if tail:
+            head = text[:tail.start()].strip()
+            other = [c for c in columns if c != level_col]
+            cells = {level_col: tail.group()}
+            if head and other:
+                cells[other[0]] = head
+            return cells
+    return {columns[0]: text}
+
+
+def _qualifiers_from_cells(cells: dict[str, str]) -> tuple[dict, str]:
+    qualifiers: dict[str, str] = {}
+    for column, words in cells.items():
+        if P.SCHEDULE.fullmatch(words.strip()):
+            qualifiers["schedule"] = P.normalise_schedule(words)
+        elif "level" in column:
+            qualifiers["level"] = P.normalise_level(words)
+        elif "union" in column:
+            qualifiers["union_status"] = P.normalise_union(words)
+        elif "industry" in column or "occupation" in column:
+            qualifiers["industry"] = words
+        else:
+            qualifiers["geography"] = P.normalise_geography(words)
+    words = "; ".join(f"{c}={w}" for c, w in cells.items())
+    return qualifiers, words
+
+
+# --- prose -------------------------------------------------------------------------------
+
+ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:e\.g|i\.e|vs|etc|Dr|Mr|Ms|Mrs|St|No)\.$")
+SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z0-9$])")
+CLAUSE_BREAK = re.compile(r",\s+(?:while|whereas|but|and|although)\s+|;\s+|\s+while\s+|\s+whereas\s+")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        if ABBREVIATION.search(text[start:m.start() + 1]):
+            continue
+        spans.append((start, m.start() + 1))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _clause_start(sentence: str, position: int) -> int:
+    start = 0
+    for m in CLAUSE_BREAK.finditer(sentence, 0, position):
+        start = m.end()
+    return start
+
+
+def _prose_qualifiers(words: str) -> tuple[dict, list[str]]:
+    qualifiers: dict[str, str] = {}
+    said: list[str] = []
+    m = P.UNION.search(words)
+    if m:
+        qualifiers["union_status"] = P.normalise_union(m.group())
+        said.append(f"union={m.group()}")
+    m = P.SCHEDULE.search(words)
+    if m:
+        qualifiers["schedule"] = P.normalise_schedule(m.group())
+        said.append(f"schedule={m.group()}")
+    m = re.search(r"(?:" + P.LEVEL.pattern + r")(?=[\s-]+(?:level\b|specialists?|workers?|"
+                  r"employees?|staff|professionals?|positions?|roles?)|,?\s+and\s+they\b)",
+                  words, re.I)
+    if m is None:
+        m = re.search(r"not\s+able\s+to\s+be\s+leveled", words, re.I)
+    if m:
+        qualifiers["level"] = P.normalise_level(m.group())
+        said.append(f"level={m.group()}")
+    m = P.PLACE.search(words)
+    if m:
+        qualifiers["geography"] = P.normalise_geography(m.group("place"))
+        said.append(f"geography={m.group('place')}")
+    return qualifiers, said
+
+
+def _prose(reader: Reader, ctx: Context, line: Line) -> None:
+    text = reader.doc.text[line.start:line.end]
+    previous_cites = ""
+    for a, b in _sentences(text):
+        sentence = text[a:b]
+        base = line.start + a
+        agency = P.CITED_AGENCY.search(sentence)
+        cites = "BLS" if agency and agency.group("agency") in (
+            "BLS", "Bureau of Labor Statistics") else (agency.group("agency") if agency else "")
+        cites = cites or previous_cites
+        previous_cites = cites if agency else ""
+        _prose_sentence(reader, ctx, sentence, base, cites)
+
+
+def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cites: str) -> None:
+    section = dict(ctx.section)
+    stated = P.certification_statement(sentence)
+    if stated is not None:
+        required, a, b = stated
+        reader.claim(metric="certification_required", figure=None, figure_text=sentence[a:b],
+                     figure_start=base + a, value_text="yes" if required else "no",
+                     unit="boolean", quote_start=base, quote_end=base + len(sentence.rstrip()),
+                     method="sentence", qualifiers=section, cites=cites)
+    quote = (base, base + len(sentence.rstrip()))
+    sentence_stat = _statistic(sentence[:24]) if re.match(r"\s*on\s+average\b", sentence, re.I) else ""
+    for figure in P.find_money(sentence):
+        if P.COMPARATIVE.match(sentence[figure.end:]):
+            continue  # "$4,000 more each year than …" is a difference
+        clause_at = _clause_start(sentence, figure.start)
+        before = sentence[clause_at:figure.start]
+        clause_end = CLAUSE_BREAK.search(sentence, figure.end)
+        clause = sentence[clause_at:clause_end.start() if clause_end else len(sentence)]
+        if P.COST_WORDS.search(before) or not P.PAY_WORDS.search(clause):
+            continue
+        qualifiers, said = _prose_qualifiers(before)
+        statistic = (_statistic(before) or sentence_stat
+                     or ("range" if figure.is_range else ""))
+        unit = figure.unit_hint or _unit_from_words(clause)
+        reader.claim(metric="wage", figure=_shift(figure, base), quote_start=quote[0],
+                     quote_end=quote[1], method="sentence", statistic=statistic, unit=unit,
+                     period=_sentence_period(sentence, figure, base),
+                     qualifiers={**section, **qualifiers}, qualifier_text="; ".join(said),
+                     cites=cites)
+    for figure in P.find_percents(sentence):
+        if P.SHARE_AFTER.match(sentence[figure.end:]):
+            continue  # "62% of tasks" is a share
+        clause_at = _clause_start(sentence, figure.start)
+        clause_end = CLAUSE_BREAK.search(sentence, figure.end)
+        clause = sentence[clause_at:clause_end.start() if clause_end else len(sentence)]
+        if not P.GROWTH_WORDS.search(clause) or P.PAY_WORDS.search(clause):
+            continue
+        reader.claim(metric="employment_growth", figure=_shift(figure, base),
+                     quote_start=quote[0], quote_end=quote[1], method="sentence",
+                     unit="percent", period=_sentence_period(sentence, figure, base),
+                     qualifiers=section, cites=cites)
+    for figure in P.find_counts(sentence):
+        after = sentence[figure.end:figure.end + 40]
+        if re.match(r"\s*(?:new\s+)?(?:job\s+)?openings\b|\s*(?:positions|jobs)\s+(?:will\s+)?"
+                    r"open\b.*\b(?:each|every|per|a)\s+year", after, re.I):
+            reader.claim(metric="annual_openings", figure=_shift(figure, base),
+                         quote_start=quote[0], quote_end=quote[1], method="sentence",
+                         unit="count", qualifiers=section, cites=cites)
+
+
+def _sentence_period(sentence: str, figure: P.Figure, base: int) -> P.Period | None:
+    """The period nearest the figure within its sentence, after it first."""
+    periods = P.find_periods(sentence)
+    if not periods:
+        return None
+    after = [p for p in periods if p.start >= figure.end]
+    p = after[0] if after else periods[-1]
+    return replace(p, start=p.start + base, end=p.end + base)
+
+
+# --- the page ---------------------------------------------------------------------------
+
+def _is_table_header(line: Line) -> bool:
+    if not _is_heading(line):
+        return False
+    columns = TABLE_COLUMN.findall(line.text)
+    covered = sum(len(c) for c in columns)
+    values = sum(1 for c in columns if VALUE_COLUMN.fullmatch(c))
+    # "Location Job Level Salary Unionized" is a header; "Median Annual Pay" is a label
+    return (len(columns) >= 2 and 0 < values < len(columns)
+            and covered >= 0.6 * len(line.text.replace(" ", "")))
+
+
+def _is_major_heading(line: Line) -> bool:
+    first = line.text[:1]
+    return bool(MAJOR_HEADING.match(line.text)) or (
+        bool(first) and unicodedata.category(first) == "So" and _is_heading(line))
+
+
+def extract_text(doc: Document) -> list[Claim]:
+    """Claims from a plain-text career page, in page order.
+
+    >>> from extractors.document import document_from_bytes
+    >>> doc = document_from_bytes("2024 Median Pay: $50,250 per year ($24.16 per hour)".encode(),
+    ...                           source_id="demo", path="demo.txt")
+    >>> [(c.statistic, c.unit, c.value, c.period) for c in extract_text(doc)]
+    [('median', 'USD/year', 50250.0, '2024'), ('median', 'USD/hour', 24.16, '2024')]
+    """
+    reader = Reader(doc, _lines(doc.text))
+    ctx = Context()
+    i = 0
+    lines = reader.lines
+    while i < len(lines):
+        line = lines[i]
+        if line.blank:
+            ctx.list_metric, ctx.list_dimension = None, ""
+            i += 1
+            continue
+        if _is_major_heading(line):
+            ctx.section, ctx.section_words = {}, ""
+            ctx.list_metric, ctx.list_dimension = None, ""
+        if _is_table_header(line):
+            consumed = _table(reader, i, line)
+            if consumed > 1:
+                i += consumed
+                continue
+        ladder = LADDER_ITEM.match(line.text)
+        if ladder:
+            i += _ladder(reader, ctx, i, line, ladder)
+            continue
+        heading = LIST_HEADING.match(line.text)
+        if heading:
+            metric, known = _label_metric(heading.group("label"))
+            ctx.list_metric = metric if known else None
+            ctx.list_dimension = _dimension(heading.group("label")) if known else ""
+            i += 1
+            continue
+        labelled = LABEL_VALUE.match(line.text)
+        if labelled and len(labelled.group("label").split()) <= 12:
+            value_start = line.start + labelled.start("value")
+            if _label_value(reader, ctx, i, line, labelled.group("label"), value_start,
+                            labelled.group("value")):
+                i += 1
+                continue
+        if _is_heading(line):
+            level = _level_heading(line.text)
+            place = _geography_heading(line.text)
+            if level:
+                ctx.section, ctx.section_words = {"level": level}, f"level={line.text}"
+                i += 1
+                continue
+            if place:
+                ctx.section = {"geography": P.normalise_geography(place)}
+                ctx.section_words = f"geography={place}"
+                i += 1
+                continue
+            consumed = _label_next_line(reader, ctx, i, line)
+            if consumed:
+                i += consumed
+                continue
+        _prose(reader, ctx, line)
+        i += 1
+    return reader.claims

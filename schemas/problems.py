@@ -1,0 +1,128 @@
+"""One catalogue of the problems a refresh can meet, each with a stable code.
+
+Problems are data: every stage returns them beside its output instead of raising, the
+report lists them, and the CLI counts them per code. A problem names the source id, the
+file and what to do about it.
+
+>>> p = problem("document-empty", source_id="seed-004", path="raw/new.txt")
+>>> p.message
+'raw/new.txt holds no text'
+>>> p.severity
+'error'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    template: str
+    hint: str
+    severity: str = "error"  # error: data is missing from the outputs; warning: it is not
+
+
+CATALOGUE: dict[str, Kind] = {
+    "registry-unreadable": Kind(
+        "Source registry cannot be read",
+        "{path}: {detail}",
+        "fix the YAML syntax; the registry is a list of mappings under `sources:`",
+    ),
+    "registry-invalid-entry": Kind(
+        "Source registry entry is invalid",
+        "{detail}",
+        "correct the entry in raw/sources.yaml (see README, 'Adding a source')",
+    ),
+    "registry-duplicate-id": Kind(
+        "Two registry entries share an id",
+        "id {source_id!r} is used by more than one entry",
+        "give each capture its own id",
+    ),
+    "registry-path-outside-raw": Kind(
+        "Registry path points outside raw/",
+        "path {path!r} is not inside raw/",
+        "copy the document into raw/ and register that path",
+    ),
+    "registry-file-missing": Kind(
+        "Registered file does not exist",
+        "{path} does not exist",
+        "add the file to raw/ or remove the entry",
+    ),
+    "registry-sha256-mismatch": Kind(
+        "File does not match its registered sha256",
+        "{path} has sha256 {detail}",
+        "raw/ documents are immutable: register a changed page as a new capture "
+        "with its own id, or restore the original bytes",
+    ),
+    "format-unsupported": Kind(
+        "No extractor for this format",
+        "{path}: format {detail!r} has no extractor",
+        "set `format:` to one of the supported formats",
+    ),
+    "document-empty": Kind(
+        "Document is empty",
+        "{path} holds no text",
+        "capture the page again",
+    ),
+    "document-undecodable": Kind(
+        "Document cannot be decoded as text",
+        "{path}: {detail}",
+        "save the page as UTF-8, or check that it is really a text page",
+    ),
+    "document-no-figures": Kind(
+        "No figures found in the document",
+        "{path}: no wage, growth, openings, education or certification figures recognised",
+        "check that the capture holds the page's content (not an error or consent page); "
+        "run `careerfacts extract {path}` to see what is read",
+        severity="warning",
+    ),
+    "claim-invalid": Kind(
+        "Claim failed the claims contract and was quarantined",
+        "{detail}",
+        "see curated/quarantine.csv; fix the extractor rule or the page registration",
+    ),
+    "extractor-failed": Kind(
+        "Extractor failed on this document",
+        "{path}: {detail}",
+        "run with --debug for the traceback and report it with the document attached",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    severity: str
+    hint: str
+    source_id: str = ""
+    path: str = ""
+    locator: str = ""
+    detail: str = field(default="", compare=False)
+
+    @property
+    def title(self) -> str:
+        return CATALOGUE[self.code].title
+
+    def line(self) -> str:
+        """One line for people: `error [code] source: message (what to do)`."""
+        who = f"{self.source_id}: " if self.source_id else ""
+        return f"{self.severity} [{self.code}] {who}{self.message} — {self.hint}"
+
+
+def problem(code: str, *, source_id: str = "", path: str = "", locator: str = "",
+            detail: str = "") -> Problem:
+    """A Problem of a catalogued kind, its message filled from the template."""
+    kind = CATALOGUE[code]
+    values = {"source_id": source_id, "path": path, "detail": detail, "locator": locator}
+    return Problem(
+        code=code,
+        message=kind.template.format(**values),
+        severity=kind.severity,
+        hint=kind.hint.format(**values),
+        source_id=source_id,
+        path=path,
+        locator=locator,
+        detail=detail,
+    )

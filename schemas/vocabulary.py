@@ -1,0 +1,66 @@
+"""The closed vocabularies of the claims table, shared by extractors and pipeline.
+
+Each set lists every value a column may hold; the pandera model checks them and the
+extractors emit nothing else.
+"""
+
+METRICS = frozenset({
+    "wage",
+    "employment",
+    "employment_growth",
+    "annual_openings",
+    "education",
+    "experience",
+    "training_duration",
+    "education_duration",
+    "certification_required",
+})
+
+STATISTICS = frozenset({
+    "median", "mean", "p10", "p25", "p75", "p90",
+    "range", "change", "typical", "flag", "unspecified",
+})
+
+UNITS = frozenset({
+    "USD/year", "USD/hour", "percent", "count", "years", "category", "boolean",
+})
+
+PERIOD_BASES = frozenset({"stated", "inferred", "unknown"})
+
+AUTHORITIES = frozenset({"primary", "secondary", "unknown"})
+
+FORMATS = frozenset({"text", "html", "pdf"})
+
+# Typical education needed for entry, in the Bureau of Labor Statistics' categories.
+EDUCATION_LEVELS = (
+    "no formal educational credential",
+    "high school diploma or equivalent",
+    "postsecondary nondegree award",
+    "some college, no degree",
+    "associate's degree",
+    "bachelor's degree",
+    "master's degree",
+    "doctoral or professional degree",
+)
+
+# Career levels after normalisation; anything else keeps a slug of the page's words.
+LEVELS = ("all", "entry", "early", "mid", "experienced", "senior", "expert", "not-leveled")
+
+UNION_STATUSES = ("union", "nonunion")
+SCHEDULES = ("full-time", "part-time")
+
+HOURS_PER_YEAR = 2080
+"""Full-time hours in a year: how BLS turns an hourly wage into an annual one."""
+
+# Plausible bounds per unit; a figure outside is quarantined, not guessed at.
+VALUE_BOUNDS = {
+    "USD/year": (1_000.0, 2_000_000.0),
+    "USD/hour": (1.0, 1_000.0),
+    "percent": (-100.0, 1_000.0),
+    "count": (0.0, 1e9),
+    "years": (0.0, 60.0),
+}
+
+DEFAULT_GEOGRAPHY = "United States"
+
+QUALIFIERS = ("geography", "level", "industry", "union_status", "schedule")
