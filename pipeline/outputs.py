@@ -1,0 +1,166 @@
+"""Curated tables from a run, and writing them atomically.
+
+Every table is sorted and every value spelled one way, so the same inputs give
+byte-identical files. All files are rendered in memory first; each is then written to
+a temporary file beside its target and renamed over it, so a run that fails leaves the
+previous outputs as they were.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.reconcile import KEY_FIELDS, Cluster, Reading
+from pipeline.refresh import Run
+from pipeline.report import discrepancy_report, figure_of, fact_value
+from pipeline.tables import csv_bytes, parquet_bytes
+
+SOURCE_COLUMNS = {"title": "source_title", "publisher": "source_publisher",
+                  "authority": "source_authority", "retrieved": "source_retrieved",
+                  "path": "source_path"}
+
+
+def curated_claims(run: Run) -> pd.DataFrame:
+    """Every valid claim with its source's metadata and its role in its fact."""
+    rec = run.reconciliation
+    by_id = {c.claim_id: c for c in rec.claims}
+    frame = run.valid.copy()
+    # periods inferred during reconciliation replace the unknown ones
+    for column in ("period", "period_start", "period_end", "period_basis"):
+        frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
+    frame["period_start"] = frame["period_start"].astype("Int64")
+    frame["period_end"] = frame["period_end"].astype("Int64")
+    sources = {c.source.id: c.source for c in run.captures}
+    for attribute, column in SOURCE_COLUMNS.items():
+        frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
+    frame["fact_id"] = [rec.roles[i][0] for i in frame["claim_id"]]
+    frame["role"] = [rec.roles[i][1] for i in frame["claim_id"]]
+    return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
+
+
+def _sources(cluster: Cluster) -> str:
+    return "; ".join(cluster.sources)
+
+
+def _alternative(cluster: Cluster) -> str:
+    period = "/".join(sorted(cluster.stated_periods))
+    return f"{figure_of(cluster.representative)} ({_sources(cluster)}{', ' + period if period else ''})"
+
+
+def facts_table(run: Run) -> pd.DataFrame:
+    rows = []
+    for fact in run.reconciliation.facts:
+        chosen = fact.chosen
+        winner = fact.clusters[fact.winner] if fact.winner is not None else None
+        others = [c for i, c in enumerate(fact.clusters) if i != fact.winner]
+        row = dict(zip(KEY_FIELDS, fact.key))
+        row.update(
+            fact_id=fact.fact_id,
+            status=fact.status,
+            value=chosen.value if chosen else None,
+            low=chosen.low if chosen else None,
+            high=chosen.high if chosen else None,
+            value_text=chosen.claim.value_text if chosen else "",
+            stated=chosen.claim.figure if chosen else "",
+            display=fact_value(chosen) if chosen else "",
+            period=chosen.claim.period if chosen else "",
+            period_basis=chosen.claim.period_basis if chosen else "",
+            rule=fact.rule,
+            chosen_claim_id=chosen.claim.claim_id if chosen else "",
+            supporting_sources=_sources(winner) if winner else "",
+            dissenting_sources="; ".join(s for c in others for s in c.sources
+                                         if not winner or s not in winner.sources),
+            alternatives=" | ".join(_alternative(c) for c in others),
+            n_claims=sum(len(c.readings) for c in fact.clusters),
+            n_sources=len({s for c in fact.clusters for s in c.sources}),
+            discrepancy_id=fact.discrepancy_id,
+        )
+        rows.append(row)
+    columns = ["fact_id", *KEY_FIELDS, "status", "value", "low", "high", "value_text", "stated",
+               "display", "period", "period_basis", "rule", "chosen_claim_id",
+               "supporting_sources", "dissenting_sources", "alternatives", "n_claims",
+               "n_sources", "discrepancy_id"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("value", "low", "high"):
+        frame[column] = frame[column].astype("float64")
+    return frame.sort_values("fact_id").reset_index(drop=True)
+
+
+def _readings(clusters: tuple[Cluster, ...]) -> list[Reading]:
+    return [r for c in clusters for r in c.readings]
+
+
+def discrepancies_table(run: Run) -> pd.DataFrame:
+    rows = []
+    for d in run.reconciliation.discrepancies:
+        row = {"discrepancy_id": d.discrepancy_id, **dict(zip(KEY_FIELDS, d.key))}
+        row.update(
+            kind=d.kind,
+            severity=d.severity,
+            explanation=d.explanation,
+            n_figures=len(d.clusters),
+            figures=" | ".join(_alternative(c) for c in d.clusters),
+            sources="; ".join(sorted({s for c in d.clusters for s in c.sources})),
+            claim_ids="; ".join(sorted(r.claim.claim_id for r in _readings(d.clusters))),
+            proposed=fact_value(d.proposed) if d.proposed else "",
+            rule=d.rule,
+            status="open",
+        )
+        rows.append(row)
+    columns = ["discrepancy_id", *KEY_FIELDS, "kind", "severity", "explanation", "n_figures",
+               "figures", "sources", "claim_ids", "proposed", "rule", "status"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def problems_table(run: Run) -> pd.DataFrame:
+    columns = ["severity", "code", "source_id", "path", "locator", "message", "hint"]
+    rows = [{c: getattr(p, c) for c in columns} for p in run.problems]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["severity", "code", "source_id", "locator", "message"]
+                             ).reset_index(drop=True)
+
+
+def rendered(run: Run) -> dict[str, bytes]:
+    """Every output file, relative to the project root, as bytes."""
+    tables = {
+        "curated/claims": curated_claims(run),
+        "curated/facts": facts_table(run),
+        "curated/discrepancies": discrepancies_table(run),
+    }
+    files: dict[str, bytes] = {}
+    for stem, frame in tables.items():
+        files[f"{stem}.csv"] = csv_bytes(frame)
+        files[f"{stem}.parquet"] = parquet_bytes(frame)
+    files["curated/quarantine.csv"] = csv_bytes(run.quarantined)
+    files["reports/problems.csv"] = csv_bytes(problems_table(run))
+    files["reports/discrepancies.md"] = discrepancy_report(run).encode("utf-8")
+    return files
+
+
+def write_atomically(files: dict[str, bytes], root: Path) -> list[Path]:
+    """Write each file through a temporary sibling and a rename; only changed files are
+    replaced, so an unchanged output keeps its timestamp."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for relative, data in sorted(files.items()):
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists() and target.read_bytes() == data:
+                continue
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o644)
+            staged.append((Path(temp), target))
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for temp, target in staged:
+        os.replace(temp, target)
+    return [target for _, target in staged]

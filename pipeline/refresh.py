@@ -1,0 +1,111 @@
+"""The refresh: a one-way chain of stages, each named for what it produces.
+
+    captures(registry) -> documents -> raw_claims -> validated_claims -> reconciliation
+        -> outputs (the only stage that writes)
+
+Every stage returns its problems beside its product; a bad source yields problems and
+no claims, and the others go on.
+"""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from extractors import extract
+from extractors.claims import Claim
+from extractors.document import Document, DocumentError, document_from_bytes
+from pipeline.reconcile import Reconciliation, reconcile
+from pipeline.registry import Capture, load_registry
+from pipeline.tables import claims_frame
+from schemas.problems import Problem, problem
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Run:
+    """Everything a refresh produced, in memory, before anything is written."""
+
+    captures: list[Capture]
+    claims: list[Claim]  # every claim extracted, valid or not
+    valid: pd.DataFrame
+    quarantined: pd.DataFrame
+    reconciliation: Reconciliation
+    problems: list[Problem] = field(default_factory=list)
+    tracebacks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
+    docs, problems = [], []
+    for capture in captures:
+        source = capture.source
+        try:
+            docs.append(document_from_bytes(capture.data, source_id=source.id, path=source.path,
+                                            format=source.format, occupation=source.occupation))
+        except DocumentError as exc:
+            problems.append(problem(exc.code, source_id=source.id, path=source.path,
+                                    detail=exc.detail))
+    return docs, problems
+
+
+def raw_claims(docs: list[Document], progress: Progress | None = None
+               ) -> tuple[list[Claim], list[Problem], dict[str, str]]:
+    """Claims of every document; an extractor that fails costs only its document."""
+    claims: list[Claim] = []
+    problems: list[Problem] = []
+    tracebacks: dict[str, str] = {}
+    for doc in docs:
+        if progress:
+            progress(doc.source_id)
+        try:
+            found = extract(doc)
+        except DocumentError as exc:
+            problems.append(problem(exc.code, source_id=doc.source_id, path=doc.path,
+                                    detail=exc.detail))
+            continue
+        except Exception as exc:  # a defect in an extractor: report it, keep going
+            problems.append(problem("extractor-failed", source_id=doc.source_id, path=doc.path,
+                                    detail=f"{type(exc).__name__}: {exc}"))
+            tracebacks[doc.source_id] = traceback.format_exc()
+            continue
+        if not found:
+            problems.append(problem("document-no-figures", source_id=doc.source_id,
+                                    path=doc.path))
+        claims.extend(found)
+    return claims, problems, tracebacks
+
+
+def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """(valid rows, quarantined rows, a problem per quarantined row)."""
+    from schemas.claims import quarantine  # pandera costs ~1 s to import: only here
+
+    valid, bad = quarantine(claims_frame(claims))
+    problems = [
+        problem("claim-invalid", source_id=row.source_id, locator=row.locator,
+                detail=f"{row.claim_id} ({row.metric} {row.figure!r} at {row.locator}): "
+                       f"{row.failed_checks}")
+        for row in bad.itertuples()
+    ]
+    return valid, bad, problems
+
+
+def refresh(registry: Path, progress: Progress | None = None) -> Run:
+    """Run every stage up to, not including, writing. Raises RegistryError when the
+    registry as a whole cannot be read."""
+    captures, problems = load_registry(registry)
+    docs, doc_problems = documents(captures)
+    claims, extract_problems, tracebacks = raw_claims(docs, progress)
+    valid, quarantined, claim_problems = validated_claims(claims)
+    valid_ids = set(valid["claim_id"])
+    authorities = {c.source.id: c.source.authority for c in captures}
+    reconciliation = reconcile([c for c in claims if c.claim_id in valid_ids], authorities)
+    return Run(captures, claims, valid, quarantined, reconciliation,
+               problems + doc_problems + extract_problems + claim_problems, tracebacks)

@@ -1,0 +1,126 @@
+"""The claims table contract (pandera).
+
+Validation is lazy and never drops rows by itself: `quarantine` splits a table into the
+rows that pass and the rows that fail, each failing row with the checks it failed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.vocabulary import METRICS, PERIOD_BASES, STATISTICS, UNITS, VALUE_BOUNDS
+
+UNITS_OF_METRIC = {
+    "wage": {"USD/year", "USD/hour"},
+    "employment": {"count"},
+    "annual_openings": {"count"},
+    "employment_growth": {"percent"},
+    "education": {"category"},
+    "experience": {"years"},
+    "training_duration": {"years"},
+    "education_duration": {"years"},
+    "certification_required": {"boolean"},
+}
+CATEGORICAL_UNITS = {"category", "boolean"}
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+class ClaimsTable(pa.DataFrameModel):
+    """One row per figure a document states (see docs/data-contract.md)."""
+
+    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^c-[0-9a-f]{16}$")
+    source_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    occupation: Series[str] = pa.Field(str_matches=r"^(\d{2}-\d{4})?$")
+    metric: Series[str] = pa.Field(isin=sorted(METRICS))
+    statistic: Series[str] = pa.Field(isin=sorted(STATISTICS))
+    unit: Series[str] = pa.Field(isin=sorted(UNITS))
+    value: Series[float] = pa.Field(nullable=True)
+    low: Series[float] = pa.Field(nullable=True)
+    high: Series[float] = pa.Field(nullable=True)
+    value_text: Series[str]
+    figure: Series[str] = pa.Field(str_length={"min_value": 1})
+    precision: Series[float] = pa.Field(gt=0)
+    period: Series[str] = pa.Field(str_matches=r"^(\d{4}|\d{4}-\d{4}|-\d{4})?$")
+    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100)
+    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100)
+    period_basis: Series[str] = pa.Field(isin=sorted(PERIOD_BASES))
+    geography: Series[str] = pa.Field(str_length={"min_value": 1})
+    level: Series[str]
+    industry: Series[str]
+    union_status: Series[str] = pa.Field(isin=["", "union", "nonunion"])
+    schedule: Series[str] = pa.Field(isin=["", "full-time", "part-time"])
+    qualifier_text: Series[str]
+    cites: Series[str]
+    quote: Series[str] = pa.Field(str_length={"min_value": 1})
+    locator: Series[str] = pa.Field(str_length={"min_value": 1})
+    extractor: Series[str] = pa.Field(str_matches=r"^[a-z]+/\d+$")
+    method: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(error="unit does not fit the metric")
+    def unit_fits_metric(cls, df: pd.DataFrame) -> Series[bool]:
+        return pd.Series([u in UNITS_OF_METRIC.get(m, ()) for m, u in zip(df.metric, df.unit)],
+                         index=df.index)
+
+    @pa.dataframe_check(error="a number needs a value or a range; a category needs value_text")
+    def has_a_figure(cls, df: pd.DataFrame) -> Series[bool]:
+        categorical = df.unit.isin(CATEGORICAL_UNITS)
+        single = df.value.notna() & df.low.isna() & df.high.isna()
+        ranged = df.value.isna() & df.low.notna()
+        return (categorical & (df.value_text != "")) | (~categorical & (single | ranged))
+
+    @pa.dataframe_check(error="low is greater than high")
+    def low_not_above_high(cls, df: pd.DataFrame) -> Series[bool]:
+        return df.high.isna() | df.low.isna() | (df.low <= df.high)
+
+    @pa.dataframe_check(error="period starts after it ends")
+    def period_in_order(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df.period_start.isna() | df.period_end.isna()
+                | (df.period_start <= df.period_end)).astype(bool)
+
+    @pa.dataframe_check(error="figure outside the plausible range for its unit")
+    def within_bounds(cls, df: pd.DataFrame) -> Series[bool]:
+        ok = []
+        for unit, *numbers in zip(df.unit, df.value, df.low, df.high):
+            lo, hi = VALUE_BOUNDS.get(unit, (float("-inf"), float("inf")))
+            ok.append(all(pd.isna(x) or lo <= x <= hi for x in numbers))
+        return pd.Series(ok, index=df.index)
+
+    @pa.dataframe_check(error="quote does not contain the figure as printed")
+    def quote_holds_figure(cls, df: pd.DataFrame) -> Series[bool]:
+        return pd.Series([_normalised(f) in _normalised(q) for f, q in zip(df.figure, df.quote)],
+                         index=df.index)
+
+    class Config:
+        strict = True
+        coerce = True
+        ordered = True
+
+
+def quarantine(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(valid rows, quarantined rows); each quarantined row lists the checks it failed.
+
+    A failure that is not tied to a row (a missing column) is a defect, and raises.
+    """
+    try:
+        return ClaimsTable.validate(table, lazy=True), table.iloc[0:0].assign(failed_checks="")
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        if cases["index"].isna().any():
+            raise
+        failed: dict[int, set[str]] = {}
+        # a dataframe-level check reports each bad row once per column: one label per row
+        for index, context, column, check in zip(cases["index"], cases["schema_context"],
+                                                 cases["column"], cases["check"]):
+            label = check if context == "DataFrameSchema" else f"{column}: {check}"
+            failed.setdefault(int(index), set()).add(str(label))
+        bad = table.loc[sorted(failed)].copy()
+        bad["failed_checks"] = ["; ".join(sorted(failed[i])) for i in bad.index]
+        good = table.drop(index=list(failed))
+        return ClaimsTable.validate(good, lazy=True), bad
