@@ -42,6 +42,7 @@ class Claim:
     industry: str
     union_status: str
     schedule: str
+    subgroup: str  # a row label of an unnamed dimension ("Long-haul (OTR)")
     qualifier_text: str  # the page's own words for the qualifiers ("level=All workers")
     cites: str  # agency the page credits for the figure ("BLS"), if any
     quote: str  # verbatim text the figure was read from
@@ -56,7 +57,7 @@ class Claim:
 CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
 
 _ID_FIELDS = ("source_id", "locator", "figure", "metric", "statistic", "unit", "geography",
-              "level", "industry", "union_status", "schedule")
+              "level", "industry", "union_status", "schedule", "subgroup")
 
 
 def new_claim(**values) -> Claim:
@@ -68,7 +69,7 @@ def new_claim(**values) -> Claim:
     defaults = dict(
         occupation="", value=None, low=None, high=None, value_text="", precision=1.0,
         period="", period_start=None, period_end=None, period_basis="",
-        geography="", level="", industry="", union_status="", schedule="",
+        geography="", level="", industry="", union_status="", schedule="", subgroup="",
         qualifier_text="", cites="", extractor=f"text/{EXTRACTOR_VERSION}",
     )
     merged = {**defaults, **values}

@@ -95,7 +95,7 @@ COST_WORDS = re.compile(
 
 PAY_WORDS = re.compile(
     r"\b(?:pay|paid|paying|salary|salaries|wages?|earn|earns|earned|earning|earnings|make|makes|"
-    r"made|income|compensation)\b",
+    r"made|income|compensation|t(?:ake|akes|ook)\s+home|br(?:ing|ings|ought)\s+in)\b",
     re.I,
 )
 GROWTH_WORDS = re.compile(
@@ -105,6 +105,12 @@ GROWTH_WORDS = re.compile(
 )
 SHARE_AFTER = re.compile(r"^\s*(?:of|of\s+the)\b", re.I)
 """A percentage followed by "of" is a share, not a change: "62% of tasks"."""
+
+PERCENTILE_PHRASE = re.compile(
+    r"\b(?P<side>lowest|bottom|highest|top)(?:[\s-]+(?:paid|earning))?\s+(?P<n>10|25)\s*(?:%|percent)",
+    re.I,
+)
+"""A percentile in words: "The lowest 10 percent earned less than", "the top 10% took home"."""
 
 PERCENTILE = re.compile(
     r"\b(?P<n>10|25|50|75|90)(?:st|nd|rd|th)?\s*(?:%\s?ile|percentile|pct\.?)(?!\w)", re.I
@@ -142,7 +148,7 @@ EDUCATION = re.compile(
 """An education level: "Postsecondary nondegree award", "Certificate", "Bachelor's degree"."""
 assert {name for name, _ in EDUCATION_PATTERNS} == set(EDUCATION_LEVELS)
 
-_CREDENTIAL = r"(?:licen[sc]es?|licensure|certifications?)"
+_CREDENTIAL = r"(?:licen[sc]es?|licensure|certifications?)(?:\s*\([^)]{1,20}\))?"
 CERTIFICATION_NOT_REQUIRED = re.compile(
     r"\bno\s+(?:required\s+)?" + _CREDENTIAL + r"(?:\s+(?:is|are))?(?:\s+required)?"
     r"|\b" + _CREDENTIAL + r"\s+(?:is|are)\s+not\s+required"
@@ -155,8 +161,9 @@ CERTIFICATION_NOT_REQUIRED = re.compile(
 
 CERTIFICATION_REQUIRED = re.compile(
     r"\b" + _CREDENTIAL + r"(?:\s+(?:or|and|/)\s+" + _CREDENTIAL + r")?\s+(?:is\s+|are\s+)?"
-    r"required\b|\b(?:must|required\s+to)\s+(?:be|become|hold|have|obtain)\s+(?:a\s+)?"
-    r"(?:licensed|certified|licen[sc]e|certification)\b",
+    r"(?:required|mandatory)\b|\b(?:must|required\s+to)\s+(?:be|become|hold|have|obtain)\s+"
+    r"(?:a\s+)?(?:licensed|certified|licen[sc]e|certification)\b"
+    r"|\brequires?\s+[^.;]{1,60}?\bto\s+be\s+(?:licensed|certified)\b",
     re.I,
 )
 """A credential that is needed: "License or certification required", "A license is
@@ -174,6 +181,7 @@ LEVEL_PHRASES = (
     ("mid", r"mid(?:[\s-]*(?:level|career))|intermediate(?:[\s-]+level)?"),
     ("experienced", r"experienced|late[\s-]+career"),
     ("senior", r"senior(?:[\s-]+level)?|lead"),
+    ("principal", r"staff\s*/\s*principal|principal(?:[\s-]+level)?|staff[\s-]+level"),
     ("expert", r"expert(?:[\s-]+level)?|top\s+earners?"),
 )
 LEVEL = re.compile("|".join(f"(?P<l{i}>{rx})" for i, (_, rx) in enumerate(LEVEL_PHRASES)), re.I)

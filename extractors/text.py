@@ -19,14 +19,29 @@ from extractors.document import Document
 
 # --- lines and their shapes ------------------------------------------------------------
 
-BULLET = re.compile(r"^[\s•·▪●◦*!–—\-]*")
+BULLET = re.compile(r"^[\s•·▪●◦▸►▹➤→*!–—\-]*")
 """Leading bullets and marks: "  • Median annual salary", "!License or certification"."""
 
-LABEL_VALUE = re.compile(r"^(?P<label>[^:\n]{1,90}?)\s*:\s*(?P<value>\S.*?)\s*$")
-"""A label and its value on one line: "Job Growth (2023–2033): 9% (Much faster than average)"."""
+LABEL_VALUE = re.compile(
+    r"^(?P<label>[^:\t\n]{1,90}?)(?P<sep>\s*:\s*|\t+\s*|\s+[—–]\s+)(?P<value>\S.*?)\s*$")
+"""A label and its value on one line, after a colon, a tab or a dash:
+"Job Growth (2023–2033): 9% (Much faster than average)", "2024 Median Pay<TAB>$94,260 per
+year", "Annual Openings — ~140,100"."""
 
-LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,60}?)\s*:\s*$")
-"""A heading that introduces a list: "Top-Paying Industries:"."""
+LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
+"""A line that introduces a list: "Top-Paying Industries:", "… in the top industries in
+which they worked were as follows:"."""
+
+MODIFIER_LABEL = re.compile(
+    r"^(?:\w+\s+)?(?:range|hourly|annual(?:ly)?|yearly|per\s+(?:hour|year)|monthly|weekly|"
+    r"starting|typical|average|median|mean|(?:10|25|50|75|90)(?:th)?\s+percentile)"
+    r"(?:\s+\w+)?$",
+    re.I,
+)
+"""A label that only qualifies the figure above it: "Range: $35,080 - $77,810"."""
+
+ALIGNED = re.compile(r"\t+|\s{2,}")
+"""What separates the cells of a table aligned with spaces or tabs."""
 
 MAJOR_HEADING = re.compile(r"^(?:\d{1,2}\.\s+\S|#{1,6}\s+\S|[A-Z][A-Z &/-]{3,}$)")
 """A heading that closes every section before it: "3. How to Become One", "## Pay", "OVERVIEW"."""
@@ -120,6 +135,11 @@ def _dimension(label: str) -> str:
 
 
 def _statistic(words: str) -> str:
+    m = P.PERCENTILE_PHRASE.search(words)
+    if m:
+        low_side = m.group("side").lower() in ("lowest", "bottom")
+        return {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
+                ("25", False): "p75"}[(m.group("n"), low_side)]
     m = P.PERCENTILE.search(words)
     if m:
         return "median" if m.group("n") == "50" else f"p{m.group('n')}"
@@ -138,8 +158,9 @@ def _is_heading(line: Line) -> bool:
 
 
 def _level_heading(text: str) -> str:
-    """The level a whole-line heading names ("Senior Level"), else ""."""
-    m = P.LEVEL.fullmatch(text.strip())
+    """The level a whole-line heading names ("Senior Level", "Entry Level (Junior
+    Developer)"), else ""."""
+    m = P.LEVEL.fullmatch(re.sub(r"\s*\([^)]*\)$", "", text.strip()))
     return P.normalise_level(text) if m else ""
 
 
@@ -161,6 +182,9 @@ class Context:
     section_words: str = ""  # the heading's own words, "level=Senior Level"
     list_metric: str | None = None  # "Top-Paying Industries:" -> wage …
     list_dimension: str = ""  # … for each industry below
+    list_statistic: str = ""  # "… median annual wages … were as follows:"
+    list_period: P.Period | None = None
+    list_line: int = -1  # where the list heading is: one blank line may follow it
     last_metric: tuple[str, str, int] | None = None  # (metric, label, line index)
 
 
@@ -220,6 +244,15 @@ def _default_statistic(metric: str, figure: P.Figure | None) -> str:
     return "unspecified"
 
 
+def _unit_near(before: str) -> str:
+    """The unit named closest before an amount: "median annual wage of $86,070"."""
+    hourly = [m.end() for m in P.HOURLY.finditer(before)]
+    annual = [m.end() for m in P.ANNUAL.finditer(before)]
+    if not hourly and not annual:
+        return ""
+    return "USD/hour" if max(hourly, default=-1) > max(annual, default=-1) else "USD/year"
+
+
 def _unit_from_words(words: str) -> str:
     if P.HOURLY.search(words):
         return "USD/hour"
@@ -265,6 +298,7 @@ def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: st
     qualifiers = dict(ctx.section)
     qualifier_text = _section_text(ctx)
     statistic = _statistic(label)
+    list_period = None
     if not known and ctx.list_metric and ctx.list_dimension and _has_figure(value):
         # an item under "Top-Paying Industries:" -> the label is the industry
         metric = ctx.list_metric
@@ -272,7 +306,10 @@ def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: st
         qualifiers[dimension] = (P.normalise_geography(label) if dimension == "geography"
                                  else P.normalise_level(label) if dimension == "level" else label)
         qualifier_text = f"{dimension}={label}"
-    elif not known and ctx.last_metric and index - ctx.last_metric[2] <= 3:
+        statistic = statistic or ctx.list_statistic
+        list_period = ctx.list_period
+    elif (not known and ctx.last_metric and index - ctx.last_metric[2] <= 3
+          and MODIFIER_LABEL.match(label)):
         # "Range: $35,080 - $77,810" right under "Median Annual Pay": same metric
         metric = ctx.last_metric[0]
         known = True
@@ -287,7 +324,7 @@ def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: st
         # "Starting Salary", "Mid-Career Pay"; but "Entry Education" is the education
         # needed for entry, not the education of entry-level workers
         qualifiers["level"] = P.normalise_level(level_words.group())
-    period = _period_in(label, line.start) or _period_in(value, value_start)
+    period = _period_in(label, line.start) or _period_in(value, value_start) or list_period
     quote = (line.start, line.end)
     if metric == "education":
         found = P.find_education(value)
@@ -311,7 +348,11 @@ def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: st
         unit = _unit_from_words(label)
     figures = _figures_for(metric, value)
     if metric == "employment_growth" and not figures:
-        return True
+        # "Employment Change, 2023-33<TAB>15,300": a change in the number of jobs
+        figures = P.find_counts(value)[:1]
+        metric, unit, statistic = "employment", "count", "change"
+        if not figures:
+            return True
     for figure in figures:
         figure = _shift(figure, value_start)
         fig_unit = unit
@@ -423,7 +464,7 @@ def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -
 def _table(reader: Reader, index: int, header: Line) -> int:
     """A table with a header row of column names and one row per line below it."""
     columns = [m.group().lower() for m in TABLE_COLUMN.finditer(header.text)]
-    value_at = next((i for i, c in enumerate(columns) if VALUE_COLUMN.fullmatch(c)), None)
+    value_at = next((i for i, c in enumerate(columns) if VALUE_COLUMN.search(c)), None)
     if value_at is None:
         return 0
     before, after = columns[:value_at], columns[value_at + 1:]
@@ -433,9 +474,10 @@ def _table(reader: Reader, index: int, header: Line) -> int:
     while j < len(reader.lines):
         row = reader.lines[j]
         money = P.find_money(row.text)
-        if row.blank or not money:
+        if not _is_table_row(row) or not money:
             break
         figure = money[0]
+        statistic = statistic or _statistic(header.text)
         cells = _split_cells(row.text[:figure.start].strip(), before)
         cells.update(_split_cells(row.text[figure.end:].strip(), after))
         qualifiers, words = _qualifiers_from_cells(cells)
@@ -473,16 +515,19 @@ def _split_cells(text: str, columns: list[str]) -> dict[str, str]:
 def _qualifiers_from_cells(cells: dict[str, str]) -> tuple[dict, str]:
     qualifiers: dict[str, str] = {}
     for column, words in cells.items():
+        kind = _column_qualifier(column)
         if P.SCHEDULE.fullmatch(words.strip()):
             qualifiers["schedule"] = P.normalise_schedule(words)
-        elif "level" in column:
+        elif VALUE_COLUMN.search(column):
+            continue
+        elif kind == "level":
             qualifiers["level"] = P.normalise_level(words)
-        elif "union" in column:
+        elif kind == "union_status":
             qualifiers["union_status"] = P.normalise_union(words)
-        elif "industry" in column or "occupation" in column:
-            qualifiers["industry"] = words
-        else:
+        elif kind == "geography":
             qualifiers["geography"] = P.normalise_geography(words)
+        else:
+            qualifiers[kind] = words
     words = "; ".join(f"{c}={w}" for c, w in cells.items())
     return qualifiers, words
 
@@ -577,7 +622,9 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
         qualifiers, said = _prose_qualifiers(before)
         statistic = (_statistic(before) or sentence_stat
                      or ("range" if figure.is_range else ""))
-        unit = figure.unit_hint or _unit_from_words(clause)
+        if statistic in ("p10", "p25", "p75", "p90") and figure.is_range:
+            continue
+        unit = figure.unit_hint or _unit_near(before)
         reader.claim(metric="wage", figure=_shift(figure, base), quote_start=quote[0],
                      quote_end=quote[1], method="sentence", statistic=statistic, unit=unit,
                      period=_sentence_period(sentence, figure, base),
@@ -597,6 +644,13 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
                      qualifiers=section, cites=cites)
     for figure in P.find_counts(sentence):
         after = sentence[figure.end:figure.end + 40]
+        if re.search(r"\b(?:held|hold|holds|filled)\s+(?:about\s+|roughly\s+|nearly\s+|over\s+)?$",
+                     sentence[:figure.start]) and re.match(r"\s*jobs\b", after):
+            reader.claim(metric="employment", figure=_shift(figure, base), quote_start=quote[0],
+                         quote_end=quote[1], method="sentence", unit="count",
+                         period=_sentence_period(sentence, figure, base), qualifiers=section,
+                         cites=cites)
+            continue
         if re.match(r"\s*(?:new\s+)?(?:job\s+)?openings\b|\s*(?:positions|jobs)\s+(?:will\s+)?"
                     r"open\b.*\b(?:each|every|per|a)\s+year", after, re.I):
             reader.claim(metric="annual_openings", figure=_shift(figure, base),
@@ -616,15 +670,106 @@ def _sentence_period(sentence: str, figure: P.Figure, base: int) -> P.Period | N
 
 # --- the page ---------------------------------------------------------------------------
 
+def _list_heading(ctx: Context, index: int, line: Line, label: str) -> None:
+    ctx.list_line = index
+    metric, known = _label_metric(label)
+    ctx.list_metric = metric if known else None
+    ctx.list_dimension = _dimension(label) if known else ""
+    ctx.list_statistic = _statistic(label)
+    ctx.list_period = _period_in(label, line.start)
+
+
+def _starts_with_figure(text: str) -> bool:
+    lead = re.match(r"[(~≈]?\s*(?:about\s+|approx(?:imately|\.)?\s+)?", text, re.I).end()
+    return any(f.start == lead for f in P.find_money(text) + P.find_percents(text))
+
+
+def _cell_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in ALIGNED.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _aligned_header(line: Line) -> list[str]:
+    """Column names of a header row aligned with tabs or runs of spaces, else []."""
+    if "\t" not in line.text and "  " not in line.text:
+        return []
+    cells = [line.text[a:b] for a, b in _cell_spans(line.text)]
+    if len(cells) < 2 or any(_has_figure(c) for c in cells) or len(line.text) > 160:
+        return []
+    values = [c for c in cells if VALUE_COLUMN.search(c)]
+    if _lists_occupations(cells[0]):
+        return []
+    return cells if 0 < len(values) < len(cells) else []
+
+
+def _column_qualifier(column: str) -> str:
+    """The qualifier a non-value column holds: "State" -> geography, "Job Level" -> level."""
+    column = column.lower()
+    if "level" in column:
+        return "level"
+    if "union" in column:
+        return "union_status"
+    if re.search(r"industr|sector|employer", column):
+        return "industry"
+    if re.search(r"location|state|city|cities|metro|area|region|county", column):
+        return "geography"
+    return "subgroup"
+
+
+def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str]) -> int:
+    """Rows under an aligned header; each amount is a claim of its column's statistic
+    and unit, qualified by the row's label cells."""
+    j = index + 1
+    while j < len(reader.lines):
+        row = reader.lines[j]
+        spans = _cell_spans(row.text)
+        if not _is_table_row(row) or len(spans) < 2 or not P.find_money(row.text):
+            break
+        labels: dict[str, str] = {}
+        amounts: list[tuple[str, P.Figure]] = []
+        for column, (a, b) in zip(columns, spans):
+            cell = row.text[a:b]
+            money = P.find_money(cell)
+            if money and money[0].start == 0:
+                amounts.append((column, _shift(money[0], row.start + a)))
+            elif not VALUE_COLUMN.search(column) and not P.find_percents(cell):
+                labels[column] = cell
+        qualifiers, words = _qualifiers_from_cells(labels)
+        for column, figure in amounts:
+            reader.claim(metric="wage", figure=figure, quote_start=row.start, quote_end=row.end,
+                         method="table-row",
+                         statistic=_statistic(column) or _statistic(header.text),
+                         unit=figure.unit_hint or _unit_from_words(column),
+                         qualifiers=qualifiers, qualifier_text=words)
+        j += 1
+    return j - index
+
+
+def _is_table_row(line: Line) -> bool:
+    """A table row is short and is not a sentence."""
+    return 0 < len(line.text) <= 140 and not line.text.endswith((".", "!", "?", ":"))
+
+
 def _is_table_header(line: Line) -> bool:
     if not _is_heading(line):
         return False
     columns = TABLE_COLUMN.findall(line.text)
     covered = sum(len(c) for c in columns)
-    values = sum(1 for c in columns if VALUE_COLUMN.fullmatch(c))
+    values = sum(1 for c in columns if VALUE_COLUMN.search(c))
     # "Location Job Level Salary Unionized" is a header; "Median Annual Pay" is a label
-    return (len(columns) >= 2 and 0 < values < len(columns)
+    return (len(columns) >= 2 and 0 < values < len(columns) and not _lists_occupations(line.text)
             and covered >= 0.6 * len(line.text.replace(" ", "")))
+
+
+def _lists_occupations(header: str) -> bool:
+    """Rows of other occupations ("Similar Occupations" tables) are not this page's figures."""
+    return bool(re.match(r"\s*occupations?\b", header, re.I))
 
 
 def _is_major_heading(line: Line) -> bool:
@@ -649,12 +794,24 @@ def extract_text(doc: Document) -> list[Claim]:
     while i < len(lines):
         line = lines[i]
         if line.blank:
-            ctx.list_metric, ctx.list_dimension = None, ""
+            if ctx.list_line != i - 1:
+                ctx.list_metric, ctx.list_dimension = None, ""
             i += 1
             continue
         if _is_major_heading(line):
             ctx.section, ctx.section_words = {}, ""
             ctx.list_metric, ctx.list_dimension = None, ""
+        if _lists_occupations(line.text) and ALIGNED.search(line.text):
+            # a table of other occupations ("Similar Occupations"): skip it to its end
+            while i < len(lines) and not lines[i].blank:
+                i += 1
+            continue
+        aligned = _aligned_header(line)
+        if aligned:
+            consumed = _aligned_table(reader, i, line, aligned)
+            if consumed > 1:
+                i += consumed
+                continue
         if _is_table_header(line):
             consumed = _table(reader, i, line)
             if consumed > 1:
@@ -664,11 +821,17 @@ def extract_text(doc: Document) -> list[Claim]:
         if ladder:
             i += _ladder(reader, ctx, i, line, ladder)
             continue
+        if (ctx.last_metric and ctx.last_metric[0] and ctx.last_metric[2] == i - 1
+                and _starts_with_figure(line.text)):
+            # "<TAB>$45.32 per hour" under "2024 Median Pay<TAB>$94,260 per year"
+            _label_value(reader, ctx, i, line, ctx.last_metric[1], line.start, line.text)
+            i += 1
+            continue
         heading = LIST_HEADING.match(line.text)
         if heading:
-            metric, known = _label_metric(heading.group("label"))
-            ctx.list_metric = metric if known else None
-            ctx.list_dimension = _dimension(heading.group("label")) if known else ""
+            _list_heading(ctx, i, line, heading.group("label"))
+            if len(line.text) > 60:
+                _prose(reader, ctx, line)  # a sentence that introduces a list
             i += 1
             continue
         labelled = LABEL_VALUE.match(line.text)
@@ -693,6 +856,10 @@ def extract_text(doc: Document) -> list[Claim]:
             consumed = _label_next_line(reader, ctx, i, line)
             if consumed:
                 i += consumed
+                continue
+            if _label_metric(line.text)[0] and _dimension(line.text):
+                _list_heading(ctx, i, line, line.text)  # "TOP-PAYING INDUSTRIES (median pay)"
+                i += 1
                 continue
         _prose(reader, ctx, line)
         i += 1

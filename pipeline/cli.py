@@ -1,7 +1,8 @@
 """The `careerfacts` command line. Each command's docstring is its --help.
 
 Exit codes: 0 clean; 1 data problems (quarantined rows, unreadable sources, pages with
-no figures); 2 usage or configuration errors (a registry that cannot be read).
+no figures); 2 usage or configuration errors (a registry that cannot be read); 3 an
+internal error (a defect: the message says how to see the traceback).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_DEFECT = 0, 1, 2, 3
 
 
 class Context:
@@ -68,7 +69,7 @@ def refresh(obj: Context, registry: Path, root: Path) -> None:
 
         careerfacts refresh --registry raw/sources.yaml
     """
-    from pipeline.outputs import rendered, write_atomically
+    from pipeline.outputs import PartialWrite, rendered, write_atomically
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
@@ -81,6 +82,17 @@ def refresh(obj: Context, registry: Path, root: Path) -> None:
     except RegistryError as exc:
         click.echo(f"careerfacts: {exc.problem.line()}", err=True)
         sys.exit(EXIT_USAGE)
+    except PartialWrite as exc:
+        click.echo(f"careerfacts: writing outputs failed part way: {exc}. Every file is whole; "
+                   "run the refresh again once the cause is fixed.", err=True)
+        sys.exit(EXIT_DEFECT)
+    except Exception as exc:
+        if obj.debug:
+            raise
+        click.echo(f"careerfacts: internal error: {type(exc).__name__}: {exc}. Nothing was "
+                   "written; the previous outputs are unchanged. Run with --debug for the "
+                   "traceback.", err=True)
+        sys.exit(EXIT_DEFECT)
     finally:
         if progress:
             sys.stderr.write("\r\x1b[K")

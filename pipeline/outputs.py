@@ -71,8 +71,8 @@ def facts_table(run: Run) -> pd.DataFrame:
             rule=fact.rule,
             chosen_claim_id=chosen.claim.claim_id if chosen else "",
             supporting_sources=_sources(winner) if winner else "",
-            dissenting_sources="; ".join(s for c in others for s in c.sources
-                                         if not winner or s not in winner.sources),
+            dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
+                                                 if not winner or s not in winner.sources})),
             alternatives=" | ".join(_alternative(c) for c in others),
             n_claims=sum(len(c.readings) for c in fact.clusters),
             n_sources=len({s for c in fact.clusters for s in c.sources}),
@@ -151,16 +151,35 @@ def write_atomically(files: dict[str, bytes], root: Path) -> list[Path]:
             if target.exists() and target.read_bytes() == data:
                 continue
             handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            staged.append((Path(temp), target))
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(temp, 0o644)
-            staged.append((Path(temp), target))
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
         raise
-    for temp, target in staged:
-        os.replace(temp, target)
-    return [target for _, target in staged]
+    replaced: list[Path] = []
+    try:
+        for temp, target in staged:
+            os.replace(temp, target)
+            replaced.append(target)
+    except OSError as exc:
+        for temp, _ in staged[len(replaced):]:
+            temp.unlink(missing_ok=True)
+        raise PartialWrite(replaced, exc) from exc
+    return replaced
+
+
+class PartialWrite(Exception):
+    """Renaming outputs into place failed part way: some files are new, the rest old.
+
+    Each file is still whole (old or new); rerun the refresh to make them consistent.
+    """
+
+    def __init__(self, replaced: list[Path], cause: OSError):
+        super().__init__(f"{cause}; {len(replaced)} file(s) had already been replaced: "
+                         + ", ".join(str(p) for p in replaced))
+        self.replaced = replaced

@@ -27,7 +27,7 @@ from extractors.claims import Claim
 from schemas.vocabulary import HOURS_PER_YEAR
 
 KEY_FIELDS = ("occupation", "metric", "statistic", "unit", "geography", "level", "industry",
-              "union_status", "schedule")
+              "union_status", "schedule", "subgroup")
 AUTHORITY_RANK = {"primary": 2, "secondary": 1, "unknown": 0}
 SEVERITY = {"unexplained": "high", "categorical": "medium", "intra-source": "medium",
             "vintage": "low", "definition": "info"}
@@ -232,7 +232,12 @@ def classify(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
                   and counts[0][0] > counts[-1][0] else ""))
         return "categorical", why
     if len(sources) == 1:
-        return "intra-source", f"{next(iter(sources))} states {len(clusters)} different figures for the same key"
+        why = f"{next(iter(sources))} states {len(clusters)} different figures for the same key"
+        labels = sorted({r.claim.qualifier_text for c in clusters for r in c.readings
+                         if r.claim.qualifier_text})
+        if len(labels) > 1:
+            why += " (its own labels: " + ", ".join(f"‘{label}’" for label in labels) + ")"
+        return "intra-source", why
     periods = [c.stated_periods for c in clusters]
     with_period = [p for p in periods if p]
     shared = set.intersection(*with_period) if len(with_period) > 1 else set()
@@ -294,13 +299,43 @@ def reconcile(claims: list[Claim], authorities: dict[str, str]) -> Reconciliatio
                         "supporting" if index == winner else
                         "alternative" if winner is not None else "contested")
                 roles[reading.claim.claim_id] = (fact_id, role)
+    discrepancies = [_with_reused_figures(d, claims) for d in discrepancies]
     discrepancies.extend(restatements(claims, authorities))
     discrepancies.sort(key=lambda d: (_SEVERITY_ORDER[d.severity], d.key, d.discrepancy_id))
     return Reconciliation(claims, facts, discrepancies, roles)
 
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
-POPULATION = ("occupation", "metric", "geography", "level", "industry", "union_status", "schedule")
+
+
+def _with_reused_figures(d: Discrepancy, claims: list[Claim]) -> Discrepancy:
+    """Note where a self-contradicting page reuses one of the figures for another group.
+
+    A page whose prose reads the ends of a table range as union and non-union pay shows
+    how it misread its own table; the analyst needs to see that next to the conflict.
+    """
+    if d.kind != "intra-source":
+        return d
+    source = d.clusters[0].readings[0].source_id
+    mine = {r.claim.claim_id for c in d.clusters for r in c.readings}
+    figures = {x: r.claim.figure for c in d.clusters for r in c.readings
+               for x in (r.value, r.low, r.high) if x is not None}
+    reused = []
+    for claim in claims:
+        if claim.source_id != source or claim.claim_id in mine or claim.value is None:
+            continue
+        if claim.value in figures and key_of(claim) != d.key:
+            who = ", ".join(f"{q}={getattr(claim, q)}" for q in
+                            ("level", "industry", "union_status", "schedule", "subgroup")
+                            if getattr(claim, q))
+            reused.append(f"{claim.figure} as the {claim.statistic} for {who or claim.geography}")
+    if not reused:
+        return d
+    return replace(d, explanation=d.explanation + "; the same page also gives "
+                   + "; ".join(sorted(set(reused))) + ", figures that also appear in this "
+                   "discrepancy")
+POPULATION = ("occupation", "metric", "geography", "level", "industry", "union_status", "schedule",
+              "subgroup")
 
 
 def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discrepancy]:

@@ -36,6 +36,17 @@ ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SOC = re.compile(r"^\d{2}-\d{4}$")
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: `retrieved: 2026-02-30` stays a string for the entry's
+    own check instead of failing the whole file."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class RegistryError(Exception):
     """The registry as a whole cannot be used (a configuration error, exit 2)."""
 
@@ -108,13 +119,11 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: authority {authority!r} is not one of "
                                     f"{', '.join(sorted(AUTHORITIES))}")
-    retrieved = entry["retrieved"]
-    if isinstance(retrieved, str):
-        try:
-            retrieved = dt.date.fromisoformat(retrieved)
-        except ValueError:
-            retrieved = None
-    if not isinstance(retrieved, dt.date):
+    try:
+        retrieved = dt.date.fromisoformat(str(entry["retrieved"]))
+    except ValueError:
+        retrieved = None
+    if retrieved is None:
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: retrieved must be a date such as 2026-01-09")
     occupation = str(entry.get("occupation") or "")
@@ -163,7 +172,7 @@ def load_registry(registry: Path, root: Path | None = None) -> tuple[list[Captur
     root = Path(root) if root is not None else registry.parent.parent
     shown = _shown(registry.resolve(), root)
     try:
-        document = yaml.safe_load(registry.read_text(encoding="utf-8"))
+        document = yaml.load(registry.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise RegistryError(problem("registry-unreadable", path=shown,
                                     detail="file not found")) from None
@@ -179,7 +188,9 @@ def load_registry(registry: Path, root: Path | None = None) -> tuple[list[Captur
     for number, entry in enumerate(document["sources"], start=1):
         entry_id = str(entry.get("id", "")) if isinstance(entry, dict) else ""
         if entry_id and entry_id in seen:
-            problems.append(_entry_problem("registry-duplicate-id", entry_id))
+            problems.append(_entry_problem(
+                "registry-duplicate-id", entry_id, str(entry.get("path", "")),
+                f"entries {seen[entry_id]} and {number} of {shown}"))
             continue
         if entry_id:
             seen[entry_id] = number

@@ -63,7 +63,7 @@ def key_title(key: tuple) -> str:
     k = dict(zip(KEY_FIELDS, key))
     parts = [k["metric"].replace("_", " "), k["statistic"], k["unit"], k["geography"]]
     parts += [f"{name.replace('_', ' ')} {k[name]}" for name in
-              ("level", "industry", "union_status", "schedule") if k[name]]
+              ("level", "industry", "union_status", "schedule", "subgroup") if k[name]]
     occupation = f" (SOC {k['occupation']})" if k["occupation"] else ""
     return " · ".join(parts) + occupation
 

@@ -56,6 +56,7 @@ class ClaimsTable(pa.DataFrameModel):
     industry: Series[str]
     union_status: Series[str] = pa.Field(isin=["", "union", "nonunion"])
     schedule: Series[str] = pa.Field(isin=["", "full-time", "part-time"])
+    subgroup: Series[str]
     qualifier_text: Series[str]
     cites: Series[str]
     quote: Series[str] = pa.Field(str_length={"min_value": 1})

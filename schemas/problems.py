@@ -36,7 +36,7 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "registry-duplicate-id": Kind(
         "Two registry entries share an id",
-        "id {source_id!r} is used by more than one entry",
+        "id {source_id!r} is used by {detail}; entry {path} was skipped",
         "give each capture its own id",
     ),
     "registry-path-outside-raw": Kind(

@@ -44,7 +44,8 @@ EDUCATION_LEVELS = (
 )
 
 # Career levels after normalisation; anything else keeps a slug of the page's words.
-LEVELS = ("all", "entry", "early", "mid", "experienced", "senior", "expert", "not-leveled")
+LEVELS = ("all", "entry", "early", "mid", "experienced", "senior", "principal", "expert",
+          "not-leveled")
 
 UNION_STATUSES = ("union", "nonunion")
 SCHEDULES = ("full-time", "part-time")
@@ -63,4 +64,6 @@ VALUE_BOUNDS = {
 
 DEFAULT_GEOGRAPHY = "United States"
 
-QUALIFIERS = ("geography", "level", "industry", "union_status", "schedule")
+# `subgroup` holds a row label of a dimension the vocabulary has no name for, such as
+# "Long-haul (OTR)" under "Type of driving", so such rows never collide.
+QUALIFIERS = ("geography", "level", "industry", "union_status", "schedule", "subgroup")

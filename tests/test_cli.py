@@ -1,0 +1,494 @@
+"""The `careerfacts` command line: exit codes (0 clean, 1 data problems, 2 usage or
+configuration errors, 3 internal errors), what it writes, and what it tells people."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pipeline.outputs
+from pipeline.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_IDS = {"seed-000", "seed-001", "seed-002", "seed-003"}
+OUTPUTS = [
+    "curated/claims.csv", "curated/claims.parquet",
+    "curated/facts.csv", "curated/facts.parquet",
+    "curated/discrepancies.csv", "curated/discrepancies.parquet",
+    "curated/quarantine.csv",
+    "reports/discrepancies.md", "reports/problems.csv",
+]
+
+UNDECODABLE = b"\x81\x8d\x8f\x90\x9d" * 50  # bytes that are neither UTF-8 nor cp1252
+NUL_BYTES = b"Median pay: $50,250\x00\x00\x00\x01\x02" * 10
+NO_FIGURES = b"Welcome to our site. Contact us.\n"
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def refresh(root: Path, *extra: str):
+    return run_cli(*extra, "refresh", "--root", root)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under curated/ and reports/, hidden ones included, by relative path."""
+    return {str(p.relative_to(root)): p.read_bytes()
+            for folder in ("curated", "reports") if (root / folder).is_dir()
+            for p in sorted((root / folder).iterdir()) if p.is_file()}
+
+
+def claim_sources(root: Path) -> set[str]:
+    text = (root / "curated" / "claims.csv").read_text(encoding="utf-8")
+    return {row["source_id"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def problem_rows(root: Path) -> list[dict]:
+    text = (root / "reports" / "problems.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def assert_no_traceback(result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"exception escaped: {result.exception!r}")
+
+
+# --- the installed script ------------------------------------------------------------------
+
+def test_installed_script_help_exits_zero():
+    script = Path(sys.executable).with_name("careerfacts")
+
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert "refresh" in done.stdout and "extract" in done.stdout
+
+
+# --- help and flags ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
+                                  ["-h"]], ids=["main", "refresh", "extract", "short"])
+def test_help_exits_zero_and_shows_an_example(args):
+    result = run_cli(*args)
+
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+
+
+def test_debug_flag_is_accepted(careerfacts_project):
+    result = refresh(careerfacts_project, "--debug")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run_cli("refresh", "--no-such-option")
+
+    assert result.exit_code == 2
+
+
+# --- a clean refresh -----------------------------------------------------------------------
+
+def test_clean_refresh_exits_zero_and_writes_every_output(careerfacts_project):
+    root = careerfacts_project
+
+    result = refresh(root)
+
+    assert result.exit_code == 0, result.output
+    assert_no_traceback(result)
+    for relative in OUTPUTS:
+        assert (root / relative).is_file(), relative
+        assert (root / relative).stat().st_size > 0, relative
+    assert sorted(snapshot(root)) == sorted(OUTPUTS)
+    assert claim_sources(root) == SEED_IDS
+    assert problem_rows(root) == []
+
+
+def test_clean_refresh_summary_mentions_sources_claims_facts_discrepancies(careerfacts_project):
+    result = refresh(careerfacts_project)
+
+    assert result.exit_code == 0, result.output
+    for word in ("sources", "claims", "facts", "discrepancies"):
+        assert re.search(rf"^{word}\s+\d+", result.output, re.MULTILINE), (word, result.output)
+    assert re.search(r"^sources\s+4 readable", result.output, re.MULTILINE)
+    assert "problems" not in result.output
+
+
+def test_refresh_is_deterministic_across_project_copies(careerfacts_project, tmp_path):
+    import shutil
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copytree(careerfacts_project / "raw", other / "raw")
+
+    first = refresh(careerfacts_project)
+    second = refresh(other)
+
+    assert first.exit_code == second.exit_code == 0
+    a, b = snapshot(careerfacts_project), snapshot(other)
+    assert sorted(a) == sorted(OUTPUTS)
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], f"{name} differs between two refreshes"
+
+
+def test_second_refresh_changes_no_file(careerfacts_project):
+    root = careerfacts_project
+    first = refresh(root)
+    before = snapshot(root)
+    mtimes = {name: (root / name).stat().st_mtime_ns for name in before}
+
+    second = refresh(root)
+
+    assert first.exit_code == second.exit_code == 0
+    assert re.search(rf"\b{len(OUTPUTS)} of {len(OUTPUTS)} output files changed", first.output)
+    assert re.search(rf"\b0 of {len(OUTPUTS)} output files changed", second.output), second.output
+    assert snapshot(root) == before
+    assert {name: (root / name).stat().st_mtime_ns for name in before} == mtimes
+
+
+# --- bad input: exit 1, the bad source is named, the others are still processed -------------
+
+def _assert_bad_source_reported(result, root: Path, source_id: str, shown_path: str,
+                                code: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert_no_traceback(result)
+    assert source_id in result.output
+    assert shown_path in result.output
+    assert code in result.output
+    assert claim_sources(root) == SEED_IDS
+    assert [(r["code"], r["source_id"]) for r in problem_rows(root)] == [(code, source_id)]
+
+
+@pytest.mark.parametrize("data", [UNDECODABLE, NUL_BYTES], ids=["not-text", "nul-bytes"])
+def test_refresh_reports_undecodable_page_and_processes_the_others(
+        careerfacts_project, careerfacts_register_page, data):
+    root = careerfacts_project
+    careerfacts_register_page(root, "bad-page", "bad_page.txt", data)
+
+    result = refresh(root)
+
+    _assert_bad_source_reported(result, root, "bad-page", "raw/bad_page.txt",
+                                "document-undecodable")
+
+
+def test_refresh_reports_empty_page_and_processes_the_others(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "empty-page", "empty_page.txt", b"")
+
+    result = refresh(root)
+
+    _assert_bad_source_reported(result, root, "empty-page", "raw/empty_page.txt",
+                                "document-empty")
+
+
+def test_refresh_reports_whitespace_only_page_as_empty(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "blank-page", "blank_page.txt", b" \n\t\r\n")
+
+    result = refresh(root)
+
+    _assert_bad_source_reported(result, root, "blank-page", "raw/blank_page.txt",
+                                "document-empty")
+
+
+def test_refresh_reports_page_without_figures_and_processes_the_others(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "no-figures", "no_figures.txt", NO_FIGURES)
+
+    result = refresh(root)
+
+    _assert_bad_source_reported(result, root, "no-figures", "raw/no_figures.txt",
+                                "document-no-figures")
+
+
+def test_refresh_reports_sha256_mismatch_and_processes_the_others(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "changed-page", "changed_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n", sha256="0" * 64)
+
+    result = refresh(root)
+
+    _assert_bad_source_reported(result, root, "changed-page", "raw/changed_page.txt",
+                                "registry-sha256-mismatch")
+
+
+def test_refresh_reports_missing_file_and_processes_the_others(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "gone-page", "gone_page.txt", None)
+
+    result = refresh(root)
+
+    _assert_bad_source_reported(result, root, "gone-page", "raw/gone_page.txt",
+                                "registry-file-missing")
+
+
+def test_refresh_summary_counts_the_source_with_problems(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "gone-page", "gone_page.txt", None)
+
+    result = refresh(root)
+
+    assert re.search(r"^sources\s+4 readable, 1 with problems", result.output, re.MULTILINE)
+    assert re.search(r"^problems\s+1:", result.output, re.MULTILINE)
+
+
+# --- a registry that cannot be read: exit 2, outputs untouched -----------------------------
+
+def test_refresh_with_invalid_yaml_registry_exits_2_and_keeps_outputs(careerfacts_project):
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    before = snapshot(root)
+    (root / "raw" / "sources.yaml").write_text("sources:\n  - {id: seed-000, path: [\n",
+                                               encoding="utf-8")
+
+    result = refresh(root)
+
+    assert result.exit_code == 2, result.output
+    assert_no_traceback(result)
+    assert "raw/sources.yaml" in result.output
+    assert "registry-unreadable" in result.output
+    assert snapshot(root) == before
+
+
+def test_refresh_with_missing_registry_exits_2(tmp_path):
+    result = refresh(tmp_path)
+
+    assert result.exit_code == 2, result.output
+    assert_no_traceback(result)
+    assert "raw/sources.yaml" in result.output
+    assert not (tmp_path / "curated").exists()
+
+
+# --- atomic outputs ------------------------------------------------------------------------
+
+def _fail_rendering(*args, **kwargs):
+    raise RuntimeError("rendering blew up")
+
+
+def test_failed_rendering_leaves_previous_outputs_and_no_temporary_files(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    before = snapshot(root)
+    # a new source, so that a successful run would change the outputs
+    careerfacts_register_page(root, "new-page", "new_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n")
+    monkeypatch.setattr(pipeline.outputs, "discrepancy_report", _fail_rendering)
+
+    refresh(root)
+
+    assert snapshot(root) == before
+    hidden = [p.name for folder in ("curated", "reports") for p in (root / folder).iterdir()
+              if p.name.startswith(".")]
+    assert hidden == []
+
+
+def test_failed_rendering_is_an_internal_error_with_a_one_line_message(
+        careerfacts_project, monkeypatch):
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    monkeypatch.setattr(pipeline.outputs, "discrepancy_report", _fail_rendering)
+
+    result = refresh(root)
+
+    assert result.exit_code == 3, result.output
+    assert_no_traceback(result)
+    assert "RuntimeError: rendering blew up" in result.output
+    assert "--debug" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_failed_rendering_with_debug_raises_for_the_traceback(careerfacts_project, monkeypatch):
+    monkeypatch.setattr(pipeline.outputs, "discrepancy_report", _fail_rendering)
+
+    result = refresh(careerfacts_project, "--debug")
+
+    assert isinstance(result.exception, RuntimeError)
+    assert result.exit_code != 0
+
+
+def _fail_third_fsync(monkeypatch) -> list:
+    """Make the third staged output fail to reach the disk, as on a full disk."""
+    calls = []
+
+    def failing_fsync(fd):
+        calls.append(fd)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.outputs.os, "fsync", failing_fsync)
+    return calls
+
+
+def _visible(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if not Path(name).name.startswith(".")}
+
+
+def test_failed_write_leaves_previous_outputs_and_exits_3(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    before = snapshot(root)
+    careerfacts_register_page(root, "new-page", "new_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n")
+    calls = _fail_third_fsync(monkeypatch)
+
+    result = refresh(root)
+
+    assert len(calls) == 3
+    assert result.exit_code == 3, result.output
+    assert_no_traceback(result)
+    assert "No space left on device" in result.output
+    assert _visible(snapshot(root)) == before
+
+
+def test_failed_write_leaves_no_temporary_files(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    careerfacts_register_page(root, "new-page", "new_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n")
+    _fail_third_fsync(monkeypatch)
+
+    refresh(root)
+
+    assert [name for name in snapshot(root) if Path(name).name.startswith(".")] == []
+
+
+def test_failed_rename_says_which_outputs_were_replaced(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    before = snapshot(root)
+    careerfacts_register_page(root, "new-page", "new_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n")
+    real_replace = pipeline.outputs.os.replace
+    calls = []
+
+    def failing_replace(src, dst):  # the second rename fails
+        calls.append(dst)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(pipeline.outputs.os, "replace", failing_replace)
+
+    result = refresh(root)
+
+    # Files are renamed into place one by one: each stays whole, and the message says
+    # the set is mixed instead of claiming nothing changed.
+    assert result.exit_code == 3, result.output
+    assert_no_traceback(result)
+    assert "failed part way" in result.output
+    assert "1 file(s) had already been replaced" in result.output
+    assert "Nothing was written" not in result.output
+    after = snapshot(root)
+    assert [name for name in after if Path(name).name.startswith(".")] == []
+    assert sum(after[name] != before[name] for name in before) == 1
+
+
+# --- extract ------------------------------------------------------------------------------
+
+SEED_001 = REPO / "raw" / "001_ff2dfab91b0d996c.txt"
+
+
+def test_extract_prints_one_sorted_json_object_per_line():
+    result = run_cli("extract", SEED_001)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines
+    for line in lines:
+        claim = json.loads(line)
+        assert list(claim) == sorted(claim)
+        assert line == json.dumps(claim, sort_keys=True, ensure_ascii=False)
+        assert claim["claim_id"]
+        assert claim["metric"]
+        assert claim["quote"]
+        assert claim["locator"].startswith("chars=")
+
+
+def test_extract_finds_the_2024_median_annual_wage_of_seed_001():
+    result = run_cli("extract", SEED_001)
+
+    claims = [json.loads(line) for line in result.stdout.splitlines()]
+    matches = [c for c in claims if (c["metric"], c["statistic"], c["unit"]) ==
+               ("wage", "median", "USD/year") and c["value"] == 50250]
+    assert matches, claims
+    assert matches[0]["period"] == "2024"
+    assert "$50,250" in matches[0]["quote"]
+
+
+def test_extract_quotes_are_verbatim_at_their_locator():
+    text = SEED_001.read_text(encoding="utf-8")
+
+    result = run_cli("extract", SEED_001)
+
+    for claim in map(json.loads, result.stdout.splitlines()):
+        start, end = map(int, claim["locator"].removeprefix("chars=").split("-"))
+        assert claim["quote"] in text[start:end] or text[start:end] in claim["quote"]
+
+
+def test_extract_uses_source_id_option_or_file_stem(tmp_path):
+    page = tmp_path / "My_Page.txt"
+    page.write_bytes(b"2024 Median Pay: $50,250 per year\n")
+
+    default = run_cli("extract", page)
+    named = run_cli("extract", "--source-id", "demo", page)
+
+    assert {json.loads(line)["source_id"] for line in default.stdout.splitlines()} == {"my_page"}
+    assert {json.loads(line)["source_id"] for line in named.stdout.splitlines()} == {"demo"}
+
+
+@pytest.mark.parametrize("name, data, code", [
+    ("empty.txt", b"", "document-empty"),
+    ("garbage.txt", UNDECODABLE, "document-undecodable"),
+    ("binary.txt", NUL_BYTES, "document-undecodable"),
+    ("welcome.txt", NO_FIGURES, "document-no-figures"),
+], ids=["empty", "undecodable", "nul-bytes", "no-figures"])
+def test_extract_of_unusable_page_exits_1_with_one_line_naming_the_file(tmp_path, name, data,
+                                                                        code):
+    page = tmp_path / name
+    page.write_bytes(data)
+
+    result = run_cli("extract", page)
+
+    assert result.exit_code == 1, result.output
+    assert_no_traceback(result)
+    assert result.stdout == ""
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert str(page) in lines[0]
+    assert code in lines[0]
+
+
+def test_extract_of_nonexistent_file_is_a_usage_error(tmp_path):
+    missing = tmp_path / "nothere.txt"
+
+    result = run_cli("extract", missing)
+
+    assert result.exit_code == 2, result.output
+    assert_no_traceback(result)
+    assert "nothere.txt" in result.output
+
+
+def test_extract_accepts_debug_flag():
+    result = run_cli("--debug", "extract", SEED_001)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()

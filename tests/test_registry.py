@@ -1,0 +1,335 @@
+"""The source registry: good entries load, each bad entry costs one problem and only
+itself, and a registry file that cannot be used at all raises RegistryError."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.registry import Capture, RegistryError, load_registry, sniff_format
+
+REPO = Path(__file__).resolve().parent.parent
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"
+HTML = b"<!doctype html>\n<html><body><p>Median pay: $50,250</p></body></html>\n"
+TEXT = b"Median pay: $50,250 per year\n"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry(source_id: str, path: str, data: bytes | None = None, **fields) -> dict:
+    out = {"id": source_id, "path": path, "sha256": sha(data or b""),
+           "retrieved": "2026-01-09", "title": f"Page {source_id}", "authority": "secondary"}
+    out.update(fields)
+    return out
+
+
+def write_registry(root: Path, entries: list, pages: dict[str, bytes]) -> Path:
+    raw = root / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for name, data in pages.items():
+        (raw / name).write_bytes(data)
+    registry = raw / "sources.yaml"
+    registry.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False), encoding="utf-8")
+    return registry
+
+
+GOOD_PAGES = {"pdf_page.txt": PDF, "html_page.txt": HTML, "text_page.txt": TEXT}
+GOOD_ENTRIES = [
+    entry("good-pdf", "pdf_page.txt", PDF),
+    entry("good-html", "html_page.txt", HTML, occupation="29-2072"),
+    entry("good-text", "text_page.txt", TEXT, publisher="Pub", url="https://example.org/p"),
+]
+GOOD_IDS = ["good-pdf", "good-html", "good-text"]
+
+
+# --- a good registry ------------------------------------------------------------------
+
+def test_good_registry_loads_every_entry_without_problems(tmp_path):
+    registry = write_registry(tmp_path, GOOD_ENTRIES, GOOD_PAGES)
+
+    captures, problems = load_registry(registry)
+
+    assert problems == []
+    assert [c.source.id for c in captures] == GOOD_IDS
+    assert all(isinstance(c, Capture) for c in captures)
+
+
+def test_good_registry_shows_paths_relative_to_root_with_hashes_and_bytes(tmp_path):
+    registry = write_registry(tmp_path, GOOD_ENTRIES, GOOD_PAGES)
+
+    captures, _ = load_registry(registry)
+
+    by_id = {c.source.id: c for c in captures}
+    assert by_id["good-pdf"].source.path == "raw/pdf_page.txt"
+    assert by_id["good-html"].source.path == "raw/html_page.txt"
+    assert by_id["good-text"].source.path == "raw/text_page.txt"
+    for capture, data in ((by_id["good-pdf"], PDF), (by_id["good-html"], HTML),
+                          (by_id["good-text"], TEXT)):
+        assert capture.data == data
+        assert capture.source.sha256 == sha(data)
+    assert by_id["good-html"].source.occupation == "29-2072"
+    assert by_id["good-text"].source.publisher == "Pub"
+    assert by_id["good-text"].source.retrieved == "2026-01-09"
+
+
+def test_format_is_sniffed_from_content_when_absent(tmp_path):
+    # every page is named .txt, so only the content can tell pdf and html apart
+    registry = write_registry(tmp_path, GOOD_ENTRIES, GOOD_PAGES)
+
+    captures, _ = load_registry(registry)
+
+    assert {c.source.id: c.source.format for c in captures} == {
+        "good-pdf": "pdf", "good-html": "html", "good-text": "text"}
+
+
+def test_format_given_in_the_entry_wins_over_sniffing(tmp_path):
+    registry = write_registry(tmp_path, [entry("forced", "page.txt", HTML, format="text")],
+                              {"page.txt": HTML})
+
+    captures, problems = load_registry(registry)
+
+    assert problems == []
+    assert captures[0].source.format == "text"
+
+
+@pytest.mark.parametrize("data, path, expected", [
+    (b"%PDF-1.7 ...", "x.txt", "pdf"),
+    (b"\xef\xbb\xbf  %pdf-1.4", "x.txt", "pdf"),
+    (b"<!DOCTYPE html><html></html>", "x.txt", "html"),
+    (b"\n  <!doctype html>", "x.txt", "html"),
+    (b"<html><body>hi</body></html>", "x.txt", "html"),
+    (b"Median pay: $50,250", "x.txt", "text"),
+    (b"Median pay: $50,250", "x.html", "html"),
+    (b"Median pay: $50,250", "x.pdf", "pdf"),
+    (b"", "x", "text"),
+])
+def test_sniff_format(data, path, expected):
+    assert sniff_format(data, path) == expected
+
+
+# --- one broken entry among good ones ---------------------------------------------------
+
+def _missing_file(root):
+    return entry("bad", "nothere.txt", b"x"), {}
+
+
+def _sha_mismatch(root):
+    return entry("bad", "bad.txt", b"other bytes"), {"bad.txt": b"Median pay: $1"}
+
+
+def _outside_relative(root):
+    (root / "x.txt").write_bytes(TEXT)
+    return entry("bad", "../x.txt", TEXT), {}
+
+
+def _outside_absolute(root):
+    outside = root / "elsewhere.txt"
+    outside.write_bytes(TEXT)
+    return entry("bad", str(outside), TEXT), {}
+
+
+def _unknown_key(root):
+    return entry("bad", "bad.txt", TEXT, colour="red"), {"bad.txt": TEXT}
+
+
+def _missing_title(root):
+    e = entry("bad", "bad.txt", TEXT)
+    del e["title"]
+    return e, {"bad.txt": TEXT}
+
+
+def _bad_authority(root):
+    return entry("bad", "bad.txt", TEXT, authority="official"), {"bad.txt": TEXT}
+
+
+def _bad_date(root):
+    return entry("bad", "bad.txt", TEXT, retrieved="9 January 2026"), {"bad.txt": TEXT}
+
+
+def _bad_soc(root):
+    return entry("bad", "bad.txt", TEXT, occupation="29-207"), {"bad.txt": TEXT}
+
+
+# (case, expected code, strings the problem's one-line message must contain)
+BROKEN = [
+    (_missing_file, "registry-file-missing", ["bad", "raw/nothere.txt"]),
+    (_sha_mismatch, "registry-sha256-mismatch", ["bad", "raw/bad.txt", sha(b"other bytes")]),
+    (_outside_relative, "registry-path-outside-raw", ["bad", "../x.txt"]),
+    (_outside_absolute, "registry-path-outside-raw", ["bad", "elsewhere.txt"]),
+    (_unknown_key, "registry-invalid-entry", ["bad", "colour", "raw/sources.yaml"]),
+    (_missing_title, "registry-invalid-entry", ["bad", "title", "raw/sources.yaml"]),
+    (_bad_authority, "registry-invalid-entry", ["bad", "official", "raw/sources.yaml"]),
+    (_bad_date, "registry-invalid-entry", ["bad", "retrieved", "raw/sources.yaml"]),
+    (_bad_soc, "registry-invalid-entry", ["bad", "occupation", "29-207",
+                                          "raw/sources.yaml"]),
+]
+
+
+@pytest.mark.parametrize("make_bad, code, named", BROKEN,
+                         ids=[case.__name__.lstrip("_") for case, _, _ in BROKEN])
+def test_broken_entry_gives_one_problem_and_good_entries_still_load(tmp_path, make_bad,
+                                                                      code, named):
+    bad, bad_pages = make_bad(tmp_path)
+    entries = [GOOD_ENTRIES[0], bad, *GOOD_ENTRIES[1:]]
+    registry = write_registry(tmp_path, entries, {**GOOD_PAGES, **bad_pages})
+
+    captures, problems = load_registry(registry)
+
+    assert [c.source.id for c in captures] == GOOD_IDS
+    assert [p.code for p in problems] == [code]
+    assert problems[0].source_id == "bad"
+    assert problems[0].severity == "error"
+    line = problems[0].line()
+    for text in named:
+        assert text in line, f"{text!r} not in {line!r}"
+
+
+def test_duplicate_id_keeps_the_first_entry_and_reports_the_second(tmp_path):
+    entries = [*GOOD_ENTRIES, entry("good-text", "dup.txt", b"Median pay: $2")]
+    registry = write_registry(tmp_path, entries, {**GOOD_PAGES, "dup.txt": b"Median pay: $2"})
+
+    captures, problems = load_registry(registry)
+
+    assert [c.source.id for c in captures] == GOOD_IDS
+    assert {c.source.id: c.source.path for c in captures}["good-text"] == "raw/text_page.txt"
+    assert [p.code for p in problems] == ["registry-duplicate-id"]
+    assert problems[0].source_id == "good-text"
+    assert "good-text" in problems[0].line()
+
+
+def test_duplicate_id_message_names_the_file(tmp_path):
+    entries = [*GOOD_ENTRIES, entry("good-text", "dup.txt", b"Median pay: $2")]
+    registry = write_registry(tmp_path, entries, {**GOOD_PAGES, "dup.txt": b"Median pay: $2"})
+
+    _, problems = load_registry(registry)
+
+    line = problems[0].line()
+    assert "dup.txt" in line or "sources.yaml" in line
+
+
+def test_entry_that_is_not_a_mapping_gives_one_problem(tmp_path):
+    registry = write_registry(tmp_path, [*GOOD_ENTRIES, "just a string"], GOOD_PAGES)
+
+    captures, problems = load_registry(registry)
+
+    assert [c.source.id for c in captures] == GOOD_IDS
+    assert [p.code for p in problems] == ["registry-invalid-entry"]
+    assert "entry 4" in problems[0].line()
+
+
+def test_every_broken_entry_is_reported_at_once(tmp_path):
+    bads = [make(tmp_path) for make, _, _ in BROKEN]
+    entries = [*GOOD_ENTRIES]
+    pages = dict(GOOD_PAGES)
+    for n, (bad, bad_pages) in enumerate(bads):
+        entries.append({**bad, "id": f"bad-{n}"})
+        pages.update(bad_pages)
+    registry = write_registry(tmp_path, entries, pages)
+
+    captures, problems = load_registry(registry)
+
+    assert [c.source.id for c in captures] == GOOD_IDS
+    assert [p.source_id for p in problems] == [f"bad-{n}" for n in range(len(BROKEN))]
+    assert [p.code for p in problems] == [code for _, code, _ in BROKEN]
+
+
+def test_impossible_calendar_date_is_a_problem_of_its_entry(tmp_path):
+    bad = entry("bad", "bad.txt", TEXT)
+    registry = write_registry(tmp_path, [*GOOD_ENTRIES, bad], {**GOOD_PAGES, "bad.txt": TEXT})
+    registry.write_text(registry.read_text().replace("'2026-01-09'\n  title: Page bad",
+                                                     "2026-02-30\n  title: Page bad"))
+    assert "2026-02-30" in registry.read_text()
+
+    captures, problems = load_registry(registry)
+
+    assert [c.source.id for c in captures] == GOOD_IDS
+    assert [p.code for p in problems] == ["registry-invalid-entry"]
+
+
+# --- registries that cannot be used at all ----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "sources:\n  - {id: a, path: [unclosed\n",
+    "sources: [\n",
+    "\tsources: x\n",
+], ids=["unclosed-flow", "unclosed-list", "tab-indent"])
+def test_invalid_yaml_raises_registry_error_naming_the_file(tmp_path, text):
+    (tmp_path / "raw").mkdir()
+    registry = tmp_path / "raw" / "sources.yaml"
+    registry.write_text(text, encoding="utf-8")
+
+    with pytest.raises(RegistryError) as caught:
+        load_registry(registry)
+
+    assert caught.value.problem.code == "registry-unreadable"
+    assert caught.value.problem.path == "raw/sources.yaml"
+    assert "raw/sources.yaml" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "- id: a\n",
+    "sources: {id: a}\n",
+    "sources:\n",
+    "entries:\n  - id: a\n",
+], ids=["empty", "top-level-list", "sources-mapping", "sources-null", "no-sources-key"])
+def test_registry_without_a_sources_list_raises_registry_error(tmp_path, text):
+    (tmp_path / "raw").mkdir()
+    registry = tmp_path / "raw" / "sources.yaml"
+    registry.write_text(text, encoding="utf-8")
+
+    with pytest.raises(RegistryError) as caught:
+        load_registry(registry)
+
+    assert caught.value.problem.code == "registry-unreadable"
+    assert "sources:" in str(caught.value)
+    assert "raw/sources.yaml" in str(caught.value)
+
+
+def test_empty_sources_list_loads_nothing(tmp_path):
+    registry = write_registry(tmp_path, [], {})
+
+    assert load_registry(registry) == ([], [])
+
+
+def test_missing_registry_file_raises_registry_error(tmp_path):
+    (tmp_path / "raw").mkdir()
+
+    with pytest.raises(RegistryError) as caught:
+        load_registry(tmp_path / "raw" / "sources.yaml")
+
+    assert caught.value.problem.code == "registry-unreadable"
+    assert "raw/sources.yaml" in str(caught.value)
+    assert "not found" in str(caught.value)
+
+
+def test_registry_that_is_not_utf8_raises_registry_error(tmp_path):
+    (tmp_path / "raw").mkdir()
+    registry = tmp_path / "raw" / "sources.yaml"
+    registry.write_bytes(b"sources:\n  - id: caf\xe9\n")
+
+    with pytest.raises(RegistryError) as caught:
+        load_registry(registry)
+
+    assert caught.value.problem.code == "registry-unreadable"
+
+
+# --- the real registry -------------------------------------------------------------------
+
+def test_repository_registry_loads_four_captures_without_problems():
+    captures, problems = load_registry(REPO / "raw" / "sources.yaml")
+
+    assert problems == []
+    assert len(captures) == 4
+    assert [c.source.id for c in captures] == ["seed-000", "seed-001", "seed-002", "seed-003"]
+    for capture in captures:
+        assert capture.source.path.startswith("raw/")
+        assert (REPO / capture.source.path).read_bytes() == capture.data
+        assert capture.source.sha256 == sha(capture.data)
+        assert capture.source.format == "text"
