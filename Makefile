@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 golden: $(STAMP)
-	$(BIN)/python -m tests.golden_update
+	$(BIN)/python -m tests.golden_cases
 
 clean-venv:
 	rm -rf $(VENV)

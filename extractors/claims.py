@@ -7,7 +7,7 @@ Extractors build claims with `new_claim`, which fills the defaults and the stabl
 ...               quote="2024 Median Pay: $50,250 per year", locator="chars=0-33",
 ...               method="label-value", period="2024", period_start=2024, period_end=2024)
 >>> c.claim_id, c.geography, c.period_basis
-('c-0d1e1b5c7f3a9e4e', 'United States', 'stated')
+('c-336c1acc04daa89f', 'United States', 'stated')
 """
 from __future__ import annotations
 
