@@ -16,7 +16,7 @@ DASH_CHARS = "\\-‐‑‒–—−"
 DASH = f"[{DASH_CHARS}]"
 """Any hyphen or dash: pages use hyphen-minus, en dash (2023–2033) and em dash alike."""
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!,?\d)"
 _MULTIPLIER = r"(?:\s?(?P<{name}>[kKmM]|thousand|million)\b)?"
 
 MONEY = re.compile(
@@ -36,7 +36,8 @@ MONEY_RANGE = re.compile(
 "$55,000–$80,000+" (open at the top), "$35,080 - $77,810", "$40K-$55K"."""
 
 PERCENT = re.compile(
-    r"(?<![\w.])(?P<sign>[+\-−])?(?P<num>\d+(?:\.\d+)?)\s?(?:%|percent\b|per\s?cent\b)"
+    r"(?:(?<![^\s(])(?P<sign>[+\-−]))?(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s?(?:%|percent\b|per\s?cent\b)"
 )
 """A percentage: "9%", "+7%", "8.5 percent", "-3%"."""
 
@@ -51,7 +52,8 @@ PROJECTION_PERIOD = re.compile(
 )
 """A span of years: "(2023–2033)", "from 2023 to 2033", "2024-2034", "2022-32"."""
 
-THROUGH_YEAR = re.compile(r"\b(?:through|thru|until|till|by)\s+(?P<end>" + YEAR + r")\b")
+THROUGH_YEAR = re.compile(
+    r"\b(?:through|thru|until|till|by)\s+(?P<end>" + YEAR + r")\b(?![-–/]\d)")
 """The end of an open period: "grow 8.5% through 2032", "by 2030"."""
 
 SINGLE_YEAR = re.compile(
@@ -61,8 +63,8 @@ SINGLE_YEAR = re.compile(
 """A reference year: "2024 Median Pay", "in 2022", "May 2023"."""
 
 DURATION = re.compile(
-    r"(?<![\w.])(?P<a>\d+(?:\.\d+)?|{words})(?:\s*(?:" + DASH + r"|\bto\b)\s*(?P<b>\d+(?:\.\d+)?|{words}))?"
-    r"\s*(?P<plus>\+)?\s*(?:years?|yrs?)\b"
+    r"(?<![\w.])(?P<a>\d+(?:\.\d+)?|{words})(?:\s*(?:" + DASH + r"|\bto\b|\band\b)\s*"
+    r"(?P<b>\d+(?:\.\d+)?|{words}))?\s*(?P<plus>\+)?\s*(?:years?|yrs?)\b(?P<plus2>\+)?"
 )
 """A duration in years: "2–5 years", "5+ years", "One to two years", "4-5 years"."""
 
@@ -130,9 +132,13 @@ Statistics (BLS)"."""
 EDUCATION_PATTERNS = (
     ("doctoral or professional degree",
      r"doctoral(?:\s+or\s+professional)?\s+degree|doctorate|ph\.?\s?d\b|professional\s+degree"),
-    ("master's degree", r"master[’'`]?s?\s+degree|master[’'`]s\b"),
-    ("bachelor's degree", r"bachelor[’'`]?s?\s+degree|bachelor[’'`]s\b|baccalaureate"),
-    ("associate's degree", r"associate[’'`]?s?\s+degree|associate[’'`]s\b"),
+    ("master's degree", r"\bmaster[’'`]?s?\s+degree|\bmaster[’'`]s\b|\bmaster\s+of\s+[A-Z]"),
+    ("bachelor's degree",
+     r"\bbachelor[’'`]?s?\s+degree|\bbachelor[’'`]s\b|\bbachelor\s+of\s+[A-Z]|baccalaureate"),
+    # a bare "associate's" is the degree only beside another degree ("Associate’s or
+    # bachelor’s degree"); "a sales associate's pay" is a job title
+    ("associate's degree",
+     r"\bassociate[’'`]?s?\s+degree|\bassociate[’'`]s(?=\s+(?:or|and|/)\s+\w+[’'`]?s?\s+degree)"),
     ("some college, no degree", r"some\s+college"),
     ("postsecondary nondegree award",
      r"post-?secondary\s+non-?degree\s+award|non-?degree\s+award|post-?secondary\s+certificate|"
@@ -148,10 +154,10 @@ EDUCATION = re.compile(
 """An education level: "Postsecondary nondegree award", "Certificate", "Bachelor's degree"."""
 assert {name for name, _ in EDUCATION_PATTERNS} == set(EDUCATION_LEVELS)
 
-_CREDENTIAL = r"(?:licen[sc]es?|licensure|certifications?)(?:\s*\([^)]{1,20}\))?"
+_CREDENTIAL = r"(?:licen[sc]es?|licensing|licensure|certifications?)(?:\s*\([^)]{1,20}\))?"
 CERTIFICATION_NOT_REQUIRED = re.compile(
     r"\bno\s+(?:required\s+)?" + _CREDENTIAL + r"(?:\s+(?:is|are))?(?:\s+required)?"
-    r"|\b" + _CREDENTIAL + r"\s+(?:is|are)\s+not\s+required"
+    r"|\b" + _CREDENTIAL + r"\s+(?:is|are)\s+(?:\w+ly\s+)?not\s+required"
     r"|\b(?:do|does)\s*n[o’']t\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL
     + r"|\bdo(?:es)?\s+not\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL,
     re.I,
@@ -212,7 +218,8 @@ US_STATES = {
 }
 _STATE_NAMES = "|".join(sorted(map(re.escape, US_STATES.values()), key=len, reverse=True))
 NATIONAL = re.compile(
-    r"^(?:the\s+)?(?:U\.?S\.?|United\s+States|US\s+National(?:\s+Average)?|National(?:\s+Average)?|"
+    r"^(?:the\s+)?(?:U\.?S\.?A?\.?|United\s+States(?:\s+of\s+America)?|US\s+National(?:\s+Average)?|"
+    r"National(?:\s+Average)?|"
     r"Nationwide|Nationally|national)$",
     re.I,
 )
@@ -309,7 +316,8 @@ def find_money(text: str) -> list[Figure]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
     for m in MONEY_RANGE.finditer(text):
-        low, p_low = _amount(m.group("num"), m.group("mult"))
+        low_mult = m.group("mult") or (m.group("mult2") if not m.group("cur2") else None)
+        low, p_low = _amount(m.group("num"), low_mult)
         mult2 = m.group("mult2") or (m.group("mult") if not m.group("cur2") else None)
         high, p_high = _amount(m.group("num2"), mult2)
         if not m.group("cur2") and not (low <= high < 20 * max(low, 1)):
@@ -393,9 +401,15 @@ def find_counts(text: str) -> list[Figure]:
     return found
 
 
-def _duration_number(token: str) -> float:
-    token = token.lower()
-    return float(NUMBER_WORDS[token]) if token in NUMBER_WORDS else float(token)
+def _duration_number(token: str) -> tuple[float, float] | None:
+    """(value, precision) of "2", "2.5" or "two"; None for look-alikes such as "ſix"."""
+    word = token.lower()
+    if word in NUMBER_WORDS:
+        return float(NUMBER_WORDS[word]), 1.0
+    try:
+        return _number(token)
+    except ValueError:
+        return None
 
 
 def find_durations(text: str) -> list[Figure]:
@@ -409,15 +423,17 @@ def find_durations(text: str) -> list[Figure]:
     found = []
     for m in DURATION.finditer(text):
         a = _duration_number(m.group("a"))
-        if m.group("b"):
-            b = _duration_number(m.group("b"))
-            if b < a:
-                continue
-            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), low=a, high=b))
-        elif m.group("plus"):
-            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), low=a))
+        b = _duration_number(m.group("b")) if m.group("b") else None
+        if a is None or (m.group("b") and (b is None or b[0] < a[0])):
+            continue
+        precision = min(a[1], b[1]) if b else a[1]
+        common = dict(text=m.group(), start=m.start(), end=m.end(), precision=precision)
+        if b is not None:
+            found.append(Figure(low=a[0], high=b[0], **common))
+        elif m.group("plus") or m.group("plus2"):
+            found.append(Figure(low=a[0], **common))
         else:
-            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=a))
+            found.append(Figure(value=a[0], **common))
     return found
 
 
@@ -463,9 +479,8 @@ def parse_period(text: str) -> Period | None:
     >>> parse_period("(2023–2033)").label
     '2023-2033'
     """
-    stripped = text.strip().strip("()")
-    periods = find_periods(stripped)
-    if len(periods) == 1 and periods[0].text == stripped:
+    periods = find_periods(text)
+    if len(periods) == 1 and periods[0].text == text.strip().strip("()").strip():
         return periods[0]
     return None
 
@@ -501,9 +516,15 @@ def certification_statement(text: str) -> tuple[bool, int, int] | None:
     if negative:
         return False, negative.start(), negative.end()
     positive = CERTIFICATION_REQUIRED.search(text)
-    if positive and not HEDGE.search(text[max(0, positive.start() - 40):positive.end()]):
-        return True, positive.start(), positive.end()
-    return None
+    if positive is None:
+        return None
+    answer = re.match(r"\s*[:?]\s*(?P<answer>yes|no)\b", text[positive.end():], re.I)
+    if answer:  # "Certification required: No"
+        return answer.group("answer").lower() == "yes", positive.start(), positive.end() + answer.end()
+    around = text[max(0, positive.start() - 40):positive.end() + 30]
+    if HEDGE.search(around):  # "may be required", "required in some states"
+        return None
+    return True, positive.start(), positive.end()
 
 
 def normalise_level(words: str) -> str:

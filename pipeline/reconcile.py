@@ -243,8 +243,9 @@ def classify(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
     shared = set.intersection(*with_period) if len(with_period) > 1 else set()
     if len(with_period) >= 2 and not shared and _disjoint(periods):
         unstated = sum(1 for p in periods if not p)
-        why = ("the figures are for different reference periods (" + ", ".join(
-            "/".join(sorted(p)) for p in periods if p) + ")")
+        shown = [", ".join(f"through {x[1:]}" if x.startswith("-") else x for x in sorted(p))
+                 for p in periods if p]
+        why = "the figures are for different reference periods (" + "; ".join(shown) + ")"
         if unstated:
             why += f"; {unstated} figure(s) state no period"
         return "vintage", why

@@ -55,6 +55,11 @@ def fact_value(reading: Reading) -> str:
     return f"{text} a year" if reading.claim.unit in ("USD/year", "USD/hour") else text
 
 
+def period_text(period: str) -> str:
+    """A stated period as people read it: "-2032" is "through 2032"."""
+    return f"through {period[1:]}" if period.startswith("-") else period
+
+
 def _cell(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().replace("|", "\\|")
 
@@ -120,7 +125,7 @@ def _section(number: int, d) -> list[str]:
     if d.proposed is not None:
         period = d.proposed.claim.period
         lines.append(f"Proposed resolution: **{fact_value(d.proposed)}**"
-                     + (f" ({period})" if period else "")
+                     + (f" ({period_text(period)})" if period else "")
                      + f" from {d.proposed.source_id}, by rule `{d.rule}`: {RULES[d.rule]}. "
                      "The other figures stay in the curated data as attributed alternatives.")
     else:
@@ -131,7 +136,7 @@ def _section(number: int, d) -> list[str]:
         shown = figure_of(cluster.representative)
         for reading in cluster.readings:
             c = reading.claim
-            period = f"{c.period} ({c.period_basis})" if c.period else "not stated"
+            period = f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated"
             lines.append(f"| {shown} | {_cell(c.figure)} | {c.source_id} | {period} | {c.method} "
                          f"| “{_cell(c.quote)}” | `{c.claim_id}` |")
     return lines + [""]

@@ -33,3 +33,10 @@ def test_every_quote_is_the_text_at_its_locator(case):
 def test_seed_pages_are_golden_cases():
     names = {c.name for c in CASES}
     assert {"seed-000", "seed-001", "seed-002", "seed-003"} <= names
+
+
+def test_every_registered_extractor_has_a_golden_case():
+    from extractors import EXTRACTORS
+    from pipeline.registry import sniff_format
+    formats = {sniff_format(input_of(c).read_bytes(), str(input_of(c))) for c in CASES}
+    assert set(EXTRACTORS) <= formats
