@@ -97,6 +97,7 @@ class Line:
     start: int  # offset of the first character after leading bullets/space
     end: int  # offset after the last non-space character
     text: str  # the content between start and end
+    major: bool = False  # a heading that closes the sections above (h1/h2 in HTML)
 
     @property
     def blank(self) -> bool:
@@ -290,13 +291,14 @@ def _shift(figure: P.Figure, offset: int) -> P.Figure:
 
 # --- rules -----------------------------------------------------------------------------
 
-def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: str,
-                 value_start: int, value: str) -> bool:
-    """Claims from "Label: value"; False when the label names nothing we read."""
+def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int], label: str,
+                 value_start: int, value: str, method: str = "label-value") -> bool:
+    """Claims of a label and its value ("2024 Median Pay" + "$50,250 per year"), whether on
+    one line or two; False when the label names nothing we read."""
     label = LABEL_SEPARATOR.split(label)[-1].strip()
     metric, known = _label_metric(label)
     qualifiers = dict(ctx.section)
-    qualifier_text = _section_text(ctx)
+    qualifier_text = ctx.section_words
     statistic = _statistic(label)
     list_period = None
     if not known and ctx.list_metric and ctx.list_dimension and _has_figure(value):
@@ -324,22 +326,29 @@ def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: st
         # "Starting Salary", "Mid-Career Pay"; but "Entry Education" is the education
         # needed for entry, not the education of entry-level workers
         qualifiers["level"] = P.normalise_level(level_words.group())
-    period = _period_in(label, line.start) or _period_in(value, value_start) or list_period
-    quote = (line.start, line.end)
+    label_start = quote[0]
+    period = _period_in(label, label_start) or _period_in(value, value_start) or list_period
     if metric == "education":
         found = P.find_education(value)
         if found:
             category, a, b = found[0]
             reader.claim(metric=metric, figure=None, figure_text=value[a:b],
                          figure_start=value_start + a, value_text=category,
-                         quote_start=quote[0], quote_end=quote[1], method="label-value",
+                         quote_start=quote[0], quote_end=quote[1], method=method,
                          qualifiers=qualifiers, qualifier_text=qualifier_text, unit="category")
         return True
     if metric == "certification_required":
-        stated = P.certification_statement(label + " " + value) or (
-            P.certification_statement(value))
+        stated = P.certification_statement(value)
+        if stated is None and P.certification_statement(label + ": " + value):
+            # "License or certification required: Yes" -- the answer is in the value
+            stated = P.certification_statement(label + ": " + value)
+            stated = (stated[0], 0, len(value))
         if stated is not None:
-            _certification(reader, line, stated, line.text, qualifiers)
+            required, a, b = stated
+            reader.claim(metric=metric, figure=None, figure_text=value[a:b],
+                         figure_start=value_start + a, value_text="yes" if required else "no",
+                         quote_start=quote[0], quote_end=quote[1], method=method,
+                         unit="boolean", qualifiers=qualifiers)
         return True
     unit = {"employment_growth": "percent", "annual_openings": "count", "employment": "count",
             "experience": "years", "training_duration": "years",
@@ -361,30 +370,13 @@ def _label_value(reader: Reader, ctx: Context, index: int, line: Line, label: st
             if not fig_unit:
                 fig_unit = _unit_from_words(reader.doc.text[figure.end:figure.end + 12]) or ""
         reader.claim(metric=metric, figure=figure, quote_start=quote[0], quote_end=quote[1],
-                     method="label-value", statistic=statistic if statistic else (
+                     method=method, statistic=statistic if statistic else (
                          "range" if figure.is_range or P.RANGE_WORD.search(label) else ""),
                      unit=fig_unit, period=period, qualifiers=qualifiers,
                      qualifier_text=qualifier_text)
         if metric != "wage":
             break  # one figure per label for counts, growth and durations
     return True
-
-
-def _section_text(ctx: Context) -> str:
-    return ctx.section_words
-
-
-def _certification(reader: Reader, line: Line, stated: tuple[bool, int, int], text: str,
-                   qualifiers: dict, quote: tuple[int, int] | None = None,
-                   offset: int | None = None) -> None:
-    required, a, b = stated
-    base = line.start if offset is None else offset
-    quote = quote or (line.start, line.end)
-    reader.claim(metric="certification_required", figure=None, figure_text=text[a:b],
-                 figure_start=base + a, value_text="yes" if required else "no",
-                 quote_start=quote[0], quote_end=quote[1], method="sentence"
-                 if offset is not None else "label-value", unit="boolean",
-                 qualifiers=qualifiers)
 
 
 def _next_value_line(reader: Reader, index: int) -> tuple[int, Line] | None:
@@ -398,7 +390,7 @@ def _next_value_line(reader: Reader, index: int) -> tuple[int, Line] | None:
 
 
 def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> int:
-    """Claims from a label line whose value is alone on the next line; lines consumed."""
+    """Claims of a label line whose value is alone on the next line; lines consumed."""
     metric, known = _label_metric(line.text)
     if not known or P.find_education(line.text) or P.find_durations(line.text):
         return 0  # a label names a field; "Associate Degree in …" is itself a value
@@ -406,30 +398,17 @@ def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> in
     found = _next_value_line(reader, index)
     if metric is None or found is None:
         return 1 if metric is None and found else 0
-    j, nxt = found
-    qualifiers = dict(ctx.section)
-    quote = (line.start, nxt.end)
+    _, nxt = found
     if metric == "education":
         education = P.find_education(nxt.text)
-        if education and education[0][1] == 0:
-            category, a, b = education[0]
-            reader.claim(metric=metric, figure=None, figure_text=nxt.text[a:b],
-                         figure_start=nxt.start + a, value_text=category, unit="category",
-                         quote_start=quote[0], quote_end=quote[1], method="label-next-line",
-                         qualifiers=qualifiers, qualifier_text=_section_text(ctx))
-            return 2
+        starts = bool(education) and education[0][1] == 0
+    else:
+        figures = _figures_for(metric, nxt.text)
+        starts = bool(figures) and figures[0].start <= 2
+    if not starts:
         return 0
-    figures = _figures_for(metric, nxt.text)
-    if not figures or figures[0].start > 2:
-        return 0
-    figure = _shift(figures[0], nxt.start)
-    unit = {"employment_growth": "percent", "annual_openings": "count", "employment": "count",
-            "wage": figure.unit_hint or _unit_from_words(line.text)}.get(metric, "years")
-    statistic = _statistic(line.text) or ("range" if figure.is_range else "")
-    reader.claim(metric=metric, figure=figure, quote_start=quote[0], quote_end=quote[1],
-                 method="label-next-line", statistic=statistic, unit=unit,
-                 period=_period_in(line.text, line.start) or _period_in(nxt.text, nxt.start),
-                 qualifiers=qualifiers, qualifier_text=_section_text(ctx))
+    _label_value(reader, ctx, index, (line.start, nxt.end), line.text, nxt.start, nxt.text,
+                 method="label-next-line")
     return 2
 
 
@@ -774,7 +753,7 @@ def _lists_occupations(header: str) -> bool:
 
 def _is_major_heading(line: Line) -> bool:
     first = line.text[:1]
-    return bool(MAJOR_HEADING.match(line.text)) or (
+    return line.major or bool(MAJOR_HEADING.match(line.text)) or (
         bool(first) and unicodedata.category(first) == "So" and _is_heading(line))
 
 
@@ -824,7 +803,8 @@ def extract_text(doc: Document) -> list[Claim]:
         if (ctx.last_metric and ctx.last_metric[0] and ctx.last_metric[2] == i - 1
                 and _starts_with_figure(line.text)):
             # "<TAB>$45.32 per hour" under "2024 Median Pay<TAB>$94,260 per year"
-            _label_value(reader, ctx, i, line, ctx.last_metric[1], line.start, line.text)
+            _label_value(reader, ctx, i, (line.start, line.end), ctx.last_metric[1], line.start,
+                         line.text)
             i += 1
             continue
         heading = LIST_HEADING.match(line.text)
@@ -837,8 +817,8 @@ def extract_text(doc: Document) -> list[Claim]:
         labelled = LABEL_VALUE.match(line.text)
         if labelled and len(labelled.group("label").split()) <= 12:
             value_start = line.start + labelled.start("value")
-            if _label_value(reader, ctx, i, line, labelled.group("label"), value_start,
-                            labelled.group("value")):
+            if _label_value(reader, ctx, i, (line.start, line.end), labelled.group("label"),
+                            value_start, labelled.group("value")):
                 i += 1
                 continue
         if _is_heading(line):
