@@ -45,6 +45,7 @@ class Claim:
     subgroup: str  # a row label of an unnamed dimension ("Long-haul (OTR)")
     qualifier_text: str  # the page's own words for the qualifiers ("level=All workers")
     cites: str  # agency the page credits for the figure ("BLS"), if any
+    page_date: str  # when the page says it was updated ("2026-01-09"), if it does
     quote: str  # verbatim text the figure was read from
     locator: str  # "chars=START-END" into the decoded text (code points)
     extractor: str  # "text/1"
@@ -70,13 +71,25 @@ def new_claim(**values) -> Claim:
         occupation="", value=None, low=None, high=None, value_text="", precision=1.0,
         period="", period_start=None, period_end=None, period_basis="",
         geography="", level="", industry="", union_status="", schedule="", subgroup="",
-        qualifier_text="", cites="", extractor=f"text/{EXTRACTOR_VERSION}",
+        qualifier_text="", cites="", page_date="", extractor=f"text/{EXTRACTOR_VERSION}",
     )
+    anchor = values.pop("anchor", None)
     merged = {**defaults, **values}
     if not merged["geography"]:
         merged["geography"] = DEFAULT_GEOGRAPHY
     if not merged["period_basis"]:
         merged["period_basis"] = "stated" if merged["period"] else "unknown"
     key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
+    if anchor:
+        key += "\x1f" + anchor
     merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
     return Claim(**merged)
+
+
+def relocated(claim: Claim, locator: str) -> Claim:
+    """The claim with a locator for people (an element path, a page and box); its id
+    stays anchored to the exact span it was read from, so it remains unique."""
+    values = claim.as_dict()
+    del values["claim_id"]
+    values.update(locator=locator, anchor=claim.locator)
+    return new_claim(**values)

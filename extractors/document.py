@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 
@@ -27,6 +28,7 @@ class Document:
     text: str
     encoding: str
     occupation: str = ""  # SOC code hint from the registry, e.g. "29-2072"
+    page_date: str = ""  # when the page says it was updated, ISO date
 
 
 _BOMS = (
@@ -38,11 +40,47 @@ _BOMS = (
 )
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a page: a BOM decides, then strict UTF-8, then cp1252.
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+"""A charset an HTML page declares: <meta charset="windows-1252">, or http-equiv content."""
 
-    Binary content (NUL bytes without a UTF-16/32 BOM) and bytes valid in neither
-    encoding raise DocumentError("document-undecodable").
+HTML_MARKER = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+
+
+def sniff_format(data: bytes, path: str = "") -> str:
+    """The format of a document from its first bytes, then its file name.
+
+    >>> sniff_format(b"%PDF-1.7 ..."), sniff_format(b"\\xef\\xbb\\xbf<!DOCTYPE html><html>"), sniff_format(b"Pay: $5")
+    ('pdf', 'html', 'text')
+    """
+    head = data[:2048]
+    if b"%pdf-" in head[:1024].lower():
+        return "pdf"
+    for bom, encoding in _BOMS:
+        if head.startswith(bom) and encoding != "utf-8-sig":
+            head = head.decode(encoding, errors="ignore").encode("utf-8")
+            break
+    if HTML_MARKER.search(head):
+        return "html"
+    suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
+    return {"pdf": "pdf", "html": "html", "htm": "html"}.get(suffix, "text")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = META_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def decode(data: bytes, format: str = "text") -> tuple[str, str]:
+    """Text and encoding of a page: its BOM, else the charset an HTML page declares,
+    else UTF-8, else what a detector finds, with cp1252 as the last resort.
+
+    Binary content (NUL bytes without a UTF-16/32 BOM) and bytes no encoding explains
+    raise DocumentError("document-undecodable").
 
     >>> decode("Pay: $50,250 – 2024".encode("cp1252"))
     ('Pay: $50,250 – 2024', 'cp1252')
@@ -58,22 +96,65 @@ def decode(data: bytes) -> tuple[str, str]:
                                     f"at byte {exc.start}") from None
     if b"\x00" in data[:8192]:
         raise DocumentError("document-undecodable", "binary content (NUL bytes), not a text page")
+    declared = _declared_charset(data) if format == "html" else None
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass  # a page that lies about its charset: detect it instead
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            raise DocumentError(
-                "document-undecodable",
-                f"neither UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) nor cp1252",
-            ) from None
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    detected = _detected(data)
+    if detected:
+        return detected
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise DocumentError(
+            "document-undecodable",
+            f"neither UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), a detectable "
+            "encoding nor cp1252",
+        ) from None
+
+
+WESTERN = re.compile(r"[^\x00-\u024f\u2010-\u2044\u20ac\u2122]")
+"""Anything but Latin letters, Western punctuation, € and ™."""
+
+
+def _detected(data: bytes) -> tuple[str, str] | None:
+    """The encoding of bytes that are not UTF-8: cp1252 when it reads them as Western
+    text (what most non-UTF-8 pages in English are: a detector guesses badly on text
+    that is nearly all ASCII), else what charset-normalizer finds. A guess that leaves
+    less than half the text ASCII is refused: figures and their labels are ASCII, and
+    random bytes decode to something in some East Asian codec."""
+    try:
+        text = data.decode("cp1252")
+        if not WESTERN.search(text):
+            return text, "cp1252"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # only for the rare page that needs it
+
+    matches = from_bytes(data[:65536])
+    best = matches.best()
+    if best is None:
+        return None
+    encoding = best.encoding
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if sum(ch.isascii() for ch in text) < len(text) / 2:
+        return None
+    return text, encoding
 
 
 def document_from_bytes(data: bytes, *, source_id: str, path: str, format: str = "text",
                         occupation: str = "") -> Document:
     """A Document from raw bytes; raises DocumentError when they cannot be read."""
-    text, encoding = decode(data)
+    text, encoding = decode(data, format)
     if not text.strip():
         raise DocumentError("document-empty")
     return Document(source_id=source_id, path=path, format=format, text=text,

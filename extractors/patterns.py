@@ -240,6 +240,24 @@ GEOGRAPHY_WORDS = re.compile(
 )
 
 
+PAGE_DATE = re.compile(
+    r"\b(?:last\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*:?\s*"
+    r"(?P<date>(?:19|20)\d{2}-\d{2}-\d{2})\b",
+    re.I,
+)
+"""When a page says it was last changed: "Updated: 2026-01-09", "Last updated 2026-01-09"."""
+
+
+def stated_page_date(text: str) -> str:
+    """The latest "updated" date a page states, ISO, or "".
+
+    >>> stated_page_date("Methodology: v2.0 Updated: 2026-01-09 … Last updated: 2026-01-09")
+    '2026-01-09'
+    """
+    dates = [m.group("date") for m in PAGE_DATE.finditer(text)]
+    return max(dates) if dates else ""
+
+
 # --- parsed values -------------------------------------------------------------------
 
 @dataclass(frozen=True)

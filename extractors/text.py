@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from extractors import patterns as P
-from extractors.claims import Claim, new_claim
+from extractors.claims import EXTRACTOR_VERSION, Claim, new_claim
 from extractors.document import Document
 
 # --- lines and their shapes ------------------------------------------------------------
@@ -104,7 +104,7 @@ class Line:
         return not self.text
 
 
-def _lines(text: str) -> list[Line]:
+def split_lines(text: str) -> list[Line]:
     lines = []
     offset = 0
     for raw in text.splitlines(keepends=True):
@@ -193,6 +193,7 @@ class Context:
 class Reader:
     doc: Document
     lines: list[Line]
+    extractor: str = f"text/{EXTRACTOR_VERSION}"
     claims: list[Claim] = field(default_factory=list)
     taken: set[int] = field(default_factory=set)  # start offsets of figures already claimed
 
@@ -211,6 +212,7 @@ class Reader:
             source_id=self.doc.source_id, occupation=self.doc.occupation, metric=metric,
             quote=self.doc.text[quote_start:quote_end], locator=f"chars={quote_start}-{quote_end}",
             method=method, qualifier_text=qualifier_text, cites=cites, **qualifiers,
+            extractor=self.extractor, page_date=self.doc.page_date,
         )
         if figure is not None:
             values.update(figure=figure.text, value=figure.value, low=figure.low,
@@ -719,11 +721,18 @@ def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str])
                 amounts.append((column, _shift(money[0], row.start + a)))
             elif not VALUE_COLUMN.search(column) and not P.find_percents(cell):
                 labels[column] = cell
+        rung = next(filter(None, (LADDER_ITEM.match(c) for c in labels.values())), None)
+        if rung:  # a percentile table: "Entry (10th %ile)" names the level and statistic
+            labels = {c: w for c, w in labels.items() if w != rung.group()}
         qualifiers, words = _qualifiers_from_cells(labels)
+        if rung:
+            qualifiers["level"] = P.normalise_level(rung.group("level"))
+            words = "; ".join(filter(None, [words, f"level={rung.group()}"]))
         for column, figure in amounts:
             reader.claim(metric="wage", figure=figure, quote_start=row.start, quote_end=row.end,
                          method="table-row",
-                         statistic=_statistic(column) or _statistic(header.text),
+                         statistic=(_statistic(rung.group("stat")) if rung else "")
+                         or _statistic(column) or _statistic(header.text),
                          unit=figure.unit_hint or _unit_from_words(column),
                          qualifiers=qualifiers, qualifier_text=words)
         j += 1
@@ -766,7 +775,18 @@ def extract_text(doc: Document) -> list[Claim]:
     >>> [(c.statistic, c.unit, c.value, c.period) for c in extract_text(doc)]
     [('median', 'USD/year', 50250.0, '2024'), ('median', 'USD/hour', 24.16, '2024')]
     """
-    reader = Reader(doc, _lines(doc.text))
+    if not doc.page_date:
+        doc = replace(doc, page_date=P.stated_page_date(doc.text))
+    return read_lines(doc, split_lines(doc.text), extractor="text")
+
+
+def read_lines(doc: Document, lines: list[Line], extractor: str) -> list[Claim]:
+    """Claims from the lines of a page's text (`doc.text`), by the line rules above.
+
+    HTML and PDF pages are rendered to such lines first; `extractor` names the format
+    on each claim.
+    """
+    reader = Reader(doc, lines, extractor=f"{extractor}/{EXTRACTOR_VERSION}")
     ctx = Context()
     i = 0
     lines = reader.lines

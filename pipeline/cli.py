@@ -148,7 +148,7 @@ def extract(obj: Context, file: Path, fmt: str | None, source_id: str | None) ->
     """
     from extractors import extract as extract_claims
     from extractors.document import DocumentError, document_from_bytes
-    from pipeline.registry import sniff_format
+    from extractors.document import sniff_format
     from schemas.problems import problem
 
     data = file.read_bytes()

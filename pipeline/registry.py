@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from extractors.document import sniff_format
 from schemas.problems import Problem, problem
 from schemas.vocabulary import AUTHORITIES, FORMATS
 
@@ -75,17 +76,6 @@ class Capture:
 
     source: Source
     data: bytes
-
-
-def sniff_format(data: bytes, path: str) -> str:
-    """The document format from its first bytes, then its extension."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"%pdf-"):
-        return "pdf"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
-        return "html"
-    suffix = Path(path).suffix.lower()
-    return {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(suffix, "text")
 
 
 def _entry_problem(code: str, entry_id: str, path: str = "", detail: str = "") -> Problem:

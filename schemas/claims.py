@@ -59,6 +59,7 @@ class ClaimsTable(pa.DataFrameModel):
     subgroup: Series[str]
     qualifier_text: Series[str]
     cites: Series[str]
+    page_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")
     quote: Series[str] = pa.Field(str_length={"min_value": 1})
     locator: Series[str] = pa.Field(str_length={"min_value": 1})
     extractor: Series[str] = pa.Field(str_matches=r"^[a-z]+/\d+$")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extractors import extract
 from extractors.document import document_from_bytes
-from pipeline.registry import sniff_format
+from extractors.document import sniff_format
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -37,6 +37,6 @@ def test_seed_pages_are_golden_cases():
 
 def test_every_registered_extractor_has_a_golden_case():
     from extractors import EXTRACTORS
-    from pipeline.registry import sniff_format
+    from extractors.document import sniff_format
     formats = {sniff_format(input_of(c).read_bytes(), str(input_of(c))) for c in CASES}
     assert set(EXTRACTORS) <= formats

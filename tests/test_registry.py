@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.registry import Capture, RegistryError, load_registry, sniff_format
+from extractors.document import sniff_format
+from pipeline.registry import Capture, RegistryError, load_registry
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,320 @@
+"""Claims from an HTML career page.
+
+The page's visible content is rendered to lines of text the way a reader sees it — a
+table row is one line with its cells separated by tabs, a definition list pairs each
+term with its description, a block element starts a new line, inline elements
+(`$50,<span>250</span>`) stay joined — and the same line rules as for plain text read
+the claims. Each line remembers the element it came from, so a claim's locator is an
+element path a person can follow (`html/body/main/table#facts.quick/tr[2]`) and its
+quote is that element's visible text.
+
+Not read: `script`, `style`, `template`, `noscript`, inline `svg`, hidden elements, and
+navigation, footers and cookie banners.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from extractors.claims import Claim, relocated
+from extractors.document import Document
+from extractors.patterns import stated_page_date
+from extractors.text import read_lines, split_lines
+
+SKIPPED = frozenset({
+    "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
+    "iframe", "object", "embed", "canvas", "button", "select", "option", "input",
+    "textarea", "form", "audio", "video", "picture", "img", "map",
+})
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hr", "html", "li", "main", "ol", "p", "pre", "section", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "center",
+})
+MAJOR = frozenset({"h1", "h2"})
+CHROME = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|breadcrumbs?|site-?header|footer|cookies?|"
+    r"consent|gdpr|advert|ads|share|social|skip-link)(?:$|[-_\s])",
+    re.I,
+)
+"""Class or id words of page chrome: "cookie-banner", "site-footer", "breadcrumb"."""
+CHROME_ROLES = frozenset({"navigation", "contentinfo", "banner", "search", "alertdialog"})
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+"""Soft hyphens and zero-width characters: invisible, and they split numbers."""
+
+
+def _skipped(tag: Tag) -> bool:
+    if tag.name in SKIPPED:
+        return True
+    attrs = tag.attrs
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if HIDDEN_STYLE.search(attrs.get("style", "") or ""):
+        return True
+    if attrs.get("role") in CHROME_ROLES:
+        return True
+    words = " ".join([attrs.get("id", "") or ""] + list(attrs.get("class", []) or []))
+    return bool(words and CHROME.search(words))
+
+
+def element_path(tag: Tag) -> str:
+    """A path a person can follow: tag, #id, .classes and [n] among same-tag siblings."""
+    steps = []
+    node: Tag | None = tag
+    while node is not None and node.name not in (None, "[document]"):
+        step = node.name
+        if node.get("id"):
+            step += f"#{node['id']}"
+        classes = node.get("class") or []
+        if classes:
+            step += "." + ".".join(classes[:3])
+        parent = node.parent
+        if parent is not None:
+            same = [c for c in parent.find_all(node.name, recursive=False)]
+            if len(same) > 1:
+                step += f"[{same.index(node) + 1}]"
+        steps.append(step)
+        node = parent
+    return "/".join(reversed(steps))
+
+
+@dataclass
+class Rendition:
+    """The visible text of a page as lines, each with the element it came from."""
+
+    parts: list[str] = field(default_factory=list)
+    lines: list[tuple[int, int, Tag, bool]] = field(default_factory=list)
+    length: int = 0
+    buffer: list[str] = field(default_factory=list)
+    owner: Tag | None = None
+
+    def add_line(self, text: str, owner: Tag, major: bool = False) -> None:
+        text = re.sub(r"[ \r\n\f\v]+", " ", text.translate(INVISIBLE)).strip(" ")
+        text = re.sub(r" ?\t ?", "\t", text)
+        if not text:
+            return
+        start = self.length
+        self.parts.append(text + "\n")
+        self.length += len(text) + 1
+        self.lines.append((start, start + len(text), owner, major))
+
+    def blank(self) -> None:
+        if self.parts and self.parts[-1] != "\n":
+            self.parts.append("\n")
+            self.length += 1
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.add_line("".join(self.buffer), self.owner)
+            self.buffer = []
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _visible_text(tag: Tag) -> str:
+    pieces: list[str] = []
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                pieces.append(str(child))
+            elif isinstance(child, Tag) and not _skipped(child):
+                if child.name in BLOCKS or child.name == "br":
+                    pieces.append(" ")
+                walk(child)
+                if child.name in BLOCKS:
+                    pieces.append(" ")
+
+    walk(tag)
+    return "".join(pieces)
+
+
+def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
+    """Each row's cell texts, with row- and column-spanning cells repeated into the
+    grid positions they cover."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
+    grid: list[tuple[Tag, list[str]]] = []
+    for tr in rows:
+        cells: list[str] = []
+        column = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while column in carried:
+                text, left = carried[column]
+                cells.append(text)
+                carried[column] = (text, left - 1)
+                if left - 1 == 0:
+                    del carried[column]
+                column += 1
+            if _skipped(cell):
+                continue
+            text = _visible_text(cell)
+            span = _span(cell.get("colspan"))
+            down = _span(cell.get("rowspan"))
+            for _ in range(span):
+                cells.append(text)
+                if down > 1:
+                    carried[column] = (text, down - 1)
+                column += 1
+        while column in carried:
+            text, left = carried[column]
+            cells.append(text)
+            carried[column] = (text, left - 1)
+            if left - 1 == 0:
+                del carried[column]
+            column += 1
+        grid.append((tr, cells))
+    return grid
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 50))
+    except (TypeError, ValueError):
+        return 1
+
+
+def render(soup: BeautifulSoup) -> Rendition:
+    out = Rendition()
+    root = soup.body or soup
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                if out.owner is None:
+                    out.owner = node
+                out.buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag) or _skipped(child):
+                continue
+            name = child.name
+            if name == "br":
+                out.flush()
+                continue
+            if name == "table":
+                out.flush()
+                out.blank()
+                caption = child.find("caption")
+                if caption is not None and caption.find_parent("table") is child:
+                    out.add_line(_visible_text(caption), caption)
+                for tr, cells in _table_rows(child):
+                    out.add_line("\t".join(c.replace("\t", " ") for c in cells), tr)
+                out.blank()
+                continue
+            if name == "dl":
+                out.flush()
+                term: Tag | None = None
+                for item in child.find_all(["dt", "dd"], recursive=False):
+                    if item.name == "dt":
+                        if term is not None:
+                            out.add_line(_visible_text(term), term)
+                        term = item
+                    elif term is not None:
+                        out.add_line(_visible_text(term) + "\t" + _visible_text(item), term)
+                        term = None
+                    else:
+                        out.add_line(_visible_text(item), item)
+                if term is not None:
+                    out.add_line(_visible_text(term), term)
+                out.blank()
+                continue
+            if name in BLOCKS:
+                out.flush()
+                if name in MAJOR or name in ("h3", "h4", "h5", "h6"):
+                    out.blank()
+                    out.add_line(_visible_text(child), child, major=name in MAJOR)
+                    continue
+                saved = out.owner
+                out.owner = child
+                walk(child)
+                out.flush()
+                out.owner = saved
+                if name in ("p", "ul", "ol", "section", "article", "blockquote"):
+                    out.blank()
+                continue
+            walk(child)  # inline: joins the current line
+
+    walk(root)
+    out.flush()
+    return out
+
+
+DATE_META = (
+    ("property", "article:modified_time"), ("property", "og:updated_time"),
+    ("name", "last-modified"), ("name", "dcterms.modified"), ("itemprop", "dateModified"),
+    ("property", "article:published_time"), ("name", "date"), ("itemprop", "datePublished"),
+)
+ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)")
+
+
+def page_date(soup: BeautifulSoup, text: str) -> str:
+    """When the page says it was updated: metadata, a `<time>`, or "Updated 2026-01-09"."""
+    for attribute, value in DATE_META:
+        meta = soup.find("meta", attrs={attribute: value})
+        if meta is not None:
+            m = ISO_DATE.search(str(meta.get("content", "")))
+            if m:
+                return m.group()
+    for time in soup.find_all("time"):
+        m = ISO_DATE.search(str(time.get("datetime", "")) or time.get_text())
+        if m:
+            return m.group()
+    return stated_page_date(text)
+
+
+def _line_start(line, text: str) -> int:
+    """Where the rendered line holding `line` begins (before any bullet)."""
+    return text.rfind("\n", 0, line.start) + 1
+
+
+def _common_path(tags: list[Tag]) -> str:
+    paths = [element_path(t).split("/") for t in tags]
+    common = []
+    for steps in zip(*paths):
+        if len(set(steps)) != 1:
+            break
+        common.append(steps[0])
+    return "/".join(common)
+
+
+def extract_html(doc: Document) -> list[Claim]:
+    """Claims from an HTML page, located by element path.
+
+    >>> from extractors.document import document_from_bytes
+    >>> page = b'<html><body><nav>Median pay: $1</nav><table id="facts"><tr><th>2024 Median Pay</th>'
+    >>> page += b'<td>$50,<span>250</span> per year</td></tr></table></body></html>'
+    >>> doc = document_from_bytes(page, source_id="demo", path="demo.html", format="html")
+    >>> [(c.value, c.period, c.quote, c.locator) for c in extract_html(doc)]
+    [(50250.0, '2024', '2024 Median Pay\\t$50,250 per year', 'html:html/body/table#facts/tr')]
+    """
+    soup = BeautifulSoup(doc.text, "lxml")
+    rendition = render(soup)
+    text = rendition.text
+    majors = {start for start, _, _, major in rendition.lines if major}
+    lines = [replace(line, major=True) if _line_start(line, text) in majors else line
+             for line in split_lines(text)]
+    owners = {start: owner for start, _, owner, _ in rendition.lines}
+    starts = sorted(owners)
+    rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
+                        encoding=doc.encoding, occupation=doc.occupation,
+                        page_date=doc.page_date or page_date(soup, text))
+    claims = read_lines(rendered, lines, extractor="html")
+    located = []
+    for claim in claims:
+        a, b = map(int, claim.locator.removeprefix("chars=").split("-"))
+        first = bisect.bisect_right(starts, a) - 1
+        last = bisect.bisect_right(starts, max(a, b - 1)) - 1
+        tags = [owners[starts[i]] for i in range(max(first, 0), max(last, 0) + 1)]
+        located.append(relocated(claim, f"html:{_common_path(tags)}"))
+    return located
