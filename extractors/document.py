@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class DocumentError(Exception):
@@ -29,6 +29,7 @@ class Document:
     encoding: str
     occupation: str = ""  # SOC code hint from the registry, e.g. "29-2072"
     page_date: str = ""  # when the page says it was updated, ISO date
+    data: bytes = field(default=b"", repr=False)  # the bytes, for formats read from them (PDF)
 
 
 _BOMS = (
@@ -153,7 +154,14 @@ def _detected(data: bytes) -> tuple[str, str] | None:
 
 def document_from_bytes(data: bytes, *, source_id: str, path: str, format: str = "text",
                         occupation: str = "") -> Document:
-    """A Document from raw bytes; raises DocumentError when they cannot be read."""
+    """A Document from raw bytes; raises DocumentError when they cannot be read.
+
+    A PDF keeps its bytes for its extractor; text and HTML are decoded here."""
+    if format == "pdf":
+        if not data:
+            raise DocumentError("document-empty")
+        return Document(source_id=source_id, path=path, format=format, text="", encoding="",
+                        occupation=occupation, data=data)
     text, encoding = decode(data, format)
     if not text.strip():
         raise DocumentError("document-empty")

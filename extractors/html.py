@@ -232,7 +232,8 @@ def render(soup: BeautifulSoup) -> Rendition:
             if name in BLOCKS:
                 out.flush()
                 if name in MAJOR or name in ("h3", "h4", "h5", "h6"):
-                    out.blank()
+                    if name in MAJOR:
+                        out.blank()
                     out.add_line(_visible_text(child), child, major=name in MAJOR)
                     continue
                 saved = out.owner

@@ -382,11 +382,11 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
 
 
 def _next_value_line(reader: Reader, index: int) -> tuple[int, Line] | None:
-    """The line after `index` when it is a short value line, skipping nothing."""
+    """The line after `index` when it can be a value: not blank, not a label of its own."""
     if index + 1 >= len(reader.lines):
         return None
     nxt = reader.lines[index + 1]
-    if nxt.blank or len(nxt.text) > 60 or LABEL_VALUE.match(nxt.text) or LADDER_ITEM.match(nxt.text):
+    if nxt.blank or LABEL_VALUE.match(nxt.text) or LADDER_ITEM.match(nxt.text):
         return None
     return index + 1, nxt
 
@@ -394,10 +394,21 @@ def _next_value_line(reader: Reader, index: int) -> tuple[int, Line] | None:
 def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> int:
     """Claims of a label line whose value is alone on the next line; lines consumed."""
     metric, known = _label_metric(line.text)
-    if not known or P.find_education(line.text) or P.find_durations(line.text):
+    if P.find_education(line.text) or P.find_durations(line.text):
         return 0  # a label names a field; "Associate Degree in …" is itself a value
-    ctx.last_metric = (metric, line.text, index)
     found = _next_value_line(reader, index)
+    if not known:
+        # a card under "Top-Paying Industries" ("Hospitals" / "$56,520"), or a modifier
+        # under a metric ("Range" / "$35,080 - $77,810")
+        listed = bool(ctx.list_metric and ctx.list_dimension)
+        modifier = bool(ctx.last_metric and ctx.last_metric[0] and MODIFIER_LABEL.match(line.text)
+                        and index - ctx.last_metric[2] <= 3)
+        if found is None or not (listed or modifier) or not _starts_with_figure(found[1].text):
+            return 0
+        _label_value(reader, ctx, index, (line.start, found[1].end), line.text, found[1].start,
+                     found[1].text, method="label-next-line")
+        return 2
+    ctx.last_metric = (metric, line.text, index)
     if metric is None or found is None:
         return 1 if metric is None and found else 0
     _, nxt = found
@@ -717,13 +728,16 @@ def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str])
         for column, (a, b) in zip(columns, spans):
             cell = row.text[a:b]
             money = P.find_money(cell)
-            if money and money[0].start == 0:
-                amounts.append((column, _shift(money[0], row.start + a)))
-            elif not VALUE_COLUMN.search(column) and not P.find_percents(cell):
+            if VALUE_COLUMN.search(column):
+                if money and money[0].start == 0:
+                    amounts.append((column, _shift(money[0], row.start + a)))
+            elif not money and not P.find_percents(cell):
                 labels[column] = cell
         rung = next(filter(None, (LADDER_ITEM.match(c) for c in labels.values())), None)
-        if rung:  # a percentile table: "Entry (10th %ile)" names the level and statistic
-            labels = {c: w for c, w in labels.items() if w != rung.group()}
+        if rung:
+            # a percentile table: the rung ("Entry (10th %ile)") is the row's identity and
+            # names its level and statistic; other cells only describe it
+            labels = {}
         qualifiers, words = _qualifiers_from_cells(labels)
         if rung:
             qualifiers["level"] = P.normalise_level(rung.group("level"))

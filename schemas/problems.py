@@ -70,6 +70,16 @@ CATALOGUE: dict[str, Kind] = {
         "{path}: {detail}",
         "save the page as UTF-8, or check that it is really a text page",
     ),
+    "document-unreadable": Kind(
+        "Document cannot be opened",
+        "{path}: {detail}",
+        "check the capture: save the page again, or export an unencrypted PDF",
+    ),
+    "document-no-text-layer": Kind(
+        "PDF has no text layer",
+        "{path} is a PDF without text (a scanned image); careerfacts does not do OCR",
+        "find a text version of the page, or register an OCR'd copy as a new capture",
+    ),
     "document-no-figures": Kind(
         "No figures found in the document",
         "{path}: no wage, growth, openings, education or certification figures recognised",

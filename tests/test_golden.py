@@ -18,16 +18,51 @@ def test_extraction_matches_golden_file(case):
     assert extracted_lines(case) == expected_lines(case)
 
 
+def _follow(soup, path: str):
+    """The element an `html:` locator names: tag#id.class[n] steps from the root."""
+    import re
+    node = soup
+    for step in path.split("/"):
+        m = re.match(r"(?P<tag>[\w-]+)(?:#(?P<id>[^.\[]+))?(?:\.[^\[]+)?(?:\[(?P<n>\d+)\])?$", step)
+        same = node.find_all(m.group("tag"), recursive=False)
+        node = same[int(m.group("n") or 1) - 1]
+        if m.group("id"):
+            assert node.get("id") == m.group("id")
+    return node
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_every_quote_is_the_text_at_its_locator(case):
+def test_every_locator_leads_to_the_quote(case):
+    """A person following the locator finds the figure: the exact span of a text page,
+    the element of an HTML page, the page and box of a PDF."""
     data = input_of(case).read_bytes()
-    from extractors.document import decode
-    text, _ = decode(data)
-    for line in expected_lines(case):
-        claim = json.loads(line)
-        start, end = map(int, claim["locator"].removeprefix("chars=").split("-"))
-        assert text[start:end] == claim["quote"]
+    claims = [json.loads(line) for line in expected_lines(case)]
+    for claim in claims:
         assert clean(claim["figure"]) in clean(claim["quote"])
+        kind, _, where = claim["locator"].partition(":")
+        if claim["locator"].startswith("chars="):
+            from extractors.document import decode
+            text, _ = decode(data)
+            start, end = map(int, claim["locator"].removeprefix("chars=").split("-"))
+            assert text[start:end] == claim["quote"]
+        elif kind == "html":
+            from bs4 import BeautifulSoup
+            element = _follow(BeautifulSoup(data, "lxml"), where)
+            assert clean(claim["figure"]) in clean(element.get_text(" "))
+        else:
+            assert kind == "pdf"
+            import io
+            import pdfplumber
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                words = set()
+                for part in where.split("|"):
+                    page, box = part.split(";")
+                    bbox = tuple(float(x) for x in box.removeprefix("bbox=").split(","))
+                    page = pdf.pages[int(page.removeprefix("page=")) - 1]
+                    grown = (bbox[0] - 0.5, bbox[1] - 0.5, bbox[2] + 0.5, bbox[3] + 0.5)
+                    words |= {clean(w["text"]) for w in page.within_bbox(grown).extract_words()}
+            for token in clean(claim["figure"]).split():
+                assert any(token in word for word in words), (token, claim["locator"])
 
 
 def test_seed_pages_are_golden_cases():
