@@ -7,12 +7,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: refresh test golden bench clean-venv help
+.PHONY: refresh test golden renditions bench clean-venv help
 
 help:
 	@echo "make refresh   extract, validate and reconcile raw/ into curated/ and reports/"
 	@echo "make test      run the tests (installs the test extras on first use)"
 	@echo "make golden    rewrite tests/golden/*/expected.jsonl from the current extractors"
+	@echo "make renditions  rebuild the HTML and PDF test renditions of the seed pages"
+	@echo "make bench     pages per second per format against the bare parsers"
 	@echo "make clean-venv  remove the virtual environment"
 
 # The stamp depends on pyproject.toml, so a change of dependencies reinstalls.
@@ -30,6 +32,12 @@ test: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden_cases
+
+renditions: $(STAMP)
+	$(BIN)/python -m tests.renditions.build
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_extract
 
 clean-venv:
 	rm -rf $(VENV)

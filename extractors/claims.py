@@ -12,7 +12,7 @@ Extractors build claims with `new_claim`, which fills the defaults and the stabl
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY
 
@@ -52,7 +52,7 @@ class Claim:
     method: str  # label-value, label-next-line, table-row, percentile-ladder, sentence
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in CLAIM_COLUMNS}
 
 
 CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))

@@ -48,6 +48,13 @@ INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 """Soft hyphens and zero-width characters: invisible, and they split numbers."""
 
 
+UNREAD = re.compile(
+    r"(<(script|style|svg|template|noscript)\b[^>]*>).*?(</\2\s*>)", re.I | re.S)
+"""Elements whose content is never read. Their content is emptied before parsing (the
+elements stay, so element paths keep their positions): on real career pages scripts,
+styles and inline icons are a third of the bytes, and the parser need not build them."""
+
+
 def _skipped(tag: Tag) -> bool:
     if tag.name in SKIPPED:
         return True
@@ -75,9 +82,10 @@ def element_path(tag: Tag) -> str:
             step += "." + ".".join(classes[:3])
         parent = node.parent
         if parent is not None:
-            same = [c for c in parent.find_all(node.name, recursive=False)]
+            same = [c for c in parent.children if isinstance(c, Tag) and c.name == node.name]
             if len(same) > 1:
-                step += f"[{same.index(node) + 1}]"
+                # by identity: bs4's == compares whole subtrees
+                step += f"[{next(i for i, c in enumerate(same, 1) if c is node)}]"
         steps.append(step)
         node = parent
     return "/".join(reversed(steps))
@@ -92,6 +100,7 @@ class Rendition:
     length: int = 0
     buffer: list[str] = field(default_factory=list)
     owner: Tag | None = None
+    times: list[str] = field(default_factory=list)  # <time> stamps met on the way
 
     def add_line(self, text: str, owner: Tag, major: bool = False) -> None:
         text = re.sub(r"[ \r\n\f\v]+", " ", text.translate(INVISIBLE)).strip(" ")
@@ -199,6 +208,8 @@ def render(soup: BeautifulSoup) -> Rendition:
             if not isinstance(child, Tag) or _skipped(child):
                 continue
             name = child.name
+            if name == "time":
+                out.times.append(str(child.get("datetime", "")) or child.get_text())
             if name == "br":
                 out.flush()
                 continue
@@ -221,7 +232,8 @@ def render(soup: BeautifulSoup) -> Rendition:
                             out.add_line(_visible_text(term), term)
                         term = item
                     elif term is not None:
-                        out.add_line(_visible_text(term) + "\t" + _visible_text(item), term)
+                        # located at the description, where the figure is
+                        out.add_line(_visible_text(term) + "\t" + _visible_text(item), item)
                         term = None
                     else:
                         out.add_line(_visible_text(item), item)
@@ -259,19 +271,23 @@ DATE_META = (
 ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)")
 
 
-def page_date(soup: BeautifulSoup, text: str) -> str:
+def page_date(soup: BeautifulSoup, rendition: Rendition) -> str:
     """When the page says it was updated: metadata, a `<time>`, or "Updated 2026-01-09"."""
-    for attribute, value in DATE_META:
-        meta = soup.find("meta", attrs={attribute: value})
-        if meta is not None:
-            m = ISO_DATE.search(str(meta.get("content", "")))
-            if m:
-                return m.group()
-    for time in soup.find_all("time"):
-        m = ISO_DATE.search(str(time.get("datetime", "")) or time.get_text())
+    metas: dict[tuple[str, str], str] = {}
+    head = soup.head or soup
+    for tag in head.find_all("meta"):
+        for attribute, value in DATE_META:
+            if tag.get(attribute) == value:
+                metas.setdefault((attribute, value), str(tag.get("content", "")))
+    for key in DATE_META:
+        m = ISO_DATE.search(metas.get(key, ""))
         if m:
             return m.group()
-    return stated_page_date(text)
+    for stamp in rendition.times:
+        m = ISO_DATE.search(stamp)
+        if m:
+            return m.group()
+    return stated_page_date(rendition.text)
 
 
 def _line_start(line, text: str) -> int:
@@ -279,8 +295,12 @@ def _line_start(line, text: str) -> int:
     return text.rfind("\n", 0, line.start) + 1
 
 
-def _common_path(tags: list[Tag]) -> str:
-    paths = [element_path(t).split("/") for t in tags]
+def _common_path(tags: list[Tag], cache: dict[int, str]) -> str:
+    paths = []
+    for tag in tags:
+        if id(tag) not in cache:
+            cache[id(tag)] = element_path(tag)
+        paths.append(cache[id(tag)].split("/"))
     common = []
     for steps in zip(*paths):
         if len(set(steps)) != 1:
@@ -299,7 +319,7 @@ def extract_html(doc: Document) -> list[Claim]:
     >>> [(c.value, c.period, c.quote, c.locator) for c in extract_html(doc)]
     [(50250.0, '2024', '2024 Median Pay\\t$50,250 per year', 'html:html/body/table#facts/tr')]
     """
-    soup = BeautifulSoup(doc.text, "lxml")
+    soup = BeautifulSoup(UNREAD.sub(r"\1\3", doc.text), "lxml")
     rendition = render(soup)
     text = rendition.text
     majors = {start for start, _, _, major in rendition.lines if major}
@@ -309,13 +329,14 @@ def extract_html(doc: Document) -> list[Claim]:
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
                         encoding=doc.encoding, occupation=doc.occupation,
-                        page_date=doc.page_date or page_date(soup, text))
+                        page_date=doc.page_date or page_date(soup, rendition))
     claims = read_lines(rendered, lines, extractor="html")
     located = []
+    paths: dict[int, str] = {}
     for claim in claims:
         a, b = map(int, claim.locator.removeprefix("chars=").split("-"))
         first = bisect.bisect_right(starts, a) - 1
         last = bisect.bisect_right(starts, max(a, b - 1)) - 1
         tags = [owners[starts[i]] for i in range(max(first, 0), max(last, 0) + 1)]
-        located.append(relocated(claim, f"html:{_common_path(tags)}"))
+        located.append(relocated(claim, f"html:{_common_path(tags, paths)}"))
     return located

@@ -591,7 +591,13 @@ def _prose(reader: Reader, ctx: Context, line: Line) -> None:
         _prose_sentence(reader, ctx, sentence, base, cites)
 
 
+MAY_STATE = re.compile(r"[\d$%]|licen|certif", re.I)
+"""What a sentence needs to hold for any prose rule to apply: a cheap first look."""
+
+
 def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cites: str) -> None:
+    if not MAY_STATE.search(sentence):
+        return
     section = dict(ctx.section)
     stated = P.certification_statement(sentence)
     if stated is not None:
