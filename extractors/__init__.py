@@ -15,12 +15,15 @@ from extractors.claims import Claim
 from extractors.document import Document, DocumentError
 from extractors.html import extract_html
 from extractors.pdf import extract_pdf
+from extractors.table import extract_table
 from extractors.text import extract_text
 
 EXTRACTORS: dict[str, Callable[[Document], list[Claim]]] = {
     "text": extract_text,
     "html": extract_html,
     "pdf": extract_pdf,
+    "csv": extract_table,
+    "xlsx": extract_table,
 }
 
 

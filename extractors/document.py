@@ -44,6 +44,9 @@ _BOMS = (
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 """A charset an HTML page declares: <meta charset="windows-1252">, or http-equiv content."""
 
+BINARY_FORMATS = frozenset({"pdf", "xlsx"})
+"""Formats whose extractor reads the bytes themselves."""
+
 HTML_MARKER = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
 
 
@@ -56,6 +59,8 @@ def sniff_format(data: bytes, path: str = "") -> str:
     head = data[:2048]
     if b"%pdf-" in head[:1024].lower():
         return "pdf"
+    if head.startswith(b"PK\x03\x04") and b"xl/" in data[:65536]:
+        return "xlsx"
     for bom, encoding in _BOMS:
         if head.startswith(bom) and encoding != "utf-8-sig":
             head = head.decode(encoding, errors="ignore").encode("utf-8")
@@ -63,7 +68,8 @@ def sniff_format(data: bytes, path: str = "") -> str:
     if HTML_MARKER.search(head):
         return "html"
     suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
-    return {"pdf": "pdf", "html": "html", "htm": "html"}.get(suffix, "text")
+    return {"pdf": "pdf", "html": "html", "htm": "html", "csv": "csv",
+            "xlsx": "xlsx"}.get(suffix, "text")
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -157,7 +163,7 @@ def document_from_bytes(data: bytes, *, source_id: str, path: str, format: str =
     """A Document from raw bytes; raises DocumentError when they cannot be read.
 
     A PDF keeps its bytes for its extractor; text and HTML are decoded here."""
-    if format == "pdf":
+    if format in BINARY_FORMATS:
         if not data:
             raise DocumentError("document-empty")
         return Document(source_id=source_id, path=path, format=format, text="", encoding="",

@@ -76,7 +76,7 @@ def refresh(obj: Context, registry: Path, root: Path) -> None:
     registry = registry if registry.is_absolute() else root / registry
     progress = _progress(sys.stderr)
     try:
-        run = run_refresh(registry, progress)
+        run = run_refresh(registry, progress, decisions=root / "decisions.yaml")
         files = rendered(run)
         changed = write_atomically(files, root)
     except RegistryError as exc:
@@ -128,6 +128,73 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
             echo(f"  … {len(run.problems) - 10} more in reports/problems.csv", err=True)
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
          f"(report: {root / 'reports/discrepancies.md'})")
+
+
+@main.command()
+@click.argument("discrepancy")
+@click.option("--prefer", "prefer", metavar="CLAIM|SOURCE|VALUE",
+              help="The claim id, source id or value that should win.")
+@click.option("--deprecate", metavar="CLAIM|SOURCE",
+              help="A claim or source to rank deprecated and leave out of the resolution.")
+@click.option("--not-a-conflict", "not_a_conflict", is_flag=True,
+              help="The discrepancy is explained; the rules still resolve it.")
+@click.option("--split", is_flag=True,
+              help="The key mixes two populations: an explained definition difference.")
+@click.option("--reason", required=True, help="Why: shown in the report beside the decision.")
+@click.option("--author", default=None, help="Who decides [default: $GIT_AUTHOR_NAME or $USER].")
+@click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
+              show_default=True, help="The source registry.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
+              default=Path("decisions.yaml"), show_default=True, help="The decisions file.")
+@click.pass_obj
+def decide(obj: Context, discrepancy: str, prefer: str | None, deprecate: str | None,
+           not_a_conflict: bool, split: bool, reason: str, author: str | None,
+           registry: Path, decisions_path: Path) -> None:
+    """Record an analyst's decision on a discrepancy in decisions.yaml.
+
+    The decision carries a fingerprint of the evidence it is made on; every refresh
+    applies it while that evidence is unchanged and lists it as needs-review when the
+    claims behind it change. Take DISCREPANCY from reports/discrepancies.md.
+
+    Example:
+
+        careerfacts decide d-0f6fb36664df --prefer bls-reference --reason "the agency's own figure"
+    """
+    import os
+
+    from pipeline.decisions import Decision, record, today
+    from pipeline.refresh import refresh as run_refresh
+    from pipeline.registry import RegistryError
+
+    chosen = [a for a, on in (("prefer", prefer), ("deprecate", deprecate),
+                              ("not-a-conflict", not_a_conflict), ("split", split)) if on]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --prefer, --deprecate, --not-a-conflict, --split")
+    try:
+        run = run_refresh(registry, decisions=decisions_path)
+    except RegistryError as exc:
+        click.echo(f"careerfacts: {exc.problem.line()}", err=True)
+        sys.exit(EXIT_USAGE)
+    found = next((d for d in run.reconciliation.discrepancies
+                  if d.discrepancy_id == discrepancy), None)
+    if found is None:
+        click.echo(f"careerfacts: no discrepancy {discrepancy!r} in this refresh; see the ids in "
+                   "reports/discrepancies.md (run `make refresh` first)", err=True)
+        sys.exit(EXIT_USAGE)
+    target = prefer or deprecate or ""
+    claims = [r.claim for c in found.clusters for r in c.readings]
+    if target and not any(target in (c.claim_id, c.source_id, c.figure, c.value_text)
+                          or (c.value is not None and target.replace(",", "").lstrip("$")
+                              in (f"{c.value:g}",)) for c in claims):
+        click.echo(f"careerfacts: {target!r} is none of the claims, sources or values of "
+                   f"{discrepancy}: " + ", ".join(sorted({c.source_id for c in claims})), err=True)
+        sys.exit(EXIT_USAGE)
+    who = author or os.environ.get("GIT_AUTHOR_NAME") or os.environ.get("USER") or "unknown"
+    decision = Decision(discrepancy=discrepancy, action=chosen[0], target=target, reason=reason,
+                        author=who, date=today(), evidence=found.evidence)
+    record(decisions_path, decision)
+    click.echo(f"recorded in {decisions_path}: {decision.action} {target} on {discrepancy} "
+               f"(evidence {found.evidence}); run `make refresh` to apply it")
 
 
 @main.command()

@@ -36,8 +36,19 @@ def curated_claims(run: Run) -> pd.DataFrame:
     sources = {c.source.id: c.source for c in run.captures}
     for attribute, column in SOURCE_COLUMNS.items():
         frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
-    frame["fact_id"] = [rec.roles[i][0] for i in frame["claim_id"]]
-    frame["role"] = [rec.roles[i][1] for i in frame["claim_id"]]
+    for column in ("release",):
+        frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
+    frame["fact_id"] = [rec.ranks[i][0] for i in frame["claim_id"]]
+    frame["rank"] = [rec.ranks[i][1] for i in frame["claim_id"]]
+    frame["rank_reason"] = [rec.ranks[i][2] for i in frame["claim_id"]]
+    matches = [rec.matches.get(i) for i in frame["claim_id"]]
+    frame["release_match"] = [m.outcome if m else "" for m in matches]
+    frame["releases_behind"] = pd.array([m.releases_behind if m else None for m in matches],
+                                        dtype="Int64")
+    frame["release_candidates"] = ["; ".join(m.candidates) if m else "" for m in matches]
+    copies = {r.claim.claim_id: c.copies for f in rec.facts for c in f.clusters
+              for r in c.readings}
+    frame["copy_cluster"] = [copies.get(i, "") for i in frame["claim_id"]]
     return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
 
 
@@ -46,7 +57,7 @@ def _sources(cluster: Cluster) -> str:
 
 
 def _alternative(cluster: Cluster) -> str:
-    period = "/".join(sorted(cluster.stated_periods))
+    period = "/".join(sorted(cluster.periods))
     return f"{figure_of(cluster.representative)} ({_sources(cluster)}{', ' + period if period else ''})"
 
 
@@ -59,6 +70,7 @@ def facts_table(run: Run) -> pd.DataFrame:
         row = dict(zip(KEY_FIELDS, fact.key))
         row.update(
             fact_id=fact.fact_id,
+            outcome=fact.outcome,
             status=fact.status,
             value=chosen.value if chosen else None,
             low=chosen.low if chosen else None,
@@ -79,7 +91,7 @@ def facts_table(run: Run) -> pd.DataFrame:
             discrepancy_id=fact.discrepancy_id,
         )
         rows.append(row)
-    columns = ["fact_id", *KEY_FIELDS, "status", "value", "low", "high", "value_text", "stated",
+    columns = ["fact_id", *KEY_FIELDS, "outcome", "status", "value", "low", "high", "value_text", "stated",
                "display", "period", "period_basis", "rule", "chosen_claim_id",
                "supporting_sources", "dissenting_sources", "alternatives", "n_claims",
                "n_sources", "discrepancy_id"]
@@ -98,8 +110,9 @@ def discrepancies_table(run: Run) -> pd.DataFrame:
     for d in run.reconciliation.discrepancies:
         row = {"discrepancy_id": d.discrepancy_id, **dict(zip(KEY_FIELDS, d.key))}
         row.update(
-            kind=d.kind,
+            outcome=d.outcome,
             severity=d.severity,
+            queue=d.queue,
             explanation=d.explanation,
             n_figures=len(d.clusters),
             figures=" | ".join(_alternative(c) for c in d.clusters),
@@ -107,12 +120,38 @@ def discrepancies_table(run: Run) -> pd.DataFrame:
             claim_ids="; ".join(sorted(r.claim.claim_id for r in _readings(d.clusters))),
             proposed=fact_value(d.proposed) if d.proposed else "",
             rule=d.rule,
-            status="open",
+            evidence=d.evidence,
+            decision=(f"{d.decision.decision.action} {d.decision.decision.target}".strip()
+                      if d.decision else ""),
+            decision_status=d.decision.status if d.decision else "",
         )
         rows.append(row)
-    columns = ["discrepancy_id", *KEY_FIELDS, "kind", "severity", "explanation", "n_figures",
-               "figures", "sources", "claim_ids", "proposed", "rule", "status"]
+    columns = ["discrepancy_id", *KEY_FIELDS, "outcome", "severity", "queue", "explanation",
+               "n_figures", "figures", "sources", "claim_ids", "proposed", "rule", "evidence",
+               "decision", "decision_status"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def sources_table(run: Run) -> pd.DataFrame:
+    """One row per source: its registry entry and how current its figures are."""
+    rec = run.reconciliation
+    rows = []
+    for capture in run.captures:
+        s = capture.source
+        v = rec.sources.get(s.id)
+        rows.append(dict(
+            source_id=s.id, title=s.title, authority=s.authority, format=s.format,
+            retrieved=s.retrieved, path=s.path, sha256=s.sha256,
+            claims=int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0,
+            current=v.current if v else 0, stale=v.stale if v else 0,
+            unmatched=v.unmatched if v else 0, ambiguous=v.ambiguous if v else 0,
+            differs=v.differs if v else 0,
+            mixed_vintage=", ".join(map(str, v.editions)) if v and v.editions else "",
+        ))
+    columns = ["source_id", "title", "authority", "format", "retrieved", "path", "sha256",
+               "claims", "current", "stale", "unmatched", "ambiguous", "differs",
+               "mixed_vintage"]
+    return pd.DataFrame(rows, columns=columns).sort_values("source_id").reset_index(drop=True)
 
 
 def problems_table(run: Run) -> pd.DataFrame:
@@ -129,6 +168,7 @@ def rendered(run: Run) -> dict[str, bytes]:
         "curated/claims": curated_claims(run),
         "curated/facts": facts_table(run),
         "curated/discrepancies": discrepancies_table(run),
+        "curated/sources": sources_table(run),
     }
     files: dict[str, bytes] = {}
     for stem, frame in tables.items():

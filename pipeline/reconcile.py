@@ -1,21 +1,31 @@
-"""Reconciliation: group claims by what they measure, cluster agreeing figures, explain
-each disagreement and resolve it by a stated, ordered rule.
+"""Reconciliation: match figures to official releases, group claims by what they
+measure, cluster agreeing figures, say what each group's disagreement is, and resolve
+it by a stated, ordered rule or an analyst's decision.
 
 A *key* is (occupation, metric, statistic, unit family, geography, level, industry,
-union status, schedule). Hourly wages join annual ones at 2,080 hours a year. Two
-figures agree when they are the same number at the coarser of their two precisions:
-"$49K" (precision 1,000) agrees with $48,780; $24.16 an hour (50,252.80 a year, precision
-20.80) agrees with $50,250. More than one cluster in a key is a discrepancy.
+union status, schedule, subgroup). Hourly wages join annual ones at 2,080 hours a year.
+Two figures agree when they are the same number at the coarser of their two precisions
+("$49K" and $48,780; $24.16 an hour and $50,250 a year) and do not state different
+periods.
 
-Resolution rules, in order; the first that singles out one cluster decides and is
-recorded on the fact:
+Every key gets an outcome: `agree`, `rounding` (one figure at several precisions or
+units), `stale` (older releases of the same statistic), `definition` (ranges or
+unlabelled figures that pages define differently), `intra-source` (a page contradicting
+itself), `categorical` (different categories) or `conflict` (no explanation found). Only
+conflicts, categorical and intra-source disagreements reach the analyst's queue.
 
-1. `authority`     the only cluster backed by a primary source (the agency itself);
-2. `latest-stated` the cluster with the most recent stated reference period;
-3. `agreement`     the cluster backed by the most independent sources.
+Resolution, first rule that singles out one cluster (recorded on the fact and as the
+reason of each claim's rank):
 
-Nothing is dropped: the claims of other clusters stay in the curated claims table as
-`alternative`s and are listed on the fact.
+1. `analyst`       an analyst's decision whose evidence is unchanged;
+2. `primary-latest` the latest release of a primary source (the agency itself);
+3. `latest-stated`  the most recent reference period a page states or matches;
+4. `agreement`      the most independent sources (pages copying one stale or wrong
+                    figure count once).
+
+Claims are ranked like Wikidata statements: `preferred` (the resolved figure),
+`normal`, or `deprecated` (superseded by a later release, or by an analyst). Nothing is
+dropped.
 """
 from __future__ import annotations
 
@@ -24,13 +34,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from extractors.claims import Claim
+from pipeline.decisions import Decision, DecisionResult, evidence_of
+from pipeline.vintage import Match, match_releases, mixed_vintage
 from schemas.vocabulary import HOURS_PER_YEAR
 
 KEY_FIELDS = ("occupation", "metric", "statistic", "unit", "geography", "level", "industry",
               "union_status", "schedule", "subgroup")
 AUTHORITY_RANK = {"primary": 2, "secondary": 1, "unknown": 0}
-SEVERITY = {"unexplained": "high", "categorical": "medium", "intra-source": "medium",
-            "vintage": "low", "definition": "info"}
+SEVERITY = {"conflict": "high", "categorical": "medium", "intra-source": "medium",
+            "stale": "low", "definition": "info"}
+QUEUE = frozenset({"conflict", "categorical", "intra-source"})
 CATEGORICAL_UNITS = ("category", "boolean")
 
 
@@ -49,10 +62,15 @@ class Reading:
     def source_id(self) -> str:
         return self.claim.source_id
 
+    @property
+    def period_known(self) -> bool:
+        return self.claim.period_basis != "unknown" and self.claim.period_end is not None
+
 
 @dataclass
 class Cluster:
     readings: list[Reading] = field(default_factory=list)
+    copies: str = ""  # id of the copy cluster its pages form, if they copy one figure
 
     @property
     def representative(self) -> Reading:
@@ -63,26 +81,35 @@ class Cluster:
         return sorted({r.source_id for r in self.readings})
 
     @property
-    def stated_periods(self) -> set[str]:
-        return {r.claim.period for r in self.readings if r.claim.period_basis == "stated"}
+    def periods(self) -> set[str]:
+        return {r.claim.period for r in self.readings if r.period_known}
 
     @property
     def latest_end(self) -> int | None:
-        ends = [r.claim.period_end for r in self.readings
-                if r.claim.period_basis == "stated" and r.claim.period_end is not None]
+        ends = [r.claim.period_end for r in self.readings if r.period_known]
         return max(ends) if ends else None
 
     @property
-    def authority(self) -> int:
-        return max(AUTHORITY_RANK[r.authority] for r in self.readings)
+    def primary_end(self) -> int | None:
+        ends = [r.claim.period_end for r in self.readings
+                if r.authority == "primary" and r.period_known]
+        return max(ends) if ends else None
+
+    @property
+    def independent_sources(self) -> int:
+        """Sources counted for agreement: a copy cluster's pages count once."""
+        primary = {r.source_id for r in self.readings if r.authority == "primary"}
+        others = {r.source_id for r in self.readings} - primary
+        return len(primary) + (1 if self.copies and others else len(others))
 
 
 @dataclass(frozen=True)
 class Fact:
     fact_id: str
     key: tuple
+    outcome: str
     status: str  # consensus | single-source | resolved | conflict
-    rule: str  # unanimous | single-source | authority | latest-stated | agreement | none
+    rule: str  # analyst | primary-latest | latest-stated | agreement | single-source | none
     chosen: Reading | None
     clusters: tuple[Cluster, ...]
     winner: int | None  # index into clusters
@@ -93,20 +120,36 @@ class Fact:
 class Discrepancy:
     discrepancy_id: str
     key: tuple
-    kind: str
+    outcome: str
     severity: str
+    queue: str  # open | explained
     explanation: str
     clusters: tuple[Cluster, ...]
     proposed: Reading | None
     rule: str
+    evidence: str
+    decision: DecisionResult | None = None
+
+
+@dataclass(frozen=True)
+class SourceVintage:
+    current: int = 0  # figures matching the latest release
+    stale: int = 0  # figures matching an older release
+    unmatched: int = 0  # no release of that statistic has the figure
+    ambiguous: int = 0
+    differs: int = 0  # the page's stated period has a different official figure
+    editions: tuple[int, ...] = ()  # more than one: mixed-vintage
 
 
 @dataclass(frozen=True)
 class Reconciliation:
-    claims: list[Claim]  # with periods inferred where a page states them elsewhere
+    claims: list[Claim]  # with periods and releases filled in where they were inferred
     facts: list[Fact]
     discrepancies: list[Discrepancy]
-    roles: dict[str, tuple[str, str]]  # claim_id -> (fact_id, role)
+    ranks: dict[str, tuple[str, str, str]]  # claim_id -> (fact_id, rank, reason)
+    matches: dict[str, Match]
+    sources: dict[str, SourceVintage]
+    decisions: list[DecisionResult]
 
 
 def key_of(claim: Claim) -> tuple:
@@ -124,14 +167,24 @@ def reading_of(claim: Claim, authority: str) -> Reading:
                    claim.precision * scale, authority)
 
 
-def _close(a: float | None, pa: float, b: float | None, pb: float) -> bool:
+def _close(a: float | None, b: float | None, tolerance: float) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return a == b or abs(a - b) < max(pa, pb) / 2
+    return abs(a - b) <= tolerance + 1e-9
+
+
+def _periods_compatible(a: Reading, b: Reading) -> bool:
+    if not (a.period_known and b.period_known):
+        return True
+    x, y = a.claim, b.claim
+    if x.period_end != y.period_end:
+        return False
+    return x.period_start is None or y.period_start is None or x.period_start == y.period_start
 
 
 def agree(a: Reading, b: Reading) -> bool:
-    """Whether two readings state the same figure, at the coarser of their precisions.
+    """Whether two readings state the same figure: equal at the coarser of their
+    precisions, and not for different stated periods.
 
     >>> from extractors.claims import new_claim
     >>> def r(value, precision, unit="USD/year"):
@@ -144,32 +197,38 @@ def agree(a: Reading, b: Reading) -> bool:
     >>> agree(r(47180, 1), r(48780, 1))
     False
     """
+    if not _periods_compatible(a, b):
+        return False
     if a.claim.unit in CATEGORICAL_UNITS:
         return a.claim.value_text == b.claim.value_text
-    return (_close(a.value, a.precision, b.value, b.precision)
-            and _close(a.low, a.precision, b.low, b.precision)
-            and _close(a.high, a.precision, b.high, b.precision))
+    tolerance = max(a.precision, b.precision) / 2
+    return (_close(a.value, b.value, tolerance) and _close(a.low, b.low, tolerance)
+            and _close(a.high, b.high, tolerance))
+
+
+def _sort_value(r: Reading) -> tuple:
+    if r.claim.unit in CATEGORICAL_UNITS:
+        return (0.0, r.claim.value_text, r.claim.period)
+    number = r.value if r.value is not None else r.low
+    return (number if number is not None else 0.0,
+            "" if r.high is None else f"{r.high:020.6f}", r.claim.period)
 
 
 def clusters_of(readings: list[Reading]) -> list[Cluster]:
-    """Agreeing readings together, most precise first; clusters ordered by figure."""
-    ordered = sorted(readings, key=lambda r: (r.precision, _sort_value(r), r.claim.claim_id))
+    """Agreeing readings together, most precise (then dated) first; ordered by figure."""
+    ordered = sorted(readings, key=lambda r: (r.precision, r.authority != "primary",
+                                              not r.period_known, _sort_value(r),
+                                              r.claim.claim_id))
     clusters: list[Cluster] = []
     for reading in ordered:
-        home = next((c for c in clusters if agree(c.representative, reading)), None)
+        home = next((c for c in clusters if agree(c.representative, reading)
+                     and all(_periods_compatible(reading, x) for x in c.readings)), None)
         if home is None:
             clusters.append(Cluster([reading]))
         else:
             home.readings.append(reading)
     return sorted(clusters, key=lambda c: (_sort_value(c.representative),
                                            c.representative.claim.claim_id))
-
-
-def _sort_value(r: Reading) -> tuple:
-    if r.claim.unit in CATEGORICAL_UNITS:
-        return (0.0, r.claim.value_text)
-    number = r.value if r.value is not None else r.low
-    return (number if number is not None else 0.0, "" if r.high is None else f"{r.high:020.6f}")
 
 
 def infer_periods(claims: list[Claim]) -> list[Claim]:
@@ -198,61 +257,73 @@ def _fingerprint(prefix: str, *parts) -> str:
     return prefix + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
+def _unique_max(scores: list[tuple[int, int]]) -> int | None:
+    """The index with the highest score, when only one has it."""
+    if not scores:
+        return None
+    best = max(score for score, _ in scores)
+    top = [i for score, i in scores if score == best]
+    return top[0] if len(top) == 1 else None
+
+
 def resolve(clusters: list[Cluster]) -> tuple[int | None, str]:
     """(index of the winning cluster, rule that decided) — (None, "none") on a tie."""
     if len(clusters) == 1:
-        return 0, "unanimous" if len(clusters[0].sources) > 1 else "single-source"
-    best = max(c.authority for c in clusters)
-    top = [i for i, c in enumerate(clusters) if c.authority == best]
-    if best == AUTHORITY_RANK["primary"] and len(top) == 1:
-        return top[0], "authority"
-    ends = [(c.latest_end, i) for i, c in enumerate(clusters) if c.latest_end is not None]
-    if ends:
-        latest = max(end for end, _ in ends)
-        winners = [i for end, i in ends if end == latest]
-        if len(winners) == 1:
-            return winners[0], "latest-stated"
-    support = [len(c.sources) for c in clusters]
-    most = max(support)
-    if support.count(most) == 1:
-        return support.index(most), "agreement"
+        return 0, "agreement" if len(clusters[0].sources) > 1 else "single-source"
+    primary = [(c.primary_end, i) for i, c in enumerate(clusters) if c.primary_end is not None]
+    winner = _unique_max(primary)
+    if winner is not None:
+        return winner, "primary-latest"
+    winner = _unique_max([(c.latest_end, i) for i, c in enumerate(clusters)
+                          if c.latest_end is not None])
+    if winner is not None:
+        return winner, "latest-stated"
+    winner = _unique_max([(c.independent_sources, i) for i, c in enumerate(clusters)])
+    if winner is not None:
+        return winner, "agreement"
     return None, "none"
 
 
-def classify(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
-    """(kind, why) of a key whose claims fall into more than one cluster."""
+def outcome_of(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
+    """(outcome, why) of a key's clusters."""
     unit, statistic = key[KEY_FIELDS.index("unit")], key[KEY_FIELDS.index("statistic")]
-    sources = {s for c in clusters for s in c.sources}
+    readings = [r for c in clusters for r in c.readings]
+    if len(clusters) == 1:
+        shapes = {(r.claim.unit, r.claim.precision) for r in readings}
+        if len(shapes) > 1:
+            return "rounding", "one figure, stated at several precisions or units"
+        return "agree", "every figure is the same"
     if unit in CATEGORICAL_UNITS:
-        counts = sorted(((len(c.sources), c.representative.claim.value_text) for c in clusters),
-                        reverse=True)
-        outliers = [text for n, text in counts if n == counts[-1][0]]
-        why = (f"after normalising, the pages name {len(clusters)} different values"
-               + (f"; the odd one out is {outliers[0]!r}" if len(outliers) == 1
-                  and counts[0][0] > counts[-1][0] else ""))
+        counts = sorted(((c.independent_sources, c.representative.claim.value_text)
+                         for c in clusters), reverse=True)
+        odd = [text for n, text in counts if n == counts[-1][0]]
+        why = f"after normalising, the sources name {len(clusters)} different values"
+        if len(odd) == 1 and counts[0][0] > counts[-1][0]:
+            why += f"; the odd one out is {odd[0]!r}"
         return "categorical", why
+    programs = {r.claim.release.split()[0] for r in readings
+                if r.authority == "primary" and r.claim.release}
+    if len(programs) > 1:
+        return "definition", ("the official figures come from different programs ("
+                              + ", ".join(sorted(programs)) + ") that measure this differently")
+    if all(c.periods for c in clusters) and _disjoint([c.periods for c in clusters]):
+        return "stale", "the figures are releases of different reference periods (" + "; ".join(
+            ", ".join(_period_text(p) for p in sorted(c.periods)) for c in clusters) + ")"
+    sources = {r.source_id for r in readings}
     if len(sources) == 1:
         why = f"{next(iter(sources))} states {len(clusters)} different figures for the same key"
-        labels = sorted({r.claim.qualifier_text for c in clusters for r in c.readings
-                         if r.claim.qualifier_text})
+        labels = sorted({r.claim.qualifier_text for r in readings if r.claim.qualifier_text})
         if len(labels) > 1:
             why += " (its own labels: " + ", ".join(f"‘{label}’" for label in labels) + ")"
         return "intra-source", why
-    periods = [c.stated_periods for c in clusters]
-    with_period = [p for p in periods if p]
-    shared = set.intersection(*with_period) if len(with_period) > 1 else set()
-    if len(with_period) >= 2 and not shared and _disjoint(periods):
-        unstated = sum(1 for p in periods if not p)
-        shown = [", ".join(f"through {x[1:]}" if x.startswith("-") else x for x in sorted(p))
-                 for p in periods if p]
-        why = "the figures are for different reference periods (" + "; ".join(shown) + ")"
-        if unstated:
-            why += f"; {unstated} figure(s) state no period"
-        return "vintage", why
     if statistic in ("range", "unspecified"):
         return "definition", ("the pages do not say how the figure is defined (a range may be "
                               "min–max, 10th–90th percentile or a typical band)")
-    return "unexplained", "same key, different figures, and no difference of period or definition found"
+    return "conflict", "same key, different figures, and no difference of period or definition found"
+
+
+def _period_text(period: str) -> str:
+    return f"through {period[1:]}" if period.startswith("-") else period
 
 
 def _disjoint(periods: list[set[str]]) -> bool:
@@ -264,49 +335,167 @@ def _disjoint(periods: list[set[str]]) -> bool:
     return True
 
 
-def reconcile(claims: list[Claim], authorities: dict[str, str]) -> Reconciliation:
-    """Facts, discrepancies and each claim's role, from the validated claims.
+def _mark_copies(clusters: list[Cluster], matches: dict[str, Match]) -> None:
+    """Pages that share one stale or wrong figure probably copy one another."""
+    for cluster in clusters:
+        pages = [r for r in cluster.readings if r.authority != "primary"]
+        if len({r.source_id for r in pages}) < 2:
+            continue
+        def off(r: Reading) -> bool:
+            m = matches.get(r.claim.claim_id)
+            return m is not None and (m.outcome == "differs" or (m.outcome == "matched"
+                                                                   and (m.releases_behind or 0) > 0))
+        if all(off(r) for r in pages):
+            cluster.copies = _fingerprint("k-", *sorted({r.source_id for r in pages}),
+                                          _sort_value(cluster.representative))
 
-    `authorities` maps a source id to its registry authority.
+
+def _target_cluster(clusters: list[Cluster], target: str) -> int | None:
+    for i, cluster in enumerate(clusters):
+        for r in cluster.readings:
+            c = r.claim
+            if target in (c.claim_id, c.source_id, c.figure, c.value_text) or (
+                    c.value is not None and target.replace(",", "").lstrip("$") in (
+                        f"{c.value:g}", f"{r.value:g}" if r.value is not None else "")):
+                return i
+    return None
+
+
+def reconcile(claims: list[Claim], authorities: dict[str, str],
+              decisions: list[Decision] = ()) -> Reconciliation:
+    """Facts, discrepancies, ranks and release matches from the validated claims.
+
+    `authorities` maps a source id to its registry authority; `decisions` are the
+    analysts' recorded decisions, applied when their evidence is unchanged.
     """
     claims = infer_periods(claims)
+    claims, matches = match_releases(claims, authorities)
     groups: dict[tuple, list[Reading]] = defaultdict(list)
     for claim in claims:
         groups[key_of(claim)].append(reading_of(claim, authorities.get(claim.source_id, "unknown")))
+    by_discrepancy: dict[str, Decision] = {d.discrepancy: d for d in decisions}
     facts: list[Fact] = []
     discrepancies: list[Discrepancy] = []
-    roles: dict[str, tuple[str, str]] = {}
+    ranks: dict[str, tuple[str, str, str]] = {}
+    results: list[DecisionResult] = []
     for key in sorted(groups):
         clusters = clusters_of(groups[key])
-        winner, rule = resolve(clusters)
+        _mark_copies(clusters, matches)
         fact_id = _fingerprint("f-", *key)
-        discrepancy_id = ""
-        if len(clusters) > 1:
-            kind, why = classify(key, clusters)
-            discrepancy_id = _fingerprint("d-", "key", *key)
-            discrepancies.append(Discrepancy(
-                discrepancy_id, key, kind, SEVERITY[kind], why, tuple(clusters),
-                clusters[winner].representative if winner is not None else None, rule))
-        if len(clusters) == 1:
-            status = "consensus" if len(clusters[0].sources) > 1 else "single-source"
+        outcome, why = outcome_of(key, clusters)
+        discrepancy_id = _fingerprint("d-", "key", *key) if len(clusters) > 1 else ""
+        evidence = evidence_of(r.claim for c in clusters for r in c.readings)
+        decision = by_discrepancy.pop(discrepancy_id, None) if discrepancy_id else None
+        result = _apply(decision, evidence, clusters) if decision else None
+        deprecated = result.deprecated if result and result.status == "applied" else set()
+        eligible = [c for c in clusters if not all(r.claim.claim_id in deprecated
+                                                   for r in c.readings)]
+        if result and result.status == "applied" and result.decision.action == "prefer":
+            winner, rule = result.winner, "analyst"
         else:
-            status = "resolved" if winner is not None else "conflict"
+            index, rule = resolve(eligible) if eligible else (None, "none")
+            winner = clusters.index(eligible[index]) if index is not None else None
+            if deprecated and winner is not None:
+                rule = "analyst"
+        queue = "open" if outcome in QUEUE else "explained"
+        if result and result.status == "applied" and result.decision.action in (
+                "not-a-conflict", "split"):
+            queue = "explained"
+            if result.decision.action == "split":
+                outcome, why = "definition", f"an analyst split the key: {result.decision.reason}"
+        if result is not None:
+            results.append(result)
         chosen = clusters[winner].representative if winner is not None else None
-        facts.append(Fact(fact_id, key, status, rule, chosen, tuple(clusters), winner,
+        if discrepancy_id:
+            discrepancies.append(Discrepancy(
+                discrepancy_id, key, outcome, SEVERITY[outcome], queue, why, tuple(clusters),
+                chosen, rule, evidence, result))
+        status = ("consensus" if len(clusters[0].sources) > 1 else "single-source") \
+            if len(clusters) == 1 else ("resolved" if winner is not None else "conflict")
+        facts.append(Fact(fact_id, key, outcome, status, rule, chosen, tuple(clusters), winner,
                           discrepancy_id))
-        for index, cluster in enumerate(clusters):
-            for reading in cluster.readings:
-                role = ("chosen" if chosen is not None and reading is chosen else
-                        "supporting" if index == winner else
-                        "alternative" if winner is not None else "contested")
-                roles[reading.claim.claim_id] = (fact_id, role)
+        ranks.update(_ranks(fact_id, clusters, winner, rule, deprecated))
+    for found in restatements(claims, authorities):
+        decision = by_discrepancy.pop(found.discrepancy_id, None)
+        if decision is not None:
+            result = _apply(decision, found.evidence, list(found.clusters))
+            results.append(result)
+            explained = result.status == "applied" and decision.action in ("not-a-conflict", "split")
+            found = replace(found, decision=result, queue="explained" if explained else found.queue)
+        discrepancies.append(found)
+    for decision in by_discrepancy.values():  # decisions whose discrepancy has gone
+        results.append(DecisionResult(decision, "needs-review",
+                                      "the discrepancy no longer exists: the claims behind it changed"))
     discrepancies = [_with_reused_figures(d, claims) for d in discrepancies]
-    discrepancies.extend(restatements(claims, authorities))
-    discrepancies.sort(key=lambda d: (_SEVERITY_ORDER[d.severity], d.key, d.discrepancy_id))
-    return Reconciliation(claims, facts, discrepancies, roles)
+    discrepancies.sort(key=lambda d: (d.queue != "open", _SEVERITY_ORDER[d.severity], d.key,
+                                      d.discrepancy_id))
+    return Reconciliation(claims, facts, discrepancies, ranks, matches,
+                          _source_vintages(claims, matches, authorities),
+                          sorted(results, key=lambda r: r.decision.discrepancy))
+
+
+def _apply(decision: Decision, evidence: str, clusters: list[Cluster]) -> DecisionResult:
+    if decision.evidence != evidence:
+        return DecisionResult(decision, "needs-review",
+                              "the claims behind this decision changed since it was made")
+    if decision.action == "prefer":
+        winner = _target_cluster(clusters, decision.target)
+        if winner is None:
+            return DecisionResult(decision, "needs-review",
+                                  f"{decision.target!r} is not among the discrepancy's claims")
+        return DecisionResult(decision, "applied", winner=winner)
+    if decision.action == "deprecate":
+        index = _target_cluster(clusters, decision.target)
+        if index is None:
+            return DecisionResult(decision, "needs-review",
+                                  f"{decision.target!r} is not among the discrepancy's claims")
+        target = decision.target
+        hit = {r.claim.claim_id for c in clusters for r in c.readings
+               if target in (r.claim.claim_id, r.claim.source_id)} or {
+                   r.claim.claim_id for r in clusters[index].readings}
+        return DecisionResult(decision, "applied", deprecated=frozenset(hit))
+    return DecisionResult(decision, "applied")
+
+
+def _ranks(fact_id: str, clusters: list[Cluster], winner: int | None, rule: str,
+           deprecated: set[str]) -> dict[str, tuple[str, str, str]]:
+    ranks = {}
+    winner_end = clusters[winner].latest_end if winner is not None else None
+    for index, cluster in enumerate(clusters):
+        for reading in cluster.readings:
+            claim_id = reading.claim.claim_id
+            if claim_id in deprecated:
+                ranks[claim_id] = (fact_id, "deprecated", "analyst")
+            elif index == winner:
+                ranks[claim_id] = (fact_id, "preferred", rule)
+            elif winner_end is not None and reading.period_known \
+                    and reading.claim.period_end < winner_end:
+                ranks[claim_id] = (fact_id, "deprecated", "superseded")
+            else:
+                ranks[claim_id] = (fact_id, "normal", "")
+    return ranks
+
+
+def _source_vintages(claims: list[Claim], matches: dict[str, Match],
+                     authorities: dict[str, str]) -> dict[str, SourceVintage]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for claim in claims:
+        match = matches.get(claim.claim_id)
+        if match is None:
+            continue
+        if match.outcome == "matched":
+            counts[claim.source_id]["current" if not match.releases_behind else "stale"] += 1
+        else:
+            counts[claim.source_id][match.outcome] += 1
+    mixed = mixed_vintage(claims, matches, authorities)
+    return {source: SourceVintage(n["current"], n["stale"], n["unmatched"], n["ambiguous"],
+                                  n["differs"], tuple(mixed.get(source, ())))
+            for source, n in sorted(counts.items())}
 
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+POPULATION = ("occupation", "metric", "geography", "level", "industry", "union_status", "schedule",
+              "subgroup")
 
 
 def _with_reused_figures(d: Discrepancy, claims: list[Claim]) -> Discrepancy:
@@ -315,12 +504,12 @@ def _with_reused_figures(d: Discrepancy, claims: list[Claim]) -> Discrepancy:
     A page whose prose reads the ends of a table range as union and non-union pay shows
     how it misread its own table; the analyst needs to see that next to the conflict.
     """
-    if d.kind != "intra-source":
+    if d.outcome != "intra-source":
         return d
     source = d.clusters[0].readings[0].source_id
     mine = {r.claim.claim_id for c in d.clusters for r in c.readings}
-    figures = {x: r.claim.figure for c in d.clusters for r in c.readings
-               for x in (r.value, r.low, r.high) if x is not None}
+    figures = {x for c in d.clusters for r in c.readings
+               for x in (r.claim.value, r.claim.low, r.claim.high) if x is not None}
     reused = []
     for claim in claims:
         if claim.source_id != source or claim.claim_id in mine or claim.value is None:
@@ -335,8 +524,6 @@ def _with_reused_figures(d: Discrepancy, claims: list[Claim]) -> Discrepancy:
     return replace(d, explanation=d.explanation + "; the same page also gives "
                    + "; ".join(sorted(set(reused))) + ", figures that also appear in this "
                    "discrepancy")
-POPULATION = ("occupation", "metric", "geography", "level", "industry", "union_status", "schedule",
-              "subgroup")
 
 
 def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discrepancy]:
@@ -352,24 +539,21 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
             tables[(claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION)].append(claim)
     found = []
     for claim in claims:
-        if claim.method != "sentence" or claim.unit in CATEGORICAL_UNITS:
+        if claim.method != "sentence" or claim.unit in CATEGORICAL_UNITS or claim.value is None:
             continue
         rows = tables.get((claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION))
         if not rows:
             continue
-        prose = reading_of(claim, authorities.get(claim.source_id, "unknown"))
         figures = [x for r in rows for x in (r.value, r.low, r.high) if x is not None]
-        if any(abs(prose.value - x) < 0.005 for x in figures if prose.value is not None):
-            continue
-        if prose.value is None:
+        if any(abs(claim.value - x) < 0.005 for x in figures):
             continue
         table_text = "; ".join(r.figure for r in rows)
-        key = key_of(claim)
-        readings = [prose] + [reading_of(r, authorities.get(r.source_id, "unknown")) for r in rows]
+        readings = [reading_of(c, authorities.get(c.source_id, "unknown")) for c in [claim, *rows]]
         found.append(Discrepancy(
-            _fingerprint("d-", "restatement", claim.source_id, *key),
-            key, "intra-source", SEVERITY["intra-source"],
+            _fingerprint("d-", "restatement", claim.source_id, *key_of(claim)),
+            key_of(claim), "intra-source", SEVERITY["intra-source"], "open",
             f"{claim.source_id}'s prose gives {claim.statistic} {claim.figure}, a figure its own "
             f"table does not hold for the same population (table: {table_text})",
-            tuple(Cluster([r]) for r in readings), None, "none"))
+            tuple(Cluster([r]) for r in readings), None, "none",
+            evidence_of([claim, *rows])))
     return found

@@ -18,6 +18,7 @@ import pandas as pd
 from extractors import extract
 from extractors.claims import Claim
 from extractors.document import Document, DocumentError, document_from_bytes
+from pipeline.decisions import load_decisions
 from pipeline.reconcile import Reconciliation, reconcile
 from pipeline.registry import Capture, load_registry
 from pipeline.tables import claims_frame
@@ -97,15 +98,21 @@ def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, l
     return valid, bad, problems
 
 
-def refresh(registry: Path, progress: Progress | None = None) -> Run:
+def refresh(registry: Path, progress: Progress | None = None,
+            decisions: Path | None = None) -> Run:
     """Run every stage up to, not including, writing. Raises RegistryError when the
-    registry as a whole cannot be read."""
+    registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
+    raw/."""
     captures, problems = load_registry(registry)
+    decided, decision_problems = load_decisions(
+        decisions if decisions is not None else Path(registry).parent.parent / "decisions.yaml")
     docs, doc_problems = documents(captures)
     claims, extract_problems, tracebacks = raw_claims(docs, progress)
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in captures}
-    reconciliation = reconcile([c for c in claims if c.claim_id in valid_ids], authorities)
+    reconciliation = reconcile([c for c in claims if c.claim_id in valid_ids], authorities,
+                               decided)
     return Run(captures, claims, valid, quarantined, reconciliation,
-               problems + doc_problems + extract_problems + claim_problems, tracebacks)
+               problems + decision_problems + doc_problems + extract_problems + claim_problems,
+               tracebacks)

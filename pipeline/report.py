@@ -1,8 +1,10 @@
 """The discrepancy report for analysts: `reports/discrepancies.md`.
 
-A summary first (sources, claims, facts, discrepancies by kind and severity, problems),
-then one section per discrepancy with every figure, its source, period and verbatim quote,
-the kind and why, and the proposed resolution with the rule that chose it.
+A summary (sources, claims, facts, discrepancies by outcome and severity, problems),
+each source's line (how many of its figures are current, stale, unmatched, whether it
+mixes releases), the analysts' decisions and their state, then the open discrepancies
+(the analyst's queue) and the explained ones, each with every figure, its source,
+period, the release it matches and how stale it is, its rank, and the verbatim quote.
 """
 from __future__ import annotations
 
@@ -10,21 +12,21 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from pipeline.reconcile import KEY_FIELDS, SEVERITY, Reading
+from pipeline.reconcile import KEY_FIELDS, SEVERITY, Discrepancy, Reading
 
 if TYPE_CHECKING:
     from pipeline.refresh import Run
 
 RULES = {
-    "authority": "the only figure from a primary source (the statistical agency itself)",
+    "analyst": "an analyst's decision",
+    "primary-latest": "the latest release of a primary source (the statistical agency itself)",
     "latest-stated": "the figure with the most recent stated reference period",
     "agreement": "the figure stated by the most independent sources",
-    "unanimous": "every source agrees",
     "single-source": "only one source states it",
     "none": "no rule singles out one figure: an analyst must decide",
 }
 SEVERITIES = ("high", "medium", "low", "info")
-KINDS = ("unexplained", "categorical", "intra-source", "vintage", "definition")
+OUTCOMES = ("conflict", "categorical", "intra-source", "stale", "definition")
 
 
 def _money(x: float) -> str:
@@ -77,40 +79,52 @@ def discrepancy_report(run: Run) -> str:
     rec = run.reconciliation
     lines = ["# Discrepancy report", ""]
     lines += _summary(run)
-    if not rec.discrepancies:
-        lines += ["", "No discrepancies: every key's sources agree."]
-    else:
-        lines += ["", "## Discrepancies", ""]
-        for number, d in enumerate(rec.discrepancies, start=1):
-            lines += _section(number, d)
+    lines += _sources(run)
+    lines += _decisions(run)
+    open_ = [d for d in rec.discrepancies if d.queue == "open"]
+    explained = [d for d in rec.discrepancies if d.queue == "explained"]
+    number = 0
+    for title, group, empty in (
+            ("Open discrepancies (the analyst's queue)", open_, "None: nothing needs an analyst."),
+            ("Explained discrepancies", explained, "None.")):
+        lines += ["", f"## {title}", ""]
+        if not group:
+            lines.append(empty)
+        for d in group:
+            number += 1
+            lines += _section(number, d, run)
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _summary(run: Run) -> list[str]:
     rec = run.reconciliation
     statuses = Counter(f.status for f in rec.facts)
-    unreadable = len({p.source_id for p in run.problems if p.severity == "error"
-                      and p.code != "claim-invalid" and p.source_id})
+    troubled = {p.source_id for p in run.problems
+                if p.source_id and p.code.startswith(("registry", "document", "extractor"))}
     lines = [
         "## Summary", "",
         "| | |", "|---|---|",
-        f"| sources read | {len(run.captures)} registered and readable, {unreadable} with errors |",
+        f"| sources | {len(run.captures)} registered and readable; "
+        f"{len(troubled)} with problems |",
         f"| claims | {len(run.claims)} extracted, {len(run.valid)} valid, "
         f"{len(run.quarantined)} quarantined (curated/quarantine.csv) |",
         f"| facts | {len(rec.facts)}: " + ", ".join(
             f"{statuses[s]} {s}" for s in ("consensus", "single-source", "resolved", "conflict")) + " |",
-        f"| discrepancies | {len(rec.discrepancies)} |",
-        "", "### Discrepancies by kind and severity", "",
-        "| kind | " + " | ".join(SEVERITIES) + " | total |",
+        f"| discrepancies | {len(rec.discrepancies)}: "
+        f"{sum(d.queue == 'open' for d in rec.discrepancies)} open, "
+        f"{sum(d.queue == 'explained' for d in rec.discrepancies)} explained |",
+        "", "### Discrepancies by outcome and severity", "",
+        "| outcome | " + " | ".join(SEVERITIES) + " | total |",
         "|---|" + "---|" * (len(SEVERITIES) + 1),
     ]
-    counts = Counter((d.kind, d.severity) for d in rec.discrepancies)
-    for kind in KINDS:
-        total = sum(counts[(kind, s)] for s in SEVERITIES)
-        lines.append(f"| {kind} | " + " | ".join(str(counts[(kind, s)]) for s in SEVERITIES)
+    counts = Counter((d.outcome, d.severity) for d in rec.discrepancies)
+    for outcome in OUTCOMES:
+        total = sum(counts[(outcome, s)] for s in SEVERITIES)
+        lines.append(f"| {outcome} | " + " | ".join(str(counts[(outcome, s)]) for s in SEVERITIES)
                      + f" | {total} |")
-    lines += ["", "Severity follows the kind: " + ", ".join(
-        f"{kind} → {severity}" for kind, severity in SEVERITY.items()) + "."]
+    lines += ["", "Severity follows the outcome: " + ", ".join(
+        f"{outcome} → {severity}" for outcome, severity in SEVERITY.items())
+        + ". Only conflict, categorical and intra-source discrepancies reach the queue."]
     if run.problems:
         lines += ["", "### Problems in this run", ""]
         lines += [f"- {_cell(p.line())}" for p in sorted(
@@ -118,25 +132,84 @@ def _summary(run: Run) -> list[str]:
     return lines
 
 
-def _section(number: int, d) -> list[str]:
+def _sources(run: Run) -> list[str]:
+    rec = run.reconciliation
+    lines = ["", "## Sources", "",
+             "| source | authority | figures | current | stale | unmatched | ambiguous | "
+             "differs | mixed vintage |", "|---|---|---|---|---|---|---|---|---|"]
+    for capture in sorted(run.captures, key=lambda c: c.source.id):
+        s = capture.source
+        v = rec.sources.get(s.id)
+        n = int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0
+        mixed = ("**mixed-vintage** (editions " + ", ".join(map(str, v.editions)) + ")"
+                 if v and v.editions else "")
+        cells = [v.current, v.stale, v.unmatched, v.ambiguous, v.differs] if v else [0] * 5
+        lines.append(f"| {s.id} | {s.authority} | {n} | " + " | ".join(map(str, cells))
+                     + f" | {mixed} |")
+    lines += ["", "Current: the figure is the latest release of its statistic; stale: an "
+              "older release; differs: the page names a period whose release has another "
+              "figure. A mixed-vintage page combines figures from different editions (a May "
+              "2024 wage beside 2023–2033 projections)."]
+    return lines
+
+
+def _decisions(run: Run) -> list[str]:
+    results = run.reconciliation.decisions
+    lines = ["", "## Analyst decisions", ""]
+    if not results:
+        return lines + ["None recorded (decisions.yaml). Record one with `careerfacts decide`."]
+    lines += ["| discrepancy | action | target | reason | author | date | state |",
+              "|---|---|---|---|---|---|---|"]
+    for r in results:
+        d = r.decision
+        state = r.status + (f": {r.why}" if r.why else "")
+        lines.append(f"| `{d.discrepancy}` | {d.action} | {_cell(d.target)} | {_cell(d.reason)} "
+                     f"| {_cell(d.author)} | {d.date} | {_cell(state)} |")
+    return lines
+
+
+def _release_cell(run: Run, reading: Reading) -> str:
+    match = run.reconciliation.matches.get(reading.claim.claim_id)
+    if match is None:
+        return ""
+    if match.outcome == "matched":
+        behind = match.releases_behind or 0
+        return f"{match.release} ({'latest' if not behind else f'{behind} behind'})"
+    if match.outcome == "ambiguous":
+        return "ambiguous: " + " or ".join(match.candidates)
+    if match.outcome == "differs":
+        return f"differs from {match.release}"
+    return "unmatched"
+
+
+def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
+    ranks = run.reconciliation.ranks
     lines = [f"### {number}. {key_title(d.key)}", "",
-             f"`{d.discrepancy_id}` · **{d.kind}** · severity **{d.severity}**", "",
-             f"Why: {d.explanation}.", ""]
+             f"`{d.discrepancy_id}` · **{d.outcome}** · severity **{d.severity}** · "
+             f"evidence `{d.evidence}`", "", f"Why: {d.explanation}.", ""]
     if d.proposed is not None:
         period = d.proposed.claim.period
-        lines.append(f"Proposed resolution: **{fact_value(d.proposed)}**"
+        lines.append(f"Resolution: **{fact_value(d.proposed)}**"
                      + (f" ({period_text(period)})" if period else "")
                      + f" from {d.proposed.source_id}, by rule `{d.rule}`: {RULES[d.rule]}. "
-                     "The other figures stay in the curated data as attributed alternatives.")
+                     "The other figures stay in the curated data as ranked alternatives.")
     else:
-        lines.append(f"Proposed resolution: none — {RULES['none']}.")
-    lines += ["", "| figure | as printed | source | period | method | quote | claim |",
-              "|---|---|---|---|---|---|---|"]
+        lines.append(f"Resolution: none — {RULES['none']}.")
+    if d.decision is not None:
+        dec = d.decision.decision
+        lines += ["", f"Decision: {dec.action} {dec.target} — “{_cell(dec.reason)}” "
+                  f"({dec.author}, {dec.date}): **{d.decision.status}**"
+                  + (f" — {d.decision.why}" if d.decision.why else "")]
+    lines += ["", "| figure | as printed | source | period | release | rank | quote | claim |",
+              "|---|---|---|---|---|---|---|---|"]
     for cluster in d.clusters:
         shown = figure_of(cluster.representative)
         for reading in cluster.readings:
             c = reading.claim
             period = f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated"
-            lines.append(f"| {shown} | {_cell(c.figure)} | {c.source_id} | {period} | {c.method} "
+            rank = ranks.get(c.claim_id, ("", "", ""))
+            rank_text = rank[1] + (f" ({rank[2]})" if rank[2] else "")
+            lines.append(f"| {shown} | {_cell(c.figure)} | {c.source_id} | {period} "
+                         f"| {_release_cell(run, reading)} | {rank_text} "
                          f"| “{_cell(c.quote)}” | `{c.claim_id}` |")
     return lines + [""]

@@ -60,6 +60,9 @@ class ClaimsTable(pa.DataFrameModel):
     qualifier_text: Series[str]
     cites: Series[str]
     page_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")
+    release: Series[str]
+    status: Series[str] = pa.Field(isin=["", "official", "reprint", "secondary"])
+    citation: Series[str]
     quote: Series[str] = pa.Field(str_length={"min_value": 1})
     locator: Series[str] = pa.Field(str_length={"min_value": 1})
     extractor: Series[str] = pa.Field(str_matches=r"^[a-z]+/\d+$")

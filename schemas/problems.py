@@ -87,6 +87,11 @@ CATALOGUE: dict[str, Kind] = {
         "run `careerfacts extract {path}` to see what is read",
         severity="warning",
     ),
+    "decision-invalid": Kind(
+        "Analyst decision cannot be used",
+        "{path}: {detail}",
+        "correct the entry in decisions.yaml (see docs/reconciliation.md, 'Analyst decisions')",
+    ),
     "claim-invalid": Kind(
         "Claim failed the claims contract and was quarantined",
         "{detail}",

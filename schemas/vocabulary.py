@@ -29,7 +29,7 @@ PERIOD_BASES = frozenset({"stated", "inferred", "unknown"})
 
 AUTHORITIES = frozenset({"primary", "secondary", "unknown"})
 
-FORMATS = frozenset({"text", "html", "pdf"})
+FORMATS = frozenset({"text", "html", "pdf", "csv", "xlsx"})
 
 # Typical education needed for entry, in the Bureau of Labor Statistics' categories.
 EDUCATION_LEVELS = (

@@ -31,8 +31,13 @@ def test_rendition_yields_the_claims_of_the_text_page(seed, layout):
     assert sorted(expected - got, key=str) == [] and sorted(got - expected, key=str) == []
 
 
+def test_xlsx_export_yields_the_claims_of_the_csv_table():
+    expected = figures(ROOT / "raw" / "bls_medical_records_specialists.csv")
+    assert figures(RENDITIONS / "reference.xlsx") == expected
+
+
 def test_renditions_are_reproducible(tmp_path, monkeypatch):
-    before = {p: p.read_bytes() for p in RENDITIONS.glob("*/*.*")}
+    before = {p: p.read_bytes() for p in [*RENDITIONS.glob("*/*.*"), RENDITIONS / "reference.xlsx"]}
     import tests.renditions.build as renditions
     monkeypatch.setattr(renditions, "OUT", tmp_path)
     for path in build():

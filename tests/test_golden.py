@@ -3,6 +3,7 @@
 A change in extraction shows up here as a readable diff; when it is intended, run
 `make golden` and review `git diff tests/golden`.
 """
+import io
 import json
 
 import pytest
@@ -45,6 +46,18 @@ def test_every_locator_leads_to_the_quote(case):
             text, _ = decode(data)
             start, end = map(int, claim["locator"].removeprefix("chars=").split("-"))
             assert text[start:end] == claim["quote"]
+        elif kind in ("csv", "xlsx"):
+            row = int(where.split("row=")[1].split(";")[0])
+            if kind == "csv":
+                from extractors.document import decode
+                text, _ = decode(data)
+                assert text.splitlines()[row - 1] == claim["quote"]
+            else:
+                from openpyxl import load_workbook
+                sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+                cells = next(sheet.iter_rows(min_row=row, max_row=row, values_only=True))
+                assert claim["figure"] in {str(c) for c in cells} | {
+                    str(int(c)) for c in cells if isinstance(c, float) and c.is_integer()}
         elif kind == "html":
             from bs4 import BeautifulSoup
             from extractors.html import INVISIBLE
@@ -53,7 +66,6 @@ def test_every_locator_leads_to_the_quote(case):
             assert clean(claim["figure"]).replace(" ", "") in visible
         else:
             assert kind == "pdf"
-            import io
             import pdfplumber
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 words = set()

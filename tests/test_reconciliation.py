@@ -1,12 +1,17 @@
-"""Reconciliation of the seed pages (tests/seeds/expected_conflicts.md) and its rules."""
+"""Reconciliation of the seed pages against the official figures
+(tests/seeds/expected_conflicts.md), its rules, and analysts' decisions."""
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from extractors.claims import new_claim
+from pipeline.cli import main
+from pipeline.decisions import load_decisions
 from pipeline.outputs import facts_table
-from pipeline.reconcile import (agree, classify, clusters_of, infer_periods, key_of,
-                                reading_of, reconcile, resolve)
+from pipeline.reconcile import (KEY_FIELDS, agree, clusters_of, infer_periods, key_of,
+                                outcome_of, reading_of, reconcile, resolve)
 from pipeline.refresh import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,87 +19,110 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def run():
-    return refresh(ROOT / "raw" / "sources.yaml")
+    return refresh(ROOT / "raw" / "sources.yaml", decisions=ROOT / "tests" / "no-decisions.yaml")
 
 
 def discrepancy(run, **key):
     found = [d for d in run.reconciliation.discrepancies
-             if all(dict(zip(("occupation", "metric", "statistic", "unit", "geography",
-                              "level", "industry", "union_status", "schedule", "subgroup"),
-                             d.key))[k] == v for k, v in key.items())]
+             if all(dict(zip(KEY_FIELDS, d.key))[k] == v for k, v in key.items())]
     assert len(found) == 1, [d.key for d in found]
     return found[0]
 
 
-def figures(d):
-    return [[r.claim.figure for r in c.readings] for c in d.clusters]
+def by_figure(d, source_id):
+    return [r for c in d.clusters for r in c.readings if r.source_id == source_id]
 
 
-US_MEDIAN = dict(metric="wage", statistic="median", unit="USD/year", geography="United States",
-                 level="")
+US_MEDIAN = dict(occupation="29-2072", metric="wage", statistic="median", unit="USD/year",
+                 geography="United States", level="")
 
 
-# --- the conflicts the seed pages must raise ---------------------------------------------
+# --- the conflicts the seed pages must raise, explained by the official releases ----------
 
-def test_median_pay_is_a_vintage_discrepancy_resolved_to_the_latest_year(run):
+def test_median_pay_is_explained_as_stale_releases_resolved_to_the_latest_official(run):
     d = discrepancy(run, **US_MEDIAN)
-    assert d.kind == "vintage" and d.severity == "low"
-    # $24.16/h agrees with $50,250 and $49K with $48,780: three figures, not five
-    assert sorted(sorted(f) for f in figures(d)) == [
-        ["$24.16", "$50,250"], ["$47,180", "$47,180"], ["$48,780", "$49K"]]
-    assert d.proposed.claim.figure == "$50,250" and d.proposed.claim.period == "2024"
-    assert d.rule == "latest-stated"
+    assert (d.outcome, d.queue, d.rule) == ("stale", "explained", "primary-latest")
+    assert d.proposed.value == 50250 and d.proposed.claim.period == "2024"
+    matches = run.reconciliation.matches
+    behind = {r.claim.figure: (matches[r.claim.claim_id].release,
+                               matches[r.claim.claim_id].releases_behind)
+              for source in ("seed-001", "seed-002", "seed-003") for r in by_figure(d, source)}
+    assert behind == {"$47,180": ("OEWS May 2022", 2), "$48,780": ("OEWS May 2023", 1),
+                      "$49K": ("OEWS May 2023", 1), "$50,250": ("OEWS May 2024", 0),
+                      "$24.16": ("OEWS May 2024", 0)}
 
 
-def test_median_pay_fact_keeps_the_others_as_attributed_alternatives(run):
+def test_a_page_without_a_year_gets_the_year_of_the_release_it_matches(run):
+    [page_median, rounded] = sorted(by_figure(discrepancy(run, **US_MEDIAN), "seed-003"),
+                                    key=lambda r: r.claim.figure)
+    for reading in (page_median, rounded):
+        assert (reading.claim.period, reading.claim.period_basis) == ("2023", "matched")
+
+
+def test_median_pay_fact_keeps_the_others_as_ranked_alternatives(run):
     facts = facts_table(run)
-    row = facts[(facts.metric == "wage") & (facts.statistic == "median")
-                & (facts.level == "") & (facts.geography == "United States")].iloc[0]
-    assert (row.value, row.period, row.status, row.rule) == (50250, "2024", "resolved",
-                                                             "latest-stated")
-    assert row.supporting_sources == "seed-001"
-    assert row.dissenting_sources == "seed-002; seed-003"
-    assert "$47,180 (seed-002, 2022)" in row.alternatives
-    assert "$48,780 (seed-003)" in row.alternatives
-    roles = run.reconciliation.roles
-    assert sorted(role for _, role in (roles[r.claim.claim_id] for c in
-                  discrepancy(run, **US_MEDIAN).clusters for r in c.readings)) == [
-        "alternative"] * 4 + ["chosen", "supporting"]
+    row = facts[(facts.occupation == "29-2072") & (facts.metric == "wage")
+                & (facts.statistic == "median") & (facts.level == "")].iloc[0]
+    assert (row.value, row.period, row.status, row.rule, row.outcome) == (
+        50250, "2024", "resolved", "primary-latest", "stale")
+    assert "$47,180 (bls-reference; seed-002, 2022)" in row.alternatives
+    ranks = run.reconciliation.ranks
+    d = discrepancy(run, **US_MEDIAN)
+    assert {ranks[r.claim.claim_id][1:] for r in by_figure(d, "seed-002")} == {
+        ("deprecated", "superseded")}
+    assert {ranks[r.claim.claim_id][1:] for r in by_figure(d, "seed-001")} == {
+        ("preferred", "primary-latest")}
 
 
-def test_projected_growth_is_a_vintage_discrepancy(run):
-    d = discrepancy(run, metric="employment_growth")
-    assert d.kind == "vintage" and d.severity == "low"
-    assert {r.claim.period for c in d.clusters for r in c.readings} == {
-        "2023-2033", "-2032", "2024-2034"}
-    assert len(d.clusters) == 3
+def test_growth_figures_are_matched_to_their_projection_cycles(run):
+    d = discrepancy(run, occupation="29-2072", metric="employment_growth")
+    assert (d.outcome, d.queue) == ("stale", "explained")
+    releases = {r.claim.figure: run.reconciliation.matches[r.claim.claim_id].release
+                for s in ("seed-001", "seed-002", "seed-003") for r in by_figure(d, s)}
+    assert releases == {"9%": "Employment Projections 2023-2033",
+                        "8.5%": "Employment Projections 2022-2032",
+                        "+7%": "Employment Projections 2024-2034"}
+    assert d.proposed.value == 7 and d.proposed.claim.period == "2024-2034"
 
 
-def test_education_is_a_categorical_conflict_with_the_bachelors_page_as_outlier(run):
+def test_bachelors_degree_stays_an_open_conflict_against_the_official_award(run):
     d = discrepancy(run, metric="education", level="")
-    assert d.kind == "categorical"
+    assert (d.outcome, d.queue) == ("categorical", "open")
     assert "bachelor's degree" in d.explanation
     assert d.proposed.claim.value_text == "postsecondary nondegree award"
-    assert d.rule == "agreement"
+    assert d.proposed.source_id == "bls-reference" and d.rule == "primary-latest"
 
 
 def test_certification_is_a_categorical_conflict(run):
     d = discrepancy(run, metric="certification_required")
-    assert d.kind == "categorical"
+    assert (d.outcome, d.queue) == ("categorical", "open")
     assert sorted({c.representative.claim.value_text for c in d.clusters}) == ["no", "yes"]
+
+
+def test_pages_mixing_releases_are_flagged_mixed_vintage(run):
+    sources = run.reconciliation.sources
+    assert sources["seed-001"].editions == (2023, 2024)  # 2024 wage, 2023-2033 growth
+    assert sources["seed-003"].editions == (2023, 2024)  # 2023 wage, 2024-2034 growth
+    assert sources["seed-002"].editions == ()  # 2022 wage, growth through 2032
+    assert sources["bls-reference"].editions == ()
 
 
 def test_job_level_table_contradicts_itself_on_all_us_workers(run):
     d = discrepancy(run, metric="wage", statistic="range", level="all")
-    assert d.kind == "intra-source" and d.severity == "medium"
+    assert (d.outcome, d.severity, d.queue) == ("intra-source", "medium", "open")
     assert "All workers" in d.explanation and "All levels" in d.explanation
     assert "$69,908.80" in d.explanation and "$49,004.80" in d.explanation
 
 
 def test_prose_full_time_average_not_in_its_own_table_is_reported(run):
     d = discrepancy(run, metric="wage", statistic="mean", schedule="full-time")
-    assert d.kind == "intra-source"
+    assert d.outcome == "intra-source"
     assert "$50,793.60" in d.explanation and "$36,732.80 – $57,824.00" in d.explanation
+
+
+def test_only_conflicts_categorical_and_intra_source_reach_the_queue(run):
+    for d in run.reconciliation.discrepancies:
+        assert (d.queue == "open") == (d.outcome in ("conflict", "categorical", "intra-source"))
 
 
 # --- what must not be reported ----------------------------------------------------------
@@ -110,31 +138,31 @@ def test_no_discrepancy_compares_levels_or_percentiles_across_pages(run):
 def test_no_discrepancy_is_one_figure_repeated(run):
     for d in run.reconciliation.discrepancies:
         assert len(d.clusters) > 1
-        values = {(c.representative.value, c.representative.low, c.representative.high,
-                   c.representative.claim.value_text) for c in d.clusters}
-        assert len(values) == len(d.clusters)
+        figures = {(c.representative.value, c.representative.low, c.representative.high,
+                    c.representative.claim.value_text, frozenset(c.periods)) for c in d.clusters}
+        assert len(figures) == len(d.clusters)
 
 
 def test_percentiles_do_not_conflict_with_their_own_range(run):
     for d in run.reconciliation.discrepancies:
-        sources = {r.source_id for c in d.clusters for r in c.readings}
-        assert sources != {"seed-003"}, d.explanation
+        assert {r.source_id for c in d.clusters for r in c.readings} != {"seed-003"}
 
 
 def test_nothing_is_lost(run):
     assert len(run.valid) + len(run.quarantined) == len(run.claims)
-    assert set(run.reconciliation.roles) == set(run.valid.claim_id)
+    assert set(run.reconciliation.ranks) == set(run.valid.claim_id)
 
 
 # --- the rules on their own -------------------------------------------------------------
 
 def claim(value=None, *, unit="USD/year", precision=1.0, source="s1", period="", low=None,
-          high=None, statistic="median", metric="wage", value_text="", figure="$1"):
+          high=None, statistic="median", metric="wage", value_text="", figure="$1",
+          release=""):
     first, _, last = period.partition("-")
     return new_claim(source_id=source, metric=metric, statistic=statistic, unit=unit,
                      value=value, low=low, high=high, value_text=value_text, figure=figure,
-                     precision=precision, quote=figure, locator=f"chars={value}-0",
-                     method="test", period=period,
+                     precision=precision, quote=figure, locator=f"chars={value}-{low}-{source}",
+                     method="test", period=period, release=release,
                      period_start=int(first) if first else None,
                      period_end=int(last or first) if period else None)
 
@@ -145,20 +173,22 @@ def claim(value=None, *, unit="USD/year", precision=1.0, source="s1", period="",
     (claim(24.16, unit="USD/hour", precision=0.01), claim(50250), True),
     (claim(24.16, unit="USD/hour", precision=0.01), claim(50300), False),
     (claim(9, unit="percent", metric="employment_growth"),
-     claim(8.5, unit="percent", metric="employment_growth", precision=0.1), False),
+     claim(8.4, unit="percent", metric="employment_growth", precision=0.1), False),
+    (claim(50250, period="2024"), claim(50250, period="2023"), False),
     (claim(low=55000, high=None, statistic="range"), claim(low=55000, high=80000,
                                                            statistic="range"), False),
-], ids=["thousands", "thousands-off", "hourly", "hourly-off", "half-point", "open-range"])
-def test_agreement_respects_stated_precision(a, b, same):
+], ids=["thousands", "thousands-off", "hourly", "hourly-off", "percent", "other-year",
+        "open-range"])
+def test_agreement_respects_stated_precision_and_period(a, b, same):
     assert agree(reading_of(a, "unknown"), reading_of(b, "unknown")) is same
 
 
-def test_authority_outranks_a_later_period():
+def test_the_latest_primary_release_outranks_a_later_page():
     readings = [reading_of(claim(50000, source="agency", period="2023"), "primary"),
                 reading_of(claim(52000, source="blog", period="2024"), "secondary")]
     clusters = clusters_of(readings)
     winner, rule = resolve(clusters)
-    assert rule == "authority" and clusters[winner].representative.value == 50000
+    assert rule == "primary-latest" and clusters[winner].representative.value == 50000
 
 
 def test_a_tie_is_left_to_an_analyst():
@@ -167,17 +197,39 @@ def test_a_tie_is_left_to_an_analyst():
     assert resolve(clusters_of(readings)) == (None, "none")
 
 
-def test_same_period_different_figures_is_unexplained():
+def test_pages_copying_one_stale_figure_count_once():
+    official = [claim(47180, source="bls", period="2022", release="OEWS May 2022"),
+                claim(50250, source="bls", period="2024", release="OEWS May 2024")]
+    pages = [claim(47180, source=s) for s in ("copy-a", "copy-b", "copy-c")]
+    fresh = [claim(50250, source=s) for s in ("fresh-a", "fresh-b")]
+    result = reconcile(official + pages + fresh,
+                       {"bls": "primary", **{c.source_id: "secondary" for c in pages + fresh}})
+    [fact] = result.facts
+    stale = next(c for c in fact.clusters if c.representative.value == 47180)
+    assert stale.copies and stale.independent_sources == 2  # bls + the copies as one
+    assert fact.chosen.value == 50250
+
+
+def test_same_period_different_figures_is_a_conflict():
     readings = [reading_of(claim(50000, source="a", period="2024"), "secondary"),
                 reading_of(claim(52000, source="b", period="2024"), "secondary")]
-    clusters = clusters_of(readings)
-    assert classify(key_of(readings[0].claim), clusters)[0] == "unexplained"
+    assert outcome_of(key_of(readings[0].claim), clusters_of(readings))[0] == "conflict"
 
 
 def test_ranges_across_pages_differ_by_definition():
     readings = [reading_of(claim(low=1000, high=2000, statistic="range", source="a"), "unknown"),
                 reading_of(claim(low=1500, high=2500, statistic="range", source="b"), "unknown")]
-    assert classify(key_of(readings[0].claim), clusters_of(readings))[0] == "definition"
+    assert outcome_of(key_of(readings[0].claim), clusters_of(readings))[0] == "definition"
+
+
+def test_two_releases_with_the_same_rounded_figure_are_ambiguous():
+    official = [claim(48780, source="bls", period="2023", release="OEWS May 2023"),
+                claim(49100, source="bls", period="2024", release="OEWS May 2024")]
+    page = claim(49000, precision=1000, source="page", figure="$49K")
+    result = reconcile(official + [page], {"bls": "primary", "page": "secondary"})
+    match = result.matches[page.claim_id]
+    assert match.outcome == "ambiguous"
+    assert match.candidates == ("OEWS May 2023", "OEWS May 2024")
 
 
 def test_a_page_stating_a_year_once_lends_it_to_its_repeat():
@@ -193,4 +245,72 @@ def test_reconcile_is_deterministic(run):
     second = reconcile(list(reversed(claims)), authorities)
     assert [d.discrepancy_id for d in first.discrepancies] == [
         d.discrepancy_id for d in second.discrepancies]
-    assert [f.fact_id for f in first.facts] == [f.fact_id for f in second.facts]
+    assert [(f.fact_id, f.rule, f.chosen and f.chosen.claim.claim_id) for f in first.facts] == [
+        (f.fact_id, f.rule, f.chosen and f.chosen.claim.claim_id) for f in second.facts]
+
+
+# --- analyst decisions ------------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    return tmp_path
+
+
+def cli(project, *args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False,
+                                env={"USER": "analyst"})
+    return result
+
+
+def test_a_decision_changes_the_resolution_and_survives_refreshes(project, monkeypatch):
+    monkeypatch.chdir(project)
+    d = discrepancy(refresh(project / "raw" / "sources.yaml"), **US_MEDIAN)
+    result = cli(project, "decide", d.discrepancy_id, "--prefer", "seed-003",
+                 "--reason", "the 2024 figure is not final")
+    assert result.exit_code == 0, result.output
+    [decision], problems = load_decisions(project / "decisions.yaml")
+    assert (decision.action, decision.target, decision.author, problems) == (
+        "prefer", "seed-003", "analyst", [])
+    for _ in range(2):
+        assert cli(project, "refresh").exit_code == 0
+        facts = (project / "curated" / "facts.csv").read_text()
+        row = next(line for line in facts.splitlines() if ",wage,median,USD/year,United States,,"
+                   in line and "29-2072" in line)
+        assert ",48780," in row and ",analyst," in row
+    report = (project / "reports" / "discrepancies.md").read_text()
+    assert "the 2024 figure is not final" in report and "applied" in report
+
+
+def test_a_decision_whose_evidence_changed_needs_review(project, monkeypatch):
+    monkeypatch.chdir(project)
+    d = discrepancy(refresh(project / "raw" / "sources.yaml"), **US_MEDIAN)
+    assert cli(project, "decide", d.discrepancy_id, "--prefer", "48780",
+               "--reason", "checked by phone").exit_code == 0
+    # the page behind the decision is re-captured with another figure
+    page = project / "raw" / "002_b0dd88c80110e052.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("$47,180 in 2022", "$47,190 in 2022"),
+                    encoding="utf-8")
+    import hashlib
+    import re
+    registry = project / "raw" / "sources.yaml"
+    text = registry.read_text()
+    registry.write_text(re.sub(r"9347769f[0-9a-f]+", hashlib.sha256(page.read_bytes()).hexdigest(),
+                               text))
+    rerun = refresh(registry)
+    [result] = rerun.reconciliation.decisions
+    assert result.status == "needs-review" and "changed" in result.why
+    assert discrepancy(rerun, **US_MEDIAN).rule == "primary-latest"  # not applied silently
+    assert cli(project, "refresh").exit_code == 0
+    assert "needs-review" in (project / "reports" / "discrepancies.md").read_text()
+    assert (project / "decisions.yaml").exists()  # never dropped
+
+
+def test_decide_refuses_an_unknown_discrepancy_or_target(project, monkeypatch):
+    monkeypatch.chdir(project)
+    assert cli(project, "decide", "d-000000000000", "--not-a-conflict",
+               "--reason", "x").exit_code == 2
+    d = discrepancy(refresh(project / "raw" / "sources.yaml"), **US_MEDIAN)
+    result = cli(project, "decide", d.discrepancy_id, "--prefer", "seed-999", "--reason", "x")
+    assert result.exit_code == 2 and "seed-999" in result.output
+    assert not (project / "decisions.yaml").exists()

@@ -323,14 +323,15 @@ def test_registry_that_is_not_utf8_raises_registry_error(tmp_path):
 
 # --- the real registry -------------------------------------------------------------------
 
-def test_repository_registry_loads_four_captures_without_problems():
+def test_repository_registry_loads_every_capture_without_problems():
     captures, problems = load_registry(REPO / "raw" / "sources.yaml")
 
     assert problems == []
-    assert len(captures) == 4
-    assert [c.source.id for c in captures] == ["seed-000", "seed-001", "seed-002", "seed-003"]
+    assert len(captures) == 5
+    assert [c.source.id for c in captures] == ["seed-000", "seed-001", "seed-002", "seed-003",
+                                               "bls-reference"]
     for capture in captures:
         assert capture.source.path.startswith("raw/")
         assert (REPO / capture.source.path).read_bytes() == capture.data
         assert capture.source.sha256 == sha(capture.data)
-        assert capture.source.format == "text"
+        assert capture.source.format == ("csv" if capture.source.id == "bls-reference" else "text")

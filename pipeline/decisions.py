@@ -1,0 +1,138 @@
+"""Analyst decisions: `decisions.yaml`, kept under version control.
+
+Each entry names a discrepancy by its fingerprint, an action, the reason, who decided
+and when, and a fingerprint of the evidence it was made on (the claims behind the
+discrepancy, their figures and periods). A refresh applies each decision only while
+that evidence is unchanged; otherwise the decision is listed as `needs-review` — never
+applied silently, never dropped.
+
+Actions: `prefer` (a claim id, a source id or a value wins), `not-a-conflict` (the
+discrepancy is explained; the rules still resolve it), `deprecate` (a claim or source is
+ranked deprecated and left out of the resolution), `split` (the key mixes two
+populations: an explained definition difference).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from extractors.claims import Claim
+from schemas.problems import Problem, problem
+
+ACTIONS = ("prefer", "not-a-conflict", "deprecate", "split")
+NEEDS_TARGET = ("prefer", "deprecate")
+KEYS = ("discrepancy", "action", "target", "reason", "author", "date", "evidence")
+HEADER = """\
+# Analyst decisions, applied by every refresh while their evidence is unchanged.
+# Edit by hand or with `careerfacts decide DISCREPANCY --prefer CLAIM|SOURCE|VALUE --reason "…"`.
+# A decision whose evidence changed is listed as needs-review in reports/discrepancies.md.
+"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    discrepancy: str
+    action: str
+    reason: str
+    author: str
+    date: str
+    evidence: str
+    target: str = ""
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in KEYS if getattr(self, k) or k != "target"}
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    decision: Decision
+    status: str  # applied | needs-review
+    why: str = ""
+    winner: int | None = None
+    deprecated: frozenset = field(default_factory=frozenset)
+
+
+def evidence_of(claims: Iterable[Claim]) -> str:
+    """A fingerprint of the claims a decision is made on: ids, figures and periods."""
+    parts = sorted(f"{c.claim_id}|{c.value}|{c.low}|{c.high}|{c.value_text}|{c.period}"
+                   for c in claims)
+    return "e-" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def load_decisions(path: Path) -> tuple[list[Decision], list[Problem]]:
+    """The decisions of a file (none when it does not exist) and a problem per bad entry."""
+    path = Path(path)
+    if not path.exists():
+        return [], []
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        return [], [problem("decision-invalid", path=path.name,
+                            detail=f"{path.name} is not valid YAML: {' '.join(str(exc).split())}")]
+    entries = document.get("decisions") if isinstance(document, dict) else None
+    if entries is None:
+        return [], []
+    decisions, problems = [], []
+    for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+        issue = _invalid(entry)
+        if issue:
+            problems.append(problem("decision-invalid", path=path.name,
+                                    detail=f"entry {number}: {issue}"))
+            continue
+        decisions.append(Decision(**{k: str(entry.get(k, "") or "") for k in KEYS}))
+    seen: set[str] = set()
+    unique = []
+    for decision in decisions:
+        if decision.discrepancy in seen:
+            problems.append(problem("decision-invalid", path=path.name,
+                                    detail=f"two decisions for {decision.discrepancy}: the later "
+                                           "one is ignored"))
+            continue
+        seen.add(decision.discrepancy)
+        unique.append(decision)
+    return unique, problems
+
+
+def _invalid(entry) -> str:
+    if not isinstance(entry, dict):
+        return "not a mapping"
+    unknown = sorted(set(map(str, entry)) - set(KEYS))
+    if unknown:
+        return f"unknown key(s) {', '.join(unknown)}"
+    missing = [k for k in ("discrepancy", "action", "reason", "author", "date", "evidence")
+               if not entry.get(k)]
+    if missing:
+        return f"lacks {', '.join(missing)}"
+    if entry["action"] not in ACTIONS:
+        return f"action {entry['action']!r} is not one of {', '.join(ACTIONS)}"
+    if entry["action"] in NEEDS_TARGET and not entry.get("target"):
+        return f"action {entry['action']} needs a target (a claim id, source id or value)"
+    if not re.match(r"^d-[0-9a-f]{12}$", str(entry["discrepancy"])):
+        return f"discrepancy {entry['discrepancy']!r} is not a fingerprint such as d-0e1829b8bdaf"
+    return ""
+
+
+def record(path: Path, decision: Decision) -> None:
+    """Add or replace the decision for its discrepancy, writing the file atomically."""
+    path = Path(path)
+    existing, _ = load_decisions(path)
+    kept = [d for d in existing if d.discrepancy != decision.discrepancy] + [decision]
+    text = HEADER + yaml.safe_dump({"decisions": [d.as_dict() for d in kept]},
+                                   sort_keys=False, allow_unicode=True, width=100)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
