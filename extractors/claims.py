@@ -96,5 +96,5 @@ def relocated(claim: Claim, locator: str) -> Claim:
     stays anchored to the exact span it was read from, so it remains unique."""
     values = claim.as_dict()
     del values["claim_id"]
-    values.update(locator=locator, anchor=claim.locator)
+    values.update(locator=locator, anchor=claim.claim_id)
     return new_claim(**values)

@@ -28,7 +28,7 @@ MONEY = re.compile(
 MONEY_RANGE = re.compile(
     r"(?P<from>\bfrom\s+|\bbetween\s+)?"
     r"(?:US\s?\$|\$|USD\s?)\s?(?P<num>" + _NUMBER + r")" + _MULTIPLIER.format(name="mult")
-    + r"\s*(?:" + DASH + r"|\bto\b|(?<=\s)and\b)\s*"
+    + r"\s*(?P<join>" + DASH + r"|\bto\b|(?<=\s)and\b)\s*"
     + r"(?P<cur2>US\s?\$|\$|USD\s?)?\s?(?P<num2>" + _NUMBER + r")"
     + _MULTIPLIER.format(name="mult2") + r"(?P<plus>\+)?"
 )
@@ -41,7 +41,8 @@ PERCENT = re.compile(
 )
 """A percentage: "9%", "+7%", "8.5 percent", "-3%"."""
 
-COUNT = re.compile(r"(?<![\w$.,])(?P<num>\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,]*\s?%)(?![.,]?\d)")
+COUNT = re.compile(
+    r"(?<![\w$.,])(?P<sign>[-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,]*\s?%)(?![.,]?\d)")
 """A whole number of things: "15,000 positions", "194,800 jobs"."""
 
 YEAR = r"(?:19|20)\d{2}"
@@ -82,7 +83,9 @@ ANNUAL = re.compile(
 )
 UNIT_SUFFIX = re.compile(
     r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour|/\s*(?:hour|hr)\b|hourly)"
-    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)|/\s*(?:year|yr)\b|annually|yearly))",
+    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)|/\s*(?:year|yr)\b|annually|yearly)"
+    r"|(?P<other>(?:per|a|each)\s+(?:week|month|day)|/\s*(?:week|wk|month|mo|day)\b|weekly|"
+    r"monthly|daily))",
     re.I,
 )
 """What follows an amount and says its unit: "$50,250 per year", "$49K/year", "$24.16/hr"."""
@@ -105,6 +108,11 @@ GROWTH_WORDS = re.compile(
     r"declines|job outlook|employment change)\b",
     re.I,
 )
+DECLINE_WORDS = re.compile(
+    r"\b(?:decline|declines|declining|fall|falls|shrink|shrinks|decrease|decreases|drop|drops)\b",
+    re.I)
+"""Words that make a change negative: "employment is projected to decline 3 percent"."""
+
 SHARE_AFTER = re.compile(r"^\s*(?:of|of\s+the)\b", re.I)
 """A percentage followed by "of" is a share, not a change: "62% of tasks"."""
 
@@ -120,7 +128,9 @@ PERCENTILE = re.compile(
 """A percentile: "10th %ile", "90th percentile"."""
 
 MEDIAN = re.compile(r"\bmedian\b", re.I)
-MEAN = re.compile(r"\b(?:average|mean|avg\.?)(?!\w)", re.I)
+MEAN = re.compile(r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average|mean|avg\.?)(?!\w)",
+                  re.I)
+"""An average, but not "above-average pay"."""
 RANGE_WORD = re.compile(r"\brang(?:e|es|ing)\b", re.I)
 
 CITED_AGENCY = re.compile(
@@ -175,6 +185,11 @@ CERTIFICATION_REQUIRED = re.compile(
 """A credential that is needed: "License or certification required", "A license is
 required in all states", "must be licensed"."""
 
+REQUIREMENT_ANSWER = re.compile(
+    r"^\s*(?:(?P<no>not\s+required|none(?:\s+required)?|no\b|optional)|(?P<yes>required|yes\b|"
+    r"mandatory))", re.I)
+"""The answer in a requirement card: "Not required", "Yes", "Required in all states"."""
+
 HEDGE = re.compile(r"\b(?:may|might|can|could|not always|sometimes|some|optional|"
                    r"prefer|preferred|often|usually|typically|recommended)\b", re.I)
 """Words that turn a requirement into a possibility: "may not always be required"."""
@@ -190,7 +205,9 @@ LEVEL_PHRASES = (
     ("principal", r"staff\s*/\s*principal|principal(?:[\s-]+level)?|staff[\s-]+level"),
     ("expert", r"expert(?:[\s-]+level)?|top\s+earners?"),
 )
-LEVEL = re.compile("|".join(f"(?P<l{i}>{rx})" for i, (_, rx) in enumerate(LEVEL_PHRASES)), re.I)
+LEVEL = re.compile(
+    r"\b(?:" + "|".join(f"(?P<l{i}>{rx})" for i, (_, rx) in enumerate(LEVEL_PHRASES)) + r")\b",
+    re.I)
 """A career level: "Entry Level", "Intermediate", "Mid-Career", "All workers"."""
 
 SCHEDULE = re.compile(r"\b(?P<full>full[\s-]?time)\b|\b(?P<part>part[\s-]?time)\b", re.I)
@@ -320,6 +337,8 @@ def _unit_after(text: str, end: int) -> str:
     m = UNIT_SUFFIX.match(text, end)
     if not m:
         return ""
+    if m.group("other"):
+        return "other"  # weekly, monthly or daily pay: not a unit of the claims vocabulary
     return "USD/hour" if m.group("hour") else "USD/year"
 
 
@@ -342,6 +361,8 @@ def find_money(text: str) -> list[Figure]:
             continue  # "$50,250 - 2024 data": the second number is not an amount
         if high < low:
             continue
+        if m.group("join") == "and" and not (m.group("from") or "").startswith("between"):
+            continue  # "$30,000 and $45,000 after five years" are two figures
         start = m.start() if not m.group("from") else m.start() + len(m.group("from"))
         found.append(Figure(
             text=text[start:m.end()], start=start, end=m.end(), low=low,
@@ -415,6 +436,8 @@ def find_counts(text: str) -> list[Figure]:
         value, _ = _number(m.group("num"))
         if "," not in m.group("num") and (1900 <= value <= 2100 or value < 100):
             continue  # a year, or too small to be a count of jobs
+        if m.group("sign"):
+            value = -value  # "Employment change, 2023-33: -1,200"
         found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value))
     return found
 

@@ -213,6 +213,7 @@ class Reader:
             quote=self.doc.text[quote_start:quote_end], locator=f"chars={quote_start}-{quote_end}",
             method=method, qualifier_text=qualifier_text, cites=cites, **qualifiers,
             extractor=self.extractor, page_date=self.doc.page_date,
+            anchor=f"@{start}",  # two figures in one quote are two claims
         )
         if figure is not None:
             values.update(figure=figure.text, value=figure.value, low=figure.low,
@@ -264,12 +265,19 @@ def _unit_from_words(words: str) -> str:
     return ""
 
 
-def _period_in(text: str, offset: int = 0) -> P.Period | None:
+def _period_in(text: str) -> P.Period | None:
     periods = P.find_periods(text)
-    if not periods:
-        return None
-    p = periods[0]
-    return replace(p, start=p.start + offset, end=p.end + offset)
+    return periods[0] if periods else None
+
+
+def _figure_period(value: str, at: int) -> P.Period | None:
+    """The period printed right after one of several figures in a value, before the next
+    figure: "$50,250 (2023), $47,000 (2024)". None when nothing is printed there."""
+    rest = value[at:]
+    following = P.MONEY.search(rest, 1)
+    window = rest[:following.start() if following else 40][:40]
+    m = re.search(r"\((?P<p>(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?)\)", window)
+    return _period_in(m.group("p")) if m else None
 
 
 # --- value readers: the figure of a metric in a piece of text ---------------------------
@@ -316,7 +324,6 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
           and MODIFIER_LABEL.match(label)):
         # "Range: $35,080 - $77,810" right under "Median Annual Pay": same metric
         metric = ctx.last_metric[0]
-        known = True
     elif not known:
         return False
     if metric is None:
@@ -328,8 +335,7 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
         # "Starting Salary", "Mid-Career Pay"; but "Entry Education" is the education
         # needed for entry, not the education of entry-level workers
         qualifiers["level"] = P.normalise_level(level_words.group())
-    label_start = quote[0]
-    period = _period_in(label, label_start) or _period_in(value, value_start) or list_period
+    period = _period_in(label) or _period_in(value) or list_period
     if metric == "education":
         found = P.find_education(value)
         if found:
@@ -340,6 +346,14 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
                          qualifiers=qualifiers, qualifier_text=qualifier_text, unit="category")
         return True
     if metric == "certification_required":
+        answer = P.REQUIREMENT_ANSWER.match(value)
+        if answer and not P.HEDGE.search(value):
+            # "Certification: Not required", "Licensing: Yes", "Licensure: Required in all states"
+            reader.claim(metric=metric, figure=None, figure_text=answer.group(),
+                         figure_start=value_start, value_text="no" if answer.group("no") else "yes",
+                         quote_start=quote[0], quote_end=quote[1], method=method,
+                         unit="boolean", qualifiers=qualifiers)
+            return True
         stated = P.certification_statement(value)
         if stated is None and P.certification_statement(label + ": " + value):
             # "License or certification required: Yes" -- the answer is in the value
@@ -364,17 +378,20 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
         metric, unit, statistic = "employment", "count", "change"
         if not figures:
             return True
-    for figure in figures:
+    for number, figure in enumerate(figures):
         figure = _shift(figure, value_start)
         fig_unit = unit
         if metric == "wage":
-            fig_unit = figure.unit_hint or (unit if figure is figures[0] or not unit else "")
-            if not fig_unit:
-                fig_unit = _unit_from_words(reader.doc.text[figure.end:figure.end + 12]) or ""
+            if figure.unit_hint == "other":
+                continue  # weekly or monthly pay: not a unit of the claims vocabulary
+            # the label's unit ("Median annual wage") is the first figure's; a second
+            # figure says its own ("$24.16 per hour") or is left to its magnitude
+            fig_unit = figure.unit_hint or (unit if number == 0 else "")
+        figure_period = _figure_period(value, figure.start - value_start) or period
         reader.claim(metric=metric, figure=figure, quote_start=quote[0], quote_end=quote[1],
                      method=method, statistic=statistic if statistic else (
                          "range" if figure.is_range or P.RANGE_WORD.search(label) else ""),
-                     unit=fig_unit, period=period, qualifiers=qualifiers,
+                     unit=fig_unit, period=figure_period, qualifiers=qualifiers,
                      qualifier_text=qualifier_text)
         if metric != "wage":
             break  # one figure per label for counts, growth and durations
@@ -460,8 +477,9 @@ def _table(reader: Reader, index: int, header: Line) -> int:
     if value_at is None:
         return 0
     before, after = columns[:value_at], columns[value_at + 1:]
-    statistic = _statistic(columns[value_at])
+    statistic = _statistic(columns[value_at]) or _statistic(header.text)
     unit = _unit_from_words(columns[value_at])
+    period = _period_in(header.text)
     j = index + 1
     while j < len(reader.lines):
         row = reader.lines[j]
@@ -469,12 +487,11 @@ def _table(reader: Reader, index: int, header: Line) -> int:
         if not _is_table_row(row) or not money:
             break
         figure = money[0]
-        statistic = statistic or _statistic(header.text)
         cells = _split_cells(row.text[:figure.start].strip(), before)
         cells.update(_split_cells(row.text[figure.end:].strip(), after))
         qualifiers, words = _qualifiers_from_cells(cells)
         reader.claim(metric="wage", figure=_shift(figure, row.start), quote_start=row.start,
-                     quote_end=row.end, method="table-row", statistic=statistic,
+                     quote_end=row.end, method="table-row", statistic=statistic, period=period,
                      unit=figure.unit_hint or unit, qualifiers=qualifiers, qualifier_text=words)
         j += 1
     return j - index
@@ -535,7 +552,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in SENTENCE_END.finditer(text):
-        if ABBREVIATION.search(text[start:m.start() + 1]):
+        if ABBREVIATION.search(text[max(start, m.start() - 12):m.start() + 1]):
             continue
         spans.append((start, m.start() + 1))
         start = m.end()
@@ -551,6 +568,12 @@ def _clause_start(sentence: str, position: int) -> int:
     return start
 
 
+WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics)|staff|nurses|"
+           r"workers?|employees?|positions?|roles?|hires?)\b")
+"""Who a level is said of: "Senior developers", "Entry-level medical records specialists",
+"junior nurses", "intermediate-level staff"."""
+
+
 def _prose_qualifiers(words: str) -> tuple[dict, list[str]]:
     qualifiers: dict[str, str] = {}
     said: list[str] = []
@@ -562,8 +585,7 @@ def _prose_qualifiers(words: str) -> tuple[dict, list[str]]:
     if m:
         qualifiers["schedule"] = P.normalise_schedule(m.group())
         said.append(f"schedule={m.group()}")
-    m = re.search(r"(?:" + P.LEVEL.pattern + r")(?=[\s-]+(?:level\b|specialists?|workers?|"
-                  r"employees?|staff|professionals?|positions?|roles?)|,?\s+and\s+they\b)",
+    m = re.search(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS + r")|,?\s+and\s+they\b)",
                   words, re.I)
     if m is None:
         m = re.search(r"not\s+able\s+to\s+be\s+leveled", words, re.I)
@@ -577,10 +599,29 @@ def _prose_qualifiers(words: str) -> tuple[dict, list[str]]:
     return qualifiers, said
 
 
+LONGEST_SENTENCE = 600
+"""Longer "sentences" are flattened tables or run-on text: read clause by clause, so the
+work per figure stays bounded."""
+
+
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A sentence cut at clause breaks (then at spaces) into pieces of bounded length."""
+    if b - a <= LONGEST_SENTENCE:
+        return [(a, b)]
+    pieces, start = [], a
+    for m in re.finditer(r"[;,]\s+|\s[–—]\s|\s(?=\S)", text[a:b]):
+        if a + m.start() - start >= LONGEST_SENTENCE // 2 and (
+                m.group().strip() or a + m.start() - start >= LONGEST_SENTENCE):
+            pieces.append((start, a + m.start()))
+            start = a + m.end()
+    pieces.append((start, b))
+    return pieces
+
+
 def _prose(reader: Reader, ctx: Context, line: Line) -> None:
     text = reader.doc.text[line.start:line.end]
     previous_cites = ""
-    for a, b in _sentences(text):
+    for a, b in (piece for span in _sentences(text) for piece in _pieces(text, *span)):
         sentence = text[a:b]
         base = line.start + a
         agency = P.CITED_AGENCY.search(sentence)
@@ -625,7 +666,7 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
         unit = figure.unit_hint or _unit_near(before)
         reader.claim(metric="wage", figure=_shift(figure, base), quote_start=quote[0],
                      quote_end=quote[1], method="sentence", statistic=statistic, unit=unit,
-                     period=_sentence_period(sentence, figure, base),
+                     period=_sentence_period(sentence, figure),
                      qualifiers={**section, **qualifiers}, qualifier_text="; ".join(said),
                      cites=cites)
     for figure in P.find_percents(sentence):
@@ -636,9 +677,11 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
         clause = sentence[clause_at:clause_end.start() if clause_end else len(sentence)]
         if not P.GROWTH_WORDS.search(clause) or P.PAY_WORDS.search(clause):
             continue
+        if P.DECLINE_WORDS.search(clause[:figure.start - clause_at]) and figure.value > 0:
+            figure = replace(figure, value=-figure.value)  # "projected to decline 3 percent"
         reader.claim(metric="employment_growth", figure=_shift(figure, base),
                      quote_start=quote[0], quote_end=quote[1], method="sentence",
-                     unit="percent", period=_sentence_period(sentence, figure, base),
+                     unit="percent", period=_sentence_period(sentence, figure),
                      qualifiers=section, cites=cites)
     for figure in P.find_counts(sentence):
         after = sentence[figure.end:figure.end + 40]
@@ -646,7 +689,7 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
                      sentence[:figure.start]) and re.match(r"\s*jobs\b", after):
             reader.claim(metric="employment", figure=_shift(figure, base), quote_start=quote[0],
                          quote_end=quote[1], method="sentence", unit="count",
-                         period=_sentence_period(sentence, figure, base), qualifiers=section,
+                         period=_sentence_period(sentence, figure), qualifiers=section,
                          cites=cites)
             continue
         if re.match(r"\s*(?:new\s+)?(?:job\s+)?openings\b|\s*(?:positions|jobs)\s+(?:will\s+)?"
@@ -656,14 +699,18 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
                          unit="count", qualifiers=section, cites=cites)
 
 
-def _sentence_period(sentence: str, figure: P.Figure, base: int) -> P.Period | None:
-    """The period nearest the figure within its sentence, after it first."""
-    periods = P.find_periods(sentence)
-    if not periods:
-        return None
-    after = [p for p in periods if p.start >= figure.end]
-    p = after[0] if after else periods[-1]
-    return replace(p, start=p.start + base, end=p.end + base)
+def _sentence_period(sentence: str, figure: P.Figure) -> P.Period | None:
+    """The period of a figure in prose: in its own clause ("In 2023 … $80,000; in 2024 it
+    was $82,000"), else the sentence's, the one after the figure first."""
+    start = _clause_start(sentence, figure.start)
+    following = CLAUSE_BREAK.search(sentence, figure.end)
+    end = following.start() if following else len(sentence)
+    for offset, text in ((start, sentence[start:end]), (0, sentence)):
+        periods = P.find_periods(text)
+        if periods:
+            after = [p for p in periods if p.start + offset >= figure.end]
+            return after[0] if after else periods[-1]
+    return None
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -674,7 +721,7 @@ def _list_heading(ctx: Context, index: int, line: Line, label: str) -> None:
     ctx.list_metric = metric if known else None
     ctx.list_dimension = _dimension(label) if known else ""
     ctx.list_statistic = _statistic(label)
-    ctx.list_period = _period_in(label, line.start)
+    ctx.list_period = _period_in(label)
 
 
 def _starts_with_figure(text: str) -> bool:
@@ -750,7 +797,7 @@ def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str])
             words = "; ".join(filter(None, [words, f"level={rung.group()}"]))
         for column, figure in amounts:
             reader.claim(metric="wage", figure=figure, quote_start=row.start, quote_end=row.end,
-                         method="table-row",
+                         method="table-row", period=_period_in(column) or _period_in(header.text),
                          statistic=(_statistic(rung.group("stat")) if rung else "")
                          or _statistic(column) or _statistic(header.text),
                          unit=figure.unit_hint or _unit_from_words(column),

@@ -108,9 +108,9 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
     severity = Counter(d.severity for d in rec.discrepancies)
     status = Counter(f.status for f in rec.facts)
     echo = click.echo
-    echo(f"sources        {len(run.captures)} readable"
-         + (f", {len({p.source_id for p in run.problems if p.code.startswith(('registry', 'document'))})}"
-            " with problems" if run.problems else ""))
+    troubled = run.troubled_sources
+    echo(f"sources        {len(run.captures)} registered and readable"
+         + (f", {len(troubled)} with problems" if troubled else ""))
     echo(f"claims         {len(run.claims)} extracted, {len(run.valid)} valid, "
          f"{len(run.quarantined)} quarantined")
     echo(f"facts          {len(rec.facts)} ("

@@ -544,13 +544,17 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
         rows = tables.get((claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION))
         if not rows:
             continue
-        figures = [x for r in rows for x in (r.value, r.low, r.high) if x is not None]
-        if any(abs(claim.value - x) < 0.005 for x in figures):
-            continue
+        prose = reading_of(claim, "unknown")
+        tolerance = prose.precision / 2
+        figures = [x for r in rows for x in (reading_of(r, "unknown").value,
+                                             reading_of(r, "unknown").low,
+                                             reading_of(r, "unknown").high) if x is not None]
+        if any(abs(prose.value - x) <= tolerance + 1e-9 for x in figures):
+            continue  # "$50K" or "$24.16 an hour" restating a $50,250 row agrees with it
         table_text = "; ".join(r.figure for r in rows)
         readings = [reading_of(c, authorities.get(c.source_id, "unknown")) for c in [claim, *rows]]
         found.append(Discrepancy(
-            _fingerprint("d-", "restatement", claim.source_id, *key_of(claim)),
+            _fingerprint("d-", "restatement", claim.source_id, *key_of(claim), claim.claim_id),
             key_of(claim), "intra-source", SEVERITY["intra-source"], "open",
             f"{claim.source_id}'s prose gives {claim.statistic} {claim.figure}, a figure its own "
             f"table does not hold for the same population (table: {table_text})",

@@ -40,8 +40,10 @@ class Run:
     tracebacks: dict[str, str] = field(default_factory=dict)
 
     @property
-    def blocking(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+    def troubled_sources(self) -> set[str]:
+        """Sources that could not be read in full: registry, document or extractor problems."""
+        return {p.source_id for p in self.problems if p.source_id
+                and p.code.startswith(("registry", "document", "format", "extractor"))}
 
 
 def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:

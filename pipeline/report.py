@@ -99,8 +99,7 @@ def discrepancy_report(run: Run) -> str:
 def _summary(run: Run) -> list[str]:
     rec = run.reconciliation
     statuses = Counter(f.status for f in rec.facts)
-    troubled = {p.source_id for p in run.problems
-                if p.source_id and p.code.startswith(("registry", "document", "extractor"))}
+    troubled = run.troubled_sources
     lines = [
         "## Summary", "",
         "| | |", "|---|---|",

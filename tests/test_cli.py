@@ -120,7 +120,7 @@ def test_clean_refresh_summary_mentions_sources_claims_facts_discrepancies(caree
     assert result.exit_code == 0, result.output
     for word in ("sources", "claims", "facts", "discrepancies"):
         assert re.search(rf"^{word}\s+\d+", result.output, re.MULTILINE), (word, result.output)
-    assert re.search(r"^sources\s+5 readable", result.output, re.MULTILINE)
+    assert re.search(r"^sources\s+5 registered and readable", result.output, re.MULTILINE)
     assert "problems" not in result.output
 
 
@@ -244,7 +244,7 @@ def test_refresh_summary_counts_the_source_with_problems(
 
     result = refresh(root)
 
-    assert re.search(r"^sources\s+5 readable, 1 with problems", result.output, re.MULTILINE)
+    assert re.search(r"^sources\s+5 registered and readable, 1 with problems", result.output, re.MULTILINE)
     assert re.search(r"^problems\s+1:", result.output, re.MULTILINE)
 
 
