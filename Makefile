@@ -7,11 +7,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: refresh test golden renditions bench clean-venv help
+.PHONY: refresh test check-sources golden renditions bench clean-venv help
 
 help:
 	@echo "make refresh   extract, validate and reconcile raw/ into curated/ and reports/"
 	@echo "make test      run the tests (installs the test extras on first use)"
+	@echo "make check-sources  check the sources added or changed since main (BASE=rev to change)"
 	@echo "make golden    rewrite tests/golden/*/expected.jsonl from the current extractors"
 	@echo "make renditions  rebuild the HTML and PDF test renditions of the seed pages"
 	@echo "make bench     pages per second per format against the bare parsers"
@@ -29,6 +30,10 @@ refresh: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+BASE ?= main
+check-sources: $(STAMP)
+	$(BIN)/careerfacts check-source --base $(BASE)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden_cases

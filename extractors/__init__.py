@@ -27,6 +27,21 @@ EXTRACTORS: dict[str, Callable[[Document], list[Claim]]] = {
 }
 
 
+def reading_text(doc: Document) -> str:
+    """The text an extractor reads, which every quote comes from: a text page as decoded,
+    an HTML page or a PDF as rendered to lines, a table's rows."""
+    if doc.format == "html":
+        from extractors.html import rendered_text
+        return rendered_text(doc)
+    if doc.format == "pdf":
+        from extractors.pdf import render
+        return render(doc.data)[0]
+    if doc.format == "xlsx":
+        from extractors.table import rows_text
+        return rows_text(doc)
+    return doc.text
+
+
 def extract(doc: Document) -> list[Claim]:
     """The claims of one document, by the extractor registered for its format."""
     try:

@@ -309,6 +309,11 @@ def _common_path(tags: list[Tag], cache: dict[int, str]) -> str:
     return "/".join(common)
 
 
+def rendered_text(doc: Document) -> str:
+    """The lines a reader sees on the page, as the extractor reads them."""
+    return render(BeautifulSoup(UNREAD.sub(r"\1\3", doc.text), "lxml")).text
+
+
 def extract_html(doc: Document) -> list[Claim]:
     """Claims from an HTML page, located by element path.
 

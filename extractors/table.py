@@ -67,6 +67,12 @@ def _rows_xlsx(doc: Document) -> list[tuple[str, list[str], str]]:
     return rows
 
 
+def rows_text(doc: Document) -> str:
+    """The rows of a table as the quotes show them, one per line."""
+    rows = _rows_xlsx(doc) if doc.format == "xlsx" else _rows_csv(doc)
+    return "\n".join(shown for _, _, shown in rows)
+
+
 def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -197,6 +197,82 @@ def decide(obj: Context, discrepancy: str, prefer: str | None, deprecate: str | 
                f"(evidence {found.evidence}); run `make refresh` to apply it")
 
 
+@main.command("check-source")
+@click.argument("targets", nargs=-1, metavar="[ID|PATH]...")
+@click.option("--base", default="main", show_default=True,
+              help="Without targets: check the sources added or changed since this git revision.")
+@click.option("--all", "check_all", is_flag=True, help="Check every registered source.")
+@click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
+              show_default=True, help="The source registry.")
+@click.pass_obj
+def check_source(obj: Context, targets: tuple[str, ...], base: str, check_all: bool,
+                 registry: Path) -> None:
+    """Say whether new or changed sources are usable, and what they would change.
+
+    For each source: registry checks (file, sha256, format, retrieval date), extraction
+    (at least one figure; error pages named), the claims contract, the
+    great-expectations suites (plausible wages, ordered percentiles, hourly × 2,080 =
+    annual, ten-year growth, quotes found in the document, unique ids, registered
+    sources), and a dry reconciliation listing the discrepancies it would open or
+    close. Writes reports/check-source.md and reports/validation/*.json; nothing in
+    curated/. Exit 0 when every source is usable, 1 on a blocking failure, 2 on a
+    usage error. Under GitHub Actions each failure is also an ::error annotation and
+    the summary is appended to $GITHUB_STEP_SUMMARY.
+
+    Example:
+
+        careerfacts check-source raw/new_career_page.html
+    """
+    import os
+
+    from pipeline.check import (CheckError, annotations, changed_sources, check_sources,
+                                markdown, write_reports)
+
+    root = registry.resolve().parent.parent
+    try:
+        if check_all:
+            import yaml
+            listed = [str(e.get("id")) for e in (yaml.safe_load(registry.read_text(
+                encoding="utf-8")) or {}).get("sources", []) if isinstance(e, dict)]
+        elif targets:
+            listed = list(targets)
+        else:
+            listed = changed_sources(registry.resolve(), base)
+        if not listed:
+            click.echo(f"no source added or changed since {base}; nothing to check "
+                       "(give ids, paths or --all)")
+            sys.exit(EXIT_OK)
+        results = check_sources(registry.resolve(), listed)
+    except CheckError as exc:
+        click.echo(f"careerfacts: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if obj.debug:
+            raise
+        click.echo(f"careerfacts: internal error: {type(exc).__name__}: {exc}. Run with "
+                   "--debug for the traceback.", err=True)
+        sys.exit(EXIT_DEFECT)
+    write_reports(results, root)
+    if os.environ.get("GITHUB_ACTIONS"):
+        for line in annotations(results):
+            click.echo(line)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as out:
+                out.write(markdown(results))
+    for r in results:
+        status = "usable" if r.usable else f"BLOCKED ({len(r.failures)} failing checks)"
+        click.echo(f"{r.source_id:24} {r.claims:4} claims  {status}")
+        for f in r.failures:
+            click.echo(f"    {f.line()}")
+        for d in r.opened:
+            click.echo(f"    would open  {d}")
+        for d in r.closed:
+            click.echo(f"    would close {d}")
+    click.echo(f"report: {root / 'reports/check-source.md'}")
+    sys.exit(EXIT_OK if all(r.usable for r in results) else EXIT_DATA)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "pdf"]), default=None,

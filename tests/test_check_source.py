@@ -1,0 +1,192 @@
+"""`careerfacts check-source`: a good new source passes; each broken one fails with its
+check, locator and exit code; CI wiring; great-expectations stays out of other commands."""
+import dataclasses
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import pipeline.check
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD_PAGE = """Dental Hygienists: Pay and Outlook
+
+Quick facts
+2024 Median Pay: $94,260 per year ($45.32 per hour)
+Job Growth (2023–2033): 7% (Faster than average)
+Typical Education: Associate's degree
+
+Pay by percentile
+Entry (10th %ile)
+$67,950
+Mid-Career (Median)
+$94,260
+Expert (90th %ile)
+$121,340
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def register(project: Path, source_id: str, name: str, data: bytes, **overrides) -> None:
+    (project / "raw" / name).write_bytes(data)
+    registry = project / "raw" / "sources.yaml"
+    document = yaml.safe_load(registry.read_text())
+    entry = {"id": source_id, "path": name, "sha256": hashlib.sha256(data).hexdigest(),
+             "retrieved": "2026-02-01", "title": f"Page {source_id}", "authority": "secondary",
+             "occupation": "29-2021"}
+    entry.update(overrides)
+    document["sources"].append(entry)
+    registry.write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+def check(*args, env=None):
+    return CliRunner().invoke(main, ["check-source", *args], env=env or {})
+
+
+def failing_checks(project: Path) -> set[str]:
+    text = (project / "reports" / "check-source.md").read_text()
+    return {line.split("|")[1].strip() for line in text.splitlines()
+            if line.startswith("| ") and not line.startswith("| check")}
+
+
+def test_a_good_new_source_is_usable_and_says_what_it_changes(project):
+    register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    result = check("dental-2026")
+    assert result.exit_code == 0, result.output
+    assert "dental-2026" in result.output and "usable" in result.output
+    assert re_search(r"dental-2026\s+\d+ claims", result.output)
+    report = (project / "reports" / "check-source.md").read_text()
+    assert "## dental-2026 — usable" in report
+    validation = json.loads((project / "reports" / "validation" / "dental-2026.json").read_text())
+    assert validation["suites"]["percentiles"]["success"] is True
+    assert not (project / "curated").exists()  # nothing in curated/ is written
+
+
+def re_search(pattern, text):
+    import re
+    return re.search(pattern, text)
+
+
+@pytest.mark.parametrize("page, check_code, observed", [
+    (GOOD_PAGE.replace("$121,340", "$51,340"), "percentiles-out-of-order", "p90=51340"),
+    (GOOD_PAGE.replace("$45.32 per hour", "$35.32 per hour"), "hourly-annual-mismatch",
+     "relative_gap="),
+    ("Welcome! Sign up for our newsletter to learn about careers.\n", "document-no-figures", ""),
+    ("Job Growth (2023–2028): 7%\nMedian Pay: $94,260 per year\n", "growth-period-not-ten-years",
+     "period_years=5"),
+], ids=["swapped-percentiles", "hourly-annual-mismatch", "no-figures", "short-projection"])
+def test_a_broken_page_fails_with_its_check(project, page, check_code, observed):
+    register(project, "broken", "broken.txt", page.encode())
+    result = check("broken")
+    assert result.exit_code == 1, result.output
+    assert f"[{check_code}] broken:" in result.output
+    assert observed in result.output
+    assert check_code in failing_checks(project)
+
+
+def test_a_sha256_mismatch_fails_before_anything_else(project):
+    register(project, "tampered", "tampered.txt", GOOD_PAGE.encode(), sha256="0" * 64)
+    result = check("raw/tampered.txt")
+    assert result.exit_code == 1
+    assert "[registry-sha256-mismatch] tampered:" in result.output
+    assert "raw/tampered.txt" in result.output
+
+
+def test_an_html_error_page_is_named(project):
+    page = (b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+            b"<p>The requested URL was not found on this server.</p></body></html>")
+    register(project, "gone", "gone.html", page)
+    result = check("gone")
+    assert result.exit_code == 1
+    assert "[error-page] gone:" in result.output and "404 Not Found" in result.output
+
+
+def test_a_quote_not_in_the_document_names_claim_and_locator(project, monkeypatch):
+    register(project, "fabricated", "fabricated.txt", GOOD_PAGE.encode())
+    real = pipeline.check.extract
+
+    def tampered(doc):
+        claims = real(doc)
+        if doc.source_id != "fabricated":
+            return claims
+        first = dataclasses.replace(claims[0], quote=claims[0].figure + " (as reported)")
+        return [first, *claims[1:]]
+
+    monkeypatch.setattr(pipeline.check, "extract", tampered)
+    result = check("fabricated")
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "[quote-not-in-document]" in x)
+    assert "chars=" in line and " c-" in line
+
+
+def test_a_file_in_raw_without_an_entry_is_reported(project):
+    (project / "raw" / "stray.txt").write_text(GOOD_PAGE)
+    result = check("raw/stray.txt")
+    assert result.exit_code == 1 and "[registry-not-registered]" in result.output
+
+
+def test_unknown_target_is_a_usage_error(project):
+    result = check("no-such-source")
+    assert result.exit_code == 2 and "no-such-source" in result.output
+
+
+def test_github_actions_get_annotations_and_a_step_summary(project):
+    register(project, "broken", "broken.txt", GOOD_PAGE.replace("$121,340", "$51,340").encode())
+    summary = project / "summary.md"
+    result = check("broken", env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    assert any(line.startswith("::error file=raw/broken.txt,title=percentiles-out-of-order::")
+               for line in result.output.splitlines())
+    assert "## broken — blocked" in summary.read_text()
+
+
+def test_without_targets_the_sources_changed_since_the_base_are_checked(project):
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    git("checkout", "-qb", "new-source")
+    register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    result = check("--base", "main")
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.output.splitlines()
+            if "claims" in line] == ["dental-2026"]
+
+
+def test_every_source_in_raw_is_usable():
+    from pipeline.check import check_sources
+    registry = ROOT / "raw" / "sources.yaml"
+    ids = [e["id"] for e in yaml.safe_load(registry.read_text())["sources"]]
+    results = check_sources(registry, ids)
+    assert [f.line() for r in results for f in r.failures] == []
+
+
+def test_help_does_not_import_great_expectations():
+    code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
+            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
+            "r = CliRunner().invoke(main, ['check-source', '--help']); assert r.exit_code == 0; "
+            "print('great_expectations' in sys.modules, 'pandera' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+def test_the_sources_workflow_runs_the_check_on_pull_requests():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "sources.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML reads `on` as True
+    assert "raw/**" in triggers["pull_request"]["paths"]
+    steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
+    assert any("check-source" in step for step in steps)
