@@ -46,7 +46,7 @@ class Claim:
     qualifier_text: str  # the page's own words for the qualifiers ("level=All workers")
     cites: str  # agency the page credits for the figure ("BLS"), if any
     page_date: str  # when the page says it was updated ("2026-01-09"), if it does
-    release: str  # the official release the figure is from ("OEWS May 2023"), as stated by
+    stated_in: str  # the official release the figure is from ("OEWS May 2023"), as stated by
     #               an official table or as matched by reconciliation
     status: str  # for rows of a reference table: official, reprint or secondary
     citation: str  # for rows of a reference table: where that row's figure was published
@@ -75,7 +75,7 @@ def new_claim(**values) -> Claim:
         occupation="", value=None, low=None, high=None, value_text="", precision=1.0,
         period="", period_start=None, period_end=None, period_basis="",
         geography="", level="", industry="", union_status="", schedule="", subgroup="",
-        qualifier_text="", cites="", page_date="", release="", status="", citation="",
+        qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
         extractor=f"text/{EXTRACTOR_VERSION}",
     )
     anchor = values.pop("anchor", None)

@@ -102,7 +102,7 @@ def extract_table(doc: Document) -> list[Claim]:
     >>> data = b"soc,metric,statistic,unit,value,period,program,status,source\\n"
     >>> data += b"29-2072,wage,median,USD/year,50250,2024,OEWS,official,https://www.bls.gov/ooh/\\n"
     >>> doc = document_from_bytes(data, source_id="bls", path="bls.csv", format="csv")
-    >>> [(c.occupation, c.value, c.period, c.release, c.status, c.locator) for c in extract_table(doc)]
+    >>> [(c.occupation, c.value, c.period, c.stated_in, c.status, c.locator) for c in extract_table(doc)]
     [('29-2072', 50250.0, '2024', 'OEWS May 2024', 'official', 'csv:row=2')]
     """
     rows = _rows_xlsx(doc) if doc.format == "xlsx" else _rows_csv(doc)
@@ -134,7 +134,7 @@ def _long_row(doc: Document, header: list[str], where: str, row: list[str], show
         source_id=doc.source_id, occupation=cell.get("soc", "") or doc.occupation,
         metric=cell["metric"], statistic=cell.get("statistic", "unspecified"),
         unit=cell.get("unit", ""), figure=cell["value"], quote=shown, locator=where,
-        period=period, period_start=first, period_end=last, release=release,
+        period=period, period_start=first, period_end=last, stated_in=release,
         status=cell.get("status", ""), citation=cell.get("source", ""),
         extractor=extractor, method="table-row",
         geography=cell.get("geography", ""),
@@ -164,6 +164,6 @@ def _wide_row(doc: Document, header: list[str], where: str, row: list[str], show
             source_id=doc.source_id, occupation=occupation, metric=metric, statistic=statistic,
             unit=unit, value=number[0], precision=number[1], figure=text, quote=shown,
             locator=f"{where};col={column}", period=period, period_start=first,
-            period_end=last, release=f"OEWS May {period}" if period else "",
+            period_end=last, stated_in=f"OEWS May {period}" if period else "",
             extractor=extractor, method="table-row", status="official"))
     return claims

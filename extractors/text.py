@@ -769,7 +769,11 @@ def _column_qualifier(column: str) -> str:
 
 def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str]) -> int:
     """Rows under an aligned header; each amount is a claim of its column's statistic
-    and unit, qualified by the row's label cells."""
+    and unit, qualified by the row's label cells. A caption right above the header
+    ("Median annual wages by state, May 2024") gives the statistic and period the
+    columns do not."""
+    above = reader.lines[index - 1] if index > 0 else None
+    caption = above.text if above is not None and _is_heading(above) else ""
     j = index + 1
     while j < len(reader.lines):
         row = reader.lines[j]
@@ -797,9 +801,10 @@ def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str])
             words = "; ".join(filter(None, [words, f"level={rung.group()}"]))
         for column, figure in amounts:
             reader.claim(metric="wage", figure=figure, quote_start=row.start, quote_end=row.end,
-                         method="table-row", period=_period_in(column) or _period_in(header.text),
+                         method="table-row",
+                         period=_period_in(column) or _period_in(header.text) or _period_in(caption),
                          statistic=(_statistic(rung.group("stat")) if rung else "")
-                         or _statistic(column) or _statistic(header.text),
+                         or _statistic(column) or _statistic(header.text) or _statistic(caption),
                          unit=figure.unit_hint or _unit_from_words(column),
                          qualifiers=qualifiers, qualifier_text=words)
         j += 1

@@ -36,7 +36,7 @@ def curated_claims(run: Run) -> pd.DataFrame:
     sources = {c.source.id: c.source for c in run.captures}
     for attribute, column in SOURCE_COLUMNS.items():
         frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
-    for column in ("release",):
+    for column in ("stated_in",):
         frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
     frame["fact_id"] = [rec.ranks[i][0] for i in frame["claim_id"]]
     frame["rank"] = [rec.ranks[i][1] for i in frame["claim_id"]]

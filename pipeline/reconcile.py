@@ -301,8 +301,8 @@ def outcome_of(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
         if len(odd) == 1 and counts[0][0] > counts[-1][0]:
             why += f"; the odd one out is {odd[0]!r}"
         return "categorical", why
-    programs = {r.claim.release.split()[0] for r in readings
-                if r.authority == "primary" and r.claim.release}
+    programs = {r.claim.stated_in.split()[0] for r in readings
+                if r.authority == "primary" and r.claim.stated_in}
     if len(programs) > 1:
         return "definition", ("the official figures come from different programs ("
                               + ", ".join(sorted(programs)) + ") that measure this differently")

@@ -173,7 +173,8 @@ def _release_cell(run: Run, reading: Reading) -> str:
         return ""
     if match.outcome == "matched":
         behind = match.releases_behind or 0
-        return f"{match.release} ({'latest' if not behind else f'{behind} behind'})"
+        status = f"; {reading.claim.status}" if reading.claim.status else ""
+        return f"{match.release} ({'latest' if not behind else f'{behind} behind'}{status})"
     if match.outcome == "ambiguous":
         return "ambiguous: " + " or ".join(match.candidates)
     if match.outcome == "differs":

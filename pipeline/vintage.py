@@ -13,7 +13,7 @@ year):
   `period_basis = matched`. Two releases with the same rounded figure make the match
   `ambiguous`: reported, not guessed.
 
-A matched figure records the release (`release`) and how many later releases exist
+A matched figure records the release (`stated_in`) and how many later releases exist
 (`releases_behind`). A page whose matched figures come from different editions — a May
 2024 wage beside 2023-2033 projections — is `mixed-vintage`.
 """
@@ -107,7 +107,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str]
 
         if authorities.get(claim.source_id) == "primary":
             if claim.period:
-                matches[claim.claim_id] = Match("matched", claim.release, later(claim.period_end),
+                matches[claim.claim_id] = Match("matched", claim.stated_in, later(claim.period_end),
                                                 edition=edition_of(claim))
             continue
         if not releases or not _matchable(claim):
@@ -121,28 +121,28 @@ def match_releases(claims: list[Claim], authorities: dict[str, str]
             o = same[0]
             precision = max(_scaled(claim)[1], _scaled(o)[1])
             outcome = "matched" if any(_same_figure(claim, x, precision) for x in same) else "differs"
-            matches[claim.claim_id] = Match(outcome, o.release, later(o.period_end),
+            matches[claim.claim_id] = Match(outcome, o.stated_in, later(o.period_end),
                                             edition=edition_of(o))
             continue
         found = [o for o in releases if _same_figure(claim, o, _scaled(claim)[1])]
         periods = sorted({o.period for o in found})
         if len(periods) == 1:
             o = found[0]
-            matches[claim.claim_id] = Match("matched", o.release, later(o.period_end),
+            matches[claim.claim_id] = Match("matched", o.stated_in, later(o.period_end),
                                             edition=edition_of(o))
             updated[claim.claim_id] = replace(claim, period=o.period, period_start=o.period_start,
                                               period_end=o.period_end, period_basis="matched",
-                                              release=o.release)
+                                              stated_in=o.stated_in)
         elif periods:
             matches[claim.claim_id] = Match(
-                "ambiguous", candidates=tuple(sorted({o.release for o in found})))
+                "ambiguous", candidates=tuple(sorted({o.stated_in for o in found})))
         else:
             matches[claim.claim_id] = Match("unmatched")
     for claim_id, match in matches.items():
         if match.outcome in ("matched", "differs") and claim_id not in updated:
             claim = next(c for c in claims if c.claim_id == claim_id)
-            if not claim.release:
-                updated[claim_id] = replace(claim, release=match.release)
+            if not claim.stated_in:
+                updated[claim_id] = replace(claim, stated_in=match.release)
     return [updated.get(c.claim_id, c) for c in claims], matches
 
 

@@ -60,7 +60,7 @@ class ClaimsTable(pa.DataFrameModel):
     qualifier_text: Series[str]
     cites: Series[str]
     page_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")
-    release: Series[str]
+    stated_in: Series[str]
     status: Series[str] = pa.Field(isin=["", "official", "reprint", "secondary"])
     citation: Series[str]
     quote: Series[str] = pa.Field(str_length={"min_value": 1})

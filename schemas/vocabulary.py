@@ -25,7 +25,8 @@ UNITS = frozenset({
     "USD/year", "USD/hour", "percent", "count", "years", "category", "boolean",
 })
 
-PERIOD_BASES = frozenset({"stated", "inferred", "unknown"})
+PERIOD_BASES = frozenset({"stated", "inferred", "matched", "unknown"})
+"""matched: the period of the official release the figure was matched to (reconciliation)."""
 
 AUTHORITIES = frozenset({"primary", "secondary", "unknown"})
 

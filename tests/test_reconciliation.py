@@ -162,7 +162,7 @@ def claim(value=None, *, unit="USD/year", precision=1.0, source="s1", period="",
     return new_claim(source_id=source, metric=metric, statistic=statistic, unit=unit,
                      value=value, low=low, high=high, value_text=value_text, figure=figure,
                      precision=precision, quote=figure, locator=f"chars={value}-{low}-{source}",
-                     method="test", period=period, release=release,
+                     method="test", period=period, stated_in=release,
                      period_start=int(first) if first else None,
                      period_end=int(last or first) if period else None)
 
