@@ -38,6 +38,7 @@ class Run:
     reconciliation: Reconciliation
     problems: list[Problem] = field(default_factory=list)
     tracebacks: dict[str, str] = field(default_factory=dict)
+    encodings: dict[str, str] = field(default_factory=dict)  # source id -> encoding decoded with
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -117,4 +118,4 @@ def refresh(registry: Path, progress: Progress | None = None,
                                decided)
     return Run(captures, claims, valid, quarantined, reconciliation,
                problems + decision_problems + doc_problems + extract_problems + claim_problems,
-               tracebacks)
+               tracebacks, {d.source_id: d.encoding for d in docs})
