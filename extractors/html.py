@@ -54,6 +54,27 @@ UNREAD = re.compile(
 elements stay, so element paths keep their positions): on real career pages scripts,
 styles and inline icons are a third of the bytes, and the parser need not build them."""
 
+UNREAD_NESTED = re.compile(r"<(/?)(nav|footer)\b[^>]*>", re.I)
+"""Navigation and footers may nest, so they are emptied by counting, not by a pattern."""
+
+
+def unread_emptied(html: str) -> str:
+    """The page with the content of never-read elements removed (the elements stay)."""
+    html = UNREAD.sub(r"\1\3", html)
+    out, depth, kept_to = [], 0, 0
+    for m in UNREAD_NESTED.finditer(html):
+        closing = bool(m.group(1))
+        if not closing:
+            if depth == 0:
+                out.append(html[kept_to:m.end()])
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                kept_to = m.start()
+    out.append(html[kept_to:] if depth == 0 else "")
+    return "".join(out) if depth == 0 else html  # unbalanced: leave it to the parser
+
 
 def _skipped(tag: Tag) -> bool:
     if tag.name in SKIPPED:
@@ -311,7 +332,7 @@ def _common_path(tags: list[Tag], cache: dict[int, str]) -> str:
 
 def rendered_text(doc: Document) -> str:
     """The lines a reader sees on the page, as the extractor reads them."""
-    return render(BeautifulSoup(UNREAD.sub(r"\1\3", doc.text), "lxml")).text
+    return render(BeautifulSoup(unread_emptied(doc.text), "lxml")).text
 
 
 def extract_html(doc: Document) -> list[Claim]:
@@ -324,7 +345,7 @@ def extract_html(doc: Document) -> list[Claim]:
     >>> [(c.value, c.period, c.quote, c.locator) for c in extract_html(doc)]
     [(50250.0, '2024', '2024 Median Pay\\t$50,250 per year', 'html:html/body/table#facts/tr')]
     """
-    soup = BeautifulSoup(UNREAD.sub(r"\1\3", doc.text), "lxml")
+    soup = BeautifulSoup(unread_emptied(doc.text), "lxml")
     rendition = render(soup)
     text = rendition.text
     majors = {start for start, _, _, major in rendition.lines if major}
