@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from schemas.vocabulary import DEFAULT_GEOGRAPHY, EDUCATION_LEVELS
+from schemas.vocabulary import DEFAULT_GEOGRAPHY, EDUCATION_LEVELS, LEVELS
 
 DASH_CHARS = "\\-‐‑‒–—−"
 DASH = f"[{DASH_CHARS}]"
@@ -81,6 +81,9 @@ HOURLY = re.compile(r"\b(?:per|an|a|each|/)\s*(?:hour|hr)\b|/\s*(?:hour|hr)\b|\b
 ANNUAL = re.compile(
     r"\b(?:per|a|each|/)\s*(?:year|yr|annum)\b|/\s*(?:year|yr)\b|\bannual(?:ly)?\b|\byearly\b", re.I
 )
+OTHER_PAY_PERIOD = re.compile(r"\b(?:weekly|monthly|daily|per\s+(?:week|month|day))\b", re.I)
+"""Pay for a week, a month or a day: not a unit of the claims vocabulary."""
+
 UNIT_SUFFIX = re.compile(
     r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour|/\s*(?:hour|hr)\b|hourly)"
     r"|(?P<year>(?:per|a|each)\s+(?:year|annum)|/\s*(?:year|yr)\b|annually|yearly)"
@@ -205,6 +208,7 @@ LEVEL_PHRASES = (
     ("principal", r"staff\s*/\s*principal|principal(?:[\s-]+level)?|staff[\s-]+level"),
     ("expert", r"expert(?:[\s-]+level)?|top\s+earners?"),
 )
+assert {name for name, _ in LEVEL_PHRASES} <= set(LEVELS)
 LEVEL = re.compile(
     r"\b(?:" + "|".join(f"(?P<l{i}>{rx})" for i, (_, rx) in enumerate(LEVEL_PHRASES)) + r")\b",
     re.I)
@@ -250,11 +254,6 @@ PLACE = re.compile(
 )
 """A place a figure is for: "in Riverside-San Bernardino-Ontario, CA", "in the Northwest
 Mississippi nonmetropolitan area", "in California"."""
-
-GEOGRAPHY_WORDS = re.compile(
-    r"^(?:.*,\s*(?:" + "|".join(US_STATES) + r")|.*\b(?:non)?metropolitan\s+area|"
-    r"(?:" + _STATE_NAMES + r"))$"
-)
 
 
 PAGE_DATE = re.compile(

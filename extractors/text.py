@@ -249,15 +249,18 @@ def _default_statistic(metric: str, figure: P.Figure | None) -> str:
 
 
 def _unit_near(before: str) -> str:
-    """The unit named closest before an amount: "median annual wage of $86,070"."""
-    hourly = [m.end() for m in P.HOURLY.finditer(before)]
-    annual = [m.end() for m in P.ANNUAL.finditer(before)]
-    if not hourly and not annual:
-        return ""
-    return "USD/hour" if max(hourly, default=-1) > max(annual, default=-1) else "USD/year"
+    """The unit named closest before an amount: "median annual wage of $86,070"; "other"
+    for weekly, monthly or daily pay."""
+    last = {unit: max((m.end() for m in pattern.finditer(before)), default=-1)
+            for unit, pattern in (("USD/hour", P.HOURLY), ("USD/year", P.ANNUAL),
+                                  ("other", P.OTHER_PAY_PERIOD))}
+    unit, at = max(last.items(), key=lambda item: item[1])
+    return unit if at >= 0 else ""
 
 
 def _unit_from_words(words: str) -> str:
+    if P.OTHER_PAY_PERIOD.search(words):
+        return "other"
     if P.HOURLY.search(words):
         return "USD/hour"
     if P.ANNUAL.search(words):
@@ -355,10 +358,10 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
                          unit="boolean", qualifiers=qualifiers)
             return True
         stated = P.certification_statement(value)
-        if stated is None and P.certification_statement(label + ": " + value):
+        if stated is None:
             # "License or certification required: Yes" -- the answer is in the value
-            stated = P.certification_statement(label + ": " + value)
-            stated = (stated[0], 0, len(value))
+            whole = P.certification_statement(label + ": " + value)
+            stated = (whole[0], 0, len(value)) if whole else None
         if stated is not None:
             required, a, b = stated
             reader.claim(metric=metric, figure=None, figure_text=value[a:b],
@@ -382,7 +385,7 @@ def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int
         figure = _shift(figure, value_start)
         fig_unit = unit
         if metric == "wage":
-            if figure.unit_hint == "other":
+            if figure.unit_hint == "other" or (number == 0 and unit == "other"):
                 continue  # weekly or monthly pay: not a unit of the claims vocabulary
             # the label's unit ("Median annual wage") is the first figure's; a second
             # figure says its own ("$24.16 per hour") or is left to its magnitude
@@ -487,6 +490,9 @@ def _table(reader: Reader, index: int, header: Line) -> int:
         if not _is_table_row(row) or not money:
             break
         figure = money[0]
+        if "other" in (unit, figure.unit_hint):
+            j += 1
+            continue  # a table of weekly or monthly pay
         cells = _split_cells(row.text[:figure.start].strip(), before)
         cells.update(_split_cells(row.text[figure.end:].strip(), after))
         qualifiers, words = _qualifiers_from_cells(cells)
@@ -664,6 +670,8 @@ def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cite
         if statistic in ("p10", "p25", "p75", "p90") and figure.is_range:
             continue
         unit = figure.unit_hint or _unit_near(before)
+        if unit == "other":
+            continue  # weekly, monthly or daily pay: not a unit of the claims vocabulary
         reader.claim(metric="wage", figure=_shift(figure, base), quote_start=quote[0],
                      quote_end=quote[1], method="sentence", statistic=statistic, unit=unit,
                      period=_sentence_period(sentence, figure),
@@ -800,6 +808,8 @@ def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str])
             qualifiers["level"] = P.normalise_level(rung.group("level"))
             words = "; ".join(filter(None, [words, f"level={rung.group()}"]))
         for column, figure in amounts:
+            if "other" in (figure.unit_hint, _unit_from_words(column)):
+                continue  # a weekly or monthly column
             reader.claim(metric="wage", figure=figure, quote_start=row.start, quote_end=row.end,
                          method="table-row",
                          period=_period_in(column) or _period_in(header.text) or _period_in(caption),

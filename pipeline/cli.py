@@ -16,7 +16,9 @@ import click
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_DEFECT = 0, 1, 2, 3
 
 
-class Context:
+class Options:
+    """What the top-level options say to every command."""
+
     def __init__(self, debug: bool):
         self.debug = debug
 
@@ -36,7 +38,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
         careerfacts refresh
     """
-    ctx.obj = Context(debug)
+    ctx.obj = Options(debug)
 
 
 def _progress(stream):
@@ -58,7 +60,7 @@ def _progress(stream):
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Project root; curated/ and reports/ are written there.")
 @click.pass_obj
-def refresh(obj: Context, registry: Path, root: Path) -> None:
+def refresh(obj: Options, registry: Path, root: Path) -> None:
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies}.{csv,parquet}, curated/quarantine.csv,
@@ -147,7 +149,7 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
               default=Path("decisions.yaml"), show_default=True, help="The decisions file.")
 @click.pass_obj
-def decide(obj: Context, discrepancy: str, prefer: str | None, deprecate: str | None,
+def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
            not_a_conflict: bool, split: bool, reason: str, author: str | None,
            registry: Path, decisions_path: Path) -> None:
     """Record an analyst's decision on a discrepancy in decisions.yaml.
@@ -205,7 +207,7 @@ def decide(obj: Context, discrepancy: str, prefer: str | None, deprecate: str | 
 @click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
               show_default=True, help="The source registry.")
 @click.pass_obj
-def check_source(obj: Context, targets: tuple[str, ...], base: str, check_all: bool,
+def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: bool,
                  registry: Path) -> None:
     """Say whether new or changed sources are usable, and what they would change.
 
@@ -279,7 +281,7 @@ def check_source(obj: Context, targets: tuple[str, ...], base: str, check_all: b
               help="Document format; sniffed from the content when not given.")
 @click.option("--source-id", default=None, help="Source id to put on the claims [default: file stem].")
 @click.pass_obj
-def extract(obj: Context, file: Path, fmt: str | None, source_id: str | None) -> None:
+def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) -> None:
     """Print the claims of one document as JSON lines (no registry needed).
 
     Use it to see what a new page yields before registering it. Each line is one claim

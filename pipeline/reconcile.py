@@ -36,10 +36,9 @@ from dataclasses import dataclass, field, replace
 from extractors.claims import Claim
 from pipeline.decisions import Decision, DecisionResult, evidence_of
 from pipeline.vintage import Match, match_releases, mixed_vintage
-from schemas.vocabulary import HOURS_PER_YEAR
+from schemas.vocabulary import HOURS_PER_YEAR, QUALIFIERS
 
-KEY_FIELDS = ("occupation", "metric", "statistic", "unit", "geography", "level", "industry",
-              "union_status", "schedule", "subgroup")
+KEY_FIELDS = ("occupation", "metric", "statistic", "unit", *QUALIFIERS)
 AUTHORITY_RANK = {"primary": 2, "secondary": 1, "unknown": 0}
 SEVERITY = {"conflict": "high", "categorical": "medium", "intra-source": "medium",
             "stale": "low", "definition": "info"}

@@ -12,7 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.vocabulary import METRICS, PERIOD_BASES, STATISTICS, UNITS, VALUE_BOUNDS
+from schemas.vocabulary import (METRICS, PERIOD_BASES, SCHEDULES, STATISTICS, UNION_STATUSES,
+                                UNITS, VALUE_BOUNDS)
 
 UNITS_OF_METRIC = {
     "wage": {"USD/year", "USD/hour"},
@@ -54,8 +55,8 @@ class ClaimsTable(pa.DataFrameModel):
     geography: Series[str] = pa.Field(str_length={"min_value": 1})
     level: Series[str]
     industry: Series[str]
-    union_status: Series[str] = pa.Field(isin=["", "union", "nonunion"])
-    schedule: Series[str] = pa.Field(isin=["", "full-time", "part-time"])
+    union_status: Series[str] = pa.Field(isin=["", *UNION_STATUSES])
+    schedule: Series[str] = pa.Field(isin=["", *SCHEDULES])
     subgroup: Series[str]
     qualifier_text: Series[str]
     cites: Series[str]
@@ -92,8 +93,10 @@ class ClaimsTable(pa.DataFrameModel):
     @pa.dataframe_check(error="figure outside the plausible range for its unit")
     def within_bounds(cls, df: pd.DataFrame) -> Series[bool]:
         ok = []
-        for unit, *numbers in zip(df.unit, df.value, df.low, df.high):
+        for unit, statistic, *numbers in zip(df.unit, df.statistic, df.value, df.low, df.high):
             lo, hi = VALUE_BOUNDS.get(unit, (float("-inf"), float("inf")))
+            if statistic == "change":
+                lo = min(lo, -hi)  # a change may be negative: "-1,200 jobs", "-3%"
             ok.append(all(pd.isna(x) or lo <= x <= hi for x in numbers))
         return pd.Series(ok, index=df.index)
 
