@@ -1,0 +1,30 @@
+"""Tables of figures: the long reference shape and an OEWS-style wide export."""
+from extractors import extract
+from extractors.document import document_from_bytes
+
+WIDE = (b"OCC_CODE,OCC_TITLE,YEAR,TOT_EMP,H_MEDIAN,A_MEDIAN,A_PCT10,A_PCT90,A_MEAN\n"
+        b"29-2072,Medical Records Specialists,2024,189820,24.16,\"50,250\",36480,*,54340\n")
+
+
+def test_an_oews_wide_export_yields_one_claim_per_stated_column():
+    doc = document_from_bytes(WIDE, source_id="oews", path="oews.csv", format="csv")
+    claims = {(c.statistic, c.unit): c for c in extract(doc)}
+    assert claims[("median", "USD/year")].value == 50250
+    assert claims[("median", "USD/hour")].value == 24.16
+    assert claims[("unspecified", "count")].value == 189820
+    assert ("p90", "USD/year") not in claims  # "*": suppressed by the agency, not a figure
+    median = claims[("median", "USD/year")]
+    assert (median.occupation, median.period, median.stated_in, median.locator) == (
+        "29-2072", "2024", "OEWS May 2024", "csv:row=2;col=A_MEDIAN")
+
+
+def test_a_long_table_keeps_each_rows_status_and_citation():
+    data = (b"soc,metric,statistic,unit,value,period,program,status,source\n"
+            b"29-2072,education,typical,category,Postsecondary nondegree award,2024,OOH,"
+            b"official,https://www.bls.gov/ooh/\n"
+            b"29-2072,employment_growth,change,percent,7,2024-2034,EP,secondary,example.org\n")
+    doc = document_from_bytes(data, source_id="ref", path="ref.csv", format="csv")
+    education, growth = extract(doc)
+    assert (education.value_text, education.status) == ("postsecondary nondegree award", "official")
+    assert (growth.value, growth.period, growth.stated_in, growth.citation) == (
+        7.0, "2024-2034", "Employment Projections 2024-2034", "example.org")
