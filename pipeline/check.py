@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -396,10 +395,3 @@ def write_reports(results: list[SourceCheck], root: Path) -> list[Path]:
     write_atomically(files, root)
     return [root / name for name in files]
 
-
-def grouped_failures(results: list[SourceCheck]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for r in results:
-        for f in r.failures:
-            counts[f.check] += 1
-    return dict(counts)

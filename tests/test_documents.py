@@ -1,5 +1,4 @@
 """Documents that are hard to read: encodings, broken and imageless PDFs, huge pages."""
-import io
 from pathlib import Path
 
 import pytest
