@@ -43,6 +43,9 @@ class Claim:
     union_status: str
     schedule: str
     subgroup: str  # a row label of an unnamed dimension ("Long-haul (OTR)")
+    scope: str  # "" = a statistic of the occupation; "job-ad" = an employer's offer in a listing
+    occupation_text: str  # the page's words for another occupation a row or box states the
+    #                       figure of ("Database Architects"); "" = the page's own occupation
     qualifier_text: str  # the page's own words for the qualifiers ("level=All workers")
     cites: str  # agency the page credits for the figure ("BLS"), if any
     page_date: str  # when the page says it was updated ("2026-01-09"), if it does
@@ -63,6 +66,8 @@ CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
 
 _ID_FIELDS = ("source_id", "locator", "figure", "metric", "statistic", "unit", "geography",
               "level", "industry", "union_status", "schedule", "subgroup")
+_ID_EXTRAS = ("scope", "occupation_text")
+"""Hashed only when set, so adding them left every other claim's id as it was."""
 
 
 def new_claim(**values) -> Claim:
@@ -75,6 +80,7 @@ def new_claim(**values) -> Claim:
         occupation="", value=None, low=None, high=None, value_text="", precision=1.0,
         period="", period_start=None, period_end=None, period_basis="",
         geography="", level="", industry="", union_status="", schedule="", subgroup="",
+        scope="", occupation_text="",
         qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
         extractor=f"text/{EXTRACTOR_VERSION}",
     )
@@ -85,6 +91,7 @@ def new_claim(**values) -> Claim:
     if not merged["period_basis"]:
         merged["period_basis"] = "stated" if merged["period"] else "unknown"
     key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
+    key += "".join(f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged[name])
     if anchor:
         key += "\x1f" + anchor
     merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -256,6 +256,17 @@ def _fingerprint(prefix: str, *parts) -> str:
     return prefix + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
+LATER_KEY_FIELDS = ("scope",)
+"""Key fields added after fingerprints were first recorded: hashed only when set, so the
+facts and discrepancies that do not use them keep the ids analysts' decisions refer to."""
+
+
+def _key_parts(key: tuple) -> tuple:
+    named = dict(zip(KEY_FIELDS, key))
+    return tuple(value for name, value in named.items()
+                 if name not in LATER_KEY_FIELDS or value)
+
+
 def _unique_max(scores: list[tuple[int, int]]) -> int | None:
     """The index with the highest score, when only one has it."""
     if not scores:
@@ -380,9 +391,9 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
     for key in sorted(groups):
         clusters = clusters_of(groups[key])
         _mark_copies(clusters, matches)
-        fact_id = _fingerprint("f-", *key)
+        fact_id = _fingerprint("f-", *_key_parts(key))
         outcome, why = outcome_of(key, clusters)
-        discrepancy_id = _fingerprint("d-", "key", *key) if len(clusters) > 1 else ""
+        discrepancy_id = _fingerprint("d-", "key", *_key_parts(key)) if len(clusters) > 1 else ""
         evidence = evidence_of(r.claim for c in clusters for r in c.readings)
         decision = by_discrepancy.pop(discrepancy_id, None) if discrepancy_id else None
         result = _apply(decision, evidence, clusters) if decision else None
@@ -553,7 +564,8 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
         table_text = "; ".join(r.figure for r in rows)
         readings = [reading_of(c, authorities.get(c.source_id, "unknown")) for c in [claim, *rows]]
         found.append(Discrepancy(
-            _fingerprint("d-", "restatement", claim.source_id, *key_of(claim), claim.claim_id),
+            _fingerprint("d-", "restatement", claim.source_id, *_key_parts(key_of(claim)),
+                         claim.claim_id),
             key_of(claim), "intra-source", SEVERITY["intra-source"], "open",
             f"{claim.source_id}'s prose gives {claim.statistic} {claim.figure}, a figure its own "
             f"table does not hold for the same population (table: {table_text})",

@@ -12,11 +12,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.vocabulary import (METRICS, PERIOD_BASES, SCHEDULES, STATISTICS, UNION_STATUSES,
-                                UNITS, VALUE_BOUNDS)
+from schemas.vocabulary import (METRICS, PERIOD_BASES, SCHEDULES, SCOPES, STATISTICS,
+                                UNION_STATUSES, UNITS, VALUE_BOUNDS)
 
 UNITS_OF_METRIC = {
-    "wage": {"USD/year", "USD/hour"},
+    "wage": {"USD/year", "USD/hour", "USD/month", "USD/week"},
     "employment": {"count"},
     "annual_openings": {"count"},
     "employment_growth": {"percent"},
@@ -58,6 +58,8 @@ class ClaimsTable(pa.DataFrameModel):
     union_status: Series[str] = pa.Field(isin=["", *UNION_STATUSES])
     schedule: Series[str] = pa.Field(isin=["", *SCHEDULES])
     subgroup: Series[str]
+    scope: Series[str] = pa.Field(isin=list(SCOPES))
+    occupation_text: Series[str]
     qualifier_text: Series[str]
     cites: Series[str]
     page_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")

@@ -22,8 +22,15 @@ STATISTICS = frozenset({
 })
 
 UNITS = frozenset({
-    "USD/year", "USD/hour", "percent", "count", "years", "category", "boolean",
+    "USD/year", "USD/hour", "USD/month", "USD/week", "percent", "count", "years", "category",
+    "boolean",
 })
+"""Monthly and weekly pay keep their own unit: a page stating "$4,200 a month" says that,
+not an annual figure."""
+
+SCOPES = ("", "job-ad")
+"""What a figure describes: "" the occupation as a whole (a statistic), "job-ad" the pay an
+employer offers in one listing ("$17.00 - $22.25 an hour" on a job card)."""
 
 PERIOD_BASES = frozenset({"stated", "inferred", "matched", "unknown"})
 """matched: the period of the official release the figure was matched to (reconciliation)."""
@@ -58,6 +65,8 @@ HOURS_PER_YEAR = 2080
 VALUE_BOUNDS = {
     "USD/year": (1_000.0, 2_000_000.0),
     "USD/hour": (1.0, 1_000.0),
+    "USD/month": (100.0, 200_000.0),
+    "USD/week": (20.0, 50_000.0),
     "percent": (-100.0, 1_000.0),
     "count": (0.0, 1e9),
     "years": (0.0, 60.0),
@@ -67,4 +76,4 @@ DEFAULT_GEOGRAPHY = "United States"
 
 # `subgroup` holds a row label of a dimension the vocabulary has no name for, such as
 # "Long-haul (OTR)" under "Type of driving", so such rows never collide.
-QUALIFIERS = ("geography", "level", "industry", "union_status", "schedule", "subgroup")
+QUALIFIERS = ("geography", "level", "industry", "union_status", "schedule", "subgroup", "scope")
