@@ -24,6 +24,8 @@ class Claim:
     claim_id: str
     source_id: str
     occupation: str
+    occupation_basis: str  # how `occupation` was found: stated (a SOC code on the page),
+    #                        registry, title, crosswalk; "" = not resolved
     metric: str
     statistic: str
     unit: str
@@ -77,7 +79,7 @@ def new_claim(**values) -> Claim:
     re-runs and changes elsewhere in the document's extraction.
     """
     defaults = dict(
-        occupation="", value=None, low=None, high=None, value_text="", precision=1.0,
+        occupation="", occupation_basis="", value=None, low=None, high=None, value_text="", precision=1.0,
         period="", period_start=None, period_end=None, period_basis="",
         geography="", level="", industry="", union_status="", schedule="", subgroup="",
         scope="", occupation_text="",

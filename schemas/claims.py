@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.vocabulary import (METRICS, PERIOD_BASES, SCHEDULES, SCOPES, STATISTICS,
+from schemas.vocabulary import (METRICS, OCCUPATION_BASES, PERIOD_BASES, SCHEDULES, SCOPES, STATISTICS,
                                 UNION_STATUSES, UNITS, VALUE_BOUNDS)
 
 UNITS_OF_METRIC = {
@@ -39,6 +39,7 @@ class ClaimsTable(pa.DataFrameModel):
     claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^c-[0-9a-f]{16}$")
     source_id: Series[str] = pa.Field(str_length={"min_value": 1})
     occupation: Series[str] = pa.Field(str_matches=r"^(\d{2}-\d{4})?$")
+    occupation_basis: Series[str] = pa.Field(isin=["", *OCCUPATION_BASES])
     metric: Series[str] = pa.Field(isin=sorted(METRICS))
     statistic: Series[str] = pa.Field(isin=sorted(STATISTICS))
     unit: Series[str] = pa.Field(isin=sorted(UNITS))

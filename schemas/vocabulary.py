@@ -35,6 +35,10 @@ employer offers in one listing ("$17.00 - $22.25 an hour" on a job card)."""
 PERIOD_BASES = frozenset({"stated", "inferred", "matched", "unknown"})
 """matched: the period of the official release the figure was matched to (reconciliation)."""
 
+OCCUPATION_BASES = ("stated", "registry", "title", "crosswalk")
+"""How a claim's SOC code was found: printed on the page (29-2072, 29-2072.00), given by the
+registry entry, matched from the page's title or heading, or mapped from a 2010 code."""
+
 AUTHORITIES = frozenset({"primary", "secondary", "unknown"})
 
 FORMATS = frozenset({"text", "html", "pdf", "csv", "xlsx"})
