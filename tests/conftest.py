@@ -10,16 +10,24 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+SEED_PROJECT = REPO / "tests" / "fixtures" / "seed-project"
+"""The fixture registry: the four seed pages and the BLS reference table, frozen. Tests
+copy it instead of the project's raw/, which curators change."""
+SEED_IDS = ("seed-000", "seed-001", "seed-002", "seed-003", "bls-reference")
+
+
+def copy_seed_project(root: Path) -> Path:
+    """`root` holding a copy of the seed project's raw/ (pages and sources.yaml)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(SEED_PROJECT / "raw", root / "raw")
+    return root
 
 
 @pytest.fixture
 def careerfacts_project(tmp_path: Path) -> Path:
-    """A project root in tmp_path holding a copy of the repository's raw/ (pages and
+    """A project root in tmp_path holding a copy of the seed project's raw/ (pages and
     sources.yaml) and nothing else; `refresh --root` writes curated/ and reports/ there."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copytree(REPO / "raw", root / "raw")
-    return root
+    return copy_seed_project(tmp_path / "project")
 
 
 @pytest.fixture

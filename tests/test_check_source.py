@@ -3,7 +3,6 @@ check, locator and exit code; CI wiring; great-expectations stays out of other c
 import dataclasses
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 
 import pipeline.check
 from pipeline.cli import main
+from tests.conftest import copy_seed_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ $121,340
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    copy_seed_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 import pipeline.outputs
 from pipeline.cli import main
+from tests import conftest
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_IDS = {"seed-000", "seed-001", "seed-002", "seed-003", "bls-reference"}
+SEED_IDS = set(conftest.SEED_IDS)
 OUTPUTS = [
     "curated/claims.csv", "curated/claims.parquet",
     "curated/facts.csv", "curated/facts.parquet",
@@ -405,7 +406,7 @@ def test_failed_rename_says_which_outputs_were_replaced(
 
 # --- extract ------------------------------------------------------------------------------
 
-SEED_001 = REPO / "raw" / "001_ff2dfab91b0d996c.txt"
+SEED_001 = conftest.SEED_PROJECT / "raw" / "001_ff2dfab91b0d996c.txt"
 
 
 def test_extract_prints_one_sorted_json_object_per_line():

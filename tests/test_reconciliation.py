@@ -1,6 +1,5 @@
 """Reconciliation of the seed pages against the official figures
 (tests/seeds/expected_conflicts.md), its rules, and analysts' decisions."""
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,15 @@ from pipeline.outputs import facts_table
 from pipeline.reconcile import (KEY_FIELDS, agree, clusters_of, infer_periods, key_of,
                                 outcome_of, reading_of, reconcile, resolve)
 from pipeline.refresh import refresh
+from tests.conftest import SEED_PROJECT, copy_seed_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def run():
-    return refresh(ROOT / "raw" / "sources.yaml", decisions=ROOT / "tests" / "no-decisions.yaml")
+    return refresh(SEED_PROJECT / "raw" / "sources.yaml",
+                   decisions=ROOT / "tests" / "no-decisions.yaml")
 
 
 def discrepancy(run, **key):
@@ -253,8 +254,7 @@ def test_reconcile_is_deterministic(run):
 
 @pytest.fixture
 def project(tmp_path):
-    shutil.copytree(ROOT / "raw", tmp_path / "raw")
-    return tmp_path
+    return copy_seed_project(tmp_path)
 
 
 def cli(project, *args):

@@ -321,17 +321,25 @@ def test_registry_that_is_not_utf8_raises_registry_error(tmp_path):
     assert caught.value.problem.code == "registry-unreadable"
 
 
-# --- the real registry -------------------------------------------------------------------
+# --- the project's own registry: generic, whatever curators have registered ---------------
 
-def test_repository_registry_loads_every_capture_without_problems():
+def test_every_registered_source_loads_without_problems():
     captures, problems = load_registry(REPO / "raw" / "sources.yaml")
 
-    assert problems == []
-    assert len(captures) == 5
-    assert [c.source.id for c in captures] == ["seed-000", "seed-001", "seed-002", "seed-003",
-                                               "bls-reference"]
+    assert [p.line() for p in problems] == []
+    assert captures
     for capture in captures:
         assert capture.source.path.startswith("raw/")
         assert (REPO / capture.source.path).read_bytes() == capture.data
         assert capture.source.sha256 == sha(capture.data)
-        assert capture.source.format == ("csv" if capture.source.id == "bls-reference" else "text")
+
+
+def test_the_seed_project_registry_loads_its_five_sources():
+    from tests.conftest import SEED_IDS, SEED_PROJECT
+
+    captures, problems = load_registry(SEED_PROJECT / "raw" / "sources.yaml")
+
+    assert problems == []
+    assert tuple(c.source.id for c in captures) == SEED_IDS
+    assert {c.source.id: c.source.format for c in captures} == {
+        **{i: "text" for i in SEED_IDS[:4]}, "bls-reference": "csv"}
