@@ -56,3 +56,42 @@ def careerfacts_register_page():
         registry.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
         return entry
     return register
+
+
+def run_from_claims(claims, authorities: dict[str, str], decisions=()):
+    """A refresh's Run built from claims stated directly (no documents, no extraction):
+    for tests of reconciliation, reports and outputs that must not depend on what the
+    extractors read from a page."""
+    from pipeline.reconcile import reconcile
+    from pipeline.refresh import Run
+    from pipeline.registry import Capture, Source
+    from pipeline.tables import claims_frame
+
+    captures = [Capture(Source(id=s, path=f"raw/{s}.txt", format="text", sha256="0" * 64,
+                               retrieved="2026-01-09", title=f"Page {s}", authority=a), b"")
+                for s, a in sorted(authorities.items())]
+    valid = claims_frame(list(claims))
+    return Run(captures, list(claims), valid, valid.iloc[0:0].assign(failed_checks=""),
+               reconcile(list(claims), authorities, list(decisions)))
+
+
+def stated_claim(value=None, *, source: str, figure: str, metric: str = "wage",
+                 statistic: str = "median", unit: str = "USD/year", precision: float = 1.0,
+                 period: str = "", period_basis: str = "", stated_in: str = "",
+                 occupation: str = "29-2072", low=None, high=None, value_text: str = "",
+                 quote: str = "", **more):
+    """A claim as a page or an official table states it, built directly with new_claim.
+
+    `period` is "2024", "2022-2032" or "-2032" (through 2032); the quote defaults to the
+    figure and the locator is unique per source, figure and period."""
+    from extractors.claims import new_claim
+
+    first, _, last = period.lstrip("-").partition("-")
+    start = None if not period or period.startswith("-") else int(first)
+    end = int(last or first) if period else None
+    return new_claim(source_id=source, occupation=occupation, metric=metric,
+                     statistic=statistic, unit=unit, value=value, low=low, high=high,
+                     value_text=value_text, figure=figure, precision=precision,
+                     quote=quote or figure, locator=f"chars=0-{len(quote or figure)};{figure};{period}",
+                     method="test", period=period, period_start=start, period_end=end,
+                     period_basis=period_basis, stated_in=stated_in, **more)
