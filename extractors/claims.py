@@ -38,7 +38,7 @@ class Claim:
     period: str  # as stated: "2024", "2023-2033", "-2032" (through 2032), "" = none
     period_start: int | None
     period_end: int | None
-    period_basis: str  # stated | inferred | unknown
+    period_basis: str  # stated | inferred | history (a past figure cited as such) | unknown
     geography: str
     level: str
     industry: str

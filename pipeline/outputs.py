@@ -146,12 +146,12 @@ def sources_table(run: Run) -> pd.DataFrame:
             claims=int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0,
             current=v.current if v else 0, stale=v.stale if v else 0,
             unmatched=v.unmatched if v else 0, ambiguous=v.ambiguous if v else 0,
-            differs=v.differs if v else 0,
+            differs=v.differs if v else 0, history=v.history if v else 0,
             mixed_vintage=", ".join(map(str, v.editions)) if v and v.editions else "",
         ))
     columns = ["source_id", "title", "authority", "format", "encoding", "retrieved", "path",
                "sha256", "claims", "current", "stale", "unmatched", "ambiguous", "differs",
-               "mixed_vintage"]
+               "history", "mixed_vintage"]
     return pd.DataFrame(rows, columns=columns).sort_values("source_id").reset_index(drop=True)
 
 

@@ -138,6 +138,7 @@ class SourceVintage:
     ambiguous: int = 0
     differs: int = 0  # the page's stated period has a different official figure
     editions: tuple[int, ...] = ()  # more than one: mixed-vintage
+    history: int = 0  # past figures the page cites as such: not the page's vintage
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,9 @@ def _disjoint(periods: list[set[str]]) -> bool:
 def _mark_copies(clusters: list[Cluster], matches: dict[str, Match]) -> None:
     """Pages that share one stale or wrong figure probably copy one another."""
     for cluster in clusters:
-        pages = [r for r in cluster.readings if r.authority != "primary"]
+        # a page citing a past release as history states it rightly: that is no copy
+        pages = [r for r in cluster.readings
+                 if r.authority != "primary" and r.claim.period_basis != "history"]
         if len({r.source_id for r in pages}) < 2:
             continue
         def off(r: Reading) -> bool:
@@ -493,13 +496,15 @@ def _source_vintages(claims: list[Claim], matches: dict[str, Match],
         match = matches.get(claim.claim_id)
         if match is None:
             continue
-        if match.outcome == "matched":
+        if claim.period_basis == "history":
+            counts[claim.source_id]["history"] += 1
+        elif match.outcome == "matched":
             counts[claim.source_id]["current" if not match.releases_behind else "stale"] += 1
         else:
             counts[claim.source_id][match.outcome] += 1
     mixed = mixed_vintage(claims, matches, authorities)
     return {source: SourceVintage(n["current"], n["stale"], n["unmatched"], n["ambiguous"],
-                                  n["differs"], tuple(mixed.get(source, ())))
+                                  n["differs"], tuple(mixed.get(source, ())), n["history"])
             for source, n in sorted(counts.items())}
 
 

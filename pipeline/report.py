@@ -135,20 +135,23 @@ def _sources(run: Run) -> list[str]:
     rec = run.reconciliation
     lines = ["", "## Sources", "",
              "| source | authority | figures | current | stale | unmatched | ambiguous | "
-             "differs | mixed vintage |", "|---|---|---|---|---|---|---|---|---|"]
+             "differs | history | mixed vintage |", "|---|---|---|---|---|---|---|---|---|---|"]
     for capture in sorted(run.captures, key=lambda c: c.source.id):
         s = capture.source
         v = rec.sources.get(s.id)
         n = int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0
         mixed = ("**mixed-vintage** (editions " + ", ".join(map(str, v.editions)) + ")"
                  if v and v.editions else "")
-        cells = [v.current, v.stale, v.unmatched, v.ambiguous, v.differs] if v else [0] * 5
+        cells = ([v.current, v.stale, v.unmatched, v.ambiguous, v.differs, v.history] if v
+                 else [0] * 6)
         lines.append(f"| {s.id} | {s.authority} | {n} | " + " | ".join(map(str, cells))
                      + f" | {mixed} |")
     lines += ["", "Current: the figure is the latest release of its statistic; stale: an "
               "older release; differs: the page names a period whose release has another "
-              "figure. A mixed-vintage page combines figures from different editions (a May "
-              "2024 wage beside 2023–2033 projections)."]
+              "figure; history: a past figure the page cites as such (“In May 2022 …”), "
+              "matched to its release but not the page's vintage. A mixed-vintage page "
+              "combines figures from different editions (a May 2024 wage beside 2023–2033 "
+              "projections)."]
     return lines
 
 

@@ -16,6 +16,11 @@ year):
 A matched figure records the release (`stated_in`) and how many later releases exist
 (`releases_behind`). A page whose matched figures come from different editions — a May
 2024 wage beside 2023-2033 projections — is `mixed-vintage`.
+
+A figure the page cites as history (`period_basis = history`: "In May 2022 the median
+was $60,240", beside the page's current figure) is matched to its release like any
+stated figure, but it is the page's account of the past, not the page's vintage: it
+never makes a page mixed-vintage.
 """
 from __future__ import annotations
 
@@ -113,7 +118,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str]
         if not releases or not _matchable(claim):
             matches[claim.claim_id] = Match("unmatched")
             continue
-        if claim.period_basis in ("stated", "inferred"):
+        if claim.period_basis in ("stated", "inferred", "history"):
             same = [o for o in releases if _same_period(claim, o)]
             if not same:
                 matches[claim.claim_id] = Match("unmatched")
@@ -152,7 +157,7 @@ def mixed_vintage(claims: list[Claim], matches: dict[str, Match],
     (A primary source's table spans editions by design.)"""
     editions: dict[str, set[int]] = defaultdict(set)
     for claim in claims:
-        if authorities.get(claim.source_id) == "primary":
+        if authorities.get(claim.source_id) == "primary" or claim.period_basis == "history":
             continue
         match = matches.get(claim.claim_id)
         if match and match.outcome == "matched" and match.edition is not None:
