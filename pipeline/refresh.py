@@ -9,6 +9,7 @@ no claims, and the others go on.
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandas as pd
 from extractors import extract
 from extractors.claims import Claim
 from extractors.document import Document, DocumentError, document_from_bytes
-from pipeline.decisions import load_decisions
+from pipeline.decisions import Decision, load_decisions
 from pipeline.reconcile import Reconciliation, reconcile
 from pipeline.registry import Capture, load_registry
 from pipeline.tables import claims_frame
@@ -87,6 +88,32 @@ def raw_claims(docs: list[Document], progress: Progress | None = None
     return claims, problems, tracebacks
 
 
+def unresolved_occupations(captures: list[Capture], claims: list[Claim]) -> list[Problem]:
+    """A warning per source with figures that have no SOC code: neither its registry entry
+    nor the page names the occupation, so its facts would belong to no occupation.
+
+    >>> from extractors.claims import new_claim
+    >>> from pipeline.registry import Source
+    >>> source = Source(id="guide", path="raw/guide.txt", format="text", sha256="0" * 64,
+    ...                 retrieved="2026-03-02", title="Pay guide", authority="secondary")
+    >>> claim = new_claim(source_id="guide", metric="wage", statistic="median",
+    ...                   unit="USD/year", value=50250.0, figure="$50,250", quote="$50,250",
+    ...                   locator="chars=0-7", method="label-value")
+    >>> [p] = unresolved_occupations([Capture(source, b"")], [claim])
+    >>> p.code, p.severity, p.source_id
+    ('occupation-unresolved', 'warning', 'guide')
+    >>> p.message
+    'raw/guide.txt: 1 of 1 figures have no occupation (SOC code): the registry entry names none and the page states none'
+    """
+    paths = {c.source.id: c.source.path for c in captures}
+    totals = Counter(c.source_id for c in claims)
+    missing = Counter(c.source_id for c in claims if not c.occupation)
+    return [problem("occupation-unresolved", source_id=source_id, path=paths.get(source_id, ""),
+                    detail=f"{n} of {totals[source_id]} figures have no occupation (SOC code): "
+                           "the registry entry names none and the page states none")
+            for source_id, n in sorted(missing.items())]
+
+
 def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """(valid rows, quarantined rows, a problem per quarantined row)."""
     from schemas.claims import quarantine  # pandera costs ~1 s to import: only here
@@ -109,13 +136,21 @@ def refresh(registry: Path, progress: Progress | None = None,
     captures, problems = load_registry(registry)
     decided, decision_problems = load_decisions(
         decisions if decisions is not None else Path(registry).parent.parent / "decisions.yaml")
+    return run_of(captures, decided, problems + decision_problems, progress)
+
+
+def run_of(captures: list[Capture], decisions: list[Decision] = (),
+           problems: list[Problem] = (), progress: Progress | None = None) -> Run:
+    """Every stage after the registry, for captures already loaded; `problems` are the
+    registry's and the decisions file's, carried into the run."""
     docs, doc_problems = documents(captures)
     claims, extract_problems, tracebacks = raw_claims(docs, progress)
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in captures}
     reconciliation = reconcile([c for c in claims if c.claim_id in valid_ids], authorities,
-                               decided)
+                               list(decisions))
     return Run(captures, claims, valid, quarantined, reconciliation,
-               problems + decision_problems + doc_problems + extract_problems + claim_problems,
+               [*problems, *doc_problems, *extract_problems,
+                *unresolved_occupations(captures, claims), *claim_problems],
                tracebacks, {d.source_id: d.encoding for d in docs})

@@ -87,6 +87,14 @@ CATALOGUE: dict[str, Kind] = {
         "run `careerfacts extract {path}` to see what is read",
         severity="warning",
     ),
+    "occupation-unresolved": Kind(
+        "Figures without an occupation",
+        "{path}: {detail}",
+        "add the SOC code as `occupation:` to the source's entry in raw/sources.yaml "
+        "(for example occupation: \"29-2072\"); the figures are kept meanwhile, under no "
+        "occupation",
+        severity="warning",
+    ),
     "decision-invalid": Kind(
         "Analyst decision cannot be used",
         "{path}: {detail}",

@@ -494,3 +494,22 @@ def test_extract_accepts_debug_flag():
 
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()
+
+
+# --- a registry entry without an occupation --------------------------------------------------
+
+def test_a_source_without_an_occupation_is_reported_and_its_figures_kept(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "no-soc", "no_soc.txt",
+                              b"Pay guide\n\nMedian annual wage: $61,250\n")
+
+    result = refresh(root)
+
+    assert result.exit_code == 1, result.output
+    assert_no_traceback(result)
+    assert [(r["code"], r["severity"], r["source_id"], r["path"]) for r in problem_rows(root)] == [
+        ("occupation-unresolved", "warning", "no-soc", "raw/no_soc.txt")]
+    assert "occupation-unresolved" in result.output and "raw/sources.yaml" in result.output
+    assert "no-soc" in claim_sources(root)  # nothing lost
+    assert re.search(r"^sources\s+6 registered and readable\n", result.output, re.MULTILINE)
