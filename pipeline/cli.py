@@ -118,8 +118,14 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
     echo(f"facts          {len(rec.facts)} ("
          + ", ".join(f"{status[s]} {s}" for s in ("consensus", "single-source", "resolved",
                                                    "conflict")) + ")")
+    queues = Counter(d.queue for d in rec.discrepancies)
     echo(f"discrepancies  {len(rec.discrepancies)} ("
+         + ", ".join(f"{queues[q]} {q}" for q in ("open", "decided", "explained")) + "; "
          + ", ".join(f"{severity[s]} {s}" for s in ("high", "medium", "low", "info")) + ")")
+    if rec.decisions:
+        review = sum(r.status == "needs-review" for r in rec.decisions)
+        echo(f"decisions      {len(rec.decisions)} ({len(rec.decisions) - review} applied, "
+             f"{review} needs-review)")
     if run.problems:
         echo(f"problems       {len(run.problems)}:")
         for code, n in sorted(Counter(p.code for p in run.problems).items()):
@@ -135,36 +141,47 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
 @main.command()
 @click.argument("discrepancy")
 @click.option("--prefer", "prefer", metavar="CLAIM|SOURCE|VALUE",
-              help="The claim id, source id or value that should win.")
-@click.option("--deprecate", metavar="CLAIM|SOURCE",
-              help="A claim or source to rank deprecated and leave out of the resolution.")
+              help="The figure that should win: a claim id, a value (\"$50,250\") or a source "
+                   "that states one figure of the discrepancy.")
+@click.option("--deprecate", metavar="CLAIM|SOURCE|VALUE",
+              help="Rank these claims deprecated and leave them out of the resolution: a claim "
+                   "id, every claim of a source, or every claim of a value. Repeat the command "
+                   "to deprecate several.")
 @click.option("--not-a-conflict", "not_a_conflict", is_flag=True,
               help="The discrepancy is explained; the rules still resolve it.")
 @click.option("--split", is_flag=True,
               help="The key mixes two populations: an explained definition difference.")
 @click.option("--reason", required=True, help="Why: shown in the report beside the decision.")
-@click.option("--author", default=None, help="Who decides [default: $GIT_AUTHOR_NAME or $USER].")
+@click.option("--replace", is_flag=True,
+              help="Replace a recorded decision this one contradicts (another --prefer, or "
+                   "--not-a-conflict against --split) instead of refusing.")
+@click.option("--author", default=None,
+              help="Who decides [default: $GIT_AUTHOR_NAME, git's user.name, the login name].")
 @click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
               show_default=True, help="The source registry.")
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
               default=Path("decisions.yaml"), show_default=True, help="The decisions file.")
 @click.pass_obj
 def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
-           not_a_conflict: bool, split: bool, reason: str, author: str | None,
+           not_a_conflict: bool, split: bool, reason: str, replace: bool, author: str | None,
            registry: Path, decisions_path: Path) -> None:
     """Record an analyst's decision on a discrepancy in decisions.yaml.
 
+    A decision names one figure unambiguously: --prefer a claim id or a value, or a
+    source only when it states one figure of the discrepancy (otherwise the command
+    lists that source's figures with their claim ids and exits 2). A discrepancy may
+    carry several --deprecate decisions; a second --prefer is refused unless --replace.
     The decision carries a fingerprint of the evidence it is made on; every refresh
     applies it while that evidence is unchanged and lists it as needs-review when the
     claims behind it change. Take DISCREPANCY from reports/discrepancies.md.
 
     Example:
 
-        careerfacts decide d-0f6fb36664df --prefer bls-reference --reason "the agency's own figure"
+        careerfacts decide d-0f6fb36664df --prefer '$50,250' --reason "the agency's latest release"
     """
-    import os
-
-    from pipeline.decisions import Decision, record, today
+    from pipeline.decisions import (Decision, author as default_author, contradicted,
+                                    load_decisions, record, today)
+    from pipeline.reconcile import figures_text, named_clusters
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
@@ -184,19 +201,37 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
                    "reports/discrepancies.md (run `make refresh` first)", err=True)
         sys.exit(EXIT_USAGE)
     target = prefer or deprecate or ""
-    claims = [r.claim for c in found.clusters for r in c.readings]
-    if target and not any(target in (c.claim_id, c.source_id, c.figure, c.value_text)
-                          or (c.value is not None and target.replace(",", "").lstrip("$")
-                              in (f"{c.value:g}",)) for c in claims):
-        click.echo(f"careerfacts: {target!r} is none of the claims, sources or values of "
-                   f"{discrepancy}: " + ", ".join(sorted({c.source_id for c in claims})), err=True)
+    every = list(range(len(found.clusters)))
+    named = named_clusters(found.clusters, target) if target else []
+    if target and not named:
+        click.echo(f"careerfacts: {target!r} names no claim, source or value of {discrepancy}; "
+                   "its figures are:\n  " + "\n  ".join(figures_text(found.clusters, every)),
+                   err=True)
         sys.exit(EXIT_USAGE)
-    who = author or os.environ.get("GIT_AUTHOR_NAME") or os.environ.get("USER") or "unknown"
+    if prefer and len(named) > 1:
+        click.echo(f"careerfacts: {prefer!r} names {len(named)} figures of {discrepancy}; a "
+                   "decision must name one: prefer one of these claim ids (or a value)\n  "
+                   + "\n  ".join(figures_text(found.clusters, named, prefer if any(
+                       prefer in c.sources for c in found.clusters) else "")),
+                   err=True)
+        sys.exit(EXIT_USAGE)
     decision = Decision(discrepancy=discrepancy, action=chosen[0], target=target, reason=reason,
-                        author=who, date=today(), evidence=found.evidence)
-    record(decisions_path, decision)
-    click.echo(f"recorded in {decisions_path}: {decision.action} {target} on {discrepancy} "
-               f"(evidence {found.evidence}); run `make refresh` to apply it")
+                        author=author or default_author(decisions_path.resolve().parent),
+                        date=today(), evidence=found.evidence)
+    recorded, _ = load_decisions(decisions_path)
+    clashes = contradicted(recorded, decision)
+    if clashes and not replace:
+        click.echo(f"careerfacts: {discrepancy} already has " + "; ".join(
+            f"{' '.join(x for x in (d.action, d.target) if x)} ({d.author}, {d.date})"
+            for d in clashes) + "; pass --replace to replace it, or edit decisions.yaml",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    record(decisions_path, decision, replacing=clashes)
+    what = f"{decision.action} {target}".strip()
+    click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
+               f"(evidence {found.evidence})"
+               + (f", replacing {len(clashes)} earlier decision(s)" if clashes else "")
+               + "; run `make refresh` to apply it")
 
 
 @main.command("check-source")

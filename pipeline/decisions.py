@@ -10,13 +10,19 @@ Actions: `prefer` (a claim id, a source id or a value wins), `not-a-conflict` (t
 discrepancy is explained; the rules still resolve it), `deprecate` (a claim or source is
 ranked deprecated and left out of the resolution), `split` (the key mixes two
 populations: an explained definition difference).
+
+A discrepancy may carry several decisions: any number of `deprecate`s, at most one
+`prefer` and one of `not-a-conflict` / `split`. A new decision that would contradict a
+recorded one replaces it only when asked to (`careerfacts decide --replace`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 import os
 import re
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,17 +94,45 @@ def load_decisions(path: Path) -> tuple[list[Decision], list[Problem]]:
                                     detail=f"entry {number}: {issue}"))
             continue
         decisions.append(Decision(**{k: str(entry.get(k, "") or "") for k in KEYS}))
-    seen: set[str] = set()
+    seen: set[tuple[str, str, str]] = set()
     unique = []
     for decision in decisions:
-        if decision.discrepancy in seen:
+        same = (decision.discrepancy, decision.action, decision.target)
+        if same in seen:
             problems.append(problem("decision-invalid", path=path.name,
-                                    detail=f"two decisions for {decision.discrepancy}: the later "
-                                           "one is ignored"))
+                                    detail=f"{decision.action} {decision.target} on "
+                                           f"{decision.discrepancy} is recorded twice: the later "
+                                           "entry is ignored"))
             continue
-        seen.add(decision.discrepancy)
+        seen.add(same)
         unique.append(decision)
     return unique, problems
+
+
+EXCLUSIVE = (("prefer",), ("not-a-conflict", "split"))
+"""Actions of which one discrepancy holds one decision at most: one figure is preferred;
+a discrepancy is either not a conflict or a split key."""
+
+
+def contradicted(recorded: list[Decision], new: Decision) -> list[Decision]:
+    """The recorded decisions on the new one's discrepancy that it would contradict or
+    repeat: another `prefer`, another of `not-a-conflict`/`split`, the same action on the
+    same target.
+
+    >>> d = lambda action, target="": Decision("d-0f6fb36664df", action, "why", "Ada",
+    ...                                        "2026-03-02", "e-0", target)
+    >>> [x.target for x in contradicted([d("prefer", "seed-001"), d("deprecate", "seed-002")],
+    ...                                 d("prefer", "c-1"))]
+    ['seed-001']
+    >>> contradicted([d("deprecate", "seed-002")], d("deprecate", "seed-003"))
+    []
+    """
+    def group(d: Decision) -> tuple[str, ...] | None:
+        return next((g for g in EXCLUSIVE if d.action in g), None)
+
+    return [d for d in recorded if d.discrepancy == new.discrepancy and (
+        (d.action, d.target) == (new.action, new.target)
+        or (group(d) is not None and group(d) == group(new)))]
 
 
 def _invalid(entry) -> str:
@@ -120,11 +154,12 @@ def _invalid(entry) -> str:
     return ""
 
 
-def record(path: Path, decision: Decision) -> None:
-    """Add or replace the decision for its discrepancy, writing the file atomically."""
+def record(path: Path, decision: Decision, replacing: list[Decision] = ()) -> None:
+    """Add the decision to the file, dropping the recorded ones it replaces (the caller
+    asked for that: see `contradicted`); the file is written atomically."""
     path = Path(path)
     existing, _ = load_decisions(path)
-    kept = [d for d in existing if d.discrepancy != decision.discrepancy] + [decision]
+    kept = [d for d in existing if d not in replacing] + [decision]
     text = HEADER + yaml.safe_dump({"decisions": [d.as_dict() for d in kept]},
                                    sort_keys=False, allow_unicode=True, width=100)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -136,3 +171,23 @@ def record(path: Path, decision: Decision) -> None:
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+def author(project: Path) -> str:
+    """Who decides: $GIT_AUTHOR_NAME, else git's user.name (as `git config` reads it in
+    the project), else the login name; "unknown" only when none can be found."""
+    name = os.environ.get("GIT_AUTHOR_NAME", "").strip()
+    if name:
+        return name
+    try:
+        found = subprocess.run(["git", "config", "user.name"], cwd=project, capture_output=True,
+                               text=True, timeout=10)
+        name = found.stdout.strip() if found.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment or the password database
+        return "unknown"

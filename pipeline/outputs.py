@@ -121,9 +121,9 @@ def discrepancies_table(run: Run) -> pd.DataFrame:
             proposed=fact_value(d.proposed) if d.proposed else "",
             rule=d.rule,
             evidence=d.evidence,
-            decision=(f"{d.decision.decision.action} {d.decision.decision.target}".strip()
-                      if d.decision else ""),
-            decision_status=d.decision.status if d.decision else "",
+            decision="; ".join(f"{r.decision.action} {r.decision.target}".strip()
+                               for r in d.decisions),
+            decision_status="; ".join(r.status for r in d.decisions),
         )
         rows.append(row)
     columns = ["discrepancy_id", *KEY_FIELDS, "outcome", "severity", "queue", "explanation",

@@ -43,6 +43,9 @@ AUTHORITY_RANK = {"primary": 2, "secondary": 1, "unknown": 0}
 SEVERITY = {"conflict": "high", "categorical": "medium", "intra-source": "medium",
             "stale": "low", "definition": "info"}
 QUEUE = frozenset({"conflict", "categorical", "intra-source"})
+QUEUES = ("open", "decided", "explained")
+"""open: an analyst must decide (or review a decision whose evidence changed); decided:
+every decision on it applies; explained: the rules explain it."""
 CATEGORICAL_UNITS = ("category", "boolean")
 
 
@@ -121,13 +124,13 @@ class Discrepancy:
     key: tuple
     outcome: str
     severity: str
-    queue: str  # open | explained
+    queue: str  # open | decided | explained (QUEUES)
     explanation: str
     clusters: tuple[Cluster, ...]
     proposed: Reading | None
     rule: str
     evidence: str
-    decision: DecisionResult | None = None
+    decisions: tuple[DecisionResult, ...] = ()  # analysts' decisions on it, in file order
 
 
 @dataclass(frozen=True)
@@ -363,15 +366,48 @@ def _mark_copies(clusters: list[Cluster], matches: dict[str, Match]) -> None:
                                           _sort_value(cluster.representative))
 
 
-def _target_cluster(clusters: list[Cluster], target: str) -> int | None:
-    for i, cluster in enumerate(clusters):
-        for r in cluster.readings:
+def _number(text: str) -> float | None:
+    """A figure typed by an analyst as a number: "$50,250", "50250", "8.5%", "24.16"."""
+    cleaned = text.strip().replace(",", "").replace("$", "").rstrip("%").strip()
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _names(target: str, reading: Reading) -> bool:
+    c = reading.claim
+    if target in (c.claim_id, c.source_id, c.figure) or (c.value_text and target == c.value_text):
+        return True
+    number = _number(target)
+    return number is not None and any(
+        x is not None and abs(x - number) < 1e-9 for x in (c.value, reading.value))
+
+
+def named_clusters(clusters: list[Cluster] | tuple[Cluster, ...], target: str) -> list[int]:
+    """Indices of the clusters (figures) that a decision's target names: a claim id, a
+    source id, a figure as printed ("$49K"), a category, or a value ("$50,250", "8.5").
+
+    A source that states several figures of a discrepancy names them all, so a decision
+    to prefer it is ambiguous; a claim id always names one figure.
+    """
+    return [i for i, cluster in enumerate(clusters)
+            if any(_names(target, r) for r in cluster.readings)]
+
+
+def figures_text(clusters: list[Cluster] | tuple[Cluster, ...], indices: list[int],
+                 source: str = "") -> list[str]:
+    """One line per figure, each claim with its id: "$44,090 (2020): bls-reference
+    c-0a1b…", for messages that ask an analyst to name one of them."""
+    lines = []
+    for i in indices:
+        for r in clusters[i].readings:
+            if source and r.source_id != source:
+                continue
             c = r.claim
-            if target in (c.claim_id, c.source_id, c.figure, c.value_text) or (
-                    c.value is not None and target.replace(",", "").lstrip("$") in (
-                        f"{c.value:g}", f"{r.value:g}" if r.value is not None else "")):
-                return i
-    return None
+            period = f" ({c.period})" if c.period else ""
+            lines.append(f"{c.figure}{period}: {c.source_id} {c.claim_id}")
+    return lines
 
 
 def reconcile(claims: list[Claim], authorities: dict[str, str],
@@ -386,7 +422,9 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
     groups: dict[tuple, list[Reading]] = defaultdict(list)
     for claim in claims:
         groups[key_of(claim)].append(reading_of(claim, authorities.get(claim.source_id, "unknown")))
-    by_discrepancy: dict[str, Decision] = {d.discrepancy: d for d in decisions}
+    by_discrepancy: dict[str, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        by_discrepancy[decision.discrepancy].append(decision)
     facts: list[Fact] = []
     discrepancies: list[Discrepancy] = []
     ranks: dict[str, tuple[str, str, str]] = {}
@@ -398,76 +436,127 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
         outcome, why = outcome_of(key, clusters)
         discrepancy_id = _fingerprint("d-", "key", *_key_parts(key)) if len(clusters) > 1 else ""
         evidence = evidence_of(r.claim for c in clusters for r in c.readings)
-        decision = by_discrepancy.pop(discrepancy_id, None) if discrepancy_id else None
-        result = _apply(decision, evidence, clusters) if decision else None
-        deprecated = result.deprecated if result and result.status == "applied" else set()
+        decided = apply_decisions(by_discrepancy.pop(discrepancy_id, []) if discrepancy_id
+                                  else [], evidence, clusters)
+        deprecated = decided.deprecated
         eligible = [c for c in clusters if not all(r.claim.claim_id in deprecated
                                                    for r in c.readings)]
-        if result and result.status == "applied" and result.decision.action == "prefer":
-            winner, rule = result.winner, "analyst"
+        if decided.winner is not None:
+            winner, rule = decided.winner, "analyst"
         else:
             index, rule = resolve(eligible) if eligible else (None, "none")
             winner = clusters.index(eligible[index]) if index is not None else None
             if deprecated and winner is not None:
                 rule = "analyst"
-        queue = "open" if outcome in QUEUE else "explained"
-        if result and result.status == "applied" and result.decision.action in (
-                "not-a-conflict", "split"):
-            queue = "explained"
-            if result.decision.action == "split":
-                outcome, why = "definition", f"an analyst split the key: {result.decision.reason}"
-        if result is not None:
-            results.append(result)
+        queue = decided.queue or ("open" if outcome in QUEUE else "explained")
+        if decided.split is not None:
+            outcome, why = "definition", f"an analyst split the key: {decided.split.reason}"
+        results.extend(decided.results)
         chosen = clusters[winner].representative if winner is not None else None
         if discrepancy_id:
             discrepancies.append(Discrepancy(
                 discrepancy_id, key, outcome, SEVERITY[outcome], queue, why, tuple(clusters),
-                chosen, rule, evidence, result))
+                chosen, rule, evidence, decided.results))
         status = ("consensus" if len(clusters[0].sources) > 1 else "single-source") \
             if len(clusters) == 1 else ("resolved" if winner is not None else "conflict")
         facts.append(Fact(fact_id, key, outcome, status, rule, chosen, tuple(clusters), winner,
                           discrepancy_id))
         ranks.update(_ranks(fact_id, clusters, winner, rule, deprecated))
     for found in restatements(claims, authorities):
-        decision = by_discrepancy.pop(found.discrepancy_id, None)
-        if decision is not None:
-            result = _apply(decision, found.evidence, list(found.clusters))
-            results.append(result)
-            explained = result.status == "applied" and decision.action in ("not-a-conflict", "split")
-            found = replace(found, decision=result, queue="explained" if explained else found.queue)
+        decided = apply_decisions(by_discrepancy.pop(found.discrepancy_id, []), found.evidence,
+                                  list(found.clusters))
+        results.extend(decided.results)
+        if decided.results:
+            found = replace(found, decisions=decided.results,
+                            queue=decided.queue or found.queue)
         discrepancies.append(found)
-    for decision in by_discrepancy.values():  # decisions whose discrepancy has gone
-        results.append(DecisionResult(decision, "needs-review",
-                                      "the discrepancy no longer exists: the claims behind it changed"))
+    for gone in by_discrepancy.values():  # decisions whose discrepancy has gone
+        results.extend(DecisionResult(decision, "needs-review", "the discrepancy no longer "
+                                      "exists: the claims behind it changed")
+                       for decision in gone)
     discrepancies = [_with_reused_figures(d, claims) for d in discrepancies]
-    discrepancies.sort(key=lambda d: (d.queue != "open", _SEVERITY_ORDER[d.severity], d.key,
+    discrepancies.sort(key=lambda d: (QUEUES.index(d.queue), _SEVERITY_ORDER[d.severity], d.key,
                                       d.discrepancy_id))
     return Reconciliation(claims, facts, discrepancies, ranks, matches,
                           _source_vintages(claims, matches, authorities),
-                          sorted(results, key=lambda r: r.decision.discrepancy))
+                          sorted(results, key=lambda r: (r.decision.discrepancy,
+                                                         decisions.index(r.decision))))
 
 
-def _apply(decision: Decision, evidence: str, clusters: list[Cluster]) -> DecisionResult:
-    if decision.evidence != evidence:
-        return DecisionResult(decision, "needs-review",
-                              "the claims behind this decision changed since it was made")
-    if decision.action == "prefer":
-        winner = _target_cluster(clusters, decision.target)
-        if winner is None:
-            return DecisionResult(decision, "needs-review",
-                                  f"{decision.target!r} is not among the discrepancy's claims")
-        return DecisionResult(decision, "applied", winner=winner)
-    if decision.action == "deprecate":
-        index = _target_cluster(clusters, decision.target)
-        if index is None:
-            return DecisionResult(decision, "needs-review",
-                                  f"{decision.target!r} is not among the discrepancy's claims")
-        target = decision.target
-        hit = {r.claim.claim_id for c in clusters for r in c.readings
-               if target in (r.claim.claim_id, r.claim.source_id)} or {
-                   r.claim.claim_id for r in clusters[index].readings}
-        return DecisionResult(decision, "applied", deprecated=frozenset(hit))
-    return DecisionResult(decision, "applied")
+@dataclass(frozen=True)
+class Decided:
+    """What the analysts' decisions on one discrepancy do together."""
+
+    results: tuple[DecisionResult, ...] = ()
+    winner: int | None = None  # the cluster an applied `prefer` names
+    deprecated: frozenset = frozenset()  # claim ids applied `deprecate`s name
+    split: Decision | None = None  # an applied `split`
+
+    @property
+    def queue(self) -> str | None:
+        """open while a decision needs review, decided once every decision applies."""
+        if any(r.status == "needs-review" for r in self.results):
+            return "open"
+        return "decided" if self.results else None
+
+
+def apply_decisions(decisions: list[Decision], evidence: str,
+                    clusters: list[Cluster]) -> Decided:
+    """Apply every decision on one discrepancy; each is `applied` or `needs-review`.
+
+    A decision needs review when the claims behind it changed, when its target names
+    no figure of the discrepancy or, for `prefer`, more than one (a source stating
+    several figures), and when it contradicts another decision: two `prefer`s of
+    different figures, a `prefer` of a figure another decision deprecates, both
+    `not-a-conflict` and `split`. Any number of `deprecate`s combine.
+    """
+    verdicts: dict[int, tuple[str, str]] = {}
+    preferred: dict[int, int] = {}  # decision index -> cluster index
+    deprecated: dict[int, set[str]] = {}
+    for n, decision in enumerate(decisions):
+        if decision.evidence != evidence:
+            verdicts[n] = ("needs-review", "the claims behind this decision changed since it "
+                                           "was made")
+            continue
+        named = named_clusters(clusters, decision.target) if decision.target else []
+        if decision.action in ("prefer", "deprecate") and not named:
+            verdicts[n] = ("needs-review", f"{decision.target!r} is not among the "
+                                           "discrepancy's claims")
+        elif decision.action == "prefer" and len(named) > 1:
+            verdicts[n] = ("needs-review", f"{decision.target!r} names {len(named)} figures of "
+                           "this discrepancy (" + "; ".join(figures_text(clusters, named))
+                           + "): prefer one claim id")
+        elif decision.action == "prefer":
+            preferred[n] = named[0]
+        elif decision.action == "deprecate":
+            target = decision.target
+            hit = {r.claim.claim_id for c in clusters for r in c.readings
+                   if target in (r.claim.claim_id, r.claim.source_id)}
+            deprecated[n] = hit or {r.claim.claim_id for i in named for r in clusters[i].readings}
+    gone = set().union(*deprecated.values()) if deprecated else set()
+    if len(set(preferred.values())) > 1:
+        for n in preferred:
+            verdicts[n] = ("needs-review", "contradicts another decision that prefers a "
+                                           "different figure of this discrepancy")
+    for n, index in preferred.items():
+        if n not in verdicts and all(r.claim.claim_id in gone for r in clusters[index].readings):
+            verdicts[n] = ("needs-review", "prefers a figure that another decision deprecates")
+    classes = [n for n, d in enumerate(decisions) if d.action in ("not-a-conflict", "split")
+               and n not in verdicts]
+    if len({decisions[n].action for n in classes}) > 1:
+        for n in classes:
+            verdicts[n] = ("needs-review", "contradicts another decision: a discrepancy is "
+                                           "either not a conflict or split, not both")
+    results = tuple(DecisionResult(d, *verdicts.get(n, ("applied", "")),
+                                   winner=preferred.get(n),
+                                   deprecated=frozenset(deprecated.get(n, ())))
+                    for n, d in enumerate(decisions))
+    applied = [r for r in results if r.status == "applied"]
+    return Decided(
+        results,
+        winner=next((r.winner for r in applied if r.decision.action == "prefer"), None),
+        deprecated=frozenset().union(*(r.deprecated for r in applied)),
+        split=next((r.decision for r in applied if r.decision.action == "split"), None))
 
 
 def _ranks(fact_id: str, clusters: list[Cluster], winner: int | None, rule: str,

@@ -114,6 +114,16 @@ def unresolved_occupations(captures: list[Capture], claims: list[Claim]) -> list
             for source_id, n in sorted(missing.items())]
 
 
+def decisions_to_review(reconciliation: Reconciliation) -> list[Problem]:
+    """A warning per analyst decision that was not applied, so that a refresh says so
+    in its exit code and summary, not only in the report."""
+    return [problem("decision-needs-review", path="decisions.yaml",
+                    detail=" ".join(x for x in (r.decision.action, r.decision.target) if x)
+                    + f" on {r.decision.discrepancy} ({r.decision.author}, {r.decision.date}) "
+                      f"is not applied: {r.why}")
+            for r in reconciliation.decisions if r.status == "needs-review"]
+
+
 def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """(valid rows, quarantined rows, a problem per quarantined row)."""
     from schemas.claims import quarantine  # pandera costs ~1 s to import: only here
@@ -152,5 +162,6 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
                                list(decisions))
     return Run(captures, claims, valid, quarantined, reconciliation,
                [*problems, *doc_problems, *extract_problems,
-                *unresolved_occupations(captures, claims), *claim_problems],
+                *unresolved_occupations(captures, claims), *claim_problems,
+                *decisions_to_review(reconciliation)],
                tracebacks, {d.source_id: d.encoding for d in docs})

@@ -3,7 +3,7 @@
 A summary (sources, claims, facts, discrepancies by outcome and severity, problems),
 each source's line (how many of its figures are current, stale, unmatched, whether it
 mixes releases), the analysts' decisions and their state, then the open discrepancies
-(the analyst's queue) and the explained ones, each with every figure, its source,
+(the analyst's queue), those analysts decided and the explained ones, each with every figure, its source,
 period, the release it matches and how stale it is, its rank, and the verbatim quote.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from pipeline.reconcile import KEY_FIELDS, SEVERITY, Discrepancy, Reading
+from pipeline.reconcile import KEY_FIELDS, QUEUES, SEVERITY, Discrepancy, Reading
 
 if TYPE_CHECKING:
     from pipeline.refresh import Run
@@ -81,12 +81,12 @@ def discrepancy_report(run: Run) -> str:
     lines += _summary(run)
     lines += _sources(run)
     lines += _decisions(run)
-    open_ = [d for d in rec.discrepancies if d.queue == "open"]
-    explained = [d for d in rec.discrepancies if d.queue == "explained"]
     number = 0
-    for title, group, empty in (
-            ("Open discrepancies (the analyst's queue)", open_, "None: nothing needs an analyst."),
-            ("Explained discrepancies", explained, "None.")):
+    for title, queue, empty in (
+            ("Open discrepancies (the analyst's queue)", "open", "None: nothing needs an analyst."),
+            ("Decided by analysts", "decided", "None."),
+            ("Explained discrepancies", "explained", "None.")):
+        group = [d for d in rec.discrepancies if d.queue == queue]
         lines += ["", f"## {title}", ""]
         if not group:
             lines.append(empty)
@@ -110,8 +110,10 @@ def _summary(run: Run) -> list[str]:
         f"| facts | {len(rec.facts)}: " + ", ".join(
             f"{statuses[s]} {s}" for s in ("consensus", "single-source", "resolved", "conflict")) + " |",
         f"| discrepancies | {len(rec.discrepancies)}: "
-        f"{sum(d.queue == 'open' for d in rec.discrepancies)} open, "
-        f"{sum(d.queue == 'explained' for d in rec.discrepancies)} explained |",
+        + ", ".join(f"{sum(d.queue == q for d in rec.discrepancies)} {q}" for q in QUEUES) + " |",
+        f"| analyst decisions | {len(rec.decisions)}: "
+        + ", ".join(f"{sum(r.status == s for r in rec.decisions)} {s}"
+                    for s in ("applied", "needs-review")) + " |",
         "", "### Discrepancies by outcome and severity", "",
         "| outcome | " + " | ".join(SEVERITIES) + " | total |",
         "|---|" + "---|" * (len(SEVERITIES) + 1),
@@ -123,7 +125,9 @@ def _summary(run: Run) -> list[str]:
                      + f" | {total} |")
     lines += ["", "Severity follows the outcome: " + ", ".join(
         f"{outcome} → {severity}" for outcome, severity in SEVERITY.items())
-        + ". Only conflict, categorical and intra-source discrepancies reach the queue."]
+        + ". Only conflict, categorical and intra-source discrepancies reach the queue; one "
+          "leaves it when every analyst decision on it applies, and returns while a decision "
+          "needs review."]
     if run.problems:
         lines += ["", "### Problems in this run", ""]
         lines += [f"- {_cell(p.line())}" for p in sorted(
@@ -198,11 +202,11 @@ def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
                      "The other figures stay in the curated data as ranked alternatives.")
     else:
         lines.append(f"Resolution: none — {RULES['none']}.")
-    if d.decision is not None:
-        dec = d.decision.decision
+    for result in d.decisions:
+        dec = result.decision
         lines += ["", f"Decision: {dec.action} {dec.target} — “{_cell(dec.reason)}” "
-                  f"({dec.author}, {dec.date}): **{d.decision.status}**"
-                  + (f" — {d.decision.why}" if d.decision.why else "")]
+                  f"({dec.author}, {dec.date}): **{result.status}**"
+                  + (f" — {result.why}" if result.why else "")]
     lines += ["", "| figure | as printed | source | period | release | rank | quote | claim |",
               "|---|---|---|---|---|---|---|---|"]
     for cluster in d.clusters:

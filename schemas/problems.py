@@ -100,6 +100,13 @@ CATALOGUE: dict[str, Kind] = {
         "{path}: {detail}",
         "correct the entry in decisions.yaml (see docs/reconciliation.md, 'Analyst decisions')",
     ),
+    "decision-needs-review": Kind(
+        "Analyst decision not applied: it needs review",
+        "{path}: {detail}",
+        "read the discrepancy in reports/discrepancies.md and record a new decision with "
+        "`careerfacts decide … --replace`, or remove the entry from decisions.yaml",
+        severity="warning",
+    ),
     "claim-invalid": Kind(
         "Claim failed the claims contract and was quarantined",
         "{detail}",

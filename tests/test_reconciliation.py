@@ -259,7 +259,7 @@ def project(tmp_path):
 
 def cli(project, *args):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False,
-                                env={"USER": "analyst"})
+                                env={"GIT_AUTHOR_NAME": "analyst"})
     return result
 
 
@@ -301,7 +301,11 @@ def test_a_decision_whose_evidence_changed_needs_review(project, monkeypatch):
     [result] = rerun.reconciliation.decisions
     assert result.status == "needs-review" and "changed" in result.why
     assert discrepancy(rerun, **US_MEDIAN).rule == "primary-latest"  # not applied silently
-    assert cli(project, "refresh").exit_code == 0
+    assert discrepancy(rerun, **US_MEDIAN).queue == "open"  # back in the analyst's queue
+    refreshed = cli(project, "refresh")
+    assert refreshed.exit_code == 1  # a decision that is not applied is a finding
+    assert "decisions      1 (0 applied, 1 needs-review)" in refreshed.output
+    assert "decision-needs-review" in refreshed.output and "checked by phone" not in refreshed.output
     assert "needs-review" in (project / "reports" / "discrepancies.md").read_text()
     assert (project / "decisions.yaml").exists()  # never dropped
 

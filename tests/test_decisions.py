@@ -1,0 +1,275 @@
+"""Analysts' decisions: they name one figure, they combine, they leave the queue, and a
+refresh says when one needs review. CLI tests run on a copy of the seed project."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.decisions import Decision, load_decisions
+from pipeline.reconcile import KEY_FIELDS, apply_decisions, clusters_of, reading_of
+from pipeline.refresh import refresh
+from tests.conftest import REPO, copy_seed_project, stated_claim
+
+US_MEDIAN = dict(occupation="29-2072", metric="wage", statistic="median", unit="USD/year",
+                 geography="United States", level="")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = copy_seed_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    return root
+
+
+def cli(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args],
+                              env={"GIT_AUTHOR_NAME": "Ada Analyst", **(env or {})})
+
+
+def discrepancy(run, **key):
+    [found] = [d for d in run.reconciliation.discrepancies
+               if all(dict(zip(KEY_FIELDS, d.key))[k] == v for k, v in key.items())]
+    return found
+
+
+def rows(root: Path, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((root / name).read_text(encoding="utf-8"))))
+
+
+def median_fact(root: Path) -> dict:
+    [row] = [r for r in rows(root, "curated/facts.csv")
+             if all(r[k] == v for k, v in US_MEDIAN.items())]
+    return row
+
+
+def seed_run(root: Path):
+    return refresh(root / "raw" / "sources.yaml", decisions=root / "decisions.yaml")
+
+
+# --- a decision names one figure -----------------------------------------------------------
+
+def test_the_readme_decision_example_resolves_the_median_to_50250(project):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    [command] = [line for line in readme.splitlines()
+                 if line.strip().startswith(".venv/bin/careerfacts decide ")]
+    args = shlex.split(command)[1:]
+
+    decided = cli(*args)
+    refreshed = cli("refresh")
+
+    assert decided.exit_code == 0, decided.output
+    assert refreshed.exit_code == 0, refreshed.output
+    fact = median_fact(project)
+    assert (fact["value"], fact["period"], fact["rule"]) == ("50250", "2024", "analyst")
+
+
+def test_preferring_a_source_that_states_several_figures_is_a_usage_error(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    bls = {r.claim.claim_id: r.claim for c in d.clusters for r in c.readings
+           if r.source_id == "bls-reference"}
+    assert len({c.period for c in bls.values()}) == 5  # 2020 … 2024, some hourly as well
+
+    result = cli("decide", d.discrepancy_id, "--prefer", "bls-reference", "--reason", "agency")
+
+    assert result.exit_code == 2, result.output
+    assert "names 5 figures" in result.output
+    for claim_id, claim in bls.items():
+        assert re.search(rf"{re.escape(claim.figure)} \({claim.period}\): bls-reference {claim_id}",
+                         result.output), (claim_id, result.output)
+    assert not (project / "decisions.yaml").exists()
+
+
+def test_preferring_a_page_that_contradicts_itself_is_a_usage_error(project):
+    d = discrepancy(seed_run(project), metric="wage", statistic="range", level="all")
+
+    result = cli("decide", d.discrepancy_id, "--prefer", "seed-000", "--reason", "x")
+
+    assert result.exit_code == 2, result.output
+    assert "names 2 figures" in result.output
+    assert len(re.findall(r"seed-000 c-[0-9a-f]{16}", result.output)) == 2
+
+
+def test_a_claim_id_names_one_figure_even_of_a_source_stating_several(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    [latest] = [r.claim for c in d.clusters for r in c.readings
+                if r.source_id == "bls-reference" and r.claim.period == "2024"
+                and r.claim.unit == "USD/year"]
+
+    assert cli("decide", d.discrepancy_id, "--prefer", latest.claim_id, "--reason", "x").exit_code == 0
+    assert cli("refresh").exit_code == 0
+
+    assert (median_fact(project)["value"], median_fact(project)["rule"]) == ("50250", "analyst")
+
+
+def test_a_hand_written_prefer_of_a_source_with_several_figures_needs_review(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    (project / "decisions.yaml").write_text(yaml.safe_dump({"decisions": [dict(
+        discrepancy=d.discrepancy_id, action="prefer", target="bls-reference", reason="agency",
+        author="Ada", date="2026-03-02", evidence=d.evidence)]}), encoding="utf-8")
+
+    [result] = seed_run(project).reconciliation.decisions
+
+    assert result.status == "needs-review"
+    assert "names 5 figures" in result.why and "prefer one claim id" in result.why
+
+
+# --- several decisions on one discrepancy -----------------------------------------------------
+
+def test_two_deprecations_of_one_discrepancy_both_apply(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+
+    first = cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "old")
+    second = cli("decide", d.discrepancy_id, "--deprecate", "seed-003", "--reason", "undated")
+
+    assert first.exit_code == second.exit_code == 0, second.output
+    decisions, problems = load_decisions(project / "decisions.yaml")
+    assert [(x.action, x.target) for x in decisions] == [("deprecate", "seed-002"),
+                                                          ("deprecate", "seed-003")]
+    run = seed_run(project)
+    assert [r.status for r in run.reconciliation.decisions] == ["applied", "applied"]
+    ranks = run.reconciliation.ranks
+    for source in ("seed-002", "seed-003"):
+        claims = [r.claim.claim_id for c in d.clusters for r in c.readings if r.source_id == source]
+        assert {ranks[i][1:] for i in claims} == {("deprecated", "analyst")}
+
+
+def test_a_second_prefer_is_refused_unless_it_replaces_the_first(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    assert cli("decide", d.discrepancy_id, "--prefer", "48780", "--reason", "a").exit_code == 0
+
+    refused = cli("decide", d.discrepancy_id, "--prefer", "$50,250", "--reason", "b")
+    replaced = cli("decide", d.discrepancy_id, "--prefer", "$50,250", "--reason", "b", "--replace")
+
+    assert refused.exit_code == 2, refused.output
+    assert "already has prefer 48780 (Ada Analyst," in refused_text(refused)
+    assert "--replace" in refused.output
+    assert replaced.exit_code == 0, replaced.output
+    decisions, _ = load_decisions(project / "decisions.yaml")
+    assert [(x.action, x.target) for x in decisions] == [("prefer", "$50,250")]
+
+
+def refused_text(result) -> str:
+    return " ".join(result.output.split())
+
+
+def test_the_same_decision_twice_is_refused(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    assert cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "a").exit_code == 0
+
+    again = cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "a")
+
+    assert again.exit_code == 2 and "already has deprecate seed-002" in again.output
+    assert len(load_decisions(project / "decisions.yaml")[0]) == 1
+
+
+def _decision(action: str, target: str, evidence: str) -> Decision:
+    return Decision("d-0f6fb36664df", action, "why", "Ada", "2026-03-02", evidence, target)
+
+
+def _clusters():
+    claims = [stated_claim(47180, source="a", figure="$47,180"),
+              stated_claim(48780, source="b", figure="$48,780"),
+              stated_claim(50250, source="c", figure="$50,250")]
+    return claims, clusters_of([reading_of(c, "secondary") for c in claims])
+
+
+def test_contradicting_prefers_both_need_review():
+    claims, clusters = _clusters()
+    from pipeline.decisions import evidence_of
+    evidence = evidence_of(claims)
+
+    decided = apply_decisions([_decision("prefer", "a", evidence),
+                               _decision("prefer", "c", evidence)], evidence, clusters)
+
+    assert [r.status for r in decided.results] == ["needs-review", "needs-review"]
+    assert decided.winner is None and decided.queue == "open"
+
+
+def test_a_prefer_of_a_deprecated_figure_needs_review_and_the_deprecation_applies():
+    claims, clusters = _clusters()
+    from pipeline.decisions import evidence_of
+    evidence = evidence_of(claims)
+
+    decided = apply_decisions([_decision("prefer", "$48,780", evidence),
+                               _decision("deprecate", "b", evidence)], evidence, clusters)
+
+    assert [r.status for r in decided.results] == ["needs-review", "applied"]
+    assert decided.deprecated == {claims[1].claim_id}
+
+
+# --- decided discrepancies leave the queue; refreshes say what needs review ---------------------
+
+def test_a_decided_discrepancy_leaves_the_open_queue(project):
+    before = cli("refresh")
+    d = discrepancy(seed_run(project), metric="education", level="")
+    assert d.queue == "open"
+    open_before = int(re.search(r"discrepancies\s+\d+ \((\d+) open", before.output).group(1))
+
+    assert cli("decide", d.discrepancy_id, "--prefer", "postsecondary nondegree award",
+               "--reason", "the agency's category").exit_code == 0
+    after = cli("refresh")
+
+    assert after.exit_code == 0, after.output
+    assert re.search(rf"discrepancies\s+\d+ \({open_before - 1} open, 1 decided, ", after.output)
+    assert {r["discrepancy_id"]: r["queue"] for r in rows(project, "curated/discrepancies.csv")}[
+        d.discrepancy_id] == "decided"
+    report = (project / "reports" / "discrepancies.md").read_text(encoding="utf-8")
+    queue = report[report.index("## Open discrepancies"):report.index("## Decided by analysts")]
+    decided = report[report.index("## Decided by analysts"):report.index("## Explained")]
+    assert d.discrepancy_id not in queue and d.discrepancy_id in decided
+
+
+def test_a_decision_that_needs_review_changes_the_exit_code_and_the_summary(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    (project / "decisions.yaml").write_text(yaml.safe_dump({"decisions": [dict(
+        discrepancy=d.discrepancy_id, action="prefer", target="48780", reason="phone",
+        author="Ada", date="2026-03-02", evidence="e-000000000000")]}), encoding="utf-8")
+
+    result = cli("refresh")
+
+    assert result.exit_code == 1, result.output
+    assert "decisions      1 (0 applied, 1 needs-review)" in result.output
+    assert "1 × decision-needs-review" in result.output
+    assert [(r["code"], r["severity"]) for r in rows(project, "reports/problems.csv")] == [
+        ("decision-needs-review", "warning")]
+
+
+# --- who decides ---------------------------------------------------------------------------
+
+def test_the_author_is_gits_user_name_when_user_is_unset(project, tmp_path):
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Grace Curator\n", encoding="utf-8")
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+
+    result = CliRunner().invoke(main, ["decide", d.discrepancy_id, "--prefer", "48780",
+                                       "--reason", "x"],
+                                env={"USER": None, "LOGNAME": None, "GIT_AUTHOR_NAME": None,
+                                     "GIT_CONFIG_GLOBAL": str(gitconfig),
+                                     "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)})
+
+    assert result.exit_code == 0, result.output
+    assert load_decisions(project / "decisions.yaml")[0][0].author == "Grace Curator"
+
+
+def test_the_author_is_the_login_without_git_user_name(project, tmp_path):
+    import pwd
+    import os
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+
+    result = CliRunner().invoke(main, ["decide", d.discrepancy_id, "--prefer", "48780",
+                                       "--reason", "x"],
+                                env={"USER": None, "LOGNAME": None, "LNAME": None,
+                                     "USERNAME": None, "GIT_AUTHOR_NAME": None,
+                                     "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+                                     "HOME": str(tmp_path)})
+
+    assert result.exit_code == 0, result.output
+    assert load_decisions(project / "decisions.yaml")[0][0].author == pwd.getpwuid(os.getuid()).pw_name
