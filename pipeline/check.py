@@ -2,9 +2,14 @@
 
 For each source: the registry checks (file, sha256, format, a retrieval date not in the
 future), extraction (at least one figure; an HTML error page is named as such), the
-pandera contract, the great-expectations suites of `schemas/expectations.py`, and a dry
-reconciliation of the curated dataset with and without the source. Nothing in curated/
-is written; the results go to reports/check-source.md and reports/validation/.
+pandera contract, the great-expectations suites of `schemas/expectations.py`; warnings
+that do not block (figures without an occupation). Then what the change does to the
+dataset as a whole: the registry is reconciled as it is and as it was — at the base git
+revision, or without the sources checked — and the discrepancies opened, closed and
+changed (in outcome, severity or queue: stale → conflict) are listed, each with the
+sources in it, so two sources added together that contradict each other open their
+conflict. Nothing in curated/ is written; the results go to reports/check-source.md and
+reports/validation/.
 
 Tables the suites run on, built from the source's valid claims:
 
@@ -29,9 +34,10 @@ import pandas as pd
 
 from extractors import extract, reading_text
 from extractors.document import DocumentError, document_from_bytes
-from pipeline.reconcile import reconcile
-from pipeline.refresh import Run, refresh
-from pipeline.registry import Capture, load_registry
+from pipeline.decisions import load_decisions
+from pipeline.limits import TimeLimitExceeded, time_limit
+from pipeline.refresh import DEFAULT_TIME_LIMIT, Run, refresh, run_of, unresolved_occupations
+from pipeline.registry import Capture, RegistryError, load_registry
 from pipeline.tables import claims_frame
 from schemas.vocabulary import HOURS_PER_YEAR
 
@@ -69,13 +75,72 @@ class SourceCheck:
     path: str
     claims: int = 0
     failures: list[Failure] = field(default_factory=list)
-    opened: list[str] = field(default_factory=list)  # discrepancies the source would open
-    closed: list[str] = field(default_factory=list)  # … and close
+    warnings: list[Failure] = field(default_factory=list)  # reported, not blocking
     validation: dict = field(default_factory=dict)  # great-expectations results, as JSON
 
     @property
     def usable(self) -> bool:
         return not self.failures
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A discrepancy the change opens (before is None), closes (after is None) or changes."""
+
+    discrepancy_id: str
+    title: str  # the key, as the report titles it
+    before: tuple[str, str, str] | None  # (outcome, severity, queue)
+    after: tuple[str, str, str] | None
+    sources: tuple[str, ...]
+
+    def line(self) -> str:
+        def state(s):
+            return f"{s[0]} ({s[1]}, {s[2]})"
+        what = (state(self.after) if self.before is None else state(self.before)
+                if self.after is None else f"{state(self.before)} → {state(self.after)}")
+        return f"{self.discrepancy_id} {what}: {self.title} — {', '.join(self.sources)}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the change of the registry does to the discrepancies, against `base`."""
+
+    base: str  # "main", or "the registry without dental-2026"
+    opened: tuple[Moved, ...] = ()
+    closed: tuple[Moved, ...] = ()
+    changed: tuple[Moved, ...] = ()  # outcome, severity or queue moved: stale → conflict
+
+    def involving(self, source_id: str) -> list[tuple[str, Moved]]:
+        return [(kind, m) for kind, group in (("open", self.opened), ("close", self.closed),
+                                              ("change", self.changed))
+                for m in group if source_id in m.sources]
+
+
+def change_between(before, after, base: str) -> Change:
+    """Discrepancies opened, closed and changed from one reconciliation to another.
+
+    A discrepancy is the same across the two when its fingerprint is (it hashes the
+    key); it changed when its outcome, severity or queue did.
+    """
+    from pipeline.report import key_title
+
+    def state(d) -> tuple[str, str, str]:
+        return (d.outcome, d.severity, d.queue)
+
+    def sources(*found) -> tuple[str, ...]:
+        return tuple(sorted({s for d in found if d is not None for c in d.clusters
+                             for s in c.sources}))
+
+    old = {d.discrepancy_id: d for d in before.discrepancies}
+    new = {d.discrepancy_id: d for d in after.discrepancies}
+    return Change(
+        base,
+        opened=tuple(Moved(i, key_title(d.key), None, state(d), sources(d))
+                     for i, d in new.items() if i not in old),
+        closed=tuple(Moved(i, key_title(d.key), state(d), None, sources(d))
+                     for i, d in old.items() if i not in new),
+        changed=tuple(Moved(i, key_title(d.key), state(old[i]), state(d), sources(old[i], d))
+                      for i, d in new.items() if i in old and state(old[i]) != state(d)))
 
 
 # --- which sources -----------------------------------------------------------------------
@@ -135,10 +200,15 @@ def _document_failures(capture: Capture) -> tuple[list, list[Failure], str]:
     """(claims, failures, the text the extractor read)."""
     s = capture.source
     try:
-        doc = document_from_bytes(capture.data, source_id=s.id, path=s.path, format=s.format,
-                                  occupation=s.occupation)
-        claims = extract(doc)
-        text = reading_text(doc)
+        with time_limit(DEFAULT_TIME_LIMIT):
+            doc = document_from_bytes(capture.data, source_id=s.id, path=s.path,
+                                      format=s.format, occupation=s.occupation)
+            claims = extract(doc)
+            text = reading_text(doc)
+    except TimeLimitExceeded as exc:
+        from schemas.problems import problem
+        p = problem("document-time-limit", source_id=s.id, path=s.path, detail=f"{exc.seconds:g}")
+        return [], [Failure(p.code, f"{p.message} — {p.hint}", s.id, s.path)], ""
     except DocumentError as exc:
         from schemas.problems import problem
         p = problem(exc.code, source_id=s.id, path=s.path, detail=exc.detail)
@@ -271,9 +341,11 @@ def _json_safe(value):
     return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
-def check_sources(registry: Path, targets: list[str], today: dt.date | None = None
-                  ) -> list[SourceCheck]:
-    """The checks of each target (a source id or a path under raw/), in order given."""
+def check_sources(registry: Path, targets: list[str], today: dt.date | None = None,
+                  base: str | None = None) -> tuple[list[SourceCheck], Change]:
+    """The checks of each target (a source id or a path under raw/), in order given, and
+    the change to the discrepancies: against the git revision `base`, or, without one,
+    against the registry without the targets."""
     from schemas.claims import quarantine
 
     today = today or dt.date.today()
@@ -300,6 +372,8 @@ def check_sources(registry: Path, targets: list[str], today: dt.date | None = No
         claims, failures, text = _document_failures(capture)
         result.failures += failures
         result.claims = len(claims)
+        result.warnings += [Failure(p.code, f"{p.message} — {p.hint}", source_id, path)
+                            for p in unresolved_occupations([capture], claims)]
         if not claims:
             continue
         valid, bad = quarantine(claims_frame(claims))
@@ -311,8 +385,57 @@ def check_sources(registry: Path, targets: list[str], today: dt.date | None = No
             failures, result.validation = run_suites(
                 suite_tables(valid, set(by_id), text), source_id, path)
             result.failures += failures
-        result.opened, result.closed = _dry_reconciliation(with_all, source_id)
-    return results
+    if base is not None:
+        before, described = base_run(registry, base), base
+    else:
+        checked = {r.source_id for r in results}
+        before = run_of([c for c in captures if c.source.id not in checked],
+                        load_decisions(root / "decisions.yaml")[0])
+        described = "the registry without " + ", ".join(sorted(checked))
+    return results, change_between(before.reconciliation, with_all.reconciliation, described)
+
+
+def base_run(registry: Path, base: str) -> Run:
+    """The refresh (in memory) of the registry, its documents and decisions.yaml as they
+    are at the git revision `base`; an empty run when the registry did not exist there."""
+    import tempfile
+
+    import yaml
+
+    root = registry.parent.parent
+    raw = registry.parent.relative_to(root).as_posix()
+
+    def shown(path: str) -> bytes | None:
+        done = subprocess.run(["git", "show", f"{base}:{path}"], cwd=root, capture_output=True)
+        return done.stdout if done.returncode == 0 else None
+
+    with tempfile.TemporaryDirectory(prefix="careerfacts-base-") as folder:
+        there = Path(folder) / raw
+        there.mkdir(parents=True)
+        text = shown(registry.relative_to(root).as_posix())
+        if text is None:
+            return run_of([])
+        (there / registry.name).write_bytes(text)
+        try:
+            entries = (yaml.safe_load(text) or {}).get("sources") or []
+        except (yaml.YAMLError, AttributeError):
+            entries = []
+        for entry in entries if isinstance(entries, list) else []:
+            path = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+            target = (there / path).resolve()
+            if not path or not target.is_relative_to(there.resolve()):
+                continue  # the registry check reports such an entry
+            data = shown(f"{raw}/{path}")
+            if data is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        decisions = shown("decisions.yaml")
+        if decisions is not None:
+            (Path(folder) / "decisions.yaml").write_bytes(decisions)
+        try:
+            return refresh(there / registry.name, decisions=Path(folder) / "decisions.yaml")
+        except RegistryError:
+            return run_of([])
 
 
 def _entries(registry: Path) -> list[dict]:
@@ -332,28 +455,9 @@ def _resolve(target: str, entries: list[dict], root: Path) -> tuple[str | None, 
     raise CheckError(f"{target!r} is neither a source id of the registry nor a file")
 
 
-def _dry_reconciliation(run: Run, source_id: str) -> tuple[list[str], list[str]]:
-    """Discrepancies (open ones marked) the source opens and closes in the dataset."""
-    rec = run.reconciliation
-    valid_ids = set(run.valid["claim_id"])
-    authorities = {c.source.id: c.source.authority for c in run.captures}
-    without = reconcile([c for c in run.claims if c.claim_id in valid_ids
-                         and c.source_id != source_id], authorities)
-
-    def described(d) -> str:
-        from pipeline.report import key_title
-        return f"{d.discrepancy_id} {d.outcome} ({d.queue}): {key_title(d.key)}"
-
-    before = {d.discrepancy_id: d for d in without.discrepancies}
-    after = {d.discrepancy_id: d for d in rec.discrepancies}
-    opened = [described(after[i]) for i in after if i not in before]
-    closed = [described(before[i]) for i in before if i not in after]
-    return opened, closed
-
-
 # --- reporting ---------------------------------------------------------------------------
 
-def markdown(results: list[SourceCheck]) -> str:
+def markdown(results: list[SourceCheck], change: Change | None = None) -> str:
     lines = ["# Source check", ""]
     usable = sum(r.usable for r in results)
     lines += [f"{len(results)} source(s) checked: {usable} usable, {len(results) - usable} "
@@ -366,11 +470,22 @@ def markdown(results: list[SourceCheck]) -> str:
             for f in r.failures:
                 cells = [f.check, f.claim_id, f.locator, f.observed, f.message]
                 lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-        lines += ["", "Discrepancies it would open: " + ("none" if not r.opened else "")]
-        lines += [f"- {d}" for d in r.opened]
-        lines += ["", "Discrepancies it would close: " + ("none" if not r.closed else "")]
-        lines += [f"- {d}" for d in r.closed]
+        if r.warnings:
+            lines += ["", "Warnings (not blocking):", ""]
+            lines += [f"- {w.line()}" for w in r.warnings]
+        if change is not None:
+            mine = change.involving(r.source_id)
+            lines += ["", "Discrepancies with its figures that the change would open, close or "
+                      "change: " + ("none" if not mine else "")]
+            lines += [f"- would {kind} {m.line()}" for kind, m in mine]
         lines.append("")
+    if change is not None:
+        lines += [f"## What the change does to the dataset (against {change.base})", ""]
+        for title, group in (("Opened", change.opened), ("Closed", change.closed),
+                             ("Changed in outcome, severity or queue", change.changed)):
+            lines += [f"{title}: " + ("none" if not group else ""), ""]
+            lines += [f"- {m.line()}" for m in group]
+            lines += [""] if group else []
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -384,14 +499,12 @@ def annotations(results: list[SourceCheck]) -> list[str]:
     return out
 
 
-def write_reports(results: list[SourceCheck], root: Path) -> list[Path]:
-    from pipeline.outputs import write_atomically
-
-    files = {"reports/check-source.md": markdown(results).encode("utf-8")}
+def report_files(results: list[SourceCheck], change: Change | None = None) -> dict[str, bytes]:
+    """reports/check-source.md and reports/validation/SOURCE.json, as bytes to publish."""
+    files = {"reports/check-source.md": markdown(results, change).encode("utf-8")}
     for r in results:
         if r.validation:
             files[f"reports/validation/{r.source_id}.json"] = (
                 json.dumps(r.validation, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    write_atomically(files, root)
-    return [root / name for name in files]
+    return files
 

@@ -1,108 +1,287 @@
 """The `careerfacts` command line. Each command's docstring is its --help.
 
 Exit codes: 0 clean; 1 data problems (quarantined rows, unreadable sources, pages with
-no figures); 2 usage or configuration errors (a registry that cannot be read); 3 an
+no figures, decisions that need review); 2 usage or configuration errors (no project, a
+registry that cannot be read, another command still holding the project's lock); 3 an
 internal error (a defect: the message says how to see the traceback).
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
 import click
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_DEFECT = 0, 1, 2, 3
+STILL_RUNNING_AFTER = 10.0
+"""Seconds one document may take before a refresh whose output is not a terminal says
+that it is still at work on it (a terminal gets a live line instead)."""
 
 
 class Options:
     """What the top-level options say to every command."""
 
-    def __init__(self, debug: bool):
+    def __init__(self, debug: bool, project: Path | None):
         self.debug = debug
+        self.project = project
+
+    def root(self, explicit: Path | None = None) -> Path:
+        """The project folder: given (--project, or a command's --root), else the first of
+        the working folder and its parents that holds raw/sources.yaml. Exits 2 when
+        there is none."""
+        given = explicit or self.project
+        if given is not None:
+            return given
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            if (folder / "raw" / "sources.yaml").is_file():
+                return folder
+        click.echo(f"careerfacts: no careerfacts project in {here} or a folder above it (a "
+                   "project holds raw/sources.yaml); run careerfacts in the project folder, "
+                   "or name it with `careerfacts --project DIR`", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for failures.")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The project folder (holding raw/sources.yaml) [default: the working "
+                   "folder or the nearest one above it that is a project].")
 @click.version_option(package_name="careerfacts")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, project: Path | None) -> None:
     """Turn career and salary pages into one curated, source-attributed dataset.
 
     Documents live in raw/ and are registered in raw/sources.yaml; `refresh` extracts
     their claims, validates them, reconciles disagreeing figures and writes curated/
-    and reports/.
+    and reports/. Commands find the project from the working folder or any folder
+    inside it; --project names it from elsewhere.
 
     Example:
 
         careerfacts refresh
+        careerfacts --project ~/careerfacts refresh --json
     """
-    ctx.obj = Options(debug)
+    ctx.obj = Options(debug, project)
 
 
-def _progress(stream):
-    """A one-line progress display on a terminal; nothing when output is piped."""
-    if not stream.isatty():
-        return None
-    seen = []
+class Progress:
+    """Says which document is being extracted while a refresh runs.
 
-    def show(source_id: str) -> None:
-        seen.append(source_id)
-        stream.write(f"\r\x1b[Kextracting {len(seen)}: {source_id}")
-        stream.flush()
-    return show
+    On a terminal, one line rewritten in place, with the document's size and the seconds
+    spent on it (a ticker updates it while a long page is read). Elsewhere (a log, a
+    pipe), nothing — unless one document takes more than STILL_RUNNING_AFTER seconds,
+    which is said once per such stretch, so a log shows where a slow run is.
+    """
+
+    def __init__(self, stream, live: bool):
+        self.stream = stream
+        self.live = live
+        self.current: tuple[int, int, str, int] | None = None
+        self.started = time.monotonic()
+        self.reported = 0.0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.ticker.start()
+
+    def __call__(self, number: int, total: int, doc) -> None:
+        with self.lock:
+            if doc is None:
+                self.current = None
+            else:
+                size = len(doc.data) if doc.data else len(doc.text.encode("utf-8"))
+                self.current = (number, total, doc.source_id, size)
+                self.started, self.reported = time.monotonic(), 0.0
+            self._show()
+
+    def _tick(self) -> None:
+        while not self.stop.wait(1.0):
+            with self.lock:
+                self._show()
+
+    def _show(self) -> None:
+        if self.current is None:
+            if self.live:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+            return
+        number, total, source_id, size = self.current
+        elapsed = time.monotonic() - self.started
+        what = f"{source_id} ({size / 1e6:.1f} MB)" if size >= 1e5 else source_id
+        if self.live:
+            self.stream.write(f"\r\x1b[Kextracting {number}/{total}: {what}"
+                              + (f" {elapsed:.0f} s" if elapsed >= 1 else ""))
+            self.stream.flush()
+        elif elapsed >= STILL_RUNNING_AFTER + self.reported:
+            self.stream.write(f"careerfacts: still extracting {number}/{total}: {what} "
+                              f"after {elapsed:.0f} s\n")
+            self.stream.flush()
+            self.reported = elapsed
+
+    def close(self) -> None:
+        self.stop.set()
+        self.ticker.join()
+        with self.lock:
+            self.current = None
+            self._show()
+
+
+def _fail(message: str, code: int, as_json: bool) -> None:
+    """A fatal error: one line on stderr (and, with --json, the summary object saying so)."""
+    click.echo(f"careerfacts: {message}", err=True)
+    if as_json:
+        click.echo(json.dumps({"exit_code": code, "error": message}, sort_keys=True))
+    sys.exit(code)
 
 
 @main.command()
-@click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
-              show_default=True, help="The source registry.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Project root; curated/ and reports/ are written there.")
+@click.option("--registry", type=click.Path(path_type=Path), default=None,
+              help="The source registry [default: raw/sources.yaml in the project].")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project root; curated/ and reports/ are written there (the same as "
+                   "careerfacts --project).")
+@click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait for another refresh or decision in the same project "
+                   "to finish before giving up (exit 2).")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Seconds one document may take to extract before it is stopped and "
+                   "reported as document-time-limit; 0 for no limit [default: 120].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a machine-readable summary (one JSON object) instead of the text.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print no progress and no summary; problems still go to stderr.")
 @click.pass_obj
-def refresh(obj: Options, registry: Path, root: Path) -> None:
+def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
+            time_limit: float | None, as_json: bool, quiet: bool) -> None:
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
-    Writes curated/{claims,facts,discrepancies}.{csv,parquet}, curated/quarantine.csv,
-    reports/discrepancies.md and reports/problems.csv, each atomically. A source that
+    Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
+    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv, all
+    published together: a refresh that fails or is killed leaves the previous set or
+    its own, whole (an interrupted one is completed by the next command). One refresh
+    runs at a time per project; a second waits for the first (--wait). A source that
     cannot be read is reported and skipped; the others are still processed.
+
+    Exit 0 when the run was clean, 1 when it found data problems (listed, and in
+    reports/problems.csv), 2 on a usage or configuration error, 3 on an internal error.
 
     Example:
 
-        careerfacts refresh --registry raw/sources.yaml
+        careerfacts refresh
+        careerfacts refresh --json | jq .discrepancies
     """
-    from pipeline.outputs import PartialWrite, rendered, write_atomically
+    from pipeline.outputs import rendered
+    from pipeline.publish import Busy, PartialPublish, exclusive, publish
+    from pipeline.refresh import DEFAULT_TIME_LIMIT
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
+    from schemas.problems import problem
 
+    root = obj.root(root)
+    registry = registry or Path("raw/sources.yaml")
     registry = registry if registry.is_absolute() else root / registry
-    progress = _progress(sys.stderr)
+    if not registry.is_file():
+        _fail(problem("registry-not-found", path=str(registry)).line(), EXIT_USAGE, as_json)
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else (time_limit or None)
+    say = (lambda text: None) if quiet or as_json else (lambda text: click.echo(
+        f"careerfacts: {text}", err=True))
+    progress = None if quiet or as_json else Progress(sys.stderr, sys.stderr.isatty())
+    recovered = None
     try:
-        run = run_refresh(registry, progress, decisions=root / "decisions.yaml")
-        files = rendered(run)
-        changed = write_atomically(files, root)
+        with exclusive(root, wait, on_wait=say) as recovered:
+            if recovered:
+                say(recovered.line())
+            run = run_refresh(registry, progress, decisions=root / "decisions.yaml",
+                              time_limit=limit)
+            files = rendered(run)
+            changed = publish(files, root)
     except RegistryError as exc:
-        click.echo(f"careerfacts: {exc.problem.line()}", err=True)
-        sys.exit(EXIT_USAGE)
-    except PartialWrite as exc:
-        click.echo(f"careerfacts: writing outputs failed part way: {exc}. Every file is whole; "
-                   "run the refresh again once the cause is fixed.", err=True)
-        sys.exit(EXIT_DEFECT)
+        _fail(exc.problem.line(), EXIT_USAGE, as_json)
+    except Busy as exc:
+        _fail(str(exc), EXIT_USAGE, as_json)
+    except PartialPublish as exc:
+        _fail(f"publishing the outputs failed part way: {exc}", EXIT_DEFECT, as_json)
     except Exception as exc:
         if obj.debug:
             raise
-        click.echo(f"careerfacts: internal error: {type(exc).__name__}: {exc}. Nothing was "
-                   "written; the previous outputs are unchanged. Run with --debug for the "
-                   "traceback.", err=True)
-        sys.exit(EXIT_DEFECT)
+        _fail(f"internal error: {type(exc).__name__}: {exc}. Nothing was written; the "
+              "previous outputs are unchanged. Run with --debug for the traceback.",
+              EXIT_DEFECT, as_json)
     finally:
         if progress:
-            sys.stderr.write("\r\x1b[K")
+            progress.close()
     if obj.debug:
         for source_id, text in sorted(run.tracebacks.items()):
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)
-    _summary(run, files, changed, root)
-    sys.exit(EXIT_DATA if run.problems else EXIT_OK)
+    code = EXIT_DATA if run.problems else EXIT_OK
+    if as_json:
+        click.echo(json.dumps(summary_of(run, files, changed, root, recovered, code),
+                              sort_keys=True, ensure_ascii=False))
+    elif quiet:
+        _problem_lines(run.problems)
+    else:
+        _summary(run, files, changed, root)
+    sys.exit(code)
+
+
+def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int) -> dict:
+    """The refresh's summary as data: what `refresh --json` prints.
+
+    Keys: exit_code; sources (readable, with_problems); claims (extracted, valid,
+    quarantined); facts and discrepancies (totals, by status, queue, outcome and
+    severity); decisions (total, applied, needs-review); problems (each with code,
+    severity, source_id, path, locator, message, hint); outputs (files, changed:
+    paths relative to the project); recovered (what an interrupted run left, or null).
+    """
+    rec = run.reconciliation
+    problems = [{k: getattr(p, k) for k in ("code", "severity", "source_id", "path",
+                                             "locator", "message", "hint")}
+                for p in run.problems]
+    from pipeline.reconcile import QUEUES
+    from pipeline.report import OUTCOMES, SEVERITIES
+
+    def counted(values, names) -> dict[str, int]:
+        found = Counter(values)
+        return {name: found[name] for name in names}
+
+    return {
+        "exit_code": code,
+        "sources": {"readable": len(run.captures),
+                    "with_problems": sorted(run.troubled_sources)},
+        "claims": {"extracted": len(run.claims), "valid": len(run.valid),
+                   "quarantined": len(run.quarantined)},
+        "facts": {"total": len(rec.facts),
+                  **counted((f.status for f in rec.facts),
+                            ("consensus", "single-source", "resolved", "conflict"))},
+        "discrepancies": {
+            "total": len(rec.discrepancies),
+            "queue": counted((d.queue for d in rec.discrepancies), QUEUES),
+            "outcome": counted((d.outcome for d in rec.discrepancies), OUTCOMES),
+            "severity": counted((d.severity for d in rec.discrepancies), SEVERITIES)},
+        "decisions": {"total": len(rec.decisions),
+                      "applied": sum(r.status == "applied" for r in rec.decisions),
+                      "needs-review": sum(r.status == "needs-review" for r in rec.decisions)},
+        "problems": problems,
+        "outputs": {"files": sorted(files),
+                    "changed": sorted(str(p.relative_to(root)) for p in changed)},
+        "recovered": None if not recovered else {
+            "completed": recovered.completed, "discarded": recovered.discarded,
+            "leftovers": recovered.leftovers},
+    }
+
+
+def _problem_lines(problems) -> None:
+    for p in problems[:10]:
+        click.echo(f"  {p.line()}", err=True)
+    if len(problems) > 10:
+        click.echo(f"  … {len(problems) - 10} more in reports/problems.csv", err=True)
 
 
 def _summary(run, files: dict, changed: list, root: Path) -> None:
@@ -130,10 +309,7 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
         echo(f"problems       {len(run.problems)}:")
         for code, n in sorted(Counter(p.code for p in run.problems).items()):
             echo(f"  {n} × {code}")
-        for p in run.problems[:10]:
-            echo(f"  {p.line()}", err=True)
-        if len(run.problems) > 10:
-            echo(f"  … {len(run.problems) - 10} more in reports/problems.csv", err=True)
+        _problem_lines(run.problems)
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
          f"(report: {root / 'reports/discrepancies.md'})")
 
@@ -157,14 +333,16 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
                    "--not-a-conflict against --split) instead of refusing.")
 @click.option("--author", default=None,
               help="Who decides [default: $GIT_AUTHOR_NAME, git's user.name, the login name].")
-@click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
-              show_default=True, help="The source registry.")
-@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path),
-              default=Path("decisions.yaml"), show_default=True, help="The decisions file.")
+@click.option("--registry", type=click.Path(path_type=Path), default=None,
+              help="The source registry [default: raw/sources.yaml in the project].")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), default=None,
+              help="The decisions file [default: decisions.yaml in the project].")
+@click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              metavar="SECONDS", help="How long to wait for a refresh in the same project.")
 @click.pass_obj
 def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
            not_a_conflict: bool, split: bool, reason: str, replace: bool, author: str | None,
-           registry: Path, decisions_path: Path) -> None:
+           registry: Path | None, decisions_path: Path | None, wait: float) -> None:
     """Record an analyst's decision on a discrepancy in decisions.yaml.
 
     A decision names one figure unambiguously: --prefer a claim id or a value, or a
@@ -179,53 +357,61 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
 
         careerfacts decide d-0f6fb36664df --prefer '$50,250' --reason "the agency's latest release"
     """
+    from pipeline.publish import Busy, exclusive
+
+    chosen = [a for a, on in (("prefer", prefer), ("deprecate", deprecate),
+                              ("not-a-conflict", not_a_conflict), ("split", split)) if on]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --prefer, --deprecate, --not-a-conflict, --split")
+    root = obj.root()
+    registry = registry or root / "raw" / "sources.yaml"
+    decisions_path = decisions_path or root / "decisions.yaml"
+    try:
+        with exclusive(root, wait, on_wait=lambda text: click.echo(f"careerfacts: {text}",
+                                                                   err=True)):
+            _decide(discrepancy, chosen[0], prefer or deprecate or "", reason, replace, author,
+                    registry, decisions_path)
+    except Busy as exc:
+        _fail(str(exc), EXIT_USAGE, False)
+
+
+def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bool,
+            author: str | None, registry: Path, decisions_path: Path) -> None:
     from pipeline.decisions import (Decision, author as default_author, contradicted,
                                     load_decisions, record, today)
     from pipeline.reconcile import figures_text, named_clusters
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
-    chosen = [a for a, on in (("prefer", prefer), ("deprecate", deprecate),
-                              ("not-a-conflict", not_a_conflict), ("split", split)) if on]
-    if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --prefer, --deprecate, --not-a-conflict, --split")
     try:
         run = run_refresh(registry, decisions=decisions_path)
     except RegistryError as exc:
-        click.echo(f"careerfacts: {exc.problem.line()}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(exc.problem.line(), EXIT_USAGE, False)
     found = next((d for d in run.reconciliation.discrepancies
                   if d.discrepancy_id == discrepancy), None)
     if found is None:
-        click.echo(f"careerfacts: no discrepancy {discrepancy!r} in this refresh; see the ids in "
-                   "reports/discrepancies.md (run `make refresh` first)", err=True)
-        sys.exit(EXIT_USAGE)
-    target = prefer or deprecate or ""
+        _fail(f"no discrepancy {discrepancy!r} in this refresh; see the ids in "
+              "reports/discrepancies.md (run `make refresh` first)", EXIT_USAGE, False)
     every = list(range(len(found.clusters)))
     named = named_clusters(found.clusters, target) if target else []
     if target and not named:
-        click.echo(f"careerfacts: {target!r} names no claim, source or value of {discrepancy}; "
-                   "its figures are:\n  " + "\n  ".join(figures_text(found.clusters, every)),
-                   err=True)
-        sys.exit(EXIT_USAGE)
-    if prefer and len(named) > 1:
-        click.echo(f"careerfacts: {prefer!r} names {len(named)} figures of {discrepancy}; a "
-                   "decision must name one: prefer one of these claim ids (or a value)\n  "
-                   + "\n  ".join(figures_text(found.clusters, named, prefer if any(
-                       prefer in c.sources for c in found.clusters) else "")),
-                   err=True)
-        sys.exit(EXIT_USAGE)
-    decision = Decision(discrepancy=discrepancy, action=chosen[0], target=target, reason=reason,
+        _fail(f"{target!r} names no claim, source or value of {discrepancy}; its figures "
+              "are:\n  " + "\n  ".join(figures_text(found.clusters, every)), EXIT_USAGE, False)
+    if action == "prefer" and len(named) > 1:
+        source = target if any(target in c.sources for c in found.clusters) else ""
+        _fail(f"{target!r} names {len(named)} figures of {discrepancy}; a decision must name "
+              "one: prefer one of these claim ids (or a value)\n  "
+              + "\n  ".join(figures_text(found.clusters, named, source)), EXIT_USAGE, False)
+    decision = Decision(discrepancy=discrepancy, action=action, target=target, reason=reason,
                         author=author or default_author(decisions_path.resolve().parent),
                         date=today(), evidence=found.evidence)
     recorded, _ = load_decisions(decisions_path)
     clashes = contradicted(recorded, decision)
     if clashes and not replace:
-        click.echo(f"careerfacts: {discrepancy} already has " + "; ".join(
+        _fail(f"{discrepancy} already has " + "; ".join(
             f"{' '.join(x for x in (d.action, d.target) if x)} ({d.author}, {d.date})"
             for d in clashes) + "; pass --replace to replace it, or edit decisions.yaml",
-                   err=True)
-        sys.exit(EXIT_USAGE)
+              EXIT_USAGE, False)
     record(decisions_path, decision, replacing=clashes)
     what = f"{decision.action} {target}".strip()
     click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
@@ -237,35 +423,41 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
 @main.command("check-source")
 @click.argument("targets", nargs=-1, metavar="[ID|PATH]...")
 @click.option("--base", default="main", show_default=True,
-              help="Without targets: check the sources added or changed since this git revision.")
+              help="Without targets: check the sources added or changed since this git "
+                   "revision, and compare the dataset with the registry as it is there.")
 @click.option("--all", "check_all", is_flag=True, help="Check every registered source.")
-@click.option("--registry", type=click.Path(path_type=Path), default=Path("raw/sources.yaml"),
-              show_default=True, help="The source registry.")
+@click.option("--registry", type=click.Path(path_type=Path), default=None,
+              help="The source registry [default: raw/sources.yaml in the project].")
 @click.pass_obj
 def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: bool,
-                 registry: Path) -> None:
+                 registry: Path | None) -> None:
     """Say whether new or changed sources are usable, and what they would change.
 
     For each source: registry checks (file, sha256, format, retrieval date), extraction
     (at least one figure; error pages named), the claims contract, the
     great-expectations suites (plausible wages, ordered percentiles, hourly × 2,080 =
     annual, ten-year growth, quotes found in the document, unique ids, registered
-    sources), and a dry reconciliation listing the discrepancies it would open or
-    close. Writes reports/check-source.md and reports/validation/*.json; nothing in
-    curated/. Exit 0 when every source is usable, 1 on a blocking failure, 2 on a
-    usage error. Under GitHub Actions each failure is also an ::error annotation and
-    the summary is appended to $GITHUB_STEP_SUMMARY.
+    sources), and warnings that do not block (figures without an occupation). Then the
+    change as a whole: the dataset reconciled with the registry as it is and as it was
+    (at --base, or without the sources named), listing the discrepancies opened, closed
+    and changed in outcome or severity (stale → conflict), with their sources. Writes
+    reports/check-source.md and reports/validation/*.json; nothing in curated/. Exit 0
+    when every source is usable, 1 on a blocking failure, 2 on a usage error. Under
+    GitHub Actions each failure is also an ::error annotation and the summary is
+    appended to $GITHUB_STEP_SUMMARY.
 
     Example:
 
         careerfacts check-source raw/new_career_page.html
+        careerfacts check-source --base origin/main
     """
-    import os
-
     from pipeline.check import (CheckError, annotations, changed_sources, check_sources,
-                                markdown, write_reports)
+                                markdown, report_files)
+    from pipeline.publish import Busy, exclusive, publish
 
-    root = registry.resolve().parent.parent
+    root = obj.root()
+    registry = (registry or root / "raw" / "sources.yaml").resolve()
+    root = registry.parent.parent
     try:
         if check_all:
             import yaml
@@ -274,53 +466,60 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
         elif targets:
             listed = list(targets)
         else:
-            listed = changed_sources(registry.resolve(), base)
+            listed = changed_sources(registry, base)
         if not listed:
             click.echo(f"no source added or changed since {base}; nothing to check "
                        "(give ids, paths or --all)")
             sys.exit(EXIT_OK)
-        results = check_sources(registry.resolve(), listed)
+        results, change = check_sources(registry, listed,
+                                        base=None if targets or check_all else base)
+        with exclusive(root, on_wait=lambda text: click.echo(f"careerfacts: {text}", err=True)):
+            publish(report_files(results, change), root)
     except CheckError as exc:
-        click.echo(f"careerfacts: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(exc), EXIT_USAGE, False)
+    except Busy as exc:
+        _fail(str(exc), EXIT_USAGE, False)
     except Exception as exc:
         if obj.debug:
             raise
-        click.echo(f"careerfacts: internal error: {type(exc).__name__}: {exc}. Run with "
-                   "--debug for the traceback.", err=True)
-        sys.exit(EXIT_DEFECT)
-    write_reports(results, root)
+        _fail(f"internal error: {type(exc).__name__}: {exc}. Run with --debug for the "
+              "traceback.", EXIT_DEFECT, False)
     if os.environ.get("GITHUB_ACTIONS"):
         for line in annotations(results):
             click.echo(line)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as out:
-                out.write(markdown(results))
+                out.write(markdown(results, change))
     for r in results:
         status = "usable" if r.usable else f"BLOCKED ({len(r.failures)} failing checks)"
         click.echo(f"{r.source_id:24} {r.claims:4} claims  {status}")
         for f in r.failures:
             click.echo(f"    {f.line()}")
-        for d in r.opened:
-            click.echo(f"    would open  {d}")
-        for d in r.closed:
-            click.echo(f"    would close {d}")
+        for w in r.warnings:
+            click.echo(f"    warning {w.line()}")
+    click.echo(f"against {change.base}: {len(change.opened)} discrepancies opened, "
+               f"{len(change.closed)} closed, {len(change.changed)} changed")
+    for kind, group in (("opened ", change.opened), ("closed ", change.closed),
+                        ("changed", change.changed)):
+        for m in group:
+            click.echo(f"    {kind} {m.line()}")
     click.echo(f"report: {root / 'reports/check-source.md'}")
     sys.exit(EXIT_OK if all(r.usable for r in results) else EXIT_DATA)
 
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "pdf"]), default=None,
-              help="Document format; sniffed from the content when not given.")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "pdf", "csv", "xlsx"]),
+              default=None, help="Document format; sniffed from the content when not given.")
 @click.option("--source-id", default=None, help="Source id to put on the claims [default: file stem].")
 @click.pass_obj
 def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) -> None:
     """Print the claims of one document as JSON lines (no registry needed).
 
     Use it to see what a new page yields before registering it. Each line is one claim
-    with its verbatim quote and locator; keys are sorted.
+    with its verbatim quote and locator; keys are sorted. Reads text, HTML, PDF and
+    tables (CSV, XLSX). Stops quietly when the reader of its output does (`| head`).
 
     Example:
 
@@ -348,8 +547,16 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) ->
                     detail=f"{type(exc).__name__}: {exc}")
         click.echo(f"careerfacts: {p.line()}", err=True)
         sys.exit(EXIT_DATA)
-    for claim in claims:
-        click.echo(json.dumps(claim.as_dict(), sort_keys=True, ensure_ascii=False))
+    try:
+        for claim in claims:
+            sys.stdout.write(json.dumps(claim.as_dict(), sort_keys=True, ensure_ascii=False)
+                             + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader has all it wanted (`| head`): stop without a word, as `cat` does;
+        # stdout goes to /dev/null so that the interpreter's last flush cannot fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
     if not claims:
         p = problem("document-no-figures", source_id=source_id, path=str(file))
         click.echo(f"careerfacts: {p.line()}", err=True)

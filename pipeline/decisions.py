@@ -23,7 +23,6 @@ import hashlib
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,11 +161,8 @@ def record(path: Path, decision: Decision, replacing: list[Decision] = ()) -> No
     kept = [d for d in existing if d not in replacing] + [decision]
     text = HEADER + yaml.safe_dump({"decisions": [d.as_dict() for d in kept]},
                                    sort_keys=False, allow_unicode=True, width=100)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(temp, 0o644)
-    os.replace(temp, path)
+    from pipeline.publish import publish
+    publish({path.name: text.encode("utf-8")}, path.resolve().parent)
 
 
 def today() -> str:

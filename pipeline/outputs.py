@@ -1,15 +1,10 @@
-"""Curated tables from a run, and writing them atomically.
+"""Curated tables and reports from a run, rendered in memory as bytes.
 
 Every table is sorted and every value spelled one way, so the same inputs give
-byte-identical files. All files are rendered in memory first; each is then written to
-a temporary file beside its target and renamed over it, so a run that fails leaves the
-previous outputs as they were.
+byte-identical files. Nothing here writes: `pipeline/publish.py` publishes the rendered
+set together.
 """
 from __future__ import annotations
-
-import os
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
@@ -179,48 +174,3 @@ def rendered(run: Run) -> dict[str, bytes]:
     files["reports/problems.csv"] = csv_bytes(problems_table(run))
     files["reports/discrepancies.md"] = discrepancy_report(run).encode("utf-8")
     return files
-
-
-def write_atomically(files: dict[str, bytes], root: Path) -> list[Path]:
-    """Write each file through a temporary sibling and a rename; only changed files are
-    replaced, so an unchanged output keeps its timestamp."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for relative, data in sorted(files.items()):
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists() and target.read_bytes() == data:
-                continue
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((Path(temp), target))
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temp, 0o644)
-    except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        raise
-    replaced: list[Path] = []
-    try:
-        for temp, target in staged:
-            os.replace(temp, target)
-            replaced.append(target)
-    except OSError as exc:
-        for temp, _ in staged[len(replaced):]:
-            temp.unlink(missing_ok=True)
-        raise PartialWrite(replaced, exc) from exc
-    return replaced
-
-
-class PartialWrite(Exception):
-    """Renaming outputs into place failed part way: some files are new, the rest old.
-
-    Each file is still whole (old or new); rerun the refresh to make them consistent.
-    """
-
-    def __init__(self, replaced: list[Path], cause: OSError):
-        super().__init__(f"{cause}; {len(replaced)} file(s) had already been replaced: "
-                         + ", ".join(str(p) for p in replaced))
-        self.replaced = replaced

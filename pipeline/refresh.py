@@ -20,12 +20,16 @@ from extractors import extract
 from extractors.claims import Claim
 from extractors.document import Document, DocumentError, document_from_bytes
 from pipeline.decisions import Decision, load_decisions
+from pipeline.limits import TimeLimitExceeded
+from pipeline.limits import time_limit as limited
 from pipeline.reconcile import Reconciliation, reconcile
 from pipeline.registry import Capture, load_registry
 from pipeline.tables import claims_frame
 from schemas.problems import Problem, problem
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, int, "Document | None"], None]
+"""Called with (number, total, document) before each document is extracted, and with
+(total, total, None) when extraction is over."""
 
 
 @dataclass
@@ -61,30 +65,49 @@ def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
     return docs, problems
 
 
-def raw_claims(docs: list[Document], progress: Progress | None = None
+DEFAULT_TIME_LIMIT = 120.0
+"""Seconds one document may take to extract; the largest real pages (18 MB) take ~20 s."""
+
+
+def document_claims(doc: Document, time_limit: float | None = DEFAULT_TIME_LIMIT
+                    ) -> tuple[list[Claim], list[Problem], str]:
+    """(claims, problems, traceback of a defect or "") of one document, within its time
+    limit. Never raises for a bad document: an unreadable one, one past its time limit
+    and an extractor defect are problems. Runs in any process's main thread (a worker of
+    a pool included), so extraction can be spread over processes."""
+    def failed(code: str, detail: str = "") -> list[Problem]:
+        return [problem(code, source_id=doc.source_id, path=doc.path, detail=detail)]
+
+    try:
+        with limited(time_limit):
+            found = extract(doc)
+    except TimeLimitExceeded as exc:
+        return [], failed("document-time-limit", f"{exc.seconds:g}"), ""
+    except DocumentError as exc:
+        return [], failed(exc.code, exc.detail), ""
+    except Exception as exc:  # a defect in an extractor: report it, keep going
+        return [], failed("extractor-failed", f"{type(exc).__name__}: {exc}"), \
+            traceback.format_exc()
+    return found, ([] if found else failed("document-no-figures")), ""
+
+
+def raw_claims(docs: list[Document], progress: Progress | None = None,
+               time_limit: float | None = DEFAULT_TIME_LIMIT
                ) -> tuple[list[Claim], list[Problem], dict[str, str]]:
-    """Claims of every document; an extractor that fails costs only its document."""
+    """Claims of every document; a document that fails costs only itself."""
     claims: list[Claim] = []
     problems: list[Problem] = []
     tracebacks: dict[str, str] = {}
-    for doc in docs:
+    for number, doc in enumerate(docs, start=1):
         if progress:
-            progress(doc.source_id)
-        try:
-            found = extract(doc)
-        except DocumentError as exc:
-            problems.append(problem(exc.code, source_id=doc.source_id, path=doc.path,
-                                    detail=exc.detail))
-            continue
-        except Exception as exc:  # a defect in an extractor: report it, keep going
-            problems.append(problem("extractor-failed", source_id=doc.source_id, path=doc.path,
-                                    detail=f"{type(exc).__name__}: {exc}"))
-            tracebacks[doc.source_id] = traceback.format_exc()
-            continue
-        if not found:
-            problems.append(problem("document-no-figures", source_id=doc.source_id,
-                                    path=doc.path))
+            progress(number, len(docs), doc)
+        found, trouble, trace = document_claims(doc, time_limit)
         claims.extend(found)
+        problems.extend(trouble)
+        if trace:
+            tracebacks[doc.source_id] = trace
+    if progress:
+        progress(len(docs), len(docs), None)
     return claims, problems, tracebacks
 
 
@@ -139,22 +162,24 @@ def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, l
 
 
 def refresh(registry: Path, progress: Progress | None = None,
-            decisions: Path | None = None) -> Run:
+            decisions: Path | None = None,
+            time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
     """Run every stage up to, not including, writing. Raises RegistryError when the
     registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
-    raw/."""
+    raw/; `time_limit` is in seconds per document (None: no limit)."""
     captures, problems = load_registry(registry)
     decided, decision_problems = load_decisions(
         decisions if decisions is not None else Path(registry).parent.parent / "decisions.yaml")
-    return run_of(captures, decided, problems + decision_problems, progress)
+    return run_of(captures, decided, problems + decision_problems, progress, time_limit)
 
 
 def run_of(captures: list[Capture], decisions: list[Decision] = (),
-           problems: list[Problem] = (), progress: Progress | None = None) -> Run:
+           problems: list[Problem] = (), progress: Progress | None = None,
+           time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
     """Every stage after the registry, for captures already loaded; `problems` are the
     registry's and the decisions file's, carried into the run."""
     docs, doc_problems = documents(captures)
-    claims, extract_problems, tracebacks = raw_claims(docs, progress)
+    claims, extract_problems, tracebacks = raw_claims(docs, progress, time_limit)
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in captures}

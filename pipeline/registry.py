@@ -164,8 +164,7 @@ def load_registry(registry: Path, root: Path | None = None) -> tuple[list[Captur
     try:
         document = yaml.load(registry.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
-        raise RegistryError(problem("registry-unreadable", path=shown,
-                                    detail="file not found")) from None
+        raise RegistryError(problem("registry-not-found", path=shown)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
         raise RegistryError(problem("registry-unreadable", path=shown, detail=detail)) from None

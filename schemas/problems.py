@@ -29,6 +29,12 @@ CATALOGUE: dict[str, Kind] = {
         "{path}: {detail}",
         "fix the YAML syntax; the registry is a list of mappings under `sources:`",
     ),
+    "registry-not-found": Kind(
+        "Source registry not found",
+        "{path} does not exist",
+        "run careerfacts in the project folder (the one holding raw/sources.yaml), or name "
+        "it with `careerfacts --project DIR`",
+    ),
     "registry-invalid-entry": Kind(
         "Source registry entry is invalid",
         "{detail}",
@@ -79,6 +85,12 @@ CATALOGUE: dict[str, Kind] = {
         "PDF has no text layer",
         "{path} is a PDF without text (a scanned image); careerfacts does not do OCR",
         "find a text version of the page, or register an OCR'd copy as a new capture",
+    ),
+    "document-time-limit": Kind(
+        "Document took too long to extract",
+        "{path}: extraction was stopped after {detail} s; none of its figures are in the outputs",
+        "check the capture (a page this large is rarely one career page: save the article "
+        "alone), or allow more time with `careerfacts refresh --time-limit SECONDS`",
     ),
     "document-no-figures": Kind(
         "No figures found in the document",

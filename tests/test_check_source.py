@@ -171,7 +171,7 @@ def test_every_source_in_raw_is_usable():
     from pipeline.check import check_sources
     registry = ROOT / "raw" / "sources.yaml"
     ids = [e["id"] for e in yaml.safe_load(registry.read_text())["sources"]]
-    results = check_sources(registry, ids)
+    results, _ = check_sources(registry, ids)
     assert [f.line() for r in results for f in r.failures] == []
 
 

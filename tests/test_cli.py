@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import pipeline.outputs
+import pipeline.publish
 from pipeline.cli import main
 from tests import conftest
 
@@ -333,7 +335,7 @@ def _fail_third_fsync(monkeypatch) -> list:
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.outputs.os, "fsync", failing_fsync)
+    monkeypatch.setattr(pipeline.publish.os, "fsync", failing_fsync)
     return calls
 
 
@@ -357,6 +359,7 @@ def test_failed_write_leaves_previous_outputs_and_exits_3(
     assert_no_traceback(result)
     assert "No space left on device" in result.output
     assert _visible(snapshot(root)) == before
+    assert not (root / ".careerfacts" / "publish").exists()  # the staging is discarded
 
 
 def test_failed_write_leaves_no_temporary_files(
@@ -372,28 +375,29 @@ def test_failed_write_leaves_no_temporary_files(
     assert [name for name in snapshot(root) if Path(name).name.startswith(".")] == []
 
 
-def test_failed_rename_says_which_outputs_were_replaced(
-        careerfacts_project, careerfacts_register_page, monkeypatch):
+def test_failed_rename_says_which_outputs_were_replaced_and_the_next_run_completes_them(
+        careerfacts_project, careerfacts_register_page, monkeypatch, tmp_path):
     root = careerfacts_project
     assert refresh(root).exit_code == 0
     before = snapshot(root)
     careerfacts_register_page(root, "new-page", "new_page.txt",
-                              b"2024 Median Pay: $61,000 per year\n")
-    real_replace = pipeline.outputs.os.replace
+                              b"2024 Median Pay: $61,000 per year\n", occupation="29-2072")
+    expected = copy_seed_project_with(root, tmp_path / "expected")
+    real_replace = os.replace
     calls = []
 
-    def failing_replace(src, dst):  # the second rename fails
+    def failing_replace(src, dst):  # the commit, one output, then a failure
         calls.append(dst)
-        if len(calls) == 2:
+        if len(calls) == 3:
             raise PermissionError(13, "Permission denied", str(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(pipeline.outputs.os, "replace", failing_replace)
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline.publish.os, "replace", failing_replace)
+        result = refresh(root)
 
-    result = refresh(root)
-
-    # Files are renamed into place one by one: each stays whole, and the message says
-    # the set is mixed instead of claiming nothing changed.
+    # After the commit point the run's set is the published one: the message says that
+    # one file is new and the rest are staged for the next command to complete.
     assert result.exit_code == 3, result.output
     assert_no_traceback(result)
     assert "failed part way" in result.output
@@ -402,6 +406,21 @@ def test_failed_rename_says_which_outputs_were_replaced(
     after = snapshot(root)
     assert [name for name in after if Path(name).name.startswith(".")] == []
     assert sum(after[name] != before[name] for name in before) == 1
+
+    completed = refresh(root)
+
+    assert completed.exit_code == 0, completed.output
+    assert "recovered: completed an interrupted publish" in completed.output
+    assert snapshot(root) == snapshot(expected)
+
+
+def copy_seed_project_with(root: Path, other: Path) -> Path:
+    """A copy of `root`'s raw/ refreshed in `other`: the outputs `root` should end with."""
+    import shutil
+    other.mkdir()
+    shutil.copytree(root / "raw", other / "raw")
+    assert refresh(other).exit_code == 0
+    return other
 
 
 # --- extract ------------------------------------------------------------------------------

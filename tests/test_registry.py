@@ -305,9 +305,9 @@ def test_missing_registry_file_raises_registry_error(tmp_path):
     with pytest.raises(RegistryError) as caught:
         load_registry(tmp_path / "raw" / "sources.yaml")
 
-    assert caught.value.problem.code == "registry-unreadable"
-    assert "raw/sources.yaml" in str(caught.value)
-    assert "not found" in str(caught.value)
+    assert caught.value.problem.code == "registry-not-found"
+    assert "raw/sources.yaml does not exist" in str(caught.value)
+    assert "--project" in str(caught.value) and "YAML" not in str(caught.value)
 
 
 def test_registry_that_is_not_utf8_raises_registry_error(tmp_path):

@@ -1,0 +1,60 @@
+"""A time limit per document, so that one pathological page cannot hang a refresh.
+
+The limit is the process's real-time interval timer (`setitimer` and SIGALRM): when it
+expires, `TimeLimitExceeded` is raised in the code that is extracting. It works in the
+main thread of whichever process extracts — the CLI's, or a worker of a process pool,
+which runs its tasks in its own main thread — and nowhere else (another thread, or a
+system without SIGALRM), where the block simply runs unlimited.
+
+`TimeLimitExceeded` is a BaseException, like KeyboardInterrupt: extractors that turn
+any parser `Exception` into "document unreadable" must not swallow it. The timer
+interrupts Python code, and C code that checks for signals (the `re` engine does);
+a single call into a C library that never checks runs to its end first.
+
+>>> import time
+>>> try:
+...     with time_limit(0.05):
+...         while True:
+...             time.sleep(0.01)
+... except TimeLimitExceeded as exc:
+...     print(exc)
+the document took longer than 0.05 s
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class TimeLimitExceeded(BaseException):
+    """Extraction of one document ran past its time limit."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"the document took longer than {seconds:g} s")
+        self.seconds = seconds
+
+
+def can_limit() -> bool:
+    """Whether `time_limit` can interrupt code here (main thread, SIGALRM available)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TimeLimitExceeded if the block runs longer than `seconds` (None or 0: no limit)."""
+    if not seconds or not can_limit():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TimeLimitExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
