@@ -49,6 +49,7 @@ def register(project: Path, source_id: str, name: str, data: bytes, **overrides)
              "retrieved": "2026-02-01", "title": f"Page {source_id}", "authority": "secondary",
              "occupation": "29-2021"}
     entry.update(overrides)
+    entry = {k: v for k, v in entry.items() if v is not None}
     document["sources"].append(entry)
     registry.write_text(yaml.safe_dump(document, sort_keys=False))
 
@@ -190,3 +191,69 @@ def test_the_sources_workflow_runs_the_check_on_pull_requests():
     assert "raw/**" in triggers["pull_request"]["paths"]
     steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
     assert any("check-source" in step for step in steps)
+
+
+# --- what the change as a whole does to the dataset ------------------------------------------
+
+def pay_page(median: str, year: str = "2024") -> bytes:
+    return (f"Medical Records Specialists\n\n{year} Median Pay: {median} per year\n").encode()
+
+
+def test_two_sources_added_together_open_the_conflict_neither_opens_alone(project):
+    # the dataset has one 2024 median for Dental Hygienists (29-2021); two new pages
+    # state another. Compared each with the dataset minus itself, neither opens the
+    # conflict (the other one still makes it); the change as a whole does.
+    register(project, "dental-base", "dental_base.txt", pay_page("$94,260"))
+    register(project, "dental-a", "dental_a.txt", pay_page("$97,000"))
+    register(project, "dental-b", "dental_b.txt", pay_page("$97,000"))
+
+    result = check("dental-a", "dental-b")
+
+    assert result.exit_code == 0, result.output
+    opened = [line for line in result.output.splitlines() if line.strip().startswith("opened")]
+    assert len(opened) == 1, result.output
+    assert "conflict (high, open)" in opened[0]
+    assert opened[0].endswith("dental-a, dental-b, dental-base")
+    assert "against the registry without dental-a, dental-b: 1 discrepancies opened" in result.output
+    report = (project / "reports" / "check-source.md").read_text()
+    assert report.count("would open d-") == 2  # listed under each of the two sources
+
+
+def test_a_stale_discrepancy_turning_into_a_high_conflict_is_reported(project):
+    # a page stating another 2024 median for Medical Records Specialists: the median's
+    # discrepancy was releases of different years (stale); now two figures share 2024
+    register(project, "mrs-2024", "mrs_2024.txt", pay_page("$53,100"), occupation="29-2072")
+
+    result = check("mrs-2024")
+
+    changed = [line for line in result.output.splitlines() if line.strip().startswith("changed")]
+    assert len(changed) == 1, result.output
+    assert "stale (low, explained) → conflict (high, open)" in changed[0]
+    assert "wage · median · USD/year" in changed[0] and "mrs-2024" in changed[0]
+
+
+def test_without_targets_the_change_is_compared_with_the_base_revision(project):
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    git("checkout", "-qb", "two-pages")
+    register(project, "dental-a", "dental_a.txt", pay_page("$94,260"))
+    register(project, "dental-b", "dental_b.txt", pay_page("$97,000"))
+
+    result = check("--base", "main")
+
+    assert result.exit_code == 0, result.output
+    assert "against main: 1 discrepancies opened, 0 closed, 0 changed" in result.output
+    report = (project / "reports" / "check-source.md").read_text()
+    assert "## What the change does to the dataset (against main)" in report
+
+
+def test_a_source_without_an_occupation_is_a_warning_not_a_block(project):
+    register(project, "no-soc", "no_soc.txt", pay_page("$61,250"), occupation=None)
+
+    result = check("no-soc")
+
+    assert result.exit_code == 0, result.output
+    assert "usable" in result.output
+    assert "warning [occupation-unresolved] no-soc:" in result.output

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -532,3 +533,162 @@ def test_a_source_without_an_occupation_is_reported_and_its_figures_kept(
     assert "occupation-unresolved" in result.output and "raw/sources.yaml" in result.output
     assert "no-soc" in claim_sources(root)  # nothing lost
     assert re.search(r"^sources\s+6 registered and readable\n", result.output, re.MULTILINE)
+
+
+# --- where the project is ------------------------------------------------------------------
+
+def test_refresh_finds_the_project_from_a_folder_inside_it(careerfacts_project, monkeypatch):
+    monkeypatch.chdir(careerfacts_project / "raw")
+
+    result = run_cli("refresh")
+
+    assert result.exit_code == 0, result.output
+    assert (careerfacts_project / "curated" / "claims.csv").is_file()
+    assert not (careerfacts_project / "raw" / "curated").exists()
+
+
+def test_refresh_outside_a_project_says_so_and_how_to_name_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    result = run_cli("refresh")
+
+    assert result.exit_code == 2, result.output
+    assert_no_traceback(result)
+    assert "no careerfacts project" in result.output and "--project DIR" in result.output
+    assert "YAML" not in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written where it was run
+
+
+def test_project_option_names_the_project_from_elsewhere(careerfacts_project, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    result = run_cli("--project", careerfacts_project, "refresh")
+
+    assert result.exit_code == 0, result.output
+    assert claim_sources(careerfacts_project) == SEED_IDS
+
+
+def test_a_missing_registry_is_not_called_a_yaml_syntax_error(tmp_path):
+    result = run_cli("--project", tmp_path, "refresh")
+
+    assert result.exit_code == 2
+    assert "registry-not-found" in result.output and "YAML" not in result.output
+
+
+# --- machine-readable and quiet refreshes --------------------------------------------------
+
+def test_refresh_json_prints_one_summary_object(careerfacts_project, careerfacts_register_page):
+    careerfacts_register_page(careerfacts_project, "empty-page", "empty_page.txt", b"")
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--json")
+
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["exit_code"] == 1
+    assert summary["sources"] == {"readable": 6, "with_problems": ["empty-page"]}
+    assert summary["claims"]["valid"] + summary["claims"]["quarantined"] == \
+        summary["claims"]["extracted"] > 0
+    assert set(summary["discrepancies"]["queue"]) == {"open", "decided", "explained"}
+    assert sum(summary["discrepancies"]["queue"].values()) == summary["discrepancies"]["total"]
+    assert [(p["code"], p["source_id"], p["path"]) for p in summary["problems"]] == [
+        ("document-empty", "empty-page", "raw/empty_page.txt")]
+    assert "curated/claims.csv" in summary["outputs"]["files"]
+    assert sorted(summary["outputs"]["changed"]) == summary["outputs"]["files"]
+
+
+def test_refresh_json_reports_a_fatal_error_as_json_too(tmp_path):
+    result = run_cli("--project", tmp_path, "refresh", "--json")
+
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["exit_code"] == 2
+    assert "registry-not-found" in json.loads(result.stdout)["error"]
+
+
+def test_refresh_quiet_prints_nothing_when_clean_and_problems_when_not(
+        careerfacts_project, careerfacts_register_page):
+    clean = run_cli("--project", careerfacts_project, "refresh", "--quiet")
+    careerfacts_register_page(careerfacts_project, "empty-page", "empty_page.txt", b"")
+    troubled = run_cli("--project", careerfacts_project, "refresh", "-q")
+
+    assert (clean.exit_code, clean.output) == (0, "")
+    assert troubled.exit_code == 1 and troubled.stdout == ""
+    assert "document-empty" in troubled.stderr
+
+
+# --- a long document shows progress; one past its time limit is a problem -------------------
+
+def _slow_extract(seconds: float, slow_source: str):
+    from extractors import extract as real
+
+    def extract(doc):
+        if doc.source_id == slow_source:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:  # Python code, as an extractor's is
+                sum(range(1000))
+        return real(doc)
+    return extract
+
+
+def test_a_document_that_takes_long_is_shown_while_it_runs(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    import pipeline.cli
+    import pipeline.refresh
+    careerfacts_register_page(careerfacts_project, "slow-page", "slow_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n", occupation="29-2072")
+    monkeypatch.setattr(pipeline.refresh, "extract", _slow_extract(2.5, "slow-page"))
+    monkeypatch.setattr(pipeline.cli, "STILL_RUNNING_AFTER", 1.0)
+
+    result = run_cli("--project", careerfacts_project, "refresh")
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"still extracting \d/6: slow-page after [12] s", result.stderr), result.stderr
+
+
+def test_a_document_past_its_time_limit_is_reported_and_the_others_are_processed(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    import pipeline.refresh
+    careerfacts_register_page(careerfacts_project, "slow-page", "slow_page.txt",
+                              b"2024 Median Pay: $61,000 per year\n", occupation="29-2072")
+    monkeypatch.setattr(pipeline.refresh, "extract", _slow_extract(30, "slow-page"))
+    started = time.monotonic()
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--time-limit", "0.5")
+
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 1, result.output
+    assert_no_traceback(result)
+    assert [(r["code"], r["source_id"]) for r in problem_rows(careerfacts_project)] == [
+        ("document-time-limit", "slow-page")]
+    assert "stopped after 0.5 s" in result.output and "--time-limit" in result.output
+    assert claim_sources(careerfacts_project) == SEED_IDS
+
+
+# --- extract: every format the README lists, and a reader that stops early -------------------
+
+def test_extract_reads_a_csv_table_with_format_csv(tmp_path):
+    table = tmp_path / "table.txt"  # the name does not say CSV: --format does
+    table.write_bytes((conftest.SEED_PROJECT / "raw" / "bls_medical_records_specialists.csv")
+                      .read_bytes())
+
+    result = run_cli("extract", "--format", "csv", table)
+
+    assert result.exit_code == 0, result.output
+    claims = [json.loads(line) for line in result.stdout.splitlines()]
+    assert claims and all(c["locator"].startswith("csv:row=") for c in claims)
+
+
+def test_extract_into_head_stops_quietly_with_exit_0(tmp_path):
+    rows = "".join(f"29-{2000 + i:04d},Occupation {i},wage,median,USD/year,{40000 + i},2024,"
+                   "OEWS,official,https://www.bls.gov/oes/,\n" for i in range(3000))
+    table = tmp_path / "big.csv"
+    table.write_text("soc,title,metric,statistic,unit,value,period,program,status,source,note\n"
+                     + rows, encoding="utf-8")
+    script = Path(sys.executable).with_name("careerfacts")
+
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", f"'{script}' extract '{table}' | head -1"],
+                          capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["source_id"] == "big"
