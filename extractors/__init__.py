@@ -43,9 +43,19 @@ def reading_text(doc: Document) -> str:
 
 
 def extract(doc: Document) -> list[Claim]:
-    """The claims of one document, by the extractor registered for its format."""
+    """The claims of one document, by the extractor registered for its format.
+
+    Raises DocumentError for a document that cannot be read, including one nested more
+    deeply than the extractors follow (thousands of levels of HTML elements: no page a
+    person reads, but a hostile one)."""
     try:
         extractor = EXTRACTORS[doc.format]
     except KeyError:
         raise DocumentError("format-unsupported", doc.format) from None
-    return extractor(doc)
+    try:
+        return extractor(doc)
+    except RecursionError:
+        raise DocumentError("document-unreadable",
+                            f"the {doc.format} document is nested more deeply than careerfacts "
+                            "reads (elements inside elements, past Python's recursion "
+                            "limit)") from None

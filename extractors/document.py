@@ -72,14 +72,32 @@ def sniff_format(data: bytes, path: str = "") -> str:
             "xlsx": "xlsx"}.get(suffix, "text")
 
 
+ASCII_PROBE = b'<meta charset="x">\t+Median: $50,250 (2024)'
+
+
 def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares, if it is one the page can be in.
+
+    A declaration read as ASCII can only be true of an ASCII-compatible text encoding:
+    as browsers do, "utf-16" or an EBCDIC code page is ignored, and so is a codec that
+    is no text encoding at all ("rot13", "base64") or that decodes ASCII otherwise
+    ("utf-7").
+
+    >>> _declared_charset(b'<meta charset="windows-1252">'), _declared_charset(b'<meta charset="rot13">')
+    ('cp1252', None)
+    """
     m = META_CHARSET.search(data[:4096])
     if not m:
         return None
     try:
-        return codecs.lookup(m.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        info = codecs.lookup(m.group(1).decode("ascii"))
+        if not getattr(info, "_is_text_encoding", True):
+            return None
+        if ASCII_PROBE.decode(info.name) != ASCII_PROBE.decode("ascii"):
+            return None
+    except (LookupError, UnicodeError):
         return None
+    return info.name
 
 
 def decode(data: bytes, format: str = "text") -> tuple[str, str]:
@@ -107,7 +125,7 @@ def decode(data: bytes, format: str = "text") -> tuple[str, str]:
     if declared:
         try:
             return data.decode(declared), declared
-        except UnicodeDecodeError:
+        except UnicodeError:
             pass  # a page that lies about its charset: detect it instead
     try:
         return data.decode("utf-8"), "utf-8"
@@ -151,7 +169,7 @@ def _detected(data: bytes) -> tuple[str, str] | None:
     encoding = best.encoding
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None
     if sum(ch.isascii() for ch in text) < len(text) / 2:
         return None

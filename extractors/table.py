@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 
 from extractors.claims import EXTRACTOR_VERSION, Claim, new_claim
 from extractors.document import Document, DocumentError
@@ -39,31 +40,72 @@ WIDE_COLUMNS = {
 
 def _rows_csv(doc: Document) -> list[tuple[str, list[str], str]]:
     """(locator, cells, the row's text) of every row; a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(doc.text))
+    reader = csv.reader(io.StringIO(doc.text, newline=""))  # "\r" ends a row, as "\n" does
     lines = doc.text.splitlines()
     rows = []
     previous = 0
-    for number, row in enumerate(reader, start=1):
-        shown = "\n".join(lines[previous:reader.line_num])
-        previous = reader.line_num
-        rows.append((f"csv:row={number}", row, shown))
+    try:
+        for number, row in enumerate(reader, start=1):
+            shown = "\n".join(lines[previous:reader.line_num])
+            previous = reader.line_num
+            rows.append((f"csv:row={number}", row, shown))
+    except csv.Error as exc:  # a NUL byte, a field over the size limit
+        raise DocumentError("document-unreadable",
+                            f"not a readable CSV table at row {len(rows) + 1} ({exc})") from None
     return rows
+
+
+XLSX_MAX_EXPANDED = 256_000_000
+"""Bytes an XLSX workbook may expand to. Official tables expand to a few MB (OEWS
+national: 2 MB, O*NET alternate titles: 13 MB); a zip bomb expands to gigabytes."""
+XLSX_MAX_RATIO = 200
+"""How much one large member may be compressed: real sheets 6–26 times, bombs thousands."""
+
+
+def _unbombed(data: bytes) -> None:
+    """Refuse a workbook that would expand past the limits, before anything inflates it.
+
+    The sizes are the ones the archive declares; Python's zipfile never inflates a member
+    past its declared size (it fails the CRC instead), so they bound what is read."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise DocumentError("document-unreadable", f"not a readable XLSX workbook "
+                            f"({type(exc).__name__}: {exc})") from None
+    expanded = sum(m.file_size for m in members)
+    worst = max(members, key=lambda m: m.file_size / max(m.compress_size, 1), default=None)
+    if expanded > XLSX_MAX_EXPANDED or (
+            worst is not None and worst.file_size > 16_000_000
+            and worst.file_size / max(worst.compress_size, 1) > XLSX_MAX_RATIO):
+        raise DocumentError("document-unreadable",
+                            f"the workbook would expand to {expanded / 1e6:,.0f} MB "
+                            f"({worst.filename} {worst.file_size / max(worst.compress_size, 1):,.0f} "
+                            "times its size): not a table of figures (a zip bomb?); export "
+                            "the sheet as CSV")
 
 
 def _rows_xlsx(doc: Document) -> list[tuple[str, list[str], str]]:
     from openpyxl import load_workbook  # only for XLSX sources
 
+    _unbombed(doc.data)
+    rows = []
     try:
         book = load_workbook(io.BytesIO(doc.data), read_only=True, data_only=True)
-    except Exception as exc:
+        if not book.worksheets:
+            raise DocumentError("document-unreadable", "the workbook has no worksheet")
+        sheet = book.worksheets[0]
+        # the sheet is parsed while its rows are read: a broken one fails here
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            rows.append((f"xlsx:{sheet.title}!row={number}", cells, ", ".join(cells)))
+        book.close()
+    except DocumentError:
+        raise
+    except Exception as exc:  # openpyxl, zipfile and XML parsers raise many types
+        where = f" at row {len(rows) + 1}" if rows else ""
         raise DocumentError("document-unreadable",
-                            f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
-    sheet = book.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else _cell_text(v) for v in values]
-        rows.append((f"xlsx:{sheet.title}!row={number}", cells, ", ".join(cells)))
-    book.close()
+                            f"not a readable XLSX workbook{where} ({type(exc).__name__}: "
+                            f"{exc})") from None
     return rows
 
 

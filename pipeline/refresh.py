@@ -53,6 +53,7 @@ class Run:
 
 
 def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
+    """The decoded document of each capture; one that cannot be decoded is a problem."""
     docs, problems = [], []
     for capture in captures:
         source = capture.source
@@ -62,6 +63,9 @@ def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
         except DocumentError as exc:
             problems.append(problem(exc.code, source_id=source.id, path=source.path,
                                     detail=exc.detail))
+        except Exception as exc:  # a defect in decoding: it costs this document only
+            problems.append(problem("extractor-failed", source_id=source.id, path=source.path,
+                                    detail=f"{type(exc).__name__}: {exc}"))
     return docs, problems
 
 
