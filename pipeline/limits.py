@@ -7,9 +7,12 @@ which runs its tasks in its own main thread — and nowhere else (another thread
 system without SIGALRM), where the block simply runs unlimited.
 
 `TimeLimitExceeded` is a BaseException, like KeyboardInterrupt: extractors that turn
-any parser `Exception` into "document unreadable" must not swallow it. The timer
-interrupts Python code, and C code that checks for signals (the `re` engine does);
-a single call into a C library that never checks runs to its end first.
+any parser `Exception` into "document unreadable" must not swallow it. Python itself
+swallows an exception raised while it runs a garbage-collector callback or a `__del__`
+("Exception ignored in …"), so once expired the timer fires again every REPEAT seconds
+until the block is left: one of them lands. The timer interrupts Python code, and C
+code that checks for signals (the `re` engine does); a single call into a C library
+that never checks runs to its end first.
 
 >>> import time
 >>> try:
@@ -26,6 +29,10 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+
+REPEAT = 0.2
+"""Seconds between the alarms that follow the first, in case one was swallowed."""
 
 
 class TimeLimitExceeded(BaseException):
@@ -52,7 +59,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise TimeLimitExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield
     finally:

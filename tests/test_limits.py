@@ -73,3 +73,33 @@ def test_outside_the_main_thread_the_block_runs_unlimited():
     thread.start()
     thread.join()
     assert seen == {"can": False, "done": True}
+
+
+def test_the_limit_lands_even_when_python_swallows_the_first_alarm():
+    """An alarm that arrives while Python runs a garbage-collector callback is swallowed
+    ("Exception ignored in …"): the next one must still stop the block."""
+    import gc
+    import sys
+
+    swallowed = []
+    hook, sys.unraisablehook = sys.unraisablehook, lambda u: swallowed.append(u.exc_type)
+
+    def slow_callback(phase, info):  # where the first alarm lands
+        if phase == "start" and not swallowed:
+            end = time.monotonic() + 0.3
+            while time.monotonic() < end:
+                pass
+
+    gc.callbacks.append(slow_callback)
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeLimitExceeded):
+            with time_limit(0.1):
+                while time.monotonic() - started < 10:
+                    [object() for _ in range(1000)]  # allocations trigger the collector
+                    gc.collect(0)
+    finally:
+        gc.callbacks.remove(slow_callback)
+        sys.unraisablehook = hook
+    assert swallowed == [TimeLimitExceeded]
+    assert time.monotonic() - started < 5
