@@ -95,3 +95,17 @@ def stated_claim(value=None, *, source: str, figure: str, metric: str = "wage",
                      quote=quote or figure, locator=f"chars=0-{len(quote or figure)};{figure};{period}",
                      method="test", period=period, period_start=start, period_end=end,
                      period_basis=period_basis, stated_in=stated_in, **more)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz counts of the session: how many inputs each target ran (tests/test_fuzz.py)."""
+    fuzzing = __import__("sys").modules.get("tests.test_fuzz")
+    if fuzzing is None or not fuzzing.COUNTS:
+        return
+    counts = fuzzing.COUNTS
+    generated = sum(n for target, n in counts.items() if target != "hostile")
+    failed = len(terminalreporter.stats.get("failed", []))
+    terminalreporter.write_line(
+        f"fuzz: {generated} generated inputs (" + ", ".join(
+            f"{target} {n}" for target, n in sorted(counts.items()) if target != "hostile")
+        + f") and {counts['hostile']} hostile documents; failing tests: {failed}")
