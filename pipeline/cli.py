@@ -83,6 +83,7 @@ class Progress:
         self.stream = stream
         self.live = live
         self.current: tuple[int, int, str, int] | None = None
+        self.on_screen = False  # a live line is showing and must be cleared
         self.started = time.monotonic()
         self.reported = 0.0
         self.lock = threading.Lock()
@@ -107,9 +108,10 @@ class Progress:
 
     def _show(self) -> None:
         if self.current is None:
-            if self.live:
+            if self.on_screen:
                 self.stream.write("\r\x1b[K")
                 self.stream.flush()
+                self.on_screen = False
             return
         number, total, source_id, size = self.current
         elapsed = time.monotonic() - self.started
@@ -118,6 +120,7 @@ class Progress:
             self.stream.write(f"\r\x1b[Kextracting {number}/{total}: {what}"
                               + (f" {elapsed:.0f} s" if elapsed >= 1 else ""))
             self.stream.flush()
+            self.on_screen = True
         elif elapsed >= STILL_RUNNING_AFTER + self.reported:
             self.stream.write(f"careerfacts: still extracting {number}/{total}: {what} "
                               f"after {elapsed:.0f} s\n")

@@ -692,3 +692,18 @@ def test_extract_into_head_stops_quietly_with_exit_0(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout)["source_id"] == "big"
+
+
+def test_on_a_terminal_progress_is_one_line_rewritten_and_cleared_at_the_end():
+    from extractors.document import document_from_bytes
+    from pipeline.cli import Progress
+
+    screen = io.StringIO()
+    progress = Progress(screen, live=True)
+    doc = document_from_bytes(b"Median pay: $50,250\n" * 10_000, source_id="big-page",
+                              path="raw/big.txt")
+    progress(3, 5, doc)
+    progress(5, 5, None)
+    progress.close()
+
+    assert screen.getvalue() == "\r\x1b[Kextracting 3/5: big-page (0.2 MB)\r\x1b[K"
