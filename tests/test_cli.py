@@ -23,7 +23,7 @@ OUTPUTS = [
     "curated/facts.csv", "curated/facts.parquet",
     "curated/discrepancies.csv", "curated/discrepancies.parquet",
     "curated/sources.csv", "curated/sources.parquet",
-    "curated/quarantine.csv",
+    "curated/quarantine.csv", "curated/page_changes.csv",
     "reports/discrepancies.md", "reports/problems.csv",
 ]
 
