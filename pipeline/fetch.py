@@ -178,7 +178,7 @@ class Fetcher:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = policy.user_agent
         self.clock, self.sleep, self.now = clock, sleep, now
-        self._robots: dict[str, object] = {}  # scheme://host -> Protego, or an unreachable reason
+        self._robots: dict[str, object] = {}  # scheme://host -> Protego, or (code, detail)
         self._last: dict[str, float] = {}  # host -> when its last request ended
         self.waited: list[float] = []  # every wait, in seconds: delays, back-offs, Retry-After
 
@@ -216,13 +216,19 @@ class Fetcher:
             text = b"".join(self._chunks(response, ROBOTS_MAX_BYTES, truncate=True)).decode(
                 "utf-8", errors="replace") if status < 300 else ""
             response.close()
-        except (requests.RequestException, FetchError) as exc:
-            robots = f"{origin}/robots.txt could not be read ({_short(exc)})"
+        except requests.Timeout as exc:
+            robots = ("capture-timeout", f"{origin}/robots.txt: no answer ({_short(exc)})")
+        except FetchError as exc:
+            robots = (exc.code, f"{origin}/robots.txt: {exc.detail}")
+        except requests.RequestException as exc:
+            robots = ("capture-connection-failed", f"{origin} cannot be reached ({_short(exc)})")
         else:
             if 200 <= status < 300:
                 robots = Protego.parse(text)
             elif status == 429 or status >= 500:
-                robots = f"{origin}/robots.txt answered {status}"
+                robots = ("capture-robots-unreachable",
+                          f"{origin}/robots.txt answered {status}; a site whose robots.txt "
+                          "fails is treated as disallowing every page")
             else:  # missing or forbidden: no rules (RFC 9309, 2.3.1.3)
                 robots = Protego.parse("")
         finally:
@@ -233,9 +239,8 @@ class Fetcher:
     def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
         robots = self._robots_for(f"{parts.scheme}://{parts.netloc}")
-        if isinstance(robots, str):
-            raise FetchError("capture-robots-unreachable",
-                             f"{robots}; treated as disallowing every page")
+        if isinstance(robots, tuple):
+            raise FetchError(*robots)
         if not robots.can_fetch(url, self.policy.user_agent):
             raise FetchError("capture-robots-disallowed",
                              f"{parts.scheme}://{parts.netloc}/robots.txt disallows "

@@ -12,7 +12,7 @@ Within a page the captures are ordered by the moment they show the page (`as_of`
 archive's timestamp for an archived copy, else when it was retrieved). The last is the
 page's **current** capture: only its figures are the page's claims in reconciliation.
 A capture followed directly by one with the same bytes or of the same moment (text and
-HTML captures of one URL saved together) is a **duplicate** of it; every other earlier
+HTML captures of one URL saved together, in another format) is a **duplicate** of it; every other earlier
 capture is **superseded**: its figures are the page's past statements, kept as history
 and compared with the next capture's to say what the page changed.
 
@@ -156,7 +156,8 @@ def page_captures(sources: list) -> dict[str, PageCapture]:
             if i == len(members) - 1:
                 continue
             nxt = members[i + 1]
-            if nxt.sha256 == s.sha256 or _moment(nxt.as_of) == _moment(s.as_of):
+            if nxt.sha256 == s.sha256 or (_moment(nxt.as_of) == _moment(s.as_of)
+                                          and nxt.format != s.format):
                 found[s.id] = PageCapture(s.id, page_url(s), s.as_of, DUPLICATE, current.id,
                                           nxt.id)
             else:

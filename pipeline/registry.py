@@ -305,7 +305,10 @@ def append_entry(registry: Path, entry: dict) -> None:
     if before and before.get("sources") and not head.endswith("\n\n"):
         head += "\n"
     updated = head + block
-    after = yaml.load(updated, Loader=_Loader)
+    try:
+        after = yaml.load(updated, Loader=_Loader)
+    except yaml.YAMLError:
+        after = None
     expected = yaml.load(yaml.safe_dump(entry), Loader=_Loader)
     if not (isinstance(before, dict) and isinstance(after, dict)
             and isinstance(after.get("sources"), list)
