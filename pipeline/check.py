@@ -42,6 +42,10 @@ ERROR_PAGE = re.compile(
 """Titles of pages that are not the page: "404 Not Found", "Access Denied", "Just a moment…"."""
 
 
+NOT_SOURCES = frozenset({"watchlist.yaml"})
+"""Files in raw/ that are not documents: the pages `careerfacts capture --from` follows."""
+
+
 class CheckError(Exception):
     """The check cannot run as asked (a usage error, exit 2)."""
 
@@ -109,7 +113,7 @@ def changed_sources(registry: Path, base: str) -> list[str]:
     touched |= set(git("ls-files", "--others", "--exclude-standard", registry.parent.name).split())
     registered = {f"{registry.parent.name}/{e.get('path')}": str(e.get("id")) for e in entries}
     for path in sorted(touched):
-        if path == relative:
+        if path == relative or Path(path).name in NOT_SOURCES:
             continue
         if path in registered:
             changed.append(registered[path])

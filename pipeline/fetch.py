@@ -116,7 +116,7 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]+", value):  # str.isdigit() would take "²"
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -346,7 +346,7 @@ class Fetcher:
                 raise FetchError("capture-unsupported-content-type",
                                  f"{declared}; only HTML pages and PDFs are captured")
             length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > self.policy.max_bytes:
+            if re.fullmatch(r"[0-9]+", length) and int(length) > self.policy.max_bytes:
                 raise FetchError("capture-too-large", f"{int(length):,} bytes announced, more "
                                  f"than the limit of {self.policy.max_bytes:,}")
             return response, b"".join(self._chunks(response, self.policy.max_bytes))

@@ -33,7 +33,8 @@ from extractors.claims import Claim
 CURRENT, SUPERSEDED, DUPLICATE = "current", "superseded", "duplicate"
 
 ARCHIVED = re.compile(
-    r"/(?:web|wayback|\d+)/(?P<stamp>\d{4,14})(?:[a-z]{2}_|\*)?/(?P<url>(?:https?:/{1,2})?[^/?#]+\.[^/?#]+.*)$",
+    r"/(?:web|wayback|\d+)/(?P<stamp>\d{4,14})(?:[a-z]{2}_|\*)?/"
+    r"(?P<url>https?:/{1,2}[^/?#]+\.[^/?#]+.*|[^/?#:]+\.[^/?#:]+/.*)$",
     re.I)
 """A web-archive copy, Wayback Machine style: /web/<timestamp>[flag]/<original URL>
 ("https://web.archive.org/web/20220514123456/https://www.bls.gov/ooh/…"; Archive-It

@@ -8,6 +8,7 @@ never slept; only the timeout test waits (a fraction of a second) for a real soc
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import re
 import time
@@ -16,11 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from pipeline.capture import Capturer, Target, TargetsError, project_lock, targets_from_file
-from pipeline.fetch import Fetcher, Policy
+from pipeline.fetch import Fetcher, Policy, page_format, retry_after
 from pipeline.registry import RegistryError, load_registry
 
 PAGE = ("<html><head><title>Medical Records Specialists pay</title></head><body>"
@@ -683,3 +686,38 @@ def test_cli_unreadable_registry_exits_2_before_fetching(site, project):
     assert result.exit_code == 2
     assert "registry-unreadable" in result.output
     assert site.requests_for("/mrs") == []
+
+
+# --- parsers of what servers say --------------------------------------------------------------
+
+@given(seconds=st.integers(min_value=0, max_value=10**7))
+def test_retry_after_in_seconds_is_read_as_is(seconds):
+    assert retry_after(str(seconds), NOW) == float(seconds)
+
+
+@given(seconds=st.integers(min_value=0, max_value=10**7))
+def test_retry_after_as_an_http_date_is_the_time_until_then(seconds):
+    header = email.utils.format_datetime(NOW + dt.timedelta(seconds=seconds), usegmt=True)
+
+    assert retry_after(header, NOW) == float(seconds)
+
+
+@given(st.text(max_size=30))
+def test_retry_after_never_fails_on_garbage(text):
+    waited = retry_after(text, NOW)
+
+    assert waited is None or waited >= 0
+
+
+@pytest.mark.parametrize("content_type,body,expected", [
+    ("text/html; charset=utf-8", b"<!DOCTYPE html><html><body>Pay</body></html>", "html"),
+    ("application/xhtml+xml", b"<?xml version='1.0'?><html xmlns='x'><body/></html>", "html"),
+    ("text/html", b"<div>Median pay: $50,250</div>", "html"),
+    ("application/pdf", b"%PDF-1.4\n...", "pdf"),
+    ("", b"%PDF-1.4\n...", "pdf"),
+    ("application/octet-stream", b"\xef\xbb\xbf<html><body>x</body></html>", "html"),
+    ("text/plain", b"<html><body>served as text</body></html>", "html"),
+], ids=["html", "xhtml", "fragment", "pdf", "undeclared-pdf", "octet-stream-html",
+        "plain-html"])
+def test_page_format_from_declared_type_and_bytes(content_type, body, expected):
+    assert page_format(content_type, body) == expected

@@ -77,7 +77,8 @@ def test_installed_script_help_exits_zero():
 # --- help and flags ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
-                                  ["-h"]], ids=["main", "refresh", "extract", "short"])
+                                  ["capture", "--help"], ["-h"]],
+                         ids=["main", "refresh", "extract", "capture", "short"])
 def test_help_exits_zero_and_shows_an_example(args):
     result = run_cli(*args)
 
