@@ -721,3 +721,11 @@ def test_retry_after_never_fails_on_garbage(text):
         "plain-html"])
 def test_page_format_from_declared_type_and_bytes(content_type, body, expected):
     assert page_format(content_type, body) == expected
+
+
+def test_the_projects_watchlist_can_be_used():
+    watchlist = Path(__file__).resolve().parent.parent / "raw" / "watchlist.yaml"
+    if not watchlist.exists():
+        pytest.skip("the project follows no pages")
+
+    assert all(t.url.startswith(("http://", "https://")) for t in targets_from_file(watchlist))
