@@ -180,13 +180,11 @@ class Fetcher:
         self.clock, self.sleep, self.now = clock, sleep, now
         self._robots: dict[str, object] = {}  # scheme://host -> Protego, or (code, detail)
         self._last: dict[str, float] = {}  # host -> when its last request ended
-        self.waited: list[float] = []  # every wait, in seconds: delays, back-offs, Retry-After
 
     # --- politeness -----------------------------------------------------------------------
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
-            self.waited.append(round(seconds, 3))
             self.sleep(seconds)
 
     def _space(self, host: str, delay: float) -> None:
