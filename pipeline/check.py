@@ -42,6 +42,10 @@ ERROR_PAGE = re.compile(
 """Titles of pages that are not the page: "404 Not Found", "Access Denied", "Just a moment…"."""
 
 
+NOT_SOURCES = frozenset({"watchlist.yaml"})
+"""Files in raw/ that are not documents: the pages `careerfacts capture --from` follows."""
+
+
 class CheckError(Exception):
     """The check cannot run as asked (a usage error, exit 2)."""
 
@@ -109,7 +113,7 @@ def changed_sources(registry: Path, base: str) -> list[str]:
     touched |= set(git("ls-files", "--others", "--exclude-standard", registry.parent.name).split())
     registered = {f"{registry.parent.name}/{e.get('path')}": str(e.get("id")) for e in entries}
     for path in sorted(touched):
-        if path == relative:
+        if path == relative or Path(path).name in NOT_SOURCES:
             continue
         if path in registered:
             changed.append(registered[path])
@@ -124,7 +128,7 @@ def _registry_failures(capture: Capture | None, problems, source_id: str, path: 
                        today: dt.date) -> list[Failure]:
     failures = [Failure(p.code, f"{p.message} — {p.hint}", source_id, p.path or path)
                 for p in problems if p.source_id == source_id]
-    if capture is not None and dt.date.fromisoformat(capture.source.retrieved) > today:
+    if capture is not None and capture.source.retrieved_date > today:
         failures.append(Failure("registry-retrieved-in-future",
                                 f"retrieved {capture.source.retrieved} is after today ({today})",
                                 source_id, path))
@@ -334,11 +338,15 @@ def _resolve(target: str, entries: list[dict], root: Path) -> tuple[str | None, 
 
 def _dry_reconciliation(run: Run, source_id: str) -> tuple[list[str], list[str]]:
     """Discrepancies (open ones marked) the source opens and closes in the dataset."""
+    from pipeline.refresh import current_claims, pages
+
     rec = run.reconciliation
     valid_ids = set(run.valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in run.captures}
-    without = reconcile([c for c in run.claims if c.claim_id in valid_ids
-                         and c.source_id != source_id], authorities)
+    # without the source, the capture it superseded is its page's current one again
+    paged, _ = pages([c for c in run.captures if c.source.id != source_id])
+    without = reconcile(current_claims([c for c in run.claims if c.source_id != source_id],
+                                       valid_ids, paged), authorities)
 
     def described(d) -> str:
         from pipeline.report import key_title

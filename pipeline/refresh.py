@@ -1,7 +1,10 @@
 """The refresh: a one-way chain of stages, each named for what it produces.
 
-    captures(registry) -> documents -> raw_claims -> validated_claims -> reconciliation
-        -> outputs (the only stage that writes)
+    captures(registry) -> pages -> documents -> raw_claims -> validated_claims
+        -> current claims -> reconciliation; history -> outputs (the only stage that writes)
+
+Only the current capture of each page is reconciled; older captures and duplicates are
+its history (see pipeline/pages.py).
 
 Every stage returns its problems beside its product; a bad source yields problems and
 no claims, and the others go on.
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +22,8 @@ from extractors import extract
 from extractors.claims import Claim
 from extractors.document import Document, DocumentError, document_from_bytes
 from pipeline.decisions import load_decisions
-from pipeline.reconcile import Reconciliation, reconcile
+from pipeline.pages import CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes
+from pipeline.reconcile import Reconciliation, key_of, reconcile
 from pipeline.registry import Capture, load_registry
 from pipeline.tables import claims_frame
 from schemas.problems import Problem, problem
@@ -39,6 +43,10 @@ class Run:
     problems: list[Problem] = field(default_factory=list)
     tracebacks: dict[str, str] = field(default_factory=dict)
     encodings: dict[str, str] = field(default_factory=dict)  # source id -> encoding decoded with
+    pages: dict[str, PageCapture] = field(default_factory=dict)  # source id -> its page's captures
+    changes: list[PageChange] = field(default_factory=list)  # figures pages changed
+    history: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """claim id -> (fact id, rank, reason) of the claims of superseded and duplicate captures"""
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -47,13 +55,59 @@ class Run:
                 and p.code.startswith(("registry", "document", "format", "extractor"))}
 
 
+def pages(captures: list[Capture]) -> tuple[dict[str, PageCapture], list[Problem]]:
+    """Each capture's place among its page's captures, and a warning for each entry
+    that holds the same bytes as another or supersedes an entry that is not there."""
+    sources = [c.source for c in captures]
+    found = page_captures(sources)
+    problems = []
+    first: dict[str, str] = {}
+    ids = {s.id for s in sources}
+    for source in sources:
+        if source.sha256 in first:
+            problems.append(problem("duplicate-capture", source_id=source.id, path=source.path,
+                                    detail=first[source.sha256]))
+        else:
+            first[source.sha256] = source.id
+        if source.supersedes and source.supersedes not in ids:
+            problems.append(problem("supersedes-unknown", source_id=source.id, path=source.path,
+                                    detail=source.supersedes))
+    return found, problems
+
+
+def current_claims(claims: list[Claim], valid_ids: set[str],
+                   paged: dict[str, PageCapture]) -> list[Claim]:
+    """The valid claims of each page's current capture: what reconciliation sees."""
+    return [c for c in claims if c.claim_id in valid_ids
+            and (c.source_id not in paged or paged[c.source_id].status == CURRENT)]
+
+
+def history(claims: list[Claim], valid_ids: set[str], paged: dict[str, PageCapture],
+            reconciliation: Reconciliation) -> tuple[dict[str, tuple[str, str, str]],
+                                                     list[PageChange]]:
+    """The ranks of the claims of older and duplicate captures (deprecated, with the fact
+    of their key where the current claims have one) and what each page changed."""
+    facts = {f.key: f.fact_id for f in reconciliation.facts}
+    ranks = {}
+    valid = [c for c in claims if c.claim_id in valid_ids]
+    for claim in valid:
+        page = paged.get(claim.source_id)
+        if page is None or page.status == CURRENT:
+            continue
+        reason = "duplicate-capture" if page.status == DUPLICATE else "superseded-capture"
+        ranks[claim.claim_id] = (facts.get(key_of(claim), ""), "deprecated", reason)
+    return ranks, page_changes(valid, paged)
+
+
 def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
     docs, problems = [], []
     for capture in captures:
         source = capture.source
         try:
-            docs.append(document_from_bytes(capture.data, source_id=source.id, path=source.path,
-                                            format=source.format, occupation=source.occupation))
+            doc = document_from_bytes(capture.data, source_id=source.id, path=source.path,
+                                      format=source.format, occupation=source.occupation)
+            # an archived copy shows the page as of the archive's timestamp
+            docs.append(replace(doc, page_date=source.page_date) if source.page_date else doc)
         except DocumentError as exc:
             problems.append(problem(exc.code, source_id=source.id, path=source.path,
                                     detail=exc.detail))
@@ -107,6 +161,7 @@ def refresh(registry: Path, progress: Progress | None = None,
     registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
     raw/."""
     captures, problems = load_registry(registry)
+    paged, page_problems = pages(captures)
     decided, decision_problems = load_decisions(
         decisions if decisions is not None else Path(registry).parent.parent / "decisions.yaml")
     docs, doc_problems = documents(captures)
@@ -114,8 +169,9 @@ def refresh(registry: Path, progress: Progress | None = None,
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in captures}
-    reconciliation = reconcile([c for c in claims if c.claim_id in valid_ids], authorities,
-                               decided)
+    reconciliation = reconcile(current_claims(claims, valid_ids, paged), authorities, decided)
+    ranks, changes = history(claims, valid_ids, paged, reconciliation)
     return Run(captures, claims, valid, quarantined, reconciliation,
-               problems + decision_problems + doc_problems + extract_problems + claim_problems,
-               tracebacks, {d.source_id: d.encoding for d in docs})
+               problems + page_problems + decision_problems + doc_problems + extract_problems
+               + claim_problems,
+               tracebacks, {d.source_id: d.encoding for d in docs}, paged, changes, ranks)

@@ -161,6 +161,7 @@ def test_without_targets_the_sources_changed_since_the_base_are_checked(project)
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
     git("checkout", "-qb", "new-source")
     register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    (project / "raw" / "watchlist.yaml").write_text("pages:\n  - url: https://example.org/x\n")
     result = check("--base", "main")
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.output.splitlines()
@@ -179,9 +180,11 @@ def test_help_does_not_import_great_expectations():
     code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
             "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
             "r = CliRunner().invoke(main, ['check-source', '--help']); assert r.exit_code == 0; "
-            "print('great_expectations' in sys.modules, 'pandera' in sys.modules)")
+            "r = CliRunner().invoke(main, ['capture', '--help']); assert r.exit_code == 0; "
+            "print('great_expectations' in sys.modules, 'pandera' in sys.modules, "
+            "'requests' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.stdout.split() == ["False", "False"], out.stderr
+    assert out.stdout.split() == ["False", "False", "False"], out.stderr
 
 
 def test_the_sources_workflow_runs_the_check_on_pull_requests():

@@ -23,7 +23,7 @@ OUTPUTS = [
     "curated/facts.csv", "curated/facts.parquet",
     "curated/discrepancies.csv", "curated/discrepancies.parquet",
     "curated/sources.csv", "curated/sources.parquet",
-    "curated/quarantine.csv",
+    "curated/quarantine.csv", "curated/page_changes.csv",
     "reports/discrepancies.md", "reports/problems.csv",
 ]
 
@@ -77,7 +77,8 @@ def test_installed_script_help_exits_zero():
 # --- help and flags ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
-                                  ["-h"]], ids=["main", "refresh", "extract", "short"])
+                                  ["capture", "--help"], ["-h"]],
+                         ids=["main", "refresh", "extract", "capture", "short"])
 def test_help_exits_zero_and_shows_an_example(args):
     result = run_cli(*args)
 
