@@ -94,6 +94,8 @@ def matches(row: Row, claim: Claim, *, strict: bool = True) -> bool:
     d = row.data
     if claim.metric != d["metric"] or clean(d["evidence"]) not in clean(claim.quote):
         return False
+    if not strict and claim.occupation_text:
+        return False  # another occupation's figure, said to be so: not the page's claim
     if not strict:
         return _figure_matches(d, claim) if (d["value"] or d["low"]) else True
     return (claim.statistic == d["statistic"] and claim.unit == d["unit"]
@@ -194,7 +196,7 @@ def place_right(row: dict, claim: Claim) -> bool:
 
 
 def trap_fired(row: dict, claim: Claim) -> bool:
-    if not _metric_fits(row, claim):
+    if not _metric_fits(row, claim) or claim.occupation_text:
         return False
     if row["statistic"] not in ("unspecified", "range") and claim.statistic != row["statistic"]:
         return False
