@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from extractors.claims import Claim, relocated
+from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
 from extractors.patterns import stated_page_date
-from extractors.text import read_lines, split_lines
+from extractors.text import read_page, split_lines
 
 SKIPPED = frozenset({
     "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
@@ -426,6 +426,11 @@ def extract_html(doc: Document) -> list[Claim]:
     >>> [(c.value, c.period, c.quote, c.locator) for c in extract_html(doc)]
     [(50250.0, '2024', '2024 Median Pay\\t$50,250 per year', 'html:html/body/table#facts/tr')]
     """
+    return read_html(doc).claims
+
+
+def read_html(doc: Document) -> Reading:
+    """An HTML page read: claims and notes located by element path."""
     soup = BeautifulSoup(unread_emptied(doc.text), "lxml")
     rendition = render(soup)
     text = rendition.text
@@ -439,13 +444,14 @@ def extract_html(doc: Document) -> list[Claim]:
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
                         encoding=doc.encoding, occupation=doc.occupation,
                         page_date=doc.page_date or page_date(soup, rendition))
-    claims = read_lines(rendered, lines, extractor="html")
-    located = []
+    reading = read_page(rendered, lines, extractor="html")
     paths: dict[int, str] = {}
-    for claim in claims:
-        a, b = map(int, claim.locator.removeprefix("chars=").split("-"))
+
+    def where(locator: str) -> str:
+        a, b = map(int, locator.removeprefix("chars=").split("-"))
         first = bisect.bisect_right(starts, a) - 1
         last = bisect.bisect_right(starts, max(a, b - 1)) - 1
         tags = [owners[starts[i]] for i in range(max(first, 0), max(last, 0) + 1)]
-        located.append(relocated(claim, f"html:{_common_path(tags, paths)}"))
-    return located
+        return f"html:{_common_path(tags, paths)}"
+
+    return relocated_reading(reading, where)

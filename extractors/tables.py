@@ -30,8 +30,8 @@ PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 """The rule under a pipe table's header: "---|---|", "|:---|---:|"."""
 
 WIDE_GAP = re.compile(r"\t+|[ \u00a0]{2,}")
-PLACEHOLDER = re.compile(r"[-–—‒/*.]+|n/?a|tbd", re.I)
-"""What a page prints in an empty cell: "—", "n/a"."""
+PLACEHOLDER = re.compile(r"[-–—‒/*.†‡]+|n/?a|tbd|\(\d{1,2}\)|\([a-z]\)", re.I)
+"""What a page prints in an empty cell: "—", "n/a", or only a footnote mark "(5)"."""
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 from extractors import labels as L
 from extractors import patterns as P
 from extractors import prose
-from extractors.claims import EXTRACTOR_VERSION, Claim, new_claim
+from extractors.claims import EXTRACTOR_VERSION, Claim, Note, Reading, new_claim
 from extractors.document import Document
-from extractors.tables import Figures, Table, find_tables
+from extractors.tables import PLACEHOLDER, Figures, Table, find_tables
 
 # --- lines ----------------------------------------------------------------------------------
 
@@ -164,28 +164,6 @@ TRAINING_CATEGORIES = re.compile(
 
 
 # --- what became of each figure ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Note:
-    """What became of one figure of a page: the claims read from it, or why none."""
-
-    figure: P.Figure
-    claim_ids: tuple[str, ...] = ()
-    reason: str = ""  # why no claim ("a price, not pay"); empty when claimed
-
-    @property
-    def read(self) -> bool:
-        return bool(self.claim_ids)
-
-
-@dataclass
-class Reading:
-    """A page read: its claims, and a note for every figure on it in page order."""
-
-    claims: list[Claim]
-    notes: list[Note]
-    text: str  # the text every quote and note points into
-
 
 UNEXPLAINED = "no context says what this figure is"
 
@@ -338,18 +316,28 @@ class Reader:
         values.update(changes, anchor=self.anchors.get(claim.claim_id, ""))
         new = new_claim(**values)
         self.anchors[new.claim_id] = self.anchors.get(claim.claim_id, "")
+        for ids in self.claimed.values():
+            if claim.claim_id in ids:
+                ids[ids.index(claim.claim_id)] = new.claim_id
+        if claim.claim_id in self.provisional:
+            self.provisional.discard(claim.claim_id)
+            self.provisional.add(new.claim_id)
         return new
 
     def notes(self) -> list[Note]:
+        """A note for every listed figure (and every figure read), in page order; the
+        locator is the figure's span, `chars=START-END`, in the reading text."""
         out = []
+        line = 1
+        at = 0
         for f in self.figures:
             ids = tuple(self.claimed.get(f.start, ()))
-            if ids:
-                out.append(Note(f, ids))
-            elif f.start in self.reasons:
-                out.append(Note(f, reason=self.reasons[f.start]))
-            elif listed(f):
-                out.append(Note(f, reason=UNEXPLAINED))
+            if not ids and not listed(f):
+                continue
+            line += self.text.count("\n", at, f.start)
+            at = f.start
+            reason = "" if ids else self.reasons.get(f.start, UNEXPLAINED)
+            out.append(Note(f.text, f.kind, f"chars={f.start}-{f.end}", line, ids, reason))
         return out
 
 
@@ -633,8 +621,8 @@ def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, st
     for name, text in sorted(label_cells.items(), key=lambda kv: not LADDER_ITEM.match(
             kv[1].strip())):
         text = text.strip()
-        if not text or re.fullmatch(r"[-–—‒/*.]+|n/?a|none|tbd|varies", text, re.I):
-            continue  # an empty cell's placeholder
+        if not text or PLACEHOLDER.fullmatch(text) or re.fullmatch(r"none|varies", text, re.I):
+            continue  # an empty cell's placeholder, or a footnote mark in place of a figure
         m = SOC_CODE.match(text)
         if m:
             code = m.group("code")
@@ -757,6 +745,11 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             if claim is not None:
                 made.append((len(reader.claims) - 1, claim, cell))
                 row_claims.append(id(claim))
+        cell_starts = {c.figure.start for c in row.cells}
+        for k in row.lines:
+            for f in reader.line_figures(reader.lines[k]):
+                if f.start not in cell_starts:
+                    reader.skip(f, "a number inside a row's label")
         if row_claims and (qualifiers.get("level") or row_sense.statistic):
             ctx.group.append(row_claims)
             ctx.group_end = table.end - 1
@@ -1062,7 +1055,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
         i += _read_line(reader, ctx, i, tables)
     _infer_statistics(reader)
     _drop_unexplained(reader)
-    return Reading(reader.claims, reader.notes(), doc.text)
+    return Reading(reader.claims, reader.notes())
 
 
 def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:

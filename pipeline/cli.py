@@ -394,18 +394,24 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "pdf"]), default=None,
               help="Document format; sniffed from the content when not given.")
 @click.option("--source-id", default=None, help="Source id to put on the claims [default: file stem].")
+@click.option("--explain", is_flag=True,
+              help="Instead of the claims, list every figure on the page in page order with "
+                   "what became of it: the claim read from it, or why none was.")
 @click.pass_obj
-def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) -> None:
+def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None,
+            explain: bool) -> None:
     """Print the claims of one document as JSON lines (no registry needed).
 
     Use it to see what a new page yields before registering it. Each line is one claim
-    with its verbatim quote and locator; keys are sorted.
+    with its verbatim quote and locator; keys are sorted. With --explain, every figure
+    the page states is listed with what became of it, so a curator sees what was missed.
 
     Example:
 
         careerfacts extract raw/001_ff2dfab91b0d996c.txt | head -3
+        careerfacts extract --explain raw/001_ff2dfab91b0d996c.txt
     """
-    from extractors import extract as extract_claims
+    from extractors import read as read_document
     from extractors.document import DocumentError, document_from_bytes
     from extractors.document import sniff_format
     from schemas.problems import problem
@@ -415,7 +421,8 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) ->
     fmt = fmt or sniff_format(data, str(file))
     try:
         doc = document_from_bytes(data, source_id=source_id, path=str(file), format=fmt)
-        claims = extract_claims(doc)
+        reading = read_document(doc)
+        claims = reading.claims
     except DocumentError as exc:
         p = problem(exc.code, source_id=source_id, path=str(file), detail=exc.detail)
         click.echo(f"careerfacts: {p.line()}", err=True)
@@ -427,8 +434,12 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) ->
                     detail=f"{type(exc).__name__}: {exc}")
         click.echo(f"careerfacts: {p.line()}", err=True)
         sys.exit(EXIT_DATA)
-    for claim in claims:
-        click.echo(json.dumps(claim.as_dict(), sort_keys=True, ensure_ascii=False))
+    if explain:
+        from pipeline.explain import explanation
+        click.echo(explanation(reading, str(file)))
+    else:
+        for claim in claims:
+            click.echo(json.dumps(claim.as_dict(), sort_keys=True, ensure_ascii=False))
     if not claims:
         p = problem("document-no-figures", source_id=source_id, path=str(file))
         click.echo(f"careerfacts: {p.line()}", err=True)
