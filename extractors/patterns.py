@@ -7,6 +7,7 @@ functions read one whole string (or return None) and are what the property tests
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -232,12 +233,26 @@ PLACE = re.compile(
 Mississippi nonmetropolitan area", "in California"."""
 
 
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_MONTH = r"(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|" + "|".join(
+    m[:3].capitalize() + r"\.?" for m in MONTHS) + r")"
+
 PAGE_DATE = re.compile(
-    r"\b(?:last\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*:?\s*"
-    r"(?P<date>(?:19|20)\d{2}-\d{2}-\d{2})\b",
+    r"\b(?:last\s+)?(?:updated|modified|reviewed|modified\s+date)(?:\s+(?:on|date))?\s*:?\s*"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"
+    r"|(?P<month>" + _MONTH + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>" + _MONTH + r")\s+(?P<year2>(?:19|20)\d{2})\b)",
     re.I,
 )
-"""When a page says it was last changed: "Updated: 2026-01-09", "Last updated 2026-01-09"."""
+"""When a page says it was last changed: "Updated: 2026-01-09", "Updated March 2, 2026",
+"Last Modified Date: Thursday, August 28, 2025", "Last reviewed 14 March 2025"."""
+
+
+def _iso(month: str, day: str, year: str) -> str:
+    number = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(month.lower().rstrip(".")[:3]))
+    return f"{year}-{number:02d}-{int(day):02d}"
 
 
 def stated_page_date(text: str) -> str:
@@ -245,9 +260,25 @@ def stated_page_date(text: str) -> str:
 
     >>> stated_page_date("Methodology: v2.0 Updated: 2026-01-09 … Last updated: 2026-01-09")
     '2026-01-09'
+    >>> stated_page_date("Updated March 2, 2026"), stated_page_date("Last Modified Date: Thursday, August 28, 2025")
+    ('2026-03-02', '2025-08-28')
     """
-    dates = [m.group("date") for m in PAGE_DATE.finditer(text)]
-    return max(dates) if dates else ""
+    dates = []
+    for m in PAGE_DATE.finditer(text):
+        if m.group("iso"):
+            dates.append(m.group("iso"))
+        elif m.group("month"):
+            dates.append(_iso(m.group("month"), m.group("day"), m.group("year")))
+        else:
+            dates.append(_iso(m.group("month2"), m.group("day2"), m.group("year2")))
+    valid = []
+    for d in dates:
+        try:
+            datetime.date.fromisoformat(d)
+        except ValueError:
+            continue  # "February 30"
+        valid.append(d)
+    return max(valid) if valid else ""
 
 
 # --- parsed values -------------------------------------------------------------------

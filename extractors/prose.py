@@ -304,6 +304,24 @@ def statistic_before(words: str) -> str:
     return best
 
 
+HISTORY = re.compile(r"\b(?:up|down|rising|climbing|falling|rose|fell|grew|increased|decreased)\s+"
+                     r"from\s+(?:about\s+|roughly\s+)?$|\bcompared\s+(?:with|to)\s+$|"
+                     r"\b(?:previously|a\s+year\s+earlier|the\s+year\s+before|back\s+in\s+\S+)"
+                     r"[^.;]{0,30}$", re.I)
+"""Words that state a figure as a past one: "up from $58,000 in May 2022"."""
+
+
+def history_basis(sentence: str, start: int, end: int, period: P.Period | None) -> str:
+    """ "history" when the figure at start..end is stated as a past figure beside a later
+    one in the same sentence, else ""."""
+    if period is None or period.last is None:
+        return ""
+    later = [p for p in P.find_periods(sentence) if p.last is not None and p.last > period.last]
+    if later and HISTORY.search(sentence[max(0, start - 40):start]):
+        return "history"
+    return ""
+
+
 def period_of(sentence: str, start: int, end: int, ctx=None) -> P.Period | None:
     """The period of a figure: in its own clause, else the sentence's, the one after the
     figure first, else the paragraph's ("The median … was $94,260 in May 2024. The lowest
@@ -385,7 +403,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         reader.skip(figure, "a figure of another occupation (a related-careers section)")
         return ""
     if (figure.amount or 0) <= 0:
-        reader.skip(figure, "no pay is $0")
+        reader.skip(figure, "an amount of $0 is no pay")
         return ""
     if P.COMPARATIVE.match(after):
         reader.skip(figure, "a difference between two figures, not a figure")
@@ -461,11 +479,12 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         if level and not statistic.startswith("p"):
             qualifiers["level"] = level
             said.append(f"level={words}")
+    period = period_of(sentence, figure.start - base, figure.end - base, ctx)
     reader.claim(figure, metric="wage", statistic=statistic, unit=unit, quote=quote,
-                 method="sentence", period=period_of(sentence, figure.start - base,
-                                                     figure.end - base, ctx),
-                 qualifiers=qualifiers, words="; ".join(said), cites=cites, scope=scope,
-                 context=ctx)
+                 method="sentence", period=period, qualifiers=qualifiers,
+                 words="; ".join(said), cites=cites, scope=scope, context=ctx,
+                 period_basis=history_basis(sentence, figure.start - base, figure.end - base,
+                                            period))
     return statistic
 
 

@@ -168,6 +168,12 @@ TRAINING_CATEGORIES = re.compile(
 UNEXPLAINED = "no context says what this figure is"
 
 
+def unexplained(note: Note) -> bool:
+    """A figure left unread for want of context (its reason starts "no …"), not one read
+    and set aside for a reason ("a price, not pay", "a percentile label")."""
+    return not note.read and note.reason.startswith("no ")
+
+
 def listed(figure: P.Figure) -> bool:
     """Figures a reading accounts for: money, percentages and counts; a small number
     ("9 min read", "Page 14 of 38", a footnote) only when it was read as a claim."""
@@ -224,6 +230,7 @@ class Reader:
         self.anchors: dict[str, str] = {}  # claim id -> anchor, to rebuild a claim
         self.occupation = ""  # SOC code the page states for itself
         self.title = ""  # the occupation the page is about, as its first heading names it
+        self.cites = ""  # the one agency the page's source lines credit for its figures
         self.provisional: set[str] = set()  # claims kept only if a later pass explains them
 
     def within(self, start: int, end: int) -> list[P.Figure]:
@@ -245,7 +252,7 @@ class Reader:
               value: float | None = None, part: str = "", value_text: str = "",
               figure_text: str = "", figure_start: int | None = None, occupation: str = "",
               occupation_text: str = "", context: Context | None = None,
-              line: int = -1) -> Claim | None:
+              line: int = -1, period_basis: str = "") -> Claim | None:
         """One claim, with the columns every rule fills the same way. A figure read twice
         (a table cell a prose rule also sees) gives one claim."""
         start = figure.start if figure is not None else figure_start
@@ -301,6 +308,11 @@ class Reader:
         values["value_text"] = value_text
         if period is not None:
             values.update(period=period.label, period_start=period.first, period_end=period.last)
+            if period_basis:
+                values["period_basis"] = period_basis
+        if not cites and self.cites and metric in ("wage", "employment", "employment_growth",
+                                                   "annual_openings"):
+            values["cites"] = self.cites  # "Source: U.S. Bureau of Labor Statistics …"
         claim = new_claim(**values)
         self.claims.append(claim)
         self.anchors[claim.claim_id] = anchor
@@ -1014,6 +1026,29 @@ def _page_title(reader: Reader) -> str:
     return ""
 
 
+SOURCE_LINE = re.compile(
+    r"^\W*(?:sources?|data(?:\s+sources?)?|figures|wage\s+data|pay|outlook|notes?)\b[^:]{0,40}:|"
+    r"\b(?:figures|data|wages?|statistics)\s+(?:are\s+)?(?:from|reproduced\s+from|come\s+from)\b|"
+    r"^\s*\d{1,2}\.?\s+(?:U\.S\.\s+)?(?:BLS|Bureau)\b",
+    re.I,
+)
+"""A line that credits the page's figures: "Source: U.S. Bureau of Labor Statistics …",
+"Figures are reproduced from …", a numbered note "1 BLS Occupational Employment …"."""
+
+
+def _page_cites(reader: Reader) -> str:
+    """The agency the page's source lines credit, when they name exactly one."""
+    agencies = set()
+    for line in reader.lines:
+        if line.text and len(line.text) <= 220 and SOURCE_LINE.search(line.text):
+            cited = prose.cites_of(line.text)
+            if cited and ";" in line.text:
+                return ""  # "Sources: BLS (…); a salary survey": which figure is whose is not said
+            if cited:
+                agencies.add(cited)
+    return agencies.pop() if len(agencies) == 1 else ""
+
+
 def _other_occupation(reader: Reader, name: str) -> str:
     """`name` when it is another occupation than the page's, else "" (the page's own)."""
     if not name or (reader.title and L.same_occupation(name, reader.title)):
@@ -1032,6 +1067,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     reader = Reader(doc, lines, extractor=f"{extractor}/{EXTRACTOR_VERSION}")
     reader.occupation = "" if doc.occupation else _page_occupation(reader)
     reader.title = _page_title(reader)
+    reader.cites = _page_cites(reader)
     tables = {t.first: t for t in find_tables(lines, reader.figures, doc.text)}
     ctx = Context()
     ctx.jobs_page = any(JOBS_HEADING.search(line.text) and len(line.text) < 80
@@ -1545,7 +1581,7 @@ def _drop_unexplained(reader: Reader) -> None:
             reader.claimed[start] = remaining
         else:
             del reader.claimed[start]
-            reader.reasons[start] = "a figure printed without a label"
+            reader.reasons[start] = "no label says what this figure is"
 
 
 def extract_text(doc: Document) -> list[Claim]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import extract, reading_text
+from extractors import read, reading_text
 from extractors.document import DocumentError, document_from_bytes
 from pipeline.reconcile import reconcile
 from pipeline.refresh import Run, refresh
@@ -76,6 +76,7 @@ class SourceCheck:
     opened: list[str] = field(default_factory=list)  # discrepancies the source would open
     closed: list[str] = field(default_factory=list)  # … and close
     validation: dict = field(default_factory=dict)  # great-expectations results, as JSON
+    money: tuple[int, int] = (0, 0)  # (money figures read as claims, money figures on the page)
 
     @property
     def usable(self) -> bool:
@@ -135,19 +136,35 @@ def _registry_failures(capture: Capture | None, problems, source_id: str, path: 
     return failures
 
 
-def _document_failures(capture: Capture) -> tuple[list, list[Failure], str]:
-    """(claims, failures, the text the extractor read)."""
+UNREAD_FLAG = (3, 0.4)
+"""A page is flagged when at least 3 of its money figures, and more than 40% of them, are
+unread with no reason (no context said what they are): the extractor is missing a layout."""
+
+
+def _document_failures(capture: Capture) -> tuple[list, list[Failure], str, tuple[int, int]]:
+    """(claims, failures, the text the extractor read, (money read, money figures))."""
+    from extractors.text import unexplained as contextless
     s = capture.source
     try:
         doc = document_from_bytes(capture.data, source_id=s.id, path=s.path, format=s.format,
                                   occupation=s.occupation)
-        claims = extract(doc)
+        reading = read(doc)
+        claims = reading.claims
         text = reading_text(doc)
     except DocumentError as exc:
         from schemas.problems import problem
         p = problem(exc.code, source_id=s.id, path=s.path, detail=exc.detail)
-        return [], [Failure(exc.code, f"{p.message} — {p.hint}", s.id, s.path)], ""
+        return [], [Failure(exc.code, f"{p.message} — {p.hint}", s.id, s.path)], "", (0, 0)
     failures = []
+    money = [n for n in reading.notes if n.kind == "money"]
+    unexplained = [n for n in money if contextless(n)]
+    if len(unexplained) >= UNREAD_FLAG[0] and len(unexplained) > UNREAD_FLAG[1] * len(money):
+        failures.append(Failure(
+            "document-figures-unread",
+            f"{len(unexplained)} of its {len(money)} amounts of money were not read and no "
+            f"context says what they are (first: {', '.join(n.figure for n in unexplained[:3])}); "
+            f"see `careerfacts extract --explain {s.path}`", s.id, s.path,
+            observed=f"{len(money) - len(unexplained)}/{len(money)} read or explained"))
     if s.format == "html":
         title = re.search(r"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", doc.text, re.I | re.S)
         heading = re.sub(r"<[^>]+>|\s+", " ", (title.group(1) or title.group(2)) if title else "")
@@ -158,9 +175,9 @@ def _document_failures(capture: Capture) -> tuple[list, list[Failure], str]:
     if not claims:
         failures.append(Failure("document-no-figures",
                                 "no figures found: no wage, growth, openings, education or "
-                                f"certification read; run `careerfacts extract {s.path}`",
+                                f"certification read; run `careerfacts extract --explain {s.path}`",
                                 s.id, s.path))
-    return claims, failures, text
+    return claims, failures, text, reading.share_read("money")
 
 
 def _norm(text: str) -> str:
@@ -301,7 +318,7 @@ def check_sources(registry: Path, targets: list[str], today: dt.date | None = No
         result.failures += _registry_failures(capture, problems, source_id, path, today)
         if capture is None:
             continue
-        claims, failures, text = _document_failures(capture)
+        claims, failures, text, result.money = _document_failures(capture)
         result.failures += failures
         result.claims = len(claims)
         if not claims:
@@ -369,6 +386,9 @@ def markdown(results: list[SourceCheck]) -> str:
     for r in results:
         lines += [f"## {r.source_id} — {'usable' if r.usable else 'blocked'}", "",
                   f"- file: `{r.path}`", f"- claims extracted: {r.claims}"]
+        if r.money[1]:
+            lines.append(f"- money figures read: {r.money[0]} of {r.money[1]} "
+                         f"({r.money[0] / r.money[1]:.0%})")
         if r.failures:
             lines += ["", "| check | claim | locator | observed | what |", "|---|---|---|---|---|"]
             for f in r.failures:

@@ -103,7 +103,7 @@ CATALOGUE: dict[str, Kind] = {
         "No figures found in the document",
         "{path}: no wage, growth, openings, education or certification figures recognised",
         "check that the capture holds the page's content (not an error or consent page); "
-        "run `careerfacts extract {path}` to see what is read",
+        "run `careerfacts extract --explain {path}` to see every figure and what became of it",
         severity="warning",
     ),
     "decision-invalid": Kind(
