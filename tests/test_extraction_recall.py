@@ -99,15 +99,24 @@ def test_real_layout_pages_fire_no_trap(real_score):
     assert fired == []
 
 
-def test_real_layout_quotes_are_on_their_pages(real_score):
-    """Every quote is text of the page as read (a text page, or HTML as rendered)."""
-    from extractors import reading_text
+@pytest.mark.parametrize("corpus", ["real-layouts", "holdout", "unseen"])
+def test_every_quote_is_on_its_page(corpus):
+    """Every quote is text of the page as read (a text page, or HTML as rendered): a
+    claim never says a page states what it does not."""
+    from extractors import extract, reading_text
     from extractors.document import document_from_bytes, sniff_format
-    for page, claims in real_score.claims.items():
-        data = (REAL / page).read_bytes()
-        doc = document_from_bytes(data, source_id="p", path=page, format=sniff_format(data, page))
+    folder = ROOT / "tests" / "corpus" / corpus
+    for page in sorted(folder.glob("*.*")):
+        if page.name in ("README.md", "expected_claims.csv"):
+            continue
+        data = page.read_bytes()
+        doc = document_from_bytes(data, source_id="p", path=page.name,
+                                  format=sniff_format(data, page.name))
         text = reading_text(doc)
-        assert [c.quote for c in claims if c.quote not in text] == [], page
+        claims = extract(doc)
+        assert [c.quote for c in claims if c.quote not in text] == [], page.name
+        assert all(c.figure.replace(" ", "") in c.quote.replace(" ", "") for c in claims
+                   if c.unit not in ("category", "boolean")), page.name
 
 
 def test_every_figure_of_a_real_layout_page_is_accounted_for(real_score):
@@ -121,3 +130,21 @@ def test_every_figure_of_a_real_layout_page_is_accounted_for(real_score):
         assert reading.notes and all(n.read or n.reason for n in reading.notes), page
         ids = {c.claim_id for c in reading.claims}
         assert all(set(n.claim_ids) <= ids for n in reading.notes), page
+
+
+# --- the held-out corpus: ten pages written without looking at the code ---------------
+#
+# Measured before any change was made for it: 119/175 must-find figures (68%), 2 of 62
+# traps. The kinds of miss were then fixed in general (see git log); now 174/175, 0 traps.
+# It is no longer unseen: its floor guards against regressions.
+
+HOLDOUT = ROOT / "tests" / "corpus" / "holdout"
+HOLDOUT_ROWS = load_rows(HOLDOUT / "expected_claims.csv")
+
+
+def test_holdout_pages_meet_the_recall_floor_and_fire_no_trap():
+    score = score_figures(HOLDOUT_ROWS, HOLDOUT)
+    c = score.counts()
+    assert c["found"] / c["must1"] >= 0.97 and c["place"] / c["must1"] >= 0.97, c
+    assert c["fired"] == 0, [str(r) for r in HOLDOUT_ROWS if r.must == -1
+                             and score.outcome(r) == "fired"]
