@@ -1,5 +1,9 @@
 """Claims from an HTML career page.
 
+Pages are parsed with lxml's HTML parser (the tree beautifulsoup4 builds on with its
+"lxml" builder, walked directly: building bs4's objects on top cost more than all the
+reading after it).
+
 The page's visible content is rendered to lines of text the way a reader sees it — a
 table row is one line with its cells separated by tabs, a definition list pairs each
 term with its description, a block element starts a new line, inline elements
@@ -17,7 +21,8 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+import lxml.html
+from lxml import etree
 
 from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
@@ -48,6 +53,7 @@ JOB_POSTING = re.compile(r"(?:^|[-_\s])(?:job|jobs|job-?card|listing|listings|po
 """Class or id words of a job posting: "job-card", "listing", "vacancy"."""
 INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "small", "label", "data", "abbr",
                     "mark", "sup", "sub", "u", "code", "time", "big"})
+CARD_BREAKERS = frozenset({"div", "p", "table", "ul", "ol", "dl", "section", "article", "li"})
 LEAF_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "dt", "dd",
                          "strong", "b", "small", "figcaption", "time", "a", "em"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -83,36 +89,61 @@ def unread_emptied(html: str) -> str:
     return "".join(out) if depth == 0 else html  # unbalanced: leave it to the parser
 
 
+Tag = etree._Element
+
+
+def _name(el) -> str | None:
+    """An element's tag name, or None for a comment or processing instruction."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else None
+
+
+def _classes(el) -> list[str]:
+    return (el.get("class") or "").split()
+
+
 def _skipped(tag: Tag) -> bool:
-    if tag.name in SKIPPED:
+    name = _name(tag)
+    if name is None or name in SKIPPED:
         return True
-    attrs = tag.attrs
+    attrs = tag.attrib
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     if HIDDEN_STYLE.search(attrs.get("style", "") or ""):
         return True
     if attrs.get("role") in CHROME_ROLES:
         return True
-    words = " ".join([attrs.get("id", "") or ""] + list(attrs.get("class", []) or []))
-    return bool(words and CHROME.search(words))
+    words = " ".join([attrs.get("id", "") or ""] + _classes(tag))
+    return bool(words.strip() and CHROME.search(words))
+
+
+def _flow(el):
+    """The element's content in order: ("text", str) and ("el", child) items; a child
+    that is skipped or a comment still lets the text after it through."""
+    if el.text:
+        yield "text", el.text
+    for child in el:
+        yield "el", child
+        if child.tail:
+            yield "text", child.tail
 
 
 def element_path(tag: Tag) -> str:
     """A path a person can follow: tag, #id, .classes and [n] among same-tag siblings."""
     steps = []
     node: Tag | None = tag
-    while node is not None and node.name not in (None, "[document]"):
-        step = node.name
+    while node is not None and _name(node) is not None:
+        name = _name(node)
+        step = name
         if node.get("id"):
-            step += f"#{node['id']}"
-        classes = node.get("class") or []
+            step += f"#{node.get('id')}"
+        classes = _classes(node)
         if classes:
             step += "." + ".".join(classes[:3])
-        parent = node.parent
+        parent = node.getparent()
         if parent is not None:
-            same = [c for c in parent.children if isinstance(c, Tag) and c.name == node.name]
+            same = [c for c in parent if _name(c) == name]
             if len(same) > 1:
-                # by identity: bs4's == compares whole subtrees
                 step += f"[{next(i for i, c in enumerate(same, 1) if c is node)}]"
         steps.append(step)
         node = parent
@@ -174,16 +205,15 @@ def _visible_text(tag: Tag) -> str:
     pieces: list[str] = []
 
     def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                pieces.append(str(child))
-            elif isinstance(child, Tag) and not _skipped(child):
-                if child.name in BLOCKS or child.name == "br":
+        for kind, item in _flow(node):
+            if kind == "text":
+                pieces.append(item)
+            elif not _skipped(item):
+                name = _name(item)
+                if name in BLOCKS or name == "br":
                     pieces.append(" ")
-                walk(child)
-                if child.name in BLOCKS:
+                walk(item)
+                if name in BLOCKS:
                     pieces.append(" ")
 
     walk(tag)
@@ -191,12 +221,15 @@ def _visible_text(tag: Tag) -> str:
 
 
 def _children(tag: Tag) -> list[Tag]:
-    return [c for c in tag.children if isinstance(c, Tag) and not _skipped(c)]
+    return [c for c in tag if not _skipped(c)]
 
 
 def _has_own_text(tag: Tag) -> bool:
-    return any(isinstance(c, NavigableString) and not isinstance(c, Comment) and str(c).strip()
-               for c in tag.children)
+    return any(kind == "text" and item.strip() for kind, item in _flow(tag))
+
+
+def _has_block(tag: Tag) -> bool:
+    return any(_name(d) in BLOCKS for d in tag.iterdescendants())
 
 
 def _cells(tag: Tag) -> list[Tag] | None:
@@ -206,9 +239,9 @@ def _cells(tag: Tag) -> list[Tag] | None:
     if _has_own_text(tag):
         return None
     children = _children(tag)
-    if len(children) < 2 or any(c.name not in INLINE for c in children):
+    if len(children) < 2 or any(_name(c) not in INLINE for c in children):
         return None
-    if any(c.find(list(BLOCKS)) for c in children):
+    if any(_has_block(c) for c in children):
         return None
     return children
 
@@ -216,14 +249,14 @@ def _cells(tag: Tag) -> list[Tag] | None:
 def _card(tag: Tag) -> bool:
     """A small box of facts: a few leaf blocks ("Median salary" / "$56,230" / "per year,
     May 2021"), read as lines of one block without paragraph breaks between them."""
-    if tag.name not in ("div", "li", "article", "section", "aside", "figure") or _has_own_text(tag):
+    if _name(tag) not in ("div", "li", "article", "section", "aside", "figure") or _has_own_text(tag):
         return False
     children = _children(tag)
     if not 2 <= len(children) <= 8:
         return False
     for c in children:
-        if c.name not in LEAF_BLOCKS or c.find(["div", "p", "table", "ul", "ol", "dl", "section",
-                                                 "article", "li"]):
+        if _name(c) not in LEAF_BLOCKS or any(_name(d) in CARD_BREAKERS
+                                             for d in c.iterdescendants()):
             return False
         if len(_visible_text(c).strip()) > 120:
             return False  # a heading over a paragraph is a section, not a card
@@ -233,13 +266,13 @@ def _card(tag: Tag) -> bool:
 def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
     """Each row's cell texts, with row- and column-spanning cells repeated into the
     grid positions they cover."""
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
     carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
     grid: list[tuple[Tag, list[str]]] = []
     for tr in rows:
         cells: list[str] = []
         column = 0
-        own = tr.find_all(["td", "th"], recursive=False)
+        own = [c for c in tr if _name(c) in ("td", "th")]
         if len(own) == 1 and not carried:
             grid.append((tr, [_visible_text(own[0])]))  # a note spanning the table: once
             continue
@@ -279,39 +312,52 @@ def _span(value) -> int:
         return 1
 
 
-def render(soup: BeautifulSoup) -> Rendition:
+def parse(text: str) -> Tag:
+    """The page's tree (lxml's HTML parser), the content of never-read elements emptied."""
+    html = unread_emptied(text)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def _body(root: Tag) -> Tag:
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def render(root: Tag) -> Rendition:
     out = Rendition()
-    root = soup.body or soup
 
     def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
+        for kind, child in _flow(node):
+            if kind == "text":
                 if out.owner is None:
                     out.owner = node
-                out.buffer.append(str(child))
+                out.buffer.append(child)
                 continue
-            if not isinstance(child, Tag) or _skipped(child):
+            if _skipped(child):
                 continue
-            name = child.name
+            name = _name(child)
             if name == "time":
-                out.times.append(str(child.get("datetime", "")) or child.get_text())
+                out.times.append(str(child.get("datetime", "")) or child.text_content())
             if name == "br":
                 out.flush()
                 continue
             if name == "pre":
                 out.flush()
                 out.blank()
-                for row in child.get_text().split("\n"):
+                for row in child.text_content().split("\n"):
                     out.add_line(row, child, preformatted=True)
                 out.blank()
                 continue
             if name == "table":
                 out.flush()
                 out.blank()
-                caption = child.find("caption")
-                if caption is not None and caption.find_parent("table") is child:
+                caption = next((c for c in child.iter("caption")
+                                if next(c.iterancestors("table"), None) is child), None)
+                if caption is not None:
                     out.add_line(_visible_text(caption), caption)
                 for tr, cells in _table_rows(child):
                     out.add_line("\t".join(c.replace("\t", " ") for c in cells), tr)
@@ -320,8 +366,8 @@ def render(soup: BeautifulSoup) -> Rendition:
             if name == "dl":
                 out.flush()
                 term: Tag | None = None
-                for item in child.find_all(["dt", "dd"], recursive=False):
-                    if item.name == "dt":
+                for item in [c for c in child if _name(c) in ("dt", "dd")]:
+                    if _name(item) == "dt":
                         if term is not None:
                             out.add_line(_visible_text(term), term)
                         term = item
@@ -338,7 +384,7 @@ def render(soup: BeautifulSoup) -> Rendition:
             if name in BLOCKS:
                 out.flush()
                 saved_hint = out.hint
-                words = " ".join([str(child.get("id", "") or "")] + list(child.get("class", []) or []))
+                words = " ".join([str(child.get("id", "") or "")] + _classes(child))
                 if words and JOB_POSTING.search(words):
                     out.hint = "job-ad"
                 cells = _cells(child)
@@ -357,7 +403,7 @@ def render(soup: BeautifulSoup) -> Rendition:
                             out.add_line("\t".join(_visible_text(x).replace("\t", " ")
                                                    for x in cells), c)
                         else:
-                            out.add_line(_visible_text(c), c, major=c.name in MAJOR)
+                            out.add_line(_visible_text(c), c, major=_name(c) in MAJOR)
                     out.block = saved_block
                     out.hint = saved_hint
                     out.blank()
@@ -379,7 +425,7 @@ def render(soup: BeautifulSoup) -> Rendition:
                 continue
             walk(child)  # inline: joins the current line
 
-    walk(root)
+    walk(_body(root))
     out.flush()
     return out
 
@@ -392,11 +438,11 @@ DATE_META = (
 ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)")
 
 
-def page_date(soup: BeautifulSoup, rendition: Rendition) -> str:
+def page_date(root: Tag, rendition: Rendition) -> str:
     """When the page says it was updated: metadata, a `<time>`, or "Updated 2026-01-09"."""
     metas: dict[tuple[str, str], str] = {}
-    head = soup.head or soup
-    for tag in head.find_all("meta"):
+    head = root.find("head")
+    for tag in (head if head is not None else root).iter("meta"):
         for attribute, value in DATE_META:
             if tag.get(attribute) == value:
                 metas.setdefault((attribute, value), str(tag.get("content", "")))
@@ -432,7 +478,7 @@ def _common_path(tags: list[Tag], cache: dict[int, str]) -> str:
 
 def rendered_text(doc: Document) -> str:
     """The lines a reader sees on the page, as the extractor reads them."""
-    return render(BeautifulSoup(unread_emptied(doc.text), "lxml")).text
+    return render(parse(doc.text)).text
 
 
 def extract_html(doc: Document) -> list[Claim]:
@@ -450,8 +496,8 @@ def extract_html(doc: Document) -> list[Claim]:
 
 def read_html(doc: Document) -> Reading:
     """An HTML page read: claims and notes located by element path."""
-    soup = BeautifulSoup(unread_emptied(doc.text), "lxml")
-    rendition = render(soup)
+    root = parse(doc.text)
+    rendition = render(root)
     text = rendition.text
     marks = {start: (major, block, hint) for start, _, _, major, block, hint in rendition.lines}
     lines = []
@@ -462,7 +508,7 @@ def read_html(doc: Document) -> Reading:
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
                         encoding=doc.encoding, occupation=doc.occupation,
-                        page_date=doc.page_date or page_date(soup, rendition))
+                        page_date=doc.page_date or page_date(root, rendition))
     reading = read_page(rendered, lines, extractor="html")
     paths: dict[int, str] = {}
     spans: dict[tuple[int, int], str] = {}

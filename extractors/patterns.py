@@ -519,16 +519,14 @@ def _paired(text: str, a: _Token, b: _Token) -> tuple[float, float, float] | Non
         return None
     low, p_low = a.value, a.precision
     high, p_high = b.value, b.precision
-    if b.has_mult and not a.has_mult and not a.m.group("cur") is None and low * 1000 <= high:
-        pass
     if b.has_mult and not a.has_mult:
         scale = _scale(b.m.group("mult"))
         low, p_low = round(low * scale, 6), p_low * scale  # "$49-55K"
     elif a.has_mult and not b.has_mult and not b.m.group("cur"):
         scale = _scale(a.m.group("mult"))
         high, p_high = round(high * scale, 6), p_high * scale  # "$40K - 55"
-    elif (a.kind == "money" and low < 1000 and "." not in a.m.group("num") and high >= 1000
-          and high % 1000 == 0 and low * 1000 <= high <= low * 3000):
+    elif (a.kind == "money" and not b.m.group("cur") and low < 1000 and "." not in a.m.group("num")
+          and high >= 1000 and high % 1000 == 0 and low * 1000 <= high <= low * 3000):
         low, p_low = low * 1000, 1000.0  # "$39-48,000": the magnitude is printed once
     if high < low:
         return None
