@@ -29,12 +29,13 @@ import yaml
 
 from extractors.document import sniff_format
 from schemas.problems import Problem, problem
-from schemas.vocabulary import AUTHORITIES, FORMATS
+from schemas.vocabulary import AUTHORITIES, DATASET_FORMATS, DATASETS, FORMATS
 
 REQUIRED = ("id", "path", "sha256", "retrieved", "title", "authority")
-OPTIONAL = ("format", "publisher", "url", "occupation", "notes")
+OPTIONAL = ("format", "publisher", "url", "occupation", "notes", "dataset", "period")
 ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SOC = re.compile(r"^\d{2}-\d{4}$")
+PERIOD = re.compile(r"^\d{4}(-\d{4})?$")
 
 
 class _Loader(yaml.SafeLoader):
@@ -68,6 +69,9 @@ class Source:
     publisher: str = ""
     url: str = ""
     occupation: str = ""
+    dataset: str = ""  # an official file read as a table of releases or a classification
+    #                   ("oews-national", "soc-crosswalk" …); "" for a page
+    period: str = ""  # the reference period of an official file, when it does not say itself
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,16 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
     if occupation and not SOC.match(occupation):
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: occupation must be a SOC code such as 29-2072")
+    dataset = str(entry.get("dataset") or "")
+    if dataset and dataset not in DATASETS:
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: dataset {dataset!r} is not one of "
+                                    f"{', '.join(sorted(DATASETS))}")
+    period = str(entry.get("period") or "")
+    if period and not PERIOD.match(period):
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: period must be a year such as 2024 or a span "
+                                    "such as 2024-2034")
     relative = str(entry["path"])
     target = (raw_dir / relative).resolve()
     shown = _shown(target, root)
@@ -137,11 +151,15 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         return None, _entry_problem("registry-invalid-entry", entry_id, shown,
                                     f"{where}: format {fmt!r} is not one of "
                                     f"{', '.join(sorted(FORMATS))}")
+    if dataset and fmt not in DATASET_FORMATS:
+        return None, _entry_problem("registry-invalid-entry", entry_id, shown,
+                                    f"{where}: a dataset is read from "
+                                    f"{', '.join(sorted(DATASET_FORMATS))}, not {fmt!r}")
     source = Source(
         id=entry_id, path=shown, format=fmt, sha256=digest, retrieved=retrieved.isoformat(),
         title=str(entry["title"]), authority=authority,
         publisher=str(entry.get("publisher") or ""), url=str(entry.get("url") or ""),
-        occupation=occupation,
+        occupation=occupation, dataset=dataset, period=period,
     )
     return Capture(source, data), None
 
