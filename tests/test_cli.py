@@ -505,3 +505,16 @@ def test_extract_accepts_debug_flag():
 
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()
+
+
+def test_releases_table_is_written_and_identical_across_refreshes(careerfacts_project):
+    import pyarrow.parquet as pq
+
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    first = (root / "curated" / "releases.parquet").read_bytes()
+    assert refresh(root).exit_code == 0
+    assert (root / "curated" / "releases.parquet").read_bytes() == first
+    table = pq.read_table(root / "curated" / "releases.parquet")
+    assert {"occupation", "metric", "statistic", "unit", "geography", "release",
+            "relation", "special", "note"} <= set(table.column_names)

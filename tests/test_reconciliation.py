@@ -315,3 +315,29 @@ def test_decide_refuses_an_unknown_discrepancy_or_target(project, monkeypatch):
     result = cli(project, "decide", d.discrepancy_id, "--prefer", "seed-999", "--reason", "x")
     assert result.exit_code == 2 and "seed-999" in result.output
     assert not (project / "decisions.yaml").exists()
+
+
+# --- the official files ------------------------------------------------------------------
+
+def test_the_median_resolves_to_the_oews_may_2024_file(run):
+    d = discrepancy(run, **US_MEDIAN)
+    assert (d.proposed.value, d.proposed.source_id, d.proposed.claim.stated_in) == (
+        50250, "oews-national-2024", "OEWS May 2024")
+    matched = {r.claim.figure: run.reconciliation.matches[r.claim.claim_id].figure.source_id
+               for source in ("seed-002", "seed-003") for r in by_figure(d, source)}
+    assert matched == {"$47,180": "oews-national-2022", "$48,780": "oews-national-2023",
+                       "$49K": "oews-national-2023"}
+
+
+def test_the_report_leads_with_the_answer_per_occupation_by_title(run):
+    from pipeline.report import discrepancy_report
+
+    report = discrepancy_report(run).splitlines()
+    heading = report.index("### Medical Records Specialists (SOC 29-2072)")
+    assert heading < 10
+    median = next(line for line in report if line.startswith("| median pay |"))
+    assert "**$50,250 a year**" in median and "OEWS May 2024 (oews-national-2024)" in median
+    assert "| 1 (seed-001) | 2 (seed-002, seed-003) |" in median
+    series = next(line for line in report if line.startswith("- **median pay**"))
+    assert "OEWS May 2022: $47,180 ← seed-002 ($47,180)" in series
+    assert report.index("## Open discrepancies (the analyst's queue)") < report.index("## Summary")
