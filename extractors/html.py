@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from extractors.claims import Claim, relocated
+from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
 from extractors.patterns import stated_page_date
-from extractors.text import read_lines, split_lines
+from extractors.text import read_page, split_lines
 
 SKIPPED = frozenset({
     "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
@@ -43,6 +43,13 @@ CHROME = re.compile(
 )
 """Class or id words of page chrome: "cookie-banner", "site-footer", "breadcrumb"."""
 CHROME_ROLES = frozenset({"navigation", "contentinfo", "banner", "search", "alertdialog"})
+JOB_POSTING = re.compile(r"(?:^|[-_\s])(?:job|jobs|job-?card|listing|listings|posting|vacanc\w*)"
+                         r"(?:$|[-_\s])", re.I)
+"""Class or id words of a job posting: "job-card", "listing", "vacancy"."""
+INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "small", "label", "data", "abbr",
+                    "mark", "sup", "sub", "u", "code", "time", "big"})
+LEAF_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "dt", "dd",
+                         "strong", "b", "small", "figcaption", "time", "a", "em"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 """Soft hyphens and zero-width characters: invisible, and they split numbers."""
@@ -117,21 +124,24 @@ class Rendition:
     """The visible text of a page as lines, each with the element it came from."""
 
     parts: list[str] = field(default_factory=list)
-    lines: list[tuple[int, int, Tag, bool]] = field(default_factory=list)
+    lines: list[tuple[int, int, Tag, bool, int, str]] = field(default_factory=list)
     length: int = 0
     buffer: list[str] = field(default_factory=list)
     owner: Tag | None = None
     times: list[str] = field(default_factory=list)  # <time> stamps met on the way
+    block: int = -1  # the card being rendered, so its lines can be told apart from others
+    hint: str = ""  # "job-ad" inside a job posting
+    blocks: int = 0
 
     def add_line(self, text: str, owner: Tag, major: bool = False) -> None:
         text = re.sub(r"[ \r\n\f\v]+", " ", text.translate(INVISIBLE)).strip(" ")
-        text = re.sub(r" ?\t ?", "\t", text)
+        text = re.sub(r" ?\t ?", "\t", text).strip("\t")
         if not text:
             return
         start = self.length
         self.parts.append(text + "\n")
         self.length += len(text) + 1
-        self.lines.append((start, start + len(text), owner, major))
+        self.lines.append((start, start + len(text), owner, major, self.block, self.hint))
 
     def blank(self) -> None:
         if self.parts and self.parts[-1] != "\n":
@@ -168,6 +178,46 @@ def _visible_text(tag: Tag) -> str:
     return "".join(pieces)
 
 
+def _children(tag: Tag) -> list[Tag]:
+    return [c for c in tag.children if isinstance(c, Tag) and not _skipped(c)]
+
+
+def _has_own_text(tag: Tag) -> bool:
+    return any(isinstance(c, NavigableString) and not isinstance(c, Comment) and str(c).strip()
+               for c in tag.children)
+
+
+def _cells(tag: Tag) -> list[Tag] | None:
+    """The inline children of a block that are cells of one row, not words of one
+    sentence: `<div class="card"><span class="label">Median annual wage</span><span
+    class="value">$89,340</span></div>` reads "Median annual wage<TAB>$89,340"."""
+    if _has_own_text(tag):
+        return None
+    children = _children(tag)
+    if len(children) < 2 or any(c.name not in INLINE for c in children):
+        return None
+    if any(c.find(list(BLOCKS)) for c in children):
+        return None
+    return children
+
+
+def _card(tag: Tag) -> bool:
+    """A small box of facts: a few leaf blocks ("Median salary" / "$56,230" / "per year,
+    May 2021"), read as lines of one block without paragraph breaks between them."""
+    if tag.name not in ("div", "li", "article", "section", "aside", "figure") or _has_own_text(tag):
+        return False
+    children = _children(tag)
+    if not 2 <= len(children) <= 8:
+        return False
+    for c in children:
+        if c.name not in LEAF_BLOCKS or c.find(["div", "p", "table", "ul", "ol", "dl", "section",
+                                                 "article", "li"]):
+            return False
+        if len(_visible_text(c).strip()) > 120:
+            return False  # a heading over a paragraph is a section, not a card
+    return True
+
+
 def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
     """Each row's cell texts, with row- and column-spanning cells repeated into the
     grid positions they cover."""
@@ -177,7 +227,11 @@ def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
     for tr in rows:
         cells: list[str] = []
         column = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        own = tr.find_all(["td", "th"], recursive=False)
+        if len(own) == 1 and not carried:
+            grid.append((tr, [_visible_text(own[0])]))  # a note spanning the table: once
+            continue
+        for cell in own:
             while column in carried:
                 text, left = carried[column]
                 cells.append(text)
@@ -264,16 +318,43 @@ def render(soup: BeautifulSoup) -> Rendition:
                 continue
             if name in BLOCKS:
                 out.flush()
+                saved_hint = out.hint
+                words = " ".join([str(child.get("id", "") or "")] + list(child.get("class", []) or []))
+                if words and JOB_POSTING.search(words):
+                    out.hint = "job-ad"
+                cells = _cells(child)
+                if cells is not None:
+                    out.add_line("\t".join(_visible_text(c).replace("\t", " ") for c in cells), child)
+                    out.hint = saved_hint
+                    continue
+                if _card(child):
+                    out.blank()
+                    saved_block = out.block
+                    out.blocks += 1
+                    out.block = out.blocks
+                    for c in _children(child):
+                        cells = _cells(c)
+                        if cells is not None:
+                            out.add_line("\t".join(_visible_text(x).replace("\t", " ")
+                                                   for x in cells), c)
+                        else:
+                            out.add_line(_visible_text(c), c, major=c.name in MAJOR)
+                    out.block = saved_block
+                    out.hint = saved_hint
+                    out.blank()
+                    continue
                 if name in MAJOR or name in ("h3", "h4", "h5", "h6"):
                     if name in MAJOR:
                         out.blank()
                     out.add_line(_visible_text(child), child, major=name in MAJOR)
+                    out.hint = saved_hint
                     continue
                 saved = out.owner
                 out.owner = child
                 walk(child)
                 out.flush()
                 out.owner = saved
+                out.hint = saved_hint
                 if name in ("p", "ul", "ol", "section", "article", "blockquote"):
                     out.blank()
                 continue
@@ -345,24 +426,32 @@ def extract_html(doc: Document) -> list[Claim]:
     >>> [(c.value, c.period, c.quote, c.locator) for c in extract_html(doc)]
     [(50250.0, '2024', '2024 Median Pay\\t$50,250 per year', 'html:html/body/table#facts/tr')]
     """
+    return read_html(doc).claims
+
+
+def read_html(doc: Document) -> Reading:
+    """An HTML page read: claims and notes located by element path."""
     soup = BeautifulSoup(unread_emptied(doc.text), "lxml")
     rendition = render(soup)
     text = rendition.text
-    majors = {start for start, _, _, major in rendition.lines if major}
-    lines = [replace(line, major=True) if _line_start(line, text) in majors else line
-             for line in split_lines(text)]
-    owners = {start: owner for start, _, owner, _ in rendition.lines}
+    marks = {start: (major, block, hint) for start, _, _, major, block, hint in rendition.lines}
+    lines = []
+    for line in split_lines(text):
+        major, block, hint = marks.get(_line_start(line, text), (False, -1, ""))
+        lines.append(replace(line, major=major, block=block, hint=hint))
+    owners = {start: owner for start, _, owner, *_ in rendition.lines}
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
                         encoding=doc.encoding, occupation=doc.occupation,
                         page_date=doc.page_date or page_date(soup, rendition))
-    claims = read_lines(rendered, lines, extractor="html")
-    located = []
+    reading = read_page(rendered, lines, extractor="html")
     paths: dict[int, str] = {}
-    for claim in claims:
-        a, b = map(int, claim.locator.removeprefix("chars=").split("-"))
+
+    def where(locator: str) -> str:
+        a, b = map(int, locator.removeprefix("chars=").split("-"))
         first = bisect.bisect_right(starts, a) - 1
         last = bisect.bisect_right(starts, max(a, b - 1)) - 1
         tags = [owners[starts[i]] for i in range(max(first, 0), max(last, 0) + 1)]
-        located.append(relocated(claim, f"html:{_common_path(tags, paths)}"))
-    return located
+        return f"html:{_common_path(tags, paths)}"
+
+    return relocated_reading(reading, where)

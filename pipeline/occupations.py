@@ -287,7 +287,9 @@ def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dic
                 page.append((found.code, "stated" if found.stated else "title"))
             else:
                 page.append(("", ""))
-                if found.outcome == "none":
+                if not official.structure:
+                    pass  # no SOC tables registered: no occupation can be told, nor expected
+                elif found.outcome == "none":
                     report("occupation-unresolved", source, source_id,
                            "no SOC code in the registry and no title or heading names an "
                            "occupation (titles read: " + "; ".join(

@@ -99,6 +99,7 @@ def discrepancy_report(run: Run) -> str:
             lines += _section(number, d, run)
     lines += _summary(run)
     lines += _sources(run)
+    lines += _page_changes(run)
     lines += _decisions(run)
     for title, group, empty in [("Explained discrepancies", explained, "None.")]:
         lines += ["", f"## {title}", ""]
@@ -164,6 +165,50 @@ def _sources(run: Run) -> list[str]:
               "figure. A mixed-vintage page combines figures from different editions (a May "
               "2024 wage beside 2023–2033 projections)."]
     return lines
+
+
+def _page_changes(run: Run) -> list[str]:
+    """Pages captured more than once: their captures in order and what each new capture
+    changed in the page's figures."""
+    lines = ["", "## Page changes", ""]
+    pages: dict[str, list] = {}
+    for page in run.pages.values():
+        pages.setdefault(page.current, []).append(page)
+    followed = {current: sorted(group, key=lambda p: (_moment(p.as_of), p.status == "current"))
+                for current, group in pages.items() if len(group) > 1}
+    if not followed:
+        return lines + ["No page has more than one capture: every source is its page's "
+                        "current capture."]
+    lines += ["Only a page's latest capture is its claim. Its older captures are its history: "
+              "their figures stay in curated/claims.csv, ranked deprecated "
+              "(`superseded-capture`), and are not counted as other sources; a duplicate "
+              "(the same bytes, or the same moment in another format) counts once. Every "
+              "change is in curated/page_changes.csv."]
+    changes: dict[tuple[str, str], list] = {}
+    for change in run.changes:
+        changes.setdefault((change.before_capture, change.after_capture), []).append(change)
+    for current, group in sorted(followed.items(), key=lambda kv: (kv[1][-1].url or kv[0])):
+        lines += ["", f"### {group[-1].url or current}", ""]
+        for page in group:
+            state = {"current": "current", "superseded": f"superseded by `{page.next}`",
+                     "duplicate": f"duplicate of `{page.next}`"}[page.status]
+            lines.append(f"- `{page.source_id}` ({page.as_of}): {state}")
+        for page in group:
+            if not page.previous:
+                continue
+            step = changes.get((page.previous, page.source_id), [])
+            lines += ["", f"`{page.previous}` → `{page.source_id}`: "
+                      + (f"{len(step)} figure{'s' if len(step) != 1 else ''} changed"
+                         if step else "no figure changed")]
+            if step:
+                lines += ["", "| figure | change | before | after |", "|---|---|---|---|"]
+                lines += [f"| {_cell(key_title(c.key))} | {c.change} | {_cell(c.before) or '–'} "
+                          f"| {_cell(c.after) or '–'} |" for c in step]
+    return lines
+
+
+def _moment(as_of: str) -> str:
+    return as_of if "T" in as_of else f"{as_of}T00:00:00Z"
 
 
 def _decisions(run: Run) -> list[str]:

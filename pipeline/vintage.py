@@ -205,7 +205,7 @@ def _series_match(claim: Claim, series: list[ReleaseFigure]) -> Match:
         return Match(outcome, figure.release, later(figure), edition=edition_of(
             figure, figure.program), program=figure.program, figure=figure)
 
-    if claim.period_basis in ("stated", "inferred"):
+    if claim.period_basis in ("stated", "inferred", "history"):
         same = [f for f in series if _same_period(claim, f)]
         if not same:
             return Match("unmatched")
@@ -337,6 +337,8 @@ def mixed_vintage(claims: list[Claim], matches: dict[str, Match],
         match = matches.get(claim.claim_id)
         if not match or match.outcome != "matched" or match.edition is None:
             continue
+        if claim.period_basis == "history":
+            continue  # "In May 2022 … $60,240": a past figure the page cites, not its vintage
         (projections if match.program == "EP" else wages)[claim.source_id].add(match.edition)
     mixed = {}
     for source in set(wages) | set(projections):

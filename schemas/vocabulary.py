@@ -32,8 +32,10 @@ SCOPES = ("", "job-ad")
 """What a figure describes: "" the occupation as a whole (a statistic), "job-ad" the pay an
 employer offers in one listing ("$17.00 - $22.25 an hour" on a job card)."""
 
-PERIOD_BASES = frozenset({"stated", "inferred", "matched", "unknown"})
-"""matched: the period of the official release the figure was matched to (reconciliation)."""
+PERIOD_BASES = frozenset({"stated", "inferred", "matched", "history", "unknown"})
+"""matched: the period of the official release the figure was matched to (reconciliation);
+history: the page states the period, and states the figure as a past one beside a newer one
+("up from $58,000 in May 2022")."""
 
 OCCUPATION_BASES = ("stated", "registry", "title", "crosswalk")
 """How a claim's SOC code was found: printed on the page (29-2072, 29-2072.00), given by the

@@ -98,6 +98,25 @@ def test_a_broken_page_fails_with_its_check(project, page, check_code, observed)
     assert check_code in failing_checks(project)
 
 
+def test_a_page_whose_amounts_go_unread_is_flagged_with_its_share(project):
+    page = ("Widget Careers\n\nSidebar\n\nThe $41,200 sits beside $52,300, $63,400 and $74,500 "
+            "in our sidebar.\n\nMedian pay: $48,100 per year\n")
+    register(project, "sidebar", "sidebar.txt", page.encode())
+    result = check("sidebar")
+    assert result.exit_code == 1, result.output
+    assert "[document-figures-unread] sidebar:" in result.output
+    assert "extract --explain" in result.output
+    report = (project / "reports" / "check-source.md").read_text()
+    assert "money figures read: 1 of 5 (20%)" in report
+
+
+def test_a_good_page_reports_its_share_of_money_figures_read(project):
+    register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    assert check("dental-2026").exit_code == 0
+    report = (project / "reports" / "check-source.md").read_text()
+    assert "money figures read: 5 of 5 (100%)" in report
+
+
 def test_a_sha256_mismatch_fails_before_anything_else(project):
     register(project, "tampered", "tampered.txt", GOOD_PAGE.encode(), sha256="0" * 64)
     result = check("raw/tampered.txt")
@@ -117,16 +136,17 @@ def test_an_html_error_page_is_named(project):
 
 def test_a_quote_not_in_the_document_names_claim_and_locator(project, monkeypatch):
     register(project, "fabricated", "fabricated.txt", GOOD_PAGE.encode())
-    real = pipeline.check.extract
+    real = pipeline.check.read
 
     def tampered(doc):
-        claims = real(doc)
+        reading = real(doc)
         if doc.source_id != "fabricated":
-            return claims
+            return reading
+        claims = reading.claims
         first = dataclasses.replace(claims[0], quote=claims[0].figure + " (as reported)")
-        return [first, *claims[1:]]
+        return dataclasses.replace(reading, claims=[first, *claims[1:]])
 
-    monkeypatch.setattr(pipeline.check, "extract", tampered)
+    monkeypatch.setattr(pipeline.check, "read", tampered)
     result = check("fabricated")
     assert result.exit_code == 1
     line = next(x for x in result.output.splitlines() if "[quote-not-in-document]" in x)
@@ -161,6 +181,7 @@ def test_without_targets_the_sources_changed_since_the_base_are_checked(project)
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
     git("checkout", "-qb", "new-source")
     register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    (project / "raw" / "watchlist.yaml").write_text("pages:\n  - url: https://example.org/x\n")
     result = check("--base", "main")
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.output.splitlines()
@@ -179,9 +200,11 @@ def test_help_does_not_import_great_expectations():
     code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
             "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
             "r = CliRunner().invoke(main, ['check-source', '--help']); assert r.exit_code == 0; "
-            "print('great_expectations' in sys.modules, 'pandera' in sys.modules)")
+            "r = CliRunner().invoke(main, ['capture', '--help']); assert r.exit_code == 0; "
+            "print('great_expectations' in sys.modules, 'pandera' in sys.modules, "
+            "'requests' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.stdout.split() == ["False", "False"], out.stderr
+    assert out.stdout.split() == ["False", "False", "False"], out.stderr
 
 
 def test_the_sources_workflow_runs_the_check_on_pull_requests():

@@ -28,7 +28,7 @@ OUTPUTS = [
     "curated/facts.csv", "curated/facts.parquet",
     "curated/discrepancies.csv", "curated/discrepancies.parquet",
     "curated/sources.csv", "curated/sources.parquet",
-    "curated/quarantine.csv", "curated/releases.parquet",
+    "curated/quarantine.csv", "curated/page_changes.csv", "curated/releases.parquet",
     "reports/discrepancies.md", "reports/problems.csv",
 ]
 OFFICIAL = ("oews-national-", "ep-occupation-")
@@ -88,7 +88,8 @@ def test_installed_script_help_exits_zero():
 # --- help and flags ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
-                                  ["-h"]], ids=["main", "refresh", "extract", "short"])
+                                  ["capture", "--help"], ["-h"]],
+                         ids=["main", "refresh", "extract", "capture", "short"])
 def test_help_exits_zero_and_shows_an_example(args):
     result = run_cli(*args)
 

@@ -55,3 +55,69 @@ def test_every_evidence_string_is_on_its_page():
         for row in rows:
             page = (folder / row.data["seed"]).read_text(encoding="utf-8")
             assert clean(row.data["evidence"]) in clean(page), str(row)
+
+
+# --- the real-layouts corpus: pages that look like real captures ------------------------
+#
+# 32 pages in 15 families (tests/corpus/real-layouts/README.md), every figure from the
+# official releases. Scored by figure (tests/evaluation.py, "figure scoring"): metric,
+# statistic, unit and value right; the place checked apart. Floors are pinned at the
+# measured recall and may only be lowered on purpose, in a reviewed change.
+
+from tests.evaluation import families, score_figures  # noqa: E402
+
+REAL = ROOT / "tests" / "corpus" / "real-layouts"
+REAL_ROWS = load_rows(REAL / "expected_claims.csv")
+
+# Measured: 466/467 must-find figures, place right for 466, 0 of 52 traps. The one miss
+# is "$124K – $163K+", which this corpus reads as low and high while the seed pages'
+# "$55,000–$80,000+" is open-ended above $55,000: the seeds' reading is kept.
+REAL_FLOOR = {"found": 0.99, "place": 0.99}
+FAMILY_FLOOR = 0.90
+
+
+@pytest.fixture(scope="module")
+def real_score():
+    return score_figures(REAL_ROWS, REAL)
+
+
+def test_real_layout_pages_meet_the_recall_floor(real_score):
+    c = real_score.counts()
+    assert c["found"] / c["must1"] >= REAL_FLOOR["found"], c
+    assert c["place"] / c["must1"] >= REAL_FLOOR["place"], c
+
+
+@pytest.mark.parametrize("family", range(1, 16))
+def test_every_family_of_real_layouts_meets_its_floor(real_score, family):
+    pages = {p for p, f in families(REAL / "README.md").items() if family in f}
+    c = real_score.counts(pages)
+    assert c["must1"] and c["found"] / c["must1"] >= FAMILY_FLOOR, (family, c)
+
+
+def test_real_layout_pages_fire_no_trap(real_score):
+    fired = [str(r) for r in REAL_ROWS if r.must == -1 and real_score.outcome(r) == "fired"]
+    assert fired == []
+
+
+def test_real_layout_quotes_are_on_their_pages(real_score):
+    """Every quote is text of the page as read (a text page, or HTML as rendered)."""
+    from extractors import reading_text
+    from extractors.document import document_from_bytes, sniff_format
+    for page, claims in real_score.claims.items():
+        data = (REAL / page).read_bytes()
+        doc = document_from_bytes(data, source_id="p", path=page, format=sniff_format(data, page))
+        text = reading_text(doc)
+        assert [c.quote for c in claims if c.quote not in text] == [], page
+
+
+def test_every_figure_of_a_real_layout_page_is_accounted_for(real_score):
+    """Nothing is silently dropped: each figure is read or has a reason it was not."""
+    from extractors import read
+    from extractors.document import document_from_bytes, sniff_format
+    for page in real_score.claims:
+        data = (REAL / page).read_bytes()
+        reading = read(document_from_bytes(data, source_id="p", path=page,
+                                           format=sniff_format(data, page)))
+        assert reading.notes and all(n.read or n.reason for n in reading.notes), page
+        ids = {c.claim_id for c in reading.claims}
+        assert all(set(n.claim_ids) <= ids for n in reading.notes), page

@@ -394,3 +394,20 @@ def test_a_split_soc_2010_code_is_matched_against_each_part():
     assert (claims[0].occupation, claims[0].occupation_basis) == ("29-2072", "crosswalk")
     assert matches[page.claim_id].release == "OEWS May 2024"
     assert "split in SOC 2018 into 29-2072 and 29-9021" in matches[page.claim_id].note
+
+
+def test_a_figure_cited_as_history_is_matched_but_is_not_the_pages_vintage():
+    def figure(value, period, release):
+        return ReleaseFigure("47-2111", "wage", "median", "USD/year", "United States", release,
+                             period, int(period), int(period), value)
+    figures = [figure(60240, "2022", "OEWS May 2022"), figure(62350, "2024", "OEWS May 2024")]
+
+    def page(value, period, basis):
+        return new_claim(source_id="p", occupation="47-2111", metric="wage", statistic="median",
+                         unit="USD/year", value=value, figure=f"${value:,}", quote="q",
+                         locator=f"chars={value}", method="test", period=period,
+                         period_start=int(period), period_end=int(period), period_basis=basis)
+    claims = [page(62350, "2024", "stated"), page(60240, "2022", "history")]
+    _, matches = match_releases(claims, {}, figures)
+    assert [matches[c.claim_id].release for c in claims] == ["OEWS May 2024", "OEWS May 2022"]
+    assert mixed_vintage(claims, matches, {}) == {}
