@@ -133,7 +133,19 @@ class Rendition:
     hint: str = ""  # "job-ad" inside a job posting
     blocks: int = 0
 
-    def add_line(self, text: str, owner: Tag, major: bool = False) -> None:
+    def add_line(self, text: str, owner: Tag, major: bool = False, preformatted: bool = False
+                 ) -> None:
+        if preformatted:
+            # a <pre> keeps its spaces: columns aligned with them are a table
+            text = text.translate(INVISIBLE).replace("\t", "    ").rstrip()
+            if text.strip():
+                start = self.length
+                self.parts.append(text + "\n")
+                self.length += len(text) + 1
+                self.lines.append((start, start + len(text), owner, major, self.block, self.hint))
+            else:
+                self.blank()
+            return
         text = re.sub(r"[ \r\n\f\v]+", " ", text.translate(INVISIBLE)).strip(" ")
         text = re.sub(r" ?\t ?", "\t", text).strip("\t")
         if not text:
@@ -287,6 +299,13 @@ def render(soup: BeautifulSoup) -> Rendition:
                 out.times.append(str(child.get("datetime", "")) or child.get_text())
             if name == "br":
                 out.flush()
+                continue
+            if name == "pre":
+                out.flush()
+                out.blank()
+                for row in child.get_text().split("\n"):
+                    out.add_line(row, child, preformatted=True)
+                out.blank()
                 continue
             if name == "table":
                 out.flush()

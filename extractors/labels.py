@@ -28,14 +28,14 @@ IGNORED = (
     (re.compile(r"\bper\s+(?:thousand|1,?000)\s+jobs\b|\bjobs\s+per\s+(?:thousand|1,?000)\b", re.I),
      "employment per thousand jobs"),
     (re.compile(r"\b(?:percent|share|%)\s+of\s+(?:the\s+)?industry(?:'s)?\b|\bshare\s+of\s+industry\b|"
-                r"\bindustry\s+share\b|\bpercent\s+of\s+(?:total\s+)?employment\b", re.I),
+                r"\bindustry\s+share\b|\bpercent\s+of\s+(?:total\s+)?employment\b|"
+                r"\bshare\s+of\s+(?:all\s+)?(?:jobs|employment|workers)\b", re.I),
      "share of industry employment"),
     (re.compile(r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|scholarships?)\b", re.I),
      "a price, not pay"),
     (re.compile(r"\b(?:rank|ranking|score|rating|reviews?|views|replies|likes?)\b", re.I),
      "a rank or a score"),
-    (re.compile(r"\bprojected\s+employment\b|\bemployment,?\s+20[3-9]\d\b", re.I),
-     "projected employment: not a figure the data holds"),
+
     (re.compile(r"\bcomparison\s+to\s+(?:the\s+)?national\b|\bvs\.?\s+national\b|"
                 r"\b(?:above|below)\s+(?:the\s+)?national\b", re.I),
      "a comparison, not a figure"),
@@ -50,7 +50,7 @@ METRIC_WORDS = (
         re.I)),
     ("employment_growth", re.compile(
         r"\bjob\s+outlook\b|\bgrowth\b|\boutlook\b|\bprojected\s+(?:change|growth)\b|"
-        r"\bpercent\s+change\b|\bchange\b.{0,20}\bpercent\b|\bemployment\s+projections?\b",
+        r"\bpercent\s+change\b|\bchange\b.{0,20}(?:\bpercent\b|%)|\bemployment\s+projections?\b",
         re.I)),
     ("training_duration", re.compile(r"\bon[\s-]the[\s-]job\s+training\b", re.I)),
     ("education_duration", re.compile(
@@ -104,6 +104,8 @@ SIDE_PERCENTILE = re.compile(
 """A percentile by its side: "Bottom 10%", "the highest 10 percent", "the top tenth"."""
 
 MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half|50\s*(?:%|percent))\b|\binterquartile\b|"
+                         r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
+                         r"\s+between\b|"
                          r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I)
 """The spread of the middle half: its two ends are the 25th and 75th percentiles."""
 

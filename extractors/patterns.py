@@ -21,10 +21,12 @@ DASH = f"[{DASH_CHARS}]"
 YEAR = r"(?:19|20)\d{2}"
 
 PROJECTION_PERIOD = re.compile(
-    r"(?:\bfrom\s+)?(?<!\d)(?P<start>" + YEAR + r")\s*(?:" + DASH + r"|\bto\b|\bthrough\b)\s*"
+    r"(?:\bfrom\s+|(?P<between>\bbetween\s+))?(?<!\d)(?P<start>" + YEAR + r")\s*(?:" + DASH +
+    r"|\bto\b|\bthrough\b|(?(between)\band\b|(?!)))\s*"
     r"(?P<end>" + YEAR + r"|\d{2})(?![\d" + DASH_CHARS + r"/])"
 )
-"""A span of years: "(2023–2033)", "from 2023 to 2033", "2024-2034", "2022-32"."""
+"""A span of years: "(2023–2033)", "from 2023 to 2033", "between 2024 and 2034",
+"2024-2034", "2022-32"."""
 
 THROUGH_YEAR = re.compile(
     r"\b(?:through|thru|until|till|by)\s+(?P<end>" + YEAR + r")\b(?![-–/]\d)")
@@ -57,12 +59,14 @@ ANNUAL = re.compile(
 OTHER_PAY_PERIOD = re.compile(r"\b(?:weekly|monthly|daily|per\s+(?:week|month|day))\b", re.I)
 """Pay for a week, a month or a day: not a unit of the claims vocabulary."""
 
+_NOT_LABEL = r"(?!\s+(?:median|mean|average|wage|wages|pay|rate|salary|earnings|income|figure)\b)"
 UNIT_SUFFIX = re.compile(
-    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b|p/h\b)"
-    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)\b|/\s*(?:year|yr|annum)\b|annually\b|yearly\b|"
-    r"p\.?a\.?(?!\w))"
-    r"|(?P<month>(?:per|a|each)\s+month\b|/\s*(?:month|mo)\b|monthly\b)"
-    r"|(?P<week>(?:per|a|each)\s+week\b|/\s*(?:week|wk)\b|weekly\b)"
+    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b" + _NOT_LABEL +
+    r"|p/h\b)"
+    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)\b|/\s*(?:year|yr|annum)\b|(?:annually|yearly)\b"
+    + _NOT_LABEL + r"|p\.?a\.?(?!\w))"
+    r"|(?P<month>(?:per|a|each)\s+month\b|/\s*(?:month|mo)\b|monthly\b" + _NOT_LABEL + r")"
+    r"|(?P<week>(?:per|a|each)\s+week\b|/\s*(?:week|wk)\b|weekly\b" + _NOT_LABEL + r")"
     r"|(?P<other>(?:per|a|each)\s+(?:day|shift)\b|/\s*day\b|daily\b))",
     re.I,
 )
@@ -378,10 +382,15 @@ MASKED = re.compile(
     r"|\b\d+(?:\.\d+){2,}\b"  # version numbers: 1.5.5
     r"|\b\d+/\d+\b"  # scores and fractions: 3/6, 15/25
     r"|\((?:\d{1,2}|[a-z])\)"  # footnote marks: "Employment (1)", a "(5)" cell
+    r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # ZIP codes: "Wichita, KS 67213"
+    r"|\b(?:NOC|SOC|NAICS|CIP|ISCO|ZIP|Zip|Job\s+ID|Req\.?|Ref\.?)\s*(?:code\s*)?#?\s*\d+"  # codes
+    r"|\b\d{1,4}\s*[–-]\s*\d{1,4}\s+of\s+[\d,]+\b"  # result counts: "1–15 of 1,284 jobs"
 )
 """Numbers that are never figures: codes, dates, phone numbers, times, versions."""
 
-SEPARATOR = re.compile(r"\s*(?:" + DASH + r"|to|and)\s*")
+SEPARATOR = re.compile(r"[ \u00a0]{0,2}(?:" + DASH + r"|to|and)[ \u00a0]{0,2}")
+"""What joins the two ends of a range: a dash or "to" with at most two spaces either side
+(an empty table cell's "—" between two columns of figures joins nothing)."""
 UP_TO = re.compile(r"\b(?:up\s+to|as\s+much\s+as)\s*$", re.I)
 UNDER = re.compile(r"\b(?:less\s+than|under|below|at\s+most|no\s+more\s+than|lower\s+than)\s*$",
                    re.I)
@@ -410,12 +419,14 @@ def _scale(multiplier: str | None) -> float:
     return 1e3
 
 
-def _unit_after(text: str, end: int) -> str:
+def _unit_after(text: str, end: int, amount: float | None = None) -> str:
     m = UNIT_SUFFIX.match(text, end)
     if not m:
         return ""
     for unit in ("hour", "year", "month", "week"):
         if m.group(unit):
+            if unit == "hour" and amount is not None and amount >= 1000:
+                return ""  # "$107,050 Hourly median $47.88": the next label's word
             return f"USD/{unit}"
     return "other"  # a day or a shift: not a unit of the claims vocabulary
 
@@ -572,13 +583,14 @@ def scan(text: str) -> list[Figure]:
             figures.append(Figure(
                 text=text[a.start:b.end], start=a.start, end=b.end, low=low,
                 high=None if plus else high, precision=precision,
-                unit_hint=_unit_after(text, b.end) if kind != "percent" else "", kind=kind,
+                unit_hint=_unit_after(text, b.end, high) if kind != "percent" else "", kind=kind,
                 currency=a.currency or b.currency, approx=approx, footnote=b.footnote))
             i += 2
             continue
         common = dict(text=text[a.start:a.end], start=a.start, end=a.end, precision=a.precision,
                       kind=a.kind, currency=a.currency, approx=approx, footnote=a.footnote,
-                      unit_hint=_unit_after(text, a.end) if a.kind in ("money", "foreign") else "")
+                      unit_hint=_unit_after(text, a.end, a.value) if a.kind in ("money", "foreign")
+                      else "")
         if a.m.group("plus") and a.kind in ("money", "foreign", "count"):
             figures.append(Figure(low=a.value, **common))  # "$80,000+"
         elif a.kind in ("money", "foreign") and UP_TO.search(before):

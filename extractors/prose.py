@@ -86,6 +86,7 @@ PAY_CUES = re.compile(
     r"make|makes|made|making|income|compensation|t(?:ake|akes|ook)\s+home|"
     r"br(?:ing|ings|ought)\s+(?:in|home)|averaged?|averages|median|mean|midpoint|"
     r"start|starts|starting|reach|reaches|top(?:ped|s)?\s+out|topped|per\s+hour|an\s+hour|"
+    r"clear|clears|gross|grosses|net|nets|pull(?:s)?\s+in|"
     r"a\s+year|per\s+year|hourly|annual|yearly|percentile|lowest|highest|bottom|top|"
     r"tenth|paycheck)\b",
     re.I,
@@ -114,7 +115,7 @@ JOB_COUNT_AFTER = re.compile(
     r"employees\b|people\b(?=.{0,30}\b(?:work|employ|jobs|held|hold|payroll))|"
     r"(?:were|are|was|is)\s+(?:employed|working|on\s+(?:employer\s+)?payrolls)|employed\b|"
     r"on\s+(?:employer\s+)?payrolls\b|work\s+in\b|work(?:ed|ing)?\s+(?:in|as|for)\b|"
-    r"drew\s+a\s+paycheck|held\s+(?:such\s+)?jobs)",
+    r"drew\s+a\s+paycheck|held\s+(?:such\s+)?jobs|that\s+existed|in\s+existence)",
     re.I,
 )
 """What follows a count of workers: "2.8 million jobs", "45,310 surveyors work in",
@@ -122,7 +123,7 @@ JOB_COUNT_AFTER = re.compile(
 
 JOB_COUNT_BEFORE = re.compile(
     r"\b(?:held|hold|holds|holding|stood\s+at|counted|employ|employs|employed|numbered|"
-    r"totaled|totalled|from|headcount\s+of|workforce\s+of|employment\s+of)\s+"
+    r"totaled|totalled|from(?:\s+the)?|headcount\s+of|workforce\s+of|employment\s+of)\s+"
     r"(?:about\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|some\s+|approximately\s+|"
     r"around\s+|almost\s+)?$",
     re.I,
@@ -138,12 +139,14 @@ CHANGE_BEFORE = re.compile(
 )
 """What precedes a change in the number of jobs: "will add 820,500", "a loss of roughly"."""
 
-NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional|more|fewer)\s+(?:jobs|positions)\b", re.I)
+NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional|more|fewer)\s+(?:jobs|positions)\b|"
+                            r"^\s*(?:more|fewer)\s+(?:by|over|through|between)\b", re.I)
 LOSS = re.compile(r"\b(?:loss|lose|losing|shed|shedding|cut|cutting|decline|decrease|fewer)\b",
                   re.I)
 
 OPENINGS_AFTER = re.compile(
-    r"^\s*(?:\w+\s+){0,2}?(?:job\s+)?openings\b|^\s*(?:positions|jobs)\s+(?:will\s+)?open\b", re.I)
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:job\s+)?openings\b|^\s*(?:positions|jobs)\s+(?:will\s+)?open\b",
+    re.I)
 
 GROWTH = re.compile(
     r"\b(?:grow|grows|growing|growth|grew|increase|increases|increasing|rise|rises|rising|"
@@ -203,7 +206,8 @@ topped the group at …"."""
 
 ENTRY_WORDS = re.compile(r"\b(?:new|newcomers?|starting|start|starts|beginners?|entry[\s-]level|"
                          r"junior|first[\s-]year|graduates?)\b", re.I)
-SENIOR_WORDS = re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned)\b", re.I)
+SENIOR_WORDS = re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned|"
+                          r"executive[\s-]level|most\s+experienced)\b", re.I)
 
 WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives)|staff|nurses|"
            r"workers?|employees?|positions?|roles?|hires?|techs?|specialists)\b")
@@ -405,7 +409,9 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if (figure.amount or 0) <= 0:
         reader.skip(figure, "an amount of $0 is no pay")
         return ""
-    if P.COMPARATIVE.match(after):
+    if P.COMPARATIVE.match(after) or re.search(
+            r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus)\b",
+            sentence[:figure.start - base], re.I):
         reader.skip(figure, "a difference between two figures, not a figure")
         return ""
     if NOT_PAY.search(before) or (NOT_PAY.search(clause) and not PAY_CUES.search(before)) or (
@@ -419,7 +425,8 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if place.startswith("foreign:") or (not place and ctx.foreign):
         reader.skip(figure, f"a figure for {place[8:] or ctx.foreign}, outside the United States")
         return ""
-    if not (PAY_CUES.search(sentence) or figure.unit_hint or ctx.pay_context):
+    if not (PAY_CUES.search(sentence) or figure.unit_hint or ctx.pay_context
+            or level_of(sentence)[0]):
         reader.skip(figure, "no words say what this amount is")
         return ""
     statistic = ""
@@ -557,18 +564,36 @@ def _read_count(reader, ctx, sentence, base, quote, figure, before, clause, cite
             reader.skip(figure, "a figure for a place outside the United States")
         return
     period = period_of(sentence, figure.start - base, figure.end - base)
-    if OPENINGS_AFTER.match(after) or (re.search(r"\bopenings?\b", clause, re.I) and re.search(
-            r"\b(?:each|every|per|a)\s+year\b|\bannual(?:ly)?\b", clause, re.I)
-            and not JOB_COUNT_AFTER.match(after)):
+    signed = figure.text[:1] in "+−-" and figure.kind == "count"
+    span = period_of(sentence, figure.start - base, figure.end - base, ctx)
+    m = re.search(r"\bfrom\s+(?:about\s+|roughly\s+)?$", before)
+    if m is None:
+        m2 = re.search(r"\bfrom\s+(?:about\s+|roughly\s+)?[\d,.]+(?:\s+(?:million|thousand))?\s+"
+                       r"to\s+(?:about\s+|roughly\s+|nearly\s+)?$", before)
+    else:
+        m2 = None
+    if (m or m2) and span is not None and span.first is not None and span.first != span.last \
+            and GROWTH.search(clause) and P.is_count(figure):
+        # "projected to increase 4% between 2024 and 2034, from 158,800 to about 165,600":
+        # the employment of the span's first year, and of its last
+        year = span.first if m else span.last
+        reader.claim(figure, metric="employment", statistic="unspecified", unit="count",
+                     quote=quote, method="sentence", period=P.Period(str(year), 0, 0, year, year),
+                     qualifiers=qualifiers, cites=cites, context=ctx)
+        return
+    if OPENINGS_AFTER.match(after) or re.search(r"\bopenings?\s*(?:of|:|at|around|near)?\s*"
+                                                r"(?:about\s+|roughly\s+|~\s*)?$", before, re.I):
         reader.claim(figure, metric="annual_openings", statistic="unspecified", unit="count",
                      quote=quote, method="sentence", period=period, qualifiers=qualifiers,
                      cites=cites, context=ctx)
         return
-    if CHANGE_BEFORE.search(before) or NEW_JOBS_AFTER.match(after):
+    if CHANGE_BEFORE.search(before) or NEW_JOBS_AFTER.match(after) or (
+            signed and re.match(r"\s*(?:jobs|positions)\b", after, re.I)):
         if not re.search(r"\b(?:jobs|positions|employment|workers)\b", clause, re.I):
             return
-        loss = LOSS.search(before[-30:]) or re.match(r"\s*fewer\b", after, re.I)
-        value = -figure.value if loss and figure.value > 0 else figure.value
+        loss = LOSS.search(before[-30:]) or re.match(r"\s*fewer\b", after, re.I) or (
+            figure.value < 0)
+        value = -abs(figure.value) if loss else figure.value
         reader.claim(replace(figure, value=value), metric="employment", statistic="change",
                      unit="count", quote=quote, method="sentence", period=period,
                      qualifiers=qualifiers, cites=cites, context=ctx)

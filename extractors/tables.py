@@ -330,7 +330,7 @@ def _nearest_column(f: P.Figure, offset: int, columns: list[Column]) -> Column |
     a, b = f.start - offset, f.end - offset
     best, distance = None, None
     for c in columns:
-        if c.start < 0 or not c.is_value:
+        if c.start < 0:
             continue
         if a < c.end + 1 and b > c.start - 1:
             gap = 0
@@ -490,7 +490,7 @@ def _table_at(infos: list[_LineInfo], i: int) -> Table | None:
             if _is_note(cells):
                 break
             _assign_cells(row, _labels_first(cells), columns)
-        elif kind == "aligned" and info.kind == "aligned":
+        elif kind == "aligned" and info.kind in ("aligned", "numbers"):
             for a, e, words in _positions(info.text, info.indent):
                 inside = [f for f in info.figures if a <= f.start - info.start + info.indent < e]
                 if inside and not L.PERCENTILE_LABEL.match(words):

@@ -80,7 +80,7 @@ LABEL_VALUE = re.compile(
 LABEL_VERBS = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|may|might|do|does|"
     r"did|come|comes|came|get|gets|got|make|makes|made|earn|earns|earned|expect|expects|"
-    r"pay|pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
+    r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
 """Verbs that make the words before a colon a sentence, not a label."""
 
 LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
@@ -203,6 +203,7 @@ class Context:
     group_end: int = -1  # line index of the group's last entry
     related: bool = False  # a "Related careers" section: figures of other occupations
     cost: bool = False  # a section about costs ("Estimated Education Cost"): amounts are prices
+    section_block: int = -1  # the card whose heading opened the section, if any
     paragraph_period: P.Period | None = None  # the period an earlier sentence stated
 
     def defaults(self, index: int) -> dict:
@@ -499,7 +500,7 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
                              scope=scope, occupation_text=occupation_text, context=ctx,
                              line=index)
         claimed_any = claimed_any or claim is not None
-        if claim is not None and metric == "wage" and (s.level or method == "value-label"):
+        if claim is not None and metric == "wage" and (claim.level or method == "value-label"):
             _grouped(ctx, index, claim)
     if s.metric in ("education", "experience", "training_duration", "certification_required") \
             and not figures and value_text:
@@ -622,6 +623,10 @@ SOC_CODE = re.compile(r"^\s*(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s*$")
 NATIONAL_SUFFIX = re.compile(r",?\s*(?:\(?\s*(?:U\.S\.|US|United\s+States|national)\s*\)?)\s*$", re.I)
 
 
+YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}$")
+"""A row labelled by its year ("2019", "May 2019"): the period of the row's figures."""
+
+
 def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, str, str, L.Sense]:
     """(qualifiers, words, occupation code, occupation title, row sense) of a row's labels."""
     qualifiers: dict = {}
@@ -638,6 +643,11 @@ def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, st
         m = SOC_CODE.match(text)
         if m:
             code = m.group("code")
+            continue
+        if YEAR_LABEL.match(text):
+            periods = P.find_periods(text)
+            row_sense = row_sense.merged(L.Sense(period=periods[0] if periods else None))
+            said.append(f"{name or 'year'}={text}")
             continue
         dim = dims.get(name, "")
         s = L.sense(text)
@@ -750,7 +760,8 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                     and f.high is None:
                 value = f.low
             claim = reader.claim(f, metric=metric, statistic=statistic, unit=unit, quote=quote,
-                                 method="table-row", period=s.period or caption_sense.period,
+                                 method="table-row",
+                                 period=row_sense.period or s.period or caption_sense.period,
                                  qualifiers=qualifiers, words=words, value=value,
                                  occupation=occupation, occupation_text=occupation_text,
                                  context=ctx, line=row.lines[0])
@@ -1082,6 +1093,8 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
             if ctx.place is not None and i - ctx.place[2] > 1:
                 ctx.place = None
             ctx.job_ad = False
+            if ctx.section_block >= 0:
+                ctx.section, ctx.section_words, ctx.section_block = {}, "", -1
             i += 1
             continue
         if i in tables:
@@ -1101,8 +1114,10 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     figures = reader.line_figures(line)
     listed_figures = [f for f in figures if listed(f)]
     ctx.job_ad = _block_is_job_ad(reader, i) or (ctx.jobs_page and ctx.job_ad)
-    if _is_heading(line, figures) or _is_major(line, figures):
-        ctx.related = bool(RELATED.search(line.text))
+    if _is_heading(line, figures) or _is_major(line, figures) or re.match(
+            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
+        ctx.related = bool(RELATED.search(line.text) or re.match(
+            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I))
         ctx.cost = L.sense(line.text).ignore == "a price, not pay"
     if _is_major(line, figures):
         ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
@@ -1137,23 +1152,40 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         ctx.last_label = saved  # the line below labels something else
         for f in bare:
             reader.reasons.pop(f.start, None)
+    # a value and its label on one line, the value first: "$50,710<TAB>Median salary (May 2021)"
+    first = _starts_with_figure(reader, line)
+    if first is not None:
+        value_end = max(f.end for f in listed_figures)
+        rest = reader.text[value_end:line.end]
+        unit = P.UNIT_SUFFIX.match(rest)
+        rest_start = value_end + (unit.end() if unit else 0)
+        rest = reader.text[rest_start:line.end].strip(" \t·|:–—-")
+        head = reader.text[line.start:listed_figures[0].start]
+        if rest and not head.strip(" ~≈(") and len(rest) <= 60 and _label_line(
+                reader, replace(line, start=rest_start, text=rest)):
+            if read_labelled(reader, ctx, i, rest, listed_figures, (line.start, line.end),
+                             method="value-label", extra=_descriptor_sense(rest)):
+                return 1
     # a value that continues the label-value line above: "$20.90 per hour"
     first = _starts_with_figure(reader, line)
     if first is not None and ctx.last_label is not None and ctx.last_label[2] >= i - 2 \
             and not LABEL_VALUE.match(line.text) and not _segments(line):
         s, label, _ = ctx.last_label
         quote_start = lines[ctx.last_label[2]].start
-        read_labelled(reader, ctx, i, label, listed_figures, (quote_start, line.end),
-                      method="label-next-line")
-        ctx.last_label = (s, label, i)
-        _descriptor(reader, ctx, i)
-        return 1
+        if read_labelled(reader, ctx, i, label, listed_figures, (quote_start, line.end),
+                         method="label-next-line"):
+            ctx.last_label = (s, label, i)
+            _descriptor(reader, ctx, i)
+            return 1
+        ctx.last_label = None  # "424,040 welders … employed" under "Average: $26.49/hr"
     # items of a line of facts: "28,660 jobs · median $46.74 an hour · mean …"
     segments = _segments(line)
     whole = LABEL_VALUE.match(line.text)
+    wordy = [x for x in segments[1:] if not _bare(reader, replace(
+        line, start=x[0], end=x[1], text=reader.text[x[0]:x[1]]))]
     if segments and (len(listed_figures) >= 2 or ctx.related) and not (
             whole and L.sense(_label_part(whole.group("label"))).says_something
-            and not SEGMENT.search(whole.group("label"))
+            and not SEGMENT.search(whole.group("label")) and not wordy
             and not re.search(r"(?:" + SEGMENT.pattern + r")[^:·|]{1,40}:", whole.group("value"))):
         for a, b in segments:
             _read_segment(reader, ctx, i, a, b, (line.start, line.end))
@@ -1174,6 +1206,11 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
             for f in label_figures:
                 reader.skip(f, "a figure in a label")
             return 1
+    # a quick-facts box flattened onto one line: "Median pay (May 2024) $99,590 Mean pay
+    # $107,050 Hourly median $47.88 Jobs, 2024 368,900 …": each figure's label is the
+    # words since the figure before it
+    if _inline_facts(reader, ctx, i, line, listed_figures):
+        return 1
     # a label and its figure separated by one space: "Number of Jobs, 2023 133,900"
     head = line.text[:listed_figures[0].start - line.start]
     if head.strip() and _single_space_label(reader, line, listed_figures):
@@ -1217,6 +1254,38 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         return 1
     _prose(reader, ctx, i)
     return 1
+
+
+def _inline_facts(reader: Reader, ctx: Context, i: int, line: Line, figures: list) -> bool:
+    """Labels and figures run together on one line; False unless it reads as such: three
+    figures or more, each after a short label that names something, no sentence."""
+    if len(figures) < 3 or re.search(r"[.!?](?:\s|$)", line.text):
+        return False
+    pieces = []
+    at = line.start
+    for f in figures:
+        label = reader.text[at:f.start]
+        unit = P.UNIT_SUFFIX.match(label) if pieces else None
+        label = label[unit.end():] if unit else label  # "… $107,050 a year Hourly median"
+        label = label.strip(" ,;·|")
+        if not label or len(label.split()) > 9 or LABEL_VERBS.search(
+                re.sub(r"\bMay\s+(?:19|20)\d{2}", "", label)):
+            return False
+        pieces.append((label, f))
+        at = f.end
+    if sum(1 for label, _ in pieces if L.sense(_label_part(label)).says_something) < len(pieces) - 1:
+        return False
+    for label, f in pieces:
+        read_labelled(reader, ctx, i, label, [f], (line.start, line.end), method="label-value")
+    tail = reader.text[at:line.end]
+    for metric, pattern in CATEGORY_LABELS:
+        m = pattern.search(tail)
+        if m:
+            _categorical(reader, ctx, i, metric, tail[m.end():].strip(), (line.start, line.end),
+                         "label-value", at + m.end() + (len(tail[m.end():]) -
+                                                          len(tail[m.end():].lstrip())))
+            break
+    return True
 
 
 def _label_below(reader: Reader, i: int) -> bool:
@@ -1330,6 +1399,7 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         place = _geography_heading(text)
         if level:
             ctx.section, ctx.section_words = {"level": level}, f"level={text}"
+            ctx.section_block = line.block  # a level card's heading: the card is its section
             return 1
         if place:
             ctx.section = {"geography": P.normalise_geography(place)}
@@ -1513,6 +1583,13 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
         said = [p for p in P.find_periods(sentence) if p.first is not None and p.first == p.last]
         cites = prose.cites_of(sentence) or previous_cites
         previous_cites = cites if prose.cites_of(sentence) else ""
+        education = _education_statement(sentence)
+        if education is not None:
+            category, x, y = education
+            reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
+                         value_text=category, unit="category",
+                         quote=(base, base + len(sentence.rstrip())), method="sentence",
+                         cites=cites, context=ctx, line=i)
         stated = P.certification_statement(sentence)
         if stated is not None:
             required, x, y = stated
@@ -1536,6 +1613,24 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
         if said and any(f.kind == "money" for f in figures):
             paragraph_period = said[-1]
     ctx.paragraph_period = None
+
+
+TYPICAL_EDUCATION = re.compile(
+    r"\b(?:typical(?:ly)?|usual(?:ly)?|entry[\s-]level\s+(?:education|credential)|"
+    r"entry\s+requirement|minimum\s+(?:education|requirement)|most\s+(?:\w+\s+)?need)\b", re.I)
+"""What makes an education level named in a sentence the occupation's typical entry-level
+education: "The typical entry-level credential is a postsecondary nondegree award"."""
+
+
+def _education_statement(sentence: str) -> tuple[str, int, int] | None:
+    """(category, start, end) of the typical education a sentence states, else None."""
+    cue = TYPICAL_EDUCATION.search(sentence)
+    if cue is None:
+        return None
+    found = [e for e in P.find_education(sentence) if e[1] >= cue.start()]
+    if not found or len({e[0] for e in found}) > 1:
+        return None  # "a certificate, an associate degree, or even a bachelor's": no one level
+    return found[0]
 
 
 def _infer_statistics(reader: Reader) -> None:
