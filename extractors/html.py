@@ -465,12 +465,15 @@ def read_html(doc: Document) -> Reading:
                         page_date=doc.page_date or page_date(soup, rendition))
     reading = read_page(rendered, lines, extractor="html")
     paths: dict[int, str] = {}
+    spans: dict[tuple[int, int], str] = {}
 
     def where(locator: str) -> str:
         a, b = map(int, locator.removeprefix("chars=").split("-"))
-        first = bisect.bisect_right(starts, a) - 1
-        last = bisect.bisect_right(starts, max(a, b - 1)) - 1
-        tags = [owners[starts[i]] for i in range(max(first, 0), max(last, 0) + 1)]
-        return f"html:{_common_path(tags, paths)}"
+        first = max(bisect.bisect_right(starts, a) - 1, 0)
+        last = max(bisect.bisect_right(starts, max(a, b - 1)) - 1, 0)
+        if (first, last) not in spans:
+            tags = [owners[starts[i]] for i in range(first, last + 1)]
+            spans[(first, last)] = f"html:{_common_path(tags, paths)}"
+        return spans[(first, last)]
 
     return relocated_reading(reading, where)

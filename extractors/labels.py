@@ -17,6 +17,7 @@ which dimension its rows name ("State", "Industry", "Occupational title").
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, fields, replace
 
@@ -219,7 +220,11 @@ def ignored(words: str) -> str:
 
 def sense(words: str) -> Sense:
     """What `words` (a label, a column header, a row label) say about their figures."""
-    words = P.clean(words)
+    return _sense(P.clean(words))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sense(words: str) -> Sense:
     if not words:
         return Sense()
     reason = ignored(words)

@@ -388,6 +388,10 @@ MASKED = re.compile(
 )
 """Numbers that are never figures: codes, dates, phone numbers, times, versions."""
 
+MASK_WINDOW = 32
+"""How far around a number codes, dates and periods are looked for: longer than any of them
+("from 2023 through 2033", "(555) 123-4567")."""
+
 SEPARATOR = re.compile(r"[ \u00a0]{0,2}(?:" + DASH + r"|to|and)[ \u00a0]{0,2}")
 """What joins the two ends of a range: a dash or "to" with at most two spaces either side
 (an empty table cell's "—" between two columns of figures joins nothing)."""
@@ -546,21 +550,24 @@ def scan(text: str) -> list[Figure]:
     >>> [(f.kind, f.text, f.value) for f in scan("£57,200; 15.50$; 2.8 million jobs; 3.6 %")]
     [('foreign', '£57,200', 57200.0), ('foreign', '15.50$', 15.5), ('count', '2.8 million', 2800000.0), ('percent', '3.6 %', 3.6)]
     """
-    masked = [(m.start(), m.end()) for m in MASKED.finditer(text)]
-    masked += [(p.start, p.end) for p in find_periods(text)]
-    masked.sort()
-    starts = [a for a, _ in masked]
-
     def is_masked(a: int, b: int) -> bool:
-        i = bisect.bisect_right(starts, b - 1) - 1
-        while i >= 0 and masked[i][1] > a:
-            return True
-        return False
+        """Whether a code, a date or a period covers a..b: looked for in a window around
+        it (whole words), so the page is not searched for them where there is no number."""
+        lo, hi = max(0, a - MASK_WINDOW), min(len(text), b + MASK_WINDOW)
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        window = text[lo:hi]
+        for m in MASKED.finditer(window):
+            if m.start() + lo < b and m.end() + lo > a:
+                return True
+        return any(p.start + lo < b and p.end + lo > a for p in find_periods(window))
 
     tokens: list[_Token] = []
     for m in NUMBER_TOKEN.finditer(text):
-        if is_masked(m.start("num"), m.end("num")):
-            continue
+        if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
+            continue  # an amount or a percentage is never a code, a date or a period
         nxt = text[m.end():m.end() + 1]
         if nxt.isalnum() and not m.group("pct") and not m.group("after"):
             continue  # "10th", "3D", "4-year"

@@ -232,6 +232,7 @@ class Reader:
         self.occupation = ""  # SOC code the page states for itself
         self.title = ""  # the occupation the page is about, as its first heading names it
         self.cites = ""  # the one agency the page's source lines credit for its figures
+        self.job_ads: set[int] = set()  # lines of job postings
         self.provisional: set[str] = set()  # claims kept only if a later pass explains them
 
     def within(self, start: int, end: int) -> list[P.Figure]:
@@ -877,6 +878,11 @@ def _bare(reader: Reader, line: Line) -> list[P.Figure]:
     return figures
 
 
+FOREIGN_LINE = re.compile(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:" +
+                          prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$")
+"""A line that is only places outside the United States: "Norway, Germany and Switzerland"."""
+
+
 def _place_line(line: Line) -> tuple[str, str] | None:
     text = line.text.strip()
     m = PLACE_LINE.match(text)
@@ -885,29 +891,24 @@ def _place_line(line: Line) -> tuple[str, str] | None:
         if place == "Statewide":
             return None
         return P.normalise_geography(place), place
-    m = prose.FOREIGN.fullmatch(text) or (re.match(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:"
-                                                    + prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$",
-                                                    text))
+    m = prose.FOREIGN.fullmatch(text) or FOREIGN_LINE.match(text)
     if m:
         return "foreign:" + text, text
     return None
 
 
-def _block_is_job_ad(reader: Reader, index: int) -> bool:
-    """Whether the block holding line `index` (a card, or lines between blank lines) is
-    a job posting: the markup says so, or it reads like one ("Posted 3 days ago")."""
-    line = reader.lines[index]
-    if line.hint == "job-ad":
-        return True
-    if line.block >= 0:
-        return False
-    a = index
-    while a > 0 and not reader.lines[a - 1].blank:
-        a -= 1
-    b = index
-    while b + 1 < len(reader.lines) and not reader.lines[b + 1].blank:
-        b += 1
-    return any(JOB_POSTING.search(reader.lines[k].text) for k in range(a, b + 1))
+def _job_ad_lines(lines: list[Line]) -> set[int]:
+    """Lines of blocks that are job postings: the markup says so, or the block (a card, or
+    lines between blank lines) reads like one ("Posted 3 days ago")."""
+    out = {i for i, line in enumerate(lines) if line.hint == "job-ad"}
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or lines[i].blank:
+            block = range(start, i)
+            if any(lines[k].block < 0 and JOB_POSTING.search(lines[k].text) for k in block):
+                out.update(k for k in block if lines[k].block < 0)
+            start = i + 1
+    return out
 
 
 def _job_ad_place(reader: Reader, index: int) -> str:
@@ -1079,6 +1080,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     reader.occupation = "" if doc.occupation else _page_occupation(reader)
     reader.title = _page_title(reader)
     reader.cites = _page_cites(reader)
+    reader.job_ads = _job_ad_lines(lines)
     tables = {t.first: t for t in find_tables(lines, reader.figures, doc.text)}
     ctx = Context()
     ctx.jobs_page = any(JOBS_HEADING.search(line.text) and len(line.text) < 80
@@ -1113,7 +1115,7 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     line = lines[i]
     figures = reader.line_figures(line)
     listed_figures = [f for f in figures if listed(f)]
-    ctx.job_ad = _block_is_job_ad(reader, i) or (ctx.jobs_page and ctx.job_ad)
+    ctx.job_ad = i in reader.job_ads or (ctx.jobs_page and ctx.job_ad)
     if _is_heading(line, figures) or _is_major(line, figures) or re.match(
             r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
         ctx.related = bool(RELATED.search(line.text) or re.match(
@@ -1349,6 +1351,12 @@ def _descriptor(reader: Reader, ctx: Context, i: int) -> None:
             reader.skip(f, "a percentile label")
 
 
+WORDY_CUES = re.compile(r"percentile|followed\s+by|licen[sc]|certif|degree|diploma|award|"
+                        r"credential|education|experience|training|years?\b|area\s*:|related|"
+                        r"similar|:\s*$", re.I)
+"""What a long line without figures must hold for any rule to read it."""
+
+
 def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     """A line with no figure: a heading, a place, a label for the next line, a legend, a
     key, a categorical fact, or prose (a licence statement)."""
@@ -1356,6 +1364,8 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     line = lines[i]
     text = line.text
     figures = reader.line_figures(line)
+    if len(text) > 100 and not WORDY_CUES.search(text):
+        return 1  # a paragraph with no figure, no key, legend, licence or education
     key = _percentile_key(text)
     if key and _apply_key(reader, ctx, i, key):
         return 1
@@ -1570,19 +1580,26 @@ def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -
     return j - index
 
 
+STATEMENT_CUES = re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\bGED\b|"
+                            r"doctora|master|bachelor|associate|ph\.?\s?d", re.I)
+"""What a sentence without figures must name for a prose rule to read it."""
+
+
 def _prose(reader: Reader, ctx: Context, i: int) -> None:
     """The sentences of a line: each figure read by its words; a sentence that is a label
     and its value ("Hourly midpoint: $16.81.") read as one."""
     line = reader.lines[i]
     text = reader.text[line.start:line.end]
+    if not reader.line_figures(line) and not STATEMENT_CUES.search(text):
+        return  # no figure, and no licence or education statement
     previous_cites = ""
     paragraph_period = None
     for a, b in prose.sentences(text):
         sentence = text[a:b]
         base = line.start + a
-        said = [p for p in P.find_periods(sentence) if p.first is not None and p.first == p.last]
-        cites = prose.cites_of(sentence) or previous_cites
-        previous_cites = cites if prose.cites_of(sentence) else ""
+        cited = prose.cites_of(sentence)
+        cites = cited or previous_cites
+        previous_cites = cited
         education = _education_statement(sentence)
         if education is not None:
             category, x, y = education
@@ -1610,8 +1627,10 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
                              (base, base + len(sentence.rstrip()))):
                 continue
         prose.read_sentence(reader, ctx, base, sentence, cites, figures, paragraph_period)
-        if said and any(f.kind == "money" for f in figures):
-            paragraph_period = said[-1]
+        if any(f.kind == "money" for f in figures):
+            said = [p for p in P.find_periods(sentence) if p.first is not None
+                    and p.first == p.last]
+            paragraph_period = said[-1] if said else paragraph_period
     ctx.paragraph_period = None
 
 
