@@ -318,6 +318,14 @@ def check_sources(registry: Path, targets: list[str], today: dt.date | None = No
         result.failures += _registry_failures(capture, problems, source_id, path, today)
         if capture is None:
             continue
+        if capture.source.dataset:
+            # an official file: its reader's problems, not the page checks
+            result.failures += [Failure(p.code, f"{p.message} — {p.hint}", source_id, path)
+                                for p in with_all.problems if p.source_id == source_id
+                                and p.severity == "error"]
+            result.claims = with_all.official.rows_per_source.get(source_id, 0)
+            result.opened, result.closed = _dry_reconciliation(with_all, source_id)
+            continue
         claims, failures, text, result.money = _document_failures(capture)
         result.failures += failures
         result.claims = len(claims)
@@ -361,9 +369,11 @@ def _dry_reconciliation(run: Run, source_id: str) -> tuple[list[str], list[str]]
     valid_ids = set(run.valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in run.captures}
     # without the source, the capture it superseded is its page's current one again
-    paged, _ = pages([c for c in run.captures if c.source.id != source_id])
+    paged, _ = pages([c for c in run.captures if c.source.id != source_id
+                      and not c.source.dataset])
     without = reconcile(current_claims([c for c in run.claims if c.source_id != source_id],
-                                       valid_ids, paged), authorities)
+                                       valid_ids, paged), authorities,
+                        figures=[f for f in rec.figures if f.source_id != source_id])
 
     def described(d) -> str:
         from pipeline.report import key_title

@@ -194,6 +194,9 @@ def rendered(run: Run) -> dict[str, bytes]:
         files[f"{stem}.parquet"] = parquet_bytes(frame)
     files["curated/quarantine.csv"] = csv_bytes(run.quarantined)
     files["curated/page_changes.csv"] = csv_bytes(page_changes_table(run))
+    if run.official.releases_path is not None:
+        # the cached table as it is: the same official files give the same bytes
+        files["curated/releases.parquet"] = run.official.releases_path.read_bytes()
     files["reports/problems.csv"] = csv_bytes(problems_table(run))
     files["reports/discrepancies.md"] = discrepancy_report(run).encode("utf-8")
     return files

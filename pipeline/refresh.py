@@ -11,6 +11,7 @@ no claims, and the others go on.
 """
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,9 +23,12 @@ from extractors import extract
 from extractors.claims import Claim
 from extractors.document import Document, DocumentError, document_from_bytes
 from pipeline.decisions import load_decisions
+from pipeline.occupations import resolved_occupations
+from pipeline.official import Official, official_readings, official_tables
 from pipeline.pages import CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes
-from pipeline.reconcile import Reconciliation, key_of, reconcile
+from pipeline.reconcile import Reconciliation, infer_periods, key_of, reconcile
 from pipeline.registry import Capture, load_registry
+from pipeline.vintage import match_releases, release_figures
 from pipeline.tables import claims_frame
 from schemas.problems import Problem, problem
 
@@ -47,6 +51,7 @@ class Run:
     changes: list[PageChange] = field(default_factory=list)  # figures pages changed
     history: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """claim id -> (fact id, rank, reason) of the claims of superseded and duplicate captures"""
+    official: Official = field(default_factory=Official)
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -155,23 +160,52 @@ def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, l
     return valid, bad, problems
 
 
+def default_cache_dir(root: Path) -> Path:
+    """Where the official tables are cached: $CAREERFACTS_CACHE, else `.cache/careerfacts/`
+    in the project (git-ignored)."""
+    configured = os.environ.get("CAREERFACTS_CACHE")
+    return Path(configured) if configured else Path(root) / ".cache" / "careerfacts"
+
+
 def refresh(registry: Path, progress: Progress | None = None,
-            decisions: Path | None = None) -> Run:
+            decisions: Path | None = None, cache_dir: Path | None = None) -> Run:
     """Run every stage up to, not including, writing. Raises RegistryError when the
     registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
-    raw/."""
+    raw/, `cache_dir` to default_cache_dir(the project root)."""
+    root = Path(registry).parent.parent
     captures, problems = load_registry(registry)
-    paged, page_problems = pages(captures)
+    page_files = [c for c in captures if not c.source.dataset]  # official files are no page
+    paged, page_problems = pages(page_files)
     decided, decision_problems = load_decisions(
-        decisions if decisions is not None else Path(registry).parent.parent / "decisions.yaml")
-    docs, doc_problems = documents(captures)
+        decisions if decisions is not None else root / "decisions.yaml")
+    official, official_problems = official_tables(
+        captures, cache_dir if cache_dir is not None else default_cache_dir(root))
+    sources = {c.source.id: c.source for c in captures}
+    docs, doc_problems = documents(page_files)
     claims, extract_problems, tracebacks = raw_claims(docs, progress)
+    claims, parts, occupation_problems = resolved_occupations(claims, docs, sources, official)
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in captures}
-    reconciliation = reconcile(current_claims(claims, valid_ids, paged), authorities, decided)
+    kept = current_claims(claims, valid_ids, paged)
+    occupations = {c.occupation for c in kept} | {p for ps in parts.values() for p in ps}
+    occupations |= {p for c in kept if authorities.get(c.source_id) == "primary"
+                    for p in official.crosswalk.get(c.occupation, ())}
+    rows = official.releases_of(occupations - {""})
+    figures = release_figures(rows, kept, authorities, official.crosswalk)
+    _, matches = match_releases(infer_periods(kept), authorities, figures, parts)
+    readings = official_readings(kept, matches, rows, sources)
+    valid_readings, bad_readings, reading_problems = validated_claims(readings)
+    if len(valid_readings):
+        valid = pd.concat([valid, valid_readings], ignore_index=True)
+    if len(bad_readings):
+        quarantined = pd.concat([quarantined, bad_readings], ignore_index=True)
+    reading_ids = set(valid_readings["claim_id"])
+    reconciliation = reconcile(kept + [r for r in readings if r.claim_id in reading_ids],
+                               authorities, decided, figures, parts)
     ranks, changes = history(claims, valid_ids, paged, reconciliation)
-    return Run(captures, claims, valid, quarantined, reconciliation,
-               problems + page_problems + decision_problems + doc_problems + extract_problems
-               + claim_problems,
-               tracebacks, {d.source_id: d.encoding for d in docs}, paged, changes, ranks)
+    return Run(captures, claims + readings, valid, quarantined, reconciliation,
+               problems + page_problems + decision_problems + official_problems + doc_problems
+               + extract_problems + occupation_problems + claim_problems + reading_problems,
+               tracebacks, {d.source_id: d.encoding for d in docs}, paged, changes, ranks,
+               official=official)

@@ -29,10 +29,10 @@ import yaml
 
 from extractors.document import sniff_format
 from schemas.problems import Problem, problem
-from schemas.vocabulary import AUTHORITIES, FORMATS
+from schemas.vocabulary import AUTHORITIES, DATASET_FORMATS, DATASETS, FORMATS
 
 REQUIRED = ("id", "path", "sha256", "retrieved", "title", "authority")
-OPTIONAL = ("format", "publisher", "url", "occupation", "notes")
+OPTIONAL = ("format", "publisher", "url", "occupation", "notes", "dataset", "period")
 CAPTURE_KEYS = ("final_url", "redirects", "http_status", "content_type", "etag",
                 "last_modified", "original_url", "archived", "supersedes")
 """Written by `careerfacts capture`: what the fetch saw (final URL after redirects, the
@@ -41,6 +41,7 @@ page an archive copy is of and the archive's timestamp, and the capture it super
 ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SOC = re.compile(r"^\d{2}-\d{4}$")
 URL = re.compile(r"^https?://[^\s/]+", re.I)
+PERIOD = re.compile(r"^\d{4}(-\d{4})?$")
 
 
 class _Loader(yaml.SafeLoader):
@@ -74,6 +75,9 @@ class Source:
     publisher: str = ""
     url: str = ""
     occupation: str = ""
+    dataset: str = ""  # an official file read as a table of releases or a classification
+    #                   ("oews-national", "soc-crosswalk" …); "" for a page
+    period: str = ""  # the reference period of an official file, when it does not say itself
     original_url: str = ""  # the page an archived copy is of
     archived: str = ""  # the archive's timestamp of that copy, ISO UTC
     supersedes: str = ""  # id of the previous capture of the same page
@@ -154,6 +158,16 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
     if occupation and not SOC.match(occupation):
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: occupation must be a SOC code such as 29-2072")
+    dataset = str(entry.get("dataset") or "")
+    if dataset and dataset not in DATASETS:
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: dataset {dataset!r} is not one of "
+                                    f"{', '.join(sorted(DATASETS))}")
+    period = str(entry.get("period") or "")
+    if period and not PERIOD.match(period):
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: period must be a year such as 2024 or a span "
+                                    "such as 2024-2034")
     relative = str(entry["path"])
     target = (raw_dir / relative).resolve()
     shown = _shown(target, root)
@@ -171,11 +185,15 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         return None, _entry_problem("registry-invalid-entry", entry_id, shown,
                                     f"{where}: format {fmt!r} is not one of "
                                     f"{', '.join(sorted(FORMATS))}")
+    if dataset and fmt not in DATASET_FORMATS:
+        return None, _entry_problem("registry-invalid-entry", entry_id, shown,
+                                    f"{where}: a dataset is read from "
+                                    f"{', '.join(sorted(DATASET_FORMATS))}, not {fmt!r}")
     source = Source(
         id=entry_id, path=shown, format=fmt, sha256=digest, retrieved=retrieved,
         title=str(entry["title"]), authority=authority,
         publisher=str(entry.get("publisher") or ""), url=str(entry.get("url") or ""),
-        occupation=occupation, original_url=str(entry.get("original_url") or ""),
+        occupation=occupation, dataset=dataset, period=period, original_url=str(entry.get("original_url") or ""),
         archived=archived, supersedes=supersedes,
     )
     return Capture(source, data), None

@@ -116,6 +116,64 @@ CATALOGUE: dict[str, Kind] = {
         "{detail}",
         "see curated/quarantine.csv; fix the extractor rule or the page registration",
     ),
+    "official-layout-unknown": Kind(
+        "Official file does not have the layout of its dataset",
+        "{path}: {detail}",
+        "check the registry's `dataset:` for this file, or register the agency's "
+        "unmodified download",
+    ),
+    "official-period-missing": Kind(
+        "Official file does not say which release it is",
+        "{path}: {detail}",
+        "add `period:` (e.g. 2024, or 2024-2034) to the file's entry in raw/sources.yaml",
+    ),
+    "official-period-mismatch": Kind(
+        "Official file and registry disagree on the release",
+        "{path}: {detail}",
+        "correct `period:` in raw/sources.yaml, or check that the right file was saved",
+    ),
+    "official-value-unreadable": Kind(
+        "Official file holds a value that is neither a number nor a known special value",
+        "{path}: {detail}",
+        "check the cell in the file; the rest of the file was read",
+        severity="warning",
+    ),
+    "official-rows-skipped": Kind(
+        "Official file holds rows this reader does not read",
+        "{path}: {detail}",
+        "register the national cross-industry file of the release",
+        severity="warning",
+    ),
+    "official-copies-disagree": Kind(
+        "Two copies of a classification disagree",
+        "{path}: {detail}",
+        "compare the copies with the agency's file and register only a correct one",
+        severity="warning",
+    ),
+    "occupation-ambiguous": Kind(
+        "Occupation could not be told from the words",
+        "{path}: {detail}",
+        "add `occupation:` (a SOC code) to the source's entry in raw/sources.yaml",
+        severity="warning",
+    ),
+    "occupation-unresolved": Kind(
+        "No occupation found for the figures of a source",
+        "{path}: {detail}",
+        "add `occupation:` (a SOC code) to the source's entry in raw/sources.yaml",
+        severity="warning",
+    ),
+    "occupation-unknown-code": Kind(
+        "SOC code is in neither the SOC 2018 nor the SOC 2010 crosswalk",
+        "{path}: {detail}",
+        "correct the code (see raw/official/soc_2018_structure.csv)",
+        severity="warning",
+    ),
+    "occupation-split": Kind(
+        "SOC 2010 occupation was split in SOC 2018 and the figures match none of the parts",
+        "{path}: {detail}",
+        "give the SOC 2018 code with `occupation:` in raw/sources.yaml",
+        severity="warning",
+    ),
     "extractor-failed": Kind(
         "Extractor failed on this document",
         "{path}: {detail}",

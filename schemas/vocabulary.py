@@ -43,7 +43,19 @@ registry entry, matched from the page's title or heading, or mapped from a 2010 
 
 AUTHORITIES = frozenset({"primary", "secondary", "unknown"})
 
-FORMATS = frozenset({"text", "html", "pdf", "csv", "xlsx"})
+FORMATS = frozenset({"text", "html", "pdf", "csv", "xlsx", "xls"})
+
+DATASETS = frozenset({
+    "oews-national",  # OEWS national estimates, all occupations: one May release
+    "ep-occupation",  # Employment Projections occupation.xlsx: one ten-year cycle
+    "soc-crosswalk",  # SOC 2010 -> 2018 crosswalk
+    "soc-structure",  # SOC 2018: major, minor, broad and detailed occupations
+    "onet-alternate-titles",  # O*NET Alternate Titles
+})
+"""Official files registered as `dataset:`: read into the releases table or the occupation
+classifications (pipeline/official.py), never by the page extractors."""
+
+DATASET_FORMATS = frozenset({"csv", "xlsx", "xls"})
 
 # Typical education needed for entry, in the Bureau of Labor Statistics' categories.
 EDUCATION_LEVELS = (

@@ -12,6 +12,22 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def careerfacts_shared_cache(tmp_path_factory):
+    """One cache of the official tables for the whole session: the cache is keyed by the
+    files' content, so the copies of raw/ the tests refresh share it instead of reading
+    the spreadsheets again (several seconds) for every temporary project."""
+    import os
+
+    previous = os.environ.get("CAREERFACTS_CACHE")
+    os.environ["CAREERFACTS_CACHE"] = str(tmp_path_factory.mktemp("careerfacts-cache"))
+    yield Path(os.environ["CAREERFACTS_CACHE"])
+    if previous is None:
+        os.environ.pop("CAREERFACTS_CACHE", None)
+    else:
+        os.environ["CAREERFACTS_CACHE"] = previous
+
+
 @pytest.fixture
 def careerfacts_project(tmp_path: Path) -> Path:
     """A project root in tmp_path holding a copy of the repository's raw/ (pages and

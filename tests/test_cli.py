@@ -17,15 +17,26 @@ import pipeline.outputs
 from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_IDS = {"seed-000", "seed-001", "seed-002", "seed-003", "bls-reference"}
+SEED_IDS = {"seed-000", "seed-001", "seed-002", "seed-003", "bls-pages-medical-records"}
+
+
+def registered() -> int:
+    import yaml
+    return len(yaml.safe_load((REPO / "raw" / "sources.yaml").read_text())["sources"])
 OUTPUTS = [
     "curated/claims.csv", "curated/claims.parquet",
     "curated/facts.csv", "curated/facts.parquet",
     "curated/discrepancies.csv", "curated/discrepancies.parquet",
     "curated/sources.csv", "curated/sources.parquet",
-    "curated/quarantine.csv", "curated/page_changes.csv",
+    "curated/quarantine.csv", "curated/page_changes.csv", "curated/releases.parquet",
     "reports/discrepancies.md", "reports/problems.csv",
 ]
+OFFICIAL = ("oews-national-", "ep-occupation-")
+
+
+def page_sources(root: Path) -> set[str]:
+    """Sources of the claims, but the official files (whose figures join the pages')."""
+    return {s for s in claim_sources(root) if not s.startswith(OFFICIAL)}
 
 UNDECODABLE = b"\x81\x8d\x8f\x90\x9d" * 50  # bytes that are neither UTF-8 nor cp1252
 NUL_BYTES = b"Median pay: $50,250\x00\x00\x00\x01\x02" * 10
@@ -111,7 +122,7 @@ def test_clean_refresh_exits_zero_and_writes_every_output(careerfacts_project):
         assert (root / relative).is_file(), relative
         assert (root / relative).stat().st_size > 0, relative
     assert sorted(snapshot(root)) == sorted(OUTPUTS)
-    assert claim_sources(root) == SEED_IDS
+    assert page_sources(root) == SEED_IDS
     assert problem_rows(root) == []
 
 
@@ -121,7 +132,7 @@ def test_clean_refresh_summary_mentions_sources_claims_facts_discrepancies(caree
     assert result.exit_code == 0, result.output
     for word in ("sources", "claims", "facts", "discrepancies"):
         assert re.search(rf"^{word}\s+\d+", result.output, re.MULTILINE), (word, result.output)
-    assert re.search(r"^sources\s+5 registered and readable", result.output, re.MULTILINE)
+    assert re.search(rf"^sources\s+{registered()} registered and readable", result.output, re.MULTILINE)
     assert "problems" not in result.output
 
 
@@ -166,7 +177,7 @@ def _assert_bad_source_reported(result, root: Path, source_id: str, shown_path: 
     assert source_id in result.output
     assert shown_path in result.output
     assert code in result.output
-    assert claim_sources(root) == SEED_IDS
+    assert page_sources(root) == SEED_IDS
     assert [(r["code"], r["source_id"]) for r in problem_rows(root)] == [(code, source_id)]
 
 
@@ -245,7 +256,8 @@ def test_refresh_summary_counts_the_source_with_problems(
 
     result = refresh(root)
 
-    assert re.search(r"^sources\s+5 registered and readable, 1 with problems", result.output, re.MULTILINE)
+    assert re.search(rf"^sources\s+{registered()} registered and readable, 1 with problems",
+                     result.output, re.MULTILINE)
     assert re.search(r"^problems\s+1:", result.output, re.MULTILINE)
 
 
@@ -494,3 +506,16 @@ def test_extract_accepts_debug_flag():
 
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()
+
+
+def test_releases_table_is_written_and_identical_across_refreshes(careerfacts_project):
+    import pyarrow.parquet as pq
+
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    first = (root / "curated" / "releases.parquet").read_bytes()
+    assert refresh(root).exit_code == 0
+    assert (root / "curated" / "releases.parquet").read_bytes() == first
+    table = pq.read_table(root / "curated" / "releases.parquet")
+    assert {"occupation", "metric", "statistic", "unit", "geography", "release",
+            "relation", "special", "note"} <= set(table.column_names)

@@ -324,14 +324,41 @@ def test_registry_that_is_not_utf8_raises_registry_error(tmp_path):
 # --- the real registry -------------------------------------------------------------------
 
 def test_repository_registry_loads_every_capture_without_problems():
+    import yaml
+
     captures, problems = load_registry(REPO / "raw" / "sources.yaml")
+    entries = yaml.safe_load((REPO / "raw" / "sources.yaml").read_text())["sources"]
 
     assert problems == []
-    assert len(captures) == 5
-    assert [c.source.id for c in captures] == ["seed-000", "seed-001", "seed-002", "seed-003",
-                                               "bls-reference"]
+    assert [c.source.id for c in captures] == [e["id"] for e in entries]
     for capture in captures:
         assert capture.source.path.startswith("raw/")
         assert (REPO / capture.source.path).read_bytes() == capture.data
         assert capture.source.sha256 == sha(capture.data)
-        assert capture.source.format == ("csv" if capture.source.id == "bls-reference" else "text")
+        assert capture.source.format in ("text", "html", "pdf", "csv", "xlsx", "xls")
+
+
+def test_official_files_are_registered_as_datasets_with_their_release():
+    captures, _ = load_registry(REPO / "raw" / "sources.yaml")
+    official = {c.source.id: c.source for c in captures if c.source.dataset}
+    assert {s.period for s in official.values() if s.dataset == "oews-national"} == {
+        str(year) for year in range(2013, 2025)}
+    assert all(s.authority == "primary" and s.path.startswith("raw/official/")
+               for s in official.values())
+
+
+def test_a_dataset_entry_is_checked(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "t.csv").write_bytes(b"code,title\n")
+    digest = sha(b"code,title\n")
+    (raw / "sources.yaml").write_text(
+        "sources:\n"
+        f"  - {{id: a, path: t.csv, sha256: {digest}, retrieved: 2026-01-09, title: T, "
+        "authority: primary, dataset: oews-nationwide}\n"
+        f"  - {{id: b, path: t.csv, sha256: {digest}, retrieved: 2026-01-09, title: T, "
+        "authority: primary, dataset: oews-national, period: May 2024}\n")
+    captures, problems = load_registry(raw / "sources.yaml")
+    assert captures == []
+    assert ["dataset 'oews-nationwide' is not one of" in p.message for p in problems] == [True, False]
+    assert "period must be a year" in problems[1].message
