@@ -402,6 +402,8 @@ OVER = re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|in\s+exc
                   r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I)
 APPROX = re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
                     r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I)
+AND_UP = re.compile(r"\s+(?:and|or)\s+(?:up|above|more|higher|over)\b", re.I)
+"""Words after an amount that open it upwards: "$75K and up", "$90,000 or more"."""
 FROM_BETWEEN = re.compile(r"\b(?:from|between)\s*$", re.I)
 
 
@@ -596,8 +598,9 @@ def scan(text: str) -> list[Figure]:
                       kind=a.kind, currency=a.currency, approx=approx, footnote=a.footnote,
                       unit_hint=_unit_after(text, a.end, a.value) if a.kind in ("money", "foreign")
                       else "")
-        if a.m.group("plus") and a.kind in ("money", "foreign", "count"):
-            figures.append(Figure(low=a.value, **common))  # "$80,000+"
+        and_up = AND_UP.match(text, a.end) if a.kind in ("money", "foreign") else None
+        if (a.m.group("plus") or and_up) and a.kind in ("money", "foreign", "count"):
+            figures.append(Figure(low=a.value, **common))  # "$80,000+", "$75K and up"
         elif a.kind in ("money", "foreign") and UP_TO.search(before):
             figures.append(Figure(high=a.value, **common))  # "up to $91,000"
         else:

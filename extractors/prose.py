@@ -131,8 +131,9 @@ JOB_COUNT_BEFORE = re.compile(
 """What precedes a count of workers: "held about 657,800", "stood at 2,725,930"."""
 
 CHANGE_BEFORE = re.compile(
-    r"\b(?:add|adds|adding|added|gain|gains|gaining|create|creating|loss\s+of|lose|losing|"
-    r"shed|shedding|cut|cutting|increase\s+of|decrease\s+of|decline\s+of|growth\s+of)\s+"
+    r"\b(?:add|adds|adding|added|gain|gains|gaining|gain\s+of|create|creating|loss\s+of|lose|"
+    r"losing|shed|shedding|cut|cutting|increase\s+of|decrease\s+of|decline\s+of|growth\s+of|"
+    r"drop\s+of|reduction\s+of|fall\s+of)\s+"
     r"(?:about\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|some\s+|approximately\s+|"
     r"around\s+|an\s+estimated\s+)?$",
     re.I,
@@ -141,8 +142,8 @@ CHANGE_BEFORE = re.compile(
 
 NEW_JOBS_AFTER = re.compile(r"^\s*(?:new|additional|more|fewer)\s+(?:jobs|positions)\b|"
                             r"^\s*(?:more|fewer)\s+(?:by|over|through|between)\b", re.I)
-LOSS = re.compile(r"\b(?:loss|lose|losing|shed|shedding|cut|cutting|decline|decrease|fewer)\b",
-                  re.I)
+LOSS = re.compile(r"\b(?:loss|lose|losing|shed|shedding|cut|cutting|decline|decrease|fewer|drop|"
+                  r"reduction|fall)\b", re.I)
 
 OPENINGS_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,3}?(?:job\s+)?openings\b|^\s*(?:positions|jobs)\s+(?:will\s+)?open\b",
@@ -205,7 +206,7 @@ plastics and rubber products manufacturers the median was …", "machinery manuf
 topped the group at …"."""
 
 ENTRY_WORDS = re.compile(r"\b(?:new|newcomers?|starting|start|starts|beginners?|entry[\s-]level|"
-                         r"junior|first[\s-]year|graduates?)\b", re.I)
+                         r"junior|first[\s-]year)\b", re.I)
 SENIOR_WORDS = re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned|"
                           r"executive[\s-]level|most\s+experienced)\b", re.I)
 
@@ -363,7 +364,7 @@ def read_sentence(reader, ctx, base: int, sentence: str, cites: str, figures: li
             continue
         if figure.kind == "money":
             stat = _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
-                               previous_stat, figures[index + 1:])
+                               previous_stat, figures[:index])
             previous_stat = stat or previous_stat
         elif figure.kind == "percent":
             _read_percent(reader, ctx, sentence, base, quote, figure, before, clause, cites)
@@ -390,7 +391,18 @@ def arithmetic(sentence: str, base: int, figures: list) -> list:
     return out
 
 
-def _place(ctx, clause: str, sentence: str) -> tuple[str, str]:
+STATE_NAME = re.compile(r"(?<![\w-])(?P<place>" + P._STATE_NAMES + r")(?![\w-])")
+
+
+def _place(ctx, clause: str, sentence: str, since: str = "") -> tuple[str, str]:
+    if since:
+        place, words = place_of(since)
+        if place:
+            return place, words
+        states = list(STATE_NAME.finditer(since))
+        if states:
+            # "followed closely by California at $126,600", "California ($137,690)"
+            return states[-1].group("place"), states[-1].group("place")
     place, words = place_of(clause)
     if not place:
         place, words = place_of(sentence)
@@ -401,7 +413,7 @@ def _place(ctx, clause: str, sentence: str) -> tuple[str, str]:
 
 
 def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
-                previous_stat, later) -> str:
+                previous_stat, earlier) -> str:
     after = sentence[figure.end - base:figure.end - base + 40]
     if ctx.related:
         reader.skip(figure, "a figure of another occupation (a related-careers section)")
@@ -421,7 +433,12 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if TOP_CODE.search(sentence):
         reader.skip(figure, "the survey's top-code threshold in a note, not a figure")
         return ""
-    place, place_words = _place(ctx, clause, sentence)
+    between = before
+    for f in earlier:
+        if f.kind == "money" and f.end <= figure.start and f.end - base >= clause_start(
+                sentence, figure, base):
+            between = sentence[f.end - base:figure.start - base]
+    place, place_words = _place(ctx, clause, sentence, between)
     if place.startswith("foreign:") or (not place and ctx.foreign):
         reader.skip(figure, f"a figure for {place[8:] or ctx.foreign}, outside the United States")
         return ""
@@ -449,8 +466,19 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         # "… and in fabricated metal product manufacturing it was $103.22": the clause
         # continues the sentence's statistic; so does "($24.16 an hour)" after a figure
         statistic = previous_stat if previous_stat not in ("", "range") else ""
+        if not statistic and not previous_stat and not any(
+                f.kind == "money" and f.end <= figure.start for f in earlier):
+            # "The median annual wage for educational, guidance, and career counselors
+            # and advisors was $57,040": the clause broke at a list's ", and"
+            statistic = statistic_before(sentence[:figure.start - base])
         if not statistic and re.match(r"\s*(?:on\s+average|the\s+average)\b", sentence, re.I):
             statistic = "mean"
+        if not statistic:
+            # "California ($137,690), Hawaii ($129,550) and Oregon ($120,470) paid the highest
+            # annual mean wages": a statistic named after the sentence's last amount
+            last = max((f.end for f in P.find_money(sentence)), default=0)
+            if last and last + base >= figure.end:
+                statistic = statistic_before(sentence[last:last + 80].split(".")[0])
     if statistic in ("p10", "p25", "p75", "p90") and figure.is_range and figure.low is not None \
             and figure.high is not None:
         reader.skip(figure, "a range under a percentile phrase")
@@ -462,7 +490,22 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         statistic = "range"
     if statistic in ("p75", "p90", "median") and figure.is_range and figure.high is None:
         figure = replace(figure, value=figure.low, low=None)  # "Top 10%: $182K+"
-    unit = figure.unit_hint or _unit_near(before) or ctx.unit
+    since = before
+    for f in earlier:
+        if f.end <= figure.start and f.end - base >= clause_start(sentence, figure, base):
+            since = sentence[f.end - base:figure.start - base]  # words after the figure before
+            unit_after = P.UNIT_SUFFIX.match(since)
+            since = since[unit_after.end():] if unit_after else since
+    unattached = sentence[:figure.start - base]
+    for f in sorted(earlier, key=lambda f: -f.start):
+        if f.end <= figure.start:
+            tail = P.UNIT_SUFFIX.match(unattached, f.end - base)
+            cut = tail.end() if tail else f.end - base
+            unattached = unattached[:f.start - base] + " " * (cut - (f.start - base)) + \
+                unattached[cut:]
+    # the unit named nearest before the figure, not one printed after another figure:
+    # "$126,960 a year ($61.04 an hour), followed by California at $126,600"
+    unit = figure.unit_hint or _unit_near(since) or _unit_near(unattached) or ctx.unit
     qualifiers, said = qualifiers_of(before)
     qualifiers.pop("geography", None)
     following = clause[figure.end - base - clause_start(sentence, figure, base):]
@@ -572,6 +615,37 @@ def _read_count(reader, ctx, sentence, base, quote, figure, before, clause, cite
                        r"to\s+(?:about\s+|roughly\s+|nearly\s+)?$", before)
     else:
         m2 = None
+    reach = re.search(r"\b(?:reach|reaching|bringing\s+the\s+total\s+to|for\s+a\s+total\s+of|"
+                      r"(?:employment|jobs)\s+(?:will\s+)?(?:rise|grow|climb|increase|fall|"
+                      r"decline)\s+to)\s+(?:about\s+|roughly\s+|nearly\s+)?$", before, re.I)
+    if reach and P.is_count(figure) and re.search(r"\b(?:employment|jobs|workers|total)\b",
+                                                  sentence, re.I):
+        # "BLS expects employment to reach 136,200 by 2034": employment in the year it names
+        year = next((p for p in P.find_periods(sentence[figure.end - base:]) if p.last), None)
+        span = span or getattr(ctx, "paragraph_span", None)
+        end = year.last if year is not None else (span.last if span is not None else None)
+        if end is not None:
+            reader.claim(figure, metric="employment", statistic="unspecified", unit="count",
+                         quote=quote, method="sentence",
+                         period=P.Period(str(end), 0, 0, end, end), qualifiers=qualifiers,
+                         cites=cites, context=ctx)
+            return
+    dated = re.match(r"\s+in\s+(?P<year>(?:19|20)\d{2})\b", sentence[figure.end - base:])
+    if dated and re.search(r"\b(?:from|to)\s+(?:about\s+|roughly\s+|nearly\s+)?$", before) \
+            and GROWTH.search(sentence) and P.is_count(figure) and re.search(
+                r"\b(?:jobs|employment|workers|positions)\b", sentence, re.I):
+        # "projected to climb from 941,700 in 2024 to 1,004,700 in 2034"
+        year = int(dated.group("year"))
+        reader.claim(figure, metric="employment", statistic="unspecified", unit="count",
+                     quote=quote, method="sentence", period=P.Period(str(year), 0, 0, year, year),
+                     qualifiers=qualifiers, cites=cites, context=ctx)
+        return
+    if span is None:
+        span = getattr(ctx, "paragraph_span", None)
+    m3 = re.search(r"\bto\s+(?:about\s+|roughly\s+)?$", before) if span is not None else None
+    if m3 and re.search(r"\bin\s+" + str(span.last) + r"\b", sentence[figure.end - base:]
+                        [:12]) and GROWTH.search(clause) and P.is_count(figure):
+        m2 = m3  # "from 2024's 958,000 to 1,004,700 in 2034"
     if (m or m2) and span is not None and span.first is not None and span.first != span.last \
             and GROWTH.search(clause) and P.is_count(figure):
         # "projected to increase 4% between 2024 and 2034, from 158,800 to about 165,600":

@@ -197,6 +197,12 @@ def _column(name: str, start: int = -1, end: int = -1) -> Column:
     return Column(name, L.sense(name), start, end)
 
 
+def _label_and_value(columns: list[Column]) -> bool:
+    """Two delimited cells of which the first names a figure: "Hourly wage<TAB>Not
+    published": a label and its value in a list, not a table's header."""
+    return len(columns) == 2 and columns[0].is_value
+
+
 def _looks_like_header(columns: list[Column]) -> bool:
     """Column names: at least one names a figure, and none is itself a figure."""
     if len(columns) < 2:
@@ -206,6 +212,8 @@ def _looks_like_header(columns: list[Column]) -> bool:
             if f.kind == "money" or P.is_count(f) or (
                     f.kind == "percent" and not L.PERCENTILE_LABEL.match(c.name)):
                 return False  # "Number of Jobs, 2023<TAB>226,400" is a row, not a header
+    if any(len(c.name.split()) > 8 for c in columns):
+        return False  # a sentence is no column name ("Not published (flight attendants …)")
     values = sum(1 for c in columns if c.is_value)
     dimensions = sum(1 for c in columns if c.sense.dimension)
     # "On-the-job Training<TAB>None" is a label and its value: a header names two kinds
@@ -383,8 +391,8 @@ def _header_here(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column
     else:
         return None
     columns = [_column(n) for n in _merge_wrapped(names)]
-    if not _looks_like_header(columns) or any(f.kind == "money" for h in header
-                                              for f in infos[h].figures):
+    if not _looks_like_header(columns) or _label_and_value(columns) or any(
+            f.kind == "money" for h in header for f in infos[h].figures):
         return None
     return header, columns, j
 
@@ -398,6 +406,8 @@ def _header_above(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Colum
     if len(header) == 1 and infos[header[0]].kind == "tab":
         names = [texts[0][a:b] for a, b in _cells_of(texts[0], re.compile(r"\t+"))]
         columns, kind = [_column(n) for n in names], "tab"
+        if _label_and_value(columns):
+            return None
     elif re.search(r"[ \u00a0]{2,}", texts[-1]) and not any("\t" in t for t in texts):
         # an aligned header: the lines over the rows that are aligned too (a caption
         # line above them is not part of it)

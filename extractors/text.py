@@ -125,7 +125,9 @@ percentile wages", "Rounded national percentiles: 10th, 50th and 90th."."""
 JOB_POSTING = re.compile(
     r"\bposted\b.{0,20}\bago\b|\bposted\s+(?:today|yesterday)\b|\bapply\s+now\b|\beasy\s+apply\b|"
     r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I)
-JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around)\b", re.I)
+JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
+                          r"\brecent\s+listings?\b|\bnow\s+hiring\b|\bopen\s+positions\b|"
+                          r"\blistings?\s+(?:near|in|this\s+week)\b", re.I)
 """A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
 
 PLACE_LINE = re.compile(
@@ -140,7 +142,7 @@ AREA_LINE = re.compile(r"\b(?:Area|Location|Region|Geography)\s*:\s*(?P<place>[A
 """A sheet's area: "Area: Virginia (statewide)", "Area: Washington statewide"."""
 
 RELATED = re.compile(r"\b(?:related|similar|other)\s+(?:careers?|occupations?|jobs|roles)\b|"
-                     r"\bsee\s+also\b|\byou\s+might\s+also\b", re.I)
+                     r"\bsee\s+also\b|\byou\s+might\s+also\b|^\W*compare\s+(?:with|to)\b", re.I)
 """A section of other occupations: their figures are theirs, never the page's."""
 
 PAY_SECTION = re.compile(r"^(?:pay|salary|salaries|earnings|wages?|compensation|what\s+.*\s+pays?|"
@@ -200,11 +202,14 @@ class Context:
     list_line: int = -1
     last_label: tuple[L.Sense, str, int] | None = None  # the label of the last label-value line
     group: list[list[int]] = field(default_factory=list)  # claims of the current run of levels
+    group_labels: list[str] = field(default_factory=list)  # … and the label of each
     group_end: int = -1  # line index of the group's last entry
     related: bool = False  # a "Related careers" section: figures of other occupations
+    jobs_section: bool = False  # a section of job listings ("Jobs posted this week")
     cost: bool = False  # a section about costs ("Estimated Education Cost"): amounts are prices
     section_block: int = -1  # the card whose heading opened the section, if any
     paragraph_period: P.Period | None = None  # the period an earlier sentence stated
+    paragraph_span: P.Period | None = None  # the span of years an earlier sentence stated
 
     def defaults(self, index: int) -> dict:
         qualifiers = dict(self.section)
@@ -461,6 +466,12 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
     statistic = s.statistic
     if s.metric == "employment" and s.change:
         statistic = "change"
+    if not statistic and figures:
+        # "Typical pay: $22.54 an hour, or $46,880 a year (median, May 2021)"
+        trailing = re.search(r"\(\s*(?P<stat>median|mean|average|(?:10|25|75|90)th\s+percentile)"
+                             r"\b[^)]{0,30}\)", reader.text[figures[-1].end:quote[1]], re.I)
+        if trailing:
+            statistic = L.statistic_of(trailing.group("stat"))
     claimed_any = False
     for number, figure in enumerate(figures):
         if not reader.free(figure):
@@ -501,8 +512,9 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
                              scope=scope, occupation_text=occupation_text, context=ctx,
                              line=index)
         claimed_any = claimed_any or claim is not None
-        if claim is not None and metric == "wage" and (claim.level or method == "value-label"):
-            _grouped(ctx, index, claim)
+        if claim is not None and metric == "wage" and (
+                claim.level or method == "value-label" or (ctx.group and index - ctx.group_end <= 1)):
+            _grouped(ctx, index, claim, label)
     if s.metric in ("education", "experience", "training_duration", "certification_required") \
             and not figures and value_text:
         return _categorical(reader, ctx, index, s.metric, value_text, quote, method)
@@ -515,14 +527,16 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
     return True
 
 
-def _grouped(ctx: Context, index: int, claim: Claim) -> None:
-    """Remember a level's claim, so a percentile key after the group can name it."""
+def _grouped(ctx: Context, index: int, claim: Claim, label: str = "") -> None:
+    """Remember a level's claim and its label, so a percentile key after the group can
+    name its statistic."""
     if ctx.group and index - ctx.group_end > 3:
-        ctx.group = []
+        ctx.group, ctx.group_labels = [], []
     if ctx.group and ctx.group_end == index:
         ctx.group[-1].append(id(claim))
     else:
         ctx.group.append([id(claim)])
+        ctx.group_labels.append(label or claim.qualifier_text)
     ctx.group_end = index
 
 
@@ -709,7 +723,7 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             reader.skip(cell.figure, f"a figure for {ctx.foreign}, outside the United States")
         return
     made: list[tuple[int, Claim, object]] = []
-    ctx.group = []  # a table's rows are a group of their own, for a key under the table
+    ctx.group, ctx.group_labels = [], []  # a table's rows are a group of their own
     named_values = any(c.is_value for c in table.columns)
     for row in table.rows:
         qualifiers, words, code, title, row_sense = _row_qualifiers(row.labels, table.columns)
@@ -776,6 +790,7 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                     reader.skip(f, "a number inside a row's label")
         if row_claims and (qualifiers.get("level") or row_sense.statistic):
             ctx.group.append(row_claims)
+            ctx.group_labels.append(row.label)
             ctx.group_end = table.end - 1
     _annual_from_hourly(reader, made)
 
@@ -982,7 +997,17 @@ def _legend(text: str) -> tuple[L.Sense, ...]:
     return ()
 
 
-def _percentile_key(text: str) -> list[str]:
+def _percentile_key(text: str) -> list:
+    """The statistics a sentence maps levels to: in order (["p10", "median", "p90"]) or by
+    name ([("entry level", "p10"), ("the working tech", "median"), …]); [] when none."""
+    named = []
+    for part in re.split(r"[,;:]|\band\b", text):
+        m = NAMED_KEY.search(part)
+        if m:
+            name = " ".join(m.group("name").split()[-4:])
+            named.append((name, L.statistic_of(m.group("stat")) or "median"))
+    if len(named) >= 2:
+        return named
     m = PERCENTILE_KEY.search(text)
     if not m or not re.search(r"percentile|map|levels?|bands?", text, re.I):
         return []
@@ -992,13 +1017,26 @@ def _percentile_key(text: str) -> list[str]:
     return out
 
 
-def _apply_key(reader: Reader, ctx: Context, index: int, key: list[str]) -> bool:
-    """A percentile key names the statistics of the group of levels just above it, in order."""
-    groups = [g for g in ctx.group if g]
-    if not groups or index - ctx.group_end > 3 or len(groups) != len(key):
+def _apply_key(reader: Reader, ctx: Context, index: int, key) -> bool:
+    """A percentile key names the statistics of the group of levels just above it: in
+    order ("the 10th, 25th, 50th, 75th and 90th percentiles"), or by name ("entry level is
+    the 10th percentile, the working tech is the median")."""
+    groups = [(g, label) for g, label in zip(ctx.group, ctx.group_labels) if g]
+    if not groups or index - ctx.group_end > 3:
+        return False
+    if key and isinstance(key[0], tuple):
+        assigned = []
+        for members, label in groups:
+            statistic = _named_statistic(label, key)
+            if statistic is None:
+                return False
+            assigned.append((members, statistic))
+    elif len(groups) == len(key):
+        assigned = [(members, statistic) for (members, _), statistic in zip(groups, key)]
+    else:
         return False
     by_id = {id(c): i for i, c in enumerate(reader.claims)}
-    for members, statistic in zip(groups, key):
+    for members, statistic in assigned:
         for member in members:
             i = by_id.get(member)
             if i is None:
@@ -1011,8 +1049,34 @@ def _apply_key(reader: Reader, ctx: Context, index: int, key: list[str]) -> bool
             if claim.value is None and claim.low is not None and claim.high is None:
                 changes.update(value=claim.low, low=None)  # "$163K+" at the 90th percentile
             reader.claims[i] = reader.rebuilt(claim, **changes)
-    ctx.group = []
+    ctx.group, ctx.group_labels = [], []
     return True
+
+
+KEY_WORDS_IGNORED = frozenset({"the", "a", "an", "level", "levels", "is", "are", "of", "and", "pay",
+                               "wage", "wages", "salary", "our", "we", "set", "how", "tech", "techs"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in KEY_WORDS_IGNORED
+            and len(w) > 2}
+
+
+def _named_statistic(label: str, key: list[tuple[str, str]]) -> str | None:
+    """The statistic a named key gives the level `label`: the name sharing most words."""
+    words = _words(label)
+    best, score = None, 0
+    for name, statistic in key:
+        shared = len(words & _words(name))
+        if shared > score:
+            best, score = statistic, shared
+    return best
+
+
+NAMED_KEY = re.compile(
+    r"(?P<name>[A-Za-z][\w /-]{1,40}?)\s+(?:is|are|=|means|maps?\s+to|equals|sits\s+at)\s+"
+    r"(?:the\s+)?(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)(?:\s+percentile)?|median)\b", re.I)
+"""One level named in a key: "entry level is the 10th percentile wage"."""
 
 
 def _page_occupation(reader: Reader) -> str:
@@ -1105,6 +1169,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
             continue
         i += _read_line(reader, ctx, i, tables)
     _infer_statistics(reader)
+    _drop_restatements(reader)
     _drop_unexplained(reader)
     return Reading(reader.claims, reader.notes())
 
@@ -1116,6 +1181,13 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     figures = reader.line_figures(line)
     listed_figures = [f for f in figures if listed(f)]
     ctx.job_ad = i in reader.job_ads or (ctx.jobs_page and ctx.job_ad)
+    if _is_heading(line, figures) or _is_major(line, figures):
+        ctx.jobs_section = bool(JOBS_HEADING.search(line.text))
+    if ctx.jobs_section:
+        ctx.job_ad = True
+    key = _percentile_key(line.text) if listed_figures else []
+    if key:
+        _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
     if _is_heading(line, figures) or _is_major(line, figures) or re.match(
             r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
         ctx.related = bool(RELATED.search(line.text) or re.match(
@@ -1242,7 +1314,7 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
                                  unit=f.unit_hint or extra.unit, period=extra.period,
                                  statistic=statistic or ("range" if f.is_range else ""))
             if claim is not None:
-                _grouped(ctx, i, claim)
+                _grouped(ctx, i, claim, ctx.section_words.partition("=")[2])
         return consumed
     if bare and not ctx.job_ad:
         # a bare figure nobody labels: kept only if the page states it elsewhere with its
@@ -1417,7 +1489,7 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
             return 1
         if PAY_SECTION.match(re.sub(r"^[\d.#\s]+", "", text)):
             ctx.pay_context = True
-            ctx.unit = L.unit_of(text)
+            ctx.unit = _prose_unit(text)
         consumed = _label_next_line(reader, ctx, i, line)
         if consumed:
             return consumed
@@ -1427,6 +1499,16 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
             return 1
     _prose(reader, ctx, i)  # a licence statement: "License or certification required"
     return 1
+
+
+def _prose_unit(text: str) -> str:
+    """The unit a heading names outright ("2. By the hour", "Annual pay"), not one a word
+    such as "salary" suggests."""
+    if re.search(r"\bby\s+the\s+hour\b|\bhourly\b|\bper\s+hour\b", text, re.I):
+        return "USD/hour"
+    if re.search(r"\bannual\b|\byearly\b|\bper\s+year\b|\bby\s+the\s+year\b", text, re.I):
+        return "USD/year"
+    return ""
 
 
 def _major_or_place(line: Line) -> bool:
@@ -1585,6 +1667,13 @@ STATEMENT_CUES = re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\
 """What a sentence without figures must name for a prose rule to read it."""
 
 
+SENTENCE_VERBS = re.compile(
+    r"\b(?:is|are|was|were|will|would|projected|expected|earned|earn|made|make|grow|decline|"
+    r"rise|fall|add|held|hold)\b", re.I)
+"""Verbs that make the words after a colon a sentence to read by its words, not a value:
+"(2) National outlook, 2023-2033: employment … is projected to decline 7 percent"."""
+
+
 def _prose(reader: Reader, ctx: Context, i: int) -> None:
     """The sentences of a line: each figure read by its words; a sentence that is a label
     and its value ("Hourly midpoint: $16.81.") read as one."""
@@ -1622,7 +1711,8 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
             continue
         labelled = LABEL_VALUE.match(sentence.rstrip(". "))
         if labelled and len(labelled.group("label").split()) <= 6 and labelled.group("sep").strip() \
-                and all(f.start >= base + labelled.start("value") for f in figures):
+                and all(f.start >= base + labelled.start("value") for f in figures) \
+                and not SENTENCE_VERBS.search(labelled.group("value")):
             if read_labelled(reader, ctx, i, labelled.group("label"), figures,
                              (base, base + len(sentence.rstrip()))):
                 continue
@@ -1631,12 +1721,17 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
             said = [p for p in P.find_periods(sentence) if p.first is not None
                     and p.first == p.last]
             paragraph_period = said[-1] if said else paragraph_period
+        spans = [p for p in P.find_periods(sentence) if p.first is not None and p.first != p.last]
+        if spans:
+            ctx.paragraph_span = spans[-1]
     ctx.paragraph_period = None
+    ctx.paragraph_span = None
 
 
 TYPICAL_EDUCATION = re.compile(
     r"\b(?:typical(?:ly)?|usual(?:ly)?|entry[\s-]level\s+(?:education|credential)|"
-    r"entry\s+requirement|minimum\s+(?:education|requirement)|most\s+(?:\w+\s+)?need)\b", re.I)
+    r"entry\s+requirement|minimum\s+(?:education|requirement)|most\s+(?:\w+\s+)?need|"
+    r"no\s+formal\s+educational\s+credential)\b", re.I)
 """What makes an education level named in a sentence the occupation's typical entry-level
 education: "The typical entry-level credential is a postsecondary nondegree award"."""
 
@@ -1674,6 +1769,47 @@ def _infer_statistics(reader: Reader) -> None:
                                                               "elsewhere on the page"))
             if c.claim_id in reader.provisional:
                 reader.provisional.discard(c.claim_id)
+
+
+RESTATED = re.compile(r"(?:\b(?:about|roughly|around|approximately|nearly|some|comes?\s+to|"
+                      r"works?\s+out\s+to|that's|that\s+is|equals?|or)|=|≈|~)\s*$", re.I)
+"""Words before an amount that make it a conversion: "… comes to about $4,787 a month"."""
+
+DIVISORS = {"USD/month": (12, 10, 9), "USD/week": (52,)}
+"""How a page turns a year's pay into a month's or a week's: twelve months (ten or nine for
+a school year), 52 weeks."""
+
+
+def _drop_restatements(reader: Reader) -> None:
+    """A month's or a week's pay that is a year's pay on the same page divided ("$57,440 a
+    year comes to about $4,787 a month", "at the median, that is roughly $4,900 a month")
+    is the page doing arithmetic, not a figure it states: it becomes a note."""
+    yearly = [f.amount for f in reader.figures if f.kind == "money" and f.amount and (
+        f.unit_hint == "USD/year" or f.amount >= 1000)]
+    drop = set()
+    by_start = {f.start: f for f in reader.figures}
+    for c in reader.claims:
+        if c.metric != "wage" or c.unit not in DIVISORS or c.value is None:
+            continue
+        anchor = reader.anchors.get(c.claim_id, "@").lstrip("@").split(":")[0]
+        figure = by_start.get(int(anchor)) if anchor.isdigit() else None
+        before = reader.text[max(0, figure.start - 40):figure.start] if figure else ""
+        if not RESTATED.search(before) or re.search(r"\b(?:weekly|monthly)\b", before, re.I):
+            continue  # "Median weekly earnings were $915": a figure of its own
+        for divisor in DIVISORS[c.unit]:
+            if any(abs(y / divisor - c.value) <= 0.015 * c.value for y in yearly if y != c.value):
+                drop.add(c.claim_id)
+                break
+    if not drop:
+        return
+    reader.claims = [c for c in reader.claims if c.claim_id not in drop]
+    for start, ids in list(reader.claimed.items()):
+        remaining = [x for x in ids if x not in drop]
+        if remaining:
+            reader.claimed[start] = remaining
+        else:
+            del reader.claimed[start]
+            reader.reasons[start] = "arithmetic restatement of a year's pay on the page"
 
 
 def _drop_unexplained(reader: Reader) -> None:
@@ -1734,6 +1870,8 @@ def _is_word_table_header(reader: Reader, line: Line) -> bool:
     if not _is_heading(line, reader.line_figures(line)):
         return False
     columns = TABLE_COLUMN.findall(line.text)
+    if len(columns) < 3 or re.search(r"\b(?:by|of|for|in|per|and|the|at|a)\b", line.text, re.I):
+        return False  # "PAY BY LEVEL" is a title, not column names
     covered = sum(len(c) for c in columns)
     values = sum(1 for c in columns if VALUE_COLUMN.search(c))
     return (len(columns) >= 2 and 0 < values < len(columns)
