@@ -364,7 +364,7 @@ def read_sentence(reader, ctx, base: int, sentence: str, cites: str, figures: li
             continue
         if figure.kind == "money":
             stat = _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
-                               previous_stat, figures[:index])
+                               previous_stat, figures[:index], figures)
             previous_stat = stat or previous_stat
         elif figure.kind == "percent":
             _read_percent(reader, ctx, sentence, base, quote, figure, before, clause, cites)
@@ -413,7 +413,7 @@ def _place(ctx, clause: str, sentence: str, since: str = "") -> tuple[str, str]:
 
 
 def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
-                previous_stat, earlier) -> str:
+                previous_stat, earlier, everything) -> str:
     after = sentence[figure.end - base:figure.end - base + 40]
     if ctx.related:
         reader.skip(figure, "a figure of another occupation (a related-careers section)")
@@ -476,7 +476,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         if not statistic:
             # "California ($137,690), Hawaii ($129,550) and Oregon ($120,470) paid the highest
             # annual mean wages": a statistic named after the sentence's last amount
-            last = max((f.end for f in P.find_money(sentence)), default=0)
+            last = max((f.end - base for f in everything if f.kind == "money"), default=0)
             if last and last + base >= figure.end:
                 statistic = statistic_before(sentence[last:last + 80].split(".")[0])
     if statistic in ("p10", "p25", "p75", "p90") and figure.is_range and figure.low is not None \

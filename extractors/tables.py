@@ -208,6 +208,8 @@ def _looks_like_header(columns: list[Column]) -> bool:
     if len(columns) < 2:
         return False
     for c in columns:
+        if not re.search(r"\d", c.name):
+            continue
         for f in P.scan(c.name):
             if f.kind == "money" or P.is_count(f) or (
                     f.kind == "percent" and not L.PERCENTILE_LABEL.match(c.name)):

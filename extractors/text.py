@@ -997,9 +997,14 @@ def _legend(text: str) -> tuple[L.Sense, ...]:
     return ()
 
 
+KEY_CUE = re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I)
+
+
 def _percentile_key(text: str) -> list:
     """The statistics a sentence maps levels to: in order (["p10", "median", "p90"]) or by
     name ([("entry level", "p10"), ("the working tech", "median"), …]); [] when none."""
+    if not KEY_CUE.search(text):
+        return []
     named = []
     for part in re.split(r"[,;:]|\band\b", text):
         m = NAMED_KEY.search(part)
