@@ -1,30 +1,44 @@
 """Extractors: document bytes in, claims out. Pure: no network, no writes, no validation.
 
-`EXTRACTORS` maps a format to its function; `extract(doc)` dispatches on `doc.format`.
+`READERS` maps a format to its reader; `read(doc)` gives the document's claims and a note
+for every figure on it (what became of it); `extract(doc)` gives the claims alone.
 
 >>> from extractors.document import document_from_bytes
 >>> doc = document_from_bytes(b"Median annual salary: $47,180", source_id="demo", path="demo.txt")
 >>> [(c.metric, c.statistic, c.value) for c in extract(doc)]
 [('wage', 'median', 47180.0)]
+>>> [(n.figure, n.read) for n in read(doc).notes]
+[('$47,180', True)]
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from extractors.claims import Claim
+from extractors.claims import Claim, Reading
 from extractors.document import Document, DocumentError
-from extractors.html import extract_html
-from extractors.pdf import extract_pdf
+from extractors.html import read_html
+from extractors.pdf import read_pdf
 from extractors.table import extract_table
-from extractors.text import extract_text
+from extractors.text import read_text
+
+
+def read_table(doc: Document) -> Reading:
+    """A table of figures read: every row is read by its columns, so there are no notes."""
+    return Reading(extract_table(doc), [])
+
+
+READERS: dict[str, Callable[[Document], Reading]] = {
+    "text": read_text,
+    "html": read_html,
+    "pdf": read_pdf,
+    "csv": read_table,
+    "xlsx": read_table,
+}
 
 EXTRACTORS: dict[str, Callable[[Document], list[Claim]]] = {
-    "text": extract_text,
-    "html": extract_html,
-    "pdf": extract_pdf,
-    "csv": extract_table,
-    "xlsx": extract_table,
+    fmt: (lambda doc, reader=reader: reader(doc).claims) for fmt, reader in READERS.items()
 }
+"""The claims alone, by format."""
 
 
 def reading_text(doc: Document) -> str:
@@ -42,20 +56,25 @@ def reading_text(doc: Document) -> str:
     return doc.text
 
 
-def extract(doc: Document) -> list[Claim]:
-    """The claims of one document, by the extractor registered for its format.
+def read(doc: Document) -> Reading:
+    """The claims of one document and what became of each of its figures.
 
     Raises DocumentError for a document that cannot be read, including one nested more
-    deeply than the extractors follow (thousands of levels of HTML elements: no page a
+    deeply than the readers follow (thousands of levels of HTML elements: no page a
     person reads, but a hostile one)."""
     try:
-        extractor = EXTRACTORS[doc.format]
+        reader = READERS[doc.format]
     except KeyError:
         raise DocumentError("format-unsupported", doc.format) from None
     try:
-        return extractor(doc)
+        return reader(doc)
     except RecursionError:
         raise DocumentError("document-unreadable",
                             f"the {doc.format} document is nested more deeply than careerfacts "
                             "reads (elements inside elements, past Python's recursion "
                             "limit)") from None
+
+
+def extract(doc: Document) -> list[Claim]:
+    """The claims of one document, by the reader registered for its format."""
+    return read(doc).claims

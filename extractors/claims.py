@@ -12,7 +12,7 @@ Extractors build claims with `new_claim`, which fills the defaults and the stabl
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY
 
@@ -107,3 +107,46 @@ def relocated(claim: Claim, locator: str) -> Claim:
     del values["claim_id"]
     values.update(locator=locator, anchor=claim.claim_id)
     return new_claim(**values)
+
+
+@dataclass(frozen=True)
+class Note:
+    """What became of one figure of a page: the claims read from it, or why none.
+
+    `figure` is the figure as printed, `locator` where it is (as for claims), `kind` what it
+    is on its face (money, foreign, percent, count, number)."""
+
+    figure: str
+    kind: str
+    locator: str
+    line: int  # 1-based line of the reading text (a page's text, or HTML/PDF as rendered)
+    claim_ids: tuple[str, ...] = ()
+    reason: str = ""  # why no claim ("a price, not pay"); empty when read
+
+    @property
+    def read(self) -> bool:
+        return bool(self.claim_ids)
+
+
+@dataclass
+class Reading:
+    """A document read: its claims, and a note for every figure on it, in page order."""
+
+    claims: list[Claim]
+    notes: list[Note]
+
+    def share_read(self, kind: str = "money") -> tuple[int, int]:
+        """(figures of `kind` read as claims, figures of `kind`)."""
+        notes = [n for n in self.notes if n.kind == kind]
+        return sum(1 for n in notes if n.read), len(notes)
+
+
+def relocated_reading(reading: Reading, where) -> Reading:
+    """A reading of rendered text with every claim and note located for people by
+    `where(chars_locator)` (an element path, a page and box); claim ids stay anchored."""
+    claims = [relocated(c, where(c.locator)) for c in reading.claims]
+    renamed = {old.claim_id: new.claim_id for old, new in zip(reading.claims, claims)}
+    notes = [replace(n, locator=where(n.locator),
+                     claim_ids=tuple(renamed.get(i, i) for i in n.claim_ids))
+             for n in reading.notes]
+    return Reading(claims, notes)

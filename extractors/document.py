@@ -44,8 +44,11 @@ _BOMS = (
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 """A charset an HTML page declares: <meta charset="windows-1252">, or http-equiv content."""
 
-BINARY_FORMATS = frozenset({"pdf", "xlsx"})
+BINARY_FORMATS = frozenset({"pdf", "xlsx", "xls"})
 """Formats whose extractor reads the bytes themselves."""
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""A Compound File: legacy Excel (.xls), but also legacy Word: told apart by the name."""
 
 HTML_MARKER = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
 
@@ -61,6 +64,8 @@ def sniff_format(data: bytes, path: str = "") -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04") and b"xl/" in data[:65536]:
         return "xlsx"
+    if head.startswith(OLE2_MAGIC) and path.lower().endswith(".xls"):
+        return "xls"
     for bom, encoding in _BOMS:
         if head.startswith(bom) and encoding != "utf-8-sig":
             head = head.decode(encoding, errors="ignore").encode("utf-8")

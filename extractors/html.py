@@ -1,5 +1,9 @@
 """Claims from an HTML career page.
 
+Pages are parsed with lxml's HTML parser (the tree beautifulsoup4 builds on with its
+"lxml" builder, walked directly: building bs4's objects on top cost more than all the
+reading after it).
+
 The page's visible content is rendered to lines of text the way a reader sees it — a
 table row is one line with its cells separated by tabs, a definition list pairs each
 term with its description, a block element starts a new line, inline elements
@@ -17,12 +21,13 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+import lxml.html
+from lxml import etree
 
-from extractors.claims import Claim, relocated
+from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
 from extractors.patterns import stated_page_date
-from extractors.text import read_lines, split_lines
+from extractors.text import read_page, split_lines
 
 SKIPPED = frozenset({
     "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
@@ -43,6 +48,14 @@ CHROME = re.compile(
 )
 """Class or id words of page chrome: "cookie-banner", "site-footer", "breadcrumb"."""
 CHROME_ROLES = frozenset({"navigation", "contentinfo", "banner", "search", "alertdialog"})
+JOB_POSTING = re.compile(r"(?:^|[-_\s])(?:job|jobs|job-?card|listing|listings|posting|vacanc\w*)"
+                         r"(?:$|[-_\s])", re.I)
+"""Class or id words of a job posting: "job-card", "listing", "vacancy"."""
+INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "small", "label", "data", "abbr",
+                    "mark", "sup", "sub", "u", "code", "time", "big"})
+CARD_BREAKERS = frozenset({"div", "p", "table", "ul", "ol", "dl", "section", "article", "li"})
+LEAF_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "dt", "dd",
+                         "strong", "b", "small", "figcaption", "time", "a", "em"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 """Soft hyphens and zero-width characters: invisible, and they split numbers."""
@@ -76,36 +89,61 @@ def unread_emptied(html: str) -> str:
     return "".join(out) if depth == 0 else html  # unbalanced: leave it to the parser
 
 
+Tag = etree._Element
+
+
+def _name(el) -> str | None:
+    """An element's tag name, or None for a comment or processing instruction."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else None
+
+
+def _classes(el) -> list[str]:
+    return (el.get("class") or "").split()
+
+
 def _skipped(tag: Tag) -> bool:
-    if tag.name in SKIPPED:
+    name = _name(tag)
+    if name is None or name in SKIPPED:
         return True
-    attrs = tag.attrs
+    attrs = tag.attrib
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     if HIDDEN_STYLE.search(attrs.get("style", "") or ""):
         return True
     if attrs.get("role") in CHROME_ROLES:
         return True
-    words = " ".join([attrs.get("id", "") or ""] + list(attrs.get("class", []) or []))
-    return bool(words and CHROME.search(words))
+    words = " ".join([attrs.get("id", "") or ""] + _classes(tag))
+    return bool(words.strip() and CHROME.search(words))
+
+
+def _flow(el):
+    """The element's content in order: ("text", str) and ("el", child) items; a child
+    that is skipped or a comment still lets the text after it through."""
+    if el.text:
+        yield "text", el.text
+    for child in el:
+        yield "el", child
+        if child.tail:
+            yield "text", child.tail
 
 
 def element_path(tag: Tag) -> str:
     """A path a person can follow: tag, #id, .classes and [n] among same-tag siblings."""
     steps = []
     node: Tag | None = tag
-    while node is not None and node.name not in (None, "[document]"):
-        step = node.name
+    while node is not None and _name(node) is not None:
+        name = _name(node)
+        step = name
         if node.get("id"):
-            step += f"#{node['id']}"
-        classes = node.get("class") or []
+            step += f"#{node.get('id')}"
+        classes = _classes(node)
         if classes:
             step += "." + ".".join(classes[:3])
-        parent = node.parent
+        parent = node.getparent()
         if parent is not None:
-            same = [c for c in parent.children if isinstance(c, Tag) and c.name == node.name]
+            same = [c for c in parent if _name(c) == name]
             if len(same) > 1:
-                # by identity: bs4's == compares whole subtrees
                 step += f"[{next(i for i, c in enumerate(same, 1) if c is node)}]"
         steps.append(step)
         node = parent
@@ -117,21 +155,36 @@ class Rendition:
     """The visible text of a page as lines, each with the element it came from."""
 
     parts: list[str] = field(default_factory=list)
-    lines: list[tuple[int, int, Tag, bool]] = field(default_factory=list)
+    lines: list[tuple[int, int, Tag, bool, int, str]] = field(default_factory=list)
     length: int = 0
     buffer: list[str] = field(default_factory=list)
     owner: Tag | None = None
     times: list[str] = field(default_factory=list)  # <time> stamps met on the way
+    block: int = -1  # the card being rendered, so its lines can be told apart from others
+    hint: str = ""  # "job-ad" inside a job posting
+    blocks: int = 0
 
-    def add_line(self, text: str, owner: Tag, major: bool = False) -> None:
+    def add_line(self, text: str, owner: Tag, major: bool = False, preformatted: bool = False
+                 ) -> None:
+        if preformatted:
+            # a <pre> keeps its spaces: columns aligned with them are a table
+            text = text.translate(INVISIBLE).replace("\t", "    ").rstrip()
+            if text.strip():
+                start = self.length
+                self.parts.append(text + "\n")
+                self.length += len(text) + 1
+                self.lines.append((start, start + len(text), owner, major, self.block, self.hint))
+            else:
+                self.blank()
+            return
         text = re.sub(r"[ \r\n\f\v]+", " ", text.translate(INVISIBLE)).strip(" ")
-        text = re.sub(r" ?\t ?", "\t", text)
+        text = re.sub(r" ?\t ?", "\t", text).strip("\t")
         if not text:
             return
         start = self.length
         self.parts.append(text + "\n")
         self.length += len(text) + 1
-        self.lines.append((start, start + len(text), owner, major))
+        self.lines.append((start, start + len(text), owner, major, self.block, self.hint))
 
     def blank(self) -> None:
         if self.parts and self.parts[-1] != "\n":
@@ -152,32 +205,78 @@ def _visible_text(tag: Tag) -> str:
     pieces: list[str] = []
 
     def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                pieces.append(str(child))
-            elif isinstance(child, Tag) and not _skipped(child):
-                if child.name in BLOCKS or child.name == "br":
+        for kind, item in _flow(node):
+            if kind == "text":
+                pieces.append(item)
+            elif not _skipped(item):
+                name = _name(item)
+                if name in BLOCKS or name == "br":
                     pieces.append(" ")
-                walk(child)
-                if child.name in BLOCKS:
+                walk(item)
+                if name in BLOCKS:
                     pieces.append(" ")
 
     walk(tag)
     return "".join(pieces)
 
 
+def _children(tag: Tag) -> list[Tag]:
+    return [c for c in tag if not _skipped(c)]
+
+
+def _has_own_text(tag: Tag) -> bool:
+    return any(kind == "text" and item.strip() for kind, item in _flow(tag))
+
+
+def _has_block(tag: Tag) -> bool:
+    return any(_name(d) in BLOCKS for d in tag.iterdescendants())
+
+
+def _cells(tag: Tag) -> list[Tag] | None:
+    """The inline children of a block that are cells of one row, not words of one
+    sentence: `<div class="card"><span class="label">Median annual wage</span><span
+    class="value">$89,340</span></div>` reads "Median annual wage<TAB>$89,340"."""
+    if _has_own_text(tag):
+        return None
+    children = _children(tag)
+    if len(children) < 2 or any(_name(c) not in INLINE for c in children):
+        return None
+    if any(_has_block(c) for c in children):
+        return None
+    return children
+
+
+def _card(tag: Tag) -> bool:
+    """A small box of facts: a few leaf blocks ("Median salary" / "$56,230" / "per year,
+    May 2021"), read as lines of one block without paragraph breaks between them."""
+    if _name(tag) not in ("div", "li", "article", "section", "aside", "figure") or _has_own_text(tag):
+        return False
+    children = _children(tag)
+    if not 2 <= len(children) <= 8:
+        return False
+    for c in children:
+        if _name(c) not in LEAF_BLOCKS or any(_name(d) in CARD_BREAKERS
+                                             for d in c.iterdescendants()):
+            return False
+        if len(_visible_text(c).strip()) > 120:
+            return False  # a heading over a paragraph is a section, not a card
+    return True
+
+
 def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
     """Each row's cell texts, with row- and column-spanning cells repeated into the
     grid positions they cover."""
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
     carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
     grid: list[tuple[Tag, list[str]]] = []
     for tr in rows:
         cells: list[str] = []
         column = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        own = [c for c in tr if _name(c) in ("td", "th")]
+        if len(own) == 1 and not carried:
+            grid.append((tr, [_visible_text(own[0])]))  # a note spanning the table: once
+            continue
+        for cell in own:
             while column in carried:
                 text, left = carried[column]
                 cells.append(text)
@@ -213,32 +312,52 @@ def _span(value) -> int:
         return 1
 
 
-def render(soup: BeautifulSoup) -> Rendition:
+def parse(text: str) -> Tag:
+    """The page's tree (lxml's HTML parser), the content of never-read elements emptied."""
+    html = unread_emptied(text)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def _body(root: Tag) -> Tag:
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def render(root: Tag) -> Rendition:
     out = Rendition()
-    root = soup.body or soup
 
     def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
+        for kind, child in _flow(node):
+            if kind == "text":
                 if out.owner is None:
                     out.owner = node
-                out.buffer.append(str(child))
+                out.buffer.append(child)
                 continue
-            if not isinstance(child, Tag) or _skipped(child):
+            if _skipped(child):
                 continue
-            name = child.name
+            name = _name(child)
             if name == "time":
-                out.times.append(str(child.get("datetime", "")) or child.get_text())
+                out.times.append(str(child.get("datetime", "")) or child.text_content())
             if name == "br":
                 out.flush()
+                continue
+            if name == "pre":
+                out.flush()
+                out.blank()
+                for row in child.text_content().split("\n"):
+                    out.add_line(row, child, preformatted=True)
+                out.blank()
                 continue
             if name == "table":
                 out.flush()
                 out.blank()
-                caption = child.find("caption")
-                if caption is not None and caption.find_parent("table") is child:
+                caption = next((c for c in child.iter("caption")
+                                if next(c.iterancestors("table"), None) is child), None)
+                if caption is not None:
                     out.add_line(_visible_text(caption), caption)
                 for tr, cells in _table_rows(child):
                     out.add_line("\t".join(c.replace("\t", " ") for c in cells), tr)
@@ -247,8 +366,8 @@ def render(soup: BeautifulSoup) -> Rendition:
             if name == "dl":
                 out.flush()
                 term: Tag | None = None
-                for item in child.find_all(["dt", "dd"], recursive=False):
-                    if item.name == "dt":
+                for item in [c for c in child if _name(c) in ("dt", "dd")]:
+                    if _name(item) == "dt":
                         if term is not None:
                             out.add_line(_visible_text(term), term)
                         term = item
@@ -264,22 +383,49 @@ def render(soup: BeautifulSoup) -> Rendition:
                 continue
             if name in BLOCKS:
                 out.flush()
+                saved_hint = out.hint
+                words = " ".join([str(child.get("id", "") or "")] + _classes(child))
+                if words and JOB_POSTING.search(words):
+                    out.hint = "job-ad"
+                cells = _cells(child)
+                if cells is not None:
+                    out.add_line("\t".join(_visible_text(c).replace("\t", " ") for c in cells), child)
+                    out.hint = saved_hint
+                    continue
+                if _card(child):
+                    out.blank()
+                    saved_block = out.block
+                    out.blocks += 1
+                    out.block = out.blocks
+                    for c in _children(child):
+                        cells = _cells(c)
+                        if cells is not None:
+                            out.add_line("\t".join(_visible_text(x).replace("\t", " ")
+                                                   for x in cells), c)
+                        else:
+                            out.add_line(_visible_text(c), c, major=_name(c) in MAJOR)
+                    out.block = saved_block
+                    out.hint = saved_hint
+                    out.blank()
+                    continue
                 if name in MAJOR or name in ("h3", "h4", "h5", "h6"):
                     if name in MAJOR:
                         out.blank()
                     out.add_line(_visible_text(child), child, major=name in MAJOR)
+                    out.hint = saved_hint
                     continue
                 saved = out.owner
                 out.owner = child
                 walk(child)
                 out.flush()
                 out.owner = saved
+                out.hint = saved_hint
                 if name in ("p", "ul", "ol", "section", "article", "blockquote"):
                     out.blank()
                 continue
             walk(child)  # inline: joins the current line
 
-    walk(root)
+    walk(_body(root))
     out.flush()
     return out
 
@@ -292,11 +438,11 @@ DATE_META = (
 ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)")
 
 
-def page_date(soup: BeautifulSoup, rendition: Rendition) -> str:
+def page_date(root: Tag, rendition: Rendition) -> str:
     """When the page says it was updated: metadata, a `<time>`, or "Updated 2026-01-09"."""
     metas: dict[tuple[str, str], str] = {}
-    head = soup.head or soup
-    for tag in head.find_all("meta"):
+    head = root.find("head")
+    for tag in (head if head is not None else root).iter("meta"):
         for attribute, value in DATE_META:
             if tag.get(attribute) == value:
                 metas.setdefault((attribute, value), str(tag.get("content", "")))
@@ -332,7 +478,7 @@ def _common_path(tags: list[Tag], cache: dict[int, str]) -> str:
 
 def rendered_text(doc: Document) -> str:
     """The lines a reader sees on the page, as the extractor reads them."""
-    return render(BeautifulSoup(unread_emptied(doc.text), "lxml")).text
+    return render(parse(doc.text)).text
 
 
 def extract_html(doc: Document) -> list[Claim]:
@@ -345,24 +491,35 @@ def extract_html(doc: Document) -> list[Claim]:
     >>> [(c.value, c.period, c.quote, c.locator) for c in extract_html(doc)]
     [(50250.0, '2024', '2024 Median Pay\\t$50,250 per year', 'html:html/body/table#facts/tr')]
     """
-    soup = BeautifulSoup(unread_emptied(doc.text), "lxml")
-    rendition = render(soup)
+    return read_html(doc).claims
+
+
+def read_html(doc: Document) -> Reading:
+    """An HTML page read: claims and notes located by element path."""
+    root = parse(doc.text)
+    rendition = render(root)
     text = rendition.text
-    majors = {start for start, _, _, major in rendition.lines if major}
-    lines = [replace(line, major=True) if _line_start(line, text) in majors else line
-             for line in split_lines(text)]
-    owners = {start: owner for start, _, owner, _ in rendition.lines}
+    marks = {start: (major, block, hint) for start, _, _, major, block, hint in rendition.lines}
+    lines = []
+    for line in split_lines(text):
+        major, block, hint = marks.get(_line_start(line, text), (False, -1, ""))
+        lines.append(replace(line, major=major, block=block, hint=hint))
+    owners = {start: owner for start, _, owner, *_ in rendition.lines}
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
                         encoding=doc.encoding, occupation=doc.occupation,
-                        page_date=doc.page_date or page_date(soup, rendition))
-    claims = read_lines(rendered, lines, extractor="html")
-    located = []
+                        page_date=doc.page_date or page_date(root, rendition))
+    reading = read_page(rendered, lines, extractor="html")
     paths: dict[int, str] = {}
-    for claim in claims:
-        a, b = map(int, claim.locator.removeprefix("chars=").split("-"))
-        first = bisect.bisect_right(starts, a) - 1
-        last = bisect.bisect_right(starts, max(a, b - 1)) - 1
-        tags = [owners[starts[i]] for i in range(max(first, 0), max(last, 0) + 1)]
-        located.append(relocated(claim, f"html:{_common_path(tags, paths)}"))
-    return located
+    spans: dict[tuple[int, int], str] = {}
+
+    def where(locator: str) -> str:
+        a, b = map(int, locator.removeprefix("chars=").split("-"))
+        first = max(bisect.bisect_right(starts, a) - 1, 0)
+        last = max(bisect.bisect_right(starts, max(a, b - 1)) - 1, 0)
+        if (first, last) not in spans:
+            tags = [owners[starts[i]] for i in range(first, last + 1)]
+            spans[(first, last)] = f"html:{_common_path(tags, paths)}"
+        return spans[(first, last)]
+
+    return relocated_reading(reading, where)

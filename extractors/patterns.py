@@ -6,6 +6,8 @@ functions read one whole string (or return None) and are what the property tests
 """
 from __future__ import annotations
 
+import bisect
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,42 +18,15 @@ DASH_CHARS = "\\-‐‑‒–—−"
 DASH = f"[{DASH_CHARS}]"
 """Any hyphen or dash: pages use hyphen-minus, en dash (2023–2033) and em dash alike."""
 
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!,?\d)"
-_MULTIPLIER = r"(?:\s?(?P<{name}>[kKmM]|thousand|million)\b)?"
-
-MONEY = re.compile(
-    r"(?<![\w$])(?:US\s?\$|\$|USD\s?)\s?(?P<num>" + _NUMBER + r")"
-    + _MULTIPLIER.format(name="mult") + r"(?P<plus>\+)?"
-)
-"""A dollar amount: "$50,250", "$24.16", "$49K", "$80,000+", "USD 1,200"."""
-
-MONEY_RANGE = re.compile(
-    r"(?P<from>\bfrom\s+|\bbetween\s+)?"
-    r"(?:US\s?\$|\$|USD\s?)\s?(?P<num>" + _NUMBER + r")" + _MULTIPLIER.format(name="mult")
-    + r"\s*(?P<join>" + DASH + r"|\bto\b|(?<=\s)and\b)\s*"
-    + r"(?P<cur2>US\s?\$|\$|USD\s?)?\s?(?P<num2>" + _NUMBER + r")"
-    + _MULTIPLIER.format(name="mult2") + r"(?P<plus>\+)?"
-)
-"""A range of dollar amounts: "$36,712.00 – $56,867.20", "from $36,712.00 to $56,867.20",
-"$55,000–$80,000+" (open at the top), "$35,080 - $77,810", "$40K-$55K"."""
-
-PERCENT = re.compile(
-    r"(?:(?<![^\s(])(?P<sign>[+\-−]))?(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"\s?(?:%|percent\b|per\s?cent\b)"
-)
-"""A percentage: "9%", "+7%", "8.5 percent", "-3%"."""
-
-COUNT = re.compile(
-    r"(?<![\w$.,])(?P<sign>[-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,]*\s?%)(?![.,]?\d)")
-"""A whole number of things: "15,000 positions", "194,800 jobs"."""
-
 YEAR = r"(?:19|20)\d{2}"
 
 PROJECTION_PERIOD = re.compile(
-    r"(?:\bfrom\s+)?(?<!\d)(?P<start>" + YEAR + r")\s*(?:" + DASH + r"|\bto\b|\bthrough\b)\s*"
+    r"(?:\bfrom\s+|(?P<between>\bbetween\s+))?(?<!\d)(?P<start>" + YEAR + r")\s*(?:" + DASH +
+    r"|\bto\b|\bthrough\b|(?(between)\band\b|(?!)))\s*"
     r"(?P<end>" + YEAR + r"|\d{2})(?![\d" + DASH_CHARS + r"/])"
 )
-"""A span of years: "(2023–2033)", "from 2023 to 2033", "2024-2034", "2022-32"."""
+"""A span of years: "(2023–2033)", "from 2023 to 2033", "between 2024 and 2034",
+"2024-2034", "2022-32"."""
 
 THROUGH_YEAR = re.compile(
     r"\b(?:through|thru|until|till|by)\s+(?P<end>" + YEAR + r")\b(?![-–/]\d)")
@@ -84,11 +59,15 @@ ANNUAL = re.compile(
 OTHER_PAY_PERIOD = re.compile(r"\b(?:weekly|monthly|daily|per\s+(?:week|month|day))\b", re.I)
 """Pay for a week, a month or a day: not a unit of the claims vocabulary."""
 
+_NOT_LABEL = r"(?!\s+(?:median|mean|average|wage|wages|pay|rate|salary|earnings|income|figure)\b)"
 UNIT_SUFFIX = re.compile(
-    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour|/\s*(?:hour|hr)\b|hourly)"
-    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)|/\s*(?:year|yr)\b|annually|yearly)"
-    r"|(?P<other>(?:per|a|each)\s+(?:week|month|day)|/\s*(?:week|wk|month|mo|day)\b|weekly|"
-    r"monthly|daily))",
+    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b" + _NOT_LABEL +
+    r"|p/h\b)"
+    r"|(?P<year>(?:per|a|each)\s+(?:year|annum)\b|/\s*(?:year|yr|annum)\b|(?:annually|yearly)\b"
+    + _NOT_LABEL + r"|p\.?a\.?(?!\w))"
+    r"|(?P<month>(?:per|a|each)\s+month\b|/\s*(?:month|mo)\b|monthly\b" + _NOT_LABEL + r")"
+    r"|(?P<week>(?:per|a|each)\s+week\b|/\s*(?:week|wk)\b|weekly\b" + _NOT_LABEL + r")"
+    r"|(?P<other>(?:per|a|each)\s+(?:day|shift)\b|/\s*day\b|daily\b))",
     re.I,
 )
 """What follows an amount and says its unit: "$50,250 per year", "$49K/year", "$24.16/hr"."""
@@ -137,10 +116,12 @@ MEAN = re.compile(r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average|mea
 RANGE_WORD = re.compile(r"\brang(?:e|es|ing)\b", re.I)
 
 CITED_AGENCY = re.compile(
-    r"\b(?P<agency>BLS|Bureau of Labor Statistics|O\*NET|Census Bureau|CareerOneStop)\b"
+    r"\b(?P<agency>BLS|Bureau of Labor Statistics|O\*NET|Census Bureau|CareerOneStop|"
+    r"(?:[A-Z][a-z]+\s+){1,3}(?:Department|Bureau|Office|Division|Agency|Commission)\s+of\s+"
+    r"[A-Z][a-z]+(?:(?:\s+and|\s+of|,)?\s+[A-Z][a-z]+)*)\b"
 )
 """An agency a page credits: "According to the BLS", "data from the U.S. Bureau of Labor
-Statistics (BLS)"."""
+Statistics (BLS)", "the Ohio Department of Job and Family Services expects"."""
 
 EDUCATION_PATTERNS = (
     ("doctoral or professional degree",
@@ -256,12 +237,26 @@ PLACE = re.compile(
 Mississippi nonmetropolitan area", "in California"."""
 
 
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_MONTH = r"(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|" + "|".join(
+    m[:3].capitalize() + r"\.?" for m in MONTHS) + r")"
+
 PAGE_DATE = re.compile(
-    r"\b(?:last\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*:?\s*"
-    r"(?P<date>(?:19|20)\d{2}-\d{2}-\d{2})\b",
+    r"\b(?:last\s+)?(?:updated|modified|reviewed|modified\s+date)(?:\s+(?:on|date))?\s*:?\s*"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"
+    r"|(?P<month>" + _MONTH + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>" + _MONTH + r")\s+(?P<year2>(?:19|20)\d{2})\b)",
     re.I,
 )
-"""When a page says it was last changed: "Updated: 2026-01-09", "Last updated 2026-01-09"."""
+"""When a page says it was last changed: "Updated: 2026-01-09", "Updated March 2, 2026",
+"Last Modified Date: Thursday, August 28, 2025", "Last reviewed 14 March 2025"."""
+
+
+def _iso(month: str, day: str, year: str) -> str:
+    number = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(month.lower().rstrip(".")[:3]))
+    return f"{year}-{number:02d}-{int(day):02d}"
 
 
 def stated_page_date(text: str) -> str:
@@ -269,30 +264,28 @@ def stated_page_date(text: str) -> str:
 
     >>> stated_page_date("Methodology: v2.0 Updated: 2026-01-09 … Last updated: 2026-01-09")
     '2026-01-09'
+    >>> stated_page_date("Updated March 2, 2026"), stated_page_date("Last Modified Date: Thursday, August 28, 2025")
+    ('2026-03-02', '2025-08-28')
     """
-    dates = [m.group("date") for m in PAGE_DATE.finditer(text)]
-    return max(dates) if dates else ""
+    dates = []
+    for m in PAGE_DATE.finditer(text):
+        if m.group("iso"):
+            dates.append(m.group("iso"))
+        elif m.group("month"):
+            dates.append(_iso(m.group("month"), m.group("day"), m.group("year")))
+        else:
+            dates.append(_iso(m.group("month2"), m.group("day2"), m.group("year2")))
+    valid = []
+    for d in dates:
+        try:
+            datetime.date.fromisoformat(d)
+        except ValueError:
+            continue  # "February 30"
+        valid.append(d)
+    return max(valid) if valid else ""
 
 
 # --- parsed values -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Figure:
-    """A number as a page printed it, read: a value or a range, with its precision."""
-
-    text: str  # as printed
-    start: int
-    end: int
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None  # None with low set: open-ended ("$80,000+")
-    precision: float = 1.0
-    unit_hint: str = ""  # "USD/hour" or "USD/year" when the words after it say so
-
-    @property
-    def is_range(self) -> bool:
-        return self.low is not None
-
 
 @dataclass(frozen=True)
 class Period:
@@ -313,73 +306,319 @@ class Period:
         return f"{self.first}-{self.last}"
 
 
+# --- figures: one scanner for every number a page states -----------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as a page printed it, read: a value or a range, with its precision.
+
+    `kind` says what the number is on its face: `money` (U.S. dollars), `foreign` (another
+    currency: "£57,200", "C$20.00", "15.50$"), `percent`, `count` (a whole number of
+    things: "490,400", "2.8 million"), or `number` (anything else: "18.40" in a table
+    without a "$", "590", "0.86"). What it is a figure *of* is decided from its context.
+    """
+
+    text: str  # as printed
+    start: int
+    end: int
+    value: float | None = None
+    low: float | None = None  # a range: low and high; low alone is open-ended ("$80,000+")
+    high: float | None = None  # high alone: "up to $91,000"
+    precision: float = 1.0
+    unit_hint: str = ""  # "USD/hour", "USD/year", "USD/month", "USD/week" from the words after it
+    kind: str = "money"
+    currency: str = ""  # for kind foreign: GBP, EUR, CAD, …
+    bound: str = ""  # "under" ("less than $13.02"), "over" ("more than $38.21"), ""
+    approx: bool = False  # "about", "roughly", "nearly", "~"
+    footnote: str = ""  # a footnote mark glued to the figure: "1" of "$59,810.1"
+
+    @property
+    def is_range(self) -> bool:
+        return self.value is None and (self.low is not None or self.high is not None)
+
+    @property
+    def amount(self) -> float | None:
+        """The single value, else the range's first stated bound."""
+        if self.value is not None:
+            return self.value
+        return self.low if self.low is not None else self.high
+
+
+_FOREIGN_PREFIX = {
+    "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
+    "A$": "AUD", "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL",
+    "MX$": "MXN", "EUR": "EUR", "GBP": "GBP", "CHF": "CHF",
+}
+_FOREIGN_SUFFIX = {
+    "€": "EUR", "£": "GBP", "$": "CAD", "CAD": "CAD", "EUR": "EUR", "GBP": "GBP",
+    "euro": "EUR", "euros": "EUR", "pounds": "GBP", "CHF": "CHF",
+}
+"""A dollar sign after the amount ("20,00 $", "15.50$") is how French-speaking Canada
+writes dollars: not U.S. dollars."""
+
+NUMBER_TOKEN = re.compile(
+    r"(?<![\w.,/#$£€¥₹])"
+    r"(?P<cur>US\s?\$|USD(?=[\s\d])\s?|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|MX\$|CAD\s?|EUR\s?|"
+    r"GBP\s?|CHF\s?|\$|£|€|¥|₹)?\s?"
+    r"(?P<sign>(?<![^\s(])[+\-−](?=\d))?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![ \u00a0\u202f]?[\d.,]\d)"
+    r"|\d+(?:\.\d+)?)"
+    r"(?P<mult>\s?(?:[kKmM](?![\w'’])|thousand\b|million\b|billion\b))?"
+    r"(?P<plus>\+)?"
+    r"(?P<pct>\s?(?:%|percent\b|per\s?cent\b))?"
+    r"(?P<after>\s?(?:USD\b|U\.S\.\s+dollars\b|dollars?\b|CAD\b|EUR\b|GBP\b|CHF\b|euros?\b|"
+    r"pounds\b|€|£|\$(?![\d\w])))?"
+)
+"""Every number with what is printed around it: a currency before or after, a
+magnitude ("K", "million"), "+", "%"."""
+
+MASKED = re.compile(
+    r"\b\d{2}-\d{4}(?:\.\d{2})?\b"  # SOC codes: 29-2072, 29-2072.00
+    r"|(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)"  # ISO dates
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}/\d{1,2}/\d{1,2}\b"  # slashed dates
+    r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"  # phone numbers
+    r"|\b\d{1,2}:\d{2}\b"  # times
+    r"|\b\d+(?:\.\d+){2,}\b"  # version numbers: 1.5.5
+    r"|\b\d+/\d+\b"  # scores and fractions: 3/6, 15/25
+    r"|\((?:\d{1,2}|[a-z])\)"  # footnote marks: "Employment (1)", a "(5)" cell
+    r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # ZIP codes: "Wichita, KS 67213"
+    r"|\b(?:NOC|SOC|NAICS|CIP|ISCO|ZIP|Zip|Job\s+ID|Req\.?|Ref\.?)\s*(?:code\s*)?#?\s*\d+"  # codes
+    r"|\b\d{1,4}\s*[–-]\s*\d{1,4}\s+of\s+[\d,]+\b"  # result counts: "1–15 of 1,284 jobs"
+)
+"""Numbers that are never figures: codes, dates, phone numbers, times, versions."""
+
+MASK_WINDOW = 32
+"""How far around a number codes, dates and periods are looked for: longer than any of them
+("from 2023 through 2033", "(555) 123-4567")."""
+
+SEPARATOR = re.compile(r"[ \u00a0]{0,2}(?:" + DASH + r"|to|and)[ \u00a0]{0,2}")
+"""What joins the two ends of a range: a dash or "to" with at most two spaces either side
+(an empty table cell's "—" between two columns of figures joins nothing)."""
+UP_TO = re.compile(r"\b(?:up\s+to|as\s+much\s+as)\s*$", re.I)
+UNDER = re.compile(r"\b(?:less\s+than|under|below|at\s+most|no\s+more\s+than|lower\s+than)\s*$",
+                   re.I)
+OVER = re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|in\s+excess\s+of|"
+                  r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I)
+APPROX = re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
+                    r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I)
+AND_UP = re.compile(r"\s+(?:and|or)\s+(?:up|above|more|higher|over)\b", re.I)
+"""Words after an amount that open it upwards: "$75K and up", "$90,000 or more"."""
+FROM_BETWEEN = re.compile(r"\b(?:from|between)\s*$", re.I)
+
+
 def _number(text: str) -> tuple[float, float]:
-    """Value and precision of "50,250" (1), "24.16" (0.01), "8.5" (0.1)."""
-    plain = text.replace(",", "")
+    """Value and precision of "50,250" (1), "24.16" (0.01), "8.5" (0.1), "62 690" (1)."""
+    plain = re.sub(r"[,\s\u00a0\u202f]", "", text)
     decimals = len(plain.split(".")[1]) if "." in plain else 0
     return float(plain), 10.0 ** -decimals
 
 
 def _scale(multiplier: str | None) -> float:
-    if not multiplier:
+    word = (multiplier or "").strip().lower()
+    if not word:
         return 1.0
-    return 1e6 if multiplier.lower() in ("m", "million") else 1e3
+    if word in ("m", "million"):
+        return 1e6
+    if word == "billion":
+        return 1e9
+    return 1e3
 
 
-def _amount(num: str, mult: str | None) -> tuple[float, float]:
-    value, precision = _number(num)
-    scale = _scale(mult)
-    return round(value * scale, 6), precision * scale
-
-
-def _unit_after(text: str, end: int) -> str:
+def _unit_after(text: str, end: int, amount: float | None = None) -> str:
     m = UNIT_SUFFIX.match(text, end)
     if not m:
         return ""
-    if m.group("other"):
-        return "other"  # weekly, monthly or daily pay: not a unit of the claims vocabulary
-    return "USD/hour" if m.group("hour") else "USD/year"
+    for unit in ("hour", "year", "month", "week"):
+        if m.group(unit):
+            if unit == "hour" and amount is not None and amount >= 1000:
+                return ""  # "$107,050 Hourly median $47.88": the next label's word
+            return f"USD/{unit}"
+    return "other"  # a day or a shift: not a unit of the claims vocabulary
+
+
+@dataclass
+class _Token:
+    m: re.Match
+    start: int
+    end: int
+    value: float
+    precision: float
+    kind: str
+    currency: str
+    has_mult: bool
+    footnote: str = ""
+
+
+def _token(m: re.Match) -> _Token | None:
+    cur = (m.group("cur") or "").strip()
+    after = (m.group("after") or "").strip()
+    num = m.group("num")
+    footnote = ""
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d", num):
+        # "$59,810.1": a grouped whole amount with one decimal is an amount and a footnote
+        num, footnote = num[:-2], num[-1]
+    value, precision = _number(num)
+    scale = _scale(m.group("mult"))
+    mult = bool(m.group("mult"))
+    if mult and m.group("mult").strip() in "kKmM" and not (cur or after) and not re.search(
+            r"\$\s?\d[\d,.]*[kKmM]?\s*" + DASH + r"\s*$", m.string[max(0, m.start() - 16):m.start()]):
+        return None  # "401k", "5M": a magnitude letter means money only beside a currency
+        #              (or as the top of a range: "$49-55K")
+    value, precision = round(value * scale, 6), precision * scale
+    if m.group("sign") in ("-", "−"):
+        value = -value
+    start = m.start() if cur else m.start("sign") if m.group("sign") else m.start("num")
+    end = m.end()
+    if footnote:
+        end = m.start("num") + len(num)
+    if m.group("pct"):
+        kind = "percent"
+        if after:
+            end = m.end("pct")
+    elif cur in ("$", "US$", "US $", "USD") or (after in ("USD", "dollars", "dollar", "U.S. dollars")
+                                               and not cur):
+        kind = "money"
+    elif cur or after:
+        kind = "foreign"
+    elif (mult or "," in num or re.search(r"\d[ \u00a0\u202f]\d", num)) and (
+            "." not in num or mult):
+        kind = "count"
+    else:
+        kind = "number"
+    if kind not in ("money", "foreign") and after:
+        end = m.start("after")  # "50 dollars" is money; a stray "$" after a percent is not
+    currency = ""
+    if kind == "foreign":
+        currency = _FOREIGN_PREFIX.get(cur.replace(" ", ""), "") or _FOREIGN_SUFFIX.get(after, "")
+    text_end = end
+    while text_end > start and m.string[text_end - 1] in " \u00a0":
+        text_end -= 1
+    return _Token(m, start, text_end, value, precision, kind, currency, mult, footnote)
+
+
+def _paired(text: str, a: _Token, b: _Token) -> tuple[float, float, float] | None:
+    """(low, high, precision) when `a` and `b` are the two ends of one range."""
+    between = text[a.end:b.start]
+    sep = SEPARATOR.fullmatch(between)
+    if not sep or a.footnote or a.m.group("plus"):
+        return None
+    if sep.group().strip() == "and" and not FROM_BETWEEN.search(text[max(0, a.start - 12):a.start]):
+        return None  # "$30,000 and $45,000 after five years" are two figures
+    money = {"money", "foreign"}
+    if a.kind in money or b.kind in money:
+        if not ({a.kind, b.kind} <= money | {"number", "count"}):
+            return None
+        if a.kind in money and b.kind in money and a.kind != b.kind:
+            return None
+        if a.kind in ("number", "count") and not b.m.group("after"):
+            return None  # "17-22 USD" has its currency after; "5 - $6" is two things
+    elif a.kind == "percent" or b.kind == "percent":
+        if b.kind != "percent" or sep.group().strip() in ("to", "and") or a.kind not in (
+                "percent", "number"):
+            return None  # "from 5% to 7%" is a change, not a range
+    else:
+        return None
+    low, p_low = a.value, a.precision
+    high, p_high = b.value, b.precision
+    if b.has_mult and not a.has_mult:
+        scale = _scale(b.m.group("mult"))
+        low, p_low = round(low * scale, 6), p_low * scale  # "$49-55K"
+    elif a.has_mult and not b.has_mult and not b.m.group("cur"):
+        scale = _scale(a.m.group("mult"))
+        high, p_high = round(high * scale, 6), p_high * scale  # "$40K - 55"
+    elif (a.kind == "money" and not b.m.group("cur") and low < 1000 and "." not in a.m.group("num")
+          and high >= 1000 and high % 1000 == 0 and low * 1000 <= high <= low * 3000):
+        low, p_low = low * 1000, 1000.0  # "$39-48,000": the magnitude is printed once
+    if high < low:
+        return None
+    bare = not (b.m.group("cur") or b.m.group("after"))
+    if bare and b.kind != "percent" and not (low <= high < 20 * max(low, 1)):
+        return None  # "$10 to 300", "$50,250 - 2024 data": the second number is no amount
+    return low, high, max(p_low, p_high)
+
+
+def scan(text: str) -> list[Figure]:
+    """Every figure in `text`, in order: amounts and ranges of money (U.S. and foreign),
+    percentages, counts and other numbers. Codes, dates, years and periods are not figures.
+
+    >>> [(f.kind, f.text, f.value, f.low, f.high) for f in scan(
+    ...     "Median pay: $59,810.1; hourly $ 28.75; $39-48,000 a year; up to $91,000")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('money', '$59,810', 59810.0, None, None), ('money', '$ 28.75', 28.75, None, None),
+     ('money', '$39-48,000', None, 39000.0, 48000.0), ('money', '$91,000', None, None, 91000.0)]
+    >>> [(f.kind, f.text, f.value) for f in scan("£57,200; 15.50$; 2.8 million jobs; 3.6 %")]
+    [('foreign', '£57,200', 57200.0), ('foreign', '15.50$', 15.5), ('count', '2.8 million', 2800000.0), ('percent', '3.6 %', 3.6)]
+    """
+    def is_masked(a: int, b: int) -> bool:
+        """Whether a code, a date or a period covers a..b: looked for in a window around
+        it (whole words), so the page is not searched for them where there is no number."""
+        lo, hi = max(0, a - MASK_WINDOW), min(len(text), b + MASK_WINDOW)
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        window = text[lo:hi]
+        for m in MASKED.finditer(window):
+            if m.start() + lo < b and m.end() + lo > a:
+                return True
+        return any(p.start + lo < b and p.end + lo > a for p in find_periods(window))
+
+    tokens: list[_Token] = []
+    for m in NUMBER_TOKEN.finditer(text):
+        if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
+            continue  # an amount or a percentage is never a code, a date or a period
+        nxt = text[m.end():m.end() + 1]
+        if nxt.isalnum() and not m.group("pct") and not m.group("after"):
+            continue  # "10th", "3D", "4-year"
+        token = _token(m)
+        if token is not None:
+            tokens.append(token)
+    figures: list[Figure] = []
+    i = 0
+    while i < len(tokens):
+        a = tokens[i]
+        b = tokens[i + 1] if i + 1 < len(tokens) else None
+        pair = _paired(text, a, b) if b is not None else None
+        before = text[max(0, a.start - 24):a.start]
+        approx = bool(APPROX.search(before))
+        if pair is not None:
+            low, high, precision = pair
+            kind = "money" if "money" in (a.kind, b.kind) else (
+                "foreign" if "foreign" in (a.kind, b.kind) else "percent")
+            plus = b.m.group("plus")
+            figures.append(Figure(
+                text=text[a.start:b.end], start=a.start, end=b.end, low=low,
+                high=None if plus else high, precision=precision,
+                unit_hint=_unit_after(text, b.end, high) if kind != "percent" else "", kind=kind,
+                currency=a.currency or b.currency, approx=approx, footnote=b.footnote))
+            i += 2
+            continue
+        common = dict(text=text[a.start:a.end], start=a.start, end=a.end, precision=a.precision,
+                      kind=a.kind, currency=a.currency, approx=approx, footnote=a.footnote,
+                      unit_hint=_unit_after(text, a.end, a.value) if a.kind in ("money", "foreign")
+                      else "")
+        and_up = AND_UP.match(text, a.end) if a.kind in ("money", "foreign") else None
+        if (a.m.group("plus") or and_up) and a.kind in ("money", "foreign", "count"):
+            figures.append(Figure(low=a.value, **common))  # "$80,000+", "$75K and up"
+        elif a.kind in ("money", "foreign") and UP_TO.search(before):
+            figures.append(Figure(high=a.value, **common))  # "up to $91,000"
+        else:
+            bound = "under" if UNDER.search(before) else "over" if OVER.search(before) else ""
+            figures.append(Figure(value=a.value, bound=bound, **common))
+        i += 1
+    return figures
 
 
 def find_money(text: str) -> list[Figure]:
-    """Every dollar amount and range in `text`, ranges first claiming their two ends.
+    """Every amount and range of U.S. dollars in `text`.
 
     >>> [(f.text, f.low, f.high) for f in find_money("Salary Range: $55,000–$80,000+")]
     [('$55,000–$80,000+', 55000.0, None)]
     >>> [(f.value, f.precision, f.unit_hint) for f in find_money("Median salary: $49K/year")]
     [(49000.0, 1000.0, 'USD/year')]
     """
-    found: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-    for m in MONEY_RANGE.finditer(text):
-        low_mult = m.group("mult") or (m.group("mult2") if not m.group("cur2") else None)
-        low, p_low = _amount(m.group("num"), low_mult)
-        mult2 = m.group("mult2") or (m.group("mult") if not m.group("cur2") else None)
-        high, p_high = _amount(m.group("num2"), mult2)
-        if not m.group("cur2") and not (low <= high < 20 * max(low, 1)):
-            continue  # "$50,250 - 2024 data": the second number is not an amount
-        if high < low:
-            continue
-        if m.group("join") == "and" and not (m.group("from") or "").startswith("between"):
-            continue  # "$30,000 and $45,000 after five years" are two figures
-        start = m.start() if not m.group("from") else m.start() + len(m.group("from"))
-        found.append(Figure(
-            text=text[start:m.end()], start=start, end=m.end(), low=low,
-            high=None if m.group("plus") else high, precision=max(p_low, p_high),
-            unit_hint=_unit_after(text, m.end()),
-        ))
-        taken.append((start, m.end()))
-    for m in MONEY.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        value, precision = _amount(m.group("num"), m.group("mult"))
-        if m.group("plus"):
-            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), low=value,
-                                precision=precision, unit_hint=_unit_after(text, m.end())))
-        else:
-            found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value,
-                                precision=precision, unit_hint=_unit_after(text, m.end())))
-    return sorted(found, key=lambda f: f.start)
+    return [f for f in scan(text) if f.kind == "money"]
 
 
 def parse_money(text: str) -> Figure | None:
@@ -397,19 +636,12 @@ def parse_money(text: str) -> Figure | None:
 
 
 def find_percents(text: str) -> list[Figure]:
-    """Every percentage in `text`.
+    """Every percentage (or range of percentages) in `text`.
 
     >>> [(f.value, f.precision) for f in find_percents("grow 8.5% through 2032, +7% projected")]
     [(8.5, 0.1), (7.0, 1.0)]
     """
-    found = []
-    for m in PERCENT.finditer(text):
-        value, precision = _number(m.group("num"))
-        if m.group("sign") in ("-", "−"):
-            value = -value
-        found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value,
-                            precision=precision))
-    return found
+    return [f for f in scan(text) if f.kind == "percent"]
 
 
 def parse_percent(text: str) -> Figure | None:
@@ -424,21 +656,24 @@ def parse_percent(text: str) -> Figure | None:
     return None
 
 
+def is_count(figure: Figure) -> bool:
+    """A whole number of things: a count, or a plain number of 100 or more that is no year."""
+    if figure.kind == "count":
+        return figure.value is not None or figure.low is not None
+    if figure.kind != "number" or figure.value is None or figure.precision < 1:
+        return False
+    return abs(figure.value) >= 100 and not (1900 <= figure.value <= 2100 and len(figure.text) == 4)
+
+
 def find_counts(text: str) -> list[Figure]:
-    """Whole numbers of 100 or more that are not amounts, percentages or years.
+    """Whole numbers of things: not amounts, percentages or years.
 
     >>> [f.value for f in find_counts("Approximately 15,000 positions will open in 2025")]
     [15000.0]
+    >>> [f.value for f in find_counts("hold more than 2.8 million jobs; 396 870 techs")]
+    [2800000.0, 396870.0]
     """
-    found = []
-    for m in COUNT.finditer(text):
-        value, _ = _number(m.group("num"))
-        if "," not in m.group("num") and (1900 <= value <= 2100 or value < 100):
-            continue  # a year, or too small to be a count of jobs
-        if m.group("sign"):
-            value = -value  # "Employment change, 2023-33: -1,200"
-        found.append(Figure(text=m.group(), start=m.start(), end=m.end(), value=value))
-    return found
+    return [f for f in scan(text) if is_count(f)]
 
 
 def _duration_number(token: str) -> tuple[float, float] | None:

@@ -19,10 +19,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from extractors.claims import Claim, relocated
+from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document, DocumentError
 from extractors.patterns import stated_page_date
-from extractors.text import read_lines, split_lines
+from extractors.text import read_page, split_lines
 
 
 @dataclass(frozen=True)
@@ -308,6 +308,11 @@ def _locator(boxes: list[Box]) -> str:
 
 def extract_pdf(doc: Document) -> list[Claim]:
     """Claims from a PDF, located by page and bounding box."""
+    return read_pdf(doc).claims
+
+
+def read_pdf(doc: Document) -> Reading:
+    """A PDF read: claims and notes located by page and bounding box."""
     text, boxes = render(doc.data)
     starts, owners, offset = [], [], 0
     for box in boxes:
@@ -319,11 +324,12 @@ def extract_pdf(doc: Document) -> list[Claim]:
     rendered = Document(source_id=doc.source_id, path=doc.path, format="pdf", text=text,
                         encoding="", occupation=doc.occupation,
                         page_date=doc.page_date or stated_page_date(text))
-    claims = read_lines(rendered, split_lines(text), extractor="pdf")
-    located = []
-    for claim in claims:
-        a, b = map(int, claim.locator.removeprefix("chars=").split("-"))
+    reading = read_page(rendered, split_lines(text), extractor="pdf")
+
+    def where(locator: str) -> str:
+        a, b = map(int, locator.removeprefix("chars=").split("-"))
         first = max(bisect.bisect_right(starts, a) - 1, 0)
         last = max(bisect.bisect_right(starts, max(a, b - 1)) - 1, 0)
-        located.append(relocated(claim, _locator(owners[first:last + 1])))
-    return located
+        return _locator(owners[first:last + 1])
+
+    return relocated_reading(reading, where)

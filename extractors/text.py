@@ -1,11 +1,26 @@
-"""Claims from a plain-text career page.
+"""Claims from the lines of a career page: every figure found first, then read in context.
 
-The page is read top to bottom, line by line, the way a person skims it. Each line is
-one of: a table header with its rows, a label with its value ("2024 Median Pay: $50,250
-per year"), a label whose value is on the next line ("Median Annual Pay" / "$48,780"), a
-percentile ladder item ("Entry (10th %ile)" … "$35,080"), a heading that qualifies what
-follows ("Senior Level", "Top-Paying Industries:"), or prose, read sentence by sentence.
-Every rule is about how career pages state figures; none knows a site or a file.
+One scanner (`patterns.scan`) finds every figure on the page: amounts of money, ranges,
+percentages, counts, numbers in tables. Each figure is then attributed from what
+surrounds it, the way an analyst reads a page:
+
+- a table cell by its column header and row label (`extractors.tables` finds the grid;
+  `extractors.labels` says what the words mean);
+- a label on its line ("2024 Median Pay $43,460 per year", "Number of Jobs, 2023
+  133,900", "Median salary ........ $120 360"), a label on the line above ("Median Annual
+  Pay" / "$48,780"), below ("$206,680" / "National median, May 2023"), or the label of the
+  line a value continues ("$20.90 per hour" under the median pay);
+- a legend ("Each figure pair below is the annual mean wage followed by the hourly mean
+  wage") for figures printed without a label, a percentile key ("Levels map to the 10th,
+  25th, 50th, 75th and 90th percentile wages") for levels;
+- the sentence, by its words (`extractors.prose`);
+- the heading chain and place lines above: a level ("Senior Level"), a place
+  ("California", "Plumber Pay in Washington State"), another country ("United Kingdom"),
+  a job posting.
+
+A figure that no context explains is kept as unread, with the reason (`Reading.notes`),
+never silently dropped. Every rule is about how career pages state figures; none knows a
+site or a file.
 """
 from __future__ import annotations
 
@@ -13,24 +28,63 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from extractors import labels as L
 from extractors import patterns as P
-from extractors.claims import EXTRACTOR_VERSION, Claim, new_claim
+from extractors import prose
+from extractors.claims import EXTRACTOR_VERSION, Claim, Note, Reading, new_claim
 from extractors.document import Document
+from extractors.tables import PLACEHOLDER, Figures, Table, find_tables
 
-# --- lines and their shapes ------------------------------------------------------------
+# --- lines ----------------------------------------------------------------------------------
 
-BULLET = re.compile(r"^[\s•·▪●◦▸►▹➤→*!–—\-]*")
+BULLET = re.compile(r"^[\s•·▪●◦▸►▹➤→*!–—\-]*(?:\*\*)?")
 """Leading bullets and marks: "  • Median annual salary", "!License or certification"."""
 
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset of the first character after leading bullets/space
+    end: int  # offset after the last non-space character
+    text: str  # the content between start and end
+    major: bool = False  # a heading that closes the sections above (h1/h2 in HTML)
+    block: int = -1  # the card, list item or paragraph the line belongs to (HTML)
+    hint: str = ""  # what the markup says of the line's block: "job-ad"
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lead = BULLET.match(body).end()
+        if lead and body[lead - 2:lead] == "**" and not body[lead:].lstrip().startswith(("$", "0",
+                                                                                        "1", "2")):
+            lead -= 2  # "**Quick take:**" keeps its marks; only a bullet is cut
+        content = body[lead:].rstrip()
+        lines.append(Line(offset + lead, offset + lead + len(content), content))
+        offset += len(raw)
+    return lines
+
+
 LABEL_VALUE = re.compile(
-    r"^(?P<label>[^:\t\n]{1,90}?)(?P<sep>\s*:\s*|\t+\s*|\s+[—–]\s+)(?P<value>\S.*?)\s*$")
-"""A label and its value on one line, after a colon, a tab or a dash:
-"Job Growth (2023–2033): 9% (Much faster than average)", "2024 Median Pay<TAB>$94,260 per
-year", "Annual Openings — ~140,100"."""
+    r"^(?P<label>[^:\t\n]{1,90}?)(?P<sep>\s*:\s*|\t+\s*|\s+[—–]\s+|\s*\.{3,}\s*|\s*…+\s*)"
+    r"(?P<value>\S.*?)\s*$")
+"""A label and its value on one line, after a colon, a tab, a dash or dot leaders:
+"Job Growth (2023–2033): 9%", "2024 Median Pay<TAB>$94,260 per year", "Annual Openings —
+~140,100", "Median salary ........ $120 360"."""
+
+LABEL_VERBS = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|may|might|do|does|"
+    r"did|come|comes|came|get|gets|got|make|makes|made|earn|earns|earned|expect|expects|"
+    r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
+"""Verbs that make the words before a colon a sentence, not a label."""
 
 LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
-"""A line that introduces a list: "Top-Paying Industries:", "… in the top industries in
-which they worked were as follows:"."""
+"""A line that introduces a list: "Top-Paying Industries:"."""
 
 MODIFIER_LABEL = re.compile(
     r"^(?:\w+\s+)?(?:range|hourly|annual(?:ly)?|yearly|per\s+(?:hour|year)|monthly|weekly|"
@@ -39,9 +93,6 @@ MODIFIER_LABEL = re.compile(
     re.I,
 )
 """A label that only qualifies the figure above it: "Range: $35,080 - $77,810"."""
-
-ALIGNED = re.compile(r"\t+|\s{2,}")
-"""What separates the cells of a table aligned with spaces or tabs."""
 
 MAJOR_HEADING = re.compile(r"^(?:\d{1,2}\.\s+\S|#{1,6}\s+\S|[A-Z][A-Z &/-]{3,}$)")
 """A heading that closes every section before it: "3. How to Become One", "## Pay", "OVERVIEW"."""
@@ -57,7 +108,1757 @@ LADDER_ITEM = re.compile(
 """A rung of a percentile ladder: "Entry (10th %ile)", "Mid-Career (Median)"."""
 
 INDEX_LINE = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
-"""A bare item number ("1", "2.") printed before ladder rungs or cards."""
+SEGMENT = re.compile(r"\s+[·•|]\s+|\s{3,}")
+"""What separates the items of a line of facts: "28,660 jobs · median $46.74 an hour"."""
+
+LEGEND = re.compile(r"\b(?:each|every)\b.{0,40}?\b(?:is|shows|are|gives)\s+(?:the\s+)?(?P<first>.{3,50}?)"
+                    r"\s+followed\s+by\s+(?:the\s+)?(?P<second>.{3,50}?)[.;]?$", re.I)
+"""A legend for figures printed without labels: "Each figure pair below is the annual mean
+wage followed by the hourly mean wage."."""
+
+PERCENTILE_KEY = re.compile(
+    r"\b(?P<list>(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median)(?:\s*(?:,|and|,\s*and)\s*"
+    r"(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median))+)\s*(?:percentiles?|percentile\s+wages)?", re.I)
+"""A key mapping levels to percentiles: "Levels map to the 10th, 25th, 50th, 75th and 90th
+percentile wages", "Rounded national percentiles: 10th, 50th and 90th."."""
+
+JOB_POSTING = re.compile(
+    r"\bposted\b.{0,20}\bago\b|\bposted\s+(?:today|yesterday)\b|\bapply\s+now\b|\beasy\s+apply\b|"
+    r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I)
+JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
+                          r"\brecent\s+listings?\b|\bnow\s+hiring\b|\bopen\s+positions\b|"
+                          r"\blistings?\s+(?:near|in|this\s+week)\b", re.I)
+"""A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
+
+PLACE_LINE = re.compile(
+    r"^(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
+    r"|(?:[A-Z][\w.'’-]*\s+)+(?:non)?metropolitan\s+area|" + P._STATE_NAMES + r"|Statewide|"
+    r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$")
+"""A line that is only a place: "California", "Cincinnati, OH-KY-IN", "Piedmont North
+Carolina nonmetropolitan area", "United States (May 2016)"."""
+
+AREA_LINE = re.compile(r"\b(?:Area|Location|Region|Geography)\s*:\s*(?P<place>[A-Z][^\t:]{1,40}?)"
+                       r"(?:\s*\((?:statewide|state)\)|\s+statewide)?(?:\s{2,}|$)")
+"""A sheet's area: "Area: Virginia (statewide)", "Area: Washington statewide"."""
+
+RELATED = re.compile(r"\b(?:related|similar|other)\s+(?:careers?|occupations?|jobs|roles)\b|"
+                     r"\bsee\s+also\b|\byou\s+might\s+also\b|^\W*compare\s+(?:with|to)\b", re.I)
+"""A section of other occupations: their figures are theirs, never the page's."""
+
+PAY_SECTION = re.compile(r"^(?:pay|salary|salaries|earnings|wages?|compensation|what\s+.*\s+pays?|"
+                         r".*\bsalary\b.*|.*\bpay\b.*|by\s+the\s+hour)$", re.I)
+
+CATEGORY_LABELS = (
+    ("education", re.compile(r"(?:typical\s+)?(?:entry[\s-]level\s+)?education|degree|"
+                             r"minimum\s+education(?:\s+level)?", re.I)),
+    ("experience", re.compile(r"work\s+experience(?:\s+in\s+a\s+related\s+occupation)?", re.I)),
+    ("training_duration", re.compile(r"on[\s-]the[\s-]job\s+training", re.I)),
+)
+"""Labels of categorical quick facts, read even when a single space separates them from
+their value: "Typical Entry-Level Education High school diploma or equivalent"."""
+
+EXPERIENCE_CATEGORIES = re.compile(r"^(?:none|less\s+than\s+5\s+years|5\s+years\s+or\s+more)\b",
+                                   re.I)
+TRAINING_CATEGORIES = re.compile(
+    r"^(?:none|(?:short|moderate|long)-term\s+on-the-job\s+training|apprenticeship|"
+    r"internship/residency)\b", re.I)
+"""The Bureau of Labor Statistics' categories of work experience and on-the-job training."""
+
+
+# --- what became of each figure ------------------------------------------------------------
+
+UNEXPLAINED = "no context says what this figure is"
+
+
+def unexplained(note: Note) -> bool:
+    """A figure left unread for want of context (its reason starts "no …"), not one read
+    and set aside for a reason ("a price, not pay", "a percentile label")."""
+    return not note.read and note.reason.startswith("no ")
+
+
+def listed(figure: P.Figure) -> bool:
+    """Figures a reading accounts for: money, percentages and counts; a small number
+    ("9 min read", "Page 14 of 38", a footnote) only when it was read as a claim."""
+    return figure.kind in ("money", "foreign", "percent") or P.is_count(figure)
+
+
+# --- reading context ---------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What the headings, labels and lines above the current line say."""
+
+    section: dict = field(default_factory=dict)  # qualifiers from a section heading
+    section_words: str = ""
+    foreign: str = ""  # the place outside the United States a section is about
+    unit: str = ""  # the unit a section heading names ("By the hour")
+    pay_context: bool = False  # a section about pay: bare amounts are pay
+    job_ad: bool = False  # the current block is a job posting
+    jobs_page: bool = False  # a page or section of job listings
+    place: tuple[str, str, int] | None = None  # (geography, words, line) of a place line
+    legend: tuple[L.Sense, ...] = ()
+    list_sense: L.Sense | None = None  # "Top-Paying Industries:" -> wage …
+    list_dimension: str = ""  # … for each industry below
+    list_line: int = -1
+    last_label: tuple[L.Sense, str, int] | None = None  # the label of the last label-value line
+    group: list[list[int]] = field(default_factory=list)  # claims of the current run of levels
+    group_labels: list[str] = field(default_factory=list)  # … and the label of each
+    group_end: int = -1  # line index of the group's last entry
+    related: bool = False  # a "Related careers" section: figures of other occupations
+    jobs_section: bool = False  # a section of job listings ("Jobs posted this week")
+    cost: bool = False  # a section about costs ("Estimated Education Cost"): amounts are prices
+    section_block: int = -1  # the card whose heading opened the section, if any
+    paragraph_period: P.Period | None = None  # the period an earlier sentence stated
+    paragraph_span: P.Period | None = None  # the span of years an earlier sentence stated
+
+    def defaults(self, index: int) -> dict:
+        qualifiers = dict(self.section)
+        if self.place is not None:
+            qualifiers["geography"] = self.place[0]
+        return qualifiers
+
+
+# --- the reader ------------------------------------------------------------------------------
+
+class Reader:
+    """Builds the claims of one page and remembers what became of each figure."""
+
+    def __init__(self, doc: Document, lines: list[Line], extractor: str):
+        self.doc = doc
+        self.lines = lines
+        self.text = doc.text
+        self.extractor = extractor
+        self.figures = P.scan(doc.text)
+        self.index = Figures(self.figures)
+        self.claims: list[Claim] = []
+        self.claimed: dict[int, list[str]] = {}  # figure start -> ids of its claims
+        self.reasons: dict[int, str] = {}  # figure start -> why it is no claim
+        self.anchors: dict[str, str] = {}  # claim id -> anchor, to rebuild a claim
+        self.occupation = ""  # SOC code the page states for itself
+        self.title = ""  # the occupation the page is about, as its first heading names it
+        self.cites = ""  # the one agency the page's source lines credit for its figures
+        self.job_ads: set[int] = set()  # lines of job postings
+        self.provisional: set[str] = set()  # claims kept only if a later pass explains them
+
+    def within(self, start: int, end: int) -> list[P.Figure]:
+        return self.index.within(start, end)
+
+    def line_figures(self, line: Line) -> list[P.Figure]:
+        return self.index.within(line.start, line.end)
+
+    def free(self, figure: P.Figure) -> bool:
+        return figure.start not in self.claimed and figure.start not in self.reasons
+
+    def skip(self, figure: P.Figure, reason: str) -> None:
+        if figure.start not in self.claimed:
+            self.reasons.setdefault(figure.start, reason)
+
+    def claim(self, figure: P.Figure | None, *, metric: str, quote: tuple[int, int], method: str,
+              statistic: str = "", unit: str = "", period: P.Period | None = None,
+              qualifiers: dict | None = None, words: str = "", cites: str = "", scope: str = "",
+              value: float | None = None, part: str = "", value_text: str = "",
+              figure_text: str = "", figure_start: int | None = None, occupation: str = "",
+              occupation_text: str = "", context: Context | None = None,
+              line: int = -1, period_basis: str = "") -> Claim | None:
+        """One claim, with the columns every rule fills the same way. A figure read twice
+        (a table cell a prose rule also sees) gives one claim."""
+        start = figure.start if figure is not None else figure_start
+        anchor = f"@{start}" + (f":{part}" if part else "")
+        if start is not None and start in self.claimed and not part:
+            return None
+        merged = dict(context.defaults(line)) if context is not None else {}
+        merged.update({k: v for k, v in (qualifiers or {}).items() if v})
+        if str(merged.get("geography", "")).startswith("foreign:"):
+            if figure is not None:
+                self.skip(figure, f"a figure for {merged['geography'][8:]}, outside the United States")
+            return None
+        if context is not None and context.section_words and not words:
+            words = context.section_words
+        values: dict = dict(
+            source_id=self.doc.source_id, occupation=occupation or self.occupation or
+            self.doc.occupation, metric=metric, quote=self.text[quote[0]:quote[1]],
+            locator=f"chars={quote[0]}-{quote[1]}", method=method, qualifier_text=words,
+            cites=cites, extractor=self.extractor, page_date=self.doc.page_date, scope=scope,
+            occupation_text=occupation_text, anchor=anchor,
+            **{k: v for k, v in merged.items() if k in (
+                "geography", "level", "industry", "union_status", "schedule", "subgroup")},
+        )
+        if occupation or self.occupation:
+            values["occupation_basis"] = "stated"
+        elif self.doc.occupation:
+            values["occupation_basis"] = "registry"
+        if figure is not None:
+            values.update(figure=figure.text, precision=figure.precision)
+            if value is not None:
+                values.update(value=value, low=None, high=None)
+            else:
+                values.update(value=figure.value, low=figure.low, high=figure.high)
+        else:
+            values.update(figure=figure_text, precision=1.0)
+        if metric == "wage":
+            unit = unit or (figure.unit_hint if figure is not None else "") or _by_magnitude(
+                values.get("value") if values.get("value") is not None else (
+                    values.get("low") if values.get("low") is not None else values.get("high")))
+            if unit == "other":
+                if figure is not None:
+                    self.skip(figure, "pay for a day or a shift: not a unit the data holds")
+                return None
+            if not unit:
+                if figure is not None:
+                    self.skip(figure, "an amount whose unit (hour or year) cannot be told")
+                return None
+        values["unit"] = unit
+        if not statistic:
+            is_range = values.get("value") is None and values.get("figure") and figure is not None
+            statistic = _default_statistic(metric, bool(is_range))
+        values["statistic"] = statistic
+        values["value_text"] = value_text
+        if period is not None:
+            values.update(period=period.label, period_start=period.first, period_end=period.last)
+            if period_basis:
+                values["period_basis"] = period_basis
+        if not cites and self.cites and metric in ("wage", "employment", "employment_growth",
+                                                   "annual_openings"):
+            values["cites"] = self.cites  # "Source: U.S. Bureau of Labor Statistics …"
+        claim = new_claim(**values)
+        self.claims.append(claim)
+        self.anchors[claim.claim_id] = anchor
+        if start is not None:
+            self.claimed.setdefault(start, []).append(claim.claim_id)
+            self.reasons.pop(start, None)
+        return claim
+
+    def rebuilt(self, claim: Claim, **changes) -> Claim:
+        """`claim` with some columns changed, its id recomputed from the same anchor."""
+        values = claim.as_dict()
+        del values["claim_id"]
+        values.update(changes, anchor=self.anchors.get(claim.claim_id, ""))
+        new = new_claim(**values)
+        self.anchors[new.claim_id] = self.anchors.get(claim.claim_id, "")
+        for ids in self.claimed.values():
+            if claim.claim_id in ids:
+                ids[ids.index(claim.claim_id)] = new.claim_id
+        if claim.claim_id in self.provisional:
+            self.provisional.discard(claim.claim_id)
+            self.provisional.add(new.claim_id)
+        return new
+
+    def notes(self) -> list[Note]:
+        """A note for every listed figure (and every figure read), in page order; the
+        locator is the figure's span, `chars=START-END`, in the reading text."""
+        out = []
+        line = 1
+        at = 0
+        for f in self.figures:
+            ids = tuple(self.claimed.get(f.start, ()))
+            if not ids and not listed(f):
+                continue
+            line += self.text.count("\n", at, f.start)
+            at = f.start
+            reason = "" if ids else self.reasons.get(f.start, UNEXPLAINED)
+            out.append(Note(f.text, f.kind, f"chars={f.start}-{f.end}", line, ids, reason))
+        return out
+
+
+def _by_magnitude(amount: float | None) -> str:
+    """An amount with no unit stated: under $300 an hourly wage, $1,000 or more a year's."""
+    if amount is None:
+        return ""
+    if abs(amount) < 300:
+        return "USD/hour"
+    if abs(amount) >= 1000:
+        return "USD/year"
+    return ""
+
+
+def _default_statistic(metric: str, is_range: bool) -> str:
+    if metric == "employment_growth":
+        return "change"
+    if metric in ("education", "experience", "training_duration") and not is_range:
+        return "typical"
+    if metric == "certification_required":
+        return "flag"
+    if is_range:
+        return "range"
+    return "unspecified"
+
+
+# --- labels and their values ---------------------------------------------------------------
+
+def _label_part(label: str) -> str:
+    return LABEL_SEPARATOR.split(label)[-1].strip(" *_:|·")
+
+
+def _metric_for(figure: P.Figure, s: L.Sense) -> str:
+    """The metric of a figure under a label, by what the label names and what the figure
+    is: an amount is pay, a percentage growth, a count jobs or openings."""
+    if figure.kind == "money":
+        return "wage" if s.metric in ("wage", "") else ""
+    if figure.kind == "percent":
+        return "employment_growth" if s.metric in ("employment_growth",) or (
+            s.metric == "employment" and s.change) else ""
+    if P.is_count(figure) or (figure.kind == "number" and figure.precision >= 1
+                              and s.metric in ("employment", "annual_openings")):
+        if s.metric in ("employment", "annual_openings"):
+            return s.metric
+        if s.metric == "employment_growth":
+            return "employment"  # "Employment Change, 2023-33: 15,300", "Job growth: 1,200"
+    return ""
+
+
+def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures: list[P.Figure],
+                  quote: tuple[int, int], method: str = "label-value", value_text: str = "",
+                  extra: L.Sense | None = None) -> bool:
+    """Claims of figures under a label; False when the label names nothing we read."""
+    label = _label_part(label)
+    s = L.sense(label)
+    if extra is not None:
+        s = s.merged(extra)
+    qualifiers: dict = {}
+    words = ""
+    occupation_text = ""
+    if not s.says_something and ctx.list_sense is not None and ctx.list_dimension and figures:
+        # an item under "Top-Paying Industries:" -> the label is the industry
+        dimension = ctx.list_dimension
+        qualifiers[dimension] = (P.normalise_geography(label) if dimension == "geography"
+                                 else P.normalise_level(label) if dimension == "level" else label)
+        words = f"{dimension}={label}"
+        s = ctx.list_sense
+    elif not s.says_something and ctx.last_label and index - ctx.last_label[2] <= 3 \
+            and MODIFIER_LABEL.match(label):
+        # "Range: $35,080 - $77,810" right under "Median Annual Pay": its metric and unit,
+        # the modifier's own statistic
+        last = ctx.last_label[0]
+        s = L.Sense(metric=last.metric, unit=s.unit or last.unit,
+                    statistic="range" if L.RANGE_WORDS.search(label) else s.statistic,
+                    period=last.period, words=label)
+    elif not s.says_something and L.occupation_named(label) and ctx.last_label is not None \
+            and index - ctx.last_label[2] <= 4:
+        # a chart of occupations under its caption: "Median annual wages, May 2024" /
+        # "Dental hygienists  $94,260" / "Total, all occupations  $49,500"
+        s = ctx.last_label[0]
+        occupation_text = _other_occupation(reader, L.occupation_named(label))
+        if occupation_text:
+            words = f"occupation={occupation_text}"
+    elif not s.says_something:
+        level = _level_label(label)
+        if not level or not any(f.kind == "money" for f in figures):
+            return False
+        s = L.Sense(metric="wage", level=level, words=label)  # "Starting pay" / "Mid-career"
+    if not occupation_text:
+        occupation_text = _other_occupation(reader, L.occupation_named(label)) if (
+            ctx.related or "(" in label) else ""
+    if ctx.related and not occupation_text:
+        for f in figures:
+            reader.skip(f, "a figure of another occupation (a related-careers section)")
+        return True
+    if s.ignore:
+        for f in figures:
+            reader.skip(f, s.ignore)
+        ctx.last_label = None
+        return True
+    ctx.last_label = (s, label, index)
+    if s.level and "level" not in qualifiers and s.metric != "education":
+        qualifiers["level"] = s.level
+    place = _label_place(label)
+    if place:
+        qualifiers["geography"] = place
+    statistic = s.statistic
+    if s.metric == "employment" and s.change:
+        statistic = "change"
+    if not statistic and figures:
+        # "Typical pay: $22.54 an hour, or $46,880 a year (median, May 2021)"
+        trailing = re.search(r"\(\s*(?P<stat>median|mean|average|(?:10|25|75|90)th\s+percentile)"
+                             r"\b[^)]{0,30}\)", reader.text[figures[-1].end:quote[1]], re.I)
+        if trailing:
+            statistic = L.statistic_of(trailing.group("stat"))
+    claimed_any = False
+    for number, figure in enumerate(figures):
+        if not reader.free(figure):
+            continue
+        metric = _metric_for(figure, s)
+        if not metric:
+            if figure.kind == "foreign":
+                reader.skip(figure, f"not U.S. dollars ({figure.currency})")
+            continue
+        fig_stat = statistic
+        if metric == "employment" and s.metric == "employment_growth":
+            fig_stat = "change"
+        if metric == "employment_growth":
+            fig_stat = "change"
+        if metric == "annual_openings":
+            fig_stat = "unspecified"
+        unit = {"employment_growth": "percent", "annual_openings": "count",
+                "employment": "count"}.get(metric, "")
+        if metric == "wage":
+            # the label's unit is the first figure's; a second figure says its own
+            # ("$50,250 per year ($24.16 per hour)") or is told by its size
+            unit = figure.unit_hint or (s.unit if number == 0 else "") or (
+                ctx.unit if number == 0 else "")
+            if figure.bound == "under" and not fig_stat:
+                fig_stat = ""
+            if fig_stat in ("p75", "p90", "median", "p10", "p25") and figure.is_range and \
+                    figure.low is not None and figure.high is None:
+                figure = replace(figure, value=figure.low, low=None)  # "Top 10%: $182K+"
+            if not fig_stat and figure.is_range and L.RANGE_WORDS.search(label):
+                fig_stat = "range"
+        period = _figure_period(reader.text, figure) or s.period or _period_after(
+            reader.text, figure, quote[1])
+        scope = "job-ad" if ctx.job_ad and metric == "wage" and not fig_stat else ""
+        if scope:
+            fig_stat = "range" if figure.is_range else ""
+        claim = reader.claim(figure, metric=metric, statistic=fig_stat, unit=unit, quote=quote,
+                             method=method, period=period, qualifiers=qualifiers, words=words,
+                             scope=scope, occupation_text=occupation_text, context=ctx,
+                             line=index)
+        claimed_any = claimed_any or claim is not None
+        if claim is not None and metric == "wage" and (
+                claim.level or method == "value-label" or (ctx.group and index - ctx.group_end <= 1)):
+            _grouped(ctx, index, claim, label)
+    if s.metric in ("education", "experience", "training_duration", "certification_required") \
+            and not figures and value_text:
+        return _categorical(reader, ctx, index, s.metric, value_text, quote, method)
+    if not claimed_any and not any(reader.claimed.get(f.start) for f in figures):
+        # the label names something none of the figures can be ("Find paralegal jobs —
+        # typical pay ≈ $61K/year"): let the sentence rules read them
+        for f in figures:
+            reader.reasons.pop(f.start, None)
+        return False
+    return True
+
+
+def _grouped(ctx: Context, index: int, claim: Claim, label: str = "") -> None:
+    """Remember a level's claim and its label, so a percentile key after the group can
+    name its statistic."""
+    if ctx.group and index - ctx.group_end > 3:
+        ctx.group, ctx.group_labels = [], []
+    if ctx.group and ctx.group_end == index:
+        ctx.group[-1].append(id(claim))
+    else:
+        ctx.group.append([id(claim)])
+        ctx.group_labels.append(label or claim.qualifier_text)
+    ctx.group_end = index
+
+
+def _level_label(label: str) -> str:
+    """The level a short label names ("Starting pay", "Mid-career", "Entry / low")."""
+    words = label.strip()
+    if len(words.split()) > 5:
+        return ""
+    m = P.LEVEL.search(words) or prose.ENTRY_WORDS.search(words) or prose.SENIOR_WORDS.search(words)
+    if not m:
+        return ""
+    level, _ = prose.level_of(words + " workers") if not P.LEVEL.search(words) else (
+        P.normalise_level(m.group()), "")
+    return level or P.normalise_level(m.group())
+
+
+def _label_place(label: str) -> str:
+    m = P.PLACE.search(label)
+    if m:
+        return P.normalise_geography(m.group("place"))
+    if re.search(r"\b(?:national(?:ly)?|nationwide|U\.S\.|United\s+States)\b", label, re.I):
+        return "United States"
+    return ""
+
+
+def _figure_period(text: str, figure: P.Figure) -> P.Period | None:
+    """A period printed right after a figure: "$50,250 (2023)"."""
+    m = re.match(r"\s*\((?P<p>(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?)\)", text[figure.end:
+                                                                                  figure.end + 16])
+    if not m:
+        return None
+    periods = P.find_periods(m.group("p"))
+    return periods[0] if periods else None
+
+
+def _period_after(text: str, figure: P.Figure, end: int) -> P.Period | None:
+    periods = P.find_periods(text[figure.end:end])
+    return periods[0] if periods else None
+
+
+def _categorical(reader: Reader, ctx: Context, index: int, metric: str, value: str,
+                 quote: tuple[int, int], method: str, value_start: int | None = None) -> bool:
+    """An education level, a work-experience or training category, or whether a licence
+    is required, read from a label's value."""
+    start = value_start if value_start is not None else quote[1] - len(value)
+    if metric == "education":
+        found = P.find_education(value)
+        if found:
+            category, a, b = found[0]
+            reader.claim(None, metric=metric, figure_text=value[a:b], figure_start=start + a,
+                         value_text=category, quote=quote, method=method, unit="category",
+                         context=ctx, line=index)
+        return bool(found)
+    if metric in ("experience", "training_duration"):
+        pattern = EXPERIENCE_CATEGORIES if metric == "experience" else TRAINING_CATEGORIES
+        m = pattern.match(value.strip())
+        if m:
+            reader.claim(None, metric=metric, figure_text=m.group(), figure_start=start,
+                         value_text=m.group().lower(), quote=quote, method=method,
+                         unit="category", context=ctx, line=index)
+            return True
+        durations = P.find_durations(value)
+        if durations:
+            figure = replace(durations[0], start=durations[0].start + start,
+                             end=durations[0].end + start, kind="duration")
+            reader.claim(figure, metric=metric, quote=quote, method=method, unit="years",
+                         statistic="range" if figure.is_range else "typical", context=ctx,
+                         line=index)
+        return bool(durations)
+    if metric == "education_duration":
+        durations = P.find_durations(value)
+        if durations:
+            figure = replace(durations[0], start=durations[0].start + start,
+                             end=durations[0].end + start, kind="duration")
+            reader.claim(figure, metric=metric, quote=quote, method=method, unit="years",
+                         statistic="range" if figure.is_range else "typical", context=ctx,
+                         line=index)
+        return bool(durations)
+    if metric == "certification_required":
+        answer = P.REQUIREMENT_ANSWER.match(value)
+        if answer and not P.HEDGE.search(value):
+            reader.claim(None, metric=metric, figure_text=answer.group(), figure_start=start,
+                         value_text="no" if answer.group("no") else "yes", quote=quote,
+                         method=method, unit="boolean", context=ctx, line=index)
+            return True
+        stated = P.certification_statement(value)
+        if stated is not None:
+            required, a, b = stated
+            reader.claim(None, metric=metric, figure_text=value[a:b], figure_start=start + a,
+                         value_text="yes" if required else "no", quote=quote, method=method,
+                         unit="boolean", context=ctx, line=index)
+        return stated is not None
+    return False
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+SOC_CODE = re.compile(r"^\s*(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s*$")
+NATIONAL_SUFFIX = re.compile(r",?\s*(?:\(?\s*(?:U\.S\.|US|United\s+States|national)\s*\)?)\s*$", re.I)
+
+
+YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}$")
+"""A row labelled by its year ("2019", "May 2019"): the period of the row's figures."""
+
+
+def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, str, str, L.Sense]:
+    """(qualifiers, words, occupation code, occupation title, row sense) of a row's labels."""
+    qualifiers: dict = {}
+    said: list[str] = []
+    code, title = "", ""
+    row_sense = L.Sense()
+    dims = {c.name: c.sense.dimension for c in columns}
+    rung_row = any(LADDER_ITEM.match(t.strip()) for t in label_cells.values())
+    for name, text in sorted(label_cells.items(), key=lambda kv: not LADDER_ITEM.match(
+            kv[1].strip())):
+        text = text.strip()
+        if not text or PLACEHOLDER.fullmatch(text) or re.fullmatch(r"none|varies", text, re.I):
+            continue  # an empty cell's placeholder, or a footnote mark in place of a figure
+        m = SOC_CODE.match(text)
+        if m:
+            code = m.group("code")
+            continue
+        if YEAR_LABEL.match(text):
+            periods = P.find_periods(text)
+            row_sense = row_sense.merged(L.Sense(period=periods[0] if periods else None))
+            said.append(f"{name or 'year'}={text}")
+            continue
+        dim = dims.get(name, "")
+        s = L.sense(text)
+        if LADDER_ITEM.match(text):
+            # a percentile rung ("Entry (10th %ile)") is the row's identity; other cells of
+            # the row ("0-2 years experience") only describe it
+            rung = LADDER_ITEM.match(text)
+            row_sense = row_sense.merged(L.Sense(metric="wage",
+                                                 statistic=L.statistic_of(rung.group("stat"))))
+            qualifiers["level"] = P.normalise_level(rung.group("level"))
+            said.append(f"level={text}")
+            continue
+        if rung_row:
+            said.append(f"{name or 'row'}={text}")
+            continue
+        if s.statistic or (s.metric == "wage" and s.unit and not dim in ("geography", "industry")):
+            row_sense = row_sense.merged(s)  # "10th percentile", "Hourly Wage"
+            if s.level:
+                qualifiers["level"] = s.level
+                said.append(f"level={text}")
+            continue
+        if dim == "occupation" or (not dim and code):
+            national = NATIONAL_SUFFIX.search(text)
+            if national:
+                qualifiers["geography"] = "United States"
+                text = text[:national.start()].strip()
+            title = text
+            said.append(f"occupation={text}")
+            continue
+        if dim == "industry":
+            qualifiers["industry"] = text
+        elif dim == "geography" or PLACE_LINE.match(text) or P.NATIONAL.match(text):
+            qualifiers["geography"] = P.normalise_geography(text)
+        elif dim == "level" or P.LEVEL.search(text) or _level_label(text):
+            qualifiers["level"] = P.normalise_level(text) if P.LEVEL.search(text) else (
+                _level_label(text) or P.normalise_level(text))
+        elif dim == "percentile":
+            continue
+        else:
+            qualifiers["subgroup"] = text
+        said.append(f"{name or dim or 'row'}={text}")
+    return qualifiers, "; ".join(said), code, title, row_sense
+
+
+def read_table(reader: Reader, ctx: Context, table: Table) -> None:
+    """Claims of every figure of a table, by its column and its row."""
+    table_sense = L.Sense()
+    for c in table.columns:
+        if not c.is_value or (c.sense.metric == "wage" and not any(
+                cell.column is c for cell in table.cells)):
+            table_sense = table_sense.merged(L.Sense(metric=c.sense.metric, unit=c.sense.unit))
+    caption = _caption(reader, table)
+    caption_sense = L.sense(caption) if caption else L.Sense()
+    caption_sense = L.Sense(metric=caption_sense.metric if caption_sense.metric == "wage" else "",
+                            unit=caption_sense.unit, period=caption_sense.period)
+    if ctx.foreign:
+        for cell in table.cells:
+            reader.skip(cell.figure, f"a figure for {ctx.foreign}, outside the United States")
+        return
+    made: list[tuple[int, Claim, object]] = []
+    ctx.group, ctx.group_labels = [], []  # a table's rows are a group of their own
+    named_values = any(c.is_value for c in table.columns)
+    for row in table.rows:
+        qualifiers, words, code, title, row_sense = _row_qualifiers(row.labels, table.columns)
+        first_line = reader.lines[row.lines[0]]
+        last_line = reader.lines[row.lines[-1]]
+        quote = (first_line.start, last_line.end)
+        occupation, occupation_text = "", ""
+        if code or title:
+            own = (code and code in (reader.occupation, reader.doc.occupation)) or (
+                title and not _other_occupation(reader, title))
+            occupation = code
+            occupation_text = "" if own else title
+        row_claims = []
+        for cell in row.cells:
+            f = cell.figure
+            if not reader.free(f):
+                continue
+            col = cell.column.sense if cell.column is not None else L.Sense()
+            if named_values and cell.column is not None and not cell.column.is_value:
+                # "Typical band" beside "Salary": the table names its figures' columns,
+                # and this one is not among them
+                reader.skip(f, f"a column that names no figure we read ({cell.column.name})")
+                continue
+            s = col.merged(row_sense).merged(table_sense).merged(caption_sense)
+            if col.ignore or row_sense.ignore:
+                reader.skip(f, col.ignore or row_sense.ignore)
+                continue
+            if f.kind == "foreign":
+                reader.skip(f, f"not U.S. dollars ({f.currency})")
+                continue
+            metric = _cell_metric(f, s)
+            if not metric:
+                reader.skip(f, f"a column that holds no figure we read ({s.words or 'unnamed'})")
+                continue
+            unit = {"employment_growth": "percent", "employment": "count",
+                    "annual_openings": "count"}.get(metric, "")
+            statistic = s.statistic
+            if metric == "wage":
+                unit = f.unit_hint or (s.unit if cell.position == 0 else "") or _by_magnitude(f.amount)
+                if f.kind == "number" and not unit:
+                    reader.skip(f, "a number without a unit in a pay column")
+                    continue
+            elif metric == "employment":
+                statistic = "change" if s.change else "unspecified"
+            elif metric == "employment_growth":
+                statistic = "change"
+            value = None
+            if metric == "wage" and statistic in ("p75", "p90", "median") and f.is_range \
+                    and f.high is None:
+                value = f.low
+            claim = reader.claim(f, metric=metric, statistic=statistic, unit=unit, quote=quote,
+                                 method="table-row",
+                                 period=row_sense.period or s.period or caption_sense.period,
+                                 qualifiers=qualifiers, words=words, value=value,
+                                 occupation=occupation, occupation_text=occupation_text,
+                                 context=ctx, line=row.lines[0])
+            if claim is not None:
+                made.append((len(reader.claims) - 1, claim, cell))
+                row_claims.append(id(claim))
+        cell_starts = {c.figure.start for c in row.cells}
+        for k in row.lines:
+            for f in reader.line_figures(reader.lines[k]):
+                if f.start not in cell_starts:
+                    reader.skip(f, "a number inside a row's label")
+        if row_claims and (qualifiers.get("level") or row_sense.statistic):
+            ctx.group.append(row_claims)
+            ctx.group_labels.append(row.label)
+            ctx.group_end = table.end - 1
+    _annual_from_hourly(reader, made)
+
+
+def _cell_metric(f: P.Figure, s: L.Sense) -> str:
+    if s.metric == "wage" or (not s.metric and (s.statistic or s.unit)):
+        if f.kind == "money":
+            return "wage"
+        if f.kind in ("number", "count") and f.value is not None and f.value > 0:
+            return "wage"  # a table of wages printed without "$"
+        return ""
+    if s.metric in ("employment", "annual_openings"):
+        return s.metric if (P.is_count(f) or (f.kind == "number" and f.precision >= 1)) else ""
+    if s.metric == "employment_growth":
+        if f.kind == "percent" or (f.kind == "number" and re.search(r"percent|%", s.words, re.I)):
+            return "employment_growth"
+        if P.is_count(f):
+            return "employment"
+    return ""
+
+
+def _caption(reader: Reader, table: Table) -> str:
+    """The line just above a table's header when it names the table ("Top industries (May
+    2023)", "Pay by percentile, May 2024")."""
+    i = table.first - 1
+    while i >= 0 and reader.lines[i].blank:
+        i -= 1
+    if i < 0 or table.first - i > 2:
+        return ""
+    text = reader.lines[i].text
+    if len(text) > 120 or reader.line_figures(reader.lines[i]):
+        return ""
+    return text
+
+
+def _annual_from_hourly(reader: Reader, made: list) -> None:
+    """An annual column that names no statistic ("Annual wage") takes the statistic of the
+    hourly column whose figures it is 2,080 times, row by row: that is how the agency
+    makes annual wages from hourly ones."""
+    by_column: dict[int, list] = {}
+    for index, claim, cell in made:
+        if claim.metric == "wage" and cell.column is not None:
+            by_column.setdefault(id(cell.column), []).append((index, claim, cell))
+    bare = [rows for rows in by_column.values()
+            if all(c.unit == "USD/year" and c.statistic == "unspecified" for _, c, _ in rows)]
+    for rows in bare:
+        for other in by_column.values():
+            if other is rows or not all(c.unit == "USD/hour" and c.statistic not in (
+                    "unspecified", "range") for _, c, _ in other):
+                continue
+            hourly = {id(cell.row): c for _, c, cell in other}
+            pairs = [(c, hourly.get(id(cell.row))) for _, c, cell in rows]
+            if pairs and all(h is not None and abs(h.value * 2080 - c.value) <= 0.003 * c.value
+                             for c, h in pairs):
+                statistic = other[0][1].statistic
+                for index, claim, _ in rows:
+                    reader.claims[index] = reader.rebuilt(claim, statistic=statistic,
+                                                          qualifier_text=(claim.qualifier_text + (
+                                                              "; " if claim.qualifier_text else "")
+                                                              + "statistic=as the hourly column ×2080"))
+                break
+
+
+# --- the page ------------------------------------------------------------------------------
+
+def _is_heading(line: Line, figures: list) -> bool:
+    """A short line without a figure or a sentence's full stop: a heading or a label."""
+    text = line.text
+    return (0 < len(text) <= 60 and len(text.split()) <= 8 and not text.endswith((".", ","))
+            and not [f for f in figures if listed(f)] and ":" not in text)
+
+
+def _is_major(line: Line, figures: list) -> bool:
+    first = line.text[:1]
+    return line.major or bool(MAJOR_HEADING.match(line.text)) or (
+        bool(first) and unicodedata.category(first) == "So" and _is_heading(line, figures))
+
+
+def _starts_with_figure(reader: Reader, line: Line) -> P.Figure | None:
+    figures = [f for f in reader.line_figures(line) if listed(f)]
+    if not figures:
+        return None
+    lead = re.match(r"[(~≈]?\s*(?:about\s+|approx(?:imately|\.)?\s+|around\s+)?", line.text,
+                    re.I).end()
+    return figures[0] if figures[0].start - line.start <= lead + 1 else None
+
+
+def _bare(reader: Reader, line: Line) -> list[P.Figure]:
+    """The figures of a line that holds nothing else (a unit and "about" aside)."""
+    figures = [f for f in reader.line_figures(line) if listed(f)]
+    if not figures:
+        return []
+    rest = line.text
+    for f in sorted(figures, key=lambda f: -f.start):
+        rest = rest[:f.start - line.start] + " " + rest[f.end - line.start:]
+    rest = P.UNIT_SUFFIX.sub(" ", rest)
+    if re.sub(r"(?i)\b(?:about|around|roughly|approx\.?|usd|/|\+|·|\||,|–|-)\b|[()·|,/+~]", " ",
+              rest).strip():
+        return []
+    return figures
+
+
+FOREIGN_LINE = re.compile(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:" +
+                          prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$")
+"""A line that is only places outside the United States: "Norway, Germany and Switzerland"."""
+
+
+def _place_line(line: Line) -> tuple[str, str] | None:
+    text = line.text.strip()
+    m = PLACE_LINE.match(text)
+    if m:
+        place = m.group("place")
+        if place == "Statewide":
+            return None
+        return P.normalise_geography(place), place
+    m = prose.FOREIGN.fullmatch(text) or FOREIGN_LINE.match(text)
+    if m:
+        return "foreign:" + text, text
+    return None
+
+
+def _job_ad_lines(lines: list[Line]) -> set[int]:
+    """Lines of blocks that are job postings: the markup says so, or the block (a card, or
+    lines between blank lines) reads like one ("Posted 3 days ago")."""
+    out = {i for i, line in enumerate(lines) if line.hint == "job-ad"}
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or lines[i].blank:
+            block = range(start, i)
+            if any(lines[k].block < 0 and JOB_POSTING.search(lines[k].text) for k in block):
+                out.update(k for k in block if lines[k].block < 0)
+            start = i + 1
+    return out
+
+
+def _job_ad_place(reader: Reader, index: int) -> str:
+    line = reader.lines[index]
+    a, b = index, index
+    same = (lambda k: reader.lines[k].block == line.block) if line.block >= 0 else (
+        lambda k: not reader.lines[k].blank)
+    while a > 0 and same(a - 1) and index - a < 6:
+        a -= 1
+    while b + 1 < len(reader.lines) and same(b + 1) and b - index < 6:
+        b += 1
+    for k in range(a, b + 1):
+        m = re.search(r"(?:·|-|–|—|\|)\s*(?P<place>[A-Z][\w.' -]+,\s*(?:[A-Z]{2}\b|"
+                      + P._STATE_NAMES + r"))\s*$", reader.lines[k].text)
+        if m:
+            return m.group("place").strip()
+    return ""
+
+
+def _segments(line: Line) -> list[tuple[int, int]]:
+    """Spans of the items of a line of facts, or [] when it is one item."""
+    spans, start = [], 0
+    for m in SEGMENT.finditer(line.text):
+        spans.append((start, m.start()))
+        start = m.end()
+    if not spans:
+        return []
+    spans.append((start, len(line.text)))
+    return [(line.start + a, line.start + b) for a, b in spans if b > a]
+
+
+def _read_segment(reader: Reader, ctx: Context, index: int, a: int, b: int,
+                  quote: tuple[int, int]) -> None:
+    """One item of a line of facts: "median $46.74 an hour", "1,080 jobs", "Top 10%: over
+    $52,000"."""
+    text = reader.text[a:b]
+    figures = [f for f in reader.within(a, b) if listed(f) or f.kind == "number"]
+    money_or_count = [f for f in figures if f.kind in ("money", "foreign") or P.is_count(f)
+                      or (f.kind == "number" and re.match(r"\s*(?:jobs|workers|employees)\b",
+                                                          reader.text[f.end:f.end + 12]))
+                      or (f.kind == "percent" and not L.percentile_of(
+                          reader.text[max(a, f.start - 8):f.end]))]
+    if not money_or_count:
+        return
+    first = money_or_count[0]
+    label = text[:first.start - a]
+    labelled = LABEL_VALUE.match(text)
+    if labelled and labelled.start("value") <= first.start - a:
+        label = labelled.group("label")
+    for f in figures:
+        if f.kind == "percent" and L.percentile_of(reader.text[max(a, f.start - 8):f.end]) \
+                and f.end <= first.start and f is not first:
+            reader.skip(f, "a percentile label")
+    if L.sense(label).says_something or _level_label(label):
+        percentiles = [f for f in figures if f.kind == "percent" and f.end <= first.start]
+        for f in percentiles:
+            reader.skip(f, "a percentile label")
+        read_labelled(reader, ctx, index, label, [f for f in money_or_count if f not in percentiles],
+                      quote)
+        return
+    prose.read_sentence(reader, ctx, a, text, prose.cites_of(text), figures)
+
+
+def _legend(text: str) -> tuple[L.Sense, ...]:
+    m = LEGEND.search(text)
+    if not m:
+        return ()
+    first, second = L.sense(m.group("first")), L.sense(m.group("second"))
+    if first.metric == "wage" and second.metric == "wage":
+        return first, second
+    return ()
+
+
+KEY_CUE = re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I)
+
+
+def _percentile_key(text: str) -> list:
+    """The statistics a sentence maps levels to: in order (["p10", "median", "p90"]) or by
+    name ([("entry level", "p10"), ("the working tech", "median"), …]); [] when none."""
+    if not KEY_CUE.search(text):
+        return []
+    named = []
+    for part in re.split(r"[,;:]|\band\b", text):
+        m = NAMED_KEY.search(part)
+        if m:
+            name = " ".join(m.group("name").split()[-4:])
+            named.append((name, L.statistic_of(m.group("stat")) or "median"))
+    if len(named) >= 2:
+        return named
+    m = PERCENTILE_KEY.search(text)
+    if not m or not re.search(r"percentile|map|levels?|bands?", text, re.I):
+        return []
+    out = []
+    for token in re.findall(r"(10|25|50|75|90)(?:st|nd|rd|th)|median", m.group("list"), re.I):
+        out.append("median" if token in ("", "50") else f"p{token}")
+    return out
+
+
+def _apply_key(reader: Reader, ctx: Context, index: int, key) -> bool:
+    """A percentile key names the statistics of the group of levels just above it: in
+    order ("the 10th, 25th, 50th, 75th and 90th percentiles"), or by name ("entry level is
+    the 10th percentile, the working tech is the median")."""
+    groups = [(g, label) for g, label in zip(ctx.group, ctx.group_labels) if g]
+    if not groups or index - ctx.group_end > 3:
+        return False
+    if key and isinstance(key[0], tuple):
+        assigned = []
+        for members, label in groups:
+            statistic = _named_statistic(label, key)
+            if statistic is None:
+                return False
+            assigned.append((members, statistic))
+    elif len(groups) == len(key):
+        assigned = [(members, statistic) for (members, _), statistic in zip(groups, key)]
+    else:
+        return False
+    by_id = {id(c): i for i, c in enumerate(reader.claims)}
+    for members, statistic in assigned:
+        for member in members:
+            i = by_id.get(member)
+            if i is None:
+                continue
+            claim = reader.claims[i]
+            open_top = claim.statistic == "range" and claim.value is None and claim.high is None
+            if claim.statistic not in ("unspecified", statistic) and not open_top:
+                continue
+            changes: dict = {"statistic": statistic}
+            if claim.value is None and claim.low is not None and claim.high is None:
+                changes.update(value=claim.low, low=None)  # "$163K+" at the 90th percentile
+            reader.claims[i] = reader.rebuilt(claim, **changes)
+    ctx.group, ctx.group_labels = [], []
+    return True
+
+
+KEY_WORDS_IGNORED = frozenset({"the", "a", "an", "level", "levels", "is", "are", "of", "and", "pay",
+                               "wage", "wages", "salary", "our", "we", "set", "how", "tech", "techs"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in KEY_WORDS_IGNORED
+            and len(w) > 2}
+
+
+def _named_statistic(label: str, key: list[tuple[str, str]]) -> str | None:
+    """The statistic a named key gives the level `label`: the name sharing most words."""
+    words = _words(label)
+    best, score = None, 0
+    for name, statistic in key:
+        shared = len(words & _words(name))
+        if shared > score:
+            best, score = statistic, shared
+    return best
+
+
+NAMED_KEY = re.compile(
+    r"(?P<name>[A-Za-z][\w /-]{1,40}?)\s+(?:is|are|=|means|maps?\s+to|equals|sits\s+at)\s+"
+    r"(?:the\s+)?(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)(?:\s+percentile)?|median)\b", re.I)
+"""One level named in a key: "entry level is the 10th percentile wage"."""
+
+
+def _page_occupation(reader: Reader) -> str:
+    """The SOC code a page states for itself in its first headings ("15-1243 Database
+    Architects", "Phlebotomists (31-9097)")."""
+    for line in reader.lines[:12]:
+        m = re.match(r"^(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s+[A-Z]", line.text) or re.match(
+            r"^[A-Z][\w ,'’-]{2,60}\((?P<code>\d{2}-\d{4})\)\s*$", line.text)
+        if m and not m.group("code").endswith(("0000", "00")):
+            return m.group("code")
+    return ""
+
+
+def _page_title(reader: Reader) -> str:
+    """The occupation the page is about, as its first heading names it ("Dental
+    Hygienists", "Paralegals and Legal Assistants: Salary and Career Facts")."""
+    candidates = [line for line in reader.lines[:40] if not line.blank and len(line.text) <= 90]
+    for line in [c for c in candidates if c.major] + candidates:
+        text = re.split(r"\s*[:|–—]\s+|\s+(?:Salary|Pay|Career)\b", line.text)[0]
+        name = L.occupation_named(text)
+        if name and not re.search(r"[›>/]|\bjobs?\b", line.text):
+            return name
+    return ""
+
+
+SOURCE_LINE = re.compile(
+    r"^\W*(?:sources?|data(?:\s+sources?)?|figures|wage\s+data|pay|outlook|notes?)\b[^:]{0,40}:|"
+    r"\b(?:figures|data|wages?|statistics)\s+(?:are\s+)?(?:from|reproduced\s+from|come\s+from)\b|"
+    r"^\s*\d{1,2}\.?\s+(?:U\.S\.\s+)?(?:BLS|Bureau)\b",
+    re.I,
+)
+"""A line that credits the page's figures: "Source: U.S. Bureau of Labor Statistics …",
+"Figures are reproduced from …", a numbered note "1 BLS Occupational Employment …"."""
+
+
+def _page_cites(reader: Reader) -> str:
+    """The agency the page's source lines credit, when they name exactly one."""
+    agencies = set()
+    for line in reader.lines:
+        if line.text and len(line.text) <= 220 and SOURCE_LINE.search(line.text):
+            cited = prose.cites_of(line.text)
+            if cited and ";" in line.text:
+                return ""  # "Sources: BLS (…); a salary survey": which figure is whose is not said
+            if cited:
+                agencies.add(cited)
+    return agencies.pop() if len(agencies) == 1 else ""
+
+
+def _other_occupation(reader: Reader, name: str) -> str:
+    """`name` when it is another occupation than the page's, else "" (the page's own)."""
+    if not name or (reader.title and L.same_occupation(name, reader.title)):
+        return ""
+    return name
+
+
+def read_lines(doc: Document, lines: list[Line], extractor: str) -> list[Claim]:
+    """Claims from the lines of a page's text (`doc.text`). HTML and PDF pages are
+    rendered to such lines first; `extractor` names the format on each claim."""
+    return read_page(doc, lines, extractor).claims
+
+
+def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
+    """The page's claims and what became of each of its figures."""
+    reader = Reader(doc, lines, extractor=f"{extractor}/{EXTRACTOR_VERSION}")
+    reader.occupation = "" if doc.occupation else _page_occupation(reader)
+    reader.title = _page_title(reader)
+    reader.cites = _page_cites(reader)
+    reader.job_ads = _job_ad_lines(lines)
+    tables = {t.first: t for t in find_tables(lines, reader.figures, doc.text)}
+    ctx = Context()
+    ctx.jobs_page = any(JOBS_HEADING.search(line.text) and len(line.text) < 80
+                        for line in lines[:3] if not line.blank)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.blank:
+            following = next((x for x in lines[i + 1:i + 3] if not x.blank), None)
+            if ctx.list_line != i - 1 and not (following is not None and following.block >= 0):
+                ctx.list_sense, ctx.list_dimension = None, ""
+            if ctx.place is not None and i - ctx.place[2] > 1:
+                ctx.place = None
+            ctx.job_ad = False
+            if ctx.section_block >= 0:
+                ctx.section, ctx.section_words, ctx.section_block = {}, "", -1
+            i += 1
+            continue
+        if i in tables:
+            read_table(reader, ctx, tables[i])
+            i = tables[i].end
+            continue
+        i += _read_line(reader, ctx, i, tables)
+    _infer_statistics(reader)
+    _drop_restatements(reader)
+    _drop_unexplained(reader)
+    return Reading(reader.claims, reader.notes())
+
+
+def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
+    """Claims of line `i`; the number of lines read."""
+    lines = reader.lines
+    line = lines[i]
+    figures = reader.line_figures(line)
+    listed_figures = [f for f in figures if listed(f)]
+    ctx.job_ad = i in reader.job_ads or (ctx.jobs_page and ctx.job_ad)
+    if _is_heading(line, figures) or _is_major(line, figures):
+        ctx.jobs_section = bool(JOBS_HEADING.search(line.text))
+    if ctx.jobs_section:
+        ctx.job_ad = True
+    key = _percentile_key(line.text) if listed_figures else []
+    if key:
+        _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
+    if _is_heading(line, figures) or _is_major(line, figures) or re.match(
+            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
+        ctx.related = bool(RELATED.search(line.text) or re.match(
+            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I))
+        ctx.cost = L.sense(line.text).ignore == "a price, not pay"
+    if _is_major(line, figures):
+        ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
+        ctx.list_sense, ctx.list_dimension, ctx.place = None, "", None
+        ctx.pay_context = bool(PAY_SECTION.match(re.sub(r"^[\d.#\s]+", "", line.text)))
+        if JOBS_HEADING.search(line.text):
+            ctx.jobs_page = True
+    if not listed_figures:
+        return _read_wordy_line(reader, ctx, i, tables)
+    for f in prose.arithmetic(line.text, line.start, listed_figures):
+        reader.skip(f, "arithmetic restatement of another figure")
+    listed_figures = [f for f in listed_figures if reader.free(f)]
+    if not listed_figures:
+        return 1
+    # a line of figures printed without labels under a legend: "$140,490 $67.54"
+    bare = _bare(reader, line)
+    if bare and ctx.legend and len(bare) == len(ctx.legend):
+        for f, s in zip(bare, ctx.legend):
+            reader.claim(f, metric="wage", statistic=s.statistic, unit=f.unit_hint or s.unit,
+                         quote=(line.start, line.end), method="legend", context=ctx, line=i,
+                         period=s.period)
+        return 1
+    # a bare value whose label is on the line below: "$206,680" / "National median, May 2023"
+    if bare and i + 1 < len(lines) and _label_line(reader, lines[i + 1]) and _label_below(reader, i):
+        below = lines[i + 1]
+        saved = ctx.last_label
+        read_labelled(reader, ctx, i, below.text, bare, (line.start, below.end),
+                      method="value-label", extra=_descriptor_sense(below.text))
+        if any(reader.claimed.get(f.start) for f in bare):
+            ctx.last_label = None
+            return 2
+        ctx.last_label = saved  # the line below labels something else
+        for f in bare:
+            reader.reasons.pop(f.start, None)
+    # a value and its label on one line, the value first: "$50,710<TAB>Median salary (May 2021)"
+    first = _starts_with_figure(reader, line)
+    if first is not None:
+        value_end = max(f.end for f in listed_figures)
+        rest = reader.text[value_end:line.end]
+        unit = P.UNIT_SUFFIX.match(rest)
+        rest_start = value_end + (unit.end() if unit else 0)
+        rest = reader.text[rest_start:line.end].strip(" \t·|:–—-")
+        head = reader.text[line.start:listed_figures[0].start]
+        if rest and not head.strip(" ~≈(") and len(rest) <= 60 and _label_line(
+                reader, replace(line, start=rest_start, text=rest)):
+            if read_labelled(reader, ctx, i, rest, listed_figures, (line.start, line.end),
+                             method="value-label", extra=_descriptor_sense(rest)):
+                return 1
+    # a value that continues the label-value line above: "$20.90 per hour"
+    first = _starts_with_figure(reader, line)
+    if first is not None and ctx.last_label is not None and ctx.last_label[2] >= i - 2 \
+            and not LABEL_VALUE.match(line.text) and not _segments(line):
+        s, label, _ = ctx.last_label
+        quote_start = lines[ctx.last_label[2]].start
+        if read_labelled(reader, ctx, i, label, listed_figures, (quote_start, line.end),
+                         method="label-next-line"):
+            ctx.last_label = (s, label, i)
+            _descriptor(reader, ctx, i)
+            return 1
+        ctx.last_label = None  # "424,040 welders … employed" under "Average: $26.49/hr"
+    # items of a line of facts: "28,660 jobs · median $46.74 an hour · mean …"
+    segments = _segments(line)
+    whole = LABEL_VALUE.match(line.text)
+    wordy = [x for x in segments[1:] if not _bare(reader, replace(
+        line, start=x[0], end=x[1], text=reader.text[x[0]:x[1]]))]
+    if segments and (len(listed_figures) >= 2 or ctx.related) and not (
+            whole and L.sense(_label_part(whole.group("label"))).says_something
+            and not SEGMENT.search(whole.group("label")) and not wordy
+            and not re.search(r"(?:" + SEGMENT.pattern + r")[^:·|]{1,40}:", whole.group("value"))):
+        for a, b in segments:
+            _read_segment(reader, ctx, i, a, b, (line.start, line.end))
+        return 1
+    labelled = LABEL_VALUE.match(line.text)
+    if labelled and re.search(r"[.;]\s+[A-Z][^:.]{0,40}:\s*\S", labelled.group("value")):
+        labelled = None  # "Hourly midpoint: $16.81. Mean: $20.09.": a label per sentence
+    if labelled and len(labelled.group("label").split()) > 4 and LABEL_VERBS.search(
+            labelled.group("label")):
+        labelled = None  # "Most openings come from turnover …: the occupation will add …"
+    if labelled and len(labelled.group("label").split()) <= 12 and not labelled.group(
+            "label").rstrip().endswith((".", "!", "?")):
+        value_start = line.start + labelled.start("value")
+        value_figures = [f for f in listed_figures if f.start >= value_start]
+        label_figures = [f for f in listed_figures if f.start < value_start]
+        if value_figures and read_labelled(reader, ctx, i, labelled.group("label"),
+                                           value_figures, (line.start, line.end)):
+            for f in label_figures:
+                reader.skip(f, "a figure in a label")
+            return 1
+    # a quick-facts box flattened onto one line: "Median pay (May 2024) $99,590 Mean pay
+    # $107,050 Hourly median $47.88 Jobs, 2024 368,900 …": each figure's label is the
+    # words since the figure before it
+    if _inline_facts(reader, ctx, i, line, listed_figures):
+        return 1
+    # a label and its figure separated by one space: "Number of Jobs, 2023 133,900"
+    head = line.text[:listed_figures[0].start - line.start]
+    if head.strip() and _single_space_label(reader, line, listed_figures):
+        if read_labelled(reader, ctx, i, head, listed_figures, (line.start, line.end)):
+            return 1
+    # a bare figure in a section whose heading says what it is ("Beginner" / "$49K – $63K"),
+    # perhaps with a line under it that says more ("the top 10% earn more")
+    if bare and (ctx.section.get("level") or ctx.pay_context) and all(
+            f.kind == "money" for f in bare):
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        extra = L.Sense()
+        consumed = 1
+        if below is not None and not below.blank and len(below.text) <= 60 and not [
+                f for f in reader.line_figures(below) if f.kind in ("money", "count")] \
+                and not _label_line_strict(below.text):
+            extra = _descriptor_sense(below.text)
+            for f in reader.line_figures(below):
+                if f.kind == "percent":
+                    reader.skip(f, "a percentile label")
+            consumed = 2
+        for f in bare:
+            statistic = extra.statistic if extra.metric in ("wage", "") else ""
+            value = f.low if statistic in ("p75", "p90", "median") and f.is_range \
+                and f.high is None else None
+            claim = reader.claim(f, metric="wage", quote=(line.start, line.end),
+                                 method="section-value", context=ctx, line=i, value=value,
+                                 unit=f.unit_hint or extra.unit, period=extra.period,
+                                 statistic=statistic or ("range" if f.is_range else ""))
+            if claim is not None:
+                _grouped(ctx, i, claim, ctx.section_words.partition("=")[2])
+        return consumed
+    if bare and not ctx.job_ad:
+        # a bare figure nobody labels: kept only if the page states it elsewhere with its
+        # statistic (see _infer_statistics)
+        for f in bare:
+            if f.kind == "money":
+                claim = reader.claim(f, metric="wage", quote=(line.start, line.end),
+                                     method="bare-value", context=ctx, line=i)
+                if claim is not None:
+                    reader.provisional.add(claim.claim_id)
+        return 1
+    _prose(reader, ctx, i)
+    return 1
+
+
+def _inline_facts(reader: Reader, ctx: Context, i: int, line: Line, figures: list) -> bool:
+    """Labels and figures run together on one line; False unless it reads as such: three
+    figures or more, each after a short label that names something, no sentence."""
+    if len(figures) < 3 or re.search(r"[.!?](?:\s|$)", line.text):
+        return False
+    pieces = []
+    at = line.start
+    for f in figures:
+        label = reader.text[at:f.start]
+        unit = P.UNIT_SUFFIX.match(label) if pieces else None
+        label = label[unit.end():] if unit else label  # "… $107,050 a year Hourly median"
+        label = label.strip(" ,;·|")
+        if not label or len(label.split()) > 9 or LABEL_VERBS.search(
+                re.sub(r"\bMay\s+(?:19|20)\d{2}", "", label)):
+            return False
+        pieces.append((label, f))
+        at = f.end
+    if sum(1 for label, _ in pieces if L.sense(_label_part(label)).says_something) < len(pieces) - 1:
+        return False
+    for label, f in pieces:
+        read_labelled(reader, ctx, i, label, [f], (line.start, line.end), method="label-value")
+    tail = reader.text[at:line.end]
+    for metric, pattern in CATEGORY_LABELS:
+        m = pattern.search(tail)
+        if m:
+            _categorical(reader, ctx, i, metric, tail[m.end():].strip(), (line.start, line.end),
+                         "label-value", at + m.end() + (len(tail[m.end():]) -
+                                                          len(tail[m.end():].lstrip())))
+            break
+    return True
+
+
+def _label_below(reader: Reader, i: int) -> bool:
+    """Whether the labels of a run of bare values and label lines come after their values
+    ("$49K" / "Entry / low" / "$91K" / "Median") rather than before them ("Beginner" /
+    "$49K – $63K" / "Mid-level" / "$63K – $124K"): pairing value-then-label leaves no value
+    without a label at the end of the run."""
+    lines = reader.lines
+    j = i
+    while j + 1 < len(lines) and _bare(reader, lines[j]) and _label_line(reader, lines[j + 1]):
+        j += 2
+    return not (j < len(lines) and _bare(reader, lines[j]))
+
+
+def _single_space_label(reader: Reader, line: Line, figures: list) -> bool:
+    """A line that is a short label, its figure(s) and at most a few words of unit."""
+    first, last = figures[0], figures[-1]
+    head = line.text[:first.start - line.start].strip()
+    tail = line.text[last.end - line.start:].strip()
+    if len(head.split()) > 9 or head.endswith((".", "!", "?")) or len(tail.split()) > 6:
+        return False
+    value = replace(line, start=first.start, text=line.text[first.start - line.start:])
+    if len(figures) > 1 and not _bare(reader, value):
+        return False  # "the median came to $43,600. Salaries ranged from …": prose
+    if re.search(r"\b(?:is|are|was|were|has|have|had|will|can|earn|earned|made|make|paid)\b",
+                 head, re.I):
+        return False
+    return L.sense(_label_part(head)).says_something or bool(_level_label(head))
+
+
+def _label_line(reader: Reader, line: Line) -> bool:
+    """A line that labels a figure next to it: short, no figure, names a metric."""
+    if line.blank or len(line.text) > 70 or line.text.endswith((".", "!", "?")):
+        return False
+    if [f for f in reader.line_figures(line) if f.kind in ("money", "count")]:
+        return False
+    s = L.sense(re.sub(r"\b(?:19|20)\d{2}\b|\b10%|\b90%", " ", line.text))
+    return s.says_something or bool(_level_label(line.text))
+
+
+def _descriptor_sense(text: str) -> L.Sense:
+    """What a line under a value says of it: "per year, May 2021", "median, $25.57/hr",
+    "the top 10% earn more"."""
+    s = L.sense(text)
+    statistic = L.percentile_of(text)
+    if statistic:
+        s = L.Sense(metric="wage", statistic=statistic, unit=s.unit, period=s.period)
+    return s
+
+
+def _descriptor(reader: Reader, ctx: Context, i: int) -> None:
+    """A line under a value that says its unit, period or percentile ("per year, May
+    2021", "the top 10% earn more") and holds no amount of its own."""
+    if i + 1 >= len(reader.lines):
+        return
+    below = reader.lines[i + 1]
+    if below.blank or [f for f in reader.line_figures(below) if f.kind in ("money", "count")]:
+        return
+    for f in reader.line_figures(below):
+        if f.kind == "percent":
+            reader.skip(f, "a percentile label")
+
+
+WORDY_CUES = re.compile(r"percentile|followed\s+by|licen[sc]|certif|degree|diploma|award|"
+                        r"credential|education|experience|training|years?\b|area\s*:|related|"
+                        r"similar|:\s*$", re.I)
+"""What a long line without figures must hold for any rule to read it."""
+
+
+def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
+    """A line with no figure: a heading, a place, a label for the next line, a legend, a
+    key, a categorical fact, or prose (a licence statement)."""
+    lines = reader.lines
+    line = lines[i]
+    text = line.text
+    figures = reader.line_figures(line)
+    if len(text) > 100 and not WORDY_CUES.search(text):
+        return 1  # a paragraph with no figure, no key, legend, licence or education
+    key = _percentile_key(text)
+    if key and _apply_key(reader, ctx, i, key):
+        return 1
+    legend = _legend(text)
+    if legend:
+        ctx.legend = legend
+        return 1
+    area = AREA_LINE.search(text)
+    if area:
+        place, _ = prose.place_of("in " + area.group("place"))
+        if place and not place.startswith("foreign:"):
+            ctx.section = {**ctx.section, "geography": place}
+    place = _place_line(line)
+    if place is not None and len(text) <= 70:
+        geography, words = place
+        if geography.startswith("foreign:"):
+            ctx.foreign = words
+            ctx.place = None
+        else:
+            ctx.foreign = ""
+            ctx.place = (geography, words, i)
+        return 1
+    ladder = LADDER_ITEM.match(text)
+    if ladder:
+        return _ladder(reader, ctx, i, line, ladder)
+    if _is_word_table_header(reader, line):
+        consumed = _word_table(reader, ctx, i, line)
+        if consumed > 1:
+            return consumed
+    heading = LIST_HEADING.match(text)
+    if heading and not _categorical_line(reader, ctx, i):
+        _list_heading(ctx, i, heading.group("label"))
+        if len(text) > 60:
+            _prose(reader, ctx, i)
+        return 1
+    if _categorical_line(reader, ctx, i):
+        return 1
+    if _is_heading(line, figures):
+        ctx.foreign = ctx.foreign if not _major_or_place(line) else ""
+        level = _level_heading(text)
+        place = _geography_heading(text)
+        if level:
+            ctx.section, ctx.section_words = {"level": level}, f"level={text}"
+            ctx.section_block = line.block  # a level card's heading: the card is its section
+            return 1
+        if place:
+            ctx.section = {"geography": P.normalise_geography(place)}
+            ctx.section_words = f"geography={place}"
+            return 1
+        if PAY_SECTION.match(re.sub(r"^[\d.#\s]+", "", text)):
+            ctx.pay_context = True
+            ctx.unit = _prose_unit(text)
+        consumed = _label_next_line(reader, ctx, i, line)
+        if consumed:
+            return consumed
+        s = L.sense(text)
+        if s.metric and L.dimension_of(text):
+            _list_heading(ctx, i, text)  # "TOP-PAYING INDUSTRIES (median pay)"
+            return 1
+    _prose(reader, ctx, i)  # a licence statement: "License or certification required"
+    return 1
+
+
+def _prose_unit(text: str) -> str:
+    """The unit a heading names outright ("2. By the hour", "Annual pay"), not one a word
+    such as "salary" suggests."""
+    if re.search(r"\bby\s+the\s+hour\b|\bhourly\b|\bper\s+hour\b", text, re.I):
+        return "USD/hour"
+    if re.search(r"\bannual\b|\byearly\b|\bper\s+year\b|\bby\s+the\s+year\b", text, re.I):
+        return "USD/year"
+    return ""
+
+
+def _major_or_place(line: Line) -> bool:
+    return line.major or bool(MAJOR_HEADING.match(line.text))
+
+
+def _categorical_line(reader: Reader, ctx: Context, i: int) -> bool:
+    """A categorical quick fact: "Typical Entry-Level Education High school diploma or
+    equivalent", "Typical Education: Doctoral or professional degree"."""
+    line = reader.lines[i]
+    text = line.text
+    labelled = LABEL_VALUE.match(text)
+    if labelled and len(labelled.group("label").split()) <= 8:
+        label, value = labelled.group("label"), labelled.group("value")
+        s = L.sense(_label_part(label))
+        if s.metric in ("education", "experience", "training_duration", "certification_required",
+                        "education_duration"):
+            if s.metric == "education" and P.LEVEL.search(label) and not re.search(
+                    r"entry[\s-]level\s+education|typical|required|minimum", label, re.I):
+                pass
+            return _categorical(reader, ctx, i, s.metric, value, (line.start, line.end),
+                                "label-value", line.start + labelled.start("value"))
+        return False
+    for metric, pattern in CATEGORY_LABELS:
+        m = pattern.match(text)
+        if m and m.end() < len(text) and text[m.end()] == " ":
+            value = text[m.end():].strip()
+            if metric == "education" and not P.find_education(value):
+                continue
+            if metric == "experience" and not (EXPERIENCE_CATEGORIES.match(value)
+                                               or P.find_durations(value)):
+                continue
+            if metric == "training_duration" and not (TRAINING_CATEGORIES.match(value)
+                                                      or P.find_durations(value)):
+                continue
+            return _categorical(reader, ctx, i, metric, value, (line.start, line.end),
+                                "label-value", line.start + m.end() + 1)
+    return False
+
+
+def _list_heading(ctx: Context, index: int, label: str) -> None:
+    ctx.list_line = index
+    s = L.sense(label)
+    ctx.list_sense = s if s.metric else None
+    ctx.list_dimension = L.dimension_of(label) if s.metric else ""
+
+
+def _level_heading(text: str) -> str:
+    """The level a whole-line heading names ("Senior Level", "Beginner"), else ""."""
+    m = P.LEVEL.fullmatch(re.sub(r"\s*\([^)]*\)$", "", text.strip()))
+    return P.normalise_level(text) if m else ""
+
+
+def _geography_heading(text: str) -> str:
+    """The place a heading such as "Pay in California" is about, else ""."""
+    m = P.PLACE.search(text)
+    if m and L.sense(text).metric == "wage":
+        return m.group("place")
+    return ""
+
+
+def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> int:
+    """A label whose value is alone on the next line ("Median Annual Pay" / "$48,780"),
+    with perhaps a line under the value that says its unit or period."""
+    lines = reader.lines
+    if index + 1 >= len(lines):
+        return 0
+    nxt = lines[index + 1]
+    if nxt.blank or LADDER_ITEM.match(nxt.text):
+        return 0
+    if P.find_education(line.text) or P.find_durations(line.text):
+        return 0  # "Associate Degree in …" names a value itself, not a field
+    s = L.sense(_label_part(line.text))
+    first = _starts_with_figure(reader, nxt)
+    if s.metric in ("education", "experience", "training_duration", "education_duration",
+                    "certification_required") and not first:
+        found = P.find_education(nxt.text)
+        durations = P.find_durations(nxt.text)
+        starts = (found and found[0][1] == 0) or (durations and durations[0].start == 0)
+        if len(nxt.text) > 80 and not starts:
+            return 0  # a heading over a paragraph: its sentences are read as prose
+        if _categorical(reader, ctx, index, s.metric, nxt.text, (line.start, nxt.end),
+                        "label-next-line", nxt.start):
+            ctx.last_label = (s, line.text, index)
+            return 2
+        return 0
+    if first is None:
+        if s.says_something:
+            ctx.last_label = (s, line.text, index)
+        return 0
+    if LABEL_VALUE.match(nxt.text) and not _bare(reader, nxt):
+        return 0
+    if len(nxt.text) > 80 and not _bare(reader, nxt):
+        return 0  # "Outlook" over a paragraph: a heading, not a label
+    value_figures = [f for f in reader.line_figures(nxt) if listed(f)]
+    extra = None
+    end = nxt.end
+    consumed = 2
+    if index + 2 < len(lines) and not lines[index + 2].blank and _bare(reader, nxt):
+        below = lines[index + 2]
+        if not [f for f in reader.line_figures(below) if f.kind in ("money", "count")] \
+                and len(below.text) <= 60 and not _label_line_strict(below.text):
+            extra = _descriptor_sense(below.text)  # "per year, May 2021"
+            end = below.end
+            consumed = 3
+            for f in reader.line_figures(below):
+                if f.kind == "percent":
+                    reader.skip(f, "a percentile label")
+    if not (s.says_something or _level_label(line.text) or (
+            ctx.list_sense is not None and ctx.list_dimension) or (
+            ctx.last_label and MODIFIER_LABEL.match(line.text))):
+        return 0
+    if not read_labelled(reader, ctx, index, line.text, value_figures, (line.start, end),
+                         method="label-next-line", extra=extra):
+        return 0
+    ctx.last_label = (ctx.last_label[0] if ctx.last_label else s, line.text, index + 1)
+    return consumed
+
+
+def _label_line_strict(text: str) -> bool:
+    """A line that is a label of its own (for the figure below it), not a descriptor."""
+    s = L.sense(text)
+    return bool(s.metric) and not re.match(r"^\s*(?:per|a|an|the|median,|mean,|about)\b", text,
+                                           re.I) and s.metric != "wage" or bool(_level_label(text))
+
+
+def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -> int:
+    """A percentile-ladder rung: the first amount under it is the wage at that rung."""
+    statistic = L.statistic_of(m.group("stat")) or "mean"
+    level_words = m.group("level").strip()
+    j = index + 1
+    claimed = False
+    while j < len(reader.lines):
+        nxt = reader.lines[j]
+        if nxt.blank or LADDER_ITEM.match(nxt.text) or INDEX_LINE.match(nxt.text) or (
+                LABEL_VALUE.match(nxt.text)) or j - index > 5:
+            break
+        money = [f for f in reader.line_figures(nxt) if f.kind == "money"]
+        if money and not claimed and money[0].start == nxt.start and not money[0].is_range:
+            reader.claim(money[0], metric="wage", quote=(line.start, nxt.end),
+                         method="percentile-ladder", statistic=statistic,
+                         qualifiers={"level": P.normalise_level(level_words)},
+                         words=f"level={level_words}")
+            claimed = True
+        else:
+            for f in money:
+                # a band printed under the rung's figure ("$31,572 - $38,588") is part of
+                # the rung, not a claim of its own
+                reader.skip(f, "a band printed under a percentile rung's figure")
+        j += 1
+    return j - index
+
+
+STATEMENT_CUES = re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\bGED\b|"
+                            r"doctora|master|bachelor|associate|ph\.?\s?d", re.I)
+"""What a sentence without figures must name for a prose rule to read it."""
+
+
+SENTENCE_VERBS = re.compile(
+    r"\b(?:is|are|was|were|will|would|projected|expected|earned|earn|made|make|grow|decline|"
+    r"rise|fall|add|held|hold)\b", re.I)
+"""Verbs that make the words after a colon a sentence to read by its words, not a value:
+"(2) National outlook, 2023-2033: employment … is projected to decline 7 percent"."""
+
+
+def _prose(reader: Reader, ctx: Context, i: int) -> None:
+    """The sentences of a line: each figure read by its words; a sentence that is a label
+    and its value ("Hourly midpoint: $16.81.") read as one."""
+    line = reader.lines[i]
+    text = reader.text[line.start:line.end]
+    if not reader.line_figures(line) and not STATEMENT_CUES.search(text):
+        return  # no figure, and no licence or education statement
+    previous_cites = ""
+    paragraph_period = None
+    for a, b in prose.sentences(text):
+        sentence = text[a:b]
+        base = line.start + a
+        cited = prose.cites_of(sentence)
+        cites = cited or previous_cites
+        previous_cites = cited
+        education = _education_statement(sentence)
+        if education is not None:
+            category, x, y = education
+            reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
+                         value_text=category, unit="category",
+                         quote=(base, base + len(sentence.rstrip())), method="sentence",
+                         cites=cites, context=ctx, line=i)
+        stated = P.certification_statement(sentence)
+        if stated is not None:
+            required, x, y = stated
+            reader.claim(None, metric="certification_required", figure_text=sentence[x:y],
+                         figure_start=base + x, value_text="yes" if required else "no",
+                         unit="boolean", quote=(base, base + len(sentence.rstrip())),
+                         method="sentence", cites=cites, context=ctx, line=i)
+        figures = [f for f in reader.within(base, base + len(sentence))
+                   if f.kind != "number" or P.is_count(f) or re.match(
+                       r"\s*(?:jobs|workers|employees|people|positions)\b",
+                       reader.text[f.end:f.end + 12], re.I)]
+        if not figures:
+            continue
+        labelled = LABEL_VALUE.match(sentence.rstrip(". "))
+        if labelled and len(labelled.group("label").split()) <= 6 and labelled.group("sep").strip() \
+                and all(f.start >= base + labelled.start("value") for f in figures) \
+                and not SENTENCE_VERBS.search(labelled.group("value")):
+            if read_labelled(reader, ctx, i, labelled.group("label"), figures,
+                             (base, base + len(sentence.rstrip()))):
+                continue
+        prose.read_sentence(reader, ctx, base, sentence, cites, figures, paragraph_period)
+        if any(f.kind == "money" for f in figures):
+            said = [p for p in P.find_periods(sentence) if p.first is not None
+                    and p.first == p.last]
+            paragraph_period = said[-1] if said else paragraph_period
+        spans = [p for p in P.find_periods(sentence) if p.first is not None and p.first != p.last]
+        if spans:
+            ctx.paragraph_span = spans[-1]
+    ctx.paragraph_period = None
+    ctx.paragraph_span = None
+
+
+TYPICAL_EDUCATION = re.compile(
+    r"\b(?:typical(?:ly)?|usual(?:ly)?|entry[\s-]level\s+(?:education|credential)|"
+    r"entry\s+requirement|minimum\s+(?:education|requirement)|most\s+(?:\w+\s+)?need|"
+    r"no\s+formal\s+educational\s+credential)\b", re.I)
+"""What makes an education level named in a sentence the occupation's typical entry-level
+education: "The typical entry-level credential is a postsecondary nondegree award"."""
+
+
+def _education_statement(sentence: str) -> tuple[str, int, int] | None:
+    """(category, start, end) of the typical education a sentence states, else None."""
+    cue = TYPICAL_EDUCATION.search(sentence)
+    if cue is None:
+        return None
+    found = [e for e in P.find_education(sentence) if e[1] >= cue.start()]
+    if not found or len({e[0] for e in found}) > 1:
+        return None  # "a certificate, an associate degree, or even a bachelor's": no one level
+    return found[0]
+
+
+def _infer_statistics(reader: Reader) -> None:
+    """A wage figure stated without its statistic takes the statistic the page gives the
+    same figure elsewhere: a card's "Starting pay $18.52/hr" is the table's 10th
+    percentile $18.52."""
+    known: dict[tuple, set[str]] = {}
+    for c in reader.claims:
+        if c.metric == "wage" and c.value is not None and c.statistic not in (
+                "unspecified", "range") and c.method != "sentence":
+            known.setdefault((c.unit, c.value), set()).add(c.statistic)
+    for i, c in enumerate(reader.claims):
+        if c.metric != "wage" or c.value is None or c.statistic != "unspecified" or c.method not in (
+                "label-next-line", "value-label", "bare-value", "section-value", "label-value"):
+            continue
+        found = known.get((c.unit, c.value), set())
+        if len(found) == 1:
+            reader.claims[i] = reader.rebuilt(c, statistic=next(iter(found)), method=c.method,
+                                              qualifier_text=(c.qualifier_text + ("; " if
+                                                              c.qualifier_text else "") +
+                                                              "statistic=as the same figure "
+                                                              "elsewhere on the page"))
+            if c.claim_id in reader.provisional:
+                reader.provisional.discard(c.claim_id)
+
+
+RESTATED = re.compile(r"(?:\b(?:about|roughly|around|approximately|nearly|some|comes?\s+to|"
+                      r"works?\s+out\s+to|that's|that\s+is|equals?|or)|=|≈|~)\s*$", re.I)
+"""Words before an amount that make it a conversion: "… comes to about $4,787 a month"."""
+
+DIVISORS = {"USD/month": (12, 10, 9), "USD/week": (52,)}
+"""How a page turns a year's pay into a month's or a week's: twelve months (ten or nine for
+a school year), 52 weeks."""
+
+
+def _drop_restatements(reader: Reader) -> None:
+    """A month's or a week's pay that is a year's pay on the same page divided ("$57,440 a
+    year comes to about $4,787 a month", "at the median, that is roughly $4,900 a month")
+    is the page doing arithmetic, not a figure it states: it becomes a note."""
+    yearly = [f.amount for f in reader.figures if f.kind == "money" and f.amount and (
+        f.unit_hint == "USD/year" or f.amount >= 1000)]
+    drop = set()
+    by_start = {f.start: f for f in reader.figures}
+    for c in reader.claims:
+        if c.metric != "wage" or c.unit not in DIVISORS or c.value is None:
+            continue
+        anchor = reader.anchors.get(c.claim_id, "@").lstrip("@").split(":")[0]
+        figure = by_start.get(int(anchor)) if anchor.isdigit() else None
+        before = reader.text[max(0, figure.start - 40):figure.start] if figure else ""
+        if not RESTATED.search(before) or re.search(r"\b(?:weekly|monthly)\b", before, re.I):
+            continue  # "Median weekly earnings were $915": a figure of its own
+        for divisor in DIVISORS[c.unit]:
+            if any(abs(y / divisor - c.value) <= 0.015 * c.value for y in yearly if y != c.value):
+                drop.add(c.claim_id)
+                break
+    if not drop:
+        return
+    reader.claims = [c for c in reader.claims if c.claim_id not in drop]
+    for start, ids in list(reader.claimed.items()):
+        remaining = [x for x in ids if x not in drop]
+        if remaining:
+            reader.claimed[start] = remaining
+        else:
+            del reader.claimed[start]
+            reader.reasons[start] = "arithmetic restatement of a year's pay on the page"
+
+
+def _drop_unexplained(reader: Reader) -> None:
+    """Provisional claims (bare figures nobody labelled) that no pass explained become
+    unread figures."""
+    if not reader.provisional:
+        return
+    kept = []
+    dropped = set()
+    for c in reader.claims:
+        if c.claim_id in reader.provisional:
+            dropped.add(c.claim_id)
+        else:
+            kept.append(c)
+    reader.claims = kept
+    for start, ids in list(reader.claimed.items()):
+        remaining = [x for x in ids if x not in dropped]
+        if remaining:
+            reader.claimed[start] = remaining
+        else:
+            del reader.claimed[start]
+            reader.reasons[start] = "no label says what this figure is"
+
+
+def extract_text(doc: Document) -> list[Claim]:
+    """Claims from a plain-text career page, in page order.
+
+    >>> from extractors.document import document_from_bytes
+    >>> doc = document_from_bytes("2024 Median Pay: $50,250 per year ($24.16 per hour)".encode(),
+    ...                           source_id="demo", path="demo.txt")
+    >>> [(c.statistic, c.unit, c.value, c.period) for c in extract_text(doc)]
+    [('median', 'USD/year', 50250.0, '2024'), ('median', 'USD/hour', 24.16, '2024')]
+    """
+    return read_text(doc).claims
+
+
+def read_text(doc: Document) -> Reading:
+    """A plain-text page read: its claims and what became of each figure."""
+    if not doc.page_date:
+        doc = replace(doc, page_date=P.stated_page_date(doc.text))
+    return read_page(doc, split_lines(doc.text), extractor="text")
+
+
+# --- tables of words: a header of column names over rows in one line each ---------------
 
 TABLE_COLUMN = re.compile(
     r"job\s+level|experience\s+level|level|location|state|city|metro(?:politan)?\s+area|area|"
@@ -67,438 +1868,49 @@ TABLE_COLUMN = re.compile(
 )
 VALUE_COLUMN = re.compile(r"salary|pay|wage|earnings|income|hourly|annual|median|mean|average", re.I)
 
-LABEL_METRICS = (
-    (P.COST_WORDS, None),  # a price, not pay: never a claim
-    (re.compile(r"\bopenings?\b", re.I), "annual_openings"),
-    (re.compile(r"\b(?:growth|outlook|projected|job\s+change|employment\s+change)\b", re.I),
-     "employment_growth"),
-    (re.compile(r"\b(?:pay|paying|salary|salaries|wages?|earnings?|compensation|income)\b", re.I),
-     "wage"),
-    (re.compile(r"\b(?:number\s+of\s+jobs|jobs\s+held|employment)\b", re.I), "employment"),
-    (re.compile(r"\bon[\s-]the[\s-]job\s+training\b", re.I), "training_duration"),
-    (re.compile(r"\b(?:education\s+duration|program\s+length|time\s+to\s+complete|"
-                r"training\s+time)\b", re.I), "education_duration"),
-    (re.compile(r"\bexperience\b", re.I), "experience"),
-    (re.compile(r"\b(?:licen[sc]e|licensing|licensure|certifications?)\b", re.I),
-     "certification_required"),
-    (re.compile(r"\b(?:education|degree|credential|schooling)\b", re.I), "education"),
-)
 
-DIMENSIONS = (
-    (re.compile(r"\bindustr(?:y|ies)\b|\bsectors?\b|\bemployers?\b", re.I), "industry"),
-    (re.compile(r"\b(?:states?|locations?|cit(?:y|ies)|metro(?:politan)?|areas?|regions?)\b",
-                re.I), "geography"),
-    (re.compile(r"\blevels?\b", re.I), "level"),
-)
-
-
-@dataclass(frozen=True)
-class Line:
-    start: int  # offset of the first character after leading bullets/space
-    end: int  # offset after the last non-space character
-    text: str  # the content between start and end
-    major: bool = False  # a heading that closes the sections above (h1/h2 in HTML)
-
-    @property
-    def blank(self) -> bool:
-        return not self.text
-
-
-def split_lines(text: str) -> list[Line]:
-    lines = []
-    offset = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lead = BULLET.match(body).end()
-        content = body[lead:].rstrip()
-        lines.append(Line(offset + lead, offset + lead + len(content), content))
-        offset += len(raw)
-    return lines
-
-
-def _has_figure(text: str) -> bool:
-    return bool(P.find_money(text) or P.find_percents(text))
-
-
-def _label_metric(label: str) -> tuple[str | None, bool]:
-    """(metric, known) for a label: known with metric None means "a price, skip it"."""
-    for pattern, metric in LABEL_METRICS:
-        if pattern.search(label):
-            return metric, True
-    return None, False
-
-
-def _dimension(label: str) -> str:
-    for pattern, dimension in DIMENSIONS:
-        if pattern.search(label):
-            return dimension
-    return ""
-
-
-def _statistic(words: str) -> str:
-    m = P.PERCENTILE_PHRASE.search(words)
-    if m:
-        low_side = m.group("side").lower() in ("lowest", "bottom")
-        return {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
-                ("25", False): "p75"}[(m.group("n"), low_side)]
-    m = P.PERCENTILE.search(words)
-    if m:
-        return "median" if m.group("n") == "50" else f"p{m.group('n')}"
-    if P.MEDIAN.search(words):
-        return "median"
-    if P.MEAN.search(words):
-        return "mean"
-    return ""
-
-
-def _is_heading(line: Line) -> bool:
-    """A short line without a figure or a sentence's full stop: a heading or a label."""
-    text = line.text
-    return (0 < len(text) <= 60 and len(text.split()) <= 8 and not text.endswith((".", ","))
-            and not _has_figure(text) and ":" not in text)
-
-
-def _level_heading(text: str) -> str:
-    """The level a whole-line heading names ("Senior Level", "Entry Level (Junior
-    Developer)"), else ""."""
-    m = P.LEVEL.fullmatch(re.sub(r"\s*\([^)]*\)$", "", text.strip()))
-    return P.normalise_level(text) if m else ""
-
-
-def _geography_heading(text: str) -> str:
-    """The place a heading such as "Pay in California" is about, else ""."""
-    m = P.PLACE.search(text)
-    if m and _label_metric(text)[0] == "wage":
-        return m.group("place")
-    return ""
-
-
-# --- the reading state -----------------------------------------------------------------
-
-@dataclass
-class Context:
-    """What the headings above the current line say about the figures under them."""
-
-    section: dict = field(default_factory=dict)  # qualifiers from a section heading
-    section_words: str = ""  # the heading's own words, "level=Senior Level"
-    list_metric: str | None = None  # "Top-Paying Industries:" -> wage …
-    list_dimension: str = ""  # … for each industry below
-    list_statistic: str = ""  # "… median annual wages … were as follows:"
-    list_period: P.Period | None = None
-    list_line: int = -1  # where the list heading is: one blank line may follow it
-    last_metric: tuple[str, str, int] | None = None  # (metric, label, line index)
-
-
-@dataclass
-class Reader:
-    doc: Document
-    lines: list[Line]
-    extractor: str = f"text/{EXTRACTOR_VERSION}"
-    claims: list[Claim] = field(default_factory=list)
-    taken: set[int] = field(default_factory=set)  # start offsets of figures already claimed
-
-    # A claim is built in one place so every rule fills the same columns the same way.
-    def claim(self, *, metric: str, figure: P.Figure | None, quote_start: int, quote_end: int,
-              method: str, statistic: str = "", unit: str = "", value_text: str = "",
-              figure_text: str = "", period: P.Period | None = None, qualifiers: dict | None = None,
-              qualifier_text: str = "", cites: str = "", figure_start: int | None = None) -> None:
-        start = figure.start if figure is not None else figure_start
-        if start is not None and start in self.taken:
-            return
-        if start is not None:
-            self.taken.add(start)
-        qualifiers = {k: v for k, v in (qualifiers or {}).items() if v}
-        values: dict = dict(
-            source_id=self.doc.source_id, occupation=self.doc.occupation, metric=metric,
-            quote=self.doc.text[quote_start:quote_end], locator=f"chars={quote_start}-{quote_end}",
-            method=method, qualifier_text=qualifier_text, cites=cites, **qualifiers,
-            extractor=self.extractor, page_date=self.doc.page_date,
-            anchor=f"@{start}",  # two figures in one quote are two claims
-        )
-        if figure is not None:
-            values.update(figure=figure.text, value=figure.value, low=figure.low,
-                          high=figure.high, precision=figure.precision)
-        else:
-            values.update(figure=figure_text, precision=1.0)
-        if metric == "wage":
-            unit = unit or figure.unit_hint or _unit_by_magnitude(figure)
-        values["unit"] = unit
-        values["statistic"] = statistic or _default_statistic(metric, figure)
-        values["value_text"] = value_text
-        if period is not None:
-            values.update(period=period.label, period_start=period.first, period_end=period.last)
-        self.claims.append(new_claim(**values))
-
-
-def _unit_by_magnitude(figure: P.Figure) -> str:
-    """Amounts under $300 with no unit stated are hourly wages; others annual."""
-    amount = figure.value if figure.value is not None else figure.low
-    return "USD/hour" if amount is not None and amount < 300 else "USD/year"
-
-
-def _default_statistic(metric: str, figure: P.Figure | None) -> str:
-    if metric == "employment_growth":
-        return "change"
-    if metric == "education":
-        return "typical"
-    if metric == "certification_required":
-        return "flag"
-    if figure is not None and figure.is_range:
-        return "range"
-    return "unspecified"
-
-
-def _unit_near(before: str) -> str:
-    """The unit named closest before an amount: "median annual wage of $86,070"; "other"
-    for weekly, monthly or daily pay."""
-    last = {unit: max((m.end() for m in pattern.finditer(before)), default=-1)
-            for unit, pattern in (("USD/hour", P.HOURLY), ("USD/year", P.ANNUAL),
-                                  ("other", P.OTHER_PAY_PERIOD))}
-    unit, at = max(last.items(), key=lambda item: item[1])
-    return unit if at >= 0 else ""
-
-
-def _unit_from_words(words: str) -> str:
-    if P.OTHER_PAY_PERIOD.search(words):
-        return "other"
-    if P.HOURLY.search(words):
-        return "USD/hour"
-    if P.ANNUAL.search(words):
-        return "USD/year"
-    return ""
-
-
-def _period_in(text: str) -> P.Period | None:
-    periods = P.find_periods(text)
-    return periods[0] if periods else None
-
-
-def _figure_period(value: str, at: int) -> P.Period | None:
-    """The period printed right after one of several figures in a value, before the next
-    figure: "$50,250 (2023), $47,000 (2024)". None when nothing is printed there."""
-    rest = value[at:]
-    following = P.MONEY.search(rest, 1)
-    window = rest[:following.start() if following else 40][:40]
-    m = re.search(r"\((?P<p>(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?)\)", window)
-    return _period_in(m.group("p")) if m else None
-
-
-# --- value readers: the figure of a metric in a piece of text ---------------------------
-
-def _figures_for(metric: str, text: str) -> list[P.Figure]:
-    if metric == "wage":
-        return P.find_money(text)
-    if metric == "employment_growth":
-        return [f for f in P.find_percents(text)
-                if not P.SHARE_AFTER.match(text[f.end:])]
-    if metric in ("annual_openings", "employment"):
-        return P.find_counts(text)
-    if metric in ("experience", "training_duration", "education_duration"):
-        return P.find_durations(text)
-    return []
-
-
-def _shift(figure: P.Figure, offset: int) -> P.Figure:
-    return replace(figure, start=figure.start + offset, end=figure.end + offset)
-
-
-# --- rules -----------------------------------------------------------------------------
-
-def _label_value(reader: Reader, ctx: Context, index: int, quote: tuple[int, int], label: str,
-                 value_start: int, value: str, method: str = "label-value") -> bool:
-    """Claims of a label and its value ("2024 Median Pay" + "$50,250 per year"), whether on
-    one line or two; False when the label names nothing we read."""
-    label = LABEL_SEPARATOR.split(label)[-1].strip()
-    metric, known = _label_metric(label)
-    qualifiers = dict(ctx.section)
-    qualifier_text = ctx.section_words
-    statistic = _statistic(label)
-    list_period = None
-    if not known and ctx.list_metric and ctx.list_dimension and _has_figure(value):
-        # an item under "Top-Paying Industries:" -> the label is the industry
-        metric = ctx.list_metric
-        dimension = ctx.list_dimension
-        qualifiers[dimension] = (P.normalise_geography(label) if dimension == "geography"
-                                 else P.normalise_level(label) if dimension == "level" else label)
-        qualifier_text = f"{dimension}={label}"
-        statistic = statistic or ctx.list_statistic
-        list_period = ctx.list_period
-    elif (not known and ctx.last_metric and index - ctx.last_metric[2] <= 3
-          and MODIFIER_LABEL.match(label)):
-        # "Range: $35,080 - $77,810" right under "Median Annual Pay": same metric
-        metric = ctx.last_metric[0]
-    elif not known:
+def _is_word_table_header(reader: Reader, line: Line) -> bool:
+    """A header of column names separated by single spaces: "Location Job Level Salary
+    Unionized"."""
+    if not _is_heading(line, reader.line_figures(line)):
         return False
-    if metric is None:
-        ctx.last_metric = (None, label, index)
-        return True
-    ctx.last_metric = (metric, label, index)
-    level_words = P.LEVEL.search(label)
-    if metric != "education" and level_words and "level" not in qualifiers:
-        # "Starting Salary", "Mid-Career Pay"; but "Entry Education" is the education
-        # needed for entry, not the education of entry-level workers
-        qualifiers["level"] = P.normalise_level(level_words.group())
-    period = _period_in(label) or _period_in(value) or list_period
-    if metric == "education":
-        found = P.find_education(value)
-        if found:
-            category, a, b = found[0]
-            reader.claim(metric=metric, figure=None, figure_text=value[a:b],
-                         figure_start=value_start + a, value_text=category,
-                         quote_start=quote[0], quote_end=quote[1], method=method,
-                         qualifiers=qualifiers, qualifier_text=qualifier_text, unit="category")
-        return True
-    if metric == "certification_required":
-        answer = P.REQUIREMENT_ANSWER.match(value)
-        if answer and not P.HEDGE.search(value):
-            # "Certification: Not required", "Licensing: Yes", "Licensure: Required in all states"
-            reader.claim(metric=metric, figure=None, figure_text=answer.group(),
-                         figure_start=value_start, value_text="no" if answer.group("no") else "yes",
-                         quote_start=quote[0], quote_end=quote[1], method=method,
-                         unit="boolean", qualifiers=qualifiers)
-            return True
-        stated = P.certification_statement(value)
-        if stated is None:
-            # "License or certification required: Yes" -- the answer is in the value
-            whole = P.certification_statement(label + ": " + value)
-            stated = (whole[0], 0, len(value)) if whole else None
-        if stated is not None:
-            required, a, b = stated
-            reader.claim(metric=metric, figure=None, figure_text=value[a:b],
-                         figure_start=value_start + a, value_text="yes" if required else "no",
-                         quote_start=quote[0], quote_end=quote[1], method=method,
-                         unit="boolean", qualifiers=qualifiers)
-        return True
-    unit = {"employment_growth": "percent", "annual_openings": "count", "employment": "count",
-            "experience": "years", "training_duration": "years",
-            "education_duration": "years"}.get(metric, "")
-    if metric == "wage":
-        unit = _unit_from_words(label)
-    figures = _figures_for(metric, value)
-    if metric == "employment_growth" and not figures:
-        # "Employment Change, 2023-33<TAB>15,300": a change in the number of jobs
-        figures = P.find_counts(value)[:1]
-        metric, unit, statistic = "employment", "count", "change"
-        if not figures:
-            return True
-    for number, figure in enumerate(figures):
-        figure = _shift(figure, value_start)
-        fig_unit = unit
-        if metric == "wage":
-            if figure.unit_hint == "other" or (number == 0 and unit == "other"):
-                continue  # weekly or monthly pay: not a unit of the claims vocabulary
-            # the label's unit ("Median annual wage") is the first figure's; a second
-            # figure says its own ("$24.16 per hour") or is left to its magnitude
-            fig_unit = figure.unit_hint or (unit if number == 0 else "")
-        figure_period = _figure_period(value, figure.start - value_start) or period
-        reader.claim(metric=metric, figure=figure, quote_start=quote[0], quote_end=quote[1],
-                     method=method, statistic=statistic if statistic else (
-                         "range" if figure.is_range or P.RANGE_WORD.search(label) else ""),
-                     unit=fig_unit, period=figure_period, qualifiers=qualifiers,
-                     qualifier_text=qualifier_text)
-        if metric != "wage":
-            break  # one figure per label for counts, growth and durations
-    return True
+    columns = TABLE_COLUMN.findall(line.text)
+    if len(columns) < 3 or re.search(r"\b(?:by|of|for|in|per|and|the|at|a)\b", line.text, re.I):
+        return False  # "PAY BY LEVEL" is a title, not column names
+    covered = sum(len(c) for c in columns)
+    values = sum(1 for c in columns if VALUE_COLUMN.search(c))
+    return (len(columns) >= 2 and 0 < values < len(columns)
+            and not re.match(r"\s*occupations?\b", line.text, re.I)
+            and covered >= 0.6 * len(line.text.replace(" ", "")))
 
 
-def _next_value_line(reader: Reader, index: int) -> tuple[int, Line] | None:
-    """The line after `index` when it can be a value: not blank, not a label of its own."""
-    if index + 1 >= len(reader.lines):
-        return None
-    nxt = reader.lines[index + 1]
-    if nxt.blank or LABEL_VALUE.match(nxt.text) or LADDER_ITEM.match(nxt.text):
-        return None
-    return index + 1, nxt
-
-
-def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> int:
-    """Claims of a label line whose value is alone on the next line; lines consumed."""
-    metric, known = _label_metric(line.text)
-    if P.find_education(line.text) or P.find_durations(line.text):
-        return 0  # a label names a field; "Associate Degree in …" is itself a value
-    found = _next_value_line(reader, index)
-    if not known:
-        # a card under "Top-Paying Industries" ("Hospitals" / "$56,520"), or a modifier
-        # under a metric ("Range" / "$35,080 - $77,810")
-        listed = bool(ctx.list_metric and ctx.list_dimension)
-        modifier = bool(ctx.last_metric and ctx.last_metric[0] and MODIFIER_LABEL.match(line.text)
-                        and index - ctx.last_metric[2] <= 3)
-        if found is None or not (listed or modifier) or not _starts_with_figure(found[1].text):
-            return 0
-        _label_value(reader, ctx, index, (line.start, found[1].end), line.text, found[1].start,
-                     found[1].text, method="label-next-line")
-        return 2
-    ctx.last_metric = (metric, line.text, index)
-    if metric is None or found is None:
-        return 1 if metric is None and found else 0
-    _, nxt = found
-    if metric == "education":
-        education = P.find_education(nxt.text)
-        starts = bool(education) and education[0][1] == 0
-    else:
-        figures = _figures_for(metric, nxt.text)
-        starts = bool(figures) and figures[0].start <= 2
-    if not starts:
-        return 0
-    _label_value(reader, ctx, index, (line.start, nxt.end), line.text, nxt.start, nxt.text,
-                 method="label-next-line")
-    return 2
-
-
-def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -> int:
-    """A percentile-ladder rung: the first amount under it is the wage at that rung."""
-    statistic = _statistic(m.group("stat")) or "mean"
-    level_words = m.group("level").strip()
-    j = index + 1
-    claimed = False
-    while j < len(reader.lines):
-        nxt = reader.lines[j]
-        if nxt.blank or LADDER_ITEM.match(nxt.text) or INDEX_LINE.match(nxt.text) or (
-                LABEL_VALUE.match(nxt.text)) or j - index > 5:
-            break
-        money = P.find_money(nxt.text)
-        if money and not claimed and money[0].start == 0 and not money[0].is_range:
-            figure = _shift(money[0], nxt.start)
-            reader.claim(metric="wage", figure=figure, quote_start=line.start, quote_end=nxt.end,
-                         method="percentile-ladder", statistic=statistic,
-                         qualifiers={"level": P.normalise_level(level_words)},
-                         qualifier_text=f"level={level_words}")
-            claimed = True
-        elif money:
-            # a band printed under the rung's figure ("$31,572 - $38,588") is part of
-            # the rung, not a claim of its own
-            for f in money:
-                reader.taken.add(nxt.start + f.start)
-        j += 1
-    return j - index
-
-
-def _table(reader: Reader, index: int, header: Line) -> int:
-    """A table with a header row of column names and one row per line below it."""
+def _word_table(reader: Reader, ctx: Context, index: int, header: Line) -> int:
+    """Rows under a header of single-space column names; each row one amount, with the
+    words before and after it split among the other columns."""
     columns = [m.group().lower() for m in TABLE_COLUMN.finditer(header.text)]
-    value_at = next((i for i, c in enumerate(columns) if VALUE_COLUMN.search(c)), None)
+    value_at = next((k for k, c in enumerate(columns) if VALUE_COLUMN.search(c)), None)
     if value_at is None:
         return 0
     before, after = columns[:value_at], columns[value_at + 1:]
-    statistic = _statistic(columns[value_at]) or _statistic(header.text)
-    unit = _unit_from_words(columns[value_at])
-    period = _period_in(header.text)
+    statistic = L.statistic_of(columns[value_at]) or L.statistic_of(header.text)
+    unit = L.unit_of(columns[value_at]) if L.unit_of(columns[value_at]) in (
+        "USD/hour", "USD/year") else ""
+    periods = P.find_periods(header.text)
+    period = periods[0] if periods else None
     j = index + 1
     while j < len(reader.lines):
         row = reader.lines[j]
-        money = P.find_money(row.text)
-        if not _is_table_row(row) or not money:
+        money = [f for f in reader.line_figures(row) if f.kind == "money"]
+        if not (0 < len(row.text) <= 140 and not row.text.endswith((".", "!", "?", ":"))) \
+                or not money:
             break
         figure = money[0]
-        if "other" in (unit, figure.unit_hint):
-            j += 1
-            continue  # a table of weekly or monthly pay
-        cells = _split_cells(row.text[:figure.start].strip(), before)
-        cells.update(_split_cells(row.text[figure.end:].strip(), after))
+        cells = _split_cells(reader.text[row.start:figure.start].strip(), before)
+        cells.update(_split_cells(reader.text[figure.end:row.end].strip(), after))
         qualifiers, words = _qualifiers_from_cells(cells)
-        reader.claim(metric="wage", figure=_shift(figure, row.start), quote_start=row.start,
-                     quote_end=row.end, method="table-row", statistic=statistic, period=period,
-                     unit=figure.unit_hint or unit, qualifiers=qualifiers, qualifier_text=words)
+        reader.claim(figure, metric="wage", quote=(row.start, row.end), method="table-row",
+                     statistic=statistic, period=period, unit=figure.unit_hint or unit,
+                     qualifiers=qualifiers, words=words, context=ctx, line=j)
         j += 1
     return j - index
 
@@ -527,6 +1939,20 @@ def _split_cells(text: str, columns: list[str]) -> dict[str, str]:
     return {columns[0]: text}
 
 
+def _column_qualifier(column: str) -> str:
+    """The qualifier a non-value column holds: "State" -> geography, "Job Level" -> level."""
+    column = column.lower()
+    if "level" in column:
+        return "level"
+    if "union" in column:
+        return "union_status"
+    if re.search(r"industr|sector|employer", column):
+        return "industry"
+    if re.search(r"location|state|city|cities|metro|area|region|county", column):
+        return "geography"
+    return "subgroup"
+
+
 def _qualifiers_from_cells(cells: dict[str, str]) -> tuple[dict, str]:
     qualifiers: dict[str, str] = {}
     for column, words in cells.items():
@@ -545,404 +1971,3 @@ def _qualifiers_from_cells(cells: dict[str, str]) -> tuple[dict, str]:
             qualifiers[kind] = words
     words = "; ".join(f"{c}={w}" for c, w in cells.items())
     return qualifiers, words
-
-
-# --- prose -------------------------------------------------------------------------------
-
-ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:e\.g|i\.e|vs|etc|Dr|Mr|Ms|Mrs|St|No)\.$")
-SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z0-9$])")
-CLAUSE_BREAK = re.compile(r",\s+(?:while|whereas|but|and|although)\s+|;\s+|\s+while\s+|\s+whereas\s+")
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for m in SENTENCE_END.finditer(text):
-        if ABBREVIATION.search(text[max(start, m.start() - 12):m.start() + 1]):
-            continue
-        spans.append((start, m.start() + 1))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def _clause_start(sentence: str, position: int) -> int:
-    start = 0
-    for m in CLAUSE_BREAK.finditer(sentence, 0, position):
-        start = m.end()
-    return start
-
-
-WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics)|staff|nurses|"
-           r"workers?|employees?|positions?|roles?|hires?)\b")
-"""Who a level is said of: "Senior developers", "Entry-level medical records specialists",
-"junior nurses", "intermediate-level staff"."""
-
-
-def _prose_qualifiers(words: str) -> tuple[dict, list[str]]:
-    qualifiers: dict[str, str] = {}
-    said: list[str] = []
-    m = P.UNION.search(words)
-    if m:
-        qualifiers["union_status"] = P.normalise_union(m.group())
-        said.append(f"union={m.group()}")
-    m = P.SCHEDULE.search(words)
-    if m:
-        qualifiers["schedule"] = P.normalise_schedule(m.group())
-        said.append(f"schedule={m.group()}")
-    m = re.search(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS + r")|,?\s+and\s+they\b)",
-                  words, re.I)
-    if m is None:
-        m = re.search(r"not\s+able\s+to\s+be\s+leveled", words, re.I)
-    if m:
-        qualifiers["level"] = P.normalise_level(m.group())
-        said.append(f"level={m.group()}")
-    m = P.PLACE.search(words)
-    if m:
-        qualifiers["geography"] = P.normalise_geography(m.group("place"))
-        said.append(f"geography={m.group('place')}")
-    return qualifiers, said
-
-
-LONGEST_SENTENCE = 600
-"""Longer "sentences" are flattened tables or run-on text: read clause by clause, so the
-work per figure stays bounded."""
-
-
-def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A sentence cut at clause breaks (then at spaces) into pieces of bounded length."""
-    if b - a <= LONGEST_SENTENCE:
-        return [(a, b)]
-    pieces, start = [], a
-    for m in re.finditer(r"[;,]\s+|\s[–—]\s|\s(?=\S)", text[a:b]):
-        if a + m.start() - start >= LONGEST_SENTENCE // 2 and (
-                m.group().strip() or a + m.start() - start >= LONGEST_SENTENCE):
-            pieces.append((start, a + m.start()))
-            start = a + m.end()
-    pieces.append((start, b))
-    return pieces
-
-
-def _prose(reader: Reader, ctx: Context, line: Line) -> None:
-    text = reader.doc.text[line.start:line.end]
-    previous_cites = ""
-    for a, b in (piece for span in _sentences(text) for piece in _pieces(text, *span)):
-        sentence = text[a:b]
-        base = line.start + a
-        agency = P.CITED_AGENCY.search(sentence)
-        cites = "BLS" if agency and agency.group("agency") in (
-            "BLS", "Bureau of Labor Statistics") else (agency.group("agency") if agency else "")
-        cites = cites or previous_cites
-        previous_cites = cites if agency else ""
-        _prose_sentence(reader, ctx, sentence, base, cites)
-
-
-MAY_STATE = re.compile(r"[\d$%]|licen|certif", re.I)
-"""What a sentence needs to hold for any prose rule to apply: a cheap first look."""
-
-
-def _prose_sentence(reader: Reader, ctx: Context, sentence: str, base: int, cites: str) -> None:
-    if not MAY_STATE.search(sentence):
-        return
-    section = dict(ctx.section)
-    stated = P.certification_statement(sentence)
-    if stated is not None:
-        required, a, b = stated
-        reader.claim(metric="certification_required", figure=None, figure_text=sentence[a:b],
-                     figure_start=base + a, value_text="yes" if required else "no",
-                     unit="boolean", quote_start=base, quote_end=base + len(sentence.rstrip()),
-                     method="sentence", qualifiers=section, cites=cites)
-    quote = (base, base + len(sentence.rstrip()))
-    sentence_stat = _statistic(sentence[:24]) if re.match(r"\s*on\s+average\b", sentence, re.I) else ""
-    for figure in P.find_money(sentence):
-        if P.COMPARATIVE.match(sentence[figure.end:]):
-            continue  # "$4,000 more each year than …" is a difference
-        clause_at = _clause_start(sentence, figure.start)
-        before = sentence[clause_at:figure.start]
-        clause_end = CLAUSE_BREAK.search(sentence, figure.end)
-        clause = sentence[clause_at:clause_end.start() if clause_end else len(sentence)]
-        if P.COST_WORDS.search(before) or not P.PAY_WORDS.search(clause):
-            continue
-        qualifiers, said = _prose_qualifiers(before)
-        statistic = (_statistic(before) or sentence_stat
-                     or ("range" if figure.is_range else ""))
-        if statistic in ("p10", "p25", "p75", "p90") and figure.is_range:
-            continue
-        unit = figure.unit_hint or _unit_near(before)
-        if unit == "other":
-            continue  # weekly, monthly or daily pay: not a unit of the claims vocabulary
-        reader.claim(metric="wage", figure=_shift(figure, base), quote_start=quote[0],
-                     quote_end=quote[1], method="sentence", statistic=statistic, unit=unit,
-                     period=_sentence_period(sentence, figure),
-                     qualifiers={**section, **qualifiers}, qualifier_text="; ".join(said),
-                     cites=cites)
-    for figure in P.find_percents(sentence):
-        if P.SHARE_AFTER.match(sentence[figure.end:]):
-            continue  # "62% of tasks" is a share
-        clause_at = _clause_start(sentence, figure.start)
-        clause_end = CLAUSE_BREAK.search(sentence, figure.end)
-        clause = sentence[clause_at:clause_end.start() if clause_end else len(sentence)]
-        if not P.GROWTH_WORDS.search(clause) or P.PAY_WORDS.search(clause):
-            continue
-        if P.DECLINE_WORDS.search(clause[:figure.start - clause_at]) and figure.value > 0:
-            figure = replace(figure, value=-figure.value)  # "projected to decline 3 percent"
-        reader.claim(metric="employment_growth", figure=_shift(figure, base),
-                     quote_start=quote[0], quote_end=quote[1], method="sentence",
-                     unit="percent", period=_sentence_period(sentence, figure),
-                     qualifiers=section, cites=cites)
-    for figure in P.find_counts(sentence):
-        after = sentence[figure.end:figure.end + 40]
-        if re.search(r"\b(?:held|hold|holds|filled)\s+(?:about\s+|roughly\s+|nearly\s+|over\s+)?$",
-                     sentence[:figure.start]) and re.match(r"\s*jobs\b", after):
-            reader.claim(metric="employment", figure=_shift(figure, base), quote_start=quote[0],
-                         quote_end=quote[1], method="sentence", unit="count",
-                         period=_sentence_period(sentence, figure), qualifiers=section,
-                         cites=cites)
-            continue
-        if re.match(r"\s*(?:new\s+)?(?:job\s+)?openings\b|\s*(?:positions|jobs)\s+(?:will\s+)?"
-                    r"open\b.*\b(?:each|every|per|a)\s+year", after, re.I):
-            reader.claim(metric="annual_openings", figure=_shift(figure, base),
-                         quote_start=quote[0], quote_end=quote[1], method="sentence",
-                         unit="count", qualifiers=section, cites=cites)
-
-
-def _sentence_period(sentence: str, figure: P.Figure) -> P.Period | None:
-    """The period of a figure in prose: in its own clause ("In 2023 … $80,000; in 2024 it
-    was $82,000"), else the sentence's, the one after the figure first."""
-    start = _clause_start(sentence, figure.start)
-    following = CLAUSE_BREAK.search(sentence, figure.end)
-    end = following.start() if following else len(sentence)
-    for offset, text in ((start, sentence[start:end]), (0, sentence)):
-        periods = P.find_periods(text)
-        if periods:
-            after = [p for p in periods if p.start + offset >= figure.end]
-            return after[0] if after else periods[-1]
-    return None
-
-
-# --- the page ---------------------------------------------------------------------------
-
-def _list_heading(ctx: Context, index: int, line: Line, label: str) -> None:
-    ctx.list_line = index
-    metric, known = _label_metric(label)
-    ctx.list_metric = metric if known else None
-    ctx.list_dimension = _dimension(label) if known else ""
-    ctx.list_statistic = _statistic(label)
-    ctx.list_period = _period_in(label)
-
-
-def _starts_with_figure(text: str) -> bool:
-    lead = re.match(r"[(~≈]?\s*(?:about\s+|approx(?:imately|\.)?\s+)?", text, re.I).end()
-    return any(f.start == lead for f in P.find_money(text) + P.find_percents(text))
-
-
-def _cell_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in ALIGNED.finditer(text):
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def _aligned_header(line: Line) -> list[str]:
-    """Column names of a header row aligned with tabs or runs of spaces, else []."""
-    if "\t" not in line.text and "  " not in line.text:
-        return []
-    cells = [line.text[a:b] for a, b in _cell_spans(line.text)]
-    if len(cells) < 2 or any(_has_figure(c) for c in cells) or len(line.text) > 160:
-        return []
-    values = [c for c in cells if VALUE_COLUMN.search(c)]
-    if _lists_occupations(cells[0]):
-        return []
-    return cells if 0 < len(values) < len(cells) else []
-
-
-def _column_qualifier(column: str) -> str:
-    """The qualifier a non-value column holds: "State" -> geography, "Job Level" -> level."""
-    column = column.lower()
-    if "level" in column:
-        return "level"
-    if "union" in column:
-        return "union_status"
-    if re.search(r"industr|sector|employer", column):
-        return "industry"
-    if re.search(r"location|state|city|cities|metro|area|region|county", column):
-        return "geography"
-    return "subgroup"
-
-
-def _aligned_table(reader: Reader, index: int, header: Line, columns: list[str]) -> int:
-    """Rows under an aligned header; each amount is a claim of its column's statistic
-    and unit, qualified by the row's label cells. A caption right above the header
-    ("Median annual wages by state, May 2024") gives the statistic and period the
-    columns do not."""
-    above = reader.lines[index - 1] if index > 0 else None
-    caption = above.text if above is not None and _is_heading(above) else ""
-    j = index + 1
-    while j < len(reader.lines):
-        row = reader.lines[j]
-        spans = _cell_spans(row.text)
-        if not _is_table_row(row) or len(spans) < 2 or not P.find_money(row.text):
-            break
-        labels: dict[str, str] = {}
-        amounts: list[tuple[str, P.Figure]] = []
-        for column, (a, b) in zip(columns, spans):
-            cell = row.text[a:b]
-            money = P.find_money(cell)
-            if VALUE_COLUMN.search(column):
-                if money and money[0].start == 0:
-                    amounts.append((column, _shift(money[0], row.start + a)))
-            elif not money and not P.find_percents(cell):
-                labels[column] = cell
-        rung = next(filter(None, (LADDER_ITEM.match(c) for c in labels.values())), None)
-        if rung:
-            # a percentile table: the rung ("Entry (10th %ile)") is the row's identity and
-            # names its level and statistic; other cells only describe it
-            labels = {}
-        qualifiers, words = _qualifiers_from_cells(labels)
-        if rung:
-            qualifiers["level"] = P.normalise_level(rung.group("level"))
-            words = "; ".join(filter(None, [words, f"level={rung.group()}"]))
-        for column, figure in amounts:
-            if "other" in (figure.unit_hint, _unit_from_words(column)):
-                continue  # a weekly or monthly column
-            reader.claim(metric="wage", figure=figure, quote_start=row.start, quote_end=row.end,
-                         method="table-row",
-                         period=_period_in(column) or _period_in(header.text) or _period_in(caption),
-                         statistic=(_statistic(rung.group("stat")) if rung else "")
-                         or _statistic(column) or _statistic(header.text) or _statistic(caption),
-                         unit=figure.unit_hint or _unit_from_words(column),
-                         qualifiers=qualifiers, qualifier_text=words)
-        j += 1
-    return j - index
-
-
-def _is_table_row(line: Line) -> bool:
-    """A table row is short and is not a sentence."""
-    return 0 < len(line.text) <= 140 and not line.text.endswith((".", "!", "?", ":"))
-
-
-def _is_table_header(line: Line) -> bool:
-    if not _is_heading(line):
-        return False
-    columns = TABLE_COLUMN.findall(line.text)
-    covered = sum(len(c) for c in columns)
-    values = sum(1 for c in columns if VALUE_COLUMN.search(c))
-    # "Location Job Level Salary Unionized" is a header; "Median Annual Pay" is a label
-    return (len(columns) >= 2 and 0 < values < len(columns) and not _lists_occupations(line.text)
-            and covered >= 0.6 * len(line.text.replace(" ", "")))
-
-
-def _lists_occupations(header: str) -> bool:
-    """Rows of other occupations ("Similar Occupations" tables) are not this page's figures."""
-    return bool(re.match(r"\s*occupations?\b", header, re.I))
-
-
-def _is_major_heading(line: Line) -> bool:
-    first = line.text[:1]
-    return line.major or bool(MAJOR_HEADING.match(line.text)) or (
-        bool(first) and unicodedata.category(first) == "So" and _is_heading(line))
-
-
-def extract_text(doc: Document) -> list[Claim]:
-    """Claims from a plain-text career page, in page order.
-
-    >>> from extractors.document import document_from_bytes
-    >>> doc = document_from_bytes("2024 Median Pay: $50,250 per year ($24.16 per hour)".encode(),
-    ...                           source_id="demo", path="demo.txt")
-    >>> [(c.statistic, c.unit, c.value, c.period) for c in extract_text(doc)]
-    [('median', 'USD/year', 50250.0, '2024'), ('median', 'USD/hour', 24.16, '2024')]
-    """
-    if not doc.page_date:
-        doc = replace(doc, page_date=P.stated_page_date(doc.text))
-    return read_lines(doc, split_lines(doc.text), extractor="text")
-
-
-def read_lines(doc: Document, lines: list[Line], extractor: str) -> list[Claim]:
-    """Claims from the lines of a page's text (`doc.text`), by the line rules above.
-
-    HTML and PDF pages are rendered to such lines first; `extractor` names the format
-    on each claim.
-    """
-    reader = Reader(doc, lines, extractor=f"{extractor}/{EXTRACTOR_VERSION}")
-    ctx = Context()
-    i = 0
-    lines = reader.lines
-    while i < len(lines):
-        line = lines[i]
-        if line.blank:
-            if ctx.list_line != i - 1:
-                ctx.list_metric, ctx.list_dimension = None, ""
-            i += 1
-            continue
-        if _is_major_heading(line):
-            ctx.section, ctx.section_words = {}, ""
-            ctx.list_metric, ctx.list_dimension = None, ""
-        if _lists_occupations(line.text) and ALIGNED.search(line.text):
-            # a table of other occupations ("Similar Occupations"): skip it to its end
-            while i < len(lines) and not lines[i].blank:
-                i += 1
-            continue
-        aligned = _aligned_header(line)
-        if aligned:
-            consumed = _aligned_table(reader, i, line, aligned)
-            if consumed > 1:
-                i += consumed
-                continue
-        if _is_table_header(line):
-            consumed = _table(reader, i, line)
-            if consumed > 1:
-                i += consumed
-                continue
-        ladder = LADDER_ITEM.match(line.text)
-        if ladder:
-            i += _ladder(reader, ctx, i, line, ladder)
-            continue
-        if (ctx.last_metric and ctx.last_metric[0] and ctx.last_metric[2] == i - 1
-                and _starts_with_figure(line.text)):
-            # "<TAB>$45.32 per hour" under "2024 Median Pay<TAB>$94,260 per year"
-            _label_value(reader, ctx, i, (line.start, line.end), ctx.last_metric[1], line.start,
-                         line.text)
-            i += 1
-            continue
-        heading = LIST_HEADING.match(line.text)
-        if heading:
-            _list_heading(ctx, i, line, heading.group("label"))
-            if len(line.text) > 60:
-                _prose(reader, ctx, line)  # a sentence that introduces a list
-            i += 1
-            continue
-        labelled = LABEL_VALUE.match(line.text)
-        if labelled and len(labelled.group("label").split()) <= 12:
-            value_start = line.start + labelled.start("value")
-            if _label_value(reader, ctx, i, (line.start, line.end), labelled.group("label"),
-                            value_start, labelled.group("value")):
-                i += 1
-                continue
-        if _is_heading(line):
-            level = _level_heading(line.text)
-            place = _geography_heading(line.text)
-            if level:
-                ctx.section, ctx.section_words = {"level": level}, f"level={line.text}"
-                i += 1
-                continue
-            if place:
-                ctx.section = {"geography": P.normalise_geography(place)}
-                ctx.section_words = f"geography={place}"
-                i += 1
-                continue
-            consumed = _label_next_line(reader, ctx, i, line)
-            if consumed:
-                i += consumed
-                continue
-            if _label_metric(line.text)[0] and _dimension(line.text):
-                _list_heading(ctx, i, line, line.text)  # "TOP-PAYING INDUSTRIES (median pay)"
-                i += 1
-                continue
-        _prose(reader, ctx, line)
-        i += 1
-    return reader.claims

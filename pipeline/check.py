@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import extract, reading_text
+from extractors import read, reading_text
 from extractors.document import DocumentError, document_from_bytes
 from pipeline.decisions import load_decisions
 from pipeline.limits import TimeLimitExceeded, time_limit
-from pipeline.refresh import DEFAULT_TIME_LIMIT, Run, refresh, run_of, unresolved_occupations
+from pipeline.refresh import DEFAULT_TIME_LIMIT, Run, default_cache_dir, refresh, run_of
 from pipeline.registry import Capture, RegistryError, load_registry
 from pipeline.tables import claims_frame
 from schemas.vocabulary import HOURS_PER_YEAR
@@ -46,6 +46,10 @@ ERROR_PAGE = re.compile(
     r"service\s+unavailable|bad\s+gateway|are\s+you\s+a\s+robot|captcha|just\s+a\s+moment|"
     r"enable\s+javascript|internal\s+server\s+error)\b", re.I)
 """Titles of pages that are not the page: "404 Not Found", "Access Denied", "Just a moment…"."""
+
+
+NOT_SOURCES = frozenset({"watchlist.yaml"})
+"""Files in raw/ that are not documents: the pages `careerfacts capture --from` follows."""
 
 
 class CheckError(Exception):
@@ -77,6 +81,7 @@ class SourceCheck:
     failures: list[Failure] = field(default_factory=list)
     warnings: list[Failure] = field(default_factory=list)  # reported, not blocking
     validation: dict = field(default_factory=dict)  # great-expectations results, as JSON
+    money: tuple[int, int] = (0, 0)  # (money figures read as claims, money figures on the page)
 
     @property
     def usable(self) -> bool:
@@ -174,7 +179,7 @@ def changed_sources(registry: Path, base: str) -> list[str]:
     touched |= set(git("ls-files", "--others", "--exclude-standard", registry.parent.name).split())
     registered = {f"{registry.parent.name}/{e.get('path')}": str(e.get("id")) for e in entries}
     for path in sorted(touched):
-        if path == relative:
+        if path == relative or Path(path).name in NOT_SOURCES:
             continue
         if path in registered:
             changed.append(registered[path])
@@ -189,31 +194,47 @@ def _registry_failures(capture: Capture | None, problems, source_id: str, path: 
                        today: dt.date) -> list[Failure]:
     failures = [Failure(p.code, f"{p.message} — {p.hint}", source_id, p.path or path)
                 for p in problems if p.source_id == source_id]
-    if capture is not None and dt.date.fromisoformat(capture.source.retrieved) > today:
+    if capture is not None and capture.source.retrieved_date > today:
         failures.append(Failure("registry-retrieved-in-future",
                                 f"retrieved {capture.source.retrieved} is after today ({today})",
                                 source_id, path))
     return failures
 
 
-def _document_failures(capture: Capture) -> tuple[list, list[Failure], str]:
-    """(claims, failures, the text the extractor read)."""
+UNREAD_FLAG = (3, 0.4)
+"""A page is flagged when at least 3 of its money figures, and more than 40% of them, are
+unread with no reason (no context said what they are): the extractor is missing a layout."""
+
+
+def _document_failures(capture: Capture) -> tuple[list, list[Failure], str, tuple[int, int]]:
+    """(claims, failures, the text the extractor read, (money read, money figures))."""
+    from extractors.text import unexplained as contextless
     s = capture.source
     try:
         with time_limit(DEFAULT_TIME_LIMIT):
             doc = document_from_bytes(capture.data, source_id=s.id, path=s.path,
                                       format=s.format, occupation=s.occupation)
-            claims = extract(doc)
+            reading = read(doc)
+            claims = reading.claims
             text = reading_text(doc)
     except TimeLimitExceeded as exc:
         from schemas.problems import problem
         p = problem("document-time-limit", source_id=s.id, path=s.path, detail=f"{exc.seconds:g}")
-        return [], [Failure(p.code, f"{p.message} — {p.hint}", s.id, s.path)], ""
+        return [], [Failure(p.code, f"{p.message} — {p.hint}", s.id, s.path)], "", (0, 0)
     except DocumentError as exc:
         from schemas.problems import problem
         p = problem(exc.code, source_id=s.id, path=s.path, detail=exc.detail)
-        return [], [Failure(exc.code, f"{p.message} — {p.hint}", s.id, s.path)], ""
+        return [], [Failure(exc.code, f"{p.message} — {p.hint}", s.id, s.path)], "", (0, 0)
     failures = []
+    money = [n for n in reading.notes if n.kind == "money"]
+    unexplained = [n for n in money if contextless(n)]
+    if len(unexplained) >= UNREAD_FLAG[0] and len(unexplained) > UNREAD_FLAG[1] * len(money):
+        failures.append(Failure(
+            "document-figures-unread",
+            f"{len(unexplained)} of its {len(money)} amounts of money were not read and no "
+            f"context says what they are (first: {', '.join(n.figure for n in unexplained[:3])}); "
+            f"see `careerfacts extract --explain {s.path}`", s.id, s.path,
+            observed=f"{len(money) - len(unexplained)}/{len(money)} read or explained"))
     if s.format == "html":
         title = re.search(r"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", doc.text, re.I | re.S)
         heading = re.sub(r"<[^>]+>|\s+", " ", (title.group(1) or title.group(2)) if title else "")
@@ -224,9 +245,9 @@ def _document_failures(capture: Capture) -> tuple[list, list[Failure], str]:
     if not claims:
         failures.append(Failure("document-no-figures",
                                 "no figures found: no wage, growth, openings, education or "
-                                f"certification read; run `careerfacts extract {s.path}`",
+                                f"certification read; run `careerfacts extract --explain {s.path}`",
                                 s.id, s.path))
-    return claims, failures, text
+    return claims, failures, text, reading.share_read("money")
 
 
 def _norm(text: str) -> str:
@@ -369,11 +390,19 @@ def check_sources(registry: Path, targets: list[str], today: dt.date | None = No
         result.failures += _registry_failures(capture, problems, source_id, path, today)
         if capture is None:
             continue
-        claims, failures, text = _document_failures(capture)
+        if capture.source.dataset:
+            # an official file: its reader's problems, not the page checks
+            result.failures += [Failure(p.code, f"{p.message} — {p.hint}", source_id, path)
+                                for p in with_all.problems if p.source_id == source_id
+                                and p.severity == "error"]
+            result.claims = with_all.official.rows_per_source.get(source_id, 0)
+            continue
+        claims, failures, text, result.money = _document_failures(capture)
         result.failures += failures
         result.claims = len(claims)
         result.warnings += [Failure(p.code, f"{p.message} — {p.hint}", source_id, path)
-                            for p in unresolved_occupations([capture], claims)]
+                            for p in with_all.problems
+                            if p.source_id == source_id and p.code.startswith("occupation-")]
         if not claims:
             continue
         valid, bad = quarantine(claims_frame(claims))
@@ -390,7 +419,8 @@ def check_sources(registry: Path, targets: list[str], today: dt.date | None = No
     else:
         checked = {r.source_id for r in results}
         before = run_of([c for c in captures if c.source.id not in checked],
-                        load_decisions(root / "decisions.yaml")[0])
+                        load_decisions(root / "decisions.yaml")[0],
+                        cache_dir=default_cache_dir(root))
         described = "the registry without " + ", ".join(sorted(checked))
     return results, change_between(before.reconciliation, with_all.reconciliation, described)
 
@@ -414,7 +444,7 @@ def base_run(registry: Path, base: str) -> Run:
         there.mkdir(parents=True)
         text = shown(registry.relative_to(root).as_posix())
         if text is None:
-            return run_of([])
+            return run_of([], cache_dir=default_cache_dir(root))
         (there / registry.name).write_bytes(text)
         try:
             entries = (yaml.safe_load(text) or {}).get("sources") or []
@@ -433,9 +463,10 @@ def base_run(registry: Path, base: str) -> Run:
         if decisions is not None:
             (Path(folder) / "decisions.yaml").write_bytes(decisions)
         try:
-            return refresh(there / registry.name, decisions=Path(folder) / "decisions.yaml")
+            return refresh(there / registry.name, decisions=Path(folder) / "decisions.yaml",
+                           cache_dir=default_cache_dir(root))
         except RegistryError:
-            return run_of([])
+            return run_of([], cache_dir=default_cache_dir(root))
 
 
 def _entries(registry: Path) -> list[dict]:
@@ -465,6 +496,9 @@ def markdown(results: list[SourceCheck], change: Change | None = None) -> str:
     for r in results:
         lines += [f"## {r.source_id} — {'usable' if r.usable else 'blocked'}", "",
                   f"- file: `{r.path}`", f"- claims extracted: {r.claims}"]
+        if r.money[1]:
+            lines.append(f"- money figures read: {r.money[0]} of {r.money[1]} "
+                         f"({r.money[0] / r.money[1]:.0%})")
         if r.failures:
             lines += ["", "| check | claim | locator | observed | what |", "|---|---|---|---|---|"]
             for f in r.failures:

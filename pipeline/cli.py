@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from schemas.vocabulary import FORMATS
+
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_DEFECT = 0, 1, 2, 3
 STILL_RUNNING_AFTER = 10.0
 """Seconds one document may take before a refresh whose output is not a terminal says
@@ -133,6 +135,20 @@ class Progress:
         with self.lock:
             self.current = None
             self._show()
+
+
+def _progress(stream):
+    """A one-line status on a terminal (`capture`); nothing when output is piped."""
+    if not stream.isatty():
+        return None
+    seen = []
+
+    def show(source_id: str, verb: str = "extracting") -> None:
+        seen.append(source_id)
+        shown = source_id if verb != "extracting" else f"{len(seen)}: {source_id}"
+        stream.write(f"\r\x1b[K{verb} {shown}")
+        stream.flush()
+    return show
 
 
 def _fail(message: str, code: int, as_json: bool) -> None:
@@ -308,6 +324,12 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
         review = sum(r.status == "needs-review" for r in rec.decisions)
         echo(f"decisions      {len(rec.decisions)} ({len(rec.decisions) - review} applied, "
              f"{review} needs-review)")
+    older = sum(p.status != "current" for p in run.pages.values())
+    if older:
+        pages_changed = {c.page for c in run.changes}
+        echo(f"captures       {older} older or duplicate captures kept as history; "
+             f"{len(pages_changed)} page{'s' if len(pages_changed) != 1 else ''} changed figures "
+             "(see Page changes in the report)")
     if run.problems:
         echo(f"problems       {len(run.problems)}:")
         for code, n in sorted(Counter(p.code for p in run.problems).items()):
@@ -315,6 +337,114 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
         _problem_lines(run.problems)
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
          f"(report: {root / 'reports/discrepancies.md'})")
+
+
+@main.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Capture the pages a file names: raw/watchlist.yaml (a `pages:` list with "
+                   "url, occupation, …) or plain text, one URL a line.")
+@click.option("--occupation", metavar="SOC", default="",
+              help="SOC code of the page's occupation, for the registry entry (e.g. 29-2072).")
+@click.option("--id", "capture_id", default="",
+              help="Id of the new capture (one URL only) [default: made from the URL and time].")
+@click.option("--title", default="", help="Title for the registry [default: the page's own].")
+@click.option("--authority", type=click.Choice(["primary", "secondary", "unknown"]),
+              default="unknown", show_default=True,
+              help="primary: the statistical agency itself; secondary: a page citing one.")
+@click.option("--registry", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The source registry [default: raw/sources.yaml in the project].")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between two requests to one host (a longer Crawl-delay wins).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True,
+              help="Seconds to wait for the site to connect or to send more of a response.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Further attempts after a 429 or 5xx answer, a timeout or a dropped "
+                   "connection (with back-off, honouring Retry-After up to a minute).")
+@click.option("--max-size", "max_size", type=click.FloatRange(min=0.001), default=20.0,
+              show_default=True, help="Largest page to accept, in MB.")
+@click.pass_obj
+def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupation: str,
+            capture_id: str, title: str, authority: str, registry: Path, delay: float,
+            timeout: float, retries: int, max_size: float) -> None:
+    """Fetch pages into raw/ and register each as a new capture.
+
+    Honours robots.txt, waits between requests to one host, retries 429 and 5xx answers
+    with back-off, follows and records redirects, and keeps only HTML pages and PDFs.
+    Each capture is a new file in raw/ with its entry appended to the registry (URL,
+    final URL, HTTP status, content type, sha256, retrieval time, the capture it
+    supersedes); an archived copy (a /web/<timestamp>/<url> address) records the
+    archive's timestamp and the original URL. A page that has not changed (a 304
+    answer to the previous capture's validators, or the same bytes) writes nothing.
+    A URL that fails writes nothing and is reported with a stable code; the others go
+    on. Exit 0 when every URL was captured or unchanged, 1 when any failed, 2 on a
+    usage error or a registry that cannot be read or appended to.
+
+    Examples:
+
+        careerfacts capture https://www.bls.gov/oes/current/oes292072.htm --occupation 29-2072
+
+        careerfacts capture --from raw/watchlist.yaml
+    """
+    from pipeline.capture import (Capturer, Target, TargetsError, target_problem,
+                                  targets_from_file)
+    from pipeline.fetch import Fetcher, Policy
+    from pipeline.registry import RegistryError
+
+    try:
+        targets = [Target(url, occupation, capture_id, title, authority) for url in urls]
+        targets += targets_from_file(from_file) if from_file else []
+    except TargetsError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not targets:
+        raise click.UsageError("give at least one URL, or --from FILE")
+    if capture_id and len(targets) > 1:
+        raise click.UsageError("--id names one capture: give it with a single URL")
+    for target in targets[:len(urls)]:
+        wrong = target_problem(target)
+        if wrong:
+            raise click.UsageError(wrong)
+    registry = registry or obj.root() / "raw" / "sources.yaml"
+    policy = Policy(connect_timeout=timeout, read_timeout=timeout, host_delay=delay,
+                    retries=retries, max_bytes=int(max_size * 1024 * 1024))
+    counts = Counter()
+    progress = _progress(sys.stderr)
+    try:
+        capturer = Capturer(registry, Fetcher(policy))
+        for number, target in enumerate(targets, start=1):
+            if progress:
+                progress(f"{number}/{len(targets)} {target.url}", verb="capturing")
+            outcome = capturer.capture(target)
+            counts[outcome.status] += 1
+            if progress:
+                sys.stderr.write("\r\x1b[K")
+            if outcome.status == "captured":
+                click.echo(f"captured   {outcome.source_id}  {outcome.path}"
+                           + (f"  ({outcome.why})" if outcome.why else ""))
+            elif outcome.status == "unchanged":
+                click.echo(f"unchanged  {target.url}  ({outcome.why}"
+                           + (f"; latest capture {outcome.source_id}" if outcome.source_id
+                              and outcome.source_id not in outcome.why else "")
+                           + "): nothing written")
+            else:
+                click.echo(f"failed     {target.url}  [{outcome.problem.code}]")
+                click.echo(f"  {outcome.problem.line()}", err=True)
+    except RegistryError as exc:
+        click.echo(f"careerfacts: {exc.problem.line()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if obj.debug:
+            raise
+        click.echo(f"careerfacts: internal error: {type(exc).__name__}: {exc}. Run with "
+                   "--debug for the traceback.", err=True)
+        sys.exit(EXIT_DEFECT)
+    finally:
+        if progress:
+            sys.stderr.write("\r\x1b[K")
+    click.echo(f"{len(targets)} URL{'s' if len(targets) != 1 else ''}: "
+               + ", ".join(f"{counts[s]} {s}" for s in ("captured", "unchanged", "failed"))
+               + ("; run `make refresh` to use the new captures" if counts["captured"] else ""))
+    sys.exit(EXIT_DATA if counts["failed"] else EXIT_OK)
 
 
 @main.command()
@@ -513,22 +643,29 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "pdf", "csv", "xlsx"]),
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)),
               default=None, help="Document format; sniffed from the content when not given.")
 @click.option("--source-id", default=None, help="Source id to put on the claims [default: file stem].")
+@click.option("--explain", is_flag=True,
+              help="Instead of the claims, list every figure on the page in page order with "
+                   "what became of it: the claim read from it, or why none was.")
 @click.pass_obj
-def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) -> None:
+def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None,
+            explain: bool) -> None:
     """Print the claims of one document as JSON lines (no registry needed).
 
     Use it to see what a new page yields before registering it. Each line is one claim
-    with its verbatim quote and locator; keys are sorted. Reads text, HTML, PDF and
-    tables (CSV, XLSX). Stops quietly when the reader of its output does (`| head`).
+    with its verbatim quote and locator; keys are sorted. With --explain, every figure
+    the page states is listed with what became of it, so a curator sees what was missed.
+    Reads text, HTML, PDF and tables (CSV, XLSX). Stops quietly when the reader of its
+    output does (`| head`).
 
     Example:
 
         careerfacts extract raw/001_ff2dfab91b0d996c.txt | head -3
+        careerfacts extract --explain raw/001_ff2dfab91b0d996c.txt
     """
-    from extractors import extract as extract_claims
+    from extractors import read as read_document
     from extractors.document import DocumentError, document_from_bytes
     from extractors.document import sniff_format
     from schemas.problems import problem
@@ -538,7 +675,8 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) ->
     fmt = fmt or sniff_format(data, str(file))
     try:
         doc = document_from_bytes(data, source_id=source_id, path=str(file), format=fmt)
-        claims = extract_claims(doc)
+        reading = read_document(doc)
+        claims = reading.claims
     except DocumentError as exc:
         p = problem(exc.code, source_id=source_id, path=str(file), detail=exc.detail)
         click.echo(f"careerfacts: {p.line()}", err=True)
@@ -550,10 +688,15 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None) ->
                     detail=f"{type(exc).__name__}: {exc}")
         click.echo(f"careerfacts: {p.line()}", err=True)
         sys.exit(EXIT_DATA)
+    if explain:
+        from pipeline.explain import explanation
+        lines = [explanation(reading, str(file))]
+    else:
+        lines = [json.dumps(claim.as_dict(), sort_keys=True, ensure_ascii=False)
+                 for claim in claims]
     try:
-        for claim in claims:
-            sys.stdout.write(json.dumps(claim.as_dict(), sort_keys=True, ensure_ascii=False)
-                             + "\n")
+        for line in lines:
+            sys.stdout.write(line + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader has all it wanted (`| head`): stop without a word, as `cat` does;

@@ -21,7 +21,9 @@ SOURCE_COLUMNS = {"title": "source_title", "publisher": "source_publisher",
 def curated_claims(run: Run) -> pd.DataFrame:
     """Every valid claim with its source's metadata and its role in its fact."""
     rec = run.reconciliation
-    by_id = {c.claim_id: c for c in rec.claims}
+    by_id = {c.claim_id: c for c in run.claims}  # older captures' claims are not reconciled
+    by_id.update({c.claim_id: c for c in rec.claims})
+    ranks = {**run.history, **rec.ranks}
     frame = run.valid.copy()
     # periods inferred during reconciliation replace the unknown ones
     for column in ("period", "period_start", "period_end", "period_basis"):
@@ -33,9 +35,9 @@ def curated_claims(run: Run) -> pd.DataFrame:
         frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
     for column in ("stated_in",):
         frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
-    frame["fact_id"] = [rec.ranks[i][0] for i in frame["claim_id"]]
-    frame["rank"] = [rec.ranks[i][1] for i in frame["claim_id"]]
-    frame["rank_reason"] = [rec.ranks[i][2] for i in frame["claim_id"]]
+    frame["fact_id"] = [ranks[i][0] for i in frame["claim_id"]]
+    frame["rank"] = [ranks[i][1] for i in frame["claim_id"]]
+    frame["rank_reason"] = [ranks[i][2] for i in frame["claim_id"]]
     matches = [rec.matches.get(i) for i in frame["claim_id"]]
     frame["release_match"] = [m.outcome if m else "" for m in matches]
     frame["releases_behind"] = pd.array([m.releases_behind if m else None for m in matches],
@@ -134,9 +136,13 @@ def sources_table(run: Run) -> pd.DataFrame:
     for capture in run.captures:
         s = capture.source
         v = rec.sources.get(s.id)
+        page = run.pages.get(s.id)
         rows.append(dict(
             source_id=s.id, title=s.title, authority=s.authority, format=s.format,
             retrieved=s.retrieved, path=s.path, sha256=s.sha256,
+            url=s.original_url or s.url, archived=s.archived,
+            capture_status=page.status if page else "current",
+            current_capture=page.current if page else s.id,
             encoding=run.encodings.get(s.id, ""),
             claims=int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0,
             current=v.current if v else 0, stale=v.stale if v else 0,
@@ -145,9 +151,21 @@ def sources_table(run: Run) -> pd.DataFrame:
             mixed_vintage=", ".join(map(str, v.editions)) if v and v.editions else "",
         ))
     columns = ["source_id", "title", "authority", "format", "encoding", "retrieved", "path",
-               "sha256", "claims", "current", "stale", "unmatched", "ambiguous", "differs",
-               "history", "mixed_vintage"]
+               "sha256", "url", "archived", "capture_status", "current_capture", "claims",
+               "current", "stale", "unmatched", "ambiguous", "differs", "history",
+               "mixed_vintage"]
     return pd.DataFrame(rows, columns=columns).sort_values("source_id").reset_index(drop=True)
+
+
+def page_changes_table(run: Run) -> pd.DataFrame:
+    """One row per figure a page changed between two of its captures."""
+    columns = ["page", "before_capture", "before_as_of", "after_capture", "after_as_of",
+               "change", *KEY_FIELDS, "before", "after"]
+    rows = [{**dict(zip(KEY_FIELDS, c.key)), "page": c.page, "before_capture": c.before_capture,
+             "before_as_of": c.before_as_of, "after_capture": c.after_capture,
+             "after_as_of": c.after_as_of, "change": c.change, "before": c.before,
+             "after": c.after} for c in run.changes]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def problems_table(run: Run) -> pd.DataFrame:
@@ -171,6 +189,10 @@ def rendered(run: Run) -> dict[str, bytes]:
         files[f"{stem}.csv"] = csv_bytes(frame)
         files[f"{stem}.parquet"] = parquet_bytes(frame)
     files["curated/quarantine.csv"] = csv_bytes(run.quarantined)
+    files["curated/page_changes.csv"] = csv_bytes(page_changes_table(run))
+    if run.official.releases_path is not None:
+        # the cached table as it is: the same official files give the same bytes
+        files["curated/releases.parquet"] = run.official.releases_path.read_bytes()
     files["reports/problems.csv"] = csv_bytes(problems_table(run))
     files["reports/discrepancies.md"] = discrepancy_report(run).encode("utf-8")
     return files

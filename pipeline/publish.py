@@ -1,10 +1,11 @@
 """Writing outputs safely: one writer at a time, and all of a run's files published together.
 
 Two refreshes at once must not interleave, and a refresh killed while writing must not
-leave `claims.csv` from one run beside `facts.csv` from another. Everything careerfacts
-keeps for that lives in `.careerfacts/` at the project root (git-ignored):
+leave `claims.csv` from one run beside `facts.csv` from another. What careerfacts keeps
+for that is at the project root (git-ignored):
 
-    .careerfacts/lock               held by every command that writes (filelock)
+    .careerfacts.lock               held by every command that writes: refresh, decide,
+                                    check-source's reports, capture (filelock)
     .careerfacts/publish/files/…    the new bytes of each changed output, staged
     .careerfacts/publish/COMMIT     written last, atomically: the list of staged files
 
@@ -30,7 +31,7 @@ the journal says so.
 >>> with exclusive(root):
 ...     [str(p.relative_to(root)) for p in publish({"curated/facts.csv": b"fact_id\\n"}, root)]
 ['curated/facts.csv']
->>> sorted(p.name for p in (root / ".careerfacts").iterdir() if p.name != "lock")
+>>> sorted(p.name for p in (root / ".careerfacts").iterdir())
 []
 """
 from __future__ import annotations
@@ -45,17 +46,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STATE = ".careerfacts"
-LOCK = f"{STATE}/lock"
+LOCK = ".careerfacts.lock"
+"""The project's one lock; `careerfacts capture` holds it too while it writes raw/."""
 JOURNAL = f"{STATE}/publish"
 COMMIT = "COMMIT"
 LEGACY_TEMPORARY = {
     ".": re.compile(r"^\.decisions\.yaml\.[a-z0-9_]{8}$"),
+    "raw": re.compile(r"^\.[^.].*\.[a-z0-9_]{8}$"),  # capture's writes of pages and the registry
     "curated": re.compile(r"^\.[^.].*\.(?:csv|parquet)\.[a-z0-9_]{8}$"),
     "reports": re.compile(r"^\.[^.].*\.(?:csv|md)\.[a-z0-9_]{8}$"),
     "reports/validation": re.compile(r"^\.[^.].*\.json\.[a-z0-9_]{8}$"),
 }
-"""Temporary siblings that older versions wrote beside each output (`tempfile.mkstemp`
-with a `.NAME.` prefix: `curated/.facts.csv.t1x9ab_q`) and a kill could leave behind."""
+"""Temporary siblings written beside a file before it is renamed into place
+(`tempfile.mkstemp` with a `.NAME.` prefix: `curated/.facts.csv.t1x9ab_q` by older
+versions, `raw/.sources.yaml.k2j4h5g6` by capture) that a kill could leave behind."""
 
 
 class Busy(Exception):

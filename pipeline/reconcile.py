@@ -35,7 +35,8 @@ from dataclasses import dataclass, field, replace
 
 from extractors.claims import Claim
 from pipeline.decisions import Decision, DecisionResult, evidence_of
-from pipeline.vintage import Match, match_releases, mixed_vintage
+from pipeline.vintage import (Match, ReleaseFigure, agency_pairings, match_releases,
+                             mixed_vintage, release_figures)
 from schemas.vocabulary import HOURS_PER_YEAR, QUALIFIERS
 
 KEY_FIELDS = ("occupation", "metric", "statistic", "unit", *QUALIFIERS)
@@ -153,6 +154,7 @@ class Reconciliation:
     matches: dict[str, Match]
     sources: dict[str, SourceVintage]
     decisions: list[DecisionResult]
+    figures: list[ReleaseFigure] = field(default_factory=list)  # the releases matched against
 
 
 def key_of(claim: Claim) -> tuple:
@@ -200,10 +202,12 @@ def agree(a: Reading, b: Reading) -> bool:
     >>> agree(r(47180, 1), r(48780, 1))
     False
     """
+    if a.claim.unit in CATEGORICAL_UNITS:
+        # a category holds across editions: the 2023-33 and 2024-34 projections' typical
+        # education is one value, not two
+        return a.claim.value_text == b.claim.value_text
     if not _periods_compatible(a, b):
         return False
-    if a.claim.unit in CATEGORICAL_UNITS:
-        return a.claim.value_text == b.claim.value_text
     tolerance = max(a.precision, b.precision) / 2
     return (_close(a.value, b.value, tolerance) and _close(a.low, b.low, tolerance)
             and _close(a.high, b.high, tolerance))
@@ -219,13 +223,17 @@ def _sort_value(r: Reading) -> tuple:
 
 def clusters_of(readings: list[Reading]) -> list[Cluster]:
     """Agreeing readings together, most precise (then dated) first; ordered by figure."""
+    # a category's latest release represents it (the same value, stated again and again)
     ordered = sorted(readings, key=lambda r: (r.precision, r.authority != "primary",
-                                              not r.period_known, _sort_value(r),
-                                              r.claim.claim_id))
+                                              not r.period_known,
+                                              -(r.claim.period_end or 0)
+                                              if r.claim.unit in CATEGORICAL_UNITS else 0,
+                                              _sort_value(r), r.claim.claim_id))
     clusters: list[Cluster] = []
     for reading in ordered:
         home = next((c for c in clusters if agree(c.representative, reading)
-                     and all(_periods_compatible(reading, x) for x in c.readings)), None)
+                     and (reading.claim.unit in CATEGORICAL_UNITS
+                          or all(_periods_compatible(reading, x) for x in c.readings))), None)
         if home is None:
             clusters.append(Cluster([reading]))
         else:
@@ -397,7 +405,7 @@ def named_clusters(clusters: list[Cluster] | tuple[Cluster, ...], target: str) -
 
 def figures_text(clusters: list[Cluster] | tuple[Cluster, ...], indices: list[int],
                  source: str = "") -> list[str]:
-    """One line per figure, each claim with its id: "$44,090 (2020): bls-reference
+    """One line per figure, each claim with its id: "$44,090 (2020): oews-national-2020
     c-0a1b…", for messages that ask an analyst to name one of them."""
     lines = []
     for i in indices:
@@ -411,14 +419,20 @@ def figures_text(clusters: list[Cluster] | tuple[Cluster, ...], indices: list[in
 
 
 def reconcile(claims: list[Claim], authorities: dict[str, str],
-              decisions: list[Decision] = ()) -> Reconciliation:
+              decisions: list[Decision] = (), figures: list[ReleaseFigure] | None = None,
+              parts: dict[str, tuple[str, ...]] | None = None) -> Reconciliation:
     """Facts, discrepancies, ranks and release matches from the validated claims.
 
     `authorities` maps a source id to its registry authority; `decisions` are the
-    analysts' recorded decisions, applied when their evidence is unchanged.
+    analysts' recorded decisions, applied when their evidence is unchanged; `figures`
+    are the official releases to match against (default: the primary sources' claims);
+    `parts` the SOC 2018 parts of claims whose SOC 2010 occupation was split.
     """
     claims = infer_periods(claims)
-    claims, matches = match_releases(claims, authorities)
+    if figures is None:
+        figures = release_figures([], claims, authorities)
+    claims, matches = match_releases(claims, authorities, figures, parts)
+    pairings = agency_pairings(figures, claims, authorities)
     groups: dict[tuple, list[Reading]] = defaultdict(list)
     for claim in claims:
         groups[key_of(claim)].append(reading_of(claim, authorities.get(claim.source_id, "unknown")))
@@ -478,9 +492,10 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
     discrepancies.sort(key=lambda d: (QUEUES.index(d.queue), _SEVERITY_ORDER[d.severity], d.key,
                                       d.discrepancy_id))
     return Reconciliation(claims, facts, discrepancies, ranks, matches,
-                          _source_vintages(claims, matches, authorities),
+                          _source_vintages(claims, matches, authorities, pairings),
                           sorted(results, key=lambda r: (r.decision.discrepancy,
-                                                         decisions.index(r.decision))))
+                                                         decisions.index(r.decision))),
+                          figures)
 
 
 @dataclass(frozen=True)
@@ -579,7 +594,8 @@ def _ranks(fact_id: str, clusters: list[Cluster], winner: int | None, rule: str,
 
 
 def _source_vintages(claims: list[Claim], matches: dict[str, Match],
-                     authorities: dict[str, str]) -> dict[str, SourceVintage]:
+                     authorities: dict[str, str], pairings: set[tuple[int, int]] = frozenset()
+                     ) -> dict[str, SourceVintage]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for claim in claims:
         match = matches.get(claim.claim_id)
@@ -591,7 +607,7 @@ def _source_vintages(claims: list[Claim], matches: dict[str, Match],
             counts[claim.source_id]["current" if not match.releases_behind else "stale"] += 1
         else:
             counts[claim.source_id][match.outcome] += 1
-    mixed = mixed_vintage(claims, matches, authorities)
+    mixed = mixed_vintage(claims, matches, authorities, pairings)
     return {source: SourceVintage(n["current"], n["stale"], n["unmatched"], n["ambiguous"],
                                   n["differs"], tuple(mixed.get(source, ())), n["history"])
             for source, n in sorted(counts.items())}

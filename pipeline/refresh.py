@@ -1,17 +1,21 @@
 """The refresh: a one-way chain of stages, each named for what it produces.
 
-    captures(registry) -> documents -> raw_claims -> validated_claims -> reconciliation
-        -> outputs (the only stage that writes)
+    captures(registry) -> pages -> documents -> raw_claims -> validated_claims
+        -> current claims -> reconciliation; history -> outputs (the only stage that writes)
+
+Only the current capture of each page is reconciled; older captures and duplicates are
+its history (see pipeline/pages.py).
 
 Every stage returns its problems beside its product; a bad source yields problems and
 no claims, and the others go on.
 """
 from __future__ import annotations
 
+import os
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +26,12 @@ from extractors.document import Document, DocumentError, document_from_bytes
 from pipeline.decisions import Decision, load_decisions
 from pipeline.limits import TimeLimitExceeded
 from pipeline.limits import time_limit as limited
-from pipeline.reconcile import Reconciliation, reconcile
+from pipeline.occupations import resolved_occupations
+from pipeline.official import Official, official_readings, official_tables
+from pipeline.pages import CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes
+from pipeline.reconcile import Reconciliation, infer_periods, key_of, reconcile
 from pipeline.registry import Capture, load_registry
+from pipeline.vintage import match_releases, release_figures
 from pipeline.tables import claims_frame
 from schemas.problems import Problem, problem
 
@@ -44,6 +52,11 @@ class Run:
     problems: list[Problem] = field(default_factory=list)
     tracebacks: dict[str, str] = field(default_factory=dict)
     encodings: dict[str, str] = field(default_factory=dict)  # source id -> encoding decoded with
+    pages: dict[str, PageCapture] = field(default_factory=dict)  # source id -> its page's captures
+    changes: list[PageChange] = field(default_factory=list)  # figures pages changed
+    history: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """claim id -> (fact id, rank, reason) of the claims of superseded and duplicate captures"""
+    official: Official = field(default_factory=Official)
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -52,14 +65,60 @@ class Run:
                 and p.code.startswith(("registry", "document", "format", "extractor"))}
 
 
+def pages(captures: list[Capture]) -> tuple[dict[str, PageCapture], list[Problem]]:
+    """Each capture's place among its page's captures, and a warning for each entry
+    that holds the same bytes as another or supersedes an entry that is not there."""
+    sources = [c.source for c in captures]
+    found = page_captures(sources)
+    problems = []
+    first: dict[str, str] = {}
+    ids = {s.id for s in sources}
+    for source in sources:
+        if source.sha256 in first:
+            problems.append(problem("duplicate-capture", source_id=source.id, path=source.path,
+                                    detail=first[source.sha256]))
+        else:
+            first[source.sha256] = source.id
+        if source.supersedes and source.supersedes not in ids:
+            problems.append(problem("supersedes-unknown", source_id=source.id, path=source.path,
+                                    detail=source.supersedes))
+    return found, problems
+
+
+def current_claims(claims: list[Claim], valid_ids: set[str],
+                   paged: dict[str, PageCapture]) -> list[Claim]:
+    """The valid claims of each page's current capture: what reconciliation sees."""
+    return [c for c in claims if c.claim_id in valid_ids
+            and (c.source_id not in paged or paged[c.source_id].status == CURRENT)]
+
+
+def history(claims: list[Claim], valid_ids: set[str], paged: dict[str, PageCapture],
+            reconciliation: Reconciliation) -> tuple[dict[str, tuple[str, str, str]],
+                                                     list[PageChange]]:
+    """The ranks of the claims of older and duplicate captures (deprecated, with the fact
+    of their key where the current claims have one) and what each page changed."""
+    facts = {f.key: f.fact_id for f in reconciliation.facts}
+    ranks = {}
+    valid = [c for c in claims if c.claim_id in valid_ids]
+    for claim in valid:
+        page = paged.get(claim.source_id)
+        if page is None or page.status == CURRENT:
+            continue
+        reason = "duplicate-capture" if page.status == DUPLICATE else "superseded-capture"
+        ranks[claim.claim_id] = (facts.get(key_of(claim), ""), "deprecated", reason)
+    return ranks, page_changes(valid, paged)
+
+
 def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
     """The decoded document of each capture; one that cannot be decoded is a problem."""
     docs, problems = [], []
     for capture in captures:
         source = capture.source
         try:
-            docs.append(document_from_bytes(capture.data, source_id=source.id, path=source.path,
-                                            format=source.format, occupation=source.occupation))
+            doc = document_from_bytes(capture.data, source_id=source.id, path=source.path,
+                                      format=source.format, occupation=source.occupation)
+            # an archived copy shows the page as of the archive's timestamp
+            docs.append(replace(doc, page_date=source.page_date) if source.page_date else doc)
         except DocumentError as exc:
             problems.append(problem(exc.code, source_id=source.id, path=source.path,
                                     detail=exc.detail))
@@ -115,9 +174,11 @@ def raw_claims(docs: list[Document], progress: Progress | None = None,
     return claims, problems, tracebacks
 
 
-def unresolved_occupations(captures: list[Capture], claims: list[Claim]) -> list[Problem]:
-    """A warning per source with figures that have no SOC code: neither its registry entry
-    nor the page names the occupation, so its facts would belong to no occupation.
+def unresolved_occupations(captures: list[Capture], claims: list[Claim],
+                           reported: list[Problem] = ()) -> list[Problem]:
+    """A warning per source with figures that still have no SOC code once occupations are
+    resolved (registry, page, title): its facts would belong to no occupation. Sources the
+    resolution already reported (`reported`: unresolved, ambiguous) are not named twice.
 
     >>> from extractors.claims import new_claim
     >>> from pipeline.registry import Source
@@ -130,14 +191,15 @@ def unresolved_occupations(captures: list[Capture], claims: list[Claim]) -> list
     >>> p.code, p.severity, p.source_id
     ('occupation-unresolved', 'warning', 'guide')
     >>> p.message
-    'raw/guide.txt: 1 of 1 figures have no occupation (SOC code): the registry entry names none and the page states none'
+    'raw/guide.txt: 1 of 1 figures have no occupation (SOC code): neither the registry entry, the page nor its title names one'
     """
     paths = {c.source.id: c.source.path for c in captures}
+    said = {p.source_id for p in reported if p.code.startswith("occupation-")}
     totals = Counter(c.source_id for c in claims)
-    missing = Counter(c.source_id for c in claims if not c.occupation)
+    missing = Counter(c.source_id for c in claims if not c.occupation and c.source_id not in said)
     return [problem("occupation-unresolved", source_id=source_id, path=paths.get(source_id, ""),
                     detail=f"{n} of {totals[source_id]} figures have no occupation (SOC code): "
-                           "the registry entry names none and the page states none")
+                           "neither the registry entry, the page nor its title names one")
             for source_id, n in sorted(missing.items())]
 
 
@@ -165,32 +227,69 @@ def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, l
     return valid, bad, problems
 
 
+def default_cache_dir(root: Path) -> Path:
+    """Where the official tables are cached: $CAREERFACTS_CACHE, else `.cache/careerfacts/`
+    in the project (git-ignored)."""
+    configured = os.environ.get("CAREERFACTS_CACHE")
+    return Path(configured) if configured else Path(root) / ".cache" / "careerfacts"
+
+
 def refresh(registry: Path, progress: Progress | None = None,
-            decisions: Path | None = None,
+            decisions: Path | None = None, cache_dir: Path | None = None,
             time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
     """Run every stage up to, not including, writing. Raises RegistryError when the
     registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
-    raw/; `time_limit` is in seconds per document (None: no limit)."""
+    raw/, `cache_dir` to default_cache_dir(the project root); `time_limit` is in seconds
+    per document (None: no limit)."""
+    root = Path(registry).parent.parent
     captures, problems = load_registry(registry)
+    page_files = [c for c in captures if not c.source.dataset]  # official files are no page
+    paged, page_problems = pages(page_files)
     decided, decision_problems = load_decisions(
-        decisions if decisions is not None else Path(registry).parent.parent / "decisions.yaml")
-    return run_of(captures, decided, problems + decision_problems, progress, time_limit)
+        decisions if decisions is not None else root / "decisions.yaml")
+    return run_of(captures, decided, problems + decision_problems, progress=progress,
+                  cache_dir=cache_dir if cache_dir is not None else default_cache_dir(root),
+                  time_limit=time_limit)
 
 
 def run_of(captures: list[Capture], decisions: list[Decision] = (),
-           problems: list[Problem] = (), progress: Progress | None = None,
+           problems: list[Problem] = (), *, cache_dir: Path, progress: Progress | None = None,
            time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
-    """Every stage after the registry, for captures already loaded; `problems` are the
-    registry's and the decisions file's, carried into the run."""
-    docs, doc_problems = documents(captures)
+    """Every stage after the registry, for captures already loaded: the refresh of a
+    registry (`refresh`), or of one as it was (check-source's base). `problems` are the
+    registry's and the decisions file's, carried into the run; `cache_dir` is where the
+    official tables are cached."""
+    page_files = [c for c in captures if not c.source.dataset]  # official files are no page
+    paged, page_problems = pages(page_files)
+    official, official_problems = official_tables(captures, cache_dir)
+    sources = {c.source.id: c.source for c in captures}
+    docs, doc_problems = documents(page_files)
     claims, extract_problems, tracebacks = raw_claims(docs, progress, time_limit)
+    claims, parts, occupation_problems = resolved_occupations(claims, docs, sources, official)
+    occupation_problems += unresolved_occupations(captures, claims, occupation_problems)
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
     authorities = {c.source.id: c.source.authority for c in captures}
-    reconciliation = reconcile([c for c in claims if c.claim_id in valid_ids], authorities,
-                               list(decisions))
-    return Run(captures, claims, valid, quarantined, reconciliation,
-               [*problems, *doc_problems, *extract_problems,
-                *unresolved_occupations(captures, claims), *claim_problems,
+    kept = current_claims(claims, valid_ids, paged)
+    occupations = {c.occupation for c in kept} | {p for ps in parts.values() for p in ps}
+    occupations |= {p for c in kept if authorities.get(c.source_id) == "primary"
+                    for p in official.crosswalk.get(c.occupation, ())}
+    rows = official.releases_of(occupations - {""})
+    figures = release_figures(rows, kept, authorities, official.crosswalk)
+    _, matches = match_releases(infer_periods(kept), authorities, figures, parts)
+    readings = official_readings(kept, matches, rows, sources)
+    valid_readings, bad_readings, reading_problems = validated_claims(readings)
+    if len(valid_readings):
+        valid = pd.concat([valid, valid_readings], ignore_index=True)
+    if len(bad_readings):
+        quarantined = pd.concat([quarantined, bad_readings], ignore_index=True)
+    reading_ids = set(valid_readings["claim_id"])
+    reconciliation = reconcile(kept + [r for r in readings if r.claim_id in reading_ids],
+                               authorities, list(decisions), figures, parts)
+    ranks, changes = history(claims, valid_ids, paged, reconciliation)
+    return Run(captures, claims + readings, valid, quarantined, reconciliation,
+               [*problems, *page_problems, *official_problems, *doc_problems,
+                *extract_problems, *occupation_problems, *claim_problems, *reading_problems,
                 *decisions_to_review(reconciliation)],
-               tracebacks, {d.source_id: d.encoding for d in docs})
+               tracebacks, {d.source_id: d.encoding for d in docs}, paged, changes, ranks,
+               official=official)

@@ -29,12 +29,19 @@ import yaml
 
 from extractors.document import sniff_format
 from schemas.problems import Problem, problem
-from schemas.vocabulary import AUTHORITIES, FORMATS
+from schemas.vocabulary import AUTHORITIES, DATASET_FORMATS, DATASETS, FORMATS
 
 REQUIRED = ("id", "path", "sha256", "retrieved", "title", "authority")
-OPTIONAL = ("format", "publisher", "url", "occupation", "notes")
+OPTIONAL = ("format", "publisher", "url", "occupation", "notes", "dataset", "period")
+CAPTURE_KEYS = ("final_url", "redirects", "http_status", "content_type", "etag",
+                "last_modified", "original_url", "archived", "supersedes")
+"""Written by `careerfacts capture`: what the fetch saw (final URL after redirects, the
+redirects, status, content type, the validators for the next conditional request), the
+page an archive copy is of and the archive's timestamp, and the capture it supersedes."""
 ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SOC = re.compile(r"^\d{2}-\d{4}$")
+URL = re.compile(r"^https?://[^\s/]+", re.I)
+PERIOD = re.compile(r"^\d{4}(-\d{4})?$")
 
 
 class _Loader(yaml.SafeLoader):
@@ -62,12 +69,32 @@ class Source:
     path: str  # relative to the repository, e.g. "raw/001_ff2d.txt"
     format: str
     sha256: str
-    retrieved: str  # ISO date
+    retrieved: str  # ISO date ("2026-01-09") or UTC timestamp ("2026-01-09T14:03:22Z")
     title: str
     authority: str
     publisher: str = ""
     url: str = ""
     occupation: str = ""
+    dataset: str = ""  # an official file read as a table of releases or a classification
+    #                   ("oews-national", "soc-crosswalk" …); "" for a page
+    period: str = ""  # the reference period of an official file, when it does not say itself
+    original_url: str = ""  # the page an archived copy is of
+    archived: str = ""  # the archive's timestamp of that copy, ISO UTC
+    supersedes: str = ""  # id of the previous capture of the same page
+
+    @property
+    def as_of(self) -> str:
+        """The moment the capture shows the page: the archive's timestamp, else retrieval."""
+        return self.archived or self.retrieved
+
+    @property
+    def retrieved_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.retrieved[:10])
+
+    @property
+    def page_date(self) -> str:
+        """The date an archived copy shows the page at ("" for a live capture)."""
+        return self.archived[:10]
 
 
 @dataclass(frozen=True)
@@ -91,12 +118,12 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
     entry_id = str(entry.get("id", ""))
     if entry_id:
         where = f"entry {number} ({entry_id!r})"
-    unknown = sorted(set(map(str, entry)) - set(REQUIRED) - set(OPTIONAL))
+    unknown = sorted(set(map(str, entry)) - set(REQUIRED) - set(OPTIONAL) - set(CAPTURE_KEYS))
     if unknown:
         return None, _entry_problem(
             "registry-invalid-entry", entry_id, "",
             f"{where} has unknown key(s) {', '.join(unknown)}; allowed: "
-            f"{', '.join(REQUIRED + OPTIONAL)}")
+            f"{', '.join(REQUIRED + OPTIONAL + CAPTURE_KEYS)}")
     missing = [key for key in REQUIRED if entry.get(key) in (None, "")]
     if missing:
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
@@ -109,17 +136,38 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: authority {authority!r} is not one of "
                                     f"{', '.join(sorted(AUTHORITIES))}")
-    try:
-        retrieved = dt.date.fromisoformat(str(entry["retrieved"]))
-    except ValueError:
-        retrieved = None
+    retrieved = moment(str(entry["retrieved"]))
     if retrieved is None:
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
-                                    f"{where}: retrieved must be a date such as 2026-01-09")
+                                    f"{where}: retrieved must be a date such as 2026-01-09 "
+                                    "or a timestamp such as 2026-01-09T14:03:22Z")
+    archived = moment(str(entry.get("archived") or "")) if entry.get("archived") else ""
+    if archived is None:
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: archived must be a timestamp such as "
+                                    "2022-05-14T12:34:56Z")
+    for key in ("url", "final_url", "original_url"):
+        if entry.get(key) and not URL.match(str(entry[key])):
+            return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                        f"{where}: {key} must be an http(s) URL")
+    supersedes = str(entry.get("supersedes") or "")
+    if supersedes and (not ID.match(supersedes) or supersedes == entry_id):
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: supersedes must be the id of another entry")
     occupation = str(entry.get("occupation") or "")
     if occupation and not SOC.match(occupation):
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: occupation must be a SOC code such as 29-2072")
+    dataset = str(entry.get("dataset") or "")
+    if dataset and dataset not in DATASETS:
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: dataset {dataset!r} is not one of "
+                                    f"{', '.join(sorted(DATASETS))}")
+    period = str(entry.get("period") or "")
+    if period and not PERIOD.match(period):
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: period must be a year such as 2024 or a span "
+                                    "such as 2024-2034")
     relative = str(entry["path"])
     target = (raw_dir / relative).resolve()
     shown = _shown(target, root)
@@ -137,13 +185,36 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         return None, _entry_problem("registry-invalid-entry", entry_id, shown,
                                     f"{where}: format {fmt!r} is not one of "
                                     f"{', '.join(sorted(FORMATS))}")
+    if dataset and fmt not in DATASET_FORMATS:
+        return None, _entry_problem("registry-invalid-entry", entry_id, shown,
+                                    f"{where}: a dataset is read from "
+                                    f"{', '.join(sorted(DATASET_FORMATS))}, not {fmt!r}")
     source = Source(
-        id=entry_id, path=shown, format=fmt, sha256=digest, retrieved=retrieved.isoformat(),
+        id=entry_id, path=shown, format=fmt, sha256=digest, retrieved=retrieved,
         title=str(entry["title"]), authority=authority,
         publisher=str(entry.get("publisher") or ""), url=str(entry.get("url") or ""),
-        occupation=occupation,
+        occupation=occupation, dataset=dataset, period=period, original_url=str(entry.get("original_url") or ""),
+        archived=archived, supersedes=supersedes,
     )
     return Capture(source, data), None
+
+
+def moment(text: str) -> str | None:
+    """A registry date or timestamp in one spelling: the date as it is, a timestamp in
+    UTC with a Z (a timestamp without a zone is taken as UTC); None when it is neither.
+
+    >>> moment("2026-01-09"), moment("2026-01-09T09:03:22-05:00"), moment("2026-02-30")
+    ('2026-01-09', '2026-01-09T14:03:22Z', None)
+    """
+    try:
+        if "T" not in text and " " not in text:
+            return dt.date.fromisoformat(text).isoformat()
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return stamp.replace(microsecond=0).isoformat() + "Z"
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -189,3 +260,103 @@ def load_registry(registry: Path, root: Path | None = None) -> tuple[list[Captur
         else:
             captures.append(capture)
     return captures, problems
+
+
+REGISTRY_HEADER = """\
+# The source registry: one entry per captured document in raw/ (see README.md,
+# "Adding a source"). `careerfacts capture URL` appends entries here.
+sources:
+"""
+
+
+def registry_entries(registry: Path) -> list[dict]:
+    """The registry's entries as written (mappings only), in order; [] when the file does
+    not exist yet. Raises RegistryError when it cannot be read."""
+    registry = Path(registry)
+    if not registry.exists():
+        return []
+    try:
+        document = yaml.load(registry.read_text(encoding="utf-8"), Loader=_Loader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RegistryError(problem("registry-unreadable", path=str(registry),
+                                    detail=" ".join(str(exc).split()))) from None
+    if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
+        raise RegistryError(problem("registry-unreadable", path=str(registry),
+                                    detail="expected a mapping with a `sources:` list"))
+    return [e for e in document["sources"] if isinstance(e, dict)]
+
+
+def append_entry(registry: Path, entry: dict) -> None:
+    """Append one entry to the registry, keeping every byte already there (curators'
+    comments included), and replace the file atomically.
+
+    The entry is added as text after the last line, in the indentation of the existing
+    items; the result is parsed back and must be the old registry plus exactly this
+    entry, else nothing is written and RegistryError("registry-not-appendable") says why.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "sources.yaml"
+    >>> _ = path.write_text("# curated by hand\\nsources:\\n  - id: a  # first\\n    path: a.txt\\n")
+    >>> append_entry(path, {"id": "b", "path": "b.html", "http_status": 200})
+    >>> print(path.read_text())
+    # curated by hand
+    sources:
+      - id: a  # first
+        path: a.txt
+    <BLANKLINE>
+      - id: b
+        path: b.html
+        http_status: 200
+    <BLANKLINE>
+    """
+    registry = Path(registry)
+    text = registry.read_text(encoding="utf-8") if registry.exists() else REGISTRY_HEADER
+    before = yaml.load(text, Loader=_Loader)
+    items = re.findall(r"^([ \t]*)- ", text, re.M)
+    indent = items[0] if items else "  "
+    block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=10_000,
+                           default_flow_style=False)
+    block = "".join(indent + line if line.strip() else line
+                    for line in block.splitlines(keepends=True))
+    head = text if text.endswith("\n") else text + "\n"
+    if before and before.get("sources") and not head.endswith("\n\n"):
+        head += "\n"
+    updated = head + block
+    try:
+        after = yaml.load(updated, Loader=_Loader)
+    except yaml.YAMLError:
+        after = None
+    expected = yaml.load(yaml.safe_dump(entry), Loader=_Loader)
+    if not (isinstance(before, dict) and isinstance(after, dict)
+            and isinstance(after.get("sources"), list)
+            and after["sources"] == list(before.get("sources") or []) + [expected]
+            and {k: v for k, v in after.items() if k != "sources"}
+            == {k: v for k, v in before.items() if k != "sources"}):
+        raise RegistryError(problem(
+            "registry-not-appendable", path=str(registry),
+            detail="an entry appended after the last line would not be the last item of "
+                   "`sources:`"))
+    write_file_atomically(registry, updated.encode("utf-8"))
+
+
+def write_file_atomically(target: Path, data: bytes, *, replace: bool = True) -> None:
+    """Write through a temporary sibling, then rename it into place. With
+    `replace=False` an existing file is never overwritten: FileExistsError instead."""
+    import os
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o644)
+        if replace:
+            os.replace(temp, target)
+        else:
+            os.link(temp, target)  # fails if the target exists: no capture is overwritten
+    finally:
+        if os.path.exists(temp):  # the rename failed, or a link left the temporary name
+            os.unlink(temp)

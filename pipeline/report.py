@@ -1,10 +1,15 @@
 """The discrepancy report for analysts: `reports/discrepancies.md`.
 
-A summary (sources, claims, facts, discrepancies by outcome and severity, problems),
-each source's line (how many of its figures are current, stale, unmatched, whether it
-mixes releases), the analysts' decisions and their state, then the open discrepancies
-(the analyst's queue), those analysts decided and the explained ones, each with every figure, its source,
-period, the release it matches and how stale it is, its rank, and the verbatim quote.
+It leads with the answer: per occupation (by title), each key figure's resolved value,
+its release, how many pages agree and how many are stale, and the official series the
+pages were matched against (release -> figure, with the pages that quote it). Then the
+open discrepancies (the analyst's queue), a summary (sources, claims, facts,
+discrepancies by queue, outcome and severity, decisions, problems), each source's line
+(how many of its figures are current, stale, unmatched, cited as history, whether it
+mixes releases), what re-captured pages changed, the analysts' decisions and their
+state, the discrepancies analysts decided and the explained ones. Each discrepancy lists
+every figure as its page prints it, its source, period, the release it matches and how
+stale it is, its rank, and the verbatim quote.
 """
 from __future__ import annotations
 
@@ -66,33 +71,43 @@ def _cell(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().replace("|", "\\|")
 
 
-def key_title(key: tuple) -> str:
+def key_title(key: tuple, title: str = "") -> str:
+    """A key as people read it: "wage · median · USD/year · United States (Medical Records
+    Specialists, SOC 29-2072)"."""
     k = dict(zip(KEY_FIELDS, key))
     parts = [k["metric"].replace("_", " "), k["statistic"], k["unit"], k["geography"]]
     parts += [f"{name.replace('_', ' ')} {k[name]}" for name in
               ("level", "industry", "union_status", "schedule", "subgroup") if k[name]]
-    occupation = f" (SOC {k['occupation']})" if k["occupation"] else ""
+    named = f"{title}, SOC {k['occupation']}" if title else f"SOC {k['occupation']}"
+    occupation = f" ({named})" if k["occupation"] else ""
     return " · ".join(parts) + occupation
 
 
 def discrepancy_report(run: Run) -> str:
     rec = run.reconciliation
     lines = ["# Discrepancy report", ""]
-    lines += _summary(run)
-    lines += _sources(run)
-    lines += _decisions(run)
+    lines += headlines(run)
     number = 0
-    for title, queue, empty in (
-            ("Open discrepancies (the analyst's queue)", "open", "None: nothing needs an analyst."),
-            ("Decided by analysts", "decided", "None."),
-            ("Explained discrepancies", "explained", "None.")):
-        group = [d for d in rec.discrepancies if d.queue == queue]
-        lines += ["", f"## {title}", ""]
+
+    def queue(title: str, name: str, empty: str) -> list[str]:
+        nonlocal number
+        out = ["", f"## {title}", ""]
+        group = [d for d in rec.discrepancies if d.queue == name]
         if not group:
-            lines.append(empty)
+            out.append(empty)
         for d in group:
             number += 1
-            lines += _section(number, d, run)
+            out += _section(number, d, run)
+        return out
+
+    lines += queue("Open discrepancies (the analyst's queue)", "open",
+                   "None: nothing needs an analyst.")
+    lines += _summary(run)
+    lines += _sources(run)
+    lines += _page_changes(run)
+    lines += _decisions(run)
+    lines += queue("Decided by analysts", "decided", "None.")
+    lines += queue("Explained discrepancies", "explained", "None.")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -101,7 +116,7 @@ def _summary(run: Run) -> list[str]:
     statuses = Counter(f.status for f in rec.facts)
     troubled = run.troubled_sources
     lines = [
-        "## Summary", "",
+        "", "## Summary", "",
         "| | |", "|---|---|",
         f"| sources | {len(run.captures)} registered and readable; "
         f"{len(troubled)} with problems |",
@@ -159,6 +174,50 @@ def _sources(run: Run) -> list[str]:
     return lines
 
 
+def _page_changes(run: Run) -> list[str]:
+    """Pages captured more than once: their captures in order and what each new capture
+    changed in the page's figures."""
+    lines = ["", "## Page changes", ""]
+    pages: dict[str, list] = {}
+    for page in run.pages.values():
+        pages.setdefault(page.current, []).append(page)
+    followed = {current: sorted(group, key=lambda p: (_moment(p.as_of), p.status == "current"))
+                for current, group in pages.items() if len(group) > 1}
+    if not followed:
+        return lines + ["No page has more than one capture: every source is its page's "
+                        "current capture."]
+    lines += ["Only a page's latest capture is its claim. Its older captures are its history: "
+              "their figures stay in curated/claims.csv, ranked deprecated "
+              "(`superseded-capture`), and are not counted as other sources; a duplicate "
+              "(the same bytes, or the same moment in another format) counts once. Every "
+              "change is in curated/page_changes.csv."]
+    changes: dict[tuple[str, str], list] = {}
+    for change in run.changes:
+        changes.setdefault((change.before_capture, change.after_capture), []).append(change)
+    for current, group in sorted(followed.items(), key=lambda kv: (kv[1][-1].url or kv[0])):
+        lines += ["", f"### {group[-1].url or current}", ""]
+        for page in group:
+            state = {"current": "current", "superseded": f"superseded by `{page.next}`",
+                     "duplicate": f"duplicate of `{page.next}`"}[page.status]
+            lines.append(f"- `{page.source_id}` ({page.as_of}): {state}")
+        for page in group:
+            if not page.previous:
+                continue
+            step = changes.get((page.previous, page.source_id), [])
+            lines += ["", f"`{page.previous}` → `{page.source_id}`: "
+                      + (f"{len(step)} figure{'s' if len(step) != 1 else ''} changed"
+                         if step else "no figure changed")]
+            if step:
+                lines += ["", "| figure | change | before | after |", "|---|---|---|---|"]
+                lines += [f"| {_cell(key_title(c.key))} | {c.change} | {_cell(c.before) or '–'} "
+                          f"| {_cell(c.after) or '–'} |" for c in step]
+    return lines
+
+
+def _moment(as_of: str) -> str:
+    return as_of if "T" in as_of else f"{as_of}T00:00:00Z"
+
+
 def _decisions(run: Run) -> list[str]:
     results = run.reconciliation.decisions
     lines = ["", "## Analyst decisions", ""]
@@ -191,7 +250,7 @@ def _release_cell(run: Run, reading: Reading) -> str:
 
 def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
     ranks = run.reconciliation.ranks
-    lines = [f"### {number}. {key_title(d.key)}", "",
+    lines = [f"### {number}. {key_title(d.key, occupation_title(run, d.key[0]))}", "",
              f"`{d.discrepancy_id}` · **{d.outcome}** · severity **{d.severity}** · "
              f"evidence `{d.evidence}`", "", f"Why: {d.explanation}.", ""]
     if d.proposed is not None:
@@ -222,3 +281,152 @@ def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
                          f"| {_release_cell(run, reading)} | {rank_text} "
                          f"| “{_cell(c.quote)}” | `{c.claim_id}` |")
     return lines + [""]
+
+
+# --- the headline: per occupation, the answer and the official series ---------------------
+
+HEADLINE_FIGURES = (
+    ("wage", "median", "median pay"), ("wage", "mean", "mean pay"),
+    ("wage", "p10", "10th percentile pay"), ("wage", "p25", "25th percentile pay"),
+    ("wage", "p75", "75th percentile pay"), ("wage", "p90", "90th percentile pay"),
+    ("employment", "unspecified", "employment"), ("employment", "change", "employment change"),
+    ("employment_growth", "change", "employment growth"),
+    ("annual_openings", "unspecified", "openings a year"),
+    ("education", "typical", "typical education"), ("experience", "typical", "work experience"),
+    ("training_duration", "typical", "on-the-job training"),
+    ("certification_required", "flag", "certification required"),
+)
+"""The key figures of an occupation, in the order the headline shows them."""
+
+
+def occupation_title(run: Run, code: str) -> str:
+    """An occupation's SOC 2018 title ("Medical Records Specialists"), or "" when the
+    official tables do not know the code."""
+    return run.official.title_of(code) if code else ""
+
+
+def _headline_facts(run: Run) -> dict[str, list]:
+    """Per occupation, its facts about the occupation as a whole in the United States
+    that at least one page states, in HEADLINE_FIGURES order."""
+    order = {(m, s): i for i, (m, s, _) in enumerate(HEADLINE_FIGURES)}
+    authorities = {c.source.id: c.source.authority for c in run.captures}
+    found: dict[str, list] = {}
+    for fact in run.reconciliation.facts:
+        k = dict(zip(KEY_FIELDS, fact.key))
+        if (k["metric"], k["statistic"]) not in order or k["geography"] != "United States":
+            continue
+        if any(k[q] for q in ("level", "industry", "union_status", "schedule", "subgroup",
+                              "scope")):
+            continue
+        pages = {r.source_id for c in fact.clusters for r in c.readings
+                 if authorities.get(r.source_id) != "primary"}
+        if pages:
+            found.setdefault(k["occupation"], []).append(fact)
+    return {code: sorted(facts, key=lambda f: order[(f.key[1], f.key[2])])
+            for code, facts in sorted(found.items())}
+
+
+def headlines(run: Run) -> list[str]:
+    """Per occupation: each key figure's resolved value, its release, how many pages
+    agree and how many quote an older release; then the official series the pages were
+    matched against, release by release."""
+    rec = run.reconciliation
+    authorities = {c.source.id: c.source.authority for c in run.captures}
+    by_occupation = _headline_facts(run)
+    lines = ["## At a glance", ""]
+    if not by_occupation:
+        return lines + ["No page states a figure about an occupation as a whole."]
+    lines += ["Per occupation, the resolved value of each figure the pages state, the "
+              "release it is from, and how the pages compare: *agree* (their figure is "
+              "the resolved one), *stale* (matched to an older release), *other* (a "
+              "figure no release explains, or one several releases share).", ""]
+    for code, facts in by_occupation.items():
+        title = occupation_title(run, code) or "Occupation"
+        lines += [f"### {title} (SOC {code or 'unknown'})", "",
+                  "| figure | resolved value | release | pages agree | pages stale | "
+                  "pages other |", "|---|---|---|---|---|---|"]
+        for fact in facts:
+            label = next(lbl for m, s, lbl in HEADLINE_FIGURES if (m, s) == fact.key[1:3])
+            chosen = fact.chosen
+            winners = fact.clusters[fact.winner].readings if fact.winner is not None else []
+            agree = {r.source_id for r in winners if authorities.get(r.source_id) != "primary"}
+            stale, other = set(), set()
+            for cluster in fact.clusters:
+                for r in cluster.readings:
+                    if authorities.get(r.source_id) == "primary" or r.source_id in agree:
+                        continue
+                    m = rec.matches.get(r.claim.claim_id)
+                    (stale if m and m.outcome == "matched" and m.releases_behind else other
+                     ).add(r.source_id)
+            other -= stale
+            value = f"**{fact_value(chosen)}**" if chosen else "none (an analyst must decide)"
+            release = (chosen.claim.stated_in or period_text(chosen.claim.period)) if chosen else ""
+            source = f" ({chosen.source_id})" if chosen else ""
+            lines.append(f"| {label} | {value} | {release}{source} | {_pages(agree)} | "
+                         f"{_pages(stale)} | {_pages(other)} |")
+        lines += [""] + _series(run, code, facts) + [""]
+    return lines
+
+
+def _pages(sources: set[str]) -> str:
+    return f"{len(sources)} ({', '.join(sorted(sources))})" if sources else "0"
+
+
+def _series(run: Run, code: str, facts: list) -> list[str]:
+    """The official releases of each figure the pages were matched against, latest
+    first: "OEWS May 2022: $47,180 ← seed-002 ($47,180)"."""
+    rec = run.reconciliation
+    authorities = {c.source.id: c.source.authority for c in run.captures}
+    quoted: dict[tuple, dict[str, list[str]]] = {}
+    for claim in rec.claims:
+        m = rec.matches.get(claim.claim_id)
+        if authorities.get(claim.source_id) == "primary" or not m or not m.figure \
+                or m.outcome not in ("matched", "differs"):
+            continue
+        key = (m.figure.metric, m.figure.statistic, m.figure.release)
+        mark = claim.figure if m.outcome == "matched" else f"{claim.figure}, differs"
+        quoted.setdefault((claim.occupation,) + key, {}).setdefault(claim.source_id, []).append(mark)
+    lines = ["Official series the pages were matched against (latest first; every release "
+             "of every occupation is in curated/releases.parquet):", ""]
+    for fact in facts:
+        metric, statistic = fact.key[1], fact.key[2]
+        label = next(lbl for m, s, lbl in HEADLINE_FIGURES if (m, s) == (metric, statistic))
+        series = {}
+        for f in rec.figures:
+            if (f.occupation, f.metric, f.statistic, f.geography) != (
+                    code, metric, statistic, "United States") or f.relation == "merged":
+                continue
+            best = series.get(f.release)
+            if best is None or (best.unit != "USD/year" and f.unit == "USD/year"):
+                series[f.release] = f
+        if not series:
+            continue
+        ordered = sorted(series.values(), key=lambda f: (f.period_end or 0, f.release), reverse=True)
+        items = []
+        for f in ordered:
+            pages = quoted.get((code, metric, statistic, f.release), {})
+            shown = _release_figure(f)
+            note = f" (as {f.published_code}, {f.relation})" if f.relation not in ("same",) else ""
+            text = f"{f.release}: {shown}{note}"
+            if pages:
+                text += " ← " + "; ".join(f"{s} ({', '.join(sorted(set(v)))})"
+                                          for s, v in sorted(pages.items()))
+            items.append((bool(pages), text))
+        shown = [text for i, (hit, text) in enumerate(items) if hit or i == 0]
+        rest = len(items) - len(shown)
+        lines.append(f"- **{label}**: " + " · ".join(shown)
+                     + (f" · {rest} earlier release{'s' if rest > 1 else ''} no page quotes"
+                        if rest else ""))
+    return lines
+
+
+def _release_figure(f) -> str:
+    if f.unit in ("category", "boolean"):
+        return f.value_text
+    if f.unit in ("USD/year", "USD/hour"):
+        money = _money(f.value if f.value is not None else f.low)
+        suffix = "+" if f.value is None else ""
+        return f"{money}{suffix}" + (" an hour" if f.unit == "USD/hour" else "")
+    if f.unit == "percent":
+        return f"{f.value:g}%"
+    return _number(f.value if f.value is not None else f.low)

@@ -1,21 +1,29 @@
 """Which official release each figure comes from.
 
-Figures from primary sources (the statistical agency's own tables) are releases: "OEWS
-May 2023", "Employment Projections 2023-2033". Every other figure is matched to the
-releases of the same occupation, metric and statistic (hourly wages at 2,080 hours a
-year):
+The releases are the official files' rows (pipeline/official.py: every OEWS May release
+2013-2024, the Employment Projections cycles) and the figures of primary sources (the
+agency's own pages: "OEWS May 2011", "Employment Projections 2014-2024"). Every other
+figure is matched to the releases of its occupation, metric and statistic (hourly wages
+at 2,080 hours a year):
 
 - a figure whose page states its period is compared with the release of that period
   ("8.5% through 2032" with Employment Projections 2022-2032), within the coarser of the
-  two precisions;
+  two precisions; `differs` when that release has another figure;
 - a figure without a period is matched by value within its stated precision ("$49K" is
   OEWS May 2023's $48,780 and no other year's); it then gets that period with
   `period_basis = matched`. Two releases with the same rounded figure make the match
-  `ambiguous`: reported, not guessed.
+  `ambiguous`: reported, not guessed. A category (typical education) equal to the
+  latest release's is current: matched to the latest release.
+- a claim whose SOC 2010 occupation was split (29-2071 into 29-2072 and 29-9021) is
+  matched against each part; the part whose series holds the figure becomes its
+  occupation (`occupation_basis = crosswalk`), and the match says so.
 
 A matched figure records the release (`stated_in`) and how many later releases exist
 (`releases_behind`). A page whose matched figures come from different editions — a May
-2024 wage beside 2023-2033 projections — is `mixed-vintage`.
+2024 wage beside 2023-2033 projections — is `mixed-vintage`, unless the agency itself
+paired them: the handbook's interim wage updates pair a May Y+1 wage with projections
+that start in Y (May 2020 wages with 2019-29 projections), as the Employment Projections
+table prints them side by side or one official page states both.
 
 A figure the page cites as history (`period_basis = history`: "In May 2022 the median
 was $60,240", beside the page's current figure) is matched to its release like any
@@ -24,6 +32,7 @@ never makes a page mixed-vintage.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -35,6 +44,56 @@ MATCHABLE_STATISTICS = ("median", "mean", "p10", "p25", "p75", "p90", "change", 
 LEVELLED_STATISTICS = ("median", "p10", "p25", "p75", "p90")
 """A page's rung label ("Entry (10th %ile)") names a percentile: it may still match."""
 
+CATEGORICAL_UNITS = ("category", "boolean")
+
+
+@dataclass(frozen=True)
+class ReleaseFigure:
+    """One figure of one official release for one occupation."""
+
+    occupation: str
+    metric: str
+    statistic: str
+    unit: str
+    geography: str
+    release: str  # "OEWS May 2023", "Employment Projections 2023-2033"
+    period: str
+    period_start: int | None
+    period_end: int | None
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    value_text: str = ""
+    precision: float = 1.0
+    relation: str = "same"  # how the published code relates to `occupation` (official.py)
+    published_code: str = ""
+    source_id: str = ""
+    locator: str = ""
+    pairs_with: str = ""  # the OEWS release an EP table prints beside its projections
+    citation: str = ""
+
+    @property
+    def family(self) -> tuple:
+        return family_of(self)
+
+    @property
+    def program(self) -> str:
+        return program_of(self.release)
+
+
+def family_of(x) -> tuple:
+    unit = "USD/year" if x.unit == "USD/hour" else x.unit
+    return (x.occupation, x.metric, x.statistic, unit, x.geography)
+
+
+def program_of(release: str) -> str:
+    """ "OEWS May 2023" -> OEWS, "Employment Projections 2023-2033" -> EP."""
+    if release.startswith("OEWS"):
+        return "OEWS"
+    if release.startswith("Employment Projections"):
+        return "EP"
+    return release.split(" ")[0] if release else ""
+
 
 @dataclass(frozen=True)
 class Match:
@@ -43,123 +102,257 @@ class Match:
     releases_behind: int | None = None
     candidates: tuple[str, ...] = ()  # releases an ambiguous figure could be from
     edition: int | None = None  # the year that ties wages and projections of one edition
+    program: str = ""  # OEWS | EP | … of the matched release
+    figure: ReleaseFigure | None = None  # the release's figure
+    note: str = ""  # how the occupation was matched ("SOC 2010 29-2071, split …")
 
 
-def _family(claim: Claim) -> tuple:
-    unit = "USD/year" if claim.unit == "USD/hour" else claim.unit
-    return (claim.occupation, claim.metric, claim.statistic, unit, claim.geography)
+def figure_of_claim(claim: Claim, occupation: str | None = None) -> ReleaseFigure:
+    """A primary source's claim as a release figure."""
+    return ReleaseFigure(
+        occupation or claim.occupation, claim.metric, claim.statistic, claim.unit,
+        claim.geography, claim.stated_in, claim.period, claim.period_start, claim.period_end,
+        claim.value, claim.low, claim.high, claim.value_text, claim.precision,
+        "same" if occupation in (None, claim.occupation) else "crosswalk",
+        claim.occupation, claim.source_id, claim.locator, "", claim.citation)
 
 
-def _scaled(claim: Claim) -> tuple[float | None, float]:
-    scale = HOURS_PER_YEAR if claim.unit == "USD/hour" else 1
-    value = claim.value if claim.value is not None else None
-    return (None if value is None else value * scale), claim.precision * scale
+def release_figures(rows: list[dict], claims: list[Claim], authorities: dict[str, str],
+                    crosswalk: dict[str, tuple[str, ...]] | None = None) -> list[ReleaseFigure]:
+    """The release figures to match against: rows of the releases table that state a
+    figure (a missing one says nothing), and primary sources' claims with a period, a
+    SOC 2010 code's put on its SOC 2018 parts. One per (source, locator, occupation)."""
+    found: dict[tuple, ReleaseFigure] = {}
+    for row in rows:
+        if row["value"] is None and row["low"] is None and not row["value_text"]:
+            continue
+        figure = ReleaseFigure(
+            row["occupation"], row["metric"], row["statistic"], row["unit"], row["geography"],
+            row["release"], row["period"], row["period_start"], row["period_end"], row["value"],
+            row["low"], row["high"], row["value_text"], row["precision"], row["relation"],
+            row["published_code"], row["source_id"], row["locator"], row["pairs_with"])
+        found[(figure.source_id, figure.locator, figure.occupation)] = figure
+    for claim in claims:
+        if authorities.get(claim.source_id) != "primary" or not claim.period or not claim.stated_in:
+            continue
+        parts = (crosswalk or {}).get(claim.occupation, ())
+        for occupation in parts or (claim.occupation,):
+            figure = figure_of_claim(claim, occupation)
+            if len(parts) > 1:
+                figure = replace(figure, relation="split")
+            found.setdefault((claim.source_id, claim.locator, occupation), figure)
+    return sorted(found.values(), key=lambda f: (f.family, f.period_end or 0, f.release,
+                                                 f.source_id, f.locator))
 
 
-def _same_figure(claim: Claim, official: Claim, precision: float) -> bool:
-    if claim.unit in ("category", "boolean"):
-        return claim.value_text == official.value_text
-    a, _ = _scaled(claim)
-    b, _ = _scaled(official)
-    if a is None or b is None:
+def _scale(unit: str) -> float:
+    return HOURS_PER_YEAR if unit == "USD/hour" else 1
+
+
+def _same_figure(claim: Claim, official: ReleaseFigure, precision: float) -> bool:
+    if claim.unit in CATEGORICAL_UNITS:
+        return bool(claim.value_text) and claim.value_text == official.value_text
+    a, b = _scale(claim.unit), _scale(official.unit)
+
+    def close(x, y) -> bool:
+        if x is None or y is None:
+            return x is None and y is None
+        return abs(x - y) <= precision / 2 + 1e-9
+
+    mine = [None if v is None else v * a for v in (claim.value, claim.low, claim.high)]
+    theirs = [None if v is None else v * b for v in (official.value, official.low, official.high)]
+    if mine[0] is None and mine[1] is None:
         return False
-    return abs(a - b) <= precision / 2 + 1e-9
+    return all(close(x, y) for x, y in zip(mine, theirs))
 
 
-def _same_period(claim: Claim, official: Claim) -> bool:
+def _precision(claim: Claim, official: ReleaseFigure | None = None) -> float:
+    mine = claim.precision * _scale(claim.unit)
+    return mine if official is None else max(mine, official.precision * _scale(official.unit))
+
+
+def _same_period(claim: Claim, official: ReleaseFigure) -> bool:
     if claim.period_end != official.period_end:
         return False
     return claim.period_start is None or claim.period_start == official.period_start
 
 
-EDITION_METRICS = ("wage", "employment_growth")
-"""Figures that change with every edition; an education level stays the same for years."""
-
-
-def edition_of(claim: Claim) -> int | None:
-    """The year of the edition a figure belongs to: a May-Y wage and projections that
-    start in Y are published together."""
-    if claim.period_basis == "unknown" or claim.metric not in EDITION_METRICS:
-        return None
-    if claim.metric == "employment_growth" or (claim.period_start is not None
-                                               and claim.period_start != claim.period_end):
-        return claim.period_start
-    return claim.period_end
-
-
 def _matchable(claim: Claim) -> bool:
-    if claim.statistic not in MATCHABLE_STATISTICS or claim.value is None and not claim.value_text:
+    if claim.statistic not in MATCHABLE_STATISTICS or claim.value is None \
+            and claim.low is None and not claim.value_text:
         return False
-    if claim.industry or claim.union_status or claim.schedule or claim.subgroup:
+    if claim.industry or claim.union_status or claim.schedule or claim.subgroup or claim.scope:
         return False
     return not claim.level or claim.statistic in LEVELLED_STATISTICS
 
 
-def match_releases(claims: list[Claim], authorities: dict[str, str]
+def edition_of(figure: ReleaseFigure | Claim, program: str) -> int | None:
+    """The year of the edition a figure belongs to: the May of an OEWS wage, the first
+    year of an Employment Projections cycle. A category (typical education) stays the
+    same for years: it belongs to no edition."""
+    if figure.unit in CATEGORICAL_UNITS:
+        return None
+    if program == "EP":
+        return figure.period_start
+    if program == "OEWS" and figure.metric == "wage":
+        return figure.period_end
+    return None
+
+
+def _series_match(claim: Claim, series: list[ReleaseFigure]) -> Match:
+    """A claim against the release figures of its family (one occupation)."""
+    periods = sorted({(f.period_end or 0, f.period) for f in series})
+
+    def later(figure: ReleaseFigure) -> int:
+        return len({p for end, p in periods if end > (figure.period_end or 0)})
+
+    def matched(figure: ReleaseFigure, outcome: str = "matched") -> Match:
+        return Match(outcome, figure.release, later(figure), edition=edition_of(
+            figure, figure.program), program=figure.program, figure=figure)
+
+    if claim.period_basis in ("stated", "inferred", "history"):
+        same = [f for f in series if _same_period(claim, f)]
+        if not same:
+            return Match("unmatched")
+        agreeing = [f for f in same if _same_figure(claim, f, _precision(claim, f))]
+        if agreeing:
+            return matched(_preferred(agreeing))
+        return matched(_preferred(same), "differs")
+    found = [f for f in series if _same_figure(claim, f, _precision(claim, f))]
+    releases = sorted({(f.period_end or 0, f.period) for f in found})
+    if len(releases) == 1:
+        return matched(_preferred(found))
+    if releases and claim.unit in CATEGORICAL_UNITS:
+        latest = max(periods)
+        current = [f for f in found if (f.period_end or 0, f.period) == latest]
+        if current:
+            return matched(_preferred(current))
+    if releases:
+        return Match("ambiguous", candidates=tuple(sorted({f.release for f in found})))
+    return Match("unmatched")
+
+
+RELATION_ORDER = {"same": 0, "crosswalk": 1, "split": 2, "hybrid": 3, "merged": 4,
+                  "as-published": 5}
+
+
+def _preferred(figures: list[ReleaseFigure]) -> ReleaseFigure:
+    """Of several figures of one release, the one published for the occupation itself."""
+    return min(figures, key=lambda f: (RELATION_ORDER.get(f.relation, 9), f.unit != "USD/year",
+                                       f.source_id, f.locator))
+
+
+def match_releases(claims: list[Claim], authorities: dict[str, str],
+                   figures: list[ReleaseFigure] | None = None,
+                   parts: dict[str, tuple[str, ...]] | None = None
                    ) -> tuple[list[Claim], dict[str, Match]]:
-    """(claims with matched releases and periods filled in, each claim's match)."""
-    official: dict[tuple, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        if authorities.get(claim.source_id) == "primary" and claim.period:
-            official[_family(claim)].append(claim)
+    """(claims with matched releases, periods and split occupations filled in, each
+    claim's match). `figures` defaults to the primary sources' claims; `parts` gives the
+    SOC 2018 parts of claims whose SOC 2010 occupation was split."""
+    if figures is None:
+        figures = release_figures([], claims, authorities)
+    series: dict[tuple, list[ReleaseFigure]] = defaultdict(list)
+    for figure in figures:
+        series[figure.family].append(figure)
+    parts = parts or {}
     matches: dict[str, Match] = {}
     updated: dict[str, Claim] = {}
     for claim in claims:
-        releases = official.get(_family(claim), [])
-
-        def later(end: int, releases=releases) -> int:
-            return len({o.period for o in releases if o.period_end > end})
-
         if authorities.get(claim.source_id) == "primary":
             if claim.period:
-                matches[claim.claim_id] = Match("matched", claim.stated_in, later(claim.period_end),
-                                                edition=edition_of(claim))
+                own = series.get(family_of(claim), [])
+                behind = len({f.period for f in own if (f.period_end or 0) > (claim.period_end or 0)})
+                program = program_of(claim.stated_in)
+                matches[claim.claim_id] = Match("matched", claim.stated_in, behind,
+                                                edition=edition_of(claim, program),
+                                                program=program)
             continue
-        if not releases or not _matchable(claim):
+        if not _matchable(claim):
             matches[claim.claim_id] = Match("unmatched")
             continue
-        if claim.period_basis in ("stated", "inferred", "history"):
-            same = [o for o in releases if _same_period(claim, o)]
-            if not same:
-                matches[claim.claim_id] = Match("unmatched")
-                continue
-            o = same[0]
-            precision = max(_scaled(claim)[1], _scaled(o)[1])
-            outcome = "matched" if any(_same_figure(claim, x, precision) for x in same) else "differs"
-            matches[claim.claim_id] = Match(outcome, o.stated_in, later(o.period_end),
-                                            edition=edition_of(o))
-            continue
-        found = [o for o in releases if _same_figure(claim, o, _scaled(claim)[1])]
-        periods = sorted({o.period for o in found})
-        if len(periods) == 1:
-            o = found[0]
-            matches[claim.claim_id] = Match("matched", o.stated_in, later(o.period_end),
-                                            edition=edition_of(o))
-            updated[claim.claim_id] = replace(claim, period=o.period, period_start=o.period_start,
-                                              period_end=o.period_end, period_basis="matched",
-                                              stated_in=o.stated_in)
-        elif periods:
-            matches[claim.claim_id] = Match(
-                "ambiguous", candidates=tuple(sorted({o.stated_in for o in found})))
+        occupations = parts.get(claim.claim_id) or (claim.occupation,)
+        tried = {code: _series_match(claim, series.get(
+            family_of(replace(claim, occupation=code)), [])) for code in occupations}
+        if len(occupations) == 1:
+            match, code = tried[claim.occupation], claim.occupation
         else:
-            matches[claim.claim_id] = Match("unmatched")
-    for claim_id, match in matches.items():
-        if match.outcome in ("matched", "differs") and claim_id not in updated:
-            claim = next(c for c in claims if c.claim_id == claim_id)
-            if not claim.stated_in:
-                updated[claim_id] = replace(claim, stated_in=match.release)
+            hits = [c for c, m in tried.items() if m.outcome == "matched"]
+            named = " and ".join(occupations)
+            if len(hits) == 1:
+                code = hits[0]
+                match = replace(tried[code], note=f"SOC 2010 {claim.occupation}, split in SOC "
+                                f"2018 into {named}: the figure is {code}'s")
+            else:
+                code = claim.occupation
+                found = sorted({r for m in tried.values() for r in (m.candidates or (m.release,)) if r})
+                match = Match("ambiguous" if found else "unmatched", candidates=tuple(found),
+                              note=f"SOC 2010 {claim.occupation}, split in SOC 2018 into {named}: "
+                                   + ("the figure fits several parts" if found
+                                      else "the figure matches no part's releases"))
+        matches[claim.claim_id] = match
+        changes: dict = {}
+        if code != claim.occupation:
+            changes.update(occupation=code, occupation_basis="crosswalk")
+        if match.outcome in ("matched", "differs") and match.figure and not claim.stated_in:
+            changes.update(stated_in=match.release)
+        if match.outcome == "matched" and claim.period_basis == "unknown" and match.figure:
+            f = match.figure
+            changes.update(period=f.period, period_start=f.period_start,
+                           period_end=f.period_end, period_basis="matched", stated_in=f.release)
+        if changes:
+            updated[claim.claim_id] = replace(claim, **changes)
     return [updated.get(c.claim_id, c) for c in claims], matches
 
 
+def agency_pairings(figures: list[ReleaseFigure], claims: list[Claim],
+                    authorities: dict[str, str]) -> set[tuple[int, int]]:
+    """(wage year, first projection year) pairs the agency itself published together:
+    an Employment Projections table printing "Median annual wage, 2020" beside its
+    2019-29 projections, or one official page stating a May 2015 wage and 2014-24
+    projections."""
+    pairs: set[tuple[int, int]] = set()
+    for f in figures:
+        m = re.search(r"(\d{4})$", f.pairs_with)
+        if m and f.program == "EP" and f.period_start:
+            pairs.add((int(m.group(1)), f.period_start))
+    by_page: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        if authorities.get(c.source_id) != "primary" or not c.citation.startswith("http"):
+            continue
+        program = program_of(c.stated_in)
+        edition = edition_of(c, program)
+        if edition is not None:
+            by_page[(c.source_id, c.citation)][program].add(edition)
+    for editions in by_page.values():
+        pairs |= {(w, p) for w in editions.get("OEWS", ()) for p in editions.get("EP", ())}
+    return pairs
+
+
 def mixed_vintage(claims: list[Claim], matches: dict[str, Match],
-                  authorities: dict[str, str]) -> dict[str, list[int]]:
+                  authorities: dict[str, str],
+                  pairings: set[tuple[int, int]] = frozenset()) -> dict[str, list[int]]:
     """Pages whose matched figures come from more than one edition, with the editions.
-    (A primary source's table spans editions by design.)"""
-    editions: dict[str, set[int]] = defaultdict(set)
+    A May Y+1 wage beside projections from Y is one edition when the agency paired them
+    so (`pairings`). (A primary source's table spans editions by design.)"""
+    wages: dict[str, set[int]] = defaultdict(set)
+    projections: dict[str, set[int]] = defaultdict(set)
     for claim in claims:
-        if authorities.get(claim.source_id) == "primary" or claim.period_basis == "history":
+        if authorities.get(claim.source_id) == "primary":
             continue
         match = matches.get(claim.claim_id)
-        if match and match.outcome == "matched" and match.edition is not None:
-            editions[claim.source_id].add(match.edition)
-    return {source: sorted(years) for source, years in editions.items() if len(years) > 1}
+        if not match or match.outcome != "matched" or match.edition is None:
+            continue
+        if claim.period_basis == "history":
+            continue  # "In May 2022 … $60,240": a past figure the page cites, not its vintage
+        (projections if match.program == "EP" else wages)[claim.source_id].add(match.edition)
+    mixed = {}
+    for source in set(wages) | set(projections):
+        w, p = wages.get(source, set()), projections.get(source, set())
+        editions = w | p
+        if len(editions) < 2:
+            continue
+        possible = set.intersection(*[{y} | {s for x, s in pairings if x == y} for y in w],
+                                    *[{y} for y in p])
+        if not possible:
+            mixed[source] = sorted(editions)
+    return mixed

@@ -13,6 +13,7 @@ file and what to do about it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,24 @@ CATALOGUE: dict[str, Kind] = {
         "raw/ documents are immutable: register a changed page as a new capture "
         "with its own id, or restore the original bytes",
     ),
+    "registry-not-appendable": Kind(
+        "A new entry cannot be appended to the registry",
+        "{path}: {detail}",
+        "make `sources:` the last block of the registry, written as a list of `- id: …` "
+        "items; nothing was captured",
+    ),
+    "duplicate-capture": Kind(
+        "Two registry entries hold the same bytes",
+        "{path} has the same sha256 as {detail}; the page counts once",
+        "remove the duplicate entry, or keep it knowing only one capture is the page's claim",
+        severity="warning",
+    ),
+    "supersedes-unknown": Kind(
+        "Registry entry supersedes an entry that is not there",
+        "supersedes {detail!r}, which is not a usable entry of the registry",
+        "correct `supersedes:` to the id of the page's previous capture, or remove it",
+        severity="warning",
+    ),
     "format-unsupported": Kind(
         "No extractor for this format",
         "{path}: format {detail!r} has no extractor",
@@ -96,15 +115,7 @@ CATALOGUE: dict[str, Kind] = {
         "No figures found in the document",
         "{path}: no wage, growth, openings, education or certification figures recognised",
         "check that the capture holds the page's content (not an error or consent page); "
-        "run `careerfacts extract {path}` to see what is read",
-        severity="warning",
-    ),
-    "occupation-unresolved": Kind(
-        "Figures without an occupation",
-        "{path}: {detail}",
-        "add the SOC code as `occupation:` to the source's entry in raw/sources.yaml "
-        "(for example occupation: \"29-2072\"); the figures are kept meanwhile, under no "
-        "occupation",
+        "run `careerfacts extract --explain {path}` to see every figure and what became of it",
         severity="warning",
     ),
     "decision-invalid": Kind(
@@ -124,12 +135,154 @@ CATALOGUE: dict[str, Kind] = {
         "{detail}",
         "see curated/quarantine.csv; fix the extractor rule or the page registration",
     ),
+    "official-layout-unknown": Kind(
+        "Official file does not have the layout of its dataset",
+        "{path}: {detail}",
+        "check the registry's `dataset:` for this file, or register the agency's "
+        "unmodified download",
+    ),
+    "official-period-missing": Kind(
+        "Official file does not say which release it is",
+        "{path}: {detail}",
+        "add `period:` (e.g. 2024, or 2024-2034) to the file's entry in raw/sources.yaml",
+    ),
+    "official-period-mismatch": Kind(
+        "Official file and registry disagree on the release",
+        "{path}: {detail}",
+        "correct `period:` in raw/sources.yaml, or check that the right file was saved",
+    ),
+    "official-value-unreadable": Kind(
+        "Official file holds a value that is neither a number nor a known special value",
+        "{path}: {detail}",
+        "check the cell in the file; the rest of the file was read",
+        severity="warning",
+    ),
+    "official-rows-skipped": Kind(
+        "Official file holds rows this reader does not read",
+        "{path}: {detail}",
+        "register the national cross-industry file of the release",
+        severity="warning",
+    ),
+    "official-copies-disagree": Kind(
+        "Two copies of a classification disagree",
+        "{path}: {detail}",
+        "compare the copies with the agency's file and register only a correct one",
+        severity="warning",
+    ),
+    "occupation-ambiguous": Kind(
+        "Occupation could not be told from the words",
+        "{path}: {detail}",
+        "add `occupation:` (a SOC code) to the source's entry in raw/sources.yaml",
+        severity="warning",
+    ),
+    "occupation-unresolved": Kind(
+        "No occupation found for the figures of a source",
+        "{path}: {detail}",
+        "add `occupation:` (a SOC code) to the source's entry in raw/sources.yaml",
+        severity="warning",
+    ),
+    "occupation-unknown-code": Kind(
+        "SOC code is in neither the SOC 2018 nor the SOC 2010 crosswalk",
+        "{path}: {detail}",
+        "correct the code (see raw/official/soc_2018_structure.csv)",
+        severity="warning",
+    ),
+    "occupation-split": Kind(
+        "SOC 2010 occupation was split in SOC 2018 and the figures match none of the parts",
+        "{path}: {detail}",
+        "give the SOC 2018 code with `occupation:` in raw/sources.yaml",
+        severity="warning",
+    ),
     "extractor-failed": Kind(
         "Extractor failed on this document",
         "{path}: {detail}",
         "run with --debug for the traceback and report it with the document attached",
     ),
 }
+
+# Fetching a page (`careerfacts capture`): the path is the URL; nothing is written.
+CATALOGUE.update({
+    "capture-invalid-url": Kind(
+        "Not a URL that can be captured",
+        "{path}: {detail}",
+        "give an http:// or https:// URL of the page",
+    ),
+    "capture-robots-disallowed": Kind(
+        "robots.txt does not allow fetching this page",
+        "{path}: {detail}",
+        "the site asks crawlers not to fetch it: save the page by hand if its terms allow, "
+        "or capture an archived copy",
+    ),
+    "capture-robots-unreachable": Kind(
+        "robots.txt of the site could not be read",
+        "{path}: {detail}",
+        "a site whose robots.txt fails is treated as disallowing everything; try again later",
+    ),
+    "capture-timeout": Kind(
+        "The site did not answer in time",
+        "{path}: {detail}",
+        "try again later, or give a longer --timeout",
+    ),
+    "capture-connection-failed": Kind(
+        "The site could not be reached",
+        "{path}: {detail}",
+        "check the host name and the network, then try again",
+    ),
+    "capture-redirect-loop": Kind(
+        "The page redirects in a loop",
+        "{path}: {detail}",
+        "open the URL in a browser to find the page's real address and capture that",
+    ),
+    "capture-too-many-redirects": Kind(
+        "The page redirects too many times",
+        "{path}: {detail}",
+        "capture the URL the redirects lead to",
+    ),
+    "capture-too-large": Kind(
+        "The page is larger than the size limit",
+        "{path}: {detail}",
+        "check that the URL is the page itself (not a download); raise --max-size if it is",
+    ),
+    "capture-unsupported-content-type": Kind(
+        "The URL does not serve an HTML page or a PDF",
+        "{path}: {detail}",
+        "careerfacts captures HTML pages and PDFs; find the page that shows the figures",
+    ),
+    "capture-empty": Kind(
+        "The page is empty",
+        "{path}: the server sent no content",
+        "try again later; the page may be rendered by scripts only",
+    ),
+    "capture-id-taken": Kind(
+        "The capture id is already registered",
+        "{path}: id {source_id!r} is taken by {detail}",
+        "give another --id, or none to have one made from the URL and time",
+    ),
+    "capture-http-status": Kind(
+        "The site answered with an error",
+        "{path}: {detail}",
+        "open the URL in a browser to see what the site says",
+    ),
+})
+
+
+def _http_kind(status: HTTPStatus) -> Kind:
+    if status in (HTTPStatus.NOT_FOUND, HTTPStatus.GONE):
+        hint = "the page has moved or gone: find its new address, or capture an archived copy"
+    elif status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
+        hint = "the site refuses the request: save the page by hand if its terms allow"
+    elif status == HTTPStatus.TOO_MANY_REQUESTS:
+        hint = "the site limits how often it may be fetched: try again later"
+    elif status >= 500:
+        hint = "the site has a problem of its own: try again later"
+    else:
+        hint = "check the URL; open it in a browser to see what the site says"
+    return Kind(f"HTTP {status.value} {status.phrase}", "{path}: {detail}", hint)
+
+
+# One stable code per HTTP error status: capture-http-404, capture-http-429, …
+CATALOGUE.update({f"capture-http-{s.value}": _http_kind(s) for s in HTTPStatus
+                  if 400 <= s.value < 600})
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,10 @@ SCOPES = ("", "job-ad")
 employer offers in one listing ("$17.00 - $22.25 an hour" on a job card)."""
 
 PERIOD_BASES = frozenset({"stated", "inferred", "matched", "history", "unknown"})
-"""matched: the period of the official release the figure was matched to (reconciliation).
-history: the page states the period and cites the figure as a past one beside a newer
-figure ("In May 2022 … $60,240"): matched to its release, but not the page's vintage."""
+"""matched: the period of the official release the figure was matched to (reconciliation);
+history: the page states the period, and states the figure as a past one beside a newer one
+("up from $58,000 in May 2022", "In May 2022 … $60,240"): matched to its release, but not
+the page's vintage."""
 
 OCCUPATION_BASES = ("stated", "registry", "title", "crosswalk")
 """How a claim's SOC code was found: printed on the page (29-2072, 29-2072.00), given by the
@@ -43,7 +44,19 @@ registry entry, matched from the page's title or heading, or mapped from a 2010 
 
 AUTHORITIES = frozenset({"primary", "secondary", "unknown"})
 
-FORMATS = frozenset({"text", "html", "pdf", "csv", "xlsx"})
+FORMATS = frozenset({"text", "html", "pdf", "csv", "xlsx", "xls"})
+
+DATASETS = frozenset({
+    "oews-national",  # OEWS national estimates, all occupations: one May release
+    "ep-occupation",  # Employment Projections occupation.xlsx: one ten-year cycle
+    "soc-crosswalk",  # SOC 2010 -> 2018 crosswalk
+    "soc-structure",  # SOC 2018: major, minor, broad and detailed occupations
+    "onet-alternate-titles",  # O*NET Alternate Titles
+})
+"""Official files registered as `dataset:`: read into the releases table or the occupation
+classifications (pipeline/official.py), never by the page extractors."""
+
+DATASET_FORMATS = frozenset({"csv", "xlsx", "xls"})
 
 # Typical education needed for entry, in the Bureau of Labor Statistics' categories.
 EDUCATION_LEVELS = (

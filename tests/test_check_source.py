@@ -99,6 +99,25 @@ def test_a_broken_page_fails_with_its_check(project, page, check_code, observed)
     assert check_code in failing_checks(project)
 
 
+def test_a_page_whose_amounts_go_unread_is_flagged_with_its_share(project):
+    page = ("Widget Careers\n\nSidebar\n\nThe $41,200 sits beside $52,300, $63,400 and $74,500 "
+            "in our sidebar.\n\nMedian pay: $48,100 per year\n")
+    register(project, "sidebar", "sidebar.txt", page.encode())
+    result = check("sidebar")
+    assert result.exit_code == 1, result.output
+    assert "[document-figures-unread] sidebar:" in result.output
+    assert "extract --explain" in result.output
+    report = (project / "reports" / "check-source.md").read_text()
+    assert "money figures read: 1 of 5 (20%)" in report
+
+
+def test_a_good_page_reports_its_share_of_money_figures_read(project):
+    register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    assert check("dental-2026").exit_code == 0
+    report = (project / "reports" / "check-source.md").read_text()
+    assert "money figures read: 5 of 5 (100%)" in report
+
+
 def test_a_sha256_mismatch_fails_before_anything_else(project):
     register(project, "tampered", "tampered.txt", GOOD_PAGE.encode(), sha256="0" * 64)
     result = check("raw/tampered.txt")
@@ -118,16 +137,17 @@ def test_an_html_error_page_is_named(project):
 
 def test_a_quote_not_in_the_document_names_claim_and_locator(project, monkeypatch):
     register(project, "fabricated", "fabricated.txt", GOOD_PAGE.encode())
-    real = pipeline.check.extract
+    real = pipeline.check.read
 
     def tampered(doc):
-        claims = real(doc)
+        reading = real(doc)
         if doc.source_id != "fabricated":
-            return claims
+            return reading
+        claims = reading.claims
         first = dataclasses.replace(claims[0], quote=claims[0].figure + " (as reported)")
-        return [first, *claims[1:]]
+        return dataclasses.replace(reading, claims=[first, *claims[1:]])
 
-    monkeypatch.setattr(pipeline.check, "extract", tampered)
+    monkeypatch.setattr(pipeline.check, "read", tampered)
     result = check("fabricated")
     assert result.exit_code == 1
     line = next(x for x in result.output.splitlines() if "[quote-not-in-document]" in x)
@@ -162,6 +182,7 @@ def test_without_targets_the_sources_changed_since_the_base_are_checked(project)
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
     git("checkout", "-qb", "new-source")
     register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+    (project / "raw" / "watchlist.yaml").write_text("pages:\n  - url: https://example.org/x\n")
     result = check("--base", "main")
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.output.splitlines()
@@ -180,9 +201,11 @@ def test_help_does_not_import_great_expectations():
     code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
             "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
             "r = CliRunner().invoke(main, ['check-source', '--help']); assert r.exit_code == 0; "
-            "print('great_expectations' in sys.modules, 'pandera' in sys.modules)")
+            "r = CliRunner().invoke(main, ['capture', '--help']); assert r.exit_code == 0; "
+            "print('great_expectations' in sys.modules, 'pandera' in sys.modules, "
+            "'requests' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.stdout.split() == ["False", "False"], out.stderr
+    assert out.stdout.split() == ["False", "False", "False"], out.stderr
 
 
 def test_the_sources_workflow_runs_the_check_on_pull_requests():
@@ -199,13 +222,22 @@ def pay_page(median: str, year: str = "2024") -> bytes:
     return (f"Medical Records Specialists\n\n{year} Median Pay: {median} per year\n").encode()
 
 
+def texas_page(title: str, median: str) -> bytes:
+    """A page with a median for Texas: no official release states one, so the pages'
+    figures meet only each other."""
+    return f"{title}\n\nMedian annual wage in Texas: {median}\n".encode()
+
+
 def test_two_sources_added_together_open_the_conflict_neither_opens_alone(project):
-    # the dataset has one 2024 median for Dental Hygienists (29-2021); two new pages
-    # state another. Compared each with the dataset minus itself, neither opens the
-    # conflict (the other one still makes it); the change as a whole does.
-    register(project, "dental-base", "dental_base.txt", pay_page("$94,260"))
-    register(project, "dental-a", "dental_a.txt", pay_page("$97,000"))
-    register(project, "dental-b", "dental_b.txt", pay_page("$97,000"))
+    # the dataset has one Texas median for Dental Hygienists; two new pages state
+    # another. Compared each with the dataset minus itself, neither opens the conflict
+    # (the other one still makes it); the change as a whole does.
+    register(project, "dental-base", "dental_base.txt",
+             texas_page("Dental Hygienists in Texas", "$94,260"))
+    register(project, "dental-a", "dental_a.txt",
+             texas_page("Dental Hygienist Salary, Texas", "$97,000"))
+    register(project, "dental-b", "dental_b.txt",
+             texas_page("Texas Dental Hygienists: Pay", "$97,000"))
 
     result = check("dental-a", "dental-b")
 
@@ -250,7 +282,9 @@ def test_without_targets_the_change_is_compared_with_the_base_revision(project):
 
 
 def test_a_source_without_an_occupation_is_a_warning_not_a_block(project):
-    register(project, "no-soc", "no_soc.txt", pay_page("$61,250"), occupation=None)
+    # neither the registry entry, nor the page, nor its title names an occupation
+    register(project, "no-soc", "no_soc.txt", b"Pay guide\n\nMedian annual wage: $61,250\n",
+             occupation=None)
 
     result = check("no-soc")
 

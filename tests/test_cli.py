@@ -22,14 +22,27 @@ from tests import conftest
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_IDS = set(conftest.SEED_IDS)
+
+
+def registered() -> int:
+    """Sources in the fixture registry the tests refresh (pages and official files)."""
+    import yaml
+    registry = conftest.SEED_PROJECT / "raw" / "sources.yaml"
+    return len(yaml.safe_load(registry.read_text())["sources"])
 OUTPUTS = [
     "curated/claims.csv", "curated/claims.parquet",
     "curated/facts.csv", "curated/facts.parquet",
     "curated/discrepancies.csv", "curated/discrepancies.parquet",
     "curated/sources.csv", "curated/sources.parquet",
-    "curated/quarantine.csv",
+    "curated/quarantine.csv", "curated/page_changes.csv", "curated/releases.parquet",
     "reports/discrepancies.md", "reports/problems.csv",
 ]
+OFFICIAL = ("oews-national-", "ep-occupation-")
+
+
+def page_sources(root: Path) -> set[str]:
+    """Sources of the claims, but the official files (whose figures join the pages')."""
+    return {s for s in claim_sources(root) if not s.startswith(OFFICIAL)}
 
 UNDECODABLE = b"\x81\x8d\x8f\x90\x9d" * 50  # bytes that are neither UTF-8 nor cp1252
 NUL_BYTES = b"Median pay: $50,250\x00\x00\x00\x01\x02" * 10
@@ -81,7 +94,8 @@ def test_installed_script_help_exits_zero():
 # --- help and flags ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
-                                  ["-h"]], ids=["main", "refresh", "extract", "short"])
+                                  ["capture", "--help"], ["-h"]],
+                         ids=["main", "refresh", "extract", "capture", "short"])
 def test_help_exits_zero_and_shows_an_example(args):
     result = run_cli(*args)
 
@@ -114,7 +128,7 @@ def test_clean_refresh_exits_zero_and_writes_every_output(careerfacts_project):
         assert (root / relative).is_file(), relative
         assert (root / relative).stat().st_size > 0, relative
     assert sorted(snapshot(root)) == sorted(OUTPUTS)
-    assert claim_sources(root) == SEED_IDS
+    assert page_sources(root) == SEED_IDS
     assert problem_rows(root) == []
 
 
@@ -124,7 +138,7 @@ def test_clean_refresh_summary_mentions_sources_claims_facts_discrepancies(caree
     assert result.exit_code == 0, result.output
     for word in ("sources", "claims", "facts", "discrepancies"):
         assert re.search(rf"^{word}\s+\d+", result.output, re.MULTILINE), (word, result.output)
-    assert re.search(r"^sources\s+5 registered and readable", result.output, re.MULTILINE)
+    assert re.search(rf"^sources\s+{registered()} registered and readable", result.output, re.MULTILINE)
     assert "problems" not in result.output
 
 
@@ -169,7 +183,7 @@ def _assert_bad_source_reported(result, root: Path, source_id: str, shown_path: 
     assert source_id in result.output
     assert shown_path in result.output
     assert code in result.output
-    assert claim_sources(root) == SEED_IDS
+    assert page_sources(root) == SEED_IDS
     assert [(r["code"], r["source_id"]) for r in problem_rows(root)] == [(code, source_id)]
 
 
@@ -248,7 +262,8 @@ def test_refresh_summary_counts_the_source_with_problems(
 
     result = refresh(root)
 
-    assert re.search(r"^sources\s+5 registered and readable, 1 with problems", result.output, re.MULTILINE)
+    assert re.search(rf"^sources\s+{registered()} registered and readable, 1 with problems",
+                     result.output, re.MULTILINE)
     assert re.search(r"^problems\s+1:", result.output, re.MULTILINE)
 
 
@@ -532,7 +547,8 @@ def test_a_source_without_an_occupation_is_reported_and_its_figures_kept(
         ("occupation-unresolved", "warning", "no-soc", "raw/no_soc.txt")]
     assert "occupation-unresolved" in result.output and "raw/sources.yaml" in result.output
     assert "no-soc" in claim_sources(root)  # nothing lost
-    assert re.search(r"^sources\s+6 registered and readable\n", result.output, re.MULTILINE)
+    assert re.search(rf"^sources\s+{registered() + 1} registered and readable\n", result.output,
+                     re.MULTILINE)
 
 
 # --- where the project is ------------------------------------------------------------------
@@ -566,7 +582,7 @@ def test_project_option_names_the_project_from_elsewhere(careerfacts_project, tm
     result = run_cli("--project", careerfacts_project, "refresh")
 
     assert result.exit_code == 0, result.output
-    assert claim_sources(careerfacts_project) == SEED_IDS
+    assert page_sources(careerfacts_project) == SEED_IDS
 
 
 def test_a_missing_registry_is_not_called_a_yaml_syntax_error(tmp_path):
@@ -586,7 +602,7 @@ def test_refresh_json_prints_one_summary_object(careerfacts_project, careerfacts
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["exit_code"] == 1
-    assert summary["sources"] == {"readable": 6, "with_problems": ["empty-page"]}
+    assert summary["sources"] == {"readable": registered() + 1, "with_problems": ["empty-page"]}
     assert summary["claims"]["valid"] + summary["claims"]["quarantined"] == \
         summary["claims"]["extracted"] > 0
     assert set(summary["discrepancies"]["queue"]) == {"open", "decided", "explained"}
@@ -645,6 +661,7 @@ def test_a_document_that_takes_long_is_shown_while_it_runs(
     assert re.search(r"still extracting \d/6: slow-page after [12] s", result.stderr), result.stderr
 
 
+@pytest.mark.filterwarnings(conftest.SWALLOWED_ALARM)
 def test_a_document_past_its_time_limit_is_reported_and_the_others_are_processed(
         careerfacts_project, careerfacts_register_page, monkeypatch):
     import pipeline.refresh
@@ -661,15 +678,14 @@ def test_a_document_past_its_time_limit_is_reported_and_the_others_are_processed
     assert [(r["code"], r["source_id"]) for r in problem_rows(careerfacts_project)] == [
         ("document-time-limit", "slow-page")]
     assert "stopped after 0.5 s" in result.output and "--time-limit" in result.output
-    assert claim_sources(careerfacts_project) == SEED_IDS
+    assert page_sources(careerfacts_project) == SEED_IDS
 
 
 # --- extract: every format the README lists, and a reader that stops early -------------------
 
 def test_extract_reads_a_csv_table_with_format_csv(tmp_path):
     table = tmp_path / "table.txt"  # the name does not say CSV: --format does
-    table.write_bytes((conftest.SEED_PROJECT / "raw" / "bls_medical_records_specialists.csv")
-                      .read_bytes())
+    table.write_bytes((REPO / "tests" / "golden" / "reference-table" / "input.csv").read_bytes())
 
     result = run_cli("extract", "--format", "csv", table)
 
@@ -707,3 +723,16 @@ def test_on_a_terminal_progress_is_one_line_rewritten_and_cleared_at_the_end():
     progress.close()
 
     assert screen.getvalue() == "\r\x1b[Kextracting 3/5: big-page (0.2 MB)\r\x1b[K"
+
+
+def test_releases_table_is_written_and_identical_across_refreshes(careerfacts_project):
+    import pyarrow.parquet as pq
+
+    root = careerfacts_project
+    assert refresh(root).exit_code == 0
+    first = (root / "curated" / "releases.parquet").read_bytes()
+    assert refresh(root).exit_code == 0
+    assert (root / "curated" / "releases.parquet").read_bytes() == first
+    table = pq.read_table(root / "curated" / "releases.parquet")
+    assert {"occupation", "metric", "statistic", "unit", "geography", "release",
+            "relation", "special", "note"} <= set(table.column_names)

@@ -32,7 +32,7 @@ def test_rendition_yields_the_claims_of_the_text_page(seed, layout):
 
 
 def test_xlsx_export_yields_the_claims_of_the_csv_table():
-    expected = figures(ROOT / "raw" / "bls_medical_records_specialists.csv")
+    expected = figures(ROOT / "tests" / "golden" / "reference-table" / "input.csv")
     assert figures(RENDITIONS / "reference.xlsx") == expected
 
 

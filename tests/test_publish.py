@@ -290,7 +290,7 @@ def test_the_next_refresh_deletes_stray_temporary_files_and_an_unfinished_publis
 
 
 def test_the_lock_and_temporary_files_are_git_ignored():
-    paths = [".careerfacts/lock", ".careerfacts/publish/COMMIT", "curated/.facts.csv.t1x9ab_q",
+    paths = [".careerfacts.lock", ".careerfacts/publish/COMMIT", "curated/.facts.csv.t1x9ab_q",
              "reports/.discrepancies.md.k2j4h5g6", ".decisions.yaml.abcdefgh"]
     done = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=REPO,
                           capture_output=True, text=True)
@@ -310,7 +310,7 @@ def test_a_second_refresh_gives_up_with_a_clear_message_when_told_not_to_wait(ol
 
     assert code == 2, err
     assert "another careerfacts command is still writing" in err
-    assert str(old_project / ".careerfacts" / "lock") in err
+    assert str(old_project / ".careerfacts.lock") in err
     assert "Traceback" not in err
 
 
@@ -381,7 +381,7 @@ def test_two_refreshes_started_together_both_succeed_with_one_whole_set(old_proj
 
 def test_busy_names_the_lock_and_the_way_out(tmp_path):
     exc = Busy(tmp_path, 5)
-    assert str(tmp_path / ".careerfacts" / "lock") in str(exc) and "--wait" in str(exc)
+    assert str(tmp_path / ".careerfacts.lock") in str(exc) and "--wait" in str(exc)
 
 
 def test_recover_without_a_journal_changes_nothing(old_project, generations):

@@ -66,7 +66,7 @@ def test_median_pay_fact_keeps_the_others_as_ranked_alternatives(run):
                 & (facts.statistic == "median") & (facts.level == "")].iloc[0]
     assert (row.value, row.period, row.status, row.rule, row.outcome) == (
         50250, "2024", "resolved", "primary-latest", "stale")
-    assert "$47,180 (bls-reference; seed-002, 2022)" in row.alternatives
+    assert "$47,180 (oews-national-2022; seed-002, 2022)" in row.alternatives
     ranks = run.reconciliation.ranks
     d = discrepancy(run, **US_MEDIAN)
     assert {ranks[r.claim.claim_id][1:] for r in by_figure(d, "seed-002")} == {
@@ -80,10 +80,11 @@ def test_growth_figures_are_matched_to_their_projection_cycles(run):
     assert (d.outcome, d.queue) == ("stale", "explained")
     releases = {r.claim.figure: run.reconciliation.matches[r.claim.claim_id].release
                 for s in ("seed-001", "seed-002", "seed-003") for r in by_figure(d, s)}
-    assert releases == {"9%": "Employment Projections 2023-2033",
-                        "8.5%": "Employment Projections 2022-2032",
+    # no official 2022-32 figure is shipped (the secondary row that said 8% was retired)
+    assert releases == {"9%": "Employment Projections 2023-2033", "8.5%": "",
                         "+7%": "Employment Projections 2024-2034"}
-    assert d.proposed.value == 7 and d.proposed.claim.period == "2024-2034"
+    assert d.proposed.value == 7.1 and d.proposed.claim.period == "2024-2034"
+    assert d.proposed.source_id == "ep-occupation-2024-2034"
 
 
 def test_bachelors_degree_stays_an_open_conflict_against_the_official_award(run):
@@ -91,7 +92,7 @@ def test_bachelors_degree_stays_an_open_conflict_against_the_official_award(run)
     assert (d.outcome, d.queue) == ("categorical", "open")
     assert "bachelor's degree" in d.explanation
     assert d.proposed.claim.value_text == "postsecondary nondegree award"
-    assert d.proposed.source_id == "bls-reference" and d.rule == "primary-latest"
+    assert d.proposed.source_id == "ep-occupation-2024-2034" and d.rule == "primary-latest"
 
 
 def test_certification_is_a_categorical_conflict(run):
@@ -104,8 +105,8 @@ def test_pages_mixing_releases_are_flagged_mixed_vintage(run):
     sources = run.reconciliation.sources
     assert sources["seed-001"].editions == (2023, 2024)  # 2024 wage, 2023-2033 growth
     assert sources["seed-003"].editions == (2023, 2024)  # 2023 wage, 2024-2034 growth
-    assert sources["seed-002"].editions == ()  # 2022 wage, growth through 2032
-    assert sources["bls-reference"].editions == ()
+    assert sources["seed-002"].editions == ()  # 2022 wage; its growth matches no release
+    assert sources["bls-pages-medical-records"].editions == ()
 
 
 def test_job_level_table_contradicts_itself_on_all_us_workers(run):
@@ -130,7 +131,7 @@ def test_only_conflicts_categorical_and_intra_source_reach_the_queue(run):
 
 def test_no_discrepancy_compares_levels_or_percentiles_across_pages(run):
     for d in run.reconciliation.discrepancies:
-        claims = [r.claim for c in d.clusters for r in c.readings]
+        claims = [r.claim for c in d.clusters for r in c.readings if r.authority != "primary"]
         if len({c.source_id for c in claims}) > 1:
             assert all(c.statistic not in ("p10", "p25", "p75", "p90") for c in claims)
             assert all(c.level in ("", "all") for c in claims), d.key
@@ -318,3 +319,29 @@ def test_decide_refuses_an_unknown_discrepancy_or_target(project, monkeypatch):
     result = cli(project, "decide", d.discrepancy_id, "--prefer", "seed-999", "--reason", "x")
     assert result.exit_code == 2 and "seed-999" in result.output
     assert not (project / "decisions.yaml").exists()
+
+
+# --- the official files ------------------------------------------------------------------
+
+def test_the_median_resolves_to_the_oews_may_2024_file(run):
+    d = discrepancy(run, **US_MEDIAN)
+    assert (d.proposed.value, d.proposed.source_id, d.proposed.claim.stated_in) == (
+        50250, "oews-national-2024", "OEWS May 2024")
+    matched = {r.claim.figure: run.reconciliation.matches[r.claim.claim_id].figure.source_id
+               for source in ("seed-002", "seed-003") for r in by_figure(d, source)}
+    assert matched == {"$47,180": "oews-national-2022", "$48,780": "oews-national-2023",
+                       "$49K": "oews-national-2023"}
+
+
+def test_the_report_leads_with_the_answer_per_occupation_by_title(run):
+    from pipeline.report import discrepancy_report
+
+    report = discrepancy_report(run).splitlines()
+    heading = report.index("### Medical Records Specialists (SOC 29-2072)")
+    assert heading < 10
+    median = next(line for line in report if line.startswith("| median pay |"))
+    assert "**$50,250 a year**" in median and "OEWS May 2024 (oews-national-2024)" in median
+    assert "| 1 (seed-001) | 2 (seed-002, seed-003) |" in median
+    series = next(line for line in report if line.startswith("- **median pay**"))
+    assert "OEWS May 2022: $47,180 ← seed-002 ($47,180)" in series
+    assert report.index("## Open discrepancies (the analyst's queue)") < report.index("## Summary")

@@ -324,22 +324,54 @@ def test_registry_that_is_not_utf8_raises_registry_error(tmp_path):
 # --- the project's own registry: generic, whatever curators have registered ---------------
 
 def test_every_registered_source_loads_without_problems():
+    import yaml
+
     captures, problems = load_registry(REPO / "raw" / "sources.yaml")
+    entries = yaml.safe_load((REPO / "raw" / "sources.yaml").read_text())["sources"]
 
     assert [p.line() for p in problems] == []
-    assert captures
+    assert [c.source.id for c in captures] == [e["id"] for e in entries]
     for capture in captures:
         assert capture.source.path.startswith("raw/")
         assert (REPO / capture.source.path).read_bytes() == capture.data
         assert capture.source.sha256 == sha(capture.data)
+        assert capture.source.format in ("text", "html", "pdf", "csv", "xlsx", "xls")
 
 
-def test_the_seed_project_registry_loads_its_five_sources():
+def test_the_seed_project_registry_loads_its_pages_and_official_files():
     from tests.conftest import SEED_IDS, SEED_PROJECT
 
     captures, problems = load_registry(SEED_PROJECT / "raw" / "sources.yaml")
 
     assert problems == []
-    assert tuple(c.source.id for c in captures) == SEED_IDS
-    assert {c.source.id: c.source.format for c in captures} == {
-        **{i: "text" for i in SEED_IDS[:4]}, "bls-reference": "csv"}
+    pages = {c.source.id: c.source.format for c in captures if not c.source.dataset}
+    assert pages == {**{i: "text" for i in SEED_IDS[:4]}, "bls-pages-medical-records": "csv"}
+    assert {c.source.period for c in captures if c.source.dataset == "oews-national"} == {
+        str(year) for year in range(2013, 2025)}
+
+
+def test_official_files_are_registered_as_datasets_with_their_release():
+    captures, _ = load_registry(REPO / "raw" / "sources.yaml")
+    official = {c.source.id: c.source for c in captures if c.source.dataset}
+    # the shipped files, whatever later releases a curator registers beside them
+    assert {s.period for s in official.values() if s.dataset == "oews-national"} >= {
+        str(year) for year in range(2013, 2025)}
+    assert all(s.authority == "primary" and s.path.startswith("raw/official/")
+               for s in official.values())
+
+
+def test_a_dataset_entry_is_checked(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "t.csv").write_bytes(b"code,title\n")
+    digest = sha(b"code,title\n")
+    (raw / "sources.yaml").write_text(
+        "sources:\n"
+        f"  - {{id: a, path: t.csv, sha256: {digest}, retrieved: 2026-01-09, title: T, "
+        "authority: primary, dataset: oews-nationwide}\n"
+        f"  - {{id: b, path: t.csv, sha256: {digest}, retrieved: 2026-01-09, title: T, "
+        "authority: primary, dataset: oews-national, period: May 2024}\n")
+    captures, problems = load_registry(raw / "sources.yaml")
+    assert captures == []
+    assert ["dataset 'oews-nationwide' is not one of" in p.message for p in problems] == [True, False]
+    assert "period must be a year" in problems[1].message

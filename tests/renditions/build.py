@@ -314,7 +314,7 @@ def xlsx_table(csv_path: Path) -> bytes:
 def build() -> list[Path]:
     written = []
     table = OUT / "reference.xlsx"
-    table.write_bytes(xlsx_table(ROOT / "raw" / "bls_medical_records_specialists.csv"))
+    table.write_bytes(xlsx_table(ROOT / "tests" / "golden" / "reference-table" / "input.csv"))
     written.append(table)
     for seed in SEEDS:
         text = seed.read_text(encoding="utf-8")

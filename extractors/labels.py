@@ -1,0 +1,347 @@
+"""What the words beside a figure say it is: a label, a column header, a row label, a caption.
+
+`sense(words)` reads a piece of text the way an analyst reads a label: which metric the
+figures under it are ("Median annual wage" -> wage), which statistic ("10th percentile",
+"50% (Median)", "Entry wage (10th pct.)"), which unit ("Hourly", "per year"), which
+period ("Number of Jobs, 2023"), whether they are no claims at all ("Wage RSE",
+"Location quotient", "Share of industry jobs"), and, for the label column of a table,
+which dimension its rows name ("State", "Industry", "Occupational title").
+
+>>> s = sense("Annual mean wage (2)")
+>>> (s.metric, s.statistic, s.unit)
+('wage', 'mean', 'USD/year')
+>>> sense("Employment per thousand jobs").ignore
+'employment per thousand jobs'
+>>> sense("State").dimension, sense("50% (Median)").statistic
+('geography', 'median')
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, fields, replace
+
+from extractors import patterns as P
+
+IGNORED = (
+    (re.compile(r"\bRSE\b|relative\s+standard\s+error", re.I), "relative standard error"),
+    (re.compile(r"\blocation\s+quotient\b|\bLQ\b", re.I), "location quotient"),
+    (re.compile(r"\bper\s+(?:thousand|1,?000)\s+jobs\b|\bjobs\s+per\s+(?:thousand|1,?000)\b", re.I),
+     "employment per thousand jobs"),
+    (re.compile(r"\b(?:percent|share|%)\s+of\s+(?:the\s+)?industry(?:'s)?\b|\bshare\s+of\s+industry\b|"
+                r"\bindustry\s+share\b|\bpercent\s+of\s+(?:total\s+)?employment\b|"
+                r"\bshare\s+of\s+(?:all\s+)?(?:jobs|employment|workers)\b", re.I),
+     "share of industry employment"),
+    (re.compile(r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|scholarships?)\b", re.I),
+     "a price, not pay"),
+    (re.compile(r"\b(?:rank|ranking|score|rating|reviews?|views|replies|likes?)\b", re.I),
+     "a rank or a score"),
+
+    (re.compile(r"\bcomparison\s+to\s+(?:the\s+)?national\b|\bvs\.?\s+national\b|"
+                r"\b(?:above|below)\s+(?:the\s+)?national\b", re.I),
+     "a comparison, not a figure"),
+)
+"""Column and label words whose figures are never claims, with the reason."""
+
+METRIC_WORDS = (
+    ("annual_openings", re.compile(r"\bopenings?\b|\bjob\s+openings\b", re.I)),
+    ("employment_change", re.compile(
+        r"\bemployment\s+change\b|\bjob\s+change\b|\bnew\s+jobs\b|\bjobs?\s+added\b|"
+        r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|\bchange\b.{0,20}\bnumeric\b",
+        re.I)),
+    ("employment_growth", re.compile(
+        r"\bjob\s+outlook\b|\bgrowth\b|\boutlook\b|\bprojected\s+(?:change|growth)\b|"
+        r"\bpercent\s+change\b|\bchange\b.{0,20}(?:\bpercent\b|%)|\bemployment\s+projections?\b",
+        re.I)),
+    ("training_duration", re.compile(r"\bon[\s-]the[\s-]job\s+training\b", re.I)),
+    ("education_duration", re.compile(
+        r"\b(?:education\s+duration|program\s+length|time\s+to\s+complete|training\s+time)\b",
+        re.I)),
+    ("wage", re.compile(
+        r"\b(?:pay|paying|salary|salaries|wages?|earnings?|compensation|income|"
+        r"paycheck|rate)\b", re.I)),
+    ("employment", re.compile(
+        r"\bnumber\s+of\s+jobs\b|\bjobs?\b|\bemploy(?:ment|ed|-\s*ment)\b|\bemploy\.?$|"
+        r"\bon\s+payrolls\b|\bworkers\b|\bheadcount\b|\bpositions\b", re.I)),
+    ("experience", re.compile(r"\bexperience\b", re.I)),
+    ("certification_required", re.compile(
+        r"\b(?:licen[sc]e|licensing|licensure|certifications?)\b", re.I)),
+    ("education", re.compile(r"\b(?:education|degree|credential|schooling)\b", re.I)),
+)
+"""Words that name a metric, most specific first."""
+
+DIMENSIONS = (
+    ("soc", re.compile(r"^\s*(?:SOC(?:\s+code)?|code|occ\.?\s+code)\s*$", re.I)),
+    ("occupation", re.compile(r"\boccupations?\b|\boccupational\s+title\b|\bjob\s+title\b|"
+                              r"^\s*title\s*$", re.I)),
+    ("industry", re.compile(r"\bindustr(?:y|ies)\b|\bsectors?\b|\bsetting\b", re.I)),
+    ("geography", re.compile(r"\b(?:states?|locations?|cit(?:y|ies)|metro(?:politan)?(?:\s+areas?)?|"
+                             r"areas?|regions?|county|counties|place)\b", re.I)),
+    ("percentile", re.compile(r"^\s*percentiles?\b", re.I)),
+    ("level", re.compile(r"\blevels?\b|\bstage\b|\bcareer\s+stage\b", re.I)),
+)
+"""What the rows of a table's label column name, by its header."""
+
+PERCENTILE_LABEL = re.compile(
+    r"^\s*(?P<n>10|25|50|75|90)(?:st|nd|rd|th)?\s*(?:%|percent(?:ile)?|pct\.?|%\s?ile)?"
+    r"(?:\s*\(\s*median\s*\))?\s*$",
+    re.I,
+)
+"""A row or column that is only a percentile: "10%", "50% (Median)", "90th percentile"."""
+
+PERCENTILE_WORDS = re.compile(
+    r"\b(?P<n>10|25|50|75|90)(?:st|nd|rd|th)\s*(?:%\s?ile|percentile|pct\.?)(?!\w)"
+    r"|\b(?P<n2>10|25|50|75|90)(?:%|\s*percent)\s*(?:\(\s*median\s*\))?(?=\s*(?:$|\(|\|))",
+    re.I,
+)
+"""A percentile inside a longer label: "Entry wage (10th pct.)", "median (50th percentile)"."""
+
+SIDE_PERCENTILE = re.compile(
+    r"\b(?P<side>lowest|bottom|highest|top)(?:[\s-]+(?:paid|earning|earners))?\s+"
+    r"(?P<n>10|25)\s*(?:%|percent)|\b(?P<side2>bottom|top|lowest|highest)\s+(?P<part>tenth|"
+    r"quarter)\b",
+    re.I,
+)
+"""A percentile by its side: "Bottom 10%", "the highest 10 percent", "the top tenth"."""
+
+MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half|50\s*(?:%|percent))\b|\binterquartile\b|"
+                         r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
+                         r"\s+between\b|"
+                         r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I)
+"""The spread of the middle half: its two ends are the 25th and 75th percentiles."""
+
+MEDIAN_WORDS = re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b|\b50th\b", re.I)
+MEAN_WORDS = re.compile(
+    r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average[sd]?|averaging|mean|avg\.?)(?!\w)",
+    re.I)
+RANGE_WORDS = re.compile(r"\brang(?:e|es|ing)\b|\bbands?\b|\bspread\b", re.I)
+
+
+@dataclass(frozen=True)
+class Sense:
+    """What a label says about the figures it labels; empty fields say nothing."""
+
+    metric: str = ""  # wage, employment, employment_growth, annual_openings, …
+    statistic: str = ""  # median, mean, p10 … p90, range, change
+    unit: str = ""  # USD/hour, USD/year, USD/month, USD/week, count, percent
+    change: bool = False  # a change in the number of jobs ("Employment Change, 2023-33")
+    ignore: str = ""  # why its figures are no claims
+    dimension: str = ""  # what a label column's rows name: geography, industry, occupation, …
+    period: P.Period | None = None
+    level: str = ""
+    words: str = ""
+
+    def merged(self, other: "Sense") -> "Sense":
+        """This sense with the empty fields filled from `other`."""
+        values = {}
+        for f in fields(self):
+            mine = getattr(self, f.name)
+            values[f.name] = mine if mine else getattr(other, f.name)
+        return Sense(**values)
+
+    @property
+    def says_something(self) -> bool:
+        return bool(self.metric or self.statistic or self.ignore)
+
+
+def percentile_of(words: str) -> str:
+    """The statistic a percentile label names, else "".
+
+    >>> percentile_of("Entry wage (10th pct.)"), percentile_of("Top 10%"), percentile_of("50% (Median)")
+    ('p10', 'p90', 'median')
+    """
+    m = SIDE_PERCENTILE.search(words)
+    if m:
+        side = (m.group("side") or m.group("side2")).lower()
+        low = side in ("lowest", "bottom")
+        n = m.group("n") or ("10" if m.group("part").lower() == "tenth" else "25")
+        return {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
+                ("25", False): "p75"}[(n, low)]
+    m = PERCENTILE_LABEL.match(words) or PERCENTILE_WORDS.search(words)
+    if m:
+        n = m.group("n") or m.groupdict().get("n2")
+        return "median" if n == "50" else f"p{n}"
+    return ""
+
+
+def statistic_of(words: str) -> str:
+    """The statistic `words` name: a percentile, median, mean, or ""."""
+    found = percentile_of(words)
+    if found:
+        return found
+    if MEDIAN_WORDS.search(words):
+        return "median"
+    if MEAN_WORDS.search(words):
+        return "mean"
+    return ""
+
+
+def unit_of(words: str) -> str:
+    """The pay unit `words` name ("Hourly wage", "per year", "Annual mean wage"), else ""."""
+    if re.search(r"\bmonthly\b|\bper\s+month\b|/\s*mo(?:nth)?\b", words, re.I):
+        return "USD/month"
+    if re.search(r"\bweekly\b|\bper\s+week\b|/\s*w(?:ee)?k\b", words, re.I):
+        return "USD/week"
+    hourly = P.HOURLY.search(words) or re.search(r"\brate\b|\bby\s+the\s+hour\b", words, re.I)
+    annual = P.ANNUAL.search(words) or re.search(r"\bsalary\b|\bsalaries\b|\byearly\b", words, re.I)
+    if hourly and not annual:
+        return "USD/hour"
+    if annual and not hourly:
+        return "USD/year"
+    if hourly and annual:
+        # "Annual / hourly mean wage": a cell of both, the annual figure first
+        return "USD/year" if annual.start() < hourly.start() else "USD/hour"
+    return ""
+
+
+def metric_of(words: str) -> tuple[str, bool]:
+    """(metric, is a change in jobs) that `words` name, else ("", False)."""
+    for name, pattern in METRIC_WORDS:
+        if pattern.search(words):
+            if name == "employment_change":
+                return "employment", True
+            return name, False
+    return "", False
+
+
+def dimension_of(words: str) -> str:
+    for name, pattern in DIMENSIONS:
+        if pattern.search(words):
+            return name
+    return ""
+
+
+def ignored(words: str) -> str:
+    for pattern, reason in IGNORED:
+        if pattern.search(words):
+            return reason
+    return ""
+
+
+def sense(words: str) -> Sense:
+    """What `words` (a label, a column header, a row label) say about their figures."""
+    return _sense(P.clean(words))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sense(words: str) -> Sense:
+    if not words:
+        return Sense()
+    reason = ignored(words)
+    if reason:
+        return Sense(ignore=reason, words=words)
+    statistic = statistic_of(words)
+    metric, change = metric_of(words)
+    if not metric and (statistic or MIDDLE_HALF.search(words)):
+        metric = "wage"  # "Median", "10th percentile", "Mean": figures of pay on career pages
+    if MIDDLE_HALF.search(words):
+        statistic = "range"
+    elif not statistic and RANGE_WORDS.search(words) and metric == "wage":
+        statistic = "range"
+    unit = unit_of(words) if metric in ("wage", "") else ""
+    if metric == "" and unit:
+        metric = "wage"  # "Hourly", "Annual", "Rate"
+    if metric == "employment_growth":
+        statistic = statistic or "change"
+    if change:
+        statistic = "change"
+    dimension = "" if (metric and not PERCENTILE_LABEL.match(words)) else dimension_of(words)
+    if PERCENTILE_LABEL.match(words):
+        dimension = ""
+    elif re.search(r"\bby\s+(?:percentile|state|area|industry|level|occupation)\b", words, re.I):
+        dimension = dimension_of(re.search(r"\bby\s+(\w+)", words, re.I).group(1))
+        # "Yearly pay, by percentile": the rows' dimension, and the figures' unit
+    periods = P.find_periods(words)
+    level = ""
+    m = P.LEVEL.search(words)
+    if m and metric != "education":
+        level = P.normalise_level(m.group())
+    return Sense(metric=metric, statistic=statistic, unit=unit, change=change,
+                 dimension=dimension, period=periods[0] if periods else None, level=level,
+                 words=words)
+
+
+def with_statistic(s: Sense, statistic: str) -> Sense:
+    return replace(s, statistic=statistic)
+
+
+CAMEL_BOUNDARY = re.compile(r"(?<=[a-z)])(?=[A-Z])")
+
+
+def split_run_together(header: str) -> list[str]:
+    """Column names of a header whose cells were flattened without spaces.
+
+    >>> split_run_together("StateAnnual mean wageHourly mean wageAnnual median wage")
+    ['State', 'Annual mean wage', 'Hourly mean wage', 'Annual median wage']
+    """
+    return [part.strip() for part in CAMEL_BOUNDARY.split(header) if part.strip()]
+
+
+COLUMN_PHRASES = re.compile(
+    r"(?:Employment|Empl\.?|Employ-?\s*ment)\s+per\s+(?:thousand|1,?000)\s+jobs(?:\s*\(\d+\))?"
+    r"|(?:Employment|Wage|Mean\s+wage)\s+RSE(?:\s*\(\d+\))?"
+    r"|Location\s+quotient(?:\s*\(\d+\))?"
+    r"|(?:Percent|Share)\s+of\s+industry\s+(?:employment|jobs)(?:\s*\(\d+\))?"
+    r"|(?:(?:Hourly|Annual)\s+)?(?:mean|median|average)\s+(?:hourly\s+|annual\s+)?wage(?:\s*\(\d+\))?"
+    r"|(?:Hourly|Annual)\s+(?:wage|pay)(?:\s*\(\d+\))?"
+    r"|(?:Entry|Experienced)\s+wage(?:\s*\([^)]*\))?"
+    r"|(?:10|25|50|75|90)(?:th)?\s*(?:%|percentile|pct\.?)(?:\s*\(\s*median\s*\))?"
+    r"|Employment(?:\s*\(\d+\))?"
+    r"|(?:State|Area|Industry|Occupation(?:al\s+title)?|Percentile|Location|Metro(?:politan)?\s+area)",
+    re.I,
+)
+"""Column names that pages flatten into one line of single spaces ("State Employment (1)
+Employment per thousand jobs Location quotient (9) Hourly mean wage …"), so a header can
+be cut back into its columns."""
+
+
+def split_flattened(header: str) -> list[str]:
+    """Column names of a header flattened with single spaces, or [] when it cannot be
+    cut into known column names without leftovers.
+
+    >>> split_flattened("State Employment (1) Employment per thousand jobs Location quotient (9) "
+    ...                 "Hourly mean wage Annual mean wage (2)")
+    ['State', 'Employment (1)', 'Employment per thousand jobs', 'Location quotient (9)', 'Hourly mean wage', 'Annual mean wage (2)']
+    >>> split_flattened("Percentile 10% 25% 50% (Median) 75% 90%")
+    ['Percentile', '10%', '25%', '50% (Median)', '75%', '90%']
+    """
+    header = P.clean(header)
+    out, at = [], 0
+    for m in COLUMN_PHRASES.finditer(header):
+        if header[at:m.start()].strip():
+            return []
+        out.append(m.group().strip())
+        at = m.end()
+    if header[at:].strip():
+        return []
+    return out
+
+
+OCCUPATION_NAME = re.compile(
+    r"^(?P<name>(?:total,\s*)?(?:[A-Za-z][\w ,'’&/-]{0,80}?\b)?(?:occupations|workers|staff|aides|"
+    r"\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives|ians|nurses)))\s*(?:\(|$)",
+    re.I,
+)
+"""A row or item named for an occupation or a group of them: "Dental hygienists",
+"Healthcare practitioners and technical occupations", "Total, all occupations",
+"Lawyers (median $145,760/yr)"."""
+
+
+def occupation_named(label: str) -> str:
+    """The occupation `label` names, or ""."""
+    words = P.clean(label)
+    m = OCCUPATION_NAME.match(words)
+    if not m or len(m.group("name").split()) > 9 or re.search(r"\d", m.group("name")):
+        return ""
+    if metric_of(m.group("name"))[0] or dimension_of(m.group("name")) in ("geography", "industry"):
+        return ""
+    return m.group("name").strip(" ,")
+
+
+def same_occupation(a: str, b: str) -> bool:
+    """Whether two names are the same occupation ("Dental hygienists", "Dental Hygienists")."""
+    def norm(words: str) -> str:
+        words = re.sub(r"[^a-z ]", " ", words.lower())
+        return " ".join(w[:-1] if w.endswith("s") else w for w in words.split())
+    x, y = norm(a), norm(b)
+    return bool(x and y) and (x == y or x in y or y in x)

@@ -1,0 +1,542 @@
+"""Tables in the lines of a page: where they are, their columns, and each figure's cell.
+
+Career pages print tables in many shapes once captured; every shape here comes down to a
+header naming the columns and rows of cells:
+
+- cells separated by tabs (an HTML table as rendered, a tab-separated text table);
+- pipe tables, with a `|---|` rule under a header that may wrap over several lines
+  ("Employment (1) | Employment RSE (3) |" / "Mean hourly wage |" / …);
+- columns aligned with runs of spaces, the header over one or two lines
+  ("Entry wage" above "(10th pct.)"), a row's hourly rates on the line beneath it;
+- headers run together ("StateAnnual mean wageHourly mean wage…") over rows aligned
+  with spaces;
+- headers flattened with single spaces over rows of a label and its figures
+  ("California 6,120 0.341 0.86 $78.20 $162,660").
+
+`find_tables(lines, figures)` returns each table with, for every figure in it, the
+column header and row label that say what the figure is. What the words mean is for
+`extractors.labels`; this module only finds the grid.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from extractors import labels as L
+from extractors import patterns as P
+
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+"""The rule under a pipe table's header: "---|---|", "|:---|---:|"."""
+
+WIDE_GAP = re.compile(r"\t+|[ \u00a0]{2,}")
+PLACEHOLDER = re.compile(r"[-–—‒/*.†‡]+|n/?a|tbd|\(\d{1,2}\)|\([a-z]\)", re.I)
+"""What a page prints in an empty cell: "—", "n/a", or only a footnote mark "(5)"."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sense: L.Sense
+    start: int = -1  # character position in the header line(s), for aligned tables
+    end: int = -1
+
+    @property
+    def is_value(self) -> bool:
+        s = self.sense
+        return bool(s.metric or s.statistic or s.ignore or s.unit) and not s.dimension
+
+
+@dataclass
+class Cell:
+    """A figure of a table with the column it sits in and the row it belongs to."""
+
+    figure: P.Figure
+    column: Column | None
+    row: "Row"
+    position: int  # among the figures of its cell: 0 = first
+
+
+@dataclass
+class Row:
+    lines: list[int]  # indexes into the page's lines: the row and any continuation line
+    labels: dict[str, str]  # label column name (or "") -> its text
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return " ".join(v for v in self.labels.values() if v).strip()
+
+
+@dataclass
+class Table:
+    first: int  # index of the first line (header, caption excluded)
+    end: int  # index after the last line
+    header: list[int]  # indexes of the header lines
+    columns: list[Column]
+    rows: list[Row]
+    kind: str  # tab, pipe, aligned, run-together, flattened
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [c for r in self.rows for c in r.cells]
+
+
+# --- reading lines ---------------------------------------------------------------------
+
+class Figures:
+    """The page's figures, found by line."""
+
+    def __init__(self, figures: list[P.Figure]):
+        self.figures = figures
+        self.starts = [f.start for f in figures]
+
+    def within(self, start: int, end: int) -> list[P.Figure]:
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        return self.figures[i:j]
+
+
+def _numeric(f: P.Figure) -> bool:
+    return f.kind in ("money", "percent", "count", "number", "foreign")
+
+
+def _cells_of(text: str, sep: re.Pattern) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in sep.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _pipe_cells(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"\|", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a] == " ":
+            a += 1
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _only_figures(text: str, figures: list[P.Figure], offset: int) -> bool:
+    """Whether `text` (at `offset`) holds nothing but figures, marks and spaces."""
+    rest = text
+    for f in sorted(figures, key=lambda f: -f.start):
+        a, b = f.start - offset, f.end - offset
+        rest = rest[:a] + " " + rest[b:]
+    return not re.search(r"[A-Za-z]{2,}", re.sub(r"\((?:\d|[a-z])\)|\bUSD\b|/\s?(?:hr|yr)\b|"
+                                                  r"\bper\s+(?:hour|year)\b", " ", rest))
+
+
+@dataclass
+class _LineInfo:
+    index: int
+    text: str
+    start: int
+    figures: list[P.Figure]
+    kind: str  # blank, rule, tab, pipe, aligned, flat, numbers, words
+    indent: int = 0  # characters before `text` on its physical line: aligned columns count them
+
+
+def _classify(index: int, line, figures: Figures, page: str) -> _LineInfo:
+    text = line.text
+    found = [f for f in figures.within(line.start, line.end) if _numeric(f)]
+    indent = line.start - (page.rfind("\n", 0, line.start) + 1) if page else 0
+    info = _LineInfo(index, text, line.start, found, "", indent)
+    if not text:
+        kind = "blank"
+    elif PIPE_RULE.match(text):
+        kind = "rule"
+    elif "|" in text and (len(_pipe_cells(text)) >= 2 or text.rstrip().endswith("|")):
+        kind = "pipe"
+    elif "\t" in text and len(_cells_of(text, re.compile(r"\t+"))) >= 2:
+        kind = "tab"
+    elif found and _only_figures(text, found, line.start) and len(found) >= 2:
+        kind = "numbers"
+    elif found and len(_cells_of(text, WIDE_GAP)) >= 3:
+        kind = "aligned"
+    elif found and len(found) >= 2 and _flat_row(text, found, line.start):
+        kind = "flat"
+    else:
+        kind = "words"
+    if kind in ("numbers", "flat", "aligned") and _percentile_header(info) and not re.search(
+            r"\$|\d,\d{3}", text):
+        kind = "words"  # "Percentile 10% 25% 50%": a header of percentile columns
+    info.kind = kind
+    return info
+
+
+def _percentile_header(info: _LineInfo) -> bool:
+    """A header line of percentile columns: "Percentile 10% 25% 50%", "75% 90%"."""
+    return bool(info.figures) and all(
+        f.kind == "percent" and f.value in (10, 25, 50, 75, 90) for f in info.figures) and (
+        len(info.figures) >= 2 or bool(re.search(r"percentile|median", info.text, re.I)))
+
+
+def _flat_row(text: str, found: list[P.Figure], offset: int) -> bool:
+    """A label followed by figures only: "California 6,120 0.341 0.86 $78.20 $162,660"."""
+    first = found[0].start - offset
+    return _only_figures(text[first:], found, offset + first) and len(text[:first].split()) <= 8
+
+
+# --- headers ----------------------------------------------------------------------------
+
+def _column(name: str, start: int = -1, end: int = -1) -> Column:
+    name = P.clean(name)
+    return Column(name, L.sense(name), start, end)
+
+
+def _label_and_value(columns: list[Column]) -> bool:
+    """Two delimited cells of which the first names a figure: "Hourly wage<TAB>Not
+    published": a label and its value in a list, not a table's header."""
+    return len(columns) == 2 and columns[0].is_value
+
+
+def _looks_like_header(columns: list[Column]) -> bool:
+    """Column names: at least one names a figure, and none is itself a figure."""
+    if len(columns) < 2:
+        return False
+    for c in columns:
+        if not re.search(r"\d", c.name):
+            continue
+        for f in P.scan(c.name):
+            if f.kind == "money" or P.is_count(f) or (
+                    f.kind == "percent" and not L.PERCENTILE_LABEL.match(c.name)):
+                return False  # "Number of Jobs, 2023<TAB>226,400" is a row, not a header
+    if any(len(c.name.split()) > 8 for c in columns):
+        return False  # a sentence is no column name ("Not published (flight attendants …)")
+    values = sum(1 for c in columns if c.is_value)
+    dimensions = sum(1 for c in columns if c.sense.dimension)
+    # "On-the-job Training<TAB>None" is a label and its value: a header names two kinds
+    # of figure, or the rows' dimension beside a kind of figure
+    return values >= 2 or (dimensions >= 1 and (values >= 1 or any(
+        c.sense.metric or c.sense.unit for c in columns)))
+
+
+def _header_lines_above(infos: list[_LineInfo], first_row: int, limit: int = 8) -> list[int]:
+    """Lines just above the first row that can be a header: no money, no sentence."""
+    out: list[int] = []
+    i = first_row - 1
+    while i >= 0 and len(out) < limit:
+        info = infos[i]
+        if info.kind == "rule":
+            i -= 1
+            continue
+        if info.kind in ("blank", "numbers", "flat", "aligned") and not _percentile_header(info) \
+                or any(f.kind == "money" for f in info.figures):
+            break
+        text = info.text
+        if text.endswith((".", ":", "!", "?")) or len(text) > 200:
+            break
+        out.append(i)
+        i -= 1
+    return list(reversed(out))
+
+
+def _positions(text: str, indent: int = 0) -> list[tuple[int, int, str]]:
+    return [(a + indent, b + indent, text[a:b]) for a, b in _cells_of(text, WIDE_GAP)]
+
+
+def _aligned_columns(lines: list[tuple[str, int]]) -> list[Column]:
+    """Columns of a header aligned with runs of spaces, over one or more lines: a word
+    group on a lower line belongs to the column above it ("Entry wage" / "(10th pct.)")."""
+    groups: list[list] = []  # [start, end, [words]]
+    for text, indent in lines:
+        for a, b, words in _positions(text, indent):
+            target = None
+            for g in groups:
+                if a < g[1] + 1 and b > g[0] - 1:
+                    target = g
+                    break
+            if target is None:
+                groups.append([a, b, [words]])
+            else:
+                target[0], target[1] = min(target[0], a), max(target[1], b)
+                target[2].append(words)
+    groups.sort(key=lambda g: g[0])
+    return [_column(" ".join(g[2]), g[0], g[1]) for g in groups]
+
+
+def _merge_wrapped(names: list[str]) -> list[str]:
+    """Header cells whose words wrapped onto the next line ("Employ-" / "ment")."""
+    return [re.sub(r"(\w)-\s+(\w)", r"\1\2", n) for n in names]
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+def _row_cells(info: _LineInfo, kind: str) -> list[tuple[str, list[P.Figure]]]:
+    """(cell text, figures in it) of a row line."""
+    if kind == "pipe":
+        spans = _pipe_cells(info.text)
+    elif kind == "tab":
+        spans = _cells_of(info.text, re.compile(r"\t+"))
+    else:
+        spans = _cells_of(info.text, WIDE_GAP)
+    out = []
+    for a, b in spans:
+        inside = [f for f in info.figures if a <= f.start - info.start < b]
+        text = info.text[a:b].strip()
+        if inside and not _only_figures(info.text[a:b], inside, info.start + a):
+            inside = []  # "Machinery Manufacturing (3331, 3332 … only)": numbers in a label
+        out.append((text, inside))
+    return out
+
+
+def _label_of_flat(info: _LineInfo) -> str:
+    if not info.figures:
+        return info.text
+    return info.text[:info.figures[0].start - info.start].strip(" |·-–—:")
+
+
+def _assign_by_order(row: Row, figures: list[P.Figure], columns: list[Column]) -> bool:
+    values = [c for c in columns if c.is_value]
+    if len(figures) != len(values):
+        return False
+    for f, c in zip(figures, values):
+        row.cells.append(Cell(f, c, row, 0))
+    return True
+
+
+def _assign_cells(row: Row, cells: list[tuple[str, list[P.Figure]]], columns: list[Column]) -> None:
+    """Cells to columns by position; a cell with no column (a ragged row) is kept with
+    none, so it still gets the row's label."""
+    if len(cells) == len(columns):
+        pairs = list(zip(cells, columns))
+    elif len(cells) == len(columns) - 1 and not columns[0].is_value and cells and cells[0][1]:
+        pairs = list(zip(cells, columns[1:]))  # a row without a label under a label column
+    else:
+        values = [c for c in columns if c.is_value]
+        labels = [c for c in columns if not c.is_value]
+        pairs, vi, li = [], 0, 0
+        for cell in cells:
+            if cell[1]:
+                pairs.append((cell, values[vi] if vi < len(values) else None))
+                vi += 1
+            else:
+                pairs.append((cell, labels[li] if li < len(labels) else None))
+                li += 1
+    for (text, figures), column in pairs:
+        if figures:
+            for k, f in enumerate(figures):
+                row.cells.append(Cell(f, column, row, k))
+        elif text:
+            row.labels[column.name if column is not None else ""] = text
+
+
+def _nearest_column(f: P.Figure, offset: int, columns: list[Column]) -> Column | None:
+    """The aligned column a figure sits under: overlapping its header, else the nearest.
+    `offset` is where the figure's physical line starts in the page."""
+    a, b = f.start - offset, f.end - offset
+    best, distance = None, None
+    for c in columns:
+        if c.start < 0:
+            continue
+        if a < c.end + 1 and b > c.start - 1:
+            gap = 0
+        else:
+            gap = min(abs(a - c.end), abs(b - c.start), abs(b - c.end))
+        if distance is None or gap < distance:
+            best, distance = c, gap
+    return best if distance is not None and distance <= 8 else None
+
+
+# --- the finder ---------------------------------------------------------------------------
+
+ROW_KINDS = ("tab", "pipe", "aligned", "flat", "numbers")
+
+
+def find_tables(lines: list, figures: list[P.Figure], page: str = "") -> list[Table]:
+    """Every table among `lines` (objects with `text`, `start` and `end` into `page`), in
+    page order."""
+    index = Figures(figures)
+    infos = [_classify(i, line, index, page) for i, line in enumerate(lines)]
+    tables: list[Table] = []
+    i = 0
+    while i < len(infos):
+        table = _table_at(infos, i) if infos[i].kind in ROW_KINDS else None
+        if table is not None and table.rows:
+            tables.append(table)
+            i = table.end
+        else:
+            i += 1
+    return tables
+
+
+def _header_here(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column], int] | None:
+    """A tab or pipe header starting at line `i`: (header lines, columns, first row line)."""
+    kind = infos[i].kind
+    if kind == "tab":
+        names = [infos[i].text[a:b] for a, b in _cells_of(infos[i].text, re.compile(r"\t+"))]
+        header, j = [i], i + 1
+    elif kind == "pipe":
+        header, j = [], i
+        while j < len(infos) and infos[j].kind == "pipe" and not any(
+                f.kind == "money" for f in infos[j].figures) and j - i < 6:
+            header.append(j)
+            j += 1
+        if j < len(infos) and infos[j].kind == "rule":
+            j += 1
+        elif len(header) > 1:
+            header, j = header[:1], i + 1
+        names = [infos[h].text[a:b] for h in header for a, b in _pipe_cells(infos[h].text)]
+    else:
+        return None
+    columns = [_column(n) for n in _merge_wrapped(names)]
+    if not _looks_like_header(columns) or _label_and_value(columns) or any(
+            f.kind == "money" for h in header for f in infos[h].figures):
+        return None
+    return header, columns, j
+
+
+def _header_above(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column], str] | None:
+    """The header over rows starting at line `i`: (header lines, columns, kind)."""
+    header = _header_lines_above(infos, i)
+    if not header:
+        return None
+    texts = [infos[h].text for h in header]
+    if len(header) == 1 and infos[header[0]].kind == "tab":
+        names = [texts[0][a:b] for a, b in _cells_of(texts[0], re.compile(r"\t+"))]
+        columns, kind = [_column(n) for n in names], "tab"
+        if _label_and_value(columns):
+            return None
+    elif re.search(r"[ \u00a0]{2,}", texts[-1]) and not any("\t" in t for t in texts):
+        # an aligned header: the lines over the rows that are aligned too (a caption
+        # line above them is not part of it)
+        keep = []
+        for h in reversed(header):
+            if not re.search(r"[ \u00a0]{2,}", infos[h].text) and infos[h].indent < 8:
+                break
+            keep.append(h)
+        header = sorted(keep)
+        columns = _aligned_columns([(infos[h].text, infos[h].indent) for h in header])
+        kind = "aligned"
+    else:
+        joined = " ".join(texts)
+        columns, kind = [], ""
+        if len(texts) == 1 and L.CAMEL_BOUNDARY.search(joined):
+            parts = L.split_run_together(joined)
+            if len(parts) >= 3:
+                columns, kind = [_column(p) for p in parts], "run-together"
+        if not columns:
+            parts = L.split_flattened(_merge_wrapped([joined])[0])
+            if parts:
+                columns, kind = [_column(p) for p in parts], "flattened"
+    if not columns or not _looks_like_header(columns):
+        return None
+    return header, columns, kind
+
+
+def _body(infos: list[_LineInfo], j: int, kind: str) -> list[int]:
+    """The row lines from line `j`: lines of a row kind; blank lines between row pairs of
+    an aligned table, and a short caption between its groups ("For comparison")."""
+    body: list[int] = []
+    while j < len(infos):
+        k = infos[j].kind
+        if k in ROW_KINDS and (kind in ("aligned", "run-together", "flattened") or k == kind):
+            body.append(j)
+            j += 1
+        elif k in ("blank", "words") and body and kind == "aligned" and _group_gap(infos, j):
+            j += 1  # a blank line between row pairs, or a caption between groups of rows
+        else:
+            break
+        if k in ("pipe", "tab") and not any(figs for _, figs in _row_cells(infos[j - 1], k)):
+            body.pop()  # a row of words only: a new header, or a note under the table
+            if len(_row_cells(infos[j - 1], k)) != 1:
+                j -= 1
+                break
+    return body
+
+
+def _group_gap(infos: list[_LineInfo], j: int) -> bool:
+    """Whether line `j` (blank, or a short caption such as "For comparison") only separates
+    groups of rows of an aligned table: a row follows within two lines."""
+    for k in (j + 1, j + 2):
+        if k >= len(infos):
+            return False
+        nxt = infos[k]
+        if nxt.kind in ("aligned", "numbers"):
+            return True
+        if nxt.kind not in ("blank", "words") or nxt.figures or len(nxt.text) > 40:
+            return False
+    return False
+
+
+def _table_at(infos: list[_LineInfo], i: int) -> Table | None:
+    here = _header_here(infos, i)
+    if here is not None:
+        header, columns, j = here
+        kind = infos[i].kind
+    else:
+        above = _header_above(infos, i)
+        if above is None:
+            return None
+        header, columns, kind = above
+        j = i
+    body = _body(infos, j, kind)
+    if not body:
+        return None
+    rows: list[Row] = []
+    for b in body:
+        info = infos[b]
+        if info.kind == "numbers" and rows and kind == "aligned" and not _label_of_flat(info):
+            row = rows[-1]  # the hourly line beneath a row of annual figures
+            row.lines.append(b)
+            for f in info.figures:
+                row.cells.append(Cell(f, _nearest_column(f, info.start - info.indent, columns),
+                                      row, 1))
+            continue
+        row = Row([b], {})
+        if info.kind in ("tab", "pipe") or (kind == "run-together" and info.kind == "aligned"):
+            cells = _row_cells(info, info.kind)
+            if _is_note(cells):
+                break
+            _assign_cells(row, _labels_first(cells), columns)
+        elif kind == "aligned" and info.kind in ("aligned", "numbers"):
+            for a, e, words in _positions(info.text, info.indent):
+                inside = [f for f in info.figures if a <= f.start - info.start + info.indent < e]
+                if inside and not L.PERCENTILE_LABEL.match(words):
+                    for f in inside:
+                        row.cells.append(Cell(f, _nearest_column(f, info.start - info.indent,
+                                                                 columns), row, 0))
+                elif not PLACEHOLDER.fullmatch(words.strip()):
+                    row.labels.setdefault(_label_column(a, e, columns), words)
+        else:
+            label = _label_of_flat(info)
+            if label:
+                row.labels[columns[0].name if not columns[0].is_value else ""] = label
+            if not _assign_by_order(row, info.figures, columns):
+                break
+        rows.append(row)
+    if not rows:
+        return None
+    end = max(max(r.lines) for r in rows) + 1
+    return Table(header[0], end, header, columns, rows, kind)
+
+
+def _labels_first(cells: list[tuple[str, list[P.Figure]]]) -> list[tuple[str, list[P.Figure]]]:
+    """A cell that is only a percentile label ("10%", "50% (Median)") labels its row."""
+    return [(text, [] if L.PERCENTILE_LABEL.match(text) else figures) for text, figures in cells]
+
+
+def _is_note(cells: list[tuple[str, list[P.Figure]]]) -> bool:
+    """A row of one long cell is a note under the table ("(5) The median is not shown …")."""
+    return len(cells) == 1 and len(cells[0][0]) > 60
+
+
+def _label_column(a: int, e: int, columns: list[Column]) -> str:
+    for c in columns:
+        if not c.is_value and a < c.end + 2 and e > c.start - 2:
+            return c.name
+    labels = [c for c in columns if not c.is_value]
+    return labels[0].name if labels else ""

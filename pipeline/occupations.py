@@ -1,0 +1,339 @@
+"""Which occupation each claim is about: a SOC 2018 code and how it was found.
+
+    resolved_occupations(claims, docs, sources, official) -> claims, split parts, problems
+
+In order, for each claim:
+
+1. a code the page prints for the figure (`occupation_basis = stated`, set by the
+   extractor; a table row's `soc` column) is kept;
+2. a claim whose row or box states another occupation's figure (`occupation_text`,
+   "Database Architects") gets that title's code (`title`), never the page's;
+3. otherwise the registry's `occupation` (`registry`);
+4. otherwise the page's own title or heading (`title`): the registry's title, then the
+   candidates of extractors/titles.py, matched against SOC 2018 titles and O*NET titles
+   and alternate titles ("Medical Coder", "Electricians", "Paralegal Salary").
+
+A SOC 2010 code goes through the crosswalk (`crosswalk`): 29-2071 became 29-2072 and
+29-9021, so its claims are matched against both in vintage matching, which says which
+one the figure is from. A title that names several occupations equally well ("Delivery
+Driver": light truck drivers, couriers, …) is reported with its candidates, never
+guessed; so is a title that names a group ("Healthcare Support Occupations").
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from extractors.claims import Claim
+from extractors.document import Document
+from extractors.titles import TitleCandidate, title_candidates
+from pipeline.official import Official
+from pipeline.registry import Source
+from schemas.problems import Problem, problem
+
+KIND_RANK = {"soc-detailed": 0, "soc-broad": 1, "onet-title": 2, "onet-short": 3,
+             "onet-alternate": 4, "soc-minor": 5, "soc-major": 6}
+"""How much a title says about an occupation: the SOC's own title first, an O*NET
+alternate title ("Medical Coder") after it; a group's title names no single occupation."""
+
+GROUP_KINDS = ("soc-minor", "soc-major")
+MAX_PHRASE = 14
+SOC_CODE = re.compile(r"(?<![\d-])(\d{2}-\d{4})(?:\.\d{2})?(?![\d-])")
+
+
+def words(text: str, acronyms: bool | None = None) -> tuple[str, ...]:
+    """A title as comparable words: lower case, "&" as "and", punctuation gone, plurals
+    singular ("Paramedics" and "Paramedic" meet). Acronyms stay upper case ("CEOs" is
+    "CEO", but "Do" is not O*NET's "DO"), except in a line written all in capitals.
+
+    >>> words("Helpers--Carpenters"), words("What Do CEOs Make?")
+    (('helper', 'carpenter'), ('what', 'do', 'CEO', 'make'))
+    """
+    return tuple(stem for stem, _ in _tokens(text, acronyms))
+
+
+def _tokens(text: str, acronyms: bool | None = None) -> list[tuple[str, str]]:
+    """(comparable word, the word in lower case as written) of a text."""
+    if acronyms is None:
+        acronyms = text.upper() != text
+    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    out = []
+    for raw in re.findall(r"[A-Za-z0-9]+", text):
+        if acronyms and re.fullmatch(r"[A-Z]{2,}s?", raw) and raw[:2].isupper():
+            out.append((raw[:-1] if raw.endswith("s") else raw, raw.lower()))
+            continue
+        token = raw.lower()
+        if len(token) > 3 and token.endswith("ies"):
+            token = token[:-3] + "y"
+        elif len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+            token = token[:-1]
+        out.append((token, raw.lower()))
+    return out
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    outcome: str  # resolved | ambiguous | group | none
+    code: str = ""
+    candidates: tuple[str, ...] = ()
+    phrase: str = ""  # the words that matched
+    stated: bool = False  # the text prints the SOC code
+
+
+class TitleIndex:
+    """SOC 2018 titles and O*NET titles, looked up by their words."""
+
+    def __init__(self, titles: list[dict], levels: dict[str, str], parents: dict[str, str],
+                 crosswalk: dict[str, tuple[str, ...]] | None = None):
+        self.levels = levels
+        self.parents = parents
+        self.crosswalk = crosswalk or {}
+        self.phrases: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)
+        self.exact: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
+        for row in titles:
+            rank = KIND_RANK.get(row["kind"])
+            tokens = _tokens(row["title"], acronyms=True)
+            key = tuple(stem for stem, _ in tokens)
+            if rank is None or not key or len(key) > MAX_PHRASE:
+                continue
+            known = self.phrases[key].get(row["soc"])
+            if known is None or rank < known:
+                self.phrases[key][row["soc"]] = rank
+            self.exact[key].add((row["soc"], " ".join(raw for _, raw in tokens)))
+
+    @classmethod
+    def of(cls, official: Official) -> TitleIndex:
+        levels = {code: e.level for code, e in official.structure.items()}
+        parents = {code: e.parent for code, e in official.structure.items()}
+        return cls(official.titles(), levels, parents, official.crosswalk)
+
+    def match(self, text: str) -> TitleMatch:
+        """The occupation a title names.
+
+        >>> index = TitleIndex([
+        ...     dict(soc="29-1020", kind="soc-broad", title="Dentists"),
+        ...     dict(soc="29-1021", kind="soc-detailed", title="Dentists, General"),
+        ...     dict(soc="29-1021", kind="onet-alternate", title="Dentist"),
+        ...     dict(soc="53-3033", kind="onet-alternate", title="Delivery Driver"),
+        ...     dict(soc="43-5021", kind="onet-alternate", title="Delivery Driver"),
+        ...     dict(soc="31-0000", kind="soc-major", title="Healthcare Support Occupations")],
+        ...     {"29-1020": "broad", "29-1021": "detailed", "31-0000": "major"},
+        ...     {"29-1021": "29-1020"})
+        >>> index.match("How Much Do Dentists Make Around the World?").code
+        '29-1021'
+        >>> index.match("Delivery Driver Jobs Near Reno, NV").candidates
+        ('43-5021', '53-3033')
+        >>> index.match("Healthcare Support Occupations (31-0000)").outcome
+        'group'
+        """
+        codes = sorted({m.group(1) for m in SOC_CODE.finditer(text)
+                        if m.group(1) in self.levels or m.group(1) in self.crosswalk})
+        if codes:
+            if len(codes) > 1:
+                return TitleMatch("ambiguous", candidates=tuple(codes), stated=True)
+            if self.levels.get(codes[0]) in ("major", "minor"):
+                return TitleMatch("group", codes[0], (codes[0],), stated=True)
+            return TitleMatch("resolved", codes[0], (codes[0],), stated=True)
+        pairs = _tokens(text)
+        tokens = tuple(stem for stem, _ in pairs)
+        spans = []
+        for start in range(len(tokens)):
+            for end in range(min(len(tokens), start + MAX_PHRASE), start, -1):
+                key = tokens[start:end]
+                entries = self.phrases.get(key)
+                if entries:
+                    written = " ".join(raw for _, raw in pairs[start:end])
+                    decision = self._decide(key, entries, written)
+                    if decision is not None:
+                        spans.append((end - start, start, decision))
+                    break
+        if not spans:
+            return TitleMatch("none")
+        longest = max(length for length, _, _ in spans)
+        decisions = {decision for length, _, decision in spans if length == longest}
+        phrase = " ".join(next(tokens[s:s + n] for n, s, _ in spans if n == longest))
+        if len(decisions) == 1:
+            outcome, code, candidates = decisions.pop()
+            return TitleMatch(outcome, code, candidates, phrase)
+        candidates = tuple(sorted({c for _, _, cs in decisions for c in cs}))
+        return TitleMatch("ambiguous", candidates=candidates, phrase=phrase)
+
+    def _decide(self, key: tuple[str, ...], entries: dict[str, int], written: str
+                ) -> tuple[str, str, tuple[str, ...]] | None:
+        best = min(entries.values())
+        top = sorted(code for code, rank in entries.items() if rank == best)
+        if len(top) > 1:
+            # "Material Mover" and "Material Movers" are alternate titles of two
+            # occupations: the one written as the page writes it wins
+            same = sorted({code for code, form in self.exact[key] if form == written} & set(top))
+            top = same if len(same) == 1 else top
+        if len(key) == 1 and len(top) > 1 and best > KIND_RANK["soc-broad"]:
+            return None  # one word several occupations use ("Guide"): says nothing
+        if best >= KIND_RANK["soc-minor"]:
+            return "group", top[0], tuple(top)
+        if len(top) == 1 and self.levels.get(top[0]) == "broad":
+            # "Dentists" is a broad group; its O*NET alternate "Dentist" names one of its
+            # detailed occupations (Dentists, General)
+            inner = sorted(c for c in entries if self.parents.get(c) == top[0])
+            if len(inner) == 1:
+                return "resolved", inner[0], (inner[0],)
+        if len(top) == 1:
+            return "resolved", top[0], (top[0],)
+        return "ambiguous", "", tuple(top)
+
+
+def page_occupation(candidates: list[TitleCandidate], index: TitleIndex
+                    ) -> tuple[TitleMatch, str]:
+    """The occupation a page's titles name, and the words that said so.
+
+    The first candidate that names one occupation wins. A title or heading that names
+    several ("Delivery Driver Jobs Near Reno, NV") ends the search among headings (those
+    below it are sections or job cards); a later title, h1 or the opening sentence may
+    still single out one of its candidates ("Light truck drivers earned …"), never
+    another. The opening sentence (`lead`) counts only when it starts with the
+    occupation."""
+    ambiguous: TitleMatch | None = None
+    group: TitleMatch | None = None
+    for candidate in candidates:
+        if candidate.kind == "heading" and ambiguous is not None:
+            continue
+        found = index.match(candidate.text)
+        if candidate.kind == "lead" and found.outcome == "resolved" and not found.stated:
+            if words(candidate.text)[:len(found.phrase.split())] != tuple(found.phrase.split()):
+                continue
+        if found.outcome == "resolved":
+            if ambiguous is not None and found.code not in ambiguous.candidates:
+                codes = tuple(sorted({found.code, *ambiguous.candidates}))
+                return TitleMatch("ambiguous", candidates=codes), candidate.text
+            return found, candidate.text
+        if found.outcome == "ambiguous" and ambiguous is None:
+            ambiguous = found
+        elif found.outcome == "group" and group is None:
+            group = found
+    if ambiguous is not None:
+        return ambiguous, ""
+    if group is not None:
+        return group, ""
+    return TitleMatch("none"), ""
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    code: str  # the SOC 2018 code, or the code as given when it cannot be mapped
+    basis_if_mapped: str  # "crosswalk" when a SOC 2010 code was mapped, else ""
+    parts: tuple[str, ...] = ()  # a split SOC 2010 occupation's SOC 2018 parts
+    known: bool = True
+
+
+def checked_code(code: str, official: Official) -> CodeCheck:
+    """A SOC code as SOC 2018: kept when SOC 2018 has it, mapped when it is a SOC 2010
+    code the crosswalk maps to one occupation, left with its parts when it was split."""
+    if not official.structure or code in official.structure:
+        return CodeCheck(code, "")
+    parts = official.crosswalk.get(code, ())
+    if len(parts) == 1:
+        return CodeCheck(parts[0], "crosswalk")
+    if parts:
+        return CodeCheck(code, "", parts)
+    return CodeCheck(code, "", known=False)
+
+
+def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dict[str, Source],
+                         official: Official, index: TitleIndex | None = None
+                         ) -> tuple[list[Claim], dict[str, tuple[str, ...]], list[Problem]]:
+    """(claims with `occupation` and `occupation_basis` filled in, the SOC 2018 parts of
+    each claim whose SOC 2010 occupation was split, problems). See the module docstring."""
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_source[claim.source_id].append(claim)
+    docs_by_id = {d.source_id: d for d in docs}
+    lazy: dict[str, TitleIndex] = {}
+
+    def titles() -> TitleIndex:
+        if "index" not in lazy:
+            lazy["index"] = index or TitleIndex.of(official)
+        return lazy["index"]
+
+    out: dict[str, Claim] = {}
+    parts: dict[str, tuple[str, ...]] = {}
+    problems: list[Problem] = []
+    reported: set[tuple] = set()
+
+    def report(code: str, source: Source | None, source_id: str, detail: str) -> None:
+        if (code, source_id, detail) not in reported:
+            reported.add((code, source_id, detail))
+            problems.append(problem(code, source_id=source_id,
+                                    path=source.path if source else "", detail=detail))
+
+    for source_id, group in by_source.items():
+        source = sources.get(source_id)
+        registered = source.occupation if source else ""
+        primary = source is not None and source.authority == "primary"
+        page: list[tuple[str, str]] = []  # memo: (code, basis) of the page, once computed
+
+        def page_code() -> tuple[str, str]:
+            if page:
+                return page[0]
+            if registered:
+                page.append((registered, "registry"))
+                return page[0]
+            candidates = [TitleCandidate(source.title, "title")] if source else []
+            doc = docs_by_id.get(source_id)
+            candidates += title_candidates(doc) if doc else []
+            found, said_by = page_occupation(candidates, titles()) if official.structure \
+                else (TitleMatch("none"), "")
+            if found.outcome == "resolved":
+                page.append((found.code, "stated" if found.stated else "title"))
+            else:
+                page.append(("", ""))
+                if not official.structure:
+                    pass  # no SOC tables registered: no occupation can be told, nor expected
+                elif found.outcome == "none":
+                    report("occupation-unresolved", source, source_id,
+                           "no SOC code in the registry and no title or heading names an "
+                           "occupation (titles read: " + "; ".join(
+                               f"‘{c.text}’" for c in candidates[:4]) + ")")
+                else:
+                    report("occupation-ambiguous", source, source_id,
+                           f"the titles could name {_named(found.candidates, official)}"
+                           + (f" (‘{found.phrase}’)" if found.phrase else ""))
+            return page[0]
+
+        for claim in group:
+            code, basis = claim.occupation, claim.occupation_basis
+            if code and (basis == "stated" or (not basis and code != registered)):
+                basis = basis or "stated"
+            elif claim.occupation_text and basis != "stated":
+                found = titles().match(claim.occupation_text) if official.structure \
+                    else TitleMatch("none")
+                if found.outcome == "resolved":
+                    code, basis = found.code, "stated" if found.stated else "title"
+                else:
+                    code, basis = "", ""
+                    what = ("names no occupation" if found.outcome in ("none", "group")
+                            else f"could name {_named(found.candidates, official)}")
+                    report("occupation-ambiguous" if found.outcome == "ambiguous"
+                           else "occupation-unresolved", source, source_id,
+                           f"‘{claim.occupation_text}’ {what}")
+            elif basis in ("registry", "title", "crosswalk") and code:
+                pass
+            else:
+                code, basis = page_code()
+            if code and official.structure:
+                check = checked_code(code, official)
+                if check.basis_if_mapped:
+                    code, basis = check.code, check.basis_if_mapped
+                elif check.parts:
+                    parts[claim.claim_id] = check.parts
+                elif not check.known and not primary:
+                    report("occupation-unknown-code", source, source_id,
+                           f"{code} is in neither SOC 2018 nor the SOC 2010 crosswalk")
+            if (code, basis) != (claim.occupation, claim.occupation_basis):
+                out[claim.claim_id] = replace(claim, occupation=code, occupation_basis=basis)
+    return [out.get(c.claim_id, c) for c in claims], parts, problems
+
+
+def _named(codes: tuple[str, ...], official: Official) -> str:
+    return ", ".join(f"{c} {official.title_of(c)}".strip() for c in codes[:6]) + (
+        f" and {len(codes) - 6} more" if len(codes) > 6 else "")

@@ -1,0 +1,181 @@
+"""Occupation resolution: the page titles of the real-layouts corpus and the seeds, and
+the order of the rules (stated code, another occupation's row, registry, title,
+crosswalk)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors.claims import new_claim
+from extractors.document import document_from_bytes, sniff_format
+from extractors.titles import TitleCandidate, heading_like, title_candidates
+from pipeline.occupations import TitleIndex, page_occupation, resolved_occupations, words
+from pipeline.official import official_tables
+from pipeline.refresh import refresh
+from pipeline.registry import Source, load_registry
+from tests.real_layouts import CORPUS, pages
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def official(careerfacts_shared_cache):
+    captures, _ = load_registry(REPO / "raw" / "sources.yaml")
+    return official_tables(captures, careerfacts_shared_cache)[0]
+
+
+@pytest.fixture(scope="module")
+def index(official):
+    return TitleIndex.of(official)
+
+
+def titled_pages() -> dict[Path, str]:
+    found = {CORPUS / name: page["soc"] for name, page in pages().items()}
+    found.update({path: "29-2072" for path in sorted((REPO / "raw").glob("00*.txt"))})
+    return found
+
+
+def test_page_titles_name_the_right_occupation_or_are_reported(index):
+    outcomes = {}
+    for path, soc in titled_pages().items():
+        data = path.read_bytes()
+        doc = document_from_bytes(data, source_id="page", path=str(path),
+                                  format=sniff_format(data, str(path)))
+        found, _ = page_occupation(title_candidates(doc), index)
+        outcomes[path.name] = ("right" if found.outcome == "resolved" and found.code == soc
+                               else "wrong" if found.outcome == "resolved" else "reported")
+    assert len(outcomes) == 36
+    wrong = [name for name, outcome in outcomes.items() if outcome == "wrong"]
+    assert wrong == []  # never wrong and confident
+    right = sum(outcome == "right" for outcome in outcomes.values())
+    assert right / len(outcomes) >= 0.95, {n: o for n, o in outcomes.items() if o != "right"}
+
+
+@pytest.mark.parametrize("title, soc", [
+    ("Medical Coder Salary Guide", "29-2072"),
+    ("Health Information Technician", "29-9021"),
+    ("Electricians", "47-2111"),
+    ("How Much Do Dentists Make Around the World?", "29-1021"),  # broad title, one detailed
+    ("What Do CEOs Make? Industry Pay Breakdown", "11-1011"),
+    ("Paramedic Salary by Experience Level", "29-2043"),  # not 29-2042 (EMTs)
+    ("Warehouse & Material Mover Jobs in Ohio", "53-7062"),  # "Material Movers" is 53-7199
+    ("Phlebotomists (31-9097) by area", "31-9097"),
+], ids=lambda x: x[:30])
+def test_titles_resolve(index, title, soc):
+    found = index.match(title)
+    assert (found.outcome, found.code) == ("resolved", soc)
+
+
+@pytest.mark.parametrize("title, outcome", [
+    ("Delivery Driver Jobs Near Reno, NV", "ambiguous"),
+    ("Healthcare Support Occupations (31-0000)", "group"),
+    ("Beauty School Guide", "none"),  # "Guide" names tour and travel guides alike: nothing
+    ("Computer Database Occupations", "none"),
+], ids=lambda x: x[:30])
+def test_titles_that_name_no_single_occupation(index, title, outcome):
+    assert index.match(title).outcome == outcome
+
+
+def test_an_ambiguous_title_is_narrowed_only_by_the_opening_sentence(index):
+    candidates = [TitleCandidate("Delivery Driver Jobs Near Reno, NV", "heading"),
+                  TitleCandidate("Route Delivery Driver", "heading"),
+                  TitleCandidate("Light truck drivers earned a median of $42,470.", "lead")]
+    found, said_by = page_occupation(candidates, index)
+    assert (found.code, said_by) == ("53-3033", candidates[2].text)
+    found, _ = page_occupation(candidates[:2], index)
+    assert found.outcome == "ambiguous" and "53-3033" in found.candidates
+
+
+def test_words_keep_acronyms_apart_from_words():
+    assert words("What Do CEOs Make?") == ("what", "do", "CEO", "make")
+    assert words("WHAT DO CEOS MAKE") == ("what", "do", "ceo", "make")
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("Occupations A–Z | Healthcare | Pharmacy Technicians", True),
+    ("Data Scientist Salary by State (May 2023)", True),
+    ("2024 Median Pay: $50,250 per year", False),
+    ("Nursing Assistants                                          26,049     18.40", False),
+    ("Employment is the number of wage and salary jobs.", False),
+])
+def test_heading_like_lines(line, heading):
+    assert heading_like(line) is heading
+
+
+# --- the rules, on claims built directly ---------------------------------------------------
+
+def source(id_: str, occupation: str = "", title: str = "Test page") -> Source:
+    return Source(id=id_, path=f"raw/{id_}.txt", format="text", sha256="0" * 64,
+                  retrieved="2026-01-09", title=title, authority="secondary",
+                  occupation=occupation)
+
+
+def claim(source_id: str, occupation: str = "", basis: str = "", text: str = "",
+          locator: str = "chars=0-7"):
+    return new_claim(source_id=source_id, occupation=occupation, occupation_basis=basis,
+                     occupation_text=text, metric="wage", statistic="median", unit="USD/year",
+                     value=50250, figure="$50,250", quote="$50,250", locator=locator,
+                     method="test")
+
+
+def test_the_rules_in_order(official):
+    page = document_from_bytes(b"Electrician Pay in Ohio\n\nMedian pay: $62,350",
+                               source_id="untitled", path="raw/untitled.txt")
+    claims = [claim("registered", "29-2072"),  # the extractor copied the registry's code
+              claim("registered", "15-1243", "stated", locator="chars=1-2"),
+              claim("registered", "29-2072", text="Database Architects", locator="chars=2-3"),
+              claim("untitled"),
+              claim("old", "47-2111", locator="chars=3-4"),
+              claim("old", "29-2071", "stated", locator="chars=4-5")]
+    sources = {"registered": source("registered", "29-2072"), "untitled": source("untitled"),
+               "old": source("old", "13-1071")}
+    resolved, parts, problems = resolved_occupations(claims, [page], sources, official)
+    got = [(c.occupation, c.occupation_basis) for c in resolved]
+    assert got == [("29-2072", "registry"), ("15-1243", "stated"), ("15-1243", "title"),
+                   ("47-2111", "title"), ("47-2111", "stated"), ("29-2071", "stated")]
+    assert parts == {claims[5].claim_id: ("29-2072", "29-9021")}
+    assert problems == []
+
+
+def test_ambiguous_and_unknown_are_reported_with_their_candidates(official):
+    page = document_from_bytes(b"Delivery Driver Jobs\n\nPay: $42,470",
+                               source_id="jobs", path="raw/jobs.txt")
+    claims = [claim("jobs"), claim("jobs", text="Technicians", locator="chars=1-2"),
+              claim("jobs", "99-9999", "stated", locator="chars=2-3")]
+    resolved, _, problems = resolved_occupations(claims, [page], {"jobs": source("jobs")},
+                                                 official)
+    assert [c.occupation for c in resolved] == ["", "", "99-9999"]
+    codes = sorted(p.code for p in problems)
+    assert codes == ["occupation-ambiguous", "occupation-unknown-code", "occupation-unresolved"]
+    ambiguous = next(p for p in problems if p.code == "occupation-ambiguous")
+    assert "53-3033 Light Truck Drivers" in ambiguous.message
+
+
+def test_a_soc_2010_code_the_crosswalk_maps_to_one_occupation_becomes_that(official):
+    resolved, _, _ = resolved_occupations([claim("p", "15-1131", "stated")], [],
+                                          {"p": source("p")}, official)
+    assert (resolved[0].occupation, resolved[0].occupation_basis) == ("15-1251", "crosswalk")
+
+
+# --- end to end: a page registered without an occupation ------------------------------------
+
+def test_a_page_registered_without_occupation_gets_it_from_its_title(tmp_path,
+                                                                    careerfacts_register_page):
+    root = tmp_path / "project"
+    (root / "raw").mkdir(parents=True)
+    shutil.copytree(REPO / "raw" / "official", root / "raw" / "official")
+    entries = [e for e in yaml.safe_load((REPO / "raw" / "sources.yaml").read_text())["sources"]
+               if e.get("dataset")]
+    (root / "raw" / "sources.yaml").write_text(yaml.safe_dump({"sources": entries}))
+    page = (CORPUS / "handbook-prose_carpenters_2016.txt").read_bytes()
+    careerfacts_register_page(root, "carpenters", "carpenters.txt", page)
+    run = refresh(root / "raw" / "sources.yaml", decisions=root / "none.yaml")
+    mine = [c for c in run.reconciliation.claims if c.source_id == "carpenters"]
+    assert mine and {(c.occupation, c.occupation_basis) for c in mine} == {("47-2031", "title")}
+    matched = {run.reconciliation.matches[c.claim_id].release for c in mine
+               if run.reconciliation.matches[c.claim_id].outcome == "matched"}
+    assert matched == {"OEWS May 2016"}
+    assert not [p for p in run.problems if p.code.startswith("occupation")]
