@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -722,6 +723,16 @@ def find_periods(text: str) -> list[Period]:
     >>> [p.label for p in find_periods("Updated: 2026-01-09; earned $47,180 in 2022")]
     ['2022']
     """
+    return list(_periods(text))
+
+
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+
+
+@functools.lru_cache(maxsize=16384)
+def _periods(text: str) -> tuple[Period, ...]:
+    if not _YEARISH.search(text):
+        return ()
     periods: list[Period] = []
     taken: list[tuple[int, int]] = []
     for m in PROJECTION_PERIOD.finditer(text):
@@ -745,7 +756,7 @@ def find_periods(text: str) -> list[Period]:
             continue  # part of a date such as 2026-01-09
         year = int(m.group("year"))
         periods.append(Period(m.group(), m.start(), m.end(), year, year))
-    return sorted(periods, key=lambda p: p.start)
+    return tuple(sorted(periods, key=lambda p: p.start))
 
 
 def parse_period(text: str) -> Period | None:

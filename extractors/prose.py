@@ -23,6 +23,7 @@ developers", "Entry-level") and periods come from the clause, then the sentence.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -214,6 +215,7 @@ WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives
            r"workers?|employees?|positions?|roles?|hires?|techs?|specialists)\b")
 
 
+@functools.lru_cache(maxsize=16384)
 def cites_of(sentence: str) -> str:
     agency = P.CITED_AGENCY.search(sentence)
     if not agency:
@@ -222,6 +224,7 @@ def cites_of(sentence: str) -> str:
         agency.group("agency")
 
 
+@functools.lru_cache(maxsize=16384)
 def place_of(words: str) -> tuple[str, str]:
     """(geography, the words) a clause names: a U.S. place, "United States" for national
     words, or a foreign place as "foreign:<name>"."""
@@ -237,6 +240,7 @@ def place_of(words: str) -> tuple[str, str]:
     return "", ""
 
 
+@functools.lru_cache(maxsize=16384)
 def industry_of(clause: str) -> str:
     m = INDUSTRY_PHRASE.search(clause)
     if not m:
@@ -248,14 +252,21 @@ def industry_of(clause: str) -> str:
     return words
 
 
+LEVEL_CUE = re.compile(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
+                       r")|,?\s+and\s+they\b)", re.I)
+"""A level named before the workers or "level" it qualifies: "entry-level", "senior
+technicians"."""
+NOT_LEVELED = re.compile(r"not\s+able\s+to\s+be\s+leveled", re.I)
+
+
+@functools.lru_cache(maxsize=16384)
 def level_of(words: str) -> tuple[str, str]:
     """The level `words` say a figure is for, the cue nearest their end first: "New typists
     earn $30,000 and experienced ones" -> experienced."""
     found: list[tuple[int, str, str]] = []
-    for m in re.finditer(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
-                         r")|,?\s+and\s+they\b)", words, re.I):
+    for m in LEVEL_CUE.finditer(words):
         found.append((m.start(), P.normalise_level(m.group()), m.group()))
-    for m in re.finditer(r"not\s+able\s+to\s+be\s+leveled", words, re.I):
+    for m in NOT_LEVELED.finditer(words):
         found.append((m.start(), "not-leveled", m.group()))
     for m in ENTRY_WORDS.finditer(words):
         found.append((m.start(), "entry", m.group()))
@@ -270,6 +281,12 @@ def level_of(words: str) -> tuple[str, str]:
 
 def qualifiers_of(words: str) -> tuple[dict, list[str]]:
     """Union status, schedule, level and place named in `words`, with the words."""
+    qualifiers, said = _qualifiers(words)
+    return dict(qualifiers), list(said)
+
+
+@functools.lru_cache(maxsize=16384)
+def _qualifiers(words: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     qualifiers: dict[str, str] = {}
     said: list[str] = []
     m = P.UNION.search(words)
@@ -288,9 +305,10 @@ def qualifiers_of(words: str) -> tuple[dict, list[str]]:
     if place:
         qualifiers["geography"] = place
         said.append(f"geography={text}")
-    return qualifiers, said
+    return tuple(qualifiers.items()), tuple(said)
 
 
+@functools.lru_cache(maxsize=16384)
 def statistic_before(words: str) -> str:
     """The statistic named nearest the end of `words` ("… the median hourly wage was")."""
     best, at = "", -1
@@ -557,6 +575,7 @@ def _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place
                  part="range", context=ctx)
 
 
+@functools.lru_cache(maxsize=16384)
 def _unit_near(before: str) -> str:
     """The unit named closest before an amount: "median annual wage of $86,070"."""
     last = {}

@@ -886,6 +886,8 @@ def _bare(reader: Reader, line: Line) -> list[P.Figure]:
     rest = line.text
     for f in sorted(figures, key=lambda f: -f.start):
         rest = rest[:f.start - line.start] + " " + rest[f.end - line.start:]
+    if len(rest.split()) > 3 * len(figures) + 2:
+        return []  # more words than units and "about"s: a sentence, not a bare figure
     rest = P.UNIT_SUFFIX.sub(" ", rest)
     if re.sub(r"(?i)\b(?:about|around|roughly|approx\.?|usd|/|\+|·|\||,|–|-)\b|[()·|,/+~]", " ",
               rest).strip():
@@ -1688,20 +1690,21 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
         return  # no figure, and no licence or education statement
     previous_cites = ""
     paragraph_period = None
+    statements = STATEMENT_CUES.search(text) is not None
     for a, b in prose.sentences(text):
         sentence = text[a:b]
         base = line.start + a
         cited = prose.cites_of(sentence)
         cites = cited or previous_cites
         previous_cites = cited
-        education = _education_statement(sentence)
+        education = _education_statement(sentence) if statements else None
         if education is not None:
             category, x, y = education
             reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
                          value_text=category, unit="category",
                          quote=(base, base + len(sentence.rstrip())), method="sentence",
                          cites=cites, context=ctx, line=i)
-        stated = P.certification_statement(sentence)
+        stated = P.certification_statement(sentence) if statements else None
         if stated is not None:
             required, x, y = stated
             reader.claim(None, metric="certification_required", figure_text=sentence[x:y],
@@ -1722,11 +1725,11 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
                              (base, base + len(sentence.rstrip()))):
                 continue
         prose.read_sentence(reader, ctx, base, sentence, cites, figures, paragraph_period)
+        periods = P.find_periods(sentence)
         if any(f.kind == "money" for f in figures):
-            said = [p for p in P.find_periods(sentence) if p.first is not None
-                    and p.first == p.last]
+            said = [p for p in periods if p.first is not None and p.first == p.last]
             paragraph_period = said[-1] if said else paragraph_period
-        spans = [p for p in P.find_periods(sentence) if p.first is not None and p.first != p.last]
+        spans = [p for p in periods if p.first is not None and p.first != p.last]
         if spans:
             ctx.paragraph_span = spans[-1]
     ctx.paragraph_period = None
