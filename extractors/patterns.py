@@ -852,9 +852,13 @@ def normalise_schedule(words: str) -> str:
     return "full-time" if m.group("full") else "part-time"
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """NFKC-normalised text with every run of white space made one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def slug(text: str) -> str:
