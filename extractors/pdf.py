@@ -246,6 +246,19 @@ X_TOLERANCE = 3.0
 """pdfplumber's default: a gap wider than this between two characters starts a new word,
 and a line more than this above or below the last character starts one too."""
 
+_TOLERANCE = X_TOLERANCE + 0.001
+"""X_TOLERANCE as compared with pdfium's single-precision coordinates: letters spaced
+exactly 3 points apart (`3 Tc`) stay one word, as they are for pdfplumber."""
+
+_CLEAR = 0.05
+"""Loose boxes further apart than this may be more than X_TOLERANCE apart where it counts.
+
+pdfplumber measures the gap from where the last character's advance ends; pdfium's loose
+box also covers a glyph reaching past its advance (TeX's f: "of" 0.5 pt wider at 11 pt),
+so its gaps are never wider than pdfplumber's but may be narrower: "of characters" would
+run together. Letters of one word touch (a gap of 0); where loose boxes stand apart, the
+advance is looked up (rare outside letter-spaced text and fonts without space characters)."""
+
 
 @dataclass
 class PageText:
@@ -319,7 +332,8 @@ def _text_layer(textpage, frame: _Frame, keep_chars: bool) -> tuple[list[dict], 
     its font's descent sits on; the box is made as tall as the font size from there, as
     pdfminer makes it, so that lines of one paragraph are spaced as pdfplumber sees them.
     Characters pdfium generates (spaces and line breaks it infers) are not in the file
-    and are skipped: pdfplumber does not see them either."""
+    and are skipped: pdfplumber does not see them either. A character without a Unicode
+    value reads as U+FFFD."""
     import pypdfium2.raw as pdfium_c
 
     unicode_of = pdfium_c.FPDFText_GetUnicode
@@ -333,6 +347,7 @@ def _text_layer(textpage, frame: _Frame, keep_chars: bool) -> tuple[list[dict], 
     texts: list[str] = []  # the current word's characters
     box = [0.0, 0.0, 0.0, 0.0]  # the current word's x0, x1, top, bottom
     last = (0.0, 0.0, 0.0, 0.0)  # x0, x1, top, bottom of its last character
+    last_index = 0
     run = None  # the loose box's (bottom, top) where the current run of characters began
     size, upright = 0.0, True
     word_size, word_upright = 0.0, True
@@ -349,7 +364,7 @@ def _text_layer(textpage, frame: _Frame, keep_chars: bool) -> tuple[list[dict], 
 
     for index in range(pdfium_c.FPDFText_CountChars(textpage)):
         code = unicode_of(textpage, index)
-        text = chr(code) if code else "\ufffd"
+        text = chr(code) if code > 2 else HYPHEN if code == 2 else "\ufffd"
         space = text.isspace()
         if space:
             if is_generated(textpage, index):
@@ -375,9 +390,11 @@ def _text_layer(textpage, frame: _Frame, keep_chars: bool) -> tuple[list[dict], 
             if space:
                 continue
         if texts and (size != word_size or upright != word_upright or (
-                (x0 < last[0] or x0 > last[1] + X_TOLERANCE or abs(top - last[2]) > X_TOLERANCE)
+                (x0 < last[0] or abs(top - last[2]) > _TOLERANCE or x0 > last[1] + _TOLERANCE
+                 or x0 > last[1] + _CLEAR
+                 and _gap(textpage, last_index, index, frame, (last[0], last[1], x0)) > _TOLERANCE)
                 if upright else
-                (top < last[2] or top > last[3] + X_TOLERANCE or abs(x0 - last[0]) > X_TOLERANCE))):
+                (top < last[2] or top > last[3] + _TOLERANCE or abs(x0 - last[0]) > _TOLERANCE))):
             finish()
         if texts:
             if x0 < box[0]:
@@ -392,14 +409,47 @@ def _text_layer(textpage, frame: _Frame, keep_chars: bool) -> tuple[list[dict], 
             box[:] = x0, x1, top, bottom
             word_size, word_upright = size, upright
         texts.append(text)
-        last = (x0, x1, top, bottom)
+        last, last_index = (x0, x1, top, bottom), index
     if texts:
         finish()
     return words, chars
 
 
+HYPHEN = "-"
+"""What pdfium's U+0002 stands for: a hyphen it takes to break a word at the end of a line
+("pre-" above "paid"); the file has a hyphen there, and pdfplumber reads one."""
+
 LIGATURE = re.compile("[\ufb00-\ufb06]")
 """Latin ligatures (ﬁ, ﬂ, ﬀ, …), which pdfplumber spells out ("fi") in words."""
+
+
+def _gap(textpage, before: int, after: int, frame: _Frame, loose: tuple[float, float, float]
+         ) -> float:
+    """The gap in points between where character `before` advances to and where `after`
+    starts, along the line, as pdfminer measures it. `loose` is (x0, x1) of `before`'s
+    loose box and x0 of `after`'s; their gap stands when the advance cannot be read (a
+    glyph pdfium cannot map back from its character gives no width, or a wrong one)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x0, x1, next_x0 = loose
+    x_1, y_1, x_2, y_2 = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    width, matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
+    font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage, before))
+    if not (font and pdfium_c.FPDFText_GetCharOrigin(textpage, before, x_1, y_1)
+            and pdfium_c.FPDFText_GetCharOrigin(textpage, after, x_2, y_2)
+            and pdfium_c.FPDFText_GetMatrix(textpage, before, matrix)
+            # the width of the glyph pdfium maps the character back to, per point of size
+            and pdfium_c.FPDFFont_GetGlyphWidth(
+                font, pdfium_c.FPDFText_GetUnicode(textpage, before), 1.0, width)):
+        return next_x0 - x1
+    advance = width.value * pdfium_c.FPDFText_GetFontSize(textpage, before)
+    end, _ = frame.point(x_1.value + advance * matrix.a, y_1.value + advance * matrix.b)
+    start, _ = frame.point(x_2.value, y_2.value)
+    if not (x0 < end <= x1 + 0.01 and start >= next_x0 - 0.01):
+        return next_x0 - x1  # the loose box holds the advance: this width is not the glyph's
+    return start - end
 
 
 def _run_of(textpage, index: int, frame: _Frame) -> tuple[float, bool]:
