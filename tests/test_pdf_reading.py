@@ -309,3 +309,19 @@ def test_a_broken_pdf_is_unreadable_with_the_reason(data, detail):
     with pytest.raises(DocumentError) as error:
         render(data)
     assert error.value.code == "document-unreadable" and detail in error.value.detail
+
+
+# --- the benchmark's pages -----------------------------------------------------------------
+
+def test_the_benchmark_pdfs_read_as_pdfplumber_reads_them():
+    """The generated career profiles `make bench` times (here the first three: 12 pages of
+    prose, bordered tables and two columns) give pdfplumber's words and tables, and the
+    median wage the generator wrote."""
+    from benchmarks.bench_extract import pdf_corpus
+    for data, facts in pdf_corpus(files=3):
+        for (words, _, tables, _), page in zip(plumber_pages(data), our_pages(data), strict=True):
+            assert_same_words(words, page.words)
+            assert_same_tables(tables, page.tables)
+        text, _ = render(data)
+        median = f"${facts['median_annual']:,}"
+        assert f"2024 Median Pay\t{median} per year" in text
