@@ -59,7 +59,9 @@ METRIC_WORDS = (
         re.I)),
     ("wage", re.compile(
         r"\b(?:pay|paying|salary|salaries|wages?|earnings?|compensation|income|"
-        r"paycheck|rate)\b", re.I)),
+        r"paycheck|rate)\b|"
+        r"\b(?:how\s+much|what)\s+(?:do|does|can|will|could|did)\b[^?.]{0,60}?"
+        r"\b(?:earn|make|get\s+paid)\b", re.I)),  # "How much do welders earn in Ohio?"
     ("employment", re.compile(
         r"\bnumber\s+of\s+jobs\b|\bjobs?\b|\bemploy(?:ment|ed|-\s*ment)\b|\bemploy\.?$|"
         r"\bon\s+payrolls\b|\bworkers\b|\bheadcount\b|\bpositions\b", re.I)),
