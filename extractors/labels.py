@@ -81,6 +81,8 @@ DIMENSIONS = (
                              r"areas?|regions?|county|counties|place)\b", re.I)),
     ("percentile", re.compile(r"^\s*percentiles?\b", re.I)),
     ("level", re.compile(r"\blevels?\b|\bstage\b|\bcareer\s+stage\b", re.I)),
+    ("unit", re.compile(r"^\s*(?:pay|wage|rate|salary)?\s*(?:period|type|basis|frequency)\s*$",
+                        re.I)),  # "Pay Period": its rows say Hourly or Yearly
 )
 """What the rows of a table's label column name, by its header."""
 

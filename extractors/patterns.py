@@ -62,7 +62,7 @@ OTHER_PAY_PERIOD = re.compile(r"\b(?:weekly|monthly|daily|per\s+(?:week|month|da
 
 _NOT_LABEL = r"(?!\s+(?:median|mean|average|wage|wages|pay|rate|salary|earnings|income|figure)\b)"
 UNIT_SUFFIX = re.compile(
-    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b" + _NOT_LABEL +
+    r"[^\S\n]*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b" + _NOT_LABEL +
     r"|p/h\b)"
     r"|(?P<year>(?:per|a|each)\s+(?:year|annum)\b|/\s*(?:year|yr|annum)\b|(?:annually|yearly)\b"
     + _NOT_LABEL + r"|p\.?a\.?(?!\w))"
@@ -71,7 +71,8 @@ UNIT_SUFFIX = re.compile(
     r"|(?P<other>(?:per|a|each)\s+(?:day|shift)\b|/\s*day\b|daily\b))",
     re.I,
 )
-"""What follows an amount and says its unit: "$50,250 per year", "$49K/year", "$24.16/hr"."""
+"""What follows an amount on its line and says its unit: "$50,250 per year", "$49K/year",
+"$24.16/hr" (a "Yearly" on the next line labels the next row, not this amount)."""
 
 COMPARATIVE = re.compile(r"^\s*(?:more|less|higher|lower|above|below|extra)\b", re.I)
 """Words after an amount that make it a difference: "$4,000 more each year than"."""

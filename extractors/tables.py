@@ -212,7 +212,7 @@ def _looks_like_header(columns: list[Column]) -> bool:
             continue
         for f in P.scan(c.name):
             if f.kind == "money" or P.is_count(f) or (
-                    f.kind == "percent" and not L.PERCENTILE_LABEL.match(c.name)):
+                    f.kind == "percent" and not L.percentile_of(c.name)):
                 return False  # "Number of Jobs, 2023<TAB>226,400" is a row, not a header
     if any(len(c.name.split()) > 8 for c in columns):
         return False  # a sentence is no column name ("Not published (flight attendants …)")
@@ -501,6 +501,12 @@ def _table_at(infos: list[_LineInfo], i: int) -> Table | None:
             cells = _row_cells(info, info.kind)
             if _is_note(cells):
                 break
+            missing = len(columns) - len(cells)
+            if info.kind == "tab" and info.indent > 0 and rows and 0 < missing and all(
+                    not c.is_value for c in columns[:missing]) and not cells[0][1]:
+                # "<TAB>Yearly<TAB>$32,040 …" under "United States<TAB>Hourly<TAB>…": a
+                # cell spanning two rows, captured once; the row below shares its label
+                cells = [(rows[-1].labels.get(c.name, ""), []) for c in columns[:missing]] + cells
             _assign_cells(row, _labels_first(cells), columns)
         elif kind == "aligned" and info.kind in ("aligned", "numbers"):
             for a, e, words in _positions(info.text, info.indent):

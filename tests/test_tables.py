@@ -28,3 +28,32 @@ def test_a_long_table_keeps_each_rows_status_and_citation():
     assert (education.value_text, education.status) == ("postsecondary nondegree award", "official")
     assert (growth.value, growth.period, growth.stated_in, growth.citation) == (
         7.0, "2024-2034", "Employment Projections 2024-2034", "example.org")
+
+
+def _wages(text: bytes) -> list[tuple]:
+    doc = document_from_bytes(text, source_id="lmi", path="lmi.txt")
+    return [(c.geography, c.unit, c.statistic, c.value) for c in extract(doc)
+            if c.metric == "wage"]
+
+
+def test_a_pay_period_column_and_a_location_spanning_two_rows():
+    # a state LMI capture: the location cell spans its hourly and yearly rows, so the
+    # yearly row starts with an empty cell; "Pay Period" names the unit of each row
+    page = (b"Roofers wages\n\n"
+            b"Location\tPay Period\tLow (10%)\tMedian\tHigh (90%)\n"
+            b"Kansas\tHourly\t$16.05\t$22.40\t$31.75\n"
+            b"\tYearly\t$33,380\t$46,590\t$66,040\n"
+            b"Nebraska\tHourly\t$15.10\t$21.85\t$30.20\n"
+            b"\tYearly\t$31,410\t$45,450\t$62,820\n")
+    assert _wages(page) == [
+        ("Kansas", "USD/hour", "p10", 16.05), ("Kansas", "USD/hour", "median", 22.40),
+        ("Kansas", "USD/hour", "p90", 31.75), ("Kansas", "USD/year", "p10", 33380),
+        ("Kansas", "USD/year", "median", 46590), ("Kansas", "USD/year", "p90", 66040),
+        ("Nebraska", "USD/hour", "p10", 15.10), ("Nebraska", "USD/hour", "median", 21.85),
+        ("Nebraska", "USD/hour", "p90", 30.20), ("Nebraska", "USD/year", "p10", 31410),
+        ("Nebraska", "USD/year", "median", 45450), ("Nebraska", "USD/year", "p90", 62820)]
+
+
+def test_a_unit_word_on_the_next_line_is_not_the_amounts_unit():
+    page = b"Pay for bakers\n\nStarting wage\t$14.90\nYearly bonus\tvaries\n"
+    assert _wages(page) == [("United States", "USD/hour", "unspecified", 14.90)]
