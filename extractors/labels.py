@@ -47,7 +47,8 @@ METRIC_WORDS = (
     ("annual_openings", re.compile(r"\bopenings?\b|\bjob\s+openings\b", re.I)),
     ("employment_change", re.compile(
         r"\bemployment\s+change\b|\bjob\s+change\b|\bnew\s+jobs\b|\bjobs?\s+added\b|"
-        r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|\bchange\b.{0,20}\bnumeric\b",
+        r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|"
+        r"\bchange\b[^%]{0,20}\b(?:numeric|number)\b",
         re.I)),
     ("employment_growth", re.compile(
         r"\bjob\s+outlook\b|\bgrowth\b|\boutlook\b|\bprojected\s+(?:change|growth)\b|"

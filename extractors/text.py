@@ -638,7 +638,7 @@ SOC_CODE = re.compile(r"^\s*(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s*$")
 NATIONAL_SUFFIX = re.compile(r",?\s*(?:\(?\s*(?:U\.S\.|US|United\s+States|national)\s*\)?)\s*$", re.I)
 
 
-YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}$")
+YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?$")
 """A row labelled by its year ("2019", "May 2019"): the period of the row's figures."""
 
 
@@ -770,13 +770,17 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                 statistic = "change" if s.change else "unspecified"
             elif metric == "employment_growth":
                 statistic = "change"
+            elif metric == "annual_openings":
+                statistic = "unspecified"  # "Average annual openings" is the openings figure
             value = None
             if metric == "wage" and statistic in ("p75", "p90", "median") and f.is_range \
                     and f.high is None:
                 value = f.low
+            period = row_sense.period or s.period or caption_sense.period
+            if metric == "employment" and statistic != "change":
+                period = _end_of_projection(period, cell.column)
             claim = reader.claim(f, metric=metric, statistic=statistic, unit=unit, quote=quote,
-                                 method="table-row",
-                                 period=row_sense.period or s.period or caption_sense.period,
+                                 method="table-row", period=period,
                                  qualifiers=qualifiers, words=words, value=value,
                                  occupation=occupation, occupation_text=occupation_text,
                                  context=ctx, line=row.lines[0])
@@ -793,6 +797,20 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             ctx.group_labels.append(row.label)
             ctx.group_end = table.end - 1
     _annual_from_hourly(reader, made)
+
+
+def _end_of_projection(period: P.Period | None, column) -> P.Period | None:
+    """The year of a projection's employment column: "Base year" under a 2023-2033 row is
+    2023, "Projected" is 2033; other columns keep the period."""
+    if period is None or period.first is None or period.first == period.last or column is None:
+        return period
+    if re.search(r"\bbase\b|\bcurrent\b|\bestimated\b", column.name, re.I):
+        year = period.first
+    elif re.search(r"\bprojected\b|\bprojection\b", column.name, re.I):
+        year = period.last
+    else:
+        return period
+    return P.Period(str(year), period.start, period.end, year, year)
 
 
 def _cell_metric(f: P.Figure, s: L.Sense) -> str:
@@ -820,10 +838,16 @@ def _caption(reader: Reader, table: Table) -> str:
         i -= 1
     if i < 0 or table.first - i > 2:
         return ""
-    text = reader.lines[i].text
-    if len(text) > 120 or reader.line_figures(reader.lines[i]):
+    line = reader.lines[i]
+    numbered = TABLE_NUMBER.match(line.text)
+    figures = reader.within(line.start + (numbered.end() if numbered else 0), line.end)
+    if len(line.text) > 120 or figures:
         return ""
-    return text
+    return line.text
+
+
+TABLE_NUMBER = re.compile(r"^(?:table|exhibit|figure|chart)\s+[\w.-]{1,5}[.:]\s*", re.I)
+"""A caption's number: "Table 1. Employment and wages, May 2023"."""
 
 
 def _annual_from_hourly(reader: Reader, made: list) -> None:

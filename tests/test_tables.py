@@ -57,3 +57,28 @@ def test_a_pay_period_column_and_a_location_spanning_two_rows():
 def test_a_unit_word_on_the_next_line_is_not_the_amounts_unit():
     page = b"Pay for bakers\n\nStarting wage\t$14.90\nYearly bonus\tvaries\n"
     assert _wages(page) == [("United States", "USD/hour", "unspecified", 14.90)]
+
+
+def test_a_header_of_two_lines_groups_its_columns():
+    # a state agency's wage table as a PDF or a text capture gives it: a group name over
+    # the columns it spans ("Mean wage" over Hourly and Annual), empty fields kept
+    page = (b"Table 2. Wages of roofers, May 2023\n\n"
+            b"Area\tJobs\tMean wage\t\tAnnual wage by percentile\t\t\n"
+            b"\t\tHourly\tAnnual\t10th\tMedian\t90th\n"
+            b"Kansas\t2,310\t23.10\t48,050\t33,380\t46,590\t66,040\n"
+            b"\n"
+            b"Area\tProjection period\tEmployment\t\tChange\t\tAverage annual openings\n"
+            b"\t\tBase year\tProjected\tNumber\tPercent\t\n"
+            b"Kansas\t2022-2032\t2,400\t2,610\t210\t8.8\t240\n")
+    doc = document_from_bytes(page, source_id="lmi", path="lmi.txt")
+    got = [(c.metric, c.statistic, c.unit, c.value, c.period) for c in extract(doc)]
+    assert got == [
+        ("employment", "unspecified", "count", 2310, "2023"),
+        ("wage", "mean", "USD/hour", 23.10, "2023"), ("wage", "mean", "USD/year", 48050, "2023"),
+        ("wage", "p10", "USD/year", 33380, "2023"), ("wage", "median", "USD/year", 46590, "2023"),
+        ("wage", "p90", "USD/year", 66040, "2023"),
+        ("employment", "unspecified", "count", 2400, "2022"),
+        ("employment", "unspecified", "count", 2610, "2032"),
+        ("employment", "change", "count", 210, "2022-2032"),
+        ("employment_growth", "change", "percent", 8.8, "2022-2032"),
+        ("annual_openings", "unspecified", "count", 240, "2022-2032")]
