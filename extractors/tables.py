@@ -210,6 +210,8 @@ def _looks_like_header(columns: list[Column]) -> bool:
     for c in columns:
         if not re.search(r"\d", c.name):
             continue
+        if c.sense.ignore:
+            continue  # "Employment per 1,000 jobs": a rate's denominator, not a figure
         for f in P.scan(c.name):
             if f.kind == "money" or P.is_count(f) or (
                     f.kind == "percent" and not L.percentile_of(c.name)):

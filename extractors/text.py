@@ -210,6 +210,7 @@ class Context:
     section_block: int = -1  # the card whose heading opened the section, if any
     paragraph_period: P.Period | None = None  # the period an earlier sentence stated
     paragraph_span: P.Period | None = None  # the span of years an earlier sentence stated
+    sentence_stats: list[str] = field(default_factory=list)  # statistics read so far in a sentence
 
     def defaults(self, index: int) -> dict:
         qualifiers = dict(self.section)
