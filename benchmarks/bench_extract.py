@@ -1,14 +1,19 @@
-"""Pages per second per format, next to the bare parser on the same files in the same run.
+"""Pages per second per format, next to the bare parsers on the same files in the same run.
 
-    make bench            # or: python -m benchmarks.bench_extract [--html 200] [--pdf 50]
+    make bench            # or: python -m benchmarks.bench_extract [--html 200] [--seed N]
 
-The corpus is generated reproducibly (seeded) from the seed pages' renditions in
-tests/renditions: HTML pages padded to 50–300 KB with navigation, scripts and article
-text, and PDFs of several pages each. Times are the best of a few repeats, because the
-machine is shared; compare the ratios, not the absolute figures.
+HTML: a corpus generated reproducibly (seeded) from the seed pages' renditions in
+tests/renditions, padded to 50-300 KB with navigation, scripts and article text; the bare
+parse is BeautifulSoup(page, "lxml"), what any bs4 user pays.
 
-- HTML bare parse: BeautifulSoup(page, "lxml"), what any bs4 user pays.
-- PDF bare parse:  pdfplumber page.extract_text() on every page.
+PDF: the ten career-profile PDFs (50 pages: prose, bordered tables on two pages in
+three, two-column pages, running headers and footers) that benchmarks/gen_corpus.py
+writes for a seed, read three ways: pdfplumber's page.extract_text() (pdfminer), pypdfium2's
+plain text (the engine under careerfacts' PDF reader) and careerfacts' read of each PDF
+into claims.
+
+Times are the best of a few repeats, because the machine is shared; compare the ratios,
+not the absolute figures.
 """
 from __future__ import annotations
 
@@ -68,18 +73,21 @@ def html_corpus(count: int, seed: int = 7) -> list[bytes]:
     return pages
 
 
-def pdf_corpus(min_pages: int) -> list[bytes]:
-    import pdfplumber
+def pdf_corpus(seed: int = 20250101, files: int | None = None) -> list[tuple[bytes, dict]]:
+    """The PDFs benchmarks/gen_corpus.py writes for `seed` (10 files, 50 pages; the first
+    `files` of them), each with the figures the generator put in it (median_annual, ...)."""
+    import tempfile
 
-    files = [p.read_bytes() for p in sorted(RENDITIONS.glob("*/*.pdf"))]
-    corpus, pages = [], 0
-    while pages < min_pages:
-        for data in files:
-            corpus.append(data)
-            with pdfplumber.open(io.BytesIO(data)) as pdf:
-                pages += len(pdf.pages)
-            if pages >= min_pages:
-                break
+    from benchmarks import gen_corpus
+
+    corpus = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, pages in enumerate(gen_corpus.PDF_PAGES[:files]):
+            path = Path(folder) / f"profile_{index:02d}.pdf"
+            # the generator's own seeding (gen_corpus.main), so the files are the same
+            facts = gen_corpus.make_pdf(random.Random(seed * 1000 + 500 + index), str(path),
+                                        pages, index)
+            corpus.append((path.read_bytes(), facts))
     return corpus
 
 
@@ -95,22 +103,26 @@ def best(fn, repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=int, default=200, help="HTML pages (default 200)")
-    parser.add_argument("--pdf", type=int, default=50, help="PDF pages at least (default 50)")
+    parser.add_argument("--seed", type=int, default=20250101,
+                        help="seed of the generated PDFs (default: the generator's own)")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
     import pdfplumber
+    import pypdfium2 as pdfium
     from bs4 import BeautifulSoup
 
     from extractors import extract
     from extractors.document import document_from_bytes
+    from extractors.pdf import render
 
     html = html_corpus(args.html)
-    pdfs = pdf_corpus(args.pdf)
+    pdfs = [data for data, _ in pdf_corpus(args.seed)]
     pdf_pages = 0
     for data in pdfs:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pdf_pages += len(pdf.pages)
+        document = pdfium.PdfDocument(data)
+        pdf_pages += len(document)
+        document.close()
 
     def bare_html():
         for page in html:
@@ -122,28 +134,54 @@ def main() -> None:
                 extract(document_from_bytes(page, source_id=f"p{i}", path=f"p{i}", format=fmt))
         return run
 
-    def bare_pdf():
+    def pdfplumber_text():
         for data in pdfs:
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 for page in pdf.pages:
                     page.extract_text()
 
-    rows = []
+    def pdfium_text():
+        for data in pdfs:
+            document = pdfium.PdfDocument(data)
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            document.close()
+
+    def rendered():
+        for data in pdfs:
+            render(data)
+
     mb = sum(map(len, html)) / 1e6
-    for name, count, bare, mine in (
-            (f"HTML ({len(html)} pages, {mb:.1f} MB)", len(html), bare_html, ours(html, "html")),
-            (f"PDF ({len(pdfs)} files, {pdf_pages} pages)", pdf_pages, bare_pdf, ours(pdfs, "pdf"))):
-        t_bare = best(bare, args.repeats)
-        t_ours = best(mine, args.repeats)
-        rows.append((name, count / t_bare, count / t_ours, t_ours / t_bare - 1))
+    t_bare = best(bare_html, args.repeats)
+    t_ours = best(ours(html, "html"), args.repeats)
+    name = f"HTML ({len(html)} pages, {mb:.1f} MB)"
     print(f"{'corpus':34} {'bare parse':>12} {'careerfacts':>12} {'added':>8}")
     print(f"{'':34} {'pages/s':>12} {'pages/s':>12} {'':>8}")
-    for name, bare_rate, our_rate, added in rows:
-        print(f"{name:34} {bare_rate:12.1f} {our_rate:12.1f} {added:+8.0%}")
+    print(f"{name:34} {len(html) / t_bare:12.1f} {len(html) / t_ours:12.1f} "
+          f"{t_ours / t_bare - 1:+8.0%}")
     sizes = [len(p) for p in html]
     print(f"\nHTML page sizes: median {statistics.median(sizes) / 1e3:.0f} KB, "
           f"min {min(sizes) / 1e3:.0f} KB, max {max(sizes) / 1e3:.0f} KB; "
           f"best of {args.repeats} runs each.")
+
+    rates = [(label, pdf_pages / best(fn, args.repeats)) for label, fn in (
+        ("pdfplumber extract_text()", pdfplumber_text),
+        ("pypdfium2 plain text", pdfium_text),
+        ("careerfacts read (claims)", ours(pdfs, "pdf")),
+        ("  of which rendering to lines", rendered))]
+    reference = rates[0][1]
+    print(f"\nPDF ({len(pdfs)} generated profiles, {pdf_pages} pages, seed {args.seed}; "
+          f"best of {args.repeats} runs each)")
+    print(f"{'reader':34} {'pages/s':>12} {'× pdfplumber':>14}")
+    for label, rate in rates:
+        print(f"{label:34} {rate:12.1f} {rate / reference:13.1f}×")
+    pdfium_rate, our_rate = rates[1][1], rates[2][1]
+    print(f"careerfacts reads a page in {1000 / our_rate:.1f} ms: pypdfium2's plain text takes "
+          f"{1000 / pdfium_rate:.1f} ms of it ({our_rate / pdfium_rate:.1%}).")
 
 
 if __name__ == "__main__":

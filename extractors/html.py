@@ -128,26 +128,66 @@ def _flow(el):
             yield "text", child.tail
 
 
-def element_path(tag: Tag) -> str:
-    """A path a person can follow: tag, #id, .classes and [n] among same-tag siblings."""
-    steps = []
-    node: Tag | None = tag
-    while node is not None and _name(node) is not None:
-        name = _name(node)
+class ElementPaths:
+    """Paths a person can follow: tag, #id, .classes and [n] among same-tag siblings,
+    e.g. "html/body/div#pay/table.wages/tr[3]". Each element's path is worked out once,
+    from its parent's, so locating every claim of a page costs one pass over the
+    elements it touches."""
+
+    def __init__(self) -> None:
+        self._paths: dict[Tag, tuple[str, ...]] = {}
+        self._places: dict[Tag, dict[Tag, int]] = {}  # parent -> {child: n among its tag}
+        self._counts: dict[tuple[Tag, str], int] = {}
+
+    def steps(self, tag: Tag) -> tuple[str, ...]:
+        known = self._paths.get(tag)
+        if known is not None:
+            return known
+        name = _name(tag)
+        if name is None:
+            return ()
         step = name
-        if node.get("id"):
-            step += f"#{node.get('id')}"
-        classes = _classes(node)
+        if tag.get("id"):
+            step += f"#{tag.get('id')}"
+        classes = _classes(tag)
         if classes:
             step += "." + ".".join(classes[:3])
-        parent = node.getparent()
-        if parent is not None:
-            same = [c for c in parent if _name(c) == name]
-            if len(same) > 1:
-                step += f"[{next(i for i, c in enumerate(same, 1) if c is node)}]"
-        steps.append(step)
-        node = parent
-    return "/".join(reversed(steps))
+        parent = tag.getparent()
+        if parent is None:
+            path: tuple[str, ...] = (step,)
+        else:
+            if parent not in self._places:
+                self._index(parent)
+            if self._counts[(parent, name)] > 1:
+                step += f"[{self._places[parent][tag]}]"
+            path = self.steps(parent) + (step,)
+        self._paths[tag] = path
+        return path
+
+    def _index(self, parent: Tag) -> None:
+        places: dict[Tag, int] = {}
+        for child in parent:
+            name = _name(child)
+            if name is not None:
+                n = self._counts.get((parent, name), 0) + 1
+                self._counts[(parent, name)] = n
+                places[child] = n
+        self._places[parent] = places
+
+    def common(self, tags: list[Tag]) -> str:
+        """The path of the innermost element holding all of `tags`."""
+        paths = [self.steps(tag) for tag in tags]
+        common = []
+        for steps in zip(*paths):
+            if len(set(steps)) != 1:
+                break
+            common.append(steps[0])
+        return "/".join(common)
+
+
+def element_path(tag: Tag) -> str:
+    """A path a person can follow: tag, #id, .classes and [n] among same-tag siblings."""
+    return "/".join(ElementPaths().steps(tag))
 
 
 @dataclass
@@ -462,20 +502,6 @@ def _line_start(line, text: str) -> int:
     return text.rfind("\n", 0, line.start) + 1
 
 
-def _common_path(tags: list[Tag], cache: dict[int, str]) -> str:
-    paths = []
-    for tag in tags:
-        if id(tag) not in cache:
-            cache[id(tag)] = element_path(tag)
-        paths.append(cache[id(tag)].split("/"))
-    common = []
-    for steps in zip(*paths):
-        if len(set(steps)) != 1:
-            break
-        common.append(steps[0])
-    return "/".join(common)
-
-
 def rendered_text(doc: Document) -> str:
     """The lines a reader sees on the page, as the extractor reads them."""
     return render(parse(doc.text)).text
@@ -510,7 +536,7 @@ def read_html(doc: Document) -> Reading:
                         encoding=doc.encoding, occupation=doc.occupation,
                         page_date=doc.page_date or page_date(root, rendition))
     reading = read_page(rendered, lines, extractor="html")
-    paths: dict[int, str] = {}
+    paths = ElementPaths()
     spans: dict[tuple[int, int], str] = {}
 
     def where(locator: str) -> str:
@@ -519,7 +545,7 @@ def read_html(doc: Document) -> Reading:
         last = max(bisect.bisect_right(starts, max(a, b - 1)) - 1, 0)
         if (first, last) not in spans:
             tags = [owners[starts[i]] for i in range(first, last + 1)]
-            spans[(first, last)] = f"html:{_common_path(tags, paths)}"
+            spans[(first, last)] = f"html:{paths.common(tags)}"
         return spans[(first, last)]
 
     return relocated_reading(reading, where)

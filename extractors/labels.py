@@ -47,7 +47,8 @@ METRIC_WORDS = (
     ("annual_openings", re.compile(r"\bopenings?\b|\bjob\s+openings\b", re.I)),
     ("employment_change", re.compile(
         r"\bemployment\s+change\b|\bjob\s+change\b|\bnew\s+jobs\b|\bjobs?\s+added\b|"
-        r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|\bchange\b.{0,20}\bnumeric\b",
+        r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|"
+        r"\bchange\b[^%]{0,20}\b(?:numeric|number)\b",
         re.I)),
     ("employment_growth", re.compile(
         r"\bjob\s+outlook\b|\bgrowth\b|\boutlook\b|\bprojected\s+(?:change|growth)\b|"
@@ -59,7 +60,9 @@ METRIC_WORDS = (
         re.I)),
     ("wage", re.compile(
         r"\b(?:pay|paying|salary|salaries|wages?|earnings?|compensation|income|"
-        r"paycheck|rate)\b", re.I)),
+        r"paycheck|rate)\b|"
+        r"\b(?:how\s+much|what)\s+(?:do|does|can|will|could|did)\b[^?.]{0,60}?"
+        r"\b(?:earn|make|get\s+paid)\b", re.I)),  # "How much do welders earn in Ohio?"
     ("employment", re.compile(
         r"\bnumber\s+of\s+jobs\b|\bjobs?\b|\bemploy(?:ment|ed|-\s*ment)\b|\bemploy\.?$|"
         r"\bon\s+payrolls\b|\bworkers\b|\bheadcount\b|\bpositions\b", re.I)),
@@ -79,6 +82,8 @@ DIMENSIONS = (
                              r"areas?|regions?|county|counties|place)\b", re.I)),
     ("percentile", re.compile(r"^\s*percentiles?\b", re.I)),
     ("level", re.compile(r"\blevels?\b|\bstage\b|\bcareer\s+stage\b", re.I)),
+    ("unit", re.compile(r"^\s*(?:pay|wage|rate|salary)?\s*(?:period|type|basis|frequency)\s*$",
+                        re.I)),  # "Pay Period": its rows say Hourly or Yearly
 )
 """What the rows of a table's label column name, by its header."""
 
@@ -91,18 +96,19 @@ PERCENTILE_LABEL = re.compile(
 
 PERCENTILE_WORDS = re.compile(
     r"\b(?P<n>10|25|50|75|90)(?:st|nd|rd|th)\s*(?:%\s?ile|percentile|pct\.?)(?!\w)"
-    r"|\b(?P<n2>10|25|50|75|90)(?:%|\s*percent)\s*(?:\(\s*median\s*\))?(?=\s*(?:$|\(|\|))",
+    r"|\b(?P<n2>10|25|50|75|90)(?:%|\s*percent)\s*(?:\(\s*median\s*\))?(?=\s*(?:$|\(|\||\)\s*$))",
     re.I,
 )
 """A percentile inside a longer label: "Entry wage (10th pct.)", "median (50th percentile)"."""
 
 SIDE_PERCENTILE = re.compile(
-    r"\b(?P<side>lowest|bottom|highest|top)(?:[\s-]+(?:paid|earning|earners))?\s+"
-    r"(?P<n>10|25)\s*(?:%|percent)|\b(?P<side2>bottom|top|lowest|highest)\s+(?P<part>tenth|"
-    r"quarter)\b",
+    r"\b(?P<side>lowest|bottom|highest|top|best|worst|least|low|high)(?:[\s-]+(?:paid|earning|"
+    r"earners))?\s+(?:(?P<n>10|25)\s*(?:%|percent)|(?P<part>tenth|quarter|decile|quartile)\b)"
+    r"|\b(?P<side3>first|1st|lower|ninth|9th|third|3rd|upper)\s+(?P<part3>decile|quartile)\b",
     re.I,
 )
-"""A percentile by its side: "Bottom 10%", "the highest 10 percent", "the top tenth"."""
+"""A percentile by its side: "Bottom 10%", "the highest 10 percent", "the best-paid tenth",
+"Lowest decile", "Upper quartile", "first quartile"."""
 
 MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half|50\s*(?:%|percent))\b|\binterquartile\b|"
                          r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
@@ -149,12 +155,22 @@ def percentile_of(words: str) -> str:
 
     >>> percentile_of("Entry wage (10th pct.)"), percentile_of("Top 10%"), percentile_of("50% (Median)")
     ('p10', 'p90', 'median')
+    >>> percentile_of("Lowest decile"), percentile_of("Upper quartile"), percentile_of("High (90%)")
+    ('p10', 'p75', 'p90')
     """
     m = SIDE_PERCENTILE.search(words)
     if m:
-        side = (m.group("side") or m.group("side2")).lower()
-        low = side in ("lowest", "bottom")
-        n = m.group("n") or ("10" if m.group("part").lower() == "tenth" else "25")
+        side = (m.group("side") or m.group("side3")).lower()
+        part = (m.group("part") or m.group("part3") or "").lower()
+        if m.group("side3"):
+            low = side in ("first", "1st", "lower")
+            if part == "quartile" and side in ("ninth", "9th"):
+                return ""
+            if part == "decile" and side in ("third", "3rd"):
+                return ""
+        else:
+            low = side in ("lowest", "bottom", "worst", "least", "low")
+        n = m.group("n") or ("10" if part in ("tenth", "decile") else "25")
         return {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
                 ("25", False): "p75"}[(n, low)]
     m = PERCENTILE_LABEL.match(words) or PERCENTILE_WORDS.search(words)

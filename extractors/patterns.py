@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ OTHER_PAY_PERIOD = re.compile(r"\b(?:weekly|monthly|daily|per\s+(?:week|month|da
 
 _NOT_LABEL = r"(?!\s+(?:median|mean|average|wage|wages|pay|rate|salary|earnings|income|figure)\b)"
 UNIT_SUFFIX = re.compile(
-    r"\s*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b" + _NOT_LABEL +
+    r"[^\S\n]*(?:(?P<hour>(?:per|an|a|each)\s+hour\b|/\s*(?:hour|hr|h)\b|hourly\b" + _NOT_LABEL +
     r"|p/h\b)"
     r"|(?P<year>(?:per|a|each)\s+(?:year|annum)\b|/\s*(?:year|yr|annum)\b|(?:annually|yearly)\b"
     + _NOT_LABEL + r"|p\.?a\.?(?!\w))"
@@ -70,7 +71,8 @@ UNIT_SUFFIX = re.compile(
     r"|(?P<other>(?:per|a|each)\s+(?:day|shift)\b|/\s*day\b|daily\b))",
     re.I,
 )
-"""What follows an amount and says its unit: "$50,250 per year", "$49K/year", "$24.16/hr"."""
+"""What follows an amount on its line and says its unit: "$50,250 per year", "$49K/year",
+"$24.16/hr" (a "Yearly" on the next line labels the next row, not this amount)."""
 
 COMPARATIVE = re.compile(r"^\s*(?:more|less|higher|lower|above|below|extra)\b", re.I)
 """Words after an amount that make it a difference: "$4,000 more each year than"."""
@@ -722,6 +724,16 @@ def find_periods(text: str) -> list[Period]:
     >>> [p.label for p in find_periods("Updated: 2026-01-09; earned $47,180 in 2022")]
     ['2022']
     """
+    return list(_periods(text))
+
+
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+
+
+@functools.lru_cache(maxsize=16384)
+def _periods(text: str) -> tuple[Period, ...]:
+    if not _YEARISH.search(text):
+        return ()
     periods: list[Period] = []
     taken: list[tuple[int, int]] = []
     for m in PROJECTION_PERIOD.finditer(text):
@@ -745,7 +757,7 @@ def find_periods(text: str) -> list[Period]:
             continue  # part of a date such as 2026-01-09
         year = int(m.group("year"))
         periods.append(Period(m.group(), m.start(), m.end(), year, year))
-    return sorted(periods, key=lambda p: p.start)
+    return tuple(sorted(periods, key=lambda p: p.start))
 
 
 def parse_period(text: str) -> Period | None:
@@ -841,9 +853,13 @@ def normalise_schedule(words: str) -> str:
     return "full-time" if m.group("full") else "part-time"
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """NFKC-normalised text with every run of white space made one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def slug(text: str) -> str:

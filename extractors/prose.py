@@ -23,6 +23,7 @@ developers", "Entry-level") and periods come from the clause, then the sentence.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -214,6 +215,7 @@ WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives
            r"workers?|employees?|positions?|roles?|hires?|techs?|specialists)\b")
 
 
+@functools.lru_cache(maxsize=16384)
 def cites_of(sentence: str) -> str:
     agency = P.CITED_AGENCY.search(sentence)
     if not agency:
@@ -222,6 +224,7 @@ def cites_of(sentence: str) -> str:
         agency.group("agency")
 
 
+@functools.lru_cache(maxsize=16384)
 def place_of(words: str) -> tuple[str, str]:
     """(geography, the words) a clause names: a U.S. place, "United States" for national
     words, or a foreign place as "foreign:<name>"."""
@@ -237,6 +240,7 @@ def place_of(words: str) -> tuple[str, str]:
     return "", ""
 
 
+@functools.lru_cache(maxsize=16384)
 def industry_of(clause: str) -> str:
     m = INDUSTRY_PHRASE.search(clause)
     if not m:
@@ -248,14 +252,21 @@ def industry_of(clause: str) -> str:
     return words
 
 
+LEVEL_CUE = re.compile(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
+                       r")|,?\s+and\s+they\b)", re.I)
+"""A level named before the workers or "level" it qualifies: "entry-level", "senior
+technicians"."""
+NOT_LEVELED = re.compile(r"not\s+able\s+to\s+be\s+leveled", re.I)
+
+
+@functools.lru_cache(maxsize=16384)
 def level_of(words: str) -> tuple[str, str]:
     """The level `words` say a figure is for, the cue nearest their end first: "New typists
     earn $30,000 and experienced ones" -> experienced."""
     found: list[tuple[int, str, str]] = []
-    for m in re.finditer(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
-                         r")|,?\s+and\s+they\b)", words, re.I):
+    for m in LEVEL_CUE.finditer(words):
         found.append((m.start(), P.normalise_level(m.group()), m.group()))
-    for m in re.finditer(r"not\s+able\s+to\s+be\s+leveled", words, re.I):
+    for m in NOT_LEVELED.finditer(words):
         found.append((m.start(), "not-leveled", m.group()))
     for m in ENTRY_WORDS.finditer(words):
         found.append((m.start(), "entry", m.group()))
@@ -270,6 +281,12 @@ def level_of(words: str) -> tuple[str, str]:
 
 def qualifiers_of(words: str) -> tuple[dict, list[str]]:
     """Union status, schedule, level and place named in `words`, with the words."""
+    qualifiers, said = _qualifiers(words)
+    return dict(qualifiers), list(said)
+
+
+@functools.lru_cache(maxsize=16384)
+def _qualifiers(words: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     qualifiers: dict[str, str] = {}
     said: list[str] = []
     m = P.UNION.search(words)
@@ -288,9 +305,10 @@ def qualifiers_of(words: str) -> tuple[dict, list[str]]:
     if place:
         qualifiers["geography"] = place
         said.append(f"geography={text}")
-    return qualifiers, said
+    return tuple(qualifiers.items()), tuple(said)
 
 
+@functools.lru_cache(maxsize=16384)
 def statistic_before(words: str) -> str:
     """The statistic named nearest the end of `words` ("… the median hourly wage was")."""
     best, at = "", -1
@@ -352,6 +370,7 @@ def read_sentence(reader, ctx, base: int, sentence: str, cites: str, figures: li
     for figure in restated:
         reader.skip(figure, "arithmetic restatement of another figure")
     previous_stat = ""
+    ctx.sentence_stats = []
     for index, figure in enumerate(figures):
         if not reader.free(figure) or figure in restated:
             continue
@@ -366,6 +385,7 @@ def read_sentence(reader, ctx, base: int, sentence: str, cites: str, figures: li
             stat = _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
                                previous_stat, figures[:index], figures)
             previous_stat = stat or previous_stat
+            ctx.sentence_stats.append(stat)
         elif figure.kind == "percent":
             _read_percent(reader, ctx, sentence, base, quote, figure, before, clause, cites)
         elif figure.kind in ("count", "number"):
@@ -447,9 +467,12 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         reader.skip(figure, "no words say what this amount is")
         return ""
     statistic = ""
-    side = re.search(r"\b(?P<n>10|25)\s*(?:%|percent)\s+of\b.*\b(?P<dir>less|under|below|more|"
-                     r"over|above)\b", before)  # "10% of sonographers earned less than"
-    stat_here = statistic_before(before)
+    side = SHARE_SIDE.search(before)  # "10% of sonographers earned less than"
+    # the statistic named since the amount before ("… $74,670 for the lowest-paid tenth … to
+    # above $175,460 for the best-paid tenth"), else just after it, else before it
+    own = between[_label_after_end(between):] if between is not before else before
+    stat_here = statistic_before(own) or _statistic_after(sentence[figure.end - base:]) or (
+        statistic_before(before) if between is not before else "")
     if L.MIDDLE_HALF.search(clause) and figure.is_range and figure.low is not None \
             and figure.high is not None:
         _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place, place_words)
@@ -460,8 +483,10 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         statistic = stat_here
     elif side is not None:
         low = side.group("dir").lower() in ("less", "under", "below")
+        n = side.group("n") or ("10" if (side.group("part") or side.group("in") or "").lower()
+                                in ("tenth", "ten") else "25")
         statistic = {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
-                     ("25", False): "p75"}[(side.group("n"), low)]
+                     ("25", False): "p75"}[(n, low)]
     if not statistic:
         # "… and in fabricated metal product manufacturing it was $103.22": the clause
         # continues the sentence's statistic; so does "($24.16 an hour)" after a figure
@@ -481,6 +506,14 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
                 statistic = statistic_before(sentence[last:last + 80].split(".")[0])
     if statistic in ("p10", "p25", "p75", "p90") and figure.is_range and figure.low is not None \
             and figure.high is not None:
+        ends = tuple(ctx.sentence_stats[-2:])
+        if ends in (("p10", "p90"), ("p25", "p75")) and before.rstrip().endswith("(") \
+                and figure.unit_hint:
+            # "from under $74,670 … to above $175,460 … ($35.90 to $84.36 an hour)": the
+            # same two percentiles in another unit
+            _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place,
+                        place_words, ends)
+            return ""
         reader.skip(figure, "a range under a percentile phrase")
         return ""
     scope = ""
@@ -538,17 +571,57 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     return statistic
 
 
+SHARE_SIDE = re.compile(
+    r"\b(?:(?P<n>10|25)\s*(?:%|percent)\s+of|(?:a|one)\s+(?P<part>quarter|tenth|fourth)\s+of|"
+    r"one\s+in\s+(?P<in>four|ten))\b.*\b(?P<dir>less|under|below|more|over|above)\b",
+    re.I)
+"""A share of the workers on one side of a figure: "10% of sonographers earned less than",
+"a quarter of salaried lawyers made under"."""
+
+AFTER_STATISTIC = re.compile(
+    r"^[^\S\n]*(?:(?:a|an|per)\s+(?:year|hour)\s*)?[(,–—-]?\s*(?:for|among|at)?\s*(?:the\s+)?"
+    r"(?P<words>[^()$,;.]{2,40})")
+STATISTIC_VERB = re.compile(
+    r"(?<![\w-])(?:earn\w*|made|make\w*|was|were|is|are|had|took|got|paid)\b", re.I)
+
+
+def _label_after_end(after: str) -> int:
+    """Where the percentile named just after an amount ends (0 when none): the words past
+    it are the next amount's."""
+    m = AFTER_STATISTIC.match(after)
+    return m.end() if m and _statistic_after(after) else 0
+
+
+def _statistic_after(after: str) -> str:
+    """A percentile named just after an amount: "$74,670 for the lowest-paid tenth",
+    "$87,590 (25th percentile)"; "" when the words go on to a clause of their own ("$50,000,
+    the lowest 10 percent earned …")."""
+    m = AFTER_STATISTIC.match(after)
+    if not m:
+        return ""
+    words = m.group("words")
+    if STATISTIC_VERB.search(words):
+        return ""
+    if L.SIDE_PERCENTILE.match(words) or L.PERCENTILE_WORDS.match(words) or \
+            L.PERCENTILE_LABEL.match(words.strip()):
+        return L.percentile_of(words)
+    if re.match(r"\s*median\s*$", words, re.I) and after.lstrip().startswith("("):
+        return "median"  # "$48,780 (median)"
+    return ""
+
+
 def clause_start(sentence: str, figure, base: int) -> int:
     return clause_span(sentence, figure.start - base, figure.end - base)[0]
 
 
-def _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place, place_words):
+def _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place, place_words,
+                ends: tuple[str, str] = ("p25", "p75")):
     """"The middle 50 percent earned between $16.24 and $28.22": the 25th and 75th
-    percentiles, and the range they make."""
+    percentiles (or the two `ends` given), and the range they make."""
     unit = figure.unit_hint or _unit_near(sentence[:figure.start - base]) or ctx.unit
     period = period_of(sentence, figure.start - base, figure.end - base, ctx)
     qualifiers = {"geography": place} if place else {}
-    for part, statistic, value in (("low", "p25", figure.low), ("high", "p75", figure.high)):
+    for part, statistic, value in (("low", ends[0], figure.low), ("high", ends[1], figure.high)):
         reader.claim(figure, metric="wage", statistic=statistic, unit=unit, quote=quote,
                      method="sentence", period=period, qualifiers=qualifiers, cites=cites,
                      value=value, part=part, context=ctx)
@@ -557,6 +630,7 @@ def _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place
                  part="range", context=ctx)
 
 
+@functools.lru_cache(maxsize=16384)
 def _unit_near(before: str) -> str:
     """The unit named closest before an amount: "median annual wage of $86,070"."""
     last = {}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors import labels as L
 from extractors import patterns as P
@@ -210,9 +210,11 @@ def _looks_like_header(columns: list[Column]) -> bool:
     for c in columns:
         if not re.search(r"\d", c.name):
             continue
+        if c.sense.ignore:
+            continue  # "Employment per 1,000 jobs": a rate's denominator, not a figure
         for f in P.scan(c.name):
             if f.kind == "money" or P.is_count(f) or (
-                    f.kind == "percent" and not L.PERCENTILE_LABEL.match(c.name)):
+                    f.kind == "percent" and not L.percentile_of(c.name)):
                 return False  # "Number of Jobs, 2023<TAB>226,400" is a row, not a header
     if any(len(c.name.split()) > 8 for c in columns):
         return False  # a sentence is no column name ("Not published (flight attendants …)")
@@ -377,6 +379,11 @@ def _header_here(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column
     """A tab or pipe header starting at line `i`: (header lines, columns, first row line)."""
     kind = infos[i].kind
     if kind == "tab":
+        stacked = _stacked_header(infos, i)
+        if stacked is not None:
+            columns = stacked
+            if _looks_like_header(columns) and not _label_and_value(columns):
+                return [i, i + 1], columns, i + 2
         names = [infos[i].text[a:b] for a, b in _cells_of(infos[i].text, re.compile(r"\t+"))]
         header, j = [i], i + 1
     elif kind == "pipe":
@@ -397,6 +404,58 @@ def _header_here(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column
             f.kind == "money" for h in header for f in infos[h].figures):
         return None
     return header, columns, j
+
+
+def _fields(info: _LineInfo) -> list[str]:
+    """The tab-separated fields of a line, empty ones kept, with the tabs before its text
+    (cut off as indentation) counted as empty fields."""
+    return [""] * info.indent + info.text.split("\t")
+
+
+def _stacked_header(infos: list[_LineInfo], i: int) -> list[Column] | None:
+    """A header of two tab lines, groups over their columns: "Area | Mean wage | | Annual
+    wage by percentile | | …" over " | Hourly | Annual | 10th | 25th …". A group's name
+    runs on over the empty fields to its right where the line below names a column; each
+    column takes the sense of its own name, then its group's: "Mean wage" + "Hourly" is
+    the hourly mean. An HTML table's spanning cells come repeated instead, which reads
+    the same."""
+    if i + 1 >= len(infos):
+        return None
+    upper, lower = infos[i], infos[i + 1]
+    if lower.kind != "tab" or "\t" not in upper.text or any(
+            f.kind != "percent" for f in upper.figures + lower.figures):
+        return None
+    if lower.text.endswith((".", ":")) or any(len(n.split()) > 8 for n in _fields(lower)):
+        return None
+    tops, subs = _fields(upper), _fields(lower)
+    width = max(len(tops), len(subs))
+    tops += [""] * (width - len(tops))
+    subs += [""] * (width - len(subs))
+    if sum(1 for t in tops if not t.strip()) == 0 and tops != subs:
+        return None  # no field of the upper line spans two columns: not a group header
+    columns: list[Column] = []
+    group = ""
+    for top, sub in zip(tops, subs):
+        top, sub = P.clean(top), P.clean(sub)
+        if top:
+            group = top if sub else ""
+        elif sub:
+            top = group
+        if not top and not sub:
+            continue
+        if not sub or top == sub:
+            columns.append(_column(top or sub))
+            continue
+        name = f"{top} {sub}" if top else sub
+        sense = L.sense(sub)
+        if top:
+            # "Annual wage by percentile" over "10th": the group says the metric and unit,
+            # the column the statistic; "Change" over "Number" names what neither does alone
+            sense = sense.merged(L.sense(name)).merged(replace(L.sense(top), dimension=""))
+            if L.sense(sub).says_something:
+                sense = replace(sense, dimension="")
+        columns.append(Column(name, replace(sense, words=name)))
+    return columns if len(columns) >= 2 else None
 
 
 def _header_above(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column], str] | None:
@@ -501,6 +560,12 @@ def _table_at(infos: list[_LineInfo], i: int) -> Table | None:
             cells = _row_cells(info, info.kind)
             if _is_note(cells):
                 break
+            missing = len(columns) - len(cells)
+            if info.kind == "tab" and info.indent > 0 and rows and 0 < missing and all(
+                    not c.is_value for c in columns[:missing]) and not cells[0][1]:
+                # "<TAB>Yearly<TAB>$32,040 …" under "United States<TAB>Hourly<TAB>…": a
+                # cell spanning two rows, captured once; the row below shares its label
+                cells = [(rows[-1].labels.get(c.name, ""), []) for c in columns[:missing]] + cells
             _assign_cells(row, _labels_first(cells), columns)
         elif kind == "aligned" and info.kind in ("aligned", "numbers"):
             for a, e, words in _positions(info.text, info.indent):

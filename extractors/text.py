@@ -210,6 +210,7 @@ class Context:
     section_block: int = -1  # the card whose heading opened the section, if any
     paragraph_period: P.Period | None = None  # the period an earlier sentence stated
     paragraph_span: P.Period | None = None  # the span of years an earlier sentence stated
+    sentence_stats: list[str] = field(default_factory=list)  # statistics read so far in a sentence
 
     def defaults(self, index: int) -> dict:
         qualifiers = dict(self.section)
@@ -638,7 +639,7 @@ SOC_CODE = re.compile(r"^\s*(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s*$")
 NATIONAL_SUFFIX = re.compile(r",?\s*(?:\(?\s*(?:U\.S\.|US|United\s+States|national)\s*\)?)\s*$", re.I)
 
 
-YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}$")
+YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?$")
 """A row labelled by its year ("2019", "May 2019"): the period of the row's figures."""
 
 
@@ -770,13 +771,17 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                 statistic = "change" if s.change else "unspecified"
             elif metric == "employment_growth":
                 statistic = "change"
+            elif metric == "annual_openings":
+                statistic = "unspecified"  # "Average annual openings" is the openings figure
             value = None
             if metric == "wage" and statistic in ("p75", "p90", "median") and f.is_range \
                     and f.high is None:
                 value = f.low
+            period = row_sense.period or s.period or caption_sense.period
+            if metric == "employment" and statistic != "change":
+                period = _end_of_projection(period, cell.column)
             claim = reader.claim(f, metric=metric, statistic=statistic, unit=unit, quote=quote,
-                                 method="table-row",
-                                 period=row_sense.period or s.period or caption_sense.period,
+                                 method="table-row", period=period,
                                  qualifiers=qualifiers, words=words, value=value,
                                  occupation=occupation, occupation_text=occupation_text,
                                  context=ctx, line=row.lines[0])
@@ -793,6 +798,20 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             ctx.group_labels.append(row.label)
             ctx.group_end = table.end - 1
     _annual_from_hourly(reader, made)
+
+
+def _end_of_projection(period: P.Period | None, column) -> P.Period | None:
+    """The year of a projection's employment column: "Base year" under a 2023-2033 row is
+    2023, "Projected" is 2033; other columns keep the period."""
+    if period is None or period.first is None or period.first == period.last or column is None:
+        return period
+    if re.search(r"\bbase\b|\bcurrent\b|\bestimated\b", column.name, re.I):
+        year = period.first
+    elif re.search(r"\bprojected\b|\bprojection\b", column.name, re.I):
+        year = period.last
+    else:
+        return period
+    return P.Period(str(year), period.start, period.end, year, year)
 
 
 def _cell_metric(f: P.Figure, s: L.Sense) -> str:
@@ -820,10 +839,16 @@ def _caption(reader: Reader, table: Table) -> str:
         i -= 1
     if i < 0 or table.first - i > 2:
         return ""
-    text = reader.lines[i].text
-    if len(text) > 120 or reader.line_figures(reader.lines[i]):
+    line = reader.lines[i]
+    numbered = TABLE_NUMBER.match(line.text)
+    figures = reader.within(line.start + (numbered.end() if numbered else 0), line.end)
+    if len(line.text) > 120 or figures:
         return ""
-    return text
+    return line.text
+
+
+TABLE_NUMBER = re.compile(r"^(?:table|exhibit|figure|chart)\s+[\w.-]{1,5}[.:]\s*", re.I)
+"""A caption's number: "Table 1. Employment and wages, May 2023"."""
 
 
 def _annual_from_hourly(reader: Reader, made: list) -> None:
@@ -886,6 +911,8 @@ def _bare(reader: Reader, line: Line) -> list[P.Figure]:
     rest = line.text
     for f in sorted(figures, key=lambda f: -f.start):
         rest = rest[:f.start - line.start] + " " + rest[f.end - line.start:]
+    if len(rest.split()) > 3 * len(figures) + 2:
+        return []  # more words than units and "about"s: a sentence, not a bare figure
     rest = P.UNIT_SUFFIX.sub(" ", rest)
     if re.sub(r"(?i)\b(?:about|around|roughly|approx\.?|usd|/|\+|·|\||,|–|-)\b|[()·|,/+~]", " ",
               rest).strip():
@@ -1688,20 +1715,21 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
         return  # no figure, and no licence or education statement
     previous_cites = ""
     paragraph_period = None
+    statements = STATEMENT_CUES.search(text) is not None
     for a, b in prose.sentences(text):
         sentence = text[a:b]
         base = line.start + a
         cited = prose.cites_of(sentence)
         cites = cited or previous_cites
         previous_cites = cited
-        education = _education_statement(sentence)
+        education = _education_statement(sentence) if statements else None
         if education is not None:
             category, x, y = education
             reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
                          value_text=category, unit="category",
                          quote=(base, base + len(sentence.rstrip())), method="sentence",
                          cites=cites, context=ctx, line=i)
-        stated = P.certification_statement(sentence)
+        stated = P.certification_statement(sentence) if statements else None
         if stated is not None:
             required, x, y = stated
             reader.claim(None, metric="certification_required", figure_text=sentence[x:y],
@@ -1722,11 +1750,11 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
                              (base, base + len(sentence.rstrip()))):
                 continue
         prose.read_sentence(reader, ctx, base, sentence, cites, figures, paragraph_period)
+        periods = P.find_periods(sentence)
         if any(f.kind == "money" for f in figures):
-            said = [p for p in P.find_periods(sentence) if p.first is not None
-                    and p.first == p.last]
+            said = [p for p in periods if p.first is not None and p.first == p.last]
             paragraph_period = said[-1] if said else paragraph_period
-        spans = [p for p in P.find_periods(sentence) if p.first is not None and p.first != p.last]
+        spans = [p for p in periods if p.first is not None and p.first != p.last]
         if spans:
             ctx.paragraph_span = spans[-1]
     ctx.paragraph_period = None

@@ -28,3 +28,57 @@ def test_a_long_table_keeps_each_rows_status_and_citation():
     assert (education.value_text, education.status) == ("postsecondary nondegree award", "official")
     assert (growth.value, growth.period, growth.stated_in, growth.citation) == (
         7.0, "2024-2034", "Employment Projections 2024-2034", "example.org")
+
+
+def _wages(text: bytes) -> list[tuple]:
+    doc = document_from_bytes(text, source_id="lmi", path="lmi.txt")
+    return [(c.geography, c.unit, c.statistic, c.value) for c in extract(doc)
+            if c.metric == "wage"]
+
+
+def test_a_pay_period_column_and_a_location_spanning_two_rows():
+    # a state LMI capture: the location cell spans its hourly and yearly rows, so the
+    # yearly row starts with an empty cell; "Pay Period" names the unit of each row
+    page = (b"Roofers wages\n\n"
+            b"Location\tPay Period\tLow (10%)\tMedian\tHigh (90%)\n"
+            b"Kansas\tHourly\t$16.05\t$22.40\t$31.75\n"
+            b"\tYearly\t$33,380\t$46,590\t$66,040\n"
+            b"Nebraska\tHourly\t$15.10\t$21.85\t$30.20\n"
+            b"\tYearly\t$31,410\t$45,450\t$62,820\n")
+    assert _wages(page) == [
+        ("Kansas", "USD/hour", "p10", 16.05), ("Kansas", "USD/hour", "median", 22.40),
+        ("Kansas", "USD/hour", "p90", 31.75), ("Kansas", "USD/year", "p10", 33380),
+        ("Kansas", "USD/year", "median", 46590), ("Kansas", "USD/year", "p90", 66040),
+        ("Nebraska", "USD/hour", "p10", 15.10), ("Nebraska", "USD/hour", "median", 21.85),
+        ("Nebraska", "USD/hour", "p90", 30.20), ("Nebraska", "USD/year", "p10", 31410),
+        ("Nebraska", "USD/year", "median", 45450), ("Nebraska", "USD/year", "p90", 62820)]
+
+
+def test_a_unit_word_on_the_next_line_is_not_the_amounts_unit():
+    page = b"Pay for bakers\n\nStarting wage\t$14.90\nYearly bonus\tvaries\n"
+    assert _wages(page) == [("United States", "USD/hour", "unspecified", 14.90)]
+
+
+def test_a_header_of_two_lines_groups_its_columns():
+    # a state agency's wage table as a PDF or a text capture gives it: a group name over
+    # the columns it spans ("Mean wage" over Hourly and Annual), empty fields kept
+    page = (b"Table 2. Wages of roofers, May 2023\n\n"
+            b"Area\tJobs\tMean wage\t\tAnnual wage by percentile\t\t\n"
+            b"\t\tHourly\tAnnual\t10th\tMedian\t90th\n"
+            b"Kansas\t2,310\t23.10\t48,050\t33,380\t46,590\t66,040\n"
+            b"\n"
+            b"Area\tProjection period\tEmployment\t\tChange\t\tAverage annual openings\n"
+            b"\t\tBase year\tProjected\tNumber\tPercent\t\n"
+            b"Kansas\t2022-2032\t2,400\t2,610\t210\t8.8\t240\n")
+    doc = document_from_bytes(page, source_id="lmi", path="lmi.txt")
+    got = [(c.metric, c.statistic, c.unit, c.value, c.period) for c in extract(doc)]
+    assert got == [
+        ("employment", "unspecified", "count", 2310, "2023"),
+        ("wage", "mean", "USD/hour", 23.10, "2023"), ("wage", "mean", "USD/year", 48050, "2023"),
+        ("wage", "p10", "USD/year", 33380, "2023"), ("wage", "median", "USD/year", 46590, "2023"),
+        ("wage", "p90", "USD/year", 66040, "2023"),
+        ("employment", "unspecified", "count", 2400, "2022"),
+        ("employment", "unspecified", "count", 2610, "2032"),
+        ("employment", "change", "count", 210, "2022-2032"),
+        ("employment_growth", "change", "percent", 8.8, "2022-2032"),
+        ("annual_openings", "unspecified", "count", 240, "2022-2032")]
