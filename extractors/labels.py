@@ -32,8 +32,11 @@ IGNORED = (
                 r"\bindustry\s+share\b|\bpercent\s+of\s+(?:total\s+)?employment\b|"
                 r"\bshare\s+of\s+(?:all\s+)?(?:jobs|employment|workers)\b", re.I),
      "share of industry employment"),
-    (re.compile(r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|scholarships?)\b", re.I),
+    (re.compile(r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|scholarships?|dues|"
+                r"(?<!and\s)(?<!&\s)insurance(?!\s+(?:carriers?|agenc|industr|compan))|premiums?|deductions?|fringe|contributions?|take[\s-]home|"
+                r"after\s+tax(?:es)?|withholding)\b", re.I),
      "a price, not pay"),
+    (re.compile(r"\bminimum\s+wage\b", re.I), "a legal minimum, not a statistic of pay"),
     (re.compile(r"\b(?:rank|ranking|score|rating|reviews?|views|replies|likes?)\b", re.I),
      "a rank or a score"),
 

@@ -1846,6 +1846,10 @@ def _drop_restatements(reader: Reader) -> None:
         anchor = reader.anchors.get(c.claim_id, "@").lstrip("@").split(":")[0]
         figure = by_start.get(int(anchor)) if anchor.isdigit() else None
         before = reader.text[max(0, figure.start - 40):figure.start] if figure else ""
+        if figure is not None and c.statistic in ("", "unspecified") and _breakdown_of_year(
+                reader, figure, c):
+            drop.add(c.claim_id)  # "Estimated salary $108,400 / Monthly $9,033 / Biweekly …"
+            continue
         if not RESTATED.search(before) or re.search(r"\b(?:weekly|monthly)\b", before, re.I):
             continue  # "Median weekly earnings were $915": a figure of its own
         for divisor in DIVISORS[c.unit]:
@@ -1862,6 +1866,18 @@ def _drop_restatements(reader: Reader) -> None:
         else:
             del reader.claimed[start]
             reader.reasons[start] = "arithmetic restatement of a year's pay on the page"
+
+
+def _breakdown_of_year(reader: Reader, figure: P.Figure, claim: Claim) -> bool:
+    """Whether a month's or a week's pay with no statistic is a year's pay stated just
+    above or below it, divided exactly: a calculator's breakdown of one estimate."""
+    for other in reader.within(max(0, figure.start - 400), figure.end + 400):
+        if other.kind != "money" or not other.amount or other is figure or other.amount < 1000:
+            continue
+        divisor = 12 if claim.unit == "USD/month" else 52
+        if abs(other.amount / divisor - claim.value) <= 0.005 * claim.value + 0.5:
+            return True
+    return False
 
 
 def _drop_unexplained(reader: Reader) -> None:
