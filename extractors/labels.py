@@ -32,8 +32,11 @@ IGNORED = (
                 r"\bindustry\s+share\b|\bpercent\s+of\s+(?:total\s+)?employment\b|"
                 r"\bshare\s+of\s+(?:all\s+)?(?:jobs|employment|workers)\b", re.I),
      "share of industry employment"),
-    (re.compile(r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|scholarships?)\b", re.I),
+    (re.compile(r"\b(?:cost|costs|tuition|fees?|price|loans?|debt|scholarships?|dues|"
+                r"(?<!and\s)(?<!&\s)insurance(?!\s+(?:carriers?|agenc|industr|compan))|premiums?|deductions?|fringe|contributions?|take[\s-]home|"
+                r"after\s+tax(?:es)?|withholding)\b", re.I),
      "a price, not pay"),
+    (re.compile(r"\bminimum\s+wage\b", re.I), "a legal minimum, not a statistic of pay"),
     (re.compile(r"\b(?:rank|ranking|score|rating|reviews?|views|replies|likes?)\b", re.I),
      "a rank or a score"),
 
@@ -335,7 +338,7 @@ def split_flattened(header: str) -> list[str]:
 
 OCCUPATION_NAME = re.compile(
     r"^(?P<name>(?:total,\s*)?(?:[A-Za-z][\w ,'’&/-]{0,80}?\b)?(?:occupations|workers|staff|aides|"
-    r"\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives|ians|nurses)))\s*(?:\(|$)",
+    r"\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives|ians|ysts|nurses)))\s*(?:\(|$)",
     re.I,
 )
 """A row or item named for an occupation or a group of them: "Dental hygienists",
@@ -349,9 +352,13 @@ def occupation_named(label: str) -> str:
     m = OCCUPATION_NAME.match(words)
     if not m or len(m.group("name").split()) > 9 or re.search(r"\d", m.group("name")):
         return ""
-    if metric_of(m.group("name"))[0] or dimension_of(m.group("name")) in ("geography", "industry"):
+    name = m.group("name")
+    head = re.sub(r"\s*\bworkers$", "", name, flags=re.I)  # "Sheet metal workers" is a trade
+    if not head or re.match(r"(?:number|count|share|percent|all|total\s+number)\b", head, re.I):
         return ""
-    return m.group("name").strip(" ,")
+    if metric_of(head)[0] or dimension_of(name) in ("geography", "industry"):
+        return ""
+    return name.strip(" ,")
 
 
 def same_occupation(a: str, b: str) -> bool:

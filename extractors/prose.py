@@ -98,7 +98,11 @@ ones: "The national average for bookkeepers is $52,020 per year", "can reach $73
 NOT_PAY = re.compile(
     r"\b(?:cost|costs|tuition|fees?|price|prices|loans?|debt|spend|spent|budget|scholarships?|"
     r"bonus(?:es)?|grants?|revenue|sales|funding|raised|worth|rent|savings|"
-    r"valued|profit|investment)\b",
+    r"valued|profit|investment|dues|insurance|premiums?|deductions?|deducted|fringe|"
+    r"contributions?|take[\s-]home|after\s+tax(?:es)?|minimum\s+wage|standby|on-call|"
+    r"differential|stipend)\b|"
+    r"\bI(?:'m|\s+am)?\s+(?:make|making|earn|earning|get|got|made|earned)\b|\bmy\s+(?:salary|pay|"
+    r"wage|offer)\b",  # one person's own pay, in a forum or a comment
     re.I,
 )
 """Words that make money something other than pay: a price, a bonus, a budget."""

@@ -40,6 +40,7 @@ class Column:
     sense: L.Sense
     start: int = -1  # character position in the header line(s), for aligned tables
     end: int = -1
+    occupation: str = ""  # the occupation a group of columns is for ("Financial analysts")
 
     @property
     def is_value(self) -> bool:
@@ -379,6 +380,9 @@ def _header_here(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column
     """A tab or pipe header starting at line `i`: (header lines, columns, first row line)."""
     kind = infos[i].kind
     if kind == "tab":
+        named = _occupation_header(infos[i], infos[i + 1] if i + 1 < len(infos) else None)
+        if named is not None:
+            return [i], named, i + 1
         stacked = _stacked_header(infos, i)
         if stacked is not None:
             columns = stacked
@@ -412,6 +416,23 @@ def _fields(info: _LineInfo) -> list[str]:
     return [""] * info.indent + info.text.split("\t")
 
 
+def _occupation_header(info: _LineInfo, below: _LineInfo | None) -> list[Column] | None:
+    """A header that names occupations side by side over rows of labelled figures:
+    "<TAB>Personal financial advisors<TAB>Financial analysts" (the corner cell empty, or
+    lost in the capture: the row below has one cell more)."""
+    fields = [P.clean(f) for f in _fields(info)]
+    names = [f for f in fields if f]
+    if len(names) < 2 or info.figures or any(
+            not L.occupation_named(n) for n in names):
+        return None
+    if fields[0]:
+        if below is None or below.kind != "tab" or len(
+                _cells_of(below.text, re.compile(r"\t+"))) != len(names) + 1:
+            return None
+        fields = [""] + names
+    return [Column(f, L.Sense(), occupation=L.occupation_named(f) if f else "") for f in fields]
+
+
 def _stacked_header(infos: list[_LineInfo], i: int) -> list[Column] | None:
     """A header of two tab lines, groups over their columns: "Area | Mean wage | | Annual
     wage by percentile | | …" over " | Hourly | Annual | 10th | 25th …". A group's name
@@ -431,7 +452,9 @@ def _stacked_header(infos: list[_LineInfo], i: int) -> list[Column] | None:
     width = max(len(tops), len(subs))
     tops += [""] * (width - len(tops))
     subs += [""] * (width - len(subs))
-    if sum(1 for t in tops if not t.strip()) == 0 and tops != subs:
+    spanning = any(not t.strip() for t in tops) or any(
+        a.strip() and a == b for a, b in zip(tops, tops[1:]))
+    if not spanning:
         return None  # no field of the upper line spans two columns: not a group header
     columns: list[Column] = []
     group = ""
@@ -447,6 +470,7 @@ def _stacked_header(infos: list[_LineInfo], i: int) -> list[Column] | None:
             columns.append(_column(top or sub))
             continue
         name = f"{top} {sub}" if top else sub
+        occupation = L.occupation_named(top) if top else ""
         sense = L.sense(sub)
         if top:
             # "Annual wage by percentile" over "10th": the group says the metric and unit,
@@ -454,7 +478,7 @@ def _stacked_header(infos: list[_LineInfo], i: int) -> list[Column] | None:
             sense = sense.merged(L.sense(name)).merged(replace(L.sense(top), dimension=""))
             if L.sense(sub).says_something:
                 sense = replace(sense, dimension="")
-        columns.append(Column(name, replace(sense, words=name)))
+        columns.append(Column(name, replace(sense, words=name), occupation=occupation))
     return columns if len(columns) >= 2 else None
 
 

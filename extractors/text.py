@@ -650,6 +650,7 @@ def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, st
     code, title = "", ""
     row_sense = L.Sense()
     dims = {c.name: c.sense.dimension for c in columns}
+    heads = {c.name: c.sense for c in columns}
     rung_row = any(LADDER_ITEM.match(t.strip()) for t in label_cells.values())
     for name, text in sorted(label_cells.items(), key=lambda kv: not LADDER_ITEM.match(
             kv[1].strip())):
@@ -678,6 +679,10 @@ def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, st
             continue
         if rung_row:
             said.append(f"{name or 'row'}={text}")
+            continue
+        if s.metric and s.metric != "wage" and not s.dimension and not dim and not heads.get(
+                name, L.Sense()).metric:
+            row_sense = row_sense.merged(s)  # "Employment" in a table of wages
             continue
         if s.statistic or (s.metric == "wage" and s.unit and not dim in ("geography", "industry")):
             row_sense = row_sense.merged(s)  # "10th percentile", "Hourly Wage"
@@ -714,7 +719,9 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
     for c in table.columns:
         if not c.is_value or (c.sense.metric == "wage" and not any(
                 cell.column is c for cell in table.cells)):
-            table_sense = table_sense.merged(L.Sense(metric=c.sense.metric, unit=c.sense.unit))
+            period = c.sense.period if YEAR_LABEL.match(c.name) else None  # "May 2024" over the labels
+            table_sense = table_sense.merged(L.Sense(metric=c.sense.metric, unit=c.sense.unit,
+                                                     period=period))
     caption = _caption(reader, table)
     caption_sense = L.sense(caption) if caption else L.Sense()
     caption_sense = L.Sense(metric=caption_sense.metric if caption_sense.metric == "wage" else "",
@@ -725,6 +732,9 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
         return
     made: list[tuple[int, Claim, object]] = []
     ctx.group, ctx.group_labels = [], []  # a table's rows are a group of their own
+    named = list(dict.fromkeys(c.occupation for c in table.columns if c.occupation))
+    own_column = next((n for n in named if not _other_occupation(reader, n)), "") \
+        if reader.title else (named[0] if named else "")
     named_values = any(c.is_value for c in table.columns)
     for row in table.rows:
         qualifiers, words, code, title, row_sense = _row_qualifiers(row.labels, table.columns)
@@ -742,12 +752,20 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             f = cell.figure
             if not reader.free(f):
                 continue
+            if cell.column is not None and cell.column.occupation and not title:
+                # occupations side by side, a group of columns each
+                occupation_text = "" if cell.column.occupation == own_column else \
+                    cell.column.occupation
             col = cell.column.sense if cell.column is not None else L.Sense()
             if named_values and cell.column is not None and not cell.column.is_value:
                 # "Typical band" beside "Salary": the table names its figures' columns,
                 # and this one is not among them
                 reader.skip(f, f"a column that names no figure we read ({cell.column.name})")
                 continue
+            if row_sense.metric and row_sense.metric != col.metric and not col.statistic:
+                # "Employment" across columns of "Hourly" and "Annual": the row says what
+                # its figures are, the columns only how pay is counted
+                col = L.Sense(period=col.period)
             s = col.merged(row_sense).merged(table_sense).merged(caption_sense)
             if col.ignore or row_sense.ignore:
                 reader.skip(f, col.ignore or row_sense.ignore)
@@ -1127,7 +1145,8 @@ def _page_title(reader: Reader) -> str:
     Hygienists", "Paralegals and Legal Assistants: Salary and Career Facts")."""
     candidates = [line for line in reader.lines[:40] if not line.blank and len(line.text) <= 90]
     for line in [c for c in candidates if c.major] + candidates:
-        text = re.split(r"\s*[:|–—]\s+|\s+(?:Salary|Pay|Career)\b", line.text)[0]
+        text = re.split(r"\s*[:|–—]\s+|\s+(?:Salary|Pay|Career)\b|\s+(?:vs\.?|versus|compared\s+"
+                        r"(?:with|to))\s+", line.text, flags=re.I)[0]  # "X vs. Y" is about X
         name = L.occupation_named(text)
         if name and not re.search(r"[›>/]|\bjobs?\b", line.text):
             return name
@@ -1827,6 +1846,10 @@ def _drop_restatements(reader: Reader) -> None:
         anchor = reader.anchors.get(c.claim_id, "@").lstrip("@").split(":")[0]
         figure = by_start.get(int(anchor)) if anchor.isdigit() else None
         before = reader.text[max(0, figure.start - 40):figure.start] if figure else ""
+        if figure is not None and c.statistic in ("", "unspecified") and _breakdown_of_year(
+                reader, figure, c):
+            drop.add(c.claim_id)  # "Estimated salary $108,400 / Monthly $9,033 / Biweekly …"
+            continue
         if not RESTATED.search(before) or re.search(r"\b(?:weekly|monthly)\b", before, re.I):
             continue  # "Median weekly earnings were $915": a figure of its own
         for divisor in DIVISORS[c.unit]:
@@ -1843,6 +1866,18 @@ def _drop_restatements(reader: Reader) -> None:
         else:
             del reader.claimed[start]
             reader.reasons[start] = "arithmetic restatement of a year's pay on the page"
+
+
+def _breakdown_of_year(reader: Reader, figure: P.Figure, claim: Claim) -> bool:
+    """Whether a month's or a week's pay with no statistic is a year's pay stated just
+    above or below it, divided exactly: a calculator's breakdown of one estimate."""
+    for other in reader.within(max(0, figure.start - 400), figure.end + 400):
+        if other.kind != "money" or not other.amount or other is figure or other.amount < 1000:
+            continue
+        divisor = 12 if claim.unit == "USD/month" else 52
+        if abs(other.amount / divisor - claim.value) <= 0.005 * claim.value + 0.5:
+            return True
+    return False
 
 
 def _drop_unexplained(reader: Reader) -> None:

@@ -82,3 +82,28 @@ def test_a_header_of_two_lines_groups_its_columns():
         ("employment", "change", "count", 210, "2022-2032"),
         ("employment_growth", "change", "percent", 8.8, "2022-2032"),
         ("annual_openings", "unspecified", "count", 240, "2022-2032")]
+
+
+def test_occupations_side_by_side_keep_each_columns_occupation():
+    page = (b"<html><body><h1>Roofers vs. Sheet Metal Workers</h1><table>"
+            b"<tr><th rowspan=2>May 2024</th><th colspan=2>Roofers</th>"
+            b"<th colspan=2>Sheet metal workers</th></tr>"
+            b"<tr><th>Hourly</th><th>Annual</th><th>Hourly</th><th>Annual</th></tr>"
+            b"<tr><td>Median</td><td>$24.20</td><td>$50,340</td><td>$28.90</td><td>$60,110</td></tr>"
+            b"<tr><td>Employment</td><td>141,230</td><td>141,230</td><td>132,660</td>"
+            b"<td>132,660</td></tr></table>"
+            b"<h2>Outlook</h2><table><tr><th></th><th>Roofers</th><th>Sheet metal workers</th></tr>"
+            b"<tr><td>Projected growth, 2024-34</td><td>3%</td><td>1%</td></tr></table>"
+            b"</body></html>")
+    doc = document_from_bytes(page, source_id="vs", path="vs.html", format="html")
+    got = {(c.metric, c.statistic, c.unit, c.value, c.period, c.occupation_text)
+           for c in extract(doc)}
+    assert got == {
+        ("wage", "median", "USD/hour", 24.20, "2024", ""),
+        ("wage", "median", "USD/year", 50340, "2024", ""),
+        ("wage", "median", "USD/hour", 28.90, "2024", "Sheet metal workers"),
+        ("wage", "median", "USD/year", 60110, "2024", "Sheet metal workers"),
+        ("employment", "unspecified", "count", 141230, "2024", ""),
+        ("employment", "unspecified", "count", 132660, "2024", "Sheet metal workers"),
+        ("employment_growth", "change", "percent", 3, "2024-2034", ""),
+        ("employment_growth", "change", "percent", 1, "2024-2034", "Sheet metal workers")}

@@ -1,0 +1,38 @@
+"""Money on a career page that is not the occupation's pay is never read as its wage."""
+import pytest
+
+from extractors import read
+from extractors.document import document_from_bytes, sniff_format
+
+
+def _wages(page: bytes, name: str = "page.txt") -> list[float]:
+    doc = document_from_bytes(page, source_id="p", path=name, format=sniff_format(page, name))
+    return [c.value for c in read(doc).claims if c.metric == "wage"]
+
+
+@pytest.mark.parametrize("line", [
+    "Association dues ................ $540 a year",
+    "Errors & omissions insurance .... about $400 a year",
+    "The certificate carries annual dues of $250.",
+    "Fringe contributions add $21.80 an hour to the package.",
+    "Take-home after taxes (est.)\t$79,150 a year",
+    "The federal minimum wage is still $7.25 an hour.",
+    "I make $96,500 as a county prosecutor.",
+    "Ours is $2 an hour for every standby hour.",
+])
+def test_costs_minimums_and_anecdotes_are_not_pay(line):
+    page = f"Paralegals\n\nMedian pay: $61,010 per year (May 2024)\n\n{line}\n".encode()
+    assert _wages(page) == [61010]
+
+
+def test_finance_and_insurance_is_an_industry_not_a_cost():
+    page = b"Accountants\n\nMedian pay by industry\nFinance and Insurance: $91,840\n"
+    assert _wages(page) == [91840]
+
+
+def test_a_calculators_monthly_breakdown_restates_its_estimate():
+    page = (b"<html><body><h1>Accountant salary calculator</h1><dl>"
+            b"<dt>Estimated salary</dt><dd>$86,400 a year</dd>"
+            b"<dt>Monthly</dt><dd>$7,200</dd><dt>Weekly</dt><dd>$1,662</dd></dl>"
+            b"<p>Median weekly earnings of accountants were $1,540 in 2024.</p></body></html>")
+    assert _wages(page, "calc.html") == [86400, 1540]
