@@ -118,8 +118,8 @@ RESTATEMENT = re.compile(r"\b(?:is|are|comes?\s+to|works?\s+out\s+to|equals?|mea
 JOB_COUNT_AFTER = re.compile(
     r"^\s*(?:\w+[\s,-]+){0,8}?(?:jobs?\b(?!\s+(?:openings|growth))|positions\b|workers\b|"
     r"employees\b|people\b(?=.{0,30}\b(?:work|employ|jobs|held|hold|payroll))|"
-    r"(?:were|are|was|is)\s+(?:employed|working|on\s+(?:employer\s+)?payrolls)|employed\b|"
-    r"on\s+(?:employer\s+)?payrolls\b|work\s+in\b|work(?:ed|ing)?\s+(?:in|as|for)\b|"
+    r"(?:were|are|was|is)\s+(?:employed|working|on\s+" + r"(?:U\.?S\.?\s+|employer\s+|state\s+)?"
+    r"payrolls)|employed\b|on\s+(?:U\.?S\.?\s+|employer\s+|state\s+)?payrolls\b|work\s+in\b|work(?:ed|ing)?\s+(?:in|as|for)\b|"
     r"drew\s+a\s+paycheck|held\s+(?:such\s+)?jobs|that\s+existed|in\s+existence)",
     re.I,
 )
@@ -128,7 +128,9 @@ JOB_COUNT_AFTER = re.compile(
 
 JOB_COUNT_BEFORE = re.compile(
     r"\b(?:held|hold|holds|holding|stood\s+at|counted|employ|employs|employed|numbered|"
-    r"totaled|totalled|from(?:\s+the)?|headcount\s+of|workforce\s+of|employment\s+of)\s+"
+    r"totaled|totalled|from(?:\s+the)?|headcount\s+of|workforce\s+of|employment\s+of|"
+    r"payroll\s+(?:count|employment)\s+of|(?:employment|headcount|workforce)\s+(?:reached|hit|"
+    r"was|stood\s+at))\s+"
     r"(?:about\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|some\s+|approximately\s+|"
     r"around\s+|almost\s+)?$",
     re.I,
@@ -689,8 +691,9 @@ def _read_count(reader, ctx, sentence, base, quote, figure, before, clause, cite
     span = period_of(sentence, figure.start - base, figure.end - base, ctx)
     m = re.search(r"\bfrom\s+(?:about\s+|roughly\s+)?$", before)
     if m is None:
-        m2 = re.search(r"\bfrom\s+(?:about\s+|roughly\s+)?[\d,.]+(?:\s+(?:million|thousand))?\s+"
-                       r"to\s+(?:about\s+|roughly\s+|nearly\s+)?$", before)
+        m2 = re.search(r"\bfrom\s+(?:about\s+|roughly\s+)?[\d,.]+(?:\s+(?:million|thousand))?"
+                       r"(?:\s+(?:jobs|workers|positions))?\s+to\s+(?:about\s+|roughly\s+|nearly\s+)?$",
+                       before)
     else:
         m2 = None
     reach = re.search(r"\b(?:reach|reaching|bringing\s+the\s+total\s+to|for\s+a\s+total\s+of|"
@@ -707,6 +710,16 @@ def _read_count(reader, ctx, sentence, base, quote, figure, before, clause, cite
                          quote=quote, method="sentence",
                          period=P.Period(str(end), 0, 0, end, end), qualifiers=qualifiers,
                          cites=cites, context=ctx)
+            return
+    if re.search(r"\bbase\s+(?:year\s+)?(?:employment\s+)?of\s+(?:about\s+|roughly\s+)?$", before,
+                 re.I) and P.is_count(figure):
+        # "adding about 47,800 jobs to a base of 2,447,700": the projection's first year
+        span = span or getattr(ctx, "paragraph_span", None)
+        if span is not None and span.first is not None and span.first != span.last:
+            reader.claim(figure, metric="employment", statistic="unspecified", unit="count",
+                         quote=quote, method="sentence",
+                         period=P.Period(str(span.first), 0, 0, span.first, span.first),
+                         qualifiers=qualifiers, cites=cites, context=ctx)
             return
     dated = re.match(r"\s+in\s+(?P<year>(?:19|20)\d{2})\b", sentence[figure.end - base:])
     if dated and re.search(r"\b(?:from|to)\s+(?:about\s+|roughly\s+|nearly\s+)?$", before) \

@@ -99,7 +99,7 @@ def test_real_layout_pages_fire_no_trap(real_score):
     assert fired == []
 
 
-@pytest.mark.parametrize("corpus", ["real-layouts", "holdout", "holdout-2", "unseen"])
+@pytest.mark.parametrize("corpus", ["real-layouts", "holdout", "holdout-2", "holdout-3", "unseen"])
 def test_every_quote_is_on_its_page(corpus):
     """Every quote is text of the page as read (a text page, or HTML as rendered): a
     claim never says a page states what it does not."""
@@ -168,3 +168,25 @@ def test_second_holdout_pages_meet_the_recall_floor():
     assert c["found"] / c["must1"] >= 0.97 and c["place"] / c["must1"] >= 0.94, c
     assert c["fired"] <= 2, [str(r) for r in HOLDOUT2_ROWS if r.must == -1
                              and score.outcome(r) == "fired"]
+
+
+# --- the third held-out corpus: twelve pages written blind -----------------------------
+#
+# Habits none of the others stressed: a metro table, tables whose header spans two lines
+# (a PDF brief), occupations side by side, a union scale, a forum thread quoting old
+# figures, a news article with wage history, a calculator result, flattened table cells.
+# Measured before any change was made for it (after the second round): 176/277 must-find
+# figures (64%), place right for 173 (62%), 36 of 181 traps. The kinds of miss were
+# fixed in general; now 262/277 (95%) and 10 traps (a bound in a headline, another
+# occupation named as a sentence's subject, a union rate's arithmetic …).
+
+HOLDOUT3 = ROOT / "tests" / "corpus" / "holdout-3"
+HOLDOUT3_ROWS = load_rows(HOLDOUT3 / "expected_claims.csv")
+
+
+def test_third_holdout_pages_meet_the_recall_floor():
+    score = score_figures(HOLDOUT3_ROWS, HOLDOUT3)
+    c = score.counts()
+    assert c["found"] / c["must1"] >= 0.93 and c["place"] / c["must1"] >= 0.93, c
+    assert c["fired"] <= 10, [str(r) for r in HOLDOUT3_ROWS if r.must == -1
+                              and score.outcome(r) == "fired"]

@@ -29,3 +29,22 @@ def _read(sentence: str) -> list[tuple[str, str, float]]:
 ])
 def test_the_statistic_of_each_amount(sentence, expected):
     assert _read(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("There were 48,370 glaziers on U.S. payrolls in May 2024.", [(48370, "2024")]),
+    ("Employment reached 48,370 in May 2024, up from 45,100 in May 2019.",
+     [(48370, "2024"), (45100, "2019")]),
+    ("Lawyers held about 864,800 jobs in 2024, more than the OEWS payroll count of "
+     "747,750 for May 2024.", [(864800, "2024"), (747750, "2024")]),
+    ("Employment is projected to decline 6 percent from 2023 to 2033, from 124,700 jobs "
+     "to 117,200.", [(124700, "2023"), (117200, "2033")]),
+    ("Employment of glaziers is projected to grow 2 percent between 2024 and 2034, adding "
+     "about 900 jobs to a base of 48,900.", [(48900, "2024")]),
+])
+def test_employment_counts_in_prose(sentence, expected):
+    page = f"Glaziers\n\n{sentence}\n".encode()
+    doc = document_from_bytes(page, source_id="prose", path="prose.txt")
+    got = [(c.value, c.period) for c in extract(doc)
+           if c.metric == "employment" and c.statistic == "unspecified"]
+    assert got == expected
