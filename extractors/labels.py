@@ -306,7 +306,8 @@ COLUMN_PHRASES = re.compile(
     r"|(?:Entry|Experienced)\s+wage(?:\s*\([^)]*\))?"
     r"|(?:10|25|50|75|90)(?:th)?\s*(?:%|percentile|pct\.?)(?:\s*\(\s*median\s*\))?"
     r"|Employment(?:\s*\(\d+\))?"
-    r"|(?:State|Area|Industry|Occupation(?:al\s+title)?|Percentile|Location|Metro(?:politan)?\s+area)",
+    r"|(?:State|Area|Industry|Occupation(?:al\s+title)?|Percentile|Location|Metro(?:politan)?\s+area)"
+    r"|(?:Hourly|Annual|Yearly|Median|Mean|Average|Jobs|Openings)\b",  # "State Employment Hourly Annual"
     re.I,
 )
 """Column names that pages flatten into one line of single spaces ("State Employment (1)
@@ -323,6 +324,8 @@ def split_flattened(header: str) -> list[str]:
     ['State', 'Employment (1)', 'Employment per thousand jobs', 'Location quotient (9)', 'Hourly mean wage', 'Annual mean wage (2)']
     >>> split_flattened("Percentile 10% 25% 50% (Median) 75% 90%")
     ['Percentile', '10%', '25%', '50% (Median)', '75%', '90%']
+    >>> split_flattened("State Employment Hourly Annual")
+    ['State', 'Employment', 'Hourly', 'Annual']
     """
     header = P.clean(header)
     out, at = [], 0

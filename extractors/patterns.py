@@ -183,13 +183,13 @@ HEDGE = re.compile(r"\b(?:may|might|can|could|not always|sometimes|some|optional
 LEVEL_PHRASES = (
     ("all", r"all\s+(?:workers|levels|employees|experience\s+levels)"),
     ("not-leveled", r"not\s+able\s+to\s+be\s+leveled|not\s+leveled|unleveled"),
-    ("entry", r"entry(?:[\s-]+level)?|junior|beginner|starting"),
+    ("entry", r"entry(?:[\s-]+level)?|junior|beginner|starting|first[\s-]year"),
     ("early", r"early[\s-]+career"),
-    ("mid", r"mid(?:[\s-]*(?:level|career))|intermediate(?:[\s-]+level)?"),
+    ("mid", r"mid(?:[\s-]*(?:level|career))|intermediate(?:[\s-]+level)?|established"),
     ("experienced", r"experienced|late[\s-]+career"),
     ("senior", r"senior(?:[\s-]+level)?|lead"),
     ("principal", r"staff\s*/\s*principal|principal(?:[\s-]+level)?|staff[\s-]+level"),
-    ("expert", r"expert(?:[\s-]+level)?|top\s+earners?"),
+    ("expert", r"expert(?:[\s-]+level)?|top\s+(?:earners?|producers?|performers?)"),
 )
 assert {name for name, _ in LEVEL_PHRASES} <= set(LEVELS)
 LEVEL = re.compile(

@@ -504,6 +504,8 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
             statistic = statistic_before(sentence[:figure.start - base])
         if not statistic and re.match(r"\s*(?:on\s+average|the\s+average)\b", sentence, re.I):
             statistic = "mean"
+        if not statistic and TYPICAL_EARNER.search(before):
+            statistic = "median"  # "the typical janitor earned $35,930": the middle worker
         if not statistic:
             # "California ($137,690), Hawaii ($129,550) and Oregon ($120,470) paid the highest
             # annual mean wages": a statistic named after the sentence's last amount
@@ -569,12 +571,48 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
             qualifiers["level"] = level
             said.append(f"level={words}")
     period = period_of(sentence, figure.start - base, figure.end - base, ctx)
+    other = subject_occupation(reader, sentence[:figure.start - base])
+    if other:
+        said.append(f"occupation={other}")
     reader.claim(figure, metric="wage", statistic=statistic, unit=unit, quote=quote,
-                 method="sentence", period=period, qualifiers=qualifiers,
+                 method="sentence", period=period, qualifiers=qualifiers, occupation_text=other,
                  words="; ".join(said), cites=cites, scope=scope, context=ctx,
                  period_basis=history_basis(sentence, figure.start - base, figure.end - base,
                                             period))
     return statistic
+
+
+TYPICAL_EARNER = re.compile(r"\bthe\s+typical\s+(?:[\w-]+\s+){1,3}?(?:earned|earns|made|makes|"
+                            r"took\s+home|takes\s+home|was\s+paid|is\s+paid)\s+(?:about\s+)?$",
+                            re.I)
+
+SUBJECT_END = re.compile(r",|\s(?:who|which|had|have|has|earned|earn|earns|made|make|makes|"
+                         r"were|was|are|is|took|take|takes|received|receive|saw|averaged|"
+                         r"brought|pulled|commanded)\b", re.I)
+NOT_AN_OCCUPATION = re.compile(
+    r"^(?:the\s+)?(?:most|many|some|these|those|all|new|other|such|our|their|your|its|both|"
+    r"full[\s-]time|part[\s-]time|union|nonunion|non-union|entry[\s-]level|(?:in)?experienced|"
+    r"senior|skilled|unskilled|novice|veteran|seasoned|newly|starting|beginning|self[\s-]employed|"
+    r"junior|top|bottom|typical|average|apprentices?|trainees?|beginners?|graduates?|employees?|"
+    r"workers?|members?|people|staff|professionals?|earners?|those\s+who)\b", re.I)
+
+
+def subject_occupation(reader, words: str) -> str:
+    """Another occupation a sentence is about, named as its subject: "Maids and housekeeping
+    cleaners, who mostly work in hotels, had a median of …" on a janitors' page; "" when
+    the subject is the page's own occupation, a group of its workers, or not a name."""
+    if not reader.title:
+        return ""
+    words = re.sub(r"^\s*(?:by\s+comparison|meanwhile|in\s+contrast|by\s+contrast|still|"
+                   r"similarly|likewise)\s*,?\s*", "", words, flags=re.I)
+    end = SUBJECT_END.search(words)
+    subject = words[:end.start()].strip() if end else ""
+    if not subject or len(subject.split()) > 7 or NOT_AN_OCCUPATION.match(subject):
+        return ""
+    name = L.occupation_named(subject)
+    if not name or L.same_occupation(name, reader.title):
+        return ""
+    return name
 
 
 SHARE_SIDE = re.compile(

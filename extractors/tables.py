@@ -513,6 +513,11 @@ def _header_above(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Colum
                 columns, kind = [_column(p) for p in parts], "run-together"
         if not columns:
             parts = L.split_flattened(_merge_wrapped([joined])[0])
+            if not parts and len(texts) > 1:
+                # "Ohio and its neighbors, May 2023 (mean wages)" over "State Employment
+                # Hourly Annual": a caption, then the header
+                parts = L.split_flattened(texts[-1])
+                header = header[-1:] if parts else header
             if parts:
                 columns, kind = [_column(p) for p in parts], "flattened"
     if not columns or not _looks_like_header(columns):

@@ -725,7 +725,9 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
     caption = _caption(reader, table)
     caption_sense = L.sense(caption) if caption else L.Sense()
     caption_sense = L.Sense(metric=caption_sense.metric if caption_sense.metric == "wage" else "",
-                            unit=caption_sense.unit, period=caption_sense.period)
+                            unit=caption_sense.unit, period=caption_sense.period,
+                            statistic=caption_sense.statistic if caption_sense.statistic in (
+                                "mean", "median") else "")  # "… May 2023 (mean wages)"
     if ctx.foreign:
         for cell in table.cells:
             reader.skip(cell.figure, f"a figure for {ctx.foreign}, outside the United States")
@@ -1148,6 +1150,10 @@ def _page_title(reader: Reader) -> str:
         text = re.split(r"\s*[:|–—]\s+|\s+(?:Salary|Pay|Career)\b|\s+(?:vs\.?|versus|compared\s+"
                         r"(?:with|to))\s+", line.text, flags=re.I)[0]  # "X vs. Y" is about X
         name = L.occupation_named(text)
+        possessive = re.match(r"^(?P<who>[A-Z][\w ,-]{2,50}?)(?:’|')s?\s+(?:pay|salary|salaries|wages?|"
+                              r"earnings|raises?|paychecks?)\b", line.text)
+        if not name and possessive:
+            name = L.occupation_named(possessive.group("who"))  # "Janitors’ pay is up 31% …"
         if name and not re.search(r"[›>/]|\bjobs?\b", line.text):
             return name
     return ""

@@ -48,3 +48,22 @@ def test_employment_counts_in_prose(sentence, expected):
     got = [(c.value, c.period) for c in extract(doc)
            if c.metric == "employment" and c.statistic == "unspecified"]
     assert got == expected
+
+
+def test_the_typical_worker_is_the_median():
+    assert _read("In 2024 the typical glazier earned $50,340, compared with $44,000 in 2019.") == [
+        ("median", "USD/year", 50340), ("median", "USD/year", 44000)]
+
+
+@pytest.mark.parametrize("page, other", [
+    ("Janitors and Cleaners\n\nMaids and housekeeping cleaners, who mostly work in hotels, "
+     "had a median of $16.66 an hour in 2024.\n", "Maids and housekeeping cleaners"),
+    ("Janitors’ pay is up 31% since 2019\n\nBy comparison, maids and housekeeping cleaners "
+     "earned a median of $16.66 an hour in 2024.\n", "maids and housekeeping cleaners"),
+    ("Janitors and Cleaners\n\nJanitors earned a median of $17.27 an hour in 2024.\n", ""),
+    ("Janitors and Cleaners\n\nMost workers earned a median of $17.27 an hour in 2024.\n", ""),
+    ("Janitors and Cleaners\n\nApprentices earned $14.10 an hour in 2024.\n", ""),
+])
+def test_another_occupation_named_as_the_subject(page, other):
+    doc = document_from_bytes(page.encode(), source_id="prose", path="prose.txt")
+    assert [c.occupation_text for c in extract(doc) if c.metric == "wage"] == [other]

@@ -107,3 +107,18 @@ def test_occupations_side_by_side_keep_each_columns_occupation():
         ("employment", "unspecified", "count", 132660, "2024", "Sheet metal workers"),
         ("employment_growth", "change", "percent", 3, "2024-2034", ""),
         ("employment_growth", "change", "percent", 1, "2024-2034", "Sheet metal workers")}
+
+
+def test_a_header_of_single_spaces_under_its_caption():
+    page = (b"Telecommunicators\n\nOhio and its neighbors, May 2023 (mean wages)\n"
+            b"State Employment Hourly Annual\n"
+            b"Ohio 4,120 $24.18 $50,290\nIndiana 2,030 $22.07 $45,910\n")
+    doc = document_from_bytes(page, source_id="lmi", path="lmi.txt")
+    got = [(c.geography, c.metric, c.statistic, c.unit, c.value, c.period) for c in extract(doc)]
+    assert got == [
+        ("Ohio", "employment", "unspecified", "count", 4120, "2023"),
+        ("Ohio", "wage", "mean", "USD/hour", 24.18, "2023"),
+        ("Ohio", "wage", "mean", "USD/year", 50290, "2023"),
+        ("Indiana", "employment", "unspecified", "count", 2030, "2023"),
+        ("Indiana", "wage", "mean", "USD/hour", 22.07, "2023"),
+        ("Indiana", "wage", "mean", "USD/year", 45910, "2023")]
