@@ -6,6 +6,8 @@ set together.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from pipeline.reconcile import KEY_FIELDS, Cluster, Reading
@@ -132,6 +134,7 @@ def discrepancies_table(run: Run) -> pd.DataFrame:
 def sources_table(run: Run) -> pd.DataFrame:
     """One row per source: its registry entry and how current its figures are."""
     rec = run.reconciliation
+    figures = Counter(run.valid["source_id"]) if len(run.valid) else Counter()
     rows = []
     for capture in run.captures:
         s = capture.source
@@ -144,7 +147,7 @@ def sources_table(run: Run) -> pd.DataFrame:
             capture_status=page.status if page else "current",
             current_capture=page.current if page else s.id,
             encoding=run.encodings.get(s.id, ""),
-            claims=int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0,
+            claims=figures[s.id],
             current=v.current if v else 0, stale=v.stale if v else 0,
             unmatched=v.unmatched if v else 0, ambiguous=v.ambiguous if v else 0,
             differs=v.differs if v else 0, history=v.history if v else 0,

@@ -29,7 +29,10 @@ dropped.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -221,14 +224,156 @@ def _sort_value(r: Reading) -> tuple:
             "" if r.high is None else f"{r.high:020.6f}", r.claim.period)
 
 
+def _reading_order(r: Reading) -> tuple:
+    # most precise first, a primary source's reading first among equals, dated before
+    # undated; a category's latest release represents it (the same value, stated again
+    # and again)
+    return (r.precision, r.authority != "primary", not r.period_known,
+            -(r.claim.period_end or 0) if r.claim.unit in CATEGORICAL_UNITS else 0,
+            _sort_value(r), r.claim.claim_id)
+
+
+class _Homes:
+    """The clusters a reading may join, found by its figure rather than by trying them all.
+
+    A reading joins the first cluster (in the order clusters were opened) whose
+    representative agrees with it and whose dated readings are all of its period. Readings
+    arrive most precise first, so a representative is never less precise than a later
+    reading, and agreement is a window of half the reading's precision around each of its
+    numbers (value, low, high; a missing one only agrees with a missing one). Numeric
+    representatives are filed in a grid of cells at least as wide as that window — a
+    query looks in at most two cells per number — and categories by their text;
+    `agree` then decides among the few candidates exactly as before. Each cluster keeps
+    the periods of its dated readings (ends, and starts where stated), which is all
+    `_periods_compatible` needs to compare a reading with every one of them.
+    """
+
+    def __init__(self) -> None:
+        self.clusters: list[Cluster] = []
+        self.ends: list[set] = []  # per cluster: the period ends of its dated readings
+        self.starts: list[set] = []  # per cluster: the stated period starts among those
+        self.by_text: dict[str, list[int]] = defaultdict(list)  # categorical representatives
+        self.grid: dict[tuple, list[int]] = defaultdict(list)  # numeric representatives
+        self.loose: list[int] = []  # numeric representatives too large for the grid
+        self.width = 0.0  # of a grid cell; the grid is refiled when windows outgrow it
+        self.widest = 0.0  # the largest precision of a representative
+
+    @staticmethod
+    def _numbers(r: Reading) -> tuple | None:
+        numbers = (r.value, r.low, r.high)
+        if any(x is not None and not math.isfinite(x) for x in numbers):
+            return None  # NaN or infinity agrees with nothing
+        return numbers
+
+    @staticmethod
+    def _fileable(numbers: tuple) -> bool:
+        return all(x is None or abs(x) < 1e200 for x in numbers)  # a cell number that fits
+
+    def _cells(self, numbers: tuple, half: float) -> list[tuple] | None:
+        """The cells a window of `half` around each number covers; None when a number is
+        so large that its rounding spans many cells (no figure a page prints)."""
+        axes = []
+        for x in numbers:
+            if x is None:
+                axes.append((None,))
+                continue
+            # wider than `agree`'s window by more than the rounding of its arithmetic
+            margin = half + 1e-9 + 4e-15 * (abs(x) + half)
+            first, last = (math.floor((x - margin) / self.width),
+                           math.floor((x + margin) / self.width))
+            if last - first > 8:
+                return None
+            axes.append(range(first, last + 1))
+        return list(itertools.product(*axes))
+
+    def _cell(self, numbers: tuple) -> tuple:
+        return tuple(None if x is None else math.floor(x / self.width) for x in numbers)
+
+    def _refile(self, half: float) -> None:
+        self.width = max(4 * half, 1e-6)
+        self.grid.clear()
+        for index, cluster in enumerate(self.clusters):
+            rep = cluster.representative
+            numbers = self._numbers(rep)
+            if rep.claim.unit not in CATEGORICAL_UNITS and numbers is not None \
+                    and self._fileable(numbers):
+                self.grid[self._cell(numbers)].append(index)
+
+    def home(self, reading: Reading) -> int | None:
+        """The index of the cluster `reading` joins, or None for a new one."""
+        candidates = [*self.by_text.get(reading.claim.value_text, ()), *self.loose]
+        numbers = self._numbers(reading)
+        if numbers is not None and not self._fileable(numbers):
+            candidates = range(len(self.clusters))  # beyond the grid: try every cluster
+        elif numbers is not None and self.grid:
+            half = max(reading.precision, self.widest) / 2
+            if 2 * half + 2e-9 > self.width:
+                self._refile(half)
+            cells = self._cells(numbers, half)
+            if cells is None:
+                candidates = range(len(self.clusters))
+            else:
+                for cell in cells:
+                    candidates.extend(self.grid.get(cell, ()))
+        dated = reading.period_known and reading.claim.unit not in CATEGORICAL_UNITS
+        end, start = reading.claim.period_end, reading.claim.period_start
+        best = None
+        for index in candidates:
+            if best is not None and index > best:
+                continue
+            if dated and (self.ends[index] - {end}
+                          or (start is not None and self.starts[index] - {start})):
+                continue
+            if agree(self.clusters[index].representative, reading):
+                best = index
+        return best
+
+    def add(self, reading: Reading) -> None:
+        index = self.home(reading)
+        if index is None:
+            index = len(self.clusters)
+            self.clusters.append(Cluster([reading]))
+            self.ends.append(set())
+            self.starts.append(set())
+            if reading.claim.unit in CATEGORICAL_UNITS:
+                self.by_text[reading.claim.value_text].append(index)
+            elif (numbers := self._numbers(reading)) is not None:
+                self.widest = max(self.widest, reading.precision)
+                if not self._fileable(numbers):
+                    self.loose.append(index)
+                elif not self.grid or self.widest + 2e-9 > self.width:
+                    self._refile(self.widest / 2)
+                else:
+                    self.grid[self._cell(numbers)].append(index)
+        else:
+            self.clusters[index].readings.append(reading)
+        if reading.period_known:
+            self.ends[index].add(reading.claim.period_end)
+            if reading.claim.period_start is not None:
+                self.starts[index].add(reading.claim.period_start)
+
+
 def clusters_of(readings: list[Reading]) -> list[Cluster]:
-    """Agreeing readings together, most precise (then dated) first; ordered by figure."""
-    # a category's latest release represents it (the same value, stated again and again)
-    ordered = sorted(readings, key=lambda r: (r.precision, r.authority != "primary",
-                                              not r.period_known,
-                                              -(r.claim.period_end or 0)
-                                              if r.claim.unit in CATEGORICAL_UNITS else 0,
-                                              _sort_value(r), r.claim.claim_id))
+    """Agreeing readings together, most precise (then dated) first; ordered by figure.
+
+    Each reading joins the first cluster whose representative (its most precise
+    reading) agrees with it and none of whose dated readings is of another period; else
+    it opens a cluster. Near-linear: a reading is compared with the few clusters its
+    figure could agree with (`_Homes`), never with every cluster of a large key.
+    """
+    ordered = sorted(readings, key=_reading_order)
+    if not all(0 <= r.precision < math.inf for r in ordered):
+        return _clusters_by_scan(ordered)  # no window bounds the candidates: try them all
+    homes = _Homes()
+    for reading in ordered:
+        homes.add(reading)
+    return sorted(homes.clusters, key=lambda c: (_sort_value(c.representative),
+                                                 c.representative.claim.claim_id))
+
+
+def _clusters_by_scan(ordered: list[Reading]) -> list[Cluster]:
+    """clusters_of by comparing each reading with every cluster: for readings whose
+    precision is not a finite number, where no window bounds the candidates."""
     clusters: list[Cluster] = []
     for reading in ordered:
         home = next((c for c in clusters if agree(c.representative, reading)
@@ -488,7 +633,10 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
         results.extend(DecisionResult(decision, "needs-review", "the discrepancy no longer "
                                       "exists: the claims behind it changed")
                        for decision in gone)
-    discrepancies = [_with_reused_figures(d, claims) for d in discrepancies]
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_source[claim.source_id].append(claim)
+    discrepancies = [_with_reused_figures(d, by_source) for d in discrepancies]
     discrepancies.sort(key=lambda d: (QUEUES.index(d.queue), _SEVERITY_ORDER[d.severity], d.key,
                                       d.discrepancy_id))
     return Reconciliation(claims, facts, discrepancies, ranks, matches,
@@ -618,11 +766,12 @@ POPULATION = ("occupation", "metric", "geography", "level", "industry", "union_s
               "subgroup")
 
 
-def _with_reused_figures(d: Discrepancy, claims: list[Claim]) -> Discrepancy:
+def _with_reused_figures(d: Discrepancy, by_source: dict[str, list[Claim]]) -> Discrepancy:
     """Note where a self-contradicting page reuses one of the figures for another group.
 
     A page whose prose reads the ends of a table range as union and non-union pay shows
     how it misread its own table; the analyst needs to see that next to the conflict.
+    `by_source` holds each source's claims, in the order reconciliation received them.
     """
     if d.outcome != "intra-source":
         return d
@@ -631,8 +780,8 @@ def _with_reused_figures(d: Discrepancy, claims: list[Claim]) -> Discrepancy:
     figures = {x for c in d.clusters for r in c.readings
                for x in (r.claim.value, r.claim.low, r.claim.high) if x is not None}
     reused = []
-    for claim in claims:
-        if claim.source_id != source or claim.claim_id in mine or claim.value is None:
+    for claim in by_source.get(source, ()):
+        if claim.claim_id in mine or claim.value is None:
             continue
         if claim.value in figures and key_of(claim) != d.key:
             who = ", ".join(f"{q}={getattr(claim, q)}" for q in
@@ -657,19 +806,21 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
     for claim in claims:
         if claim.method == "table-row":
             tables[(claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION)].append(claim)
+    held: dict[tuple, list[float]] = {}  # each table's figures in its key's unit, sorted
     found = []
     for claim in claims:
         if claim.method != "sentence" or claim.unit in CATEGORICAL_UNITS or claim.value is None:
             continue
-        rows = tables.get((claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION))
+        group = (claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION)
+        rows = tables.get(group)
         if not rows:
             continue
+        if group not in held:
+            # (NaN is near no figure: it is left out, so the list sorts)
+            held[group] = sorted(x for r in map(lambda c: reading_of(c, "unknown"), rows)
+                                 for x in (r.value, r.low, r.high) if x is not None and x == x)
         prose = reading_of(claim, "unknown")
-        tolerance = prose.precision / 2
-        figures = [x for r in rows for x in (reading_of(r, "unknown").value,
-                                             reading_of(r, "unknown").low,
-                                             reading_of(r, "unknown").high) if x is not None]
-        if any(abs(prose.value - x) <= tolerance + 1e-9 for x in figures):
+        if _holds(held[group], prose.value, prose.precision / 2):
             continue  # "$50K" or "$24.16 an hour" restating a $50,250 row agrees with it
         table_text = "; ".join(r.figure for r in rows)
         readings = [reading_of(c, authorities.get(c.source_id, "unknown")) for c in [claim, *rows]]
@@ -682,3 +833,11 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
             tuple(Cluster([r]) for r in readings), None, "none",
             evidence_of([claim, *rows])))
     return found
+
+
+def _holds(figures: list[float], value: float, tolerance: float) -> bool:
+    """Whether sorted `figures` hold one within `tolerance` of `value`: the nearest
+    figures are the neighbours of where `value` would be inserted."""
+    at = bisect.bisect_left(figures, value)
+    return any(abs(value - figures[i]) <= tolerance + 1e-9
+               for i in (at - 1, at) if 0 <= i < len(figures))

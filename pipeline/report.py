@@ -14,7 +14,7 @@ stale it is, its rank, and the verbatim quote.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from pipeline.reconcile import KEY_FIELDS, QUEUES, SEVERITY, Discrepancy, Reading
@@ -155,10 +155,11 @@ def _sources(run: Run) -> list[str]:
     lines = ["", "## Sources", "",
              "| source | authority | figures | current | stale | unmatched | ambiguous | "
              "differs | history | mixed vintage |", "|---|---|---|---|---|---|---|---|---|---|"]
+    figures = Counter(run.valid["source_id"]) if len(run.valid) else Counter()
     for capture in sorted(run.captures, key=lambda c: c.source.id):
         s = capture.source
         v = rec.sources.get(s.id)
-        n = int((run.valid["source_id"] == s.id).sum()) if len(run.valid) else 0
+        n = figures[s.id]
         mixed = ("**mixed-vintage** (editions " + ", ".join(map(str, v.editions)) + ")"
                  if v and v.editions else "")
         cells = ([v.current, v.stale, v.unmatched, v.ambiguous, v.differs, v.history] if v
@@ -340,6 +341,11 @@ def headlines(run: Run) -> list[str]:
               "release it is from, and how the pages compare: *agree* (their figure is "
               "the resolved one), *stale* (matched to an older release), *other* (a "
               "figure no release explains, or one several releases share).", ""]
+    quoted = _quoted(run)
+    series = defaultdict(list)  # the release figures of each (occupation, metric, statistic)
+    for f in rec.figures:
+        if f.geography == "United States" and f.relation != "merged":
+            series[(f.occupation, f.metric, f.statistic)].append(f)
     for code, facts in by_occupation.items():
         title = occupation_title(run, code) or "Occupation"
         lines += [f"### {title} (SOC {code or 'unknown'})", "",
@@ -364,7 +370,7 @@ def headlines(run: Run) -> list[str]:
             source = f" ({chosen.source_id})" if chosen else ""
             lines.append(f"| {label} | {value} | {release}{source} | {_pages(agree)} | "
                          f"{_pages(stale)} | {_pages(other)} |")
-        lines += [""] + _series(run, code, facts) + [""]
+        lines += [""] + _series(code, facts, quoted, series) + [""]
     return lines
 
 
@@ -372,9 +378,9 @@ def _pages(sources: set[str]) -> str:
     return f"{len(sources)} ({', '.join(sorted(sources))})" if sources else "0"
 
 
-def _series(run: Run, code: str, facts: list) -> list[str]:
-    """The official releases of each figure the pages were matched against, latest
-    first: "OEWS May 2022: $47,180 ← seed-002 ($47,180)"."""
+def _quoted(run: Run) -> dict[tuple, dict[str, list[str]]]:
+    """(occupation, metric, statistic, release) -> the pages that quote that release's
+    figure, each with its figures as printed ("$47,180"; "$61K, differs")."""
     rec = run.reconciliation
     authorities = {c.source.id: c.source.authority for c in run.captures}
     quoted: dict[tuple, dict[str, list[str]]] = {}
@@ -386,16 +392,22 @@ def _series(run: Run, code: str, facts: list) -> list[str]:
         key = (m.figure.metric, m.figure.statistic, m.figure.release)
         mark = claim.figure if m.outcome == "matched" else f"{claim.figure}, differs"
         quoted.setdefault((claim.occupation,) + key, {}).setdefault(claim.source_id, []).append(mark)
+    return quoted
+
+
+def _series(code: str, facts: list, quoted: dict[tuple, dict[str, list[str]]],
+            figures: dict[tuple, list]) -> list[str]:
+    """The official releases of each figure the pages were matched against, latest
+    first: "OEWS May 2022: $47,180 ← seed-002 ($47,180)". `quoted` is `_quoted(run)`;
+    `figures` the national release figures (merged parts left out) of each
+    (occupation, metric, statistic), in the order of the run's figures."""
     lines = ["Official series the pages were matched against (latest first; every release "
              "of every occupation is in curated/releases.parquet):", ""]
     for fact in facts:
         metric, statistic = fact.key[1], fact.key[2]
         label = next(lbl for m, s, lbl in HEADLINE_FIGURES if (m, s) == (metric, statistic))
         series = {}
-        for f in rec.figures:
-            if (f.occupation, f.metric, f.statistic, f.geography) != (
-                    code, metric, statistic, "United States") or f.relation == "merged":
-                continue
+        for f in figures.get((code, metric, statistic), ()):
             best = series.get(f.release)
             if best is None or (best.unit != "USD/year" and f.unit == "USD/year"):
                 series[f.release] = f

@@ -34,7 +34,9 @@ def _cell(value) -> str:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV with one spelling per value: 50250 not 50250.0, empty for missing, LF endings."""
-    text = frame.map(_cell) if len(frame) else frame.astype(str)
+    text = pd.DataFrame({column: [_cell(v) for v in frame[column].tolist()]
+                         for column in frame.columns}, columns=frame.columns, dtype=object) \
+        if len(frame) else frame.astype(str)
     buffer = io.StringIO()
     text.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")

@@ -271,8 +271,9 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
             matches[claim.claim_id] = Match("unmatched")
             continue
         occupations = parts.get(claim.claim_id) or (claim.occupation,)
-        tried = {code: _series_match(claim, series.get(
-            family_of(replace(claim, occupation=code)), [])) for code in occupations}
+        family = family_of(claim)
+        tried = {code: _series_match(claim, series.get((code, *family[1:]), []))
+                 for code in occupations}
         if len(occupations) == 1:
             match, code = tried[claim.occupation], claim.occupation
         else:
