@@ -40,8 +40,8 @@ from dataclasses import dataclass, field, replace
 
 from extractors.claims import Claim
 from pipeline.decisions import Decision, DecisionResult, evidence_of
-from pipeline.vintage import (Match, ReleaseFigure, agency_pairings, match_releases,
-                             mixed_vintage, release_figures)
+from pipeline.vintage import (Editions, Match, ReleaseFigure, agency_pairings,
+                             match_releases, release_figures)
 from schemas.vocabulary import HOURS_PER_YEAR, QUALIFIERS
 
 KEY_FIELDS = ("occupation", "metric", "statistic", "unit", *QUALIFIERS)
@@ -579,9 +579,34 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
     analysts' recorded decisions, applied when their evidence is unchanged; `figures`
     are the official releases to match against (default: the primary sources' claims);
     `parts` the SOC 2018 parts of claims whose SOC 2010 occupation was split.
+
+    The claims are reconciled a slice of keys at a time (`Reconciler`); the result is
+    the same as reconciling them all at once.
     """
     with collector_paused():
-        return _reconciled(claims, authorities, decisions, figures, parts)
+        parts = parts or {}
+        reconciler = Reconciler(authorities, decisions,
+                                *settings_of(claims, authorities, figures), parts)
+        done: list[tuple[list[int], Slice]] = []
+        for positions in slices_of(claims, parts):
+            done.append((positions, reconciler.slice([claims[i] for i in positions])))
+        updated: list[Claim] = list(claims)
+        facts, discrepancies, ranks, matches = [], [], {}, {}
+        for positions, part in done:
+            for i, claim in zip(positions, part.claims):
+                updated[i] = claim
+            facts += part.facts
+            discrepancies += part.discrepancies
+            ranks.update(part.ranks)
+            matches.update(part.matches)
+        by_source: dict[str, list[Claim]] = defaultdict(list)
+        for claim in updated:
+            by_source[claim.source_id].append(claim)
+        discrepancies = sorted((reused_figures(d, by_source) for d in discrepancies),
+                               key=discrepancy_order)
+        facts.sort(key=lambda f: f.key)
+        return Reconciliation(updated, facts, discrepancies, ranks, matches,
+                              reconciler.sources(), reconciler.decisions(), reconciler.figures)
 
 
 @contextmanager
@@ -601,32 +626,145 @@ def collector_paused():
             gc.enable()
 
 
-def _reconciled(claims: list[Claim], authorities: dict[str, str], decisions: list[Decision],
-                figures: list[ReleaseFigure] | None,
-                parts: dict[str, tuple[str, ...]] | None) -> Reconciliation:
-    claims = infer_periods(claims)
+def settings_of(claims: list[Claim], authorities: dict[str, str],
+                figures: list[ReleaseFigure] | None = None
+                ) -> tuple[list[ReleaseFigure], set[tuple[int, int]]]:
+    """(the release figures, the (wage year, projection year) pairs the agency published
+    together) that every slice is reconciled with. Both depend only on the primary
+    sources' claims (their periods inferred within each source), so they are found
+    before any slice is; `figures` default to those claims' own."""
+    primary = infer_periods([c for c in claims if authorities.get(c.source_id) == "primary"])
     if figures is None:
-        figures = release_figures([], claims, authorities)
-    claims, matches = match_releases(claims, authorities, figures, parts)
-    pairings = agency_pairings(figures, claims, authorities)
-    groups: dict[tuple, list[Reading]] = defaultdict(list)
-    for claim in claims:
-        groups[key_of(claim)].append(reading_of(claim, authorities.get(claim.source_id, "unknown")))
-    by_discrepancy: dict[str, list[Decision]] = defaultdict(list)
-    for decision in decisions:
-        by_discrepancy[decision.discrepancy].append(decision)
-    facts: list[Fact] = []
-    discrepancies: list[Discrepancy] = []
-    ranks: dict[str, tuple[str, str, str]] = {}
-    results: list[DecisionResult] = []
-    for key in sorted(groups):
-        clusters = clusters_of(groups[key])
+        figures = release_figures([], primary, authorities)
+    return figures, agency_pairings(figures, primary, authorities)
+
+
+def discrepancy_order(d: Discrepancy) -> tuple:
+    """Where a discrepancy is listed: the analyst's queue first, then by severity and key."""
+    return (QUEUES.index(d.queue), _SEVERITY_ORDER[d.severity], d.key, d.discrepancy_id)
+
+
+def slice_key(claim: Claim) -> tuple[str, str, str]:
+    """The slice a claim is reconciled in: its occupation, metric and place. Every key
+    lies in one slice, and so does everything reconciliation compares across keys
+    within a page (a prose figure against its own table: the same population)."""
+    return (claim.occupation, claim.metric, claim.geography)
+
+
+def slices_of(claims: list[Claim], parts: dict[str, tuple[str, ...]]) -> list[list[int]]:
+    """The positions of the claims of each slice, slices in key order, claims in the
+    order given. A claim whose SOC 2010 occupation was split may become any part's, so
+    its slice is one with its parts' slices."""
+    parent: dict[tuple, tuple] = {}
+
+    def find(x: tuple) -> tuple:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys = [slice_key(c) for c in claims]
+    for claim, key in zip(claims, keys):
+        for code in parts.get(claim.claim_id, ()):
+            a, b = find(key), find((code, *key[1:]))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    grouped: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        grouped[find(key)].append(i)
+    return [grouped[k] for k in sorted(grouped)]
+
+
+@dataclass
+class Slice:
+    """One slice of keys reconciled."""
+
+    claims: list[Claim]  # as given, with periods, releases and split occupations filled in
+    facts: list[Fact]
+    discrepancies: list[Discrepancy]  # before `reused_figures`, which looks beyond the slice
+    ranks: dict[str, tuple[str, str, str]]
+    matches: dict[str, Match]
+
+
+class Reconciler:
+    """Reconciliation a slice of keys at a time, and what spans slices.
+
+    Every step but three looks no further than a slice (`slice_key`: an occupation, a
+    metric and a place): periods inferred within a page's key, release matching,
+    clusters, outcomes, decisions, resolution, ranks, a page's prose against its own
+    table. What spans slices is gathered as slices are reconciled and given at the end:
+    each source's vintage (`sources`), the analysts' decisions, those whose discrepancy
+    no longer exists among them (`decisions`), and the figures a self-contradicting page
+    reuses in other keys (`reused_figures`, given each source's claims).
+    """
+
+    def __init__(self, authorities: dict[str, str], decisions: list[Decision],
+                 figures: list[ReleaseFigure], pairings: set[tuple[int, int]],
+                 parts: dict[str, tuple[str, ...]]):
+        self.authorities = authorities
+        self.all_decisions = list(decisions)
+        self.figures = figures
+        self.pairings = pairings
+        self.parts = parts
+        self.by_discrepancy: dict[str, list[Decision]] = defaultdict(list)
+        for decision in decisions:
+            self.by_discrepancy[decision.discrepancy].append(decision)
+        self.results: list[DecisionResult] = []
+        self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.editions = Editions()
+        self.figures_at: dict[tuple, list[tuple[int, ReleaseFigure]]] = defaultdict(list)
+        for n, figure in enumerate(figures):
+            self.figures_at[(figure.occupation, figure.metric, figure.geography)].append(
+                (n, figure))
+
+    def figures_for(self, claims: list[Claim]) -> list[ReleaseFigure]:
+        """The release figures the claims of a slice may match: of their occupations (and
+        a split SOC 2010 occupation's parts), metric and place, in the run's order."""
+        wanted = {slice_key(c) for c in claims}
+        wanted |= {(code, c.metric, c.geography) for c in claims
+                   for code in self.parts.get(c.claim_id, ())}
+        found = [pair for key in wanted for pair in self.figures_at.get(key, ())]
+        return [figure for _, figure in sorted(found, key=lambda pair: pair[0])]
+
+    def slice(self, claims: list[Claim]) -> Slice:
+        """Reconcile the claims of one slice (`slices_of`)."""
+        authorities = self.authorities
+        claims = infer_periods(claims)
+        claims, matches = match_releases(claims, authorities, self.figures_for(claims),
+                                         self.parts)
+        groups: dict[tuple, list[Reading]] = defaultdict(list)
+        for claim in claims:
+            groups[key_of(claim)].append(reading_of(claim, authorities.get(claim.source_id,
+                                                                           "unknown")))
+        facts: list[Fact] = []
+        discrepancies: list[Discrepancy] = []
+        ranks: dict[str, tuple[str, str, str]] = {}
+        for key in sorted(groups):
+            fact, discrepancy, fact_ranks = self._key(key, groups[key], matches)
+            facts.append(fact)
+            if discrepancy is not None:
+                discrepancies.append(discrepancy)
+            ranks.update(fact_ranks)
+        for found in restatements(claims, authorities):
+            decided = apply_decisions(self.by_discrepancy.pop(found.discrepancy_id, []),
+                                      found.evidence, list(found.clusters))
+            self.results.extend(decided.results)
+            if decided.results:
+                found = replace(found, decisions=decided.results,
+                                queue=decided.queue or found.queue)
+            discrepancies.append(found)
+        self._count(claims, matches)
+        return Slice(claims, facts, discrepancies, ranks, matches)
+
+    def _key(self, key: tuple, readings: list[Reading], matches: dict[str, Match]
+             ) -> tuple[Fact, Discrepancy | None, dict[str, tuple[str, str, str]]]:
+        clusters = clusters_of(readings)
         _mark_copies(clusters, matches)
         fact_id = _fingerprint("f-", *_key_parts(key))
         outcome, why = outcome_of(key, clusters)
         discrepancy_id = _fingerprint("d-", "key", *_key_parts(key)) if len(clusters) > 1 else ""
         evidence = evidence_of(r.claim for c in clusters for r in c.readings)
-        decided = apply_decisions(by_discrepancy.pop(discrepancy_id, []) if discrepancy_id
+        decided = apply_decisions(self.by_discrepancy.pop(discrepancy_id, []) if discrepancy_id
                                   else [], evidence, clusters)
         deprecated = decided.deprecated
         eligible = [c for c in clusters if not all(r.claim.claim_id in deprecated
@@ -641,40 +779,49 @@ def _reconciled(claims: list[Claim], authorities: dict[str, str], decisions: lis
         queue = decided.queue or ("open" if outcome in QUEUE else "explained")
         if decided.split is not None:
             outcome, why = "definition", f"an analyst split the key: {decided.split.reason}"
-        results.extend(decided.results)
+        self.results.extend(decided.results)
         chosen = clusters[winner].representative if winner is not None else None
+        discrepancy = None
         if discrepancy_id:
-            discrepancies.append(Discrepancy(
-                discrepancy_id, key, outcome, SEVERITY[outcome], queue, why, tuple(clusters),
-                chosen, rule, evidence, decided.results))
+            discrepancy = Discrepancy(discrepancy_id, key, outcome, SEVERITY[outcome], queue, why,
+                                      tuple(clusters), chosen, rule, evidence, decided.results)
         status = ("consensus" if len(clusters[0].sources) > 1 else "single-source") \
             if len(clusters) == 1 else ("resolved" if winner is not None else "conflict")
-        facts.append(Fact(fact_id, key, outcome, status, rule, chosen, tuple(clusters), winner,
-                          discrepancy_id))
-        ranks.update(_ranks(fact_id, clusters, winner, rule, deprecated))
-    for found in restatements(claims, authorities):
-        decided = apply_decisions(by_discrepancy.pop(found.discrepancy_id, []), found.evidence,
-                                  list(found.clusters))
-        results.extend(decided.results)
-        if decided.results:
-            found = replace(found, decisions=decided.results,
-                            queue=decided.queue or found.queue)
-        discrepancies.append(found)
-    for gone in by_discrepancy.values():  # decisions whose discrepancy has gone
-        results.extend(DecisionResult(decision, "needs-review", "the discrepancy no longer "
-                                      "exists: the claims behind it changed")
-                       for decision in gone)
-    by_source: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        by_source[claim.source_id].append(claim)
-    discrepancies = [_with_reused_figures(d, by_source) for d in discrepancies]
-    discrepancies.sort(key=lambda d: (QUEUES.index(d.queue), _SEVERITY_ORDER[d.severity], d.key,
-                                      d.discrepancy_id))
-    return Reconciliation(claims, facts, discrepancies, ranks, matches,
-                          _source_vintages(claims, matches, authorities, pairings),
-                          sorted(results, key=lambda r: (r.decision.discrepancy,
-                                                         decisions.index(r.decision))),
-                          figures)
+        fact = Fact(fact_id, key, outcome, status, rule, chosen, tuple(clusters), winner,
+                    discrepancy_id)
+        return fact, discrepancy, _ranks(fact_id, clusters, winner, rule, deprecated)
+
+    def _count(self, claims: list[Claim], matches: dict[str, Match]) -> None:
+        for claim in claims:
+            match = matches.get(claim.claim_id)
+            if match is None:
+                continue
+            if claim.period_basis == "history":
+                self.counts[claim.source_id]["history"] += 1
+            elif match.outcome == "matched":
+                self.counts[claim.source_id]["current" if not match.releases_behind
+                                             else "stale"] += 1
+            else:
+                self.counts[claim.source_id][match.outcome] += 1
+        self.editions.add(claims, matches, self.authorities)
+
+    def sources(self) -> dict[str, SourceVintage]:
+        """Each source's vintage, over the slices reconciled so far."""
+        mixed = self.editions.mixed(self.pairings)
+        return {source: SourceVintage(n["current"], n["stale"], n["unmatched"], n["ambiguous"],
+                                      n["differs"], tuple(mixed.get(source, ())), n["history"])
+                for source, n in sorted(self.counts.items())}
+
+    def decisions(self) -> list[DecisionResult]:
+        """Every decision's result once every slice is reconciled: those whose discrepancy
+        was not found need review."""
+        results = list(self.results)
+        for gone in self.by_discrepancy.values():  # decisions whose discrepancy has gone
+            results.extend(DecisionResult(decision, "needs-review", "the discrepancy no "
+                                          "longer exists: the claims behind it changed")
+                           for decision in gone)
+        return sorted(results, key=lambda r: (r.decision.discrepancy,
+                                              self.all_decisions.index(r.decision)))
 
 
 @dataclass(frozen=True)
@@ -772,32 +919,12 @@ def _ranks(fact_id: str, clusters: list[Cluster], winner: int | None, rule: str,
     return ranks
 
 
-def _source_vintages(claims: list[Claim], matches: dict[str, Match],
-                     authorities: dict[str, str], pairings: set[tuple[int, int]] = frozenset()
-                     ) -> dict[str, SourceVintage]:
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for claim in claims:
-        match = matches.get(claim.claim_id)
-        if match is None:
-            continue
-        if claim.period_basis == "history":
-            counts[claim.source_id]["history"] += 1
-        elif match.outcome == "matched":
-            counts[claim.source_id]["current" if not match.releases_behind else "stale"] += 1
-        else:
-            counts[claim.source_id][match.outcome] += 1
-    mixed = mixed_vintage(claims, matches, authorities, pairings)
-    return {source: SourceVintage(n["current"], n["stale"], n["unmatched"], n["ambiguous"],
-                                  n["differs"], tuple(mixed.get(source, ())), n["history"])
-            for source, n in sorted(counts.items())}
-
-
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 POPULATION = ("occupation", "metric", "geography", "level", "industry", "union_status", "schedule",
               "subgroup")
 
 
-def _with_reused_figures(d: Discrepancy, by_source: dict[str, list[Claim]]) -> Discrepancy:
+def reused_figures(d: Discrepancy, by_source: dict[str, list[Claim]]) -> Discrepancy:
     """Note where a self-contradicting page reuses one of the figures for another group.
 
     A page whose prose reads the ends of a table range as union and non-union pay shows

@@ -99,10 +99,29 @@ class Source:
 
 @dataclass(frozen=True)
 class Capture:
-    """A registered source with the bytes of its document, checked against its sha256."""
+    """A registered source and its document, checked against its sha256.
+
+    `content` is the document's bytes, or the file that holds them: a registry of
+    10,000 pages keeps their paths, not 2 GB of bytes, and each document is read when
+    its turn comes (`data`), checked again against the sha256 it was registered with."""
 
     source: Source
-    data: bytes
+    content: bytes | Path
+
+    @property
+    def data(self) -> bytes:
+        """The document's bytes. Raises DocumentError(registry-sha256-mismatch) when the
+        file changed since the registry was loaded."""
+        if not isinstance(self.content, Path):
+            return self.content
+        data = self.content.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.source.sha256:
+            from extractors.document import DocumentError
+            raise DocumentError("registry-sha256-mismatch",
+                                f"{digest}, not the registered {self.source.sha256} (the file "
+                                "changed while careerfacts was running)")
+        return data
 
 
 def _entry_problem(code: str, entry_id: str, path: str = "", detail: str = "") -> Problem:
@@ -196,7 +215,7 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         occupation=occupation, dataset=dataset, period=period, original_url=str(entry.get("original_url") or ""),
         archived=archived, supersedes=supersedes,
     )
-    return Capture(source, data), None
+    return Capture(source, target), None
 
 
 def moment(text: str) -> str | None:

@@ -335,25 +335,41 @@ def mixed_vintage(claims: list[Claim], matches: dict[str, Match],
     """Pages whose matched figures come from more than one edition, with the editions.
     A May Y+1 wage beside projections from Y is one edition when the agency paired them
     so (`pairings`). (A primary source's table spans editions by design.)"""
-    wages: dict[str, set[int]] = defaultdict(set)
-    projections: dict[str, set[int]] = defaultdict(set)
-    for claim in claims:
-        if authorities.get(claim.source_id) == "primary":
-            continue
-        match = matches.get(claim.claim_id)
-        if not match or match.outcome != "matched" or match.edition is None:
-            continue
-        if claim.period_basis == "history":
-            continue  # "In May 2022 … $60,240": a past figure the page cites, not its vintage
-        (projections if match.program == "EP" else wages)[claim.source_id].add(match.edition)
-    mixed = {}
-    for source in set(wages) | set(projections):
-        w, p = wages.get(source, set()), projections.get(source, set())
-        editions = w | p
-        if len(editions) < 2:
-            continue
-        possible = set.intersection(*[{y} | {s for x, s in pairings if x == y} for y in w],
-                                    *[{y} for y in p])
-        if not possible:
-            mixed[source] = sorted(editions)
-    return mixed
+    editions = Editions()
+    editions.add(claims, matches, authorities)
+    return editions.mixed(pairings)
+
+
+class Editions:
+    """The editions of each page's matched wages and projections, gathered a part of the
+    claims at a time (`add`), and the pages that mix them (`mixed`)."""
+
+    def __init__(self) -> None:
+        self.wages: dict[str, set[int]] = defaultdict(set)
+        self.projections: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, claims: list[Claim], matches: dict[str, Match],
+            authorities: dict[str, str]) -> None:
+        for claim in claims:
+            if authorities.get(claim.source_id) == "primary":
+                continue
+            match = matches.get(claim.claim_id)
+            if not match or match.outcome != "matched" or match.edition is None:
+                continue
+            if claim.period_basis == "history":
+                continue  # "In May 2022 … $60,240": a past figure the page cites, not its vintage
+            (self.projections if match.program == "EP" else self.wages)[claim.source_id].add(
+                match.edition)
+
+    def mixed(self, pairings: set[tuple[int, int]] = frozenset()) -> dict[str, list[int]]:
+        mixed = {}
+        for source in set(self.wages) | set(self.projections):
+            w, p = self.wages.get(source, set()), self.projections.get(source, set())
+            editions = w | p
+            if len(editions) < 2:
+                continue
+            possible = set.intersection(*[{y} | {s for x, s in pairings if x == y} for y in w],
+                                        *[{y} for y in p])
+            if not possible:
+                mixed[source] = sorted(editions)
+        return mixed

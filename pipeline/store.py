@@ -1,0 +1,157 @@
+"""The claims of a run, held as a columnar table rather than as objects.
+
+A refresh of 10,000 pages reads about two million claims. As `Claim` objects they take
+about 2 KB each (a dataclass instance with 33 attributes and its own strings); in Arrow
+record batches, with each text column dictionary-encoded (a page repeats its locators'
+prefixes, its quotes, its metric and unit words), about 250 bytes. The run keeps them
+here and makes `Claim` objects only for the claims a stage is looking at: one document,
+one slice of keys, one source.
+
+    store = ClaimStore()
+    store.extend(claims)                  # in the order they were read
+    len(store), store[0], store.claims([3, 1, 2])
+    store.column("source_id")             # one field of every claim, as a list
+
+Rows keep the order they were added in; a row's number never changes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import pyarrow as pa
+
+from extractors.claims import CLAIM_COLUMNS, Claim, new_claim
+
+NUMBER_FIELDS = ("value", "low", "high", "precision")
+YEAR_FIELDS = ("period_start", "period_end")
+TEXT_FIELDS = tuple(n for n in CLAIM_COLUMNS if n not in NUMBER_FIELDS + YEAR_FIELDS)
+UNIQUE_TEXT = ("claim_id",)
+"""Text fields that no two claims share: dictionary encoding would only add indices."""
+
+
+def _plain(claim: Claim) -> bool:
+    """Whether a claim has the types claims are made with (text, float or None, a year
+    or None), which the table keeps exactly; any other (a fuzzed input's) is kept as is."""
+    return (all(type(getattr(claim, n)) is str for n in TEXT_FIELDS)
+            and all(v is None or type(v) is float
+                    for v in (claim.value, claim.low, claim.high, claim.precision))
+            and all(v is None or (type(v) is int and -32768 <= v <= 32767)
+                    for v in (claim.period_start, claim.period_end)))
+
+
+def _column(name: str, values: list) -> pa.Array:
+    if name in NUMBER_FIELDS:
+        return pa.array(values, pa.float64())
+    if name in YEAR_FIELDS:
+        return pa.array(values, pa.int16())
+    if name in UNIQUE_TEXT:
+        return pa.array(values, pa.string())
+    encoded = pa.array(values, pa.string()).dictionary_encode()
+    size = len(encoded.dictionary)
+    index = pa.int8() if size <= 127 else pa.int16() if size <= 32767 else pa.int32()
+    return pa.DictionaryArray.from_arrays(encoded.indices.cast(index), encoded.dictionary)
+
+
+class ClaimStore(Sequence):
+    """An append-only table of claims (see the module docstring). Numbers are kept as
+    float64, years as int16 and text dictionary-encoded; a claim read back is equal to
+    the one added, with the same types (one of other types is kept as an object)."""
+
+    BATCH = 32_768
+    """Claims per record batch: few enough batches that Arrow's per-array overhead does
+    not count, small enough that one being filled costs little."""
+
+    def __init__(self, claims: Iterable[Claim] = ()):
+        self._batches: list[pa.RecordBatch] = []
+        self._starts: list[int] = []  # the row number of each batch's first row
+        self._pending: list[Claim] = []
+        self._odd: dict[int, Claim] = {}  # row -> a claim of other types, kept as it is
+        self._rows = 0
+        self.extend(claims)
+
+    def extend(self, claims: Iterable[Claim]) -> None:
+        for claim in claims:
+            self._pending.append(claim)
+            if len(self._pending) >= self.BATCH:
+                self._seal()
+
+    def _seal(self) -> None:
+        if not self._pending:
+            return
+        for offset, claim in enumerate(self._pending):
+            if not _plain(claim):
+                self._odd[self._rows + offset] = claim
+        stand_in = new_claim(source_id="-", metric="-", statistic="-", unit="-", figure="-",
+                             quote="-", locator="-", method="-")
+        claims = [c if self._rows + i not in self._odd else stand_in
+                  for i, c in enumerate(self._pending)]
+        columns = [_column(name, [getattr(c, name) for c in claims]) for name in CLAIM_COLUMNS]
+        self._starts.append(self._rows)
+        self._batches.append(pa.RecordBatch.from_arrays(columns, names=list(CLAIM_COLUMNS)))
+        self._rows += len(self._pending)
+        self._pending = []
+
+    def __len__(self) -> int:
+        return self._rows + len(self._pending)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.claims(range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.claims([index])[0]
+
+    def __iter__(self) -> Iterator[Claim]:
+        for start, batch in zip(self._starts, self._batches):
+            for row, claim in enumerate(_claims_of(batch), start):
+                yield self._odd.get(row, claim)
+        yield from list(self._pending)
+
+    def claims(self, rows: Iterable[int]) -> list[Claim]:
+        """The claims of these row numbers, in the order given."""
+        rows = list(rows)
+        found: dict[int, Claim] = {}
+        by_batch: dict[int, list[int]] = {}
+        for row in rows:
+            if row >= self._rows:
+                found[row] = self._pending[row - self._rows]
+            else:
+                by_batch.setdefault(self._batch_of(row), []).append(row)
+        for b, wanted in by_batch.items():
+            start = self._starts[b]
+            taken = self._batches[b].take(pa.array([r - start for r in wanted], pa.int64()))
+            found.update(zip(wanted, _claims_of(taken)))
+        return [self._odd.get(row, found[row]) for row in rows]
+
+    def column(self, name: str) -> list:
+        """One field of every claim, in row order."""
+        out: list = []
+        for batch in self._batches:
+            out.extend(_values(batch.column(name)))
+        for row, claim in self._odd.items():
+            out[row] = getattr(claim, name)
+        out.extend(getattr(c, name) for c in self._pending)
+        return out
+
+    def nbytes(self) -> int:
+        """The memory the sealed batches take (the claims being batched aside)."""
+        return sum(b.nbytes for b in self._batches)
+
+    def _batch_of(self, row: int) -> int:
+        from bisect import bisect_right
+        return bisect_right(self._starts, row) - 1
+
+
+def _claims_of(batch: pa.RecordBatch) -> list[Claim]:
+    return [Claim(*values) for values in zip(*(_values(batch.column(n)) for n in CLAIM_COLUMNS))]
+
+
+def _values(column: pa.Array) -> list:
+    """A column as Python values. A dictionary column is decoded through its (short)
+    dictionary: Arrow's own to_pylist takes twenty times longer on one."""
+    if pa.types.is_dictionary(column.type) and not column.null_count:
+        words = column.dictionary.to_pylist()
+        return [words[i] for i in column.indices.to_pylist()]
+    return column.to_pylist()
