@@ -197,7 +197,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         careerfacts refresh --json | jq .discrepancies
     """
     from pipeline.outputs import rendered
-    from pipeline.publish import Busy, PartialPublish, exclusive, publish
+    from pipeline.publish import STATE, Busy, PartialPublish, exclusive, publish
     from pipeline.refresh import DEFAULT_TIME_LIMIT
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
@@ -219,8 +219,11 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
                 say(recovered.line())
             run = run_refresh(registry, progress, decisions=root / "decisions.yaml",
                               time_limit=limit)
-            files = rendered(run)
-            changed = publish(files, root)
+            files = rendered(run, root / STATE)
+            try:
+                changed = publish(files, root)
+            finally:
+                files.close()
     except RegistryError as exc:
         _fail(exc.problem.line(), EXIT_USAGE, as_json)
     except Busy as exc:
@@ -259,7 +262,7 @@ def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int
     severity, source_id, path, locator, message, hint); outputs (files, changed:
     paths relative to the project); recovered (what an interrupted run left, or null).
     """
-    rec = run.reconciliation
+    counts = _counts(run, files)
     problems = [{k: getattr(p, k) for k in ("code", "severity", "source_id", "path",
                                              "locator", "message", "hint")}
                 for p in run.problems]
@@ -274,19 +277,19 @@ def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int
         "exit_code": code,
         "sources": {"readable": len(run.captures),
                     "with_problems": sorted(run.troubled_sources)},
-        "claims": {"extracted": len(run.claims), "valid": len(run.valid),
+        "claims": {"extracted": len(run.claims), "valid": run.valid_count,
                    "quarantined": len(run.quarantined)},
-        "facts": {"total": len(rec.facts),
-                  **counted((f.status for f in rec.facts),
-                            ("consensus", "single-source", "resolved", "conflict"))},
+        "facts": {"total": sum(counts.facts.values()),
+                  **{s: counts.facts[s] for s in ("consensus", "single-source", "resolved",
+                                                  "conflict")}},
         "discrepancies": {
-            "total": len(rec.discrepancies),
-            "queue": counted((d.queue for d in rec.discrepancies), QUEUES),
-            "outcome": counted((d.outcome for d in rec.discrepancies), OUTCOMES),
-            "severity": counted((d.severity for d in rec.discrepancies), SEVERITIES)},
-        "decisions": {"total": len(rec.decisions),
-                      "applied": sum(r.status == "applied" for r in rec.decisions),
-                      "needs-review": sum(r.status == "needs-review" for r in rec.decisions)},
+            "total": sum(counts.discrepancies.values()),
+            "queue": counted(counts.of_discrepancies(0), QUEUES),
+            "outcome": counted(counts.of_discrepancies(1), OUTCOMES),
+            "severity": counted(counts.of_discrepancies(2), SEVERITIES)},
+        "decisions": {"total": len(counts.decisions),
+                      "applied": sum(r.status == "applied" for r in counts.decisions),
+                      "needs-review": sum(r.status == "needs-review" for r in counts.decisions)},
         "problems": problems,
         "outputs": {"files": sorted(files),
                     "changed": sorted(str(p.relative_to(root)) for p in changed)},
@@ -303,26 +306,37 @@ def _problem_lines(problems) -> None:
         click.echo(f"  … {len(problems) - 10} more in reports/problems.csv", err=True)
 
 
+def _counts(run, files):
+    """Facts by status, discrepancies by (queue, outcome, severity) and the decisions'
+    results: from the rendering (`files.parts`), else from the run's reconciliation."""
+    parts = getattr(files, "parts", None)
+    if parts is None:
+        from pipeline.report import parts_of
+        parts = parts_of(run)
+    return parts
+
+
 def _summary(run, files: dict, changed: list, root: Path) -> None:
-    rec = run.reconciliation
-    severity = Counter(d.severity for d in rec.discrepancies)
-    status = Counter(f.status for f in rec.facts)
+    counts = _counts(run, files)
+    severity = Counter(counts.of_discrepancies(2))
+    status = counts.facts
+    decisions = counts.decisions
     echo = click.echo
     troubled = run.troubled_sources
     echo(f"sources        {len(run.captures)} registered and readable"
          + (f", {len(troubled)} with problems" if troubled else ""))
-    echo(f"claims         {len(run.claims)} extracted, {len(run.valid)} valid, "
+    echo(f"claims         {len(run.claims)} extracted, {run.valid_count} valid, "
          f"{len(run.quarantined)} quarantined")
-    echo(f"facts          {len(rec.facts)} ("
+    echo(f"facts          {sum(status.values())} ("
          + ", ".join(f"{status[s]} {s}" for s in ("consensus", "single-source", "resolved",
                                                    "conflict")) + ")")
-    queues = Counter(d.queue for d in rec.discrepancies)
-    echo(f"discrepancies  {len(rec.discrepancies)} ("
+    queues = Counter(counts.of_discrepancies(0))
+    echo(f"discrepancies  {sum(queues.values())} ("
          + ", ".join(f"{queues[q]} {q}" for q in ("open", "decided", "explained")) + "; "
          + ", ".join(f"{severity[s]} {s}" for s in ("high", "medium", "low", "info")) + ")")
-    if rec.decisions:
-        review = sum(r.status == "needs-review" for r in rec.decisions)
-        echo(f"decisions      {len(rec.decisions)} ({len(rec.decisions) - review} applied, "
+    if decisions:
+        review = sum(r.status == "needs-review" for r in decisions)
+        echo(f"decisions      {len(decisions)} ({len(decisions) - review} applied, "
              f"{review} needs-review)")
     older = sum(p.status != "current" for p in run.pages.values())
     if older:

@@ -386,10 +386,17 @@ def official_readings(claims, matches, rows: list[dict], sources) -> list:
     published code, title, column and cell ("29-2072, Medical Records Specialists,
     A_MEDIAN: 50250"), `locator` the cell ("xlsx:national_M2024_dl!row=1047;col=A_MEDIAN").
     """
-    from extractors.claims import new_claim
-    from pipeline.vintage import _matchable, family_of, program_of
+    return official_readings_of(wanted_programs(claims, matches, sources), rows, sources)
 
-    wanted: dict[tuple, set[str]] = defaultdict(set)
+
+def wanted_programs(claims, matches, sources, wanted: dict[tuple, set[str]] | None = None
+                    ) -> dict[tuple, set[str]]:
+    """(occupation, metric, statistic, unit, geography) -> the programs (OEWS, EP) the
+    pages' matchable figures of it were matched to (none: any program), gathered into
+    `wanted`, which may already hold other claims' (a run gathers it a slice at a time)."""
+    from pipeline.vintage import _matchable, family_of
+
+    wanted = defaultdict(set) if wanted is None else wanted
     for claim in claims:
         source = sources.get(claim.source_id)
         if (source and source.authority == "primary") or not _matchable(claim):
@@ -398,6 +405,14 @@ def official_readings(claims, matches, rows: list[dict], sources) -> list:
         programs = wanted[family_of(claim)]
         if match is not None and match.program and match.outcome in ("matched", "differs"):
             programs.add(match.program)
+    return wanted
+
+
+def official_readings_of(wanted: dict[tuple, set[str]], rows: list[dict], sources) -> list:
+    """The official readings (see `official_readings`) of the families in `wanted`."""
+    from extractors.claims import new_claim
+    from pipeline.vintage import family_of, program_of
+
     chosen: dict[tuple, dict] = {}
     for row in rows:
         family = family_of(_Row(row))

@@ -1,23 +1,88 @@
-"""Curated tables and reports from a run, rendered in memory as bytes.
+"""Curated tables and reports from a run, rendered to files.
 
 Every table is sorted and every value spelled one way, so the same inputs give
-byte-identical files. Nothing here writes: `pipeline/publish.py` publishes the rendered
-set together.
+byte-identical files. A refresh's reconciliation is rendered a chunk of slices of keys
+at a time (pipeline/reconcile.py, `Reconciler`): each chunk's claims are made objects,
+reconciled, and what the outputs need of them is kept in compact form — per claim, a
+few numbers (its fact, rank, release match, copy cluster, the period reconciliation
+gave it); per fact and per discrepancy, its row and its section of the report, on disk
+— before the next chunk is read. The large files (claims, facts, discrepancies, the
+report) are then written piece by piece into a folder of their own; the small ones
+are bytes. Nothing here writes to the project: `pipeline/publish.py` publishes the
+rendered set together.
+
+    files = rendered(run)             # a mapping of path -> bytes, files on disk behind it
+    publish(files, root)
+    files.close()                     # the rendered folder goes
 """
 from __future__ import annotations
 
-from collections import Counter
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pipeline.reconcile import KEY_FIELDS, Cluster, Reading
+from pipeline.reconcile import (KEY_FIELDS, QUEUES, Cluster, Discrepancy, Reading, Reconciler,
+                                Slice, collector_paused, discrepancy_order, reused_figures)
+from pipeline.publish import RENDERED
 from pipeline.refresh import Run
-from pipeline.report import discrepancy_report, figure_of, fact_value
-from pipeline.tables import csv_bytes, parquet_bytes
+from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
+                             key_title, occupation_title, section_lines)
+from pipeline.store import ClaimStore
+from pipeline.tables import PIECE, RowSpill, TableFile, claims_frame, csv_bytes, parquet_bytes
 
 SOURCE_COLUMNS = {"title": "source_title", "publisher": "source_publisher",
                   "authority": "source_authority", "retrieved": "source_retrieved",
                   "path": "source_path"}
+FACT_COLUMNS = ["fact_id", *KEY_FIELDS, "outcome", "status", "value", "low", "high", "value_text",
+                "stated", "display", "period", "period_basis", "rule", "chosen_claim_id",
+                "supporting_sources", "dissenting_sources", "alternatives", "n_claims",
+                "n_sources", "discrepancy_id"]
+DISCREPANCY_COLUMNS = ["discrepancy_id", *KEY_FIELDS, "outcome", "severity", "queue",
+                       "explanation", "n_figures", "figures", "sources", "claim_ids", "proposed",
+                       "rule", "evidence", "decision", "decision_status"]
+LARGE = ("curated/claims.csv", "curated/claims.parquet", "curated/facts.csv",
+         "curated/facts.parquet", "curated/discrepancies.csv", "curated/discrepancies.parquet",
+         "reports/discrepancies.md")
+"""The files that grow with the claims: written to files, never held as bytes."""
+
+
+# --- rows of the tables, one fact, discrepancy or piece of claims at a time ---------------
+
+def claims_rows(frame: pd.DataFrame, claim, sources: dict, role, match, copy) -> pd.DataFrame:
+    """The rows of curated/claims.csv for the valid claims of `frame` (the claims
+    contract's table): each claim as reconciliation left it (`claim(id)`: the period it
+    inferred or matched, the release), its source's metadata (`sources`: id -> Source),
+    its role (`role(id)`: fact id, rank, reason), release match (`match(id)`: a Match or
+    None) and copy cluster (`copy(id)`), sorted by source and claim id."""
+    frame = frame.copy()
+    ids = frame["claim_id"].tolist()
+    claims = [claim(i) for i in ids]
+    # periods inferred during reconciliation replace the unknown ones
+    for column in ("period", "period_start", "period_end", "period_basis"):
+        frame[column] = [getattr(c, column) for c in claims]
+    frame["period_start"] = frame["period_start"].astype("Int64")
+    frame["period_end"] = frame["period_end"].astype("Int64")
+    for attribute, column in SOURCE_COLUMNS.items():
+        frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
+    for column in ("stated_in",):
+        frame[column] = [getattr(c, column) for c in claims]
+    roles = [role(i) for i in ids]
+    frame["fact_id"] = [r[0] for r in roles]
+    frame["rank"] = [r[1] for r in roles]
+    frame["rank_reason"] = [r[2] for r in roles]
+    matches = [match(i) for i in ids]
+    frame["release_match"] = [m.outcome if m else "" for m in matches]
+    frame["releases_behind"] = pd.array([m.releases_behind if m else None for m in matches],
+                                        dtype="Int64")
+    frame["release_candidates"] = ["; ".join(m.candidates) if m else "" for m in matches]
+    frame["copy_cluster"] = [copy(i) for i in ids]
+    return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
 
 
 def curated_claims(run: Run) -> pd.DataFrame:
@@ -26,29 +91,10 @@ def curated_claims(run: Run) -> pd.DataFrame:
     by_id = {c.claim_id: c for c in run.claims}  # older captures' claims are not reconciled
     by_id.update({c.claim_id: c for c in rec.claims})
     ranks = {**run.history, **rec.ranks}
-    frame = run.valid.copy()
-    # periods inferred during reconciliation replace the unknown ones
-    for column in ("period", "period_start", "period_end", "period_basis"):
-        frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
-    frame["period_start"] = frame["period_start"].astype("Int64")
-    frame["period_end"] = frame["period_end"].astype("Int64")
-    sources = {c.source.id: c.source for c in run.captures}
-    for attribute, column in SOURCE_COLUMNS.items():
-        frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
-    for column in ("stated_in",):
-        frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
-    frame["fact_id"] = [ranks[i][0] for i in frame["claim_id"]]
-    frame["rank"] = [ranks[i][1] for i in frame["claim_id"]]
-    frame["rank_reason"] = [ranks[i][2] for i in frame["claim_id"]]
-    matches = [rec.matches.get(i) for i in frame["claim_id"]]
-    frame["release_match"] = [m.outcome if m else "" for m in matches]
-    frame["releases_behind"] = pd.array([m.releases_behind if m else None for m in matches],
-                                        dtype="Int64")
-    frame["release_candidates"] = ["; ".join(m.candidates) if m else "" for m in matches]
     copies = {r.claim.claim_id: c.copies for f in rec.facts for c in f.clusters
               for r in c.readings}
-    frame["copy_cluster"] = [copies.get(i, "") for i in frame["claim_id"]]
-    return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
+    return claims_rows(run.valid, by_id.__getitem__, {c.source.id: c.source for c in run.captures},
+                       ranks.__getitem__, rec.matches.get, lambda i: copies.get(i, ""))
 
 
 def _sources(cluster: Cluster) -> str:
@@ -60,43 +106,47 @@ def _alternative(cluster: Cluster) -> str:
     return f"{figure_of(cluster.representative)} ({_sources(cluster)}{', ' + period if period else ''})"
 
 
-def facts_table(run: Run) -> pd.DataFrame:
-    rows = []
-    for fact in run.reconciliation.facts:
-        chosen = fact.chosen
-        winner = fact.clusters[fact.winner] if fact.winner is not None else None
-        others = [c for i, c in enumerate(fact.clusters) if i != fact.winner]
-        row = dict(zip(KEY_FIELDS, fact.key))
-        row.update(
-            fact_id=fact.fact_id,
-            outcome=fact.outcome,
-            status=fact.status,
-            value=chosen.value if chosen else None,
-            low=chosen.low if chosen else None,
-            high=chosen.high if chosen else None,
-            value_text=chosen.claim.value_text if chosen else "",
-            stated=chosen.claim.figure if chosen else "",
-            display=fact_value(chosen) if chosen else "",
-            period=chosen.claim.period if chosen else "",
-            period_basis=chosen.claim.period_basis if chosen else "",
-            rule=fact.rule,
-            chosen_claim_id=chosen.claim.claim_id if chosen else "",
-            supporting_sources=_sources(winner) if winner else "",
-            dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
-                                                 if not winner or s not in winner.sources})),
-            alternatives=" | ".join(_alternative(c) for c in others),
-            n_claims=sum(len(c.readings) for c in fact.clusters),
-            n_sources=len({s for c in fact.clusters for s in c.sources}),
-            discrepancy_id=fact.discrepancy_id,
-        )
-        rows.append(row)
-    columns = ["fact_id", *KEY_FIELDS, "outcome", "status", "value", "low", "high", "value_text", "stated",
-               "display", "period", "period_basis", "rule", "chosen_claim_id",
-               "supporting_sources", "dissenting_sources", "alternatives", "n_claims",
-               "n_sources", "discrepancy_id"]
-    frame = pd.DataFrame(rows, columns=columns)
+def fact_row(fact) -> dict:
+    """A fact's row of curated/facts.csv."""
+    chosen = fact.chosen
+    winner = fact.clusters[fact.winner] if fact.winner is not None else None
+    others = [c for i, c in enumerate(fact.clusters) if i != fact.winner]
+    row = dict(zip(KEY_FIELDS, fact.key))
+    row.update(
+        fact_id=fact.fact_id,
+        outcome=fact.outcome,
+        status=fact.status,
+        value=chosen.value if chosen else None,
+        low=chosen.low if chosen else None,
+        high=chosen.high if chosen else None,
+        value_text=chosen.claim.value_text if chosen else "",
+        stated=chosen.claim.figure if chosen else "",
+        display=fact_value(chosen) if chosen else "",
+        period=chosen.claim.period if chosen else "",
+        period_basis=chosen.claim.period_basis if chosen else "",
+        rule=fact.rule,
+        chosen_claim_id=chosen.claim.claim_id if chosen else "",
+        supporting_sources=_sources(winner) if winner else "",
+        dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
+                                             if not winner or s not in winner.sources})),
+        alternatives=" | ".join(_alternative(c) for c in others),
+        n_claims=sum(len(c.readings) for c in fact.clusters),
+        n_sources=len({s for c in fact.clusters for s in c.sources}),
+        discrepancy_id=fact.discrepancy_id,
+    )
+    return row
+
+
+def facts_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows of curated/facts.csv (already in fact id order) as its table."""
+    frame = pd.DataFrame(rows, columns=FACT_COLUMNS)
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def facts_table(run: Run) -> pd.DataFrame:
+    frame = facts_frame([fact_row(f) for f in run.reconciliation.facts])
     return frame.sort_values("fact_id").reset_index(drop=True)
 
 
@@ -104,41 +154,44 @@ def _readings(clusters: tuple[Cluster, ...]) -> list[Reading]:
     return [r for c in clusters for r in c.readings]
 
 
+def discrepancy_row(d: Discrepancy) -> dict:
+    """A discrepancy's row of curated/discrepancies.csv."""
+    row = {"discrepancy_id": d.discrepancy_id, **dict(zip(KEY_FIELDS, d.key))}
+    row.update(
+        outcome=d.outcome,
+        severity=d.severity,
+        queue=d.queue,
+        explanation=d.explanation,
+        n_figures=len(d.clusters),
+        figures=" | ".join(_alternative(c) for c in d.clusters),
+        sources="; ".join(sorted({s for c in d.clusters for s in c.sources})),
+        claim_ids="; ".join(sorted(r.claim.claim_id for r in _readings(d.clusters))),
+        proposed=fact_value(d.proposed) if d.proposed else "",
+        rule=d.rule,
+        evidence=d.evidence,
+        decision="; ".join(f"{r.decision.action} {r.decision.target}".strip()
+                           for r in d.decisions),
+        decision_status="; ".join(r.status for r in d.decisions),
+    )
+    return row
+
+
 def discrepancies_table(run: Run) -> pd.DataFrame:
-    rows = []
-    for d in run.reconciliation.discrepancies:
-        row = {"discrepancy_id": d.discrepancy_id, **dict(zip(KEY_FIELDS, d.key))}
-        row.update(
-            outcome=d.outcome,
-            severity=d.severity,
-            queue=d.queue,
-            explanation=d.explanation,
-            n_figures=len(d.clusters),
-            figures=" | ".join(_alternative(c) for c in d.clusters),
-            sources="; ".join(sorted({s for c in d.clusters for s in c.sources})),
-            claim_ids="; ".join(sorted(r.claim.claim_id for r in _readings(d.clusters))),
-            proposed=fact_value(d.proposed) if d.proposed else "",
-            rule=d.rule,
-            evidence=d.evidence,
-            decision="; ".join(f"{r.decision.action} {r.decision.target}".strip()
-                               for r in d.decisions),
-            decision_status="; ".join(r.status for r in d.decisions),
-        )
-        rows.append(row)
-    columns = ["discrepancy_id", *KEY_FIELDS, "outcome", "severity", "queue", "explanation",
-               "n_figures", "figures", "sources", "claim_ids", "proposed", "rule", "evidence",
-               "decision", "decision_status"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame([discrepancy_row(d) for d in run.reconciliation.discrepancies],
+                        columns=DISCREPANCY_COLUMNS)
 
 
-def sources_table(run: Run) -> pd.DataFrame:
+def sources_table(run: Run, parts: ReportParts | None = None) -> pd.DataFrame:
     """One row per source: its registry entry and how current its figures are."""
-    rec = run.reconciliation
-    figures = Counter(run.valid["source_id"]) if len(run.valid) else Counter()
+    if parts is None:
+        vintages = run.reconciliation.sources
+        figures = Counter(run.valid["source_id"]) if len(run.valid) else Counter()
+    else:
+        vintages, figures = parts.sources, parts.figures
     rows = []
     for capture in run.captures:
         s = capture.source
-        v = rec.sources.get(s.id)
+        v = vintages.get(s.id)
         page = run.pages.get(s.id)
         rows.append(dict(
             source_id=s.id, title=s.title, authority=s.authority, format=s.format,
@@ -179,23 +232,296 @@ def problems_table(run: Run) -> pd.DataFrame:
                              ).reset_index(drop=True)
 
 
-def rendered(run: Run) -> dict[str, bytes]:
-    """Every output file, relative to the project root, as bytes."""
-    tables = {
-        "curated/claims": curated_claims(run),
-        "curated/facts": facts_table(run),
-        "curated/discrepancies": discrepancies_table(run),
-        "curated/sources": sources_table(run),
-    }
-    files: dict[str, bytes] = {}
-    for stem, frame in tables.items():
-        files[f"{stem}.csv"] = csv_bytes(frame)
-        files[f"{stem}.parquet"] = parquet_bytes(frame)
-    files["curated/quarantine.csv"] = csv_bytes(run.quarantined)
-    files["curated/page_changes.csv"] = csv_bytes(page_changes_table(run))
-    if run.official.releases_path is not None:
-        # the cached table as it is: the same official files give the same bytes
-        files["curated/releases.parquet"] = run.official.releases_path.read_bytes()
-    files["reports/problems.csv"] = csv_bytes(problems_table(run))
-    files["reports/discrepancies.md"] = discrepancy_report(run).encode("utf-8")
-    return files
+# --- the rendered set --------------------------------------------------------------------
+
+class Rendered(Mapping):
+    """A run's output files: path relative to the project -> bytes. The large files are
+    on disk (`file(path)`), read only when their bytes are asked for; `parts` holds the
+    counts a summary gives (facts by status, discrepancies by queue, outcome and
+    severity, decisions). `close()` removes the rendered folder."""
+
+    def __init__(self, files: dict[str, bytes | Path], folder: Path | None, parts: ReportParts):
+        self._files = files
+        self.folder = folder
+        self.parts = parts
+
+    def __getitem__(self, path: str) -> bytes:
+        value = self._files[path]
+        return value.read_bytes() if isinstance(value, Path) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def file(self, path: str) -> Path | None:
+        """The file holding `path`'s bytes, when they are on disk."""
+        value = self._files[path]
+        return value if isinstance(value, Path) else None
+
+    def close(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def __enter__(self) -> Rendered:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def rendered(run: Run, folder: Path | None = None) -> Rendered:
+    """Every output file of a run (see the module docstring). The large files are written
+    into a new folder inside `folder` (default: the system's temporary folder); a
+    refresh gives the project's `.careerfacts/`, so that publishing renames them rather
+    than copies them, and the next command deletes what a killed run left there."""
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=RENDERED if folder is not None else "careerfacts-render-",
+                                 dir=folder))
+    try:
+        rendering = _Rendering(run, work)
+        rendering.reconcile()
+        return Rendered(rendering.files(), work, rendering.parts)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+class _Interned:
+    """Values numbered in order of first appearance: a column of numbers stands for a
+    column of repeated values."""
+
+    def __init__(self) -> None:
+        self.number: dict = {}
+        self.values: list = []
+
+    def __call__(self, value) -> int:
+        n = self.number.get(value)
+        if n is None:
+            n = self.number[value] = len(self.values)
+            self.values.append(value)
+        return n
+
+
+class _Rendering:
+    """A run's reconciliation rendered a chunk at a time, then its files written."""
+
+    def __init__(self, run: Run, work: Path):
+        self.run = run
+        self.work = work
+        self.authorities = {c.source.id: c.source.authority for c in run.captures}
+        basis = getattr(run, "basis", None)
+        if basis is not None:
+            self.store, self.valid = basis.store, basis.valid
+        else:  # a run given as objects: its claims as a store, for one way of writing them
+            self.store = ClaimStore(run.claims)
+            ids = set(run.valid["claim_id"]) if len(run.valid) else set()
+            self.valid = [row for row, claim_id in enumerate(self.store.column("claim_id"))
+                          if claim_id in ids]
+        n = len(self.store)
+        # per row of the store: what reconciliation made of the claim (-1: nothing)
+        self.updated = np.full(n, -1, dtype=np.int32)  # (period, start, end, basis, release)
+        self.fact = np.full(n, -1, dtype=np.int32)
+        self.role = np.full(n, -1, dtype=np.int32)  # (rank, reason)
+        self.match = np.full(n, -1, dtype=np.int32)  # a Match
+        self.copy = np.full(n, -1, dtype=np.int32)  # a copy cluster's id
+        self.periods, self.fact_ids, self.roles = _Interned(), _Interned(), _Interned()
+        self.matches, self.copies = _Interned(), _Interned()
+        self.occupations: dict[int, tuple[str, str]] = {}  # row -> a split code's part
+        self.facts = RowSpill(work / "facts.spill")
+        self.discrepancies = RowSpill(work / "discrepancies.spill")
+        self.sections = RowSpill(work / "sections.spill")
+        self.deferred: list[tuple[Discrepancy, dict, dict]] = []
+        self.parts = ReportParts()
+        self.reused_pending = basis is not None
+        self.split = basis.parts if basis is not None else {}
+
+    def reconcile(self) -> None:
+        run = self.run
+        basis = getattr(run, "basis", None)
+        if basis is None:
+            rec = run.reconciliation
+            rows = {}
+            for row, claim_id in enumerate(self.store.column("claim_id")):
+                rows.setdefault(claim_id, row)
+            self.add([rows[c.claim_id] for c in rec.claims],
+                     Slice(rec.claims, rec.facts, rec.discrepancies, rec.ranks, rec.matches))
+            self.parts.decisions, self.parts.sources = rec.decisions, rec.sources
+            self.parts.releases = rec.figures
+        else:
+            reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
+                                    basis.pairings, basis.parts)
+            with collector_paused():
+                for rows in basis.chunks():
+                    self.add(rows, reconciler.slice(basis.store.claims(rows)))
+                self._reused(basis)
+            self.parts.decisions, self.parts.sources = reconciler.decisions(), reconciler.sources()
+            self.parts.releases = basis.figures
+        self.parts.figures = Counter(self.store.column_of(self.valid, "source_id"))
+
+    def add(self, rows: list[int], part: Slice) -> None:
+        """Keep what the outputs need of one reconciled chunk."""
+        row_of = {}
+        for row, claim in zip(rows, part.claims):
+            row_of[claim.claim_id] = row
+            self.updated[row] = self.periods((claim.period, claim.period_start, claim.period_end,
+                                              claim.period_basis, claim.stated_in))
+            if claim.claim_id in self.split:  # its occupation may be one of the parts
+                self.occupations[row] = (claim.occupation, claim.occupation_basis)
+            rank = part.ranks.get(claim.claim_id)
+            if rank is not None:
+                self.fact[row] = self.fact_ids(rank[0])
+                self.role[row] = self.roles(rank[1:])
+            match = part.matches.get(claim.claim_id)
+            if match is not None:
+                self.match[row] = self.matches((match.outcome, match.releases_behind,
+                                                match.candidates))
+        for fact in part.facts:
+            for cluster in fact.clusters:
+                if cluster.copies:
+                    for r in cluster.readings:
+                        self.copy[row_of[r.claim.claim_id]] = self.copies(cluster.copies)
+            self.facts.add(fact.fact_id, fact_row(fact))
+        self.parts.add_facts(part.facts, part.matches, self.authorities)
+        add_quoted(self.parts.quoted, part.claims, part.matches, self.authorities)
+        for d in part.discrepancies:
+            if self.reused_pending and d.outcome == "intra-source":
+                ids = {r.claim.claim_id for c in d.clusters for r in c.readings}
+                self.deferred.append((d, {i: part.ranks[i] for i in ids if i in part.ranks},
+                                      {i: part.matches[i] for i in ids if i in part.matches}))
+            else:
+                self._discrepancy(d, part.ranks, part.matches)
+
+    def _discrepancy(self, d: Discrepancy, ranks, matches) -> None:
+        order = discrepancy_order(d)
+        self.parts.add_discrepancy(d)
+        self.discrepancies.add(order, discrepancy_row(d))
+        title = key_title(d.key, occupation_title(self.run, d.key[0]))
+        self.sections.add(order, {"queue": d.queue, "title": title,
+                                  "lines": section_lines(d, ranks, matches)})
+
+    def _reused(self, basis) -> None:
+        """The deferred self-contradictions of pages, with the figures each page reuses in
+        keys of other slices (reconcile.reused_figures), rendered."""
+        if not self.deferred:
+            return
+        wanted = {d.clusters[0].readings[0].source_id for d, _, _ in self.deferred}
+        sources = basis.store.column_of(basis.reconciled, "source_id")
+        rows = [row for row, s in zip(basis.reconciled, sources) if s in wanted]
+        by_source: dict[str, list] = defaultdict(list)
+        for row, claim in zip(rows, basis.store.claims(rows)):
+            by_source[claim.source_id].append(self._as_reconciled(row, claim))
+        for d, ranks, matches in self.deferred:
+            self._discrepancy(reused_figures(d, by_source), ranks, matches)
+
+    def _as_reconciled(self, row: int, claim):
+        """A stored claim as reconciliation left it: its period and release, and the part
+        a split occupation's claim turned out to be."""
+        changes = {}
+        if self.updated[row] >= 0:
+            period, start, end, basis, release = self.periods.values[self.updated[row]]
+            changes.update(period=period, period_start=start, period_end=end,
+                           period_basis=basis, stated_in=release)
+        if row in self.occupations:
+            changes.update(occupation=self.occupations[row][0],
+                           occupation_basis=self.occupations[row][1])
+        return replace(claim, **changes) if changes else claim
+
+    # --- the files ---------------------------------------------------------------------
+
+    def files(self) -> dict[str, bytes | Path]:
+        run, work = self.run, self.work
+        files: dict[str, bytes | Path] = {}
+        self._claims_files(files)
+        table = TableFile(work / "facts.csv", work / "facts.parquet")
+        for piece in self.facts.pieces():
+            table.write(facts_frame(piece))
+        table.close(facts_frame([]))
+        files["curated/facts.csv"], files["curated/facts.parquet"] = \
+            work / "facts.csv", work / "facts.parquet"
+        table = TableFile(work / "discrepancies.csv", work / "discrepancies.parquet")
+        for piece in self.discrepancies.pieces():
+            table.write(pd.DataFrame(piece, columns=DISCREPANCY_COLUMNS))
+        table.close(pd.DataFrame([], columns=DISCREPANCY_COLUMNS))
+        files["curated/discrepancies.csv"], files["curated/discrepancies.parquet"] = \
+            work / "discrepancies.csv", work / "discrepancies.parquet"
+        frame = sources_table(run, self.parts)
+        files["curated/sources.csv"] = csv_bytes(frame)
+        files["curated/sources.parquet"] = parquet_bytes(frame)
+        files["curated/quarantine.csv"] = csv_bytes(run.quarantined)
+        files["curated/page_changes.csv"] = csv_bytes(page_changes_table(run))
+        if run.official.releases_path is not None:
+            # the cached table as it is: the same official files give the same bytes
+            files["curated/releases.parquet"] = run.official.releases_path.read_bytes()
+        files["reports/problems.csv"] = csv_bytes(problems_table(run))
+        with open(work / "discrepancies.md", "w", encoding="utf-8", newline="") as out:
+            discrepancy_report(run, out, self.parts, self._sections())
+        files["reports/discrepancies.md"] = work / "discrepancies.md"
+        return dict(sorted(files.items()))
+
+    def _sections(self):
+        """queue -> its sections (title, lines) in report order, read back from disk."""
+        spill = self.sections
+        spill.finish()
+
+        def sections(queue: str):
+            for key, section in spill.entries():
+                if key[0] == QUEUES.index(queue):
+                    yield section["title"], section["lines"]
+        return sections
+
+    def _claims_files(self, files: dict) -> None:
+        """curated/claims.{csv,parquet}: the valid claims, source by source in id order,
+        a piece at a time."""
+        run, store = self.run, self.store
+        sources = {c.source.id: c.source for c in run.captures}
+        names = store.column_of(self.valid, "source_id")
+        number = {name: n for n, name in enumerate(sorted(set(names)))}
+        codes = np.fromiter((number[s] for s in names), dtype=np.int64, count=len(names))
+        del names
+        order = np.argsort(codes, kind="stable")
+        rows = np.asarray(self.valid, dtype=np.int64)[order]
+        codes = codes[order]
+        ends = np.append(np.flatnonzero(np.diff(codes)) + 1, len(rows))  # each source's end
+        table = TableFile(self.work / "claims.csv", self.work / "claims.parquet")
+        start = 0
+        while start < len(rows):
+            # whole sources, up to a piece of rows (a larger source alone)
+            last = int(np.searchsorted(ends, start + PIECE, side="right")) - 1
+            stop = int(ends[last]) if last >= 0 and ends[last] > start else \
+                int(ends[np.searchsorted(ends, start, side="right")])
+            table.write(self._claims_piece([int(r) for r in rows[start:stop]], sources))
+            start = stop
+        table.close(claims_rows(claims_frame([]), None, sources, None, None, None))
+        files["curated/claims.csv"] = self.work / "claims.csv"
+        files["curated/claims.parquet"] = self.work / "claims.parquet"
+
+    def _claims_piece(self, rows: list[int], sources: dict) -> pd.DataFrame:
+        claims = self.store.claims(rows)
+        history = self.run.history
+        by_id, role, match, copy = {}, {}, {}, {}
+        for row, claim in zip(rows, claims):
+            i = claim.claim_id
+            by_id[i] = self._as_reconciled(row, claim)
+            if self.fact[row] >= 0:
+                role[i] = (self.fact_ids.values[self.fact[row]], *self.roles.values[self.role[row]])
+            elif i in history:
+                role[i] = history[i]
+            if self.match[row] >= 0:
+                match[i] = _Matched(*self.matches.values[self.match[row]])
+            copy[i] = self.copies.values[self.copy[row]] if self.copy[row] >= 0 else ""
+        return claims_rows(claims_frame(claims), by_id.__getitem__, sources, role.__getitem__,
+                           match.get, copy.__getitem__)
+
+
+class _Matched:
+    """What curated/claims.csv says of a claim's release match."""
+
+    def __init__(self, outcome: str, releases_behind, candidates: tuple):
+        self.outcome, self.releases_behind, self.candidates = outcome, releases_behind, candidates

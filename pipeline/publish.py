@@ -36,11 +36,12 @@ the journal says so.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ STATE = ".careerfacts"
 LOCK = ".careerfacts.lock"
 """The project's one lock; `careerfacts capture` holds it too while it writes raw/."""
 JOURNAL = f"{STATE}/publish"
+RENDERED = "render-"
+"""Prefix of the folders in .careerfacts/ that a run renders its large files into before
+publishing moves them into place; one left by a killed run is deleted on recovery."""
 COMMIT = "COMMIT"
 LEGACY_TEMPORARY = {
     ".": re.compile(r"^\.decisions\.yaml\.[a-z0-9_]{8}$"),
@@ -163,6 +167,9 @@ def recover(root: Path) -> Recovery:
     if journal.exists():
         shutil.rmtree(journal)
     leftovers = []
+    for stray in sorted((root / STATE).glob(f"{RENDERED}*")) if (root / STATE).is_dir() else []:
+        shutil.rmtree(stray, ignore_errors=True)  # a killed run's rendered files
+        leftovers.append(str(stray.relative_to(root)))
     for folder, pattern in LEGACY_TEMPORARY.items():
         directory = root / folder
         if not directory.is_dir():
@@ -174,10 +181,13 @@ def recover(root: Path) -> Recovery:
     return Recovery(completed, discarded, leftovers)
 
 
-def publish(files: dict[str, bytes], root: Path) -> list[Path]:
+def publish(files: Mapping[str, bytes], root: Path) -> list[Path]:
     """Publish every file (path relative to `root` → bytes) together; returns the files
     that changed. Files whose bytes are already in place are not touched, so an
-    unchanged output keeps its timestamp.
+    unchanged output keeps its timestamp. A mapping that keeps a file's bytes on disk
+    (`files.file(path)`, pipeline/outputs.py's Rendered) has that file compared and
+    moved into the staging area (copied when it is on another file system), never read
+    into memory whole.
 
     Call it holding the lock. Raises the OSError of a failure before the commit point
     (the previous outputs are untouched and the staging is removed), PartialPublish
@@ -185,8 +195,11 @@ def publish(files: dict[str, bytes], root: Path) -> list[Path]:
     """
     root = Path(root)
     journal = root / JOURNAL
-    changed = [relative for relative, data in sorted(files.items())
-               if not _holds(root / relative, data)]
+    def held(relative: str) -> bytes | Path:
+        on_disk = files.file(relative) if hasattr(files, "file") else None
+        return on_disk if on_disk is not None else files[relative]
+
+    changed = [relative for relative in sorted(files) if not _holds(root / relative, held(relative))]
     if not changed:
         return []
     if journal.exists():  # a journal nobody recovered: the caller does not hold the lock
@@ -195,7 +208,7 @@ def publish(files: dict[str, bytes], root: Path) -> list[Path]:
         for relative in changed:
             staged = journal / "files" / relative
             staged.parent.mkdir(parents=True, exist_ok=True)
-            _write(staged, files[relative])
+            _write(staged, held(relative))
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
         _sync_folders(journal / "files", {Path(r).parent for r in changed})
         _write(journal / f"{COMMIT}.tmp", json.dumps({"files": changed}).encode("utf-8"))
@@ -217,18 +230,41 @@ def publish(files: dict[str, bytes], root: Path) -> list[Path]:
     return replaced
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def _holds(path: Path, data: bytes | Path) -> bool:
     try:
+        if isinstance(data, Path):
+            return path.stat().st_size == data.stat().st_size and _same_bytes(path, data)
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except (FileNotFoundError, NotADirectoryError):
         return False
 
 
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    with open(a, "rb") as x, open(b, "rb") as y:
+        while True:
+            one, other = x.read(block), y.read(block)
+            if one != other:
+                return False
+            if not one:
+                return True
+
+
+def _write(path: Path, data: bytes | Path) -> None:
+    """`data` (bytes, or a file moved or copied here) at `path`, flushed to disk."""
+    if isinstance(data, Path):
+        try:
+            os.rename(data, path)  # staged names are new: no file is replaced
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            shutil.copyfile(data, path)  # the rendered file is on another file system
+        with open(path, "rb+") as out:
+            os.fsync(out.fileno())
+    else:
+        with open(path, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
     os.chmod(path, 0o644)
 
 

@@ -655,6 +655,12 @@ def slices_of(claims: list[Claim], parts: dict[str, tuple[str, ...]]) -> list[li
     """The positions of the claims of each slice, slices in key order, claims in the
     order given. A claim whose SOC 2010 occupation was split may become any part's, so
     its slice is one with its parts' slices."""
+    return slices_by_key([(c.claim_id, *slice_key(c)) for c in claims], parts)
+
+
+def slices_by_key(keys: list[tuple[str, str, str, str]],
+                  parts: dict[str, tuple[str, ...]]) -> list[list[int]]:
+    """slices_of, given each claim's (claim id, occupation, metric, geography)."""
     parent: dict[tuple, tuple] = {}
 
     def find(x: tuple) -> tuple:
@@ -663,16 +669,35 @@ def slices_of(claims: list[Claim], parts: dict[str, tuple[str, ...]]) -> list[li
             x = parent[x]
         return x
 
-    keys = [slice_key(c) for c in claims]
-    for claim, key in zip(claims, keys):
-        for code in parts.get(claim.claim_id, ()):
-            a, b = find(key), find((code, *key[1:]))
+    for claim_id, *key in keys:
+        for code in parts.get(claim_id, ()):
+            a, b = find(tuple(key)), find((code, *key[1:]))
             if a != b:
                 parent[max(a, b)] = min(a, b)
     grouped: dict[tuple, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        grouped[find(key)].append(i)
+    for i, (_, *key) in enumerate(keys):
+        grouped[find(tuple(key))].append(i)
     return [grouped[k] for k in sorted(grouped)]
+
+
+def fact_id_of(key: tuple) -> str:
+    """The stable id of a key's fact ("f-" and 12 hex digits)."""
+    return _fingerprint("f-", *_key_parts(key))
+
+
+def discrepancy_ids(claims: list[Claim], parts: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every id a discrepancy of these claims could have, whatever reconciling them
+    finds: each key's, and each prose figure's against its table, under the claim's
+    occupation and, for a split one, each part's."""
+    ids = set()
+    for claim in claims:
+        for code in (claim.occupation, *parts.get(claim.claim_id, ())):
+            key = key_of(replace(claim, occupation=code))
+            ids.add(_fingerprint("d-", "key", *_key_parts(key)))
+            if claim.method == "sentence":
+                ids.add(_fingerprint("d-", "restatement", claim.source_id, *_key_parts(key),
+                                     claim.claim_id))
+    return ids
 
 
 @dataclass
@@ -760,7 +785,7 @@ class Reconciler:
              ) -> tuple[Fact, Discrepancy | None, dict[str, tuple[str, str, str]]]:
         clusters = clusters_of(readings)
         _mark_copies(clusters, matches)
-        fact_id = _fingerprint("f-", *_key_parts(key))
+        fact_id = fact_id_of(key)
         outcome, why = outcome_of(key, clusters)
         discrepancy_id = _fingerprint("d-", "key", *_key_parts(key)) if len(clusters) > 1 else ""
         evidence = evidence_of(r.claim for c in clusters for r in c.readings)

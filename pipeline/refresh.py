@@ -23,16 +23,20 @@ import pandas as pd
 from extractors import extract
 from extractors.claims import Claim
 from extractors.document import Document, DocumentError, document_from_bytes
-from pipeline.decisions import Decision, load_decisions
+from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.limits import TimeLimitExceeded
 from pipeline.limits import time_limit as limited
 from pipeline.occupations import resolved_occupations
-from pipeline.official import Official, official_readings, official_tables
+from pipeline.official import (Official, official_readings_of, official_tables,
+                               wanted_programs)
 from pipeline.pages import CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes
-from pipeline.reconcile import Reconciliation, infer_periods, key_of, reconcile
-from pipeline.registry import Capture, load_registry
-from pipeline.vintage import match_releases, release_figures
+from pipeline.reconcile import (Reconciler, Reconciliation, collector_paused, discrepancy_ids,
+                                fact_id_of, infer_periods, key_of, reconcile, settings_of,
+                                slices_by_key)
+from pipeline.registry import Capture, Source, load_registry
+from pipeline.store import ClaimStore
 from pipeline.tables import claims_frame
+from pipeline.vintage import ReleaseFigure, match_releases, release_figures
 from schemas.problems import Problem, problem
 
 Progress = Callable[[int, int, "Document | None"], None]
@@ -63,6 +67,91 @@ class Run:
         """Sources that could not be read in full: registry, document or extractor problems."""
         return {p.source_id for p in self.problems if p.source_id
                 and p.code.startswith(("registry", "document", "format", "extractor"))}
+
+    @property
+    def valid_count(self) -> int:
+        return len(self.valid)
+
+
+@dataclass
+class Basis:
+    """What a refresh keeps to reconcile and render its claims a slice at a time."""
+
+    store: ClaimStore  # every claim extracted, in document order, then the official readings
+    valid: list[int]  # the rows that passed the claims contract, in order
+    reconciled: list[int]  # the rows reconciliation sees: current captures' and readings'
+    readings: int  # the row of the first official reading
+    authorities: dict[str, str]
+    decisions: list[Decision]
+    figures: list[ReleaseFigure]
+    pairings: set[tuple[int, int]]
+    parts: dict[str, tuple[str, ...]]
+
+    def chunks(self) -> list[list[int]]:
+        """The rows reconciliation sees, in chunks of whole slices of keys."""
+        return chunked(self.store, self.reconciled, self.parts)
+
+
+CHUNK = 50_000
+"""Claims made objects at a time: whole slices of keys (an occupation, metric and place)
+taken together up to this many, so that the store is read in few large takes."""
+
+
+def chunked(store: ClaimStore, rows: list[int], parts: dict[str, tuple[str, ...]],
+            size: int = CHUNK) -> list[list[int]]:
+    """`rows` (ascending) in chunks of whole slices (pipeline.reconcile.slices_of), slices
+    in key order; a slice larger than `size` is a chunk of its own."""
+    keys = list(zip(*(store.column_of(rows, name)
+                      for name in ("claim_id", "occupation", "metric", "geography"))))
+    chunks: list[list[int]] = []
+    for positions in slices_by_key(keys, parts):
+        if not chunks or len(chunks[-1]) + len(positions) > size:
+            chunks.append([])
+        chunks[-1].extend(rows[i] for i in positions)
+    return chunks
+
+
+class StoredRun(Run):
+    """A run whose claims stay in a ClaimStore (a refresh's, from `run_of`).
+
+    A refresh's own outputs are rendered from the store a slice of keys at a time
+    (pipeline/outputs.py), so its memory does not grow with all the claims as objects.
+    The valid claims as one table (`valid`) and the reconciliation as one set of objects
+    (`reconciliation`) are made the first time something asks for them: tests,
+    check-source and decide, which look into a run.
+    """
+
+    def __init__(self, basis: Basis, **fields):
+        self.basis = basis
+        self._valid = self._reconciliation = None
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    @property
+    def valid(self) -> pd.DataFrame:
+        if self._valid is None:
+            b = self.basis
+            pages = [row for row in b.valid if row < b.readings]
+            frame = claims_frame(b.store.claims(pages))
+            frame.index = pages
+            readings = [row for row in b.valid if row >= b.readings]
+            if readings:
+                frame = pd.concat([frame, claims_frame(b.store.claims(readings))],
+                                  ignore_index=True)
+            self._valid = frame
+        return self._valid
+
+    @property
+    def valid_count(self) -> int:
+        return len(self.basis.valid)
+
+    @property
+    def reconciliation(self) -> Reconciliation:
+        if self._reconciliation is None:
+            b = self.basis
+            self._reconciliation = reconcile(b.store.claims(b.reconciled), b.authorities,
+                                             b.decisions, b.figures, b.parts)
+        return self._reconciliation
 
 
 def pages(captures: list[Capture]) -> tuple[dict[str, PageCapture], list[Problem]]:
@@ -206,11 +295,7 @@ def unresolved_occupations(captures: list[Capture], claims: list[Claim],
 def decisions_to_review(reconciliation: Reconciliation) -> list[Problem]:
     """A warning per analyst decision that was not applied, so that a refresh says so
     in its exit code and summary, not only in the report."""
-    return [problem("decision-needs-review", path="decisions.yaml",
-                    detail=" ".join(x for x in (r.decision.action, r.decision.target) if x)
-                    + f" on {r.decision.discrepancy} ({r.decision.author}, {r.decision.date}) "
-                      f"is not applied: {r.why}")
-            for r in reconciliation.decisions if r.status == "needs-review"]
+    return review_problems(reconciliation.decisions)
 
 
 def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
@@ -258,38 +343,248 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     """Every stage after the registry, for captures already loaded: the refresh of a
     registry (`refresh`), or of one as it was (check-source's base). `problems` are the
     registry's and the decisions file's, carried into the run; `cache_dir` is where the
-    official tables are cached."""
+    official tables are cached.
+
+    Documents are read one at a time and their claims kept in a ClaimStore; what needs
+    claims as objects takes them a slice of keys (an occupation, metric and place) or a
+    source at a time. The result is a StoredRun."""
+    decisions = list(decisions)
     page_files = [c for c in captures if not c.source.dataset]  # official files are no page
     paged, page_problems = pages(page_files)
     official, official_problems = official_tables(captures, cache_dir)
     sources = {c.source.id: c.source for c in captures}
-    docs, doc_problems = documents(page_files)
-    claims, extract_problems, tracebacks = raw_claims(docs, progress, time_limit)
-    claims, parts, occupation_problems = resolved_occupations(claims, docs, sources, official)
-    occupation_problems += unresolved_occupations(captures, claims, occupation_problems)
-    valid, quarantined, claim_problems = validated_claims(claims)
-    valid_ids = set(valid["claim_id"])
+    read = read_documents(page_files, sources, official, progress, time_limit)
+    store = read.store
     authorities = {c.source.id: c.source.authority for c in captures}
-    kept = current_claims(claims, valid_ids, paged)
-    occupations = {c.occupation for c in kept} | {p for ps in parts.values() for p in ps}
-    occupations |= {p for c in kept if authorities.get(c.source_id) == "primary"
-                    for p in official.crosswalk.get(c.occupation, ())}
+    kept = current_rows(store, read.valid, paged)
+    occupation_of, source_of = store.column_of(kept, "occupation"), store.column_of(kept, "source_id")
+    primary = [row for row, source in zip(kept, source_of) if authorities.get(source) == "primary"]
+    primary_claims = store.claims(primary)
+    occupations = set(occupation_of) | {p for ps in read.parts.values() for p in ps}
+    occupations |= {p for c in primary_claims for p in official.crosswalk.get(c.occupation, ())}
     rows = official.releases_of(occupations - {""})
-    figures = release_figures(rows, kept, authorities, official.crosswalk)
-    _, matches = match_releases(infer_periods(kept), authorities, figures, parts)
-    readings = official_readings(kept, matches, rows, sources)
+    figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
+    wanted, keys = matched_pages(store, kept, authorities, sources, figures, read.parts)
+    readings = official_readings_of(wanted, rows, sources)
     valid_readings, bad_readings, reading_problems = validated_claims(readings)
-    if len(valid_readings):
-        valid = pd.concat([valid, valid_readings], ignore_index=True)
+    reading_ids = set(valid_readings["claim_id"])
+    quarantined = read.quarantined
     if len(bad_readings):
         quarantined = pd.concat([quarantined, bad_readings], ignore_index=True)
-    reading_ids = set(valid_readings["claim_id"])
-    reconciliation = reconcile(kept + [r for r in readings if r.claim_id in reading_ids],
-                               authorities, list(decisions), figures, parts)
-    ranks, changes = history(claims, valid_ids, paged, reconciliation)
-    return Run(captures, claims + readings, valid, quarantined, reconciliation,
-               [*problems, *page_problems, *official_problems, *doc_problems,
-                *extract_problems, *occupation_problems, *claim_problems, *reading_problems,
-                *decisions_to_review(reconciliation)],
-               tracebacks, {d.source_id: d.encoding for d in docs}, paged, changes, ranks,
-               official=official)
+    first_reading = len(store)
+    store.extend(readings)
+    valid = read.valid + [first_reading + i for i, r in enumerate(readings)
+                          if r.claim_id in reading_ids]
+    reconciled = kept + valid[len(read.valid):]
+    keys |= {key_of(r) for r in readings if r.claim_id in reading_ids}
+    pairings = settings_of(primary_claims, authorities, figures)[1]
+    basis = Basis(store, valid, reconciled, first_reading, authorities, decisions, figures,
+                  pairings, read.parts)
+    ranks, changes = stored_history(store, read.valid, paged, keys)
+    decided = decision_results(basis)
+    return StoredRun(
+        basis, captures=captures, claims=store, quarantined=quarantined,
+        problems=[*problems, *page_problems, *official_problems, *read.document_problems,
+                  *read.extract_problems, *read.occupation_problems, *read.claim_problems,
+                  *reading_problems, *review_problems(decided)],
+        tracebacks=read.tracebacks, encodings=read.encodings, pages=paged, changes=changes,
+        history=ranks, official=official)
+
+
+@dataclass
+class Read:
+    """The documents of a run read: their claims in a store, and what went wrong."""
+
+    store: ClaimStore
+    valid: list[int]  # rows that passed the claims contract
+    quarantined: pd.DataFrame  # rows that did not, each with the checks it failed
+    parts: dict[str, tuple[str, ...]]  # claim id -> the SOC 2018 parts of its split occupation
+    encodings: dict[str, str]
+    tracebacks: dict[str, str]
+    document_problems: list[Problem]
+    extract_problems: list[Problem]
+    occupation_problems: list[Problem]
+    claim_problems: list[Problem]
+
+
+VALIDATION_BATCH = 32_768
+"""Claims validated together: the contract costs about half as much per claim in a batch
+of this size as in one of a page's few hundred claims."""
+
+
+def read_documents(page_files: list[Capture], sources: dict[str, Source], official: Official,
+                   progress: Progress | None = None,
+                   time_limit: float | None = DEFAULT_TIME_LIMIT) -> Read:
+    """Each document read, extracted and dropped in turn: its claims (their occupations
+    resolved) go into a ClaimStore, validated a batch of documents at a time. One
+    document's bytes, text and claims as objects are held at a time, never all of them.
+    Problems are kept by kind, in the order the stages found them."""
+    store = ClaimStore()
+    valid: list[int] = []
+    bad: list[pd.DataFrame] = []
+    parts: dict[str, tuple[str, ...]] = {}
+    encodings: dict[str, str] = {}
+    tracebacks: dict[str, str] = {}
+    found = {kind: [] for kind in ("document", "extract", "occupation", "claim")}
+    titles = _Titles(official)
+    batch: list[Claim] = []
+
+    def validate() -> None:
+        if not batch:
+            return
+        start = len(store)
+        good, wrong, trouble = validated_claims(batch)
+        valid.extend(start + int(i) for i in good.index)
+        if len(wrong):
+            wrong.index = wrong.index + start
+            bad.append(wrong)
+        found["claim"].extend(trouble)
+        store.extend(batch)
+        batch.clear()
+
+    counts: dict[str, list[int]] = {}  # source id -> [figures, figures without an occupation]
+    for number, capture in enumerate(page_files, start=1):
+        doc, trouble = document_of(capture)
+        found["document"].extend(trouble)
+        if doc is None:
+            continue
+        if progress:
+            progress(number, len(page_files), doc)
+        claims, trouble, trace = document_claims(doc, time_limit)
+        found["extract"].extend(trouble)
+        if trace:
+            tracebacks[doc.source_id] = trace
+        encodings[doc.source_id] = doc.encoding
+        claims, split, trouble = resolved_occupations(claims, [doc], sources, official, titles)
+        parts.update(split)
+        found["occupation"].extend(trouble)
+        for claim in claims:
+            n = counts.setdefault(claim.source_id, [0, 0])
+            n[0] += 1
+            n[1] += not claim.occupation
+        batch.extend(claims)
+        del doc
+        if len(batch) >= VALIDATION_BATCH:
+            validate()
+    if progress:
+        progress(len(page_files), len(page_files), None)
+    validate()
+    found["occupation"] += _unresolved(page_files, counts, found["occupation"])
+    quarantined = pd.concat(bad) if bad else claims_frame([]).assign(failed_checks="")
+    return Read(store, valid, quarantined, parts, encodings, tracebacks, found["document"],
+                found["extract"], found["occupation"], found["claim"])
+
+
+class _Titles:
+    """The index of SOC and O*NET titles, built the first time a page's title must be
+    read (pipeline.occupations.TitleIndex): a registry whose entries all name their
+    occupation never builds it."""
+
+    def __init__(self, official: Official):
+        self.official = official
+        self.index = None
+
+    def __getattr__(self, name: str):
+        if self.index is None:
+            from pipeline.occupations import TitleIndex
+            self.index = TitleIndex.of(self.official)
+        return getattr(self.index, name)
+
+
+def document_of(capture: Capture) -> tuple[Document | None, list[Problem]]:
+    """The decoded document of one capture, or the problem that stops it."""
+    source = capture.source
+    try:
+        doc = document_from_bytes(capture.data, source_id=source.id, path=source.path,
+                                  format=source.format, occupation=source.occupation)
+        # an archived copy shows the page as of the archive's timestamp
+        return (replace(doc, page_date=source.page_date) if source.page_date else doc), []
+    except DocumentError as exc:
+        return None, [problem(exc.code, source_id=source.id, path=source.path,
+                              detail=exc.detail)]
+    except Exception as exc:  # a defect in decoding: it costs this document only
+        return None, [problem("extractor-failed", source_id=source.id, path=source.path,
+                              detail=f"{type(exc).__name__}: {exc}")]
+
+
+def _unresolved(captures: list[Capture], counts: dict[str, list[int]],
+                reported: list[Problem]) -> list[Problem]:
+    """unresolved_occupations, from each source's counts of figures."""
+    paths = {c.source.id: c.source.path for c in captures}
+    said = {p.source_id for p in reported if p.code.startswith("occupation-")}
+    return [problem("occupation-unresolved", source_id=source_id, path=paths.get(source_id, ""),
+                    detail=f"{missing} of {total} figures have no occupation (SOC code): "
+                           "neither the registry entry, the page nor its title names one")
+            for source_id, (total, missing) in sorted(counts.items())
+            if missing and source_id not in said]
+
+
+def current_rows(store: ClaimStore, valid: list[int], paged: dict[str, PageCapture]) -> list[int]:
+    """The valid rows of each page's current capture: what reconciliation sees."""
+    sources = store.column_of(valid, "source_id")
+    return [row for row, source in zip(valid, sources)
+            if source not in paged or paged[source].status == CURRENT]
+
+
+def matched_pages(store: ClaimStore, kept: list[int], authorities: dict[str, str],
+                  sources: dict[str, Source], figures: list[ReleaseFigure],
+                  parts: dict[str, tuple[str, ...]]) -> tuple[dict[tuple, set[str]], set[tuple]]:
+    """The pages' claims matched to the releases a slice at a time: (the programs each
+    family was matched to, which chooses the official readings; the keys of the claims
+    once matched, a split occupation's claim under the part it matched)."""
+    reconciler = Reconciler(authorities, [], figures, set(), parts)
+    wanted: dict[tuple, set[str]] = {}
+    found: set[tuple] = set()
+    for rows in chunked(store, kept, parts):
+        claims = infer_periods(store.claims(rows))
+        claims, matches = match_releases(claims, authorities, reconciler.figures_for(claims),
+                                         parts)
+        wanted = wanted_programs(claims, matches, sources, wanted or None)
+        found |= {key_of(c) for c in claims}
+    return wanted, found
+
+
+def stored_history(store: ClaimStore, valid: list[int], paged: dict[str, PageCapture],
+                   keys: set[tuple]) -> tuple[dict[str, tuple[str, str, str]], list[PageChange]]:
+    """`history` for claims in a store: the ranks of older and duplicate captures' claims
+    (with the fact of their key among the reconciled `keys`) and what each page changed.
+    Only the claims of pages with more than one capture are made objects."""
+    followed = {s for p in paged.values() if p.status != CURRENT or p.previous
+                for s in (p.source_id, p.previous) if s}
+    sources = store.column_of(valid, "source_id")
+    claims = store.claims([row for row, s in zip(valid, sources) if s in followed])
+    facts = {key: fact_id_of(key) for key in keys}
+    ranks = {}
+    for claim in claims:
+        page = paged.get(claim.source_id)
+        if page is None or page.status == CURRENT:
+            continue
+        reason = "duplicate-capture" if page.status == DUPLICATE else "superseded-capture"
+        ranks[claim.claim_id] = (facts.get(key_of(claim), ""), "deprecated", reason)
+    return ranks, page_changes(claims, paged)
+
+
+def decision_results(basis: Basis) -> list[DecisionResult]:
+    """The analysts' decisions applied, or not: the slices that hold a decided
+    discrepancy are reconciled (those alone), the rest cannot hold one."""
+    if not basis.decisions:
+        return []
+    wanted = {d.discrepancy for d in basis.decisions}
+    reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
+                            basis.pairings, basis.parts)
+    with collector_paused():
+        for rows in basis.chunks():
+            claims = basis.store.claims(rows)
+            if discrepancy_ids(claims, basis.parts) & wanted:
+                reconciler.slice(claims)
+    return reconciler.decisions()
+
+
+def review_problems(results: list[DecisionResult]) -> list[Problem]:
+    """A warning per analyst decision that was not applied, so that a refresh says so
+    in its exit code and summary, not only in the report."""
+    return [problem("decision-needs-review", path="decisions.yaml",
+                    detail=" ".join(x for x in (r.decision.action, r.decision.target) if x)
+                    + f" on {r.decision.discrepancy} ({r.decision.author}, {r.decision.date}) "
+                      f"is not applied: {r.why}")
+            for r in results if r.status == "needs-review"]

@@ -13,8 +13,10 @@ stale it is, its rank, and the verbatim quote.
 """
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.reconcile import KEY_FIELDS, QUEUES, SEVERITY, Discrepancy, Reading
@@ -83,57 +85,148 @@ def key_title(key: tuple, title: str = "") -> str:
     return " · ".join(parts) + occupation
 
 
-def discrepancy_report(run: Run) -> str:
+@dataclass
+class ReportParts:
+    """What the report says besides its sections, gathered from a run's reconciliation
+    all at once (`parts_of`) or a slice of keys at a time (pipeline/outputs.py)."""
+
+    facts: Counter = field(default_factory=Counter)  # status -> facts
+    discrepancies: Counter = field(default_factory=Counter)  # (queue, outcome, severity) -> n
+    decisions: list = field(default_factory=list)  # DecisionResult, in the run's order
+    sources: dict = field(default_factory=dict)  # source id -> SourceVintage
+    figures: Counter = field(default_factory=Counter)  # source id -> valid claims
+    headline: dict = field(default_factory=dict)  # occupation -> [HeadlineRow]
+    quoted: dict = field(default_factory=dict)  # see `quoted`
+    releases: list = field(default_factory=list)  # the release figures matched against
+
+    def add_facts(self, facts, matches, authorities: dict[str, str]) -> None:
+        """Count facts and keep the headline rows of those that are one."""
+        for fact in facts:
+            self.facts[fact.status] += 1
+            row = headline_row(fact, matches, authorities)
+            if row is not None:
+                self.headline.setdefault(fact.key[0], []).append(row)
+
+    def add_discrepancy(self, d: Discrepancy) -> None:
+        self.discrepancies[(d.queue, d.outcome, d.severity)] += 1
+
+    def of_discrepancies(self, field: int):
+        """Each discrepancy's queue (0), outcome (1) or severity (2), as many times as
+        there are discrepancies with it."""
+        for key, n in self.discrepancies.items():
+            yield from [key[field]] * n
+
+
+def parts_of(run: Run) -> ReportParts:
+    """The report's parts of a run, from its whole reconciliation."""
     rec = run.reconciliation
-    lines = ["# Discrepancy report", ""]
-    lines += headlines(run)
+    authorities = {c.source.id: c.source.authority for c in run.captures}
+    parts = ReportParts(decisions=rec.decisions, sources=rec.sources, releases=rec.figures,
+                        figures=Counter(run.valid["source_id"]) if len(run.valid) else Counter())
+    parts.add_facts(rec.facts, rec.matches, authorities)
+    for d in rec.discrepancies:
+        parts.add_discrepancy(d)
+    add_quoted(parts.quoted, rec.claims, rec.matches, authorities)
+    return parts
+
+
+def sections_of(run: Run):
+    """queue -> the (title, lines) of each of its discrepancies, in report order."""
+    rec = run.reconciliation
+
+    def sections(queue: str):
+        for d in rec.discrepancies:
+            if d.queue == queue:
+                yield key_title(d.key, occupation_title(run, d.key[0])), section_lines(
+                    d, rec.ranks, rec.matches)
+    return sections
+
+
+def discrepancy_report(run: Run, out=None, parts: ReportParts | None = None,
+                       sections=None) -> str | None:
+    """reports/discrepancies.md: returned as text, or written to the text stream `out`
+    piece by piece (a refresh of many pages writes a report of hundreds of MB). `parts`
+    and `sections` (queue -> its sections' titles and lines, in order) default to the
+    run's whole reconciliation's."""
+    parts = parts if parts is not None else parts_of(run)
+    sections = sections if sections is not None else sections_of(run)
+    buffer = io.StringIO() if out is None else None
+    write = _Trimmed(buffer if out is None else out)
+    write(["# Discrepancy report", ""] + headlines(run, parts))
     number = 0
 
-    def queue(title: str, name: str, empty: str) -> list[str]:
+    def queue(title: str, name: str, empty: str) -> None:
         nonlocal number
-        out = ["", f"## {title}", ""]
-        group = [d for d in rec.discrepancies if d.queue == name]
-        if not group:
-            out.append(empty)
-        for d in group:
+        write(["", f"## {title}", ""])
+        shown = False
+        for heading, lines in sections(name):
+            shown = True
             number += 1
-            out += _section(number, d, run)
-        return out
+            write([f"### {number}. {heading}"] + lines)
+        if not shown:
+            write([empty])
 
-    lines += queue("Open discrepancies (the analyst's queue)", "open",
-                   "None: nothing needs an analyst.")
-    lines += _summary(run)
-    lines += _sources(run)
-    lines += _page_changes(run)
-    lines += _decisions(run)
-    lines += queue("Decided by analysts", "decided", "None.")
-    lines += queue("Explained discrepancies", "explained", "None.")
-    return "\n".join(lines).rstrip() + "\n"
+    queue("Open discrepancies (the analyst's queue)", "open", "None: nothing needs an analyst.")
+    write(_summary(run, parts))
+    write(_sources(run, parts))
+    write(_page_changes(run))
+    write(_decisions(run, parts))
+    queue("Decided by analysts", "decided", "None.")
+    queue("Explained discrepancies", "explained", "None.")
+    write.close()
+    return buffer.getvalue() if buffer is not None else None
 
 
-def _summary(run: Run) -> list[str]:
-    rec = run.reconciliation
-    statuses = Counter(f.status for f in rec.facts)
+class _Trimmed:
+    """Writes lines joined by newlines, the whole ending in one newline with no trailing
+    whitespace before it: `"\n".join(lines).rstrip() + "\n"`, written as it goes."""
+
+    def __init__(self, out):
+        self.out = out
+        self.started = False
+        self.held = ""  # trailing whitespace, written only if more text follows
+
+    def __call__(self, lines: list[str]) -> None:
+        if not lines:
+            return
+        text = ("\n" if self.started else "") + "\n".join(lines)
+        self.started = True
+        body = text.rstrip()
+        if body:
+            self.out.write(self.held + body)
+            self.held = text[len(body):]
+        else:
+            self.held += text
+
+    def close(self) -> None:
+        self.out.write("\n")
+
+
+def _summary(run: Run, parts: ReportParts) -> list[str]:
+    statuses = parts.facts
     troubled = run.troubled_sources
+    queues, counts = Counter(), Counter()
+    for (queue, outcome, severity), n in parts.discrepancies.items():
+        queues[queue] += n
+        counts[(outcome, severity)] += n
     lines = [
         "", "## Summary", "",
         "| | |", "|---|---|",
         f"| sources | {len(run.captures)} registered and readable; "
         f"{len(troubled)} with problems |",
-        f"| claims | {len(run.claims)} extracted, {len(run.valid)} valid, "
+        f"| claims | {len(run.claims)} extracted, {run.valid_count} valid, "
         f"{len(run.quarantined)} quarantined (curated/quarantine.csv) |",
-        f"| facts | {len(rec.facts)}: " + ", ".join(
+        f"| facts | {sum(statuses.values())}: " + ", ".join(
             f"{statuses[s]} {s}" for s in ("consensus", "single-source", "resolved", "conflict")) + " |",
-        f"| discrepancies | {len(rec.discrepancies)}: "
-        + ", ".join(f"{sum(d.queue == q for d in rec.discrepancies)} {q}" for q in QUEUES) + " |",
-        f"| analyst decisions | {len(rec.decisions)}: "
-        + ", ".join(f"{sum(r.status == s for r in rec.decisions)} {s}"
+        f"| discrepancies | {sum(parts.discrepancies.values())}: "
+        + ", ".join(f"{queues[q]} {q}" for q in QUEUES) + " |",
+        f"| analyst decisions | {len(parts.decisions)}: "
+        + ", ".join(f"{sum(r.status == s for r in parts.decisions)} {s}"
                     for s in ("applied", "needs-review")) + " |",
         "", "### Discrepancies by outcome and severity", "",
         "| outcome | " + " | ".join(SEVERITIES) + " | total |",
         "|---|" + "---|" * (len(SEVERITIES) + 1),
     ]
-    counts = Counter((d.outcome, d.severity) for d in rec.discrepancies)
     for outcome in OUTCOMES:
         total = sum(counts[(outcome, s)] for s in SEVERITIES)
         lines.append(f"| {outcome} | " + " | ".join(str(counts[(outcome, s)]) for s in SEVERITIES)
@@ -150,16 +243,14 @@ def _summary(run: Run) -> list[str]:
     return lines
 
 
-def _sources(run: Run) -> list[str]:
-    rec = run.reconciliation
+def _sources(run: Run, parts: ReportParts) -> list[str]:
     lines = ["", "## Sources", "",
              "| source | authority | figures | current | stale | unmatched | ambiguous | "
              "differs | history | mixed vintage |", "|---|---|---|---|---|---|---|---|---|---|"]
-    figures = Counter(run.valid["source_id"]) if len(run.valid) else Counter()
     for capture in sorted(run.captures, key=lambda c: c.source.id):
         s = capture.source
-        v = rec.sources.get(s.id)
-        n = figures[s.id]
+        v = parts.sources.get(s.id)
+        n = parts.figures[s.id]
         mixed = ("**mixed-vintage** (editions " + ", ".join(map(str, v.editions)) + ")"
                  if v and v.editions else "")
         cells = ([v.current, v.stale, v.unmatched, v.ambiguous, v.differs, v.history] if v
@@ -219,8 +310,8 @@ def _moment(as_of: str) -> str:
     return as_of if "T" in as_of else f"{as_of}T00:00:00Z"
 
 
-def _decisions(run: Run) -> list[str]:
-    results = run.reconciliation.decisions
+def _decisions(run: Run, parts: ReportParts | None = None) -> list[str]:
+    results = (parts or parts_of(run)).decisions
     lines = ["", "## Analyst decisions", ""]
     if not results:
         return lines + ["None recorded (decisions.yaml). Record one with `careerfacts decide`."]
@@ -234,8 +325,8 @@ def _decisions(run: Run) -> list[str]:
     return lines
 
 
-def _release_cell(run: Run, reading: Reading) -> str:
-    match = run.reconciliation.matches.get(reading.claim.claim_id)
+def _release_cell(matches, reading: Reading) -> str:
+    match = matches.get(reading.claim.claim_id)
     if match is None:
         return ""
     if match.outcome == "matched":
@@ -250,8 +341,15 @@ def _release_cell(run: Run, reading: Reading) -> str:
 
 
 def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
-    ranks = run.reconciliation.ranks
-    lines = [f"### {number}. {key_title(d.key, occupation_title(run, d.key[0]))}", "",
+    rec = run.reconciliation
+    return [f"### {number}. {key_title(d.key, occupation_title(run, d.key[0]))}"] + \
+        section_lines(d, rec.ranks, rec.matches)
+
+
+def section_lines(d: Discrepancy, ranks, matches) -> list[str]:
+    """A discrepancy's section of the report under its heading: its id, outcome, why,
+    resolution, decisions and every figure (`ranks` and `matches` of its claims)."""
+    lines = ["",
              f"`{d.discrepancy_id}` · **{d.outcome}** · severity **{d.severity}** · "
              f"evidence `{d.evidence}`", "", f"Why: {d.explanation}.", ""]
     if d.proposed is not None:
@@ -279,7 +377,7 @@ def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
             rank = ranks.get(c.claim_id, ("", "", ""))
             rank_text = rank[1] + (f" ({rank[2]})" if rank[2] else "")
             lines.append(f"| {shown} | {_cell(c.figure)} | {c.source_id} | {period} "
-                         f"| {_release_cell(run, reading)} | {rank_text} "
+                         f"| {_release_cell(matches, reading)} | {rank_text} "
                          f"| “{_cell(c.quote)}” | `{c.claim_id}` |")
     return lines + [""]
 
@@ -306,71 +404,76 @@ def occupation_title(run: Run, code: str) -> str:
     return run.official.title_of(code) if code else ""
 
 
-def _headline_facts(run: Run) -> dict[str, list]:
-    """Per occupation, its facts about the occupation as a whole in the United States
-    that at least one page states, in HEADLINE_FIGURES order."""
-    order = {(m, s): i for i, (m, s, _) in enumerate(HEADLINE_FIGURES)}
-    authorities = {c.source.id: c.source.authority for c in run.captures}
-    found: dict[str, list] = {}
-    for fact in run.reconciliation.facts:
-        k = dict(zip(KEY_FIELDS, fact.key))
-        if (k["metric"], k["statistic"]) not in order or k["geography"] != "United States":
-            continue
-        if any(k[q] for q in ("level", "industry", "union_status", "schedule", "subgroup",
-                              "scope")):
-            continue
-        pages = {r.source_id for c in fact.clusters for r in c.readings
-                 if authorities.get(r.source_id) != "primary"}
-        if pages:
-            found.setdefault(k["occupation"], []).append(fact)
-    return {code: sorted(facts, key=lambda f: order[(f.key[1], f.key[2])])
-            for code, facts in sorted(found.items())}
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One figure of an occupation's headline table."""
+
+    order: int  # its place in HEADLINE_FIGURES
+    key: tuple
+    line: str  # the table row
+    metric: str
+    statistic: str
 
 
-def headlines(run: Run) -> list[str]:
+def headline_row(fact, matches, authorities: dict[str, str]) -> HeadlineRow | None:
+    """The headline row of a fact about an occupation as a whole in the United States
+    that at least one page states; None for any other fact."""
+    order = HEADLINE_ORDER.get((fact.key[1], fact.key[2]))
+    k = dict(zip(KEY_FIELDS, fact.key))
+    if order is None or k["geography"] != "United States" or any(
+            k[q] for q in ("level", "industry", "union_status", "schedule", "subgroup", "scope")):
+        return None
+    if not {r.source_id for c in fact.clusters for r in c.readings
+            if authorities.get(r.source_id) != "primary"}:
+        return None
+    label = HEADLINE_FIGURES[order][2]
+    chosen = fact.chosen
+    winners = fact.clusters[fact.winner].readings if fact.winner is not None else []
+    agree = {r.source_id for r in winners if authorities.get(r.source_id) != "primary"}
+    stale, other = set(), set()
+    for cluster in fact.clusters:
+        for r in cluster.readings:
+            if authorities.get(r.source_id) == "primary" or r.source_id in agree:
+                continue
+            m = matches.get(r.claim.claim_id)
+            (stale if m and m.outcome == "matched" and m.releases_behind else other
+             ).add(r.source_id)
+    other -= stale
+    value = f"**{fact_value(chosen)}**" if chosen else "none (an analyst must decide)"
+    release = (chosen.claim.stated_in or period_text(chosen.claim.period)) if chosen else ""
+    source = f" ({chosen.source_id})" if chosen else ""
+    line = (f"| {label} | {value} | {release}{source} | {_pages(agree)} | "
+            f"{_pages(stale)} | {_pages(other)} |")
+    return HeadlineRow(order, fact.key, line, fact.key[1], fact.key[2])
+
+
+HEADLINE_ORDER = {(m, s): i for i, (m, s, _) in enumerate(HEADLINE_FIGURES)}
+
+
+def headlines(run: Run, parts: ReportParts | None = None) -> list[str]:
     """Per occupation: each key figure's resolved value, its release, how many pages
     agree and how many quote an older release; then the official series the pages were
     matched against, release by release."""
-    rec = run.reconciliation
-    authorities = {c.source.id: c.source.authority for c in run.captures}
-    by_occupation = _headline_facts(run)
+    parts = parts if parts is not None else parts_of(run)
     lines = ["## At a glance", ""]
-    if not by_occupation:
+    if not parts.headline:
         return lines + ["No page states a figure about an occupation as a whole."]
     lines += ["Per occupation, the resolved value of each figure the pages state, the "
               "release it is from, and how the pages compare: *agree* (their figure is "
               "the resolved one), *stale* (matched to an older release), *other* (a "
               "figure no release explains, or one several releases share).", ""]
-    quoted = _quoted(run)
     series = defaultdict(list)  # the release figures of each (occupation, metric, statistic)
-    for f in rec.figures:
+    for f in parts.releases:
         if f.geography == "United States" and f.relation != "merged":
             series[(f.occupation, f.metric, f.statistic)].append(f)
-    for code, facts in by_occupation.items():
+    for code in sorted(parts.headline):
+        rows = sorted(parts.headline[code], key=lambda r: (r.order, r.key))
         title = occupation_title(run, code) or "Occupation"
         lines += [f"### {title} (SOC {code or 'unknown'})", "",
                   "| figure | resolved value | release | pages agree | pages stale | "
                   "pages other |", "|---|---|---|---|---|---|"]
-        for fact in facts:
-            label = next(lbl for m, s, lbl in HEADLINE_FIGURES if (m, s) == fact.key[1:3])
-            chosen = fact.chosen
-            winners = fact.clusters[fact.winner].readings if fact.winner is not None else []
-            agree = {r.source_id for r in winners if authorities.get(r.source_id) != "primary"}
-            stale, other = set(), set()
-            for cluster in fact.clusters:
-                for r in cluster.readings:
-                    if authorities.get(r.source_id) == "primary" or r.source_id in agree:
-                        continue
-                    m = rec.matches.get(r.claim.claim_id)
-                    (stale if m and m.outcome == "matched" and m.releases_behind else other
-                     ).add(r.source_id)
-            other -= stale
-            value = f"**{fact_value(chosen)}**" if chosen else "none (an analyst must decide)"
-            release = (chosen.claim.stated_in or period_text(chosen.claim.period)) if chosen else ""
-            source = f" ({chosen.source_id})" if chosen else ""
-            lines.append(f"| {label} | {value} | {release}{source} | {_pages(agree)} | "
-                         f"{_pages(stale)} | {_pages(other)} |")
-        lines += [""] + _series(code, facts, quoted, series) + [""]
+        lines += [row.line for row in rows]
+        lines += [""] + _series(code, rows, parts.quoted, series) + [""]
     return lines
 
 
@@ -378,33 +481,30 @@ def _pages(sources: set[str]) -> str:
     return f"{len(sources)} ({', '.join(sorted(sources))})" if sources else "0"
 
 
-def _quoted(run: Run) -> dict[tuple, dict[str, list[str]]]:
-    """(occupation, metric, statistic, release) -> the pages that quote that release's
-    figure, each with its figures as printed ("$47,180"; "$61K, differs")."""
-    rec = run.reconciliation
-    authorities = {c.source.id: c.source.authority for c in run.captures}
-    quoted: dict[tuple, dict[str, list[str]]] = {}
-    for claim in rec.claims:
-        m = rec.matches.get(claim.claim_id)
+def add_quoted(quoted: dict, claims, matches, authorities: dict[str, str]) -> None:
+    """Gather into `quoted` ((occupation, metric, statistic, release) -> source -> the
+    figures it quotes of that release's figure, as printed: "$47,180", "$61K, differs")
+    what these claims quote."""
+    for claim in claims:
+        m = matches.get(claim.claim_id)
         if authorities.get(claim.source_id) == "primary" or not m or not m.figure \
                 or m.outcome not in ("matched", "differs"):
             continue
         key = (m.figure.metric, m.figure.statistic, m.figure.release)
         mark = claim.figure if m.outcome == "matched" else f"{claim.figure}, differs"
         quoted.setdefault((claim.occupation,) + key, {}).setdefault(claim.source_id, []).append(mark)
-    return quoted
 
 
-def _series(code: str, facts: list, quoted: dict[tuple, dict[str, list[str]]],
+def _series(code: str, rows: list[HeadlineRow], quoted: dict[tuple, dict[str, list[str]]],
             figures: dict[tuple, list]) -> list[str]:
     """The official releases of each figure the pages were matched against, latest
-    first: "OEWS May 2022: $47,180 ← seed-002 ($47,180)". `quoted` is `_quoted(run)`;
-    `figures` the national release figures (merged parts left out) of each
+    first: "OEWS May 2022: $47,180 ← seed-002 ($47,180)". `quoted` is gathered by
+    `add_quoted`; `figures` the national release figures (merged parts left out) of each
     (occupation, metric, statistic), in the order of the run's figures."""
     lines = ["Official series the pages were matched against (latest first; every release "
              "of every occupation is in curated/releases.parquet):", ""]
-    for fact in facts:
-        metric, statistic = fact.key[1], fact.key[2]
+    for row in rows:
+        metric, statistic = row.metric, row.statistic
         label = next(lbl for m, s, lbl in HEADLINE_FIGURES if (m, s) == (metric, statistic))
         series = {}
         for f in figures.get((code, metric, statistic), ()):

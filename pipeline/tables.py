@@ -1,7 +1,9 @@
-"""Claims as a table, and tables as deterministic CSV and Parquet bytes."""
+"""Claims as a table, and tables as deterministic CSV and Parquet bytes or files."""
 from __future__ import annotations
 
 import io
+import pickle
+from pathlib import Path
 
 import pandas as pd
 
@@ -47,3 +49,110 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     frame.reset_index(drop=True).to_parquet(buffer, index=False, engine="pyarrow",
                                             compression="zstd")
     return buffer.getvalue()
+
+
+PIECE = 16_384
+"""Rows rendered to CSV at a time: every cell becomes a Python string on the way, so a
+piece of a large table, not the table, is held so."""
+ROW_GROUP = 131_072
+"""Rows of a Parquet row group when a table is written piece by piece. A table of at
+most PIECE rows is one piece and one row group, byte for byte what `parquet_bytes`
+makes of it."""
+
+
+class TableFile:
+    """A table written as CSV and Parquet files piece by piece, each piece a DataFrame
+    with the table's columns and types: the bytes `csv_bytes` and `parquet_bytes` give
+    for the whole table (the Parquet file in row groups of ROW_GROUP rows once there is
+    more than one piece)."""
+
+    def __init__(self, csv_path: Path, parquet_path: Path | None):
+        self.csv = open(csv_path, "wb")
+        self.parquet_path = parquet_path
+        self.writer = None
+        self.pending: list = []  # Arrow tables of pieces not yet in a row group
+        self.rows = 0
+        self.first: pd.DataFrame | None = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        text = csv_bytes(frame)
+        self.csv.write(text if self.first is None else text[text.index(b"\n") + 1:])
+        if self.first is None:
+            self.first = frame.iloc[0:0]
+        if self.parquet_path is not None and len(frame):
+            import pyarrow as pa
+
+            self.pending.append(pa.Table.from_pandas(frame.reset_index(drop=True),
+                                                     preserve_index=False))
+            self.rows += len(frame)
+            if self.rows >= ROW_GROUP:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.pending:
+            return
+        table = self.pending[0] if len(self.pending) == 1 else pa.concat_tables(self.pending)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.parquet_path, table.schema, compression="zstd")
+        self.writer.write_table(table)
+        self.pending, self.rows = [], 0
+
+    def close(self, empty: pd.DataFrame | None = None) -> None:
+        """Finish both files; `empty` gives the columns of a table no piece was written to."""
+        if self.first is None and empty is not None:
+            self.write(empty)
+        self.csv.close()
+        if self.parquet_path is None:
+            return
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+        else:  # no row at all: the empty table's file, as parquet_bytes writes it
+            self.parquet_path.write_bytes(parquet_bytes(self.first if self.first is not None
+                                                        else empty))
+
+
+class RowSpill:
+    """Rows (dicts) kept on disk until a table is written, each under a sort key kept in
+    memory; `rows()` gives them back in key order, a piece at a time."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.out = open(path, "wb")
+        self.index: list[tuple] = []  # (sort key, offset, length)
+
+    def add(self, key, row: dict) -> None:
+        data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+        self.index.append((key, self.out.tell(), len(data)))
+        self.out.write(data)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def finish(self) -> None:
+        """No more rows: sort the index by key."""
+        if not self.out.closed:
+            self.out.close()
+            self.index.sort(key=lambda entry: entry[0])
+
+    def entries(self):
+        """(key, row) in key order."""
+        self.finish()
+        with open(self.path, "rb") as data:
+            for key, offset, length in self.index:
+                data.seek(offset)
+                yield key, pickle.loads(data.read(length))
+
+    def pieces(self, size: int = PIECE):
+        """The rows in key order, in lists of at most `size`."""
+        piece = []
+        for _, row in self.entries():
+            piece.append(row)
+            if len(piece) == size:
+                yield piece
+                piece = []
+        if piece:
+            yield piece
