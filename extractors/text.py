@@ -1263,6 +1263,9 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     listed_figures = [f for f in listed_figures if reader.free(f)]
     if not listed_figures:
         return 1
+    if _paragraph(line, listed_figures):
+        _prose(reader, ctx, i)  # no rule for labels, cells or lists can read a paragraph
+        return 1
     # a line of figures printed without labels under a legend: "$140,490 $67.54"
     bare = _bare(reader, line)
     if bare and ctx.legend and len(bare) == len(ctx.legend):
@@ -1385,6 +1388,18 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         return 1
     _prose(reader, ctx, i)
     return 1
+
+
+PARAGRAPH = re.compile(r"[a-z][.!?]\s+[A-Z]")
+
+
+def _paragraph(line: Line, figures: list) -> bool:
+    """A line of running sentences: long, two sentences or more, words before its first
+    figure, and none of the marks that set labels, cells or list items apart."""
+    text = line.text
+    return (len(text) > 150 and "\t" not in text and "·" not in text and "|" not in text
+            and ":" not in text[:60] and bool(PARAGRAPH.search(text))
+            and len(text[:figures[0].start - line.start].split()) >= 6)
 
 
 def _inline_facts(reader: Reader, ctx: Context, i: int, line: Line, figures: list) -> bool:
