@@ -201,6 +201,7 @@ class Context:
     list_dimension: str = ""  # … for each industry below
     list_line: int = -1
     last_label: tuple[L.Sense, str, int] | None = None  # the label of the last label-value line
+    modified: tuple[L.Sense, str, int] | None = None  # … of the last value with its label below
     group: list[list[int]] = field(default_factory=list)  # claims of the current run of levels
     group_labels: list[str] = field(default_factory=list)  # … and the label of each
     group_end: int = -1  # line index of the group's last entry
@@ -425,11 +426,11 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
                                  else P.normalise_level(label) if dimension == "level" else label)
         words = f"{dimension}={label}"
         s = ctx.list_sense
-    elif not s.says_something and ctx.last_label and index - ctx.last_label[2] <= 3 \
-            and MODIFIER_LABEL.match(label):
+    elif not s.says_something and (ctx.last_label or ctx.modified) and index - (
+            ctx.last_label or ctx.modified)[2] <= 3 and MODIFIER_LABEL.match(label):
         # "Range: $35,080 - $77,810" right under "Median Annual Pay": its metric and unit,
         # the modifier's own statistic
-        last = ctx.last_label[0]
+        last = (ctx.last_label or ctx.modified)[0]
         s = L.Sense(metric=last.metric, unit=s.unit or last.unit,
                     statistic="range" if L.RANGE_WORDS.search(label) else s.statistic,
                     period=last.period, words=label)
@@ -1281,6 +1282,8 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         read_labelled(reader, ctx, i, below.text, bare, (line.start, below.end),
                       method="value-label", extra=_descriptor_sense(below.text))
         if any(reader.claimed.get(f.start) for f in bare):
+            # a "Likely range:" under "$108,400" / "Estimated base salary per year" is its range
+            ctx.modified = (ctx.last_label[0], ctx.last_label[1], i + 1) if ctx.last_label else None
             ctx.last_label = None
             return 2
         ctx.last_label = saved  # the line below labels something else

@@ -36,3 +36,13 @@ def test_a_calculators_monthly_breakdown_restates_its_estimate():
             b"<dt>Monthly</dt><dd>$7,200</dd><dt>Weekly</dt><dd>$1,662</dd></dl>"
             b"<p>Median weekly earnings of accountants were $1,540 in 2024.</p></body></html>")
     assert _wages(page, "calc.html") == [86400, 1540]
+
+
+def test_a_range_under_an_estimate_with_its_label_below():
+    page = (b"<html><body><h1>Analyst salary calculator</h1><div class='big'>$108,400</div>"
+            b"<div class='label'>Estimated base salary per year</div>"
+            b"<p>Likely range: $91,200 &ndash; $124,900</p></body></html>")
+    doc = document_from_bytes(page, source_id="p", path="calc.html", format="html")
+    got = [(c.statistic, c.unit, c.value, c.low, c.high) for c in read(doc).claims]
+    assert got == [("unspecified", "USD/year", 108400, None, None),
+                   ("range", "USD/year", None, 91200, 124900)]
