@@ -571,8 +571,10 @@ def scan(text: str) -> list[Figure]:
         if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
             continue  # an amount or a percentage is never a code, a date or a period
         nxt = text[m.end():m.end() + 1]
-        if nxt.isalnum() and not m.group("pct") and not m.group("after"):
-            continue  # "10th", "3D", "4-year"
+        if nxt.isalnum() and not m.group("pct") and not m.group("after") and not (
+                nxt.isalpha() and nxt.islower() and not text[m.end() + 1:m.end() + 2].isalnum()
+                and (m.group("cur") or re.search(r"[,.]\d", m.group("num")))):
+            continue  # "10th", "3D", "4-year"; but "$91,100a" carries a footnote letter
         token = _token(m)
         if token is not None:
             tokens.append(token)

@@ -1942,7 +1942,52 @@ def read_text(doc: Document) -> Reading:
     """A plain-text page read: its claims and what became of each figure."""
     if not doc.page_date:
         doc = replace(doc, page_date=P.stated_page_date(doc.text))
+    doc = replace(doc, text=unwrapped(doc.text))
     return read_page(doc, split_lines(doc.text), extractor="text")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with the line breaks a capture put inside paragraphs made spaces (so every
+    offset stays where it was): "the middle half fell between $47,170 and" / "$76,230".
+
+    A page is wrapped when many of its lines run to about the same width; a break is a
+    wrap when the line before it runs to that width and the next line carries on (it does
+    not start a list item, a label or a cell, and the line before does not end a label).
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(x.rstrip()) for x in lines if x.strip())
+    if len(lengths) < 8:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width < 60 or width > 200:
+        return text
+    full = [len(x.rstrip()) >= 0.8 * width for x in lines]
+    if sum(full) < 5:
+        return text
+    out = list(text)
+    at = 0
+    for k, line in enumerate(lines[:-1]):
+        at += len(line)
+        nxt = lines[k + 1]
+        body = line.rstrip()
+        if full[k] and nxt.strip() and WRAPS_ON.match(nxt) and not WRAP_STOPS.search(line) \
+                and not WRAP_STOPS.search(nxt) and "  " not in body.strip() \
+                and not body.endswith(":") and (CONTINUES.match(nxt) or (
+                    body[-1:].islower() or body.endswith((",", ";"))) and not LABEL_START.match(body)):
+            out[at] = " "
+        at += 1
+    return "".join(out)
+
+
+WRAPS_ON = re.compile(r"^(?![\s•·▪●◦▸►*–—-]|\d+[.)]\s|[A-Z][^:]{0,40}:(?:\s|$))")
+"""A line that can carry on the paragraph above: not indented, not a list item or a
+numbered point, not a "Label:"."""
+WRAP_STOPS = re.compile(r"[\t|]")
+"""Cells: a line of a tab or pipe table is never a paragraph's."""
+LABEL_START = re.compile(r"^[A-Z][^:.]{0,40}:\s")
+"""A label's line ("Employment: 97,820 …"): the next line starting a sentence is its own."""
+CONTINUES = re.compile(r"^[a-z0-9$(“\"'’]")
+"""A line that carries on a sentence even after a full stop above ("U.S." / "payrolls")."""
 
 
 # --- tables of words: a header of column names over rows in one line each ---------------
