@@ -230,6 +230,12 @@ def cites_of(sentence: str) -> str:
         agency.group("agency")
 
 
+STATE_ADJECTIVE = re.compile(
+    r"(?<![\w-])(?P<place>" + P._STATE_NAMES + r")(?:'s|’s)?\s+(?=(?:total\s+)?(?:employment|jobs|"
+    r"wages?|pay|median|mean|average|workers|projections?|openings)\b)")
+"""A state named as the figures' own: "Oregon employment of inspectors", "Ohio's median"."""
+
+
 @functools.lru_cache(maxsize=16384)
 def place_of(words: str) -> tuple[str, str]:
     """(geography, the words) a clause names: a U.S. place, "United States" for national
@@ -240,6 +246,9 @@ def place_of(words: str) -> tuple[str, str]:
         return "foreign:" + m.group(), m.group()
     if us:
         return P.normalise_geography(us.group("place")), us.group("place")
+    m = STATE_ADJECTIVE.search(words)
+    if m:
+        return P.normalise_geography(m.group("place")), m.group()
     m = NATIONAL_CUE.search(words)
     if m:
         return "United States", m.group()

@@ -131,7 +131,8 @@ JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:lis
 """A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
 
 PLACE_LINE = re.compile(
-    r"^(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
+    r"^(?:#\s*\d{1,3}[.:)]?\s+|\d{1,3}[.)]\s+)?"  # a rank: "#1 Huntsville, AL", "2. Ohio"
+    r"(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
     r"|(?:[A-Z][\w.'’-]*\s+)+(?:non)?metropolitan\s+area|" + P._STATE_NAMES + r"|Statewide|"
     r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$")
 """A line that is only a place: "California", "Cincinnati, OH-KY-IN", "Piedmont North
@@ -475,6 +476,7 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
         if trailing:
             statistic = L.statistic_of(trailing.group("stat"))
     claimed_any = False
+    previous_ends = None
     for number, figure in enumerate(figures):
         if not reader.free(figure):
             continue
@@ -506,6 +508,22 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
                 fig_stat = "range"
         period = _figure_period(reader.text, figure) or s.period or _period_after(
             reader.text, figure, quote[1])
+        ends = _percentile_pair(label) or (previous_ends if fig_stat in ("", "range") and
+                                           figure.unit_hint and number > 0 else None)
+        if metric == "wage" and ends and figure.is_range and figure.low is not None \
+                and figure.high is not None:
+            # "Wage range (10th to 90th percentile): $13.47 – $22.76 per hour", "Middle 50%
+            # of cooks: $15.05 – $20.97 per hour ($31,310 – $43,610 a year)": the two
+            # percentiles, and the range they make
+            for part, stat, value in (("low", ends[0], figure.low), ("high", ends[1], figure.high),
+                                      ("range", "range", None)):
+                claim = reader.claim(figure, metric=metric, statistic=stat, unit=unit,
+                                     quote=quote, method=method, period=period, value=value,
+                                     part=part, qualifiers=qualifiers, words=words,
+                                     occupation_text=occupation_text, context=ctx, line=index)
+                claimed_any = claimed_any or claim is not None
+            previous_ends = ends
+            continue
         scope = "job-ad" if ctx.job_ad and metric == "wage" and not fig_stat else ""
         if scope:
             fig_stat = "range" if figure.is_range else ""
@@ -555,8 +573,12 @@ def _level_label(label: str) -> str:
     return level or P.normalise_level(m.group())
 
 
+STATE_FIRST = re.compile(r"^(?P<place>" + P._STATE_NAMES + r")(?:'s|’s)?\s+(?=[a-z(])")
+"""A label that starts with a state: "New Mexico median", "Ohio employment (2023)"."""
+
+
 def _label_place(label: str) -> str:
-    m = P.PLACE.search(label)
+    m = P.PLACE.search(label) or STATE_FIRST.match(label.strip())
     if m:
         return P.normalise_geography(m.group("place"))
     if re.search(r"\b(?:national(?:ly)?|nationwide|U\.S\.|United\s+States)\b", label, re.I):
@@ -735,12 +757,17 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
         return
     made: list[tuple[int, Claim, object]] = []
     ctx.group, ctx.group_labels = [], []  # a table's rows are a group of their own
+    jobs_table = any(c.sense.metric == "employment" for c in table.columns)
+    corner = _corner_place(table)
+    corner_periods = P.find_periods(table.columns[0].name) if corner else []
     named = list(dict.fromkeys(c.occupation for c in table.columns if c.occupation))
     own_column = next((n for n in named if not _other_occupation(reader, n)), "") \
         if reader.title else (named[0] if named else "")
     named_values = any(c.is_value for c in table.columns)
     for row in table.rows:
         qualifiers, words, code, title, row_sense = _row_qualifiers(row.labels, table.columns)
+        if corner and "geography" not in qualifiers:
+            qualifiers["geography"] = corner
         first_line = reader.lines[row.lines[0]]
         last_line = reader.lines[row.lines[-1]]
         quote = (first_line.start, last_line.end)
@@ -760,7 +787,10 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                 occupation_text = "" if cell.column.occupation == own_column else \
                     cell.column.occupation
             col = cell.column.sense if cell.column is not None else L.Sense()
-            if named_values and cell.column is not None and not cell.column.is_value:
+            if cell.column is not None and not col.says_something and jobs_table:
+                col = _jobs_column(cell.column.name, col)
+            if named_values and cell.column is not None and not cell.column.is_value \
+                    and not col.metric:
                 # "Typical band" beside "Salary": the table names its figures' columns,
                 # and this one is not among them
                 reader.skip(f, f"a column that names no figure we read ({cell.column.name})")
@@ -798,7 +828,8 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             if metric == "wage" and statistic in ("p75", "p90", "median") and f.is_range \
                     and f.high is None:
                 value = f.low
-            period = row_sense.period or s.period or caption_sense.period
+            period = row_sense.period or s.period or caption_sense.period or (
+                corner_periods[0] if corner_periods else None)
             if metric == "employment" and statistic != "change":
                 period = _end_of_projection(period, cell.column)
             claim = reader.claim(f, metric=metric, statistic=statistic, unit=unit, quote=quote,
@@ -821,6 +852,28 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
     _annual_from_hourly(reader, made)
 
 
+def _jobs_column(name: str, sense: L.Sense) -> L.Sense:
+    """What a bare column says beside columns of employment: "Projected 2033" is the
+    projected employment, "Change" the change in jobs."""
+    if re.match(r"^\s*projected\b(?![^%]*(?:%|percent))", name, re.I):
+        return sense.merged(L.Sense(metric="employment"))
+    if re.match(r"^\s*(?:numeric\s+|number\s+)?change\b(?![^%]*(?:%|percent))", name, re.I):
+        return sense.merged(L.Sense(metric="employment", change=True))
+    return sense
+
+
+def _corner_place(table) -> str:
+    """The place a table's corner cell names for all its rows: "Oregon, 2023" over rows
+    of "Entry wage" and "Experienced wage"."""
+    if not table.columns or table.columns[0].is_value:
+        return ""
+    name = re.sub(r",?\s*(?:May\s+)?(?:19|20)\d{2}\s*$", "", table.columns[0].name).strip()
+    m = PLACE_LINE.match(name)
+    if not m or not name or m.group("place") in ("Statewide",):
+        return ""
+    return P.normalise_geography(m.group("place"))
+
+
 def _end_of_projection(period: P.Period | None, column) -> P.Period | None:
     """The year of a projection's employment column: "Base year" under a 2023-2033 row is
     2023, "Projected" is 2033; other columns keep the period."""
@@ -833,6 +886,23 @@ def _end_of_projection(period: P.Period | None, column) -> P.Period | None:
     else:
         return period
     return P.Period(str(year), period.start, period.end, year, year)
+
+
+PERCENTILE_PAIR = re.compile(
+    r"\b(?P<a>10|25)(?:th)?\s*(?:%|percentile)?\s*(?:to|[-–—])\s*(?P<b>75|90)(?:th)?\s*"
+    r"(?:%|percentiles?)", re.I)
+
+
+def _percentile_pair(label: str) -> tuple[str, str] | None:
+    """The two percentiles a label gives the ends of a range: "(10th to 90th percentile)",
+    "Middle 50%", "middle half", "interquartile range"."""
+    m = PERCENTILE_PAIR.search(label)
+    if m:
+        return f"p{m.group('a')}", f"p{m.group('b')}"
+    if L.MIDDLE_HALF.search(label) or re.search(r"\bmiddle\s+(?:half|50\s*(?:%|percent))",
+                                                 label, re.I):
+        return "p25", "p75"
+    return None
 
 
 def _cell_metric(f: P.Figure, s: L.Sense) -> str:
@@ -1223,6 +1293,8 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
             continue
         if i in tables:
             read_table(reader, ctx, tables[i])
+            if ctx.related and TABLE_NUMBER.match(_caption(reader, tables[i])):
+                ctx.related = False  # "Table 7. Related occupations" is about its table only
             i = tables[i].end
             continue
         i += _read_line(reader, ctx, i, tables)
@@ -1333,6 +1405,10 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     if labelled and len(labelled.group("label").split()) > 4 and LABEL_VERBS.search(
             labelled.group("label")):
         labelled = None  # "Most openings come from turnover …: the occupation will add …"
+    if labelled and len(labelled.group("value")) > 80 and SENTENCE_VERBS.search(
+            labelled.group("value")) and re.search(r"\b[a-z]+\s+[a-z]+\s+[a-z]+\s+[a-z]+\b",
+                                                   labelled.group("value")):
+        labelled = None  # "Outlook: Oregon employment … is projected to grow …": a lead-in
     if labelled and len(labelled.group("label").split()) <= 12 and not labelled.group(
             "label").rstrip().endswith((".", "!", "?")):
         value_start = line.start + labelled.start("value")
