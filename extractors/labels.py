@@ -51,7 +51,8 @@ METRIC_WORDS = (
     ("employment_change", re.compile(
         r"\bemployment\s+change\b|\bjob\s+change\b|\bnew\s+jobs\b|\bjobs?\s+added\b|"
         r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|"
-        r"\bchange\b[^%]{0,20}\b(?:numeric|number)\b",
+        r"\bchange\b[^%]{0,20}\b(?:numeric|number)\b|"
+        r"^\W*(?:projected\s+)?change\s*,?\s*\(?(?:19|20)\d\d(?![^%]*(?:%|percent))",  # "Change, 2024–34"
         re.I)),
     ("employment_growth", re.compile(
         r"\bjob\s+outlook\b|\bgrowth\b|\boutlook\b|\bprojected\s+(?:change|growth)\b|"

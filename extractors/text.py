@@ -304,7 +304,7 @@ class Reader:
                     values.get("low") if values.get("low") is not None else values.get("high")))
             if unit == "other":
                 if figure is not None:
-                    self.skip(figure, "pay for a day or a shift: not a unit the data holds")
+                    self.skip(figure, "pay per day, shift or piece: not a unit the data holds")
                 return None
             if not unit:
                 if figure is not None:
@@ -1378,7 +1378,8 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     # a value that continues the label-value line above: "$20.90 per hour"
     first = _starts_with_figure(reader, line)
     if first is not None and ctx.last_label is not None and ctx.last_label[2] >= i - 2 \
-            and not LABEL_VALUE.match(line.text) and not _segments(line):
+            and not LABEL_VALUE.match(line.text) and not _segments(line) and (
+                len(line.text) <= 100 or _bare(reader, line)):
         s, label, _ = ctx.last_label
         quote_start = lines[ctx.last_label[2]].start
         if read_labelled(reader, ctx, i, label, listed_figures, (quote_start, line.end),
@@ -1532,6 +1533,8 @@ def _single_space_label(reader: Reader, line: Line, figures: list) -> bool:
     tail = line.text[last.end - line.start:].strip()
     if len(head.split()) > 9 or head.endswith((".", "!", "?")) or len(tail.split()) > 6:
         return False
+    if re.search(r"[a-z][.!?]\s", head) or prose.NOT_JOBS_AFTER.match(tail.lstrip("(")):
+        return False  # "… jobs brief. Join 22,500 subscribers.", "(186 posted this week)"
     value = replace(line, start=first.start, text=line.text[first.start - line.start:])
     if len(figures) > 1 and not _bare(reader, value):
         return False  # "the median came to $43,600. Salaries ranged from …": prose
@@ -1747,8 +1750,8 @@ def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> in
             return 2
         return 0
     if first is None:
-        if s.says_something:
-            ctx.last_label = (s, line.text, index)
+        if s.says_something and len(nxt.text) <= 80:
+            ctx.last_label = (s, line.text, index)  # not a heading over a paragraph
         return 0
     if LABEL_VALUE.match(nxt.text) and not _bare(reader, nxt):
         return 0
@@ -1938,6 +1941,8 @@ def _drop_restatements(reader: Reader) -> None:
     is the page doing arithmetic, not a figure it states: it becomes a note."""
     yearly = [f.amount for f in reader.figures if f.kind == "money" and f.amount and (
         f.unit_hint == "USD/year" or f.amount >= 1000)]
+    hourly = [f.amount for f in reader.figures if f.kind == "money" and f.amount and (
+        f.unit_hint == "USD/hour" or (not f.unit_hint and f.amount < 300))]
     drop = set()
     by_start = {f.start: f for f in reader.figures}
     for c in reader.claims:
@@ -1956,6 +1961,8 @@ def _drop_restatements(reader: Reader) -> None:
             if any(abs(y / divisor - c.value) <= 0.015 * c.value for y in yearly if y != c.value):
                 drop.add(c.claim_id)
                 break
+        if c.unit == "USD/week" and any(abs(h * 40 - c.value) <= 0.015 * c.value for h in hourly):
+            drop.add(c.claim_id)  # "$18 an hour … that is about $720 a week": 40 hours of it
     if not drop:
         return
     reader.claims = [c for c in reader.claims if c.claim_id not in drop]
@@ -1965,7 +1972,7 @@ def _drop_restatements(reader: Reader) -> None:
             reader.claimed[start] = remaining
         else:
             del reader.claimed[start]
-            reader.reasons[start] = "arithmetic restatement of a year's pay on the page"
+            reader.reasons[start] = "arithmetic restatement of pay the page states elsewhere"
 
 
 def _breakdown_of_year(reader: Reader, figure: P.Figure, claim: Claim) -> bool:
