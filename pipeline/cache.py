@@ -239,10 +239,12 @@ def _versions(names: tuple[str, ...]) -> list[str]:
 
 
 def code_fingerprint(folders: tuple[str, ...], files: tuple[str, ...] = (),
-                     libraries: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> str:
-    """A hash of the text of every module in `folders` and of `files` (relative to the
-    project's source root), the versions of `libraries`, Python's version and `extra`."""
-    base = Path(__file__).resolve().parent.parent
+                     libraries: tuple[str, ...] = (), extra: tuple[str, ...] = (),
+                     base: Path | None = None) -> str:
+    """A hash of the text of every module in `folders` and of `files` (relative to
+    `base`, careerfacts' source root by default), the versions of `libraries`, Python's
+    version and `extra`."""
+    base = Path(base) if base is not None else Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for part in (sys.version, *extra, *_versions(libraries)):
         digest.update(part.encode() + b"\0")

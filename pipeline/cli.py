@@ -221,6 +221,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
 
     Example:
 
+    \b
         careerfacts refresh
         careerfacts refresh --jobs 4 --json | jq .discrepancies
         careerfacts refresh --executor dask --scheduler tcp://10.0.0.5:8786

@@ -77,8 +77,9 @@ def run_on_dask(tasks: list[DocumentTask], indices: list[int],
                                 f"parsers than this one ({', '.join(other[:3])}); install "
                                 "the same version on every worker")
         slots = max(1, sum(client.nthreads().values()))
-        _run(client, tasks, indices, done, slots=slots, time_limit=time_limit,
-             progress=progress, total=total)
+        with client.as_current():  # distributed.wait asks for the current client
+            _run(client, tasks, indices, done, slots=slots, time_limit=time_limit,
+                 progress=progress, total=total)
     finally:
         client.close()
         if cluster is not None:
@@ -117,6 +118,7 @@ def _run(client, tasks, indices, done, *, slots: int, time_limit, progress, tota
 
     queue = deque(indices)
     flight: dict = {}  # future -> (index, deadline)
+    shown = -1
     while queue or flight:
         while queue and len(flight) < slots:
             index = queue.popleft()
@@ -129,8 +131,9 @@ def _run(client, tasks, indices, done, *, slots: int, time_limit, progress, tota
             flight[future] = (index, deadline)
         if not flight:
             continue
-        if progress:
-            oldest = min(i for i, _ in flight.values())
+        oldest = min(i for i, _ in flight.values())
+        if progress and oldest != shown:
+            shown = oldest
             progress(oldest + 1, total, tasks[oldest])
         deadlines = [d for _, d in flight.values() if d is not None]
         timeout = max(0.01, min(deadlines) - time.monotonic()) if deadlines else None

@@ -284,6 +284,7 @@ def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
 
     queue = deque(indices)
     suspects: deque[int] = deque()
+    shown = -1
     while queue or suspects:
         alone = not queue  # the suspects of a broken pool, one at a time
         source = suspects if alone else queue
@@ -295,9 +296,9 @@ def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
                 while source and len(flight) < (1 if alone else 2 * workers):
                     index = source.popleft()
                     flight[pool.submit(extracted, tasks[index], time_limit)] = index
-                if progress:
-                    oldest = min(flight.values())
-                    progress(oldest + 1, total, tasks[oldest])
+                if progress and min(flight.values()) != shown:
+                    shown = min(flight.values())
+                    progress(shown + 1, total, tasks[shown])
                 finished, _ = wait(flight, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: flight[f]):
                     index = flight.pop(future)
