@@ -227,7 +227,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         careerfacts refresh --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from pipeline.extraction import DEFAULT_TIME_LIMIT, parallel_jobs
-    from pipeline.incremental import forget_run, inputs_digest, reproducible, unchanged_run
+    from pipeline.incremental import forget_run, inputs_digest, unchanged_run
     from pipeline.publish import Busy, PartialPublish, exclusive
     from pipeline.registry import RegistryError, load_registry
     from schemas.problems import problem
@@ -287,7 +287,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     code = EXIT_DATA if run.problems else EXIT_OK
     summary = summary_of(run, files, changed, root, recovered, code)
     lines = _summary(run, files, changed, root)
-    if reproducible(run.problems):
+    if run.reproducible:
         from pipeline.incremental import record_run
         kept = {k: v for k, v in summary.items() if k != "recovered"}
         kept["outputs"] = {"files": summary["outputs"]["files"]}

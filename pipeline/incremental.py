@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint, write_atomically
-from pipeline.extraction import TRANSIENT
 
 RECORD = ".careerfacts/last-run.json"
 RECORD_FORMAT = "1"
@@ -102,11 +101,6 @@ def forget_run(root: Path) -> None:
         (Path(root) / RECORD).unlink()
     except OSError:
         pass
-
-
-def reproducible(problems) -> bool:
-    """Whether the same inputs give the same run: no problem of the machine or the moment."""
-    return not any(p.code in TRANSIENT for p in problems)
 
 
 def record_run(root: Path, digest: str, files: list[str], exit_code: int, summary: dict,

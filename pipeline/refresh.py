@@ -49,6 +49,9 @@ class Run:
     history: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """claim id -> (fact id, rank, reason) of the claims of superseded and duplicate captures"""
     official: Official = field(default_factory=Official)
+    reproducible: bool = True
+    """False when a document's result depended on the moment (its time limit, a defect,
+    its file changing during the run): the same inputs may give another run."""
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -213,6 +216,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
                           scheduler=engine.scheduler, time_limit=time_limit,
                           progress=progress)
     claims, doc_problems, extract_problems, tracebacks, encodings, titles = merged(results)
+    reproducible = all(r.cacheable for r in results)
     del results
     claims, parts, occupation_problems = resolved_occupations(claims, titles, sources, official)
     occupation_problems += unresolved_occupations(captures, claims, occupation_problems)
@@ -240,4 +244,5 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
                [*problems, *page_problems, *official_problems, *doc_problems,
                 *extract_problems, *occupation_problems, *claim_problems, *reading_problems,
                 *decisions_to_review(reconciliation)],
-               tracebacks, encodings, paged, changes, ranks, official=official)
+               tracebacks, encodings, paged, changes, ranks, official=official,
+               reproducible=reproducible)

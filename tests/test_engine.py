@@ -446,3 +446,27 @@ def test_the_scale_series_registers_distinct_pages_with_the_same_figures_in_orde
     assert len(pages) == 5 and len({c.source.sha256 for c in pages}) == 5
     assert [m.group(0) for m in MONEY.finditer(varied(page, 3))] == [
         "$61,775", "$29.70", "$104,493"]
+
+
+@pytest.mark.filterwarnings(conftest.SWALLOWED_ALARM)
+def test_a_run_that_met_a_time_limit_is_not_repeated_but_run_again(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    careerfacts_register_page(careerfacts_project, "slow-page", "slow_page.txt",
+                              b"2024 Median Pay: $61,900 per year\n", occupation="29-2072")
+    real = pipeline.extraction.extract
+
+    def extract(doc):
+        if doc.source_id == "slow-page":
+            end = time.monotonic() + 30
+            while time.monotonic() < end:
+                sum(range(1000))
+        return real(doc)
+    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+    args = ("--project", careerfacts_project, "refresh", "--jobs", "1", "--time-limit", "0.3")
+
+    first, second = run_cli(*args), run_cli(*args)
+
+    assert first.exit_code == second.exit_code == 1
+    for result in (first, second):
+        assert "document-time-limit" in result.output
+    assert "nothing changed since the last refresh" not in second.output
