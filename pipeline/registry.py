@@ -138,8 +138,29 @@ def _entry_problem(code: str, entry_id: str, path: str = "", detail: str = "") -
     return problem(code, source_id=entry_id, path=path, detail=detail)
 
 
+class _Resolver:
+    """Real paths of registered files, resolving each folder once: a registry of
+    thousands of files in a few folders costs one lstat per file, not one per part of
+    its path. A file that is itself a link (or a path ending in "..") is resolved whole."""
+
+    def __init__(self, raw_dir: Path, root: Path):
+        self.raw_dir = raw_dir.resolve()
+        self.root = root.resolve()
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", ".."):
+            return path.resolve()
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        candidate = folder / path.name
+        return candidate.resolve() if candidate.is_symlink() else candidate
+
+
 def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
-                 digests: FileDigests) -> tuple[Capture | None, Problem | None]:
+                 digests: FileDigests, resolve: _Resolver | None = None
+                 ) -> tuple[Capture | None, Problem | None]:
     where = f"entry {number}"
     if not isinstance(entry, dict):
         return None, _entry_problem("registry-invalid-entry", "", "",
@@ -198,9 +219,10 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
                                     f"{where}: period must be a year such as 2024 or a span "
                                     "such as 2024-2034")
     relative = str(entry["path"])
-    target = (raw_dir / relative).resolve()
-    shown = _shown(target, root)
-    if Path(relative).is_absolute() or not target.is_relative_to(raw_dir.resolve()):
+    resolve = resolve or _Resolver(raw_dir, root)
+    target = resolve(raw_dir / relative)
+    shown = _shown(target, resolve.root, resolved=True)
+    if Path(relative).is_absolute() or not target.is_relative_to(resolve.raw_dir):
         return None, _entry_problem("registry-path-outside-raw", entry_id, relative)
     if not target.is_file():
         return None, _entry_problem("registry-file-missing", entry_id, shown)
@@ -250,9 +272,9 @@ def moment(text: str) -> str | None:
     return stamp.replace(microsecond=0).isoformat() + "Z"
 
 
-def _shown(path: Path, root: Path) -> str:
+def _shown(path: Path, root: Path, resolved: bool = False) -> str:
     try:
-        return str(path.relative_to(root.resolve()))
+        return str(path.relative_to(root if resolved else root.resolve()))
     except ValueError:
         return str(path)
 
@@ -282,6 +304,7 @@ def load_registry(registry: Path, root: Path | None = None, *,
         detail = " ".join(str(exc).split())
         raise RegistryError(problem("registry-unreadable", path=shown, detail=detail)) from None
     digests = FileDigests(cache_dir, root, trust=not rehash)
+    resolve = _Resolver(registry.parent, root)
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise RegistryError(problem("registry-unreadable", path=shown,
                                     detail="expected a mapping with a `sources:` list"))
@@ -297,7 +320,7 @@ def load_registry(registry: Path, root: Path | None = None, *,
             continue
         if entry_id:
             seen[entry_id] = number
-        capture, issue = _check_entry(entry, number, registry.parent, root, digests)
+        capture, issue = _check_entry(entry, number, registry.parent, root, digests, resolve)
         if issue is not None:
             problems.append(issue)
         else:
