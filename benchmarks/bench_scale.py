@@ -15,9 +15,10 @@ figures). Then, each as its own `careerfacts refresh -q` process:
 
 Wall time is the process's; peak memory is the largest sum of the resident sets of the
 process and its children (the extraction workers), sampled every 20 ms with psutil. In the
-same run, the 200 base pages are parsed by bs4 (`BeautifulSoup(page, "lxml").get_text()`)
-and lxml (`lxml.html.fromstring(page).text_content()`) on one core, so the refresh's pages
-per second can be compared with the bare parsers' on this machine, now.
+same run, the 200 base pages are read on one core by bs4 (`BeautifulSoup(page,
+"lxml").get_text()`), by lxml (`lxml.html.fromstring(page).text_content()`) and by
+careerfacts' extraction alone, so the refresh's pages per second, and the extraction's,
+can be compared with the bare parsers' on this machine, now.
 
 The machine is shared: compare ratios, and repeat a size before believing a small change.
 """
@@ -160,21 +161,27 @@ def measured(command: list[str], env: dict[str, str]) -> Measured:
     return Measured(seconds, peak, process.returncode)
 
 
-def parser_rates(pages: list[str]) -> tuple[float, float]:
-    """Pages per second of bs4 get_text and lxml text_content on one core."""
+def parser_rates(pages: list[str]) -> tuple[float, float, float]:
+    """Pages per second on one core, in this process: bs4 get_text, lxml text_content,
+    and careerfacts' extraction of the same pages into claims (no cache, no refresh)."""
     import lxml.html
     from bs4 import BeautifulSoup
 
+    from extractors import extract
+    from extractors.document import document_from_bytes
+
     data = [p.encode("utf-8") for p in pages]
-    start = time.perf_counter()
-    for page in data:
-        BeautifulSoup(page, "lxml").get_text()
-    bs4_rate = len(data) / (time.perf_counter() - start)
-    start = time.perf_counter()
-    for page in data:
-        lxml.html.fromstring(page).text_content()
-    lxml_rate = len(data) / (time.perf_counter() - start)
-    return bs4_rate, lxml_rate
+
+    def rate(read) -> float:
+        start = time.perf_counter()
+        for number, page in enumerate(data):
+            read(number, page)
+        return len(data) / (time.perf_counter() - start)
+
+    return (rate(lambda n, page: BeautifulSoup(page, "lxml").get_text()),
+            rate(lambda n, page: lxml.html.fromstring(page).text_content()),
+            rate(lambda n, page: extract(document_from_bytes(
+                page, source_id=f"page-{n}", path=f"page_{n}.html", format="html"))))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -189,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     pages = base_pages()
-    bs4_rate, lxml_rate = parser_rates(pages)
+    bs4_rate, lxml_rate, our_rate = parser_rates(pages)
     script = Path(sys.executable).with_name("careerfacts")
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="careerfacts-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -200,8 +207,10 @@ def main(argv: list[str] | None = None) -> None:
         official = measured([str(script), "--project", str(warm), "refresh", "-q"], env)
         print(f"official tables read once into the cache: {official.seconds:.1f} s "
               f"(shared by every size; the refreshes below read the cached tables)")
-        print(f"bare parsers on the {len(pages)} base pages, one core: bs4 get_text "
-              f"{bs4_rate:.1f} pages/s, lxml text_content {lxml_rate:.1f} pages/s\n")
+        print(f"the {len(pages)} base pages on one core: bs4 get_text {bs4_rate:.1f} pages/s, "
+              f"lxml text_content {lxml_rate:.1f} pages/s, careerfacts extraction "
+              f"{our_rate:.1f} pages/s ({our_rate / bs4_rate:.2f}× bs4, "
+              f"{our_rate / lxml_rate:.3f}× lxml)\n")
         header = (f"{'pages':>7} {'MB':>7} {'first s':>8} {'pages/s':>8} {'× bs4':>6} "
                   f"{'× lxml':>7} {'peak GB':>8} {'no-op s':>8} {'peak GB':>8} "
                   f"{'1 changed s':>12} {'peak GB':>8} {'exit':>5}")

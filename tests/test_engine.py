@@ -373,6 +373,19 @@ def test_dask_gives_the_same_bytes_as_the_local_executor(
     assert outputs(careerfacts_project) == outputs(other)
 
 
+def test_dask_alone_starts_a_local_cluster_of_jobs_workers(
+        careerfacts_project, careerfacts_register_page, no_claims_cache):
+    careerfacts_register_page(careerfacts_project, "extra-page", "extra_page.txt",
+                              b"2024 Median Pay: $62,100 per year\n", occupation="29-2072")
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--executor", "dask",
+                     "--jobs", "1", "--json")
+
+    assert result.exit_code == 0, result.output
+    claims = (careerfacts_project / "curated" / "claims.csv").read_text()
+    assert "extra-page" in claims and all(s in claims for s in conftest.SEED_IDS)
+
+
 def test_an_unreachable_scheduler_is_a_configuration_error_in_one_line(
         careerfacts_project, monkeypatch, no_claims_cache):
     # (the cluster is asked for only when some document has to be extracted)
