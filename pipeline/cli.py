@@ -182,11 +182,15 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
-    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv, all
-    published together: a refresh that fails or is killed leaves the previous set or
-    its own, whole (an interrupted one is completed by the next command). One refresh
-    runs at a time per project; a second waits for the first (--wait). A source that
-    cannot be read is reported and skipped; the others are still processed.
+    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv; the
+    analyst's view, reports/index.html (charts, the queue, what changed) and
+    curated/careerfacts.duckdb (the tables and views for SQL); and the run's record,
+    curated/history/run-NNNN.json. All are published together: a refresh that fails or
+    is killed leaves the previous set or its own, whole (an interrupted one is completed
+    by the next command). The summary says what changed since the previous run (see
+    `careerfacts diff`). One refresh runs at a time per project; a second waits for the
+    first (--wait). A source that cannot be read is reported and skipped; the others are
+    still processed.
 
     Exit 0 when the run was clean, 1 when it found data problems (listed, and in
     reports/problems.csv), 2 on a usage or configuration error, 3 on an internal error.
@@ -196,6 +200,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         careerfacts refresh
         careerfacts refresh --json | jq .discrepancies
     """
+    from pipeline.analyst import analyst_files, recorded_run, utc_now
     from pipeline.outputs import rendered
     from pipeline.publish import Busy, PartialPublish, exclusive, publish
     from pipeline.refresh import DEFAULT_TIME_LIMIT
@@ -217,9 +222,14 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         with exclusive(root, wait, on_wait=say) as recovered:
             if recovered:
                 say(recovered.line())
+            started = utc_now()
             run = run_refresh(registry, progress, decisions=root / "decisions.yaml",
                               time_limit=limit)
             files = rendered(run)
+            record, changes, runs, history_problems = recorded_run(
+                run, root, registry, root / "decisions.yaml", started,
+                EXIT_DATA if run.problems else EXIT_OK)
+            files.update(analyst_files(run, files, record, changes, runs))
             changed = publish(files, root)
     except RegistryError as exc:
         _fail(exc.problem.line(), EXIT_USAGE, as_json)
@@ -241,13 +251,32 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)
     code = EXIT_DATA if run.problems else EXIT_OK
     if as_json:
-        click.echo(json.dumps(summary_of(run, files, changed, root, recovered, code),
-                              sort_keys=True, ensure_ascii=False))
+        summary = summary_of(run, files, changed, root, recovered, code)
+        summary["run"] = {"number": record.run, "record": record.path,
+                          "changes": changes.as_dict(), "headline": changes.headline(),
+                          "history_problems": [p.line() for p in history_problems]}
+        click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
     elif quiet:
         _problem_lines(run.problems)
+        _problem_lines(history_problems)
     else:
         _summary(run, files, changed, root)
+        _problem_lines(history_problems)
+        _changes_summary(record, changes)
     sys.exit(code)
+
+
+SHOWN_CHANGES = 12
+"""Changes the refresh summary lists before pointing at `careerfacts diff`."""
+
+
+def _changes_summary(record, changes) -> None:
+    click.echo(f"run            {record.run} recorded ({record.path}); {changes.headline()}")
+    lines = changes.lines()
+    for line in lines[:SHOWN_CHANGES]:
+        click.echo(f"  {line}")
+    if len(lines) > SHOWN_CHANGES:
+        click.echo(f"  … {len(lines) - SHOWN_CHANGES} more: careerfacts diff")
 
 
 def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int) -> dict:
@@ -336,7 +365,7 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
             echo(f"  {n} × {code}")
         _problem_lines(run.problems)
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
-         f"(report: {root / 'reports/discrepancies.md'})")
+         f"(reports: {root / 'reports/index.html'}, {root / 'reports/discrepancies.md'})")
 
 
 @main.command()
@@ -639,6 +668,110 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
             click.echo(f"    {kind} {m.line()}")
     click.echo(f"report: {root / 'reports/check-source.md'}")
     sys.exit(EXIT_OK if all(r.usable for r in results) else EXIT_DATA)
+
+
+@main.command()
+@click.argument("runs", nargs=-1, type=click.IntRange(min=1), metavar="[RUN] [RUN]")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the changes as one JSON object instead of lines.")
+@click.pass_obj
+def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
+    """Say what changed between two recorded refreshes.
+
+    Every refresh records a run in curated/history/ (see `careerfacts history`). With no
+    RUN, compares the last two runs; with one, that run and the latest; with two, the
+    first and the second. Lists the sources added, removed or changed (another sha256),
+    the facts added, removed or changed (value, status, rule, the sources that state
+    them), and the discrepancies opened, closed or changed in outcome, severity or queue
+    (stale (low, explained) → conflict (high, open)), each with its sources. Exit 0, or
+    2 when a run is not recorded.
+
+    Example:
+
+        careerfacts diff
+        careerfacts diff 3 7
+        careerfacts diff 3 --json | jq '.facts[].title'
+    """
+    from pipeline.history import changes_between, load_runs
+    from schemas.problems import problem
+
+    root = obj.root()
+    if len(runs) > 2:
+        raise click.UsageError("give at most two runs")
+    recorded, problems = load_runs(root)
+    for p in problems:
+        click.echo(f"careerfacts: {p.line()}", err=True)
+    by_number = {r.run: r for r in recorded}
+    for number in runs:
+        if number not in by_number:
+            known = (f"runs {recorded[0].run}–{recorded[-1].run}" if len(recorded) > 1
+                     else f"run {recorded[0].run}" if recorded else "no run")
+            _fail(problem("history-run-unknown",
+                          detail=f"run {number} is not recorded in curated/history/ "
+                                 f"({known} recorded)").line(), EXIT_USAGE, as_json)
+    if not recorded:
+        _fail(problem("history-run-unknown",
+                      detail="no run is recorded in curated/history/ yet").line(),
+              EXIT_USAGE, as_json)
+    if len(runs) == 2:
+        before, after = by_number[runs[0]], by_number[runs[1]]
+    elif len(runs) == 1:
+        before, after = by_number[runs[0]], recorded[-1]
+    else:
+        before, after = (recorded[-2] if len(recorded) > 1 else None), recorded[-1]
+    changes = changes_between(before, after)
+    if as_json:
+        click.echo(json.dumps({**changes.as_dict(), "headline": changes.headline()},
+                              sort_keys=True, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    click.echo(f"{after.label()}: {changes.headline()}")
+    for line in changes.lines():
+        click.echo(f"  {line}")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the runs as JSON lines instead of a table.")
+@click.pass_obj
+def history(obj: Options, as_json: bool) -> None:
+    """List the recorded refreshes, oldest first.
+
+    Each refresh records a run in curated/history/run-NNNN.json (git-ignored): when it
+    started and finished, its exit code, the sha256 of its inputs and its counts, and
+    its facts and discrepancies, which `careerfacts diff` compares. Delete old records
+    freely; run numbers are never reused.
+
+    Example:
+
+        careerfacts history
+        careerfacts diff 1 3
+    """
+    from pipeline.history import load_runs
+
+    root = obj.root()
+    recorded, problems = load_runs(root)
+    for p in problems:
+        click.echo(f"careerfacts: {p.line()}", err=True)
+    if as_json:
+        for r in recorded:
+            click.echo(json.dumps({"run": r.run, "started": r.started,
+                                   "finished": r.finished, "exit_code": r.exit_code,
+                                   "inputs": r.inputs, "counts": r.counts},
+                                  sort_keys=True, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    if not recorded:
+        click.echo("no run recorded yet: `careerfacts refresh` records one")
+        sys.exit(EXIT_OK)
+    click.echo(f"{'run':>5}  {'started':20}  exit  sources  claims  facts  discrepancies "
+               "(open)  problems")
+    for r in recorded:
+        n = r.counts
+        click.echo(f"{r.run:>5}  {r.started:20}  {r.exit_code:>4}  {n.get('sources', 0):>7}  "
+                   f"{n.get('valid', 0):>6}  {n.get('facts', 0):>5}  "
+                   f"{n.get('discrepancies', 0):>13} ({n.get('open', 0)})  "
+                   f"{n.get('problems', 0):>8}")
+    sys.exit(EXIT_OK)
 
 
 @main.command()
