@@ -26,8 +26,12 @@ carries an `aria-label` such as "seed-002: $47,180 at OEWS May 2022 (stale)".
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.reconcile import KEY_FIELDS, Fact
@@ -292,13 +296,57 @@ def _shown(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def chart_svg(data: ChartData, prefix: str = "") -> str:
+CHARTS_VERSION = "1"
+"""The version of chart_spec's design: a change renders every cached chart again."""
+CACHE_LIMIT = 2000
+"""Rendered charts kept in a cache folder; past it the least recently used half goes."""
+
+
+def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None) -> str:
     """The chart as an SVG element to inline in HTML: no external reference, and element
-    ids (if the renderer makes any) prefixed so that several charts share a page."""
+    ids (if the renderer makes any) prefixed so that several charts share a page.
+
+    With a `cache` folder, a chart already rendered from the same data, by the same
+    design and the same versions of Altair and vl-convert, is read from it instead of
+    rendered again (starting the renderer costs about a second per process)."""
+    if cache is not None:
+        path = Path(cache) / f"{_cache_key(data, prefix)}.svg"
+        try:
+            svg = path.read_text(encoding="utf-8")
+            os.utime(path)  # recently used: kept when the cache is pruned
+            return svg
+        except OSError:
+            pass
     import vl_convert
 
     svg = vl_convert.vegalite_to_svg(chart_spec(data))
     if prefix:
         svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
         svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
-    return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    if cache is not None:
+        _keep(Path(cache), path, svg)
+    return svg
+
+
+def _cache_key(data: ChartData, prefix: str) -> str:
+    from importlib.metadata import version
+
+    parts = (CHARTS_VERSION, version("altair"), version("vl-convert-python"), prefix, repr(data))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _keep(folder: Path, path: Path, svg: str) -> None:
+    """Save a rendered chart (a temporary name renamed into place); a cache that cannot
+    be written is no error: the chart is rendered again next time."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=".chart-", suffix=".svg", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(svg)
+        os.replace(partial, path)
+        kept = sorted(folder.glob("*.svg"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-CACHE_LIMIT // 2] if len(kept) > CACHE_LIMIT else ():
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

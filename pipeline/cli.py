@@ -226,10 +226,10 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
             run = run_refresh(registry, progress, decisions=root / "decisions.yaml",
                               time_limit=limit)
             files = rendered(run)
-            record, changes, runs, history_problems = recorded_run(
+            record, changes, history_problems = recorded_run(
                 run, root, registry, root / "decisions.yaml", started,
                 EXIT_DATA if run.problems else EXIT_OK)
-            files.update(analyst_files(run, files, record, changes, runs))
+            files.update(analyst_files(run, files, record, changes, root))
             changed = publish(files, root)
     except RegistryError as exc:
         _fail(exc.problem.line(), EXIT_USAGE, as_json)

@@ -13,7 +13,7 @@ stated, as in the CSVs — numbers and years are NULL when missing):
 | `decisions` | (discrepancy_id, action, target) | decisions.yaml, each with its state (applied, needs-review) |
 | `releases` | (source_id, locator, occupation) | curated/releases.parquet (empty without official files) |
 | `quarantine`, `page_changes`, `problems` | – | the CSV files of the same names |
-| `runs` | run | curated/history/: each recorded refresh, its time, exit code, inputs and counts |
+| `about` | key | the fingerprint of the content, the layout's version, the careerfacts version |
 
 Views:
 
@@ -25,10 +25,14 @@ Views:
 | `page_vintages` | page (a current capture of a non-primary source): the releases its figures quote |
 
 The file is built in a temporary folder and its bytes published with the other outputs
-(pipeline/publish.py), so it is replaced whole. It is written in DuckDB's storage format
-of v1.0.0, which every DuckDB CLI and library from 1.0 on opens. DuckDB files are not
-byte-identical from one build to the next, which is why the file is git-ignored: the
-CSVs are the committed record.
+(pipeline/publish.py), so it is replaced whole — and only when its content changes: the
+`about` table holds a fingerprint of everything it is made of (the published tables'
+bytes, the decisions, the layout's version), and a refresh whose fingerprint is the
+file's leaves it as it is. It is written in DuckDB's storage format of v1.0.0, which
+every DuckDB CLI and library from 1.0 on opens. DuckDB files are not byte-identical from
+one build to the next, which is why the file is git-ignored: the CSVs are the committed
+record. The runs of the history are not in it (they change with every refresh); DuckDB
+reads them where they are: `SELECT * FROM read_json('curated/history/*.json')`.
 """
 from __future__ import annotations
 
@@ -38,7 +42,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.history import RunRecord
     from pipeline.refresh import Run
 
 DATABASE = "curated/careerfacts.duckdb"
@@ -205,35 +208,52 @@ def decisions_table(run: Run):
     })
 
 
-RUN_COUNTS = ("sources", "claims", "valid", "quarantined", "facts", "discrepancies", "open",
-              "decided", "explained", "problems")
+LAYOUT = "1"
+"""The version of the tables and views built here: a change rebuilds every database."""
+FROM_FILES = (*(published for published, _, _ in TABLES.values()), "curated/releases.parquet",
+              "curated/quarantine.csv", "curated/page_changes.csv", "reports/problems.csv")
+"""The rendered outputs the database is made of, besides the decisions."""
 
 
-def runs_table(runs: list[RunRecord]):
-    """The recorded runs as an Arrow table: times as UTC timestamps."""
-    import datetime as dt
+def database_fingerprint(run: Run, files: dict[str, bytes]) -> str:
+    """A hash of everything the database holds: the bytes of the outputs it is made of
+    (FROM_FILES), the decisions with their state, and the layout's version."""
+    import hashlib
 
+    digest = hashlib.sha256(f"careerfacts-duckdb {LAYOUT} {STORAGE_VERSION}\n".encode())
+    for name in FROM_FILES:
+        data = files.get(name)
+        digest.update(f"{name} {len(data) if data is not None else -1}\n".encode())
+        digest.update(data or b"")
+    for column in decisions_table(run).to_pydict().values():
+        digest.update(repr(column).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def stored_fingerprint(path: Path) -> str:
+    """The fingerprint of an existing database file, or "" when there is none, it cannot
+    be opened (another program holds it) or it has no `about` table (an older layout)."""
+    if not Path(path).is_file():
+        return ""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute("SELECT value FROM about WHERE key = 'fingerprint'").fetchall()
+    except duckdb.Error:
+        return ""
+    return found[0][0] if found else ""
+
+
+def about_table(fingerprint: str):
     import pyarrow as pa
 
-    def moment(text: str):
-        try:
-            return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
-            return None
+    from importlib.metadata import version
 
-    columns = {
-        "run": pa.array([r.run for r in runs], pa.int32()),
-        "started": pa.array([moment(r.started) for r in runs], pa.timestamp("s")),
-        "finished": pa.array([moment(r.finished) for r in runs], pa.timestamp("s")),
-        "exit_code": pa.array([r.exit_code for r in runs], pa.int32()),
-    }
-    for name in RUN_COUNTS:
-        columns[name] = pa.array([r.counts.get(name) for r in runs], pa.int32())
-    columns["registry_sha256"] = pa.array([r.inputs.get("registry", "") for r in runs],
-                                          pa.string())
-    columns["decisions_sha256"] = pa.array([r.inputs.get("decisions", "") for r in runs],
-                                           pa.string())
-    return pa.table(columns)
+    rows = {"fingerprint": fingerprint, "layout": LAYOUT,
+            "careerfacts": version("careerfacts"), "storage": STORAGE_VERSION}
+    return pa.table({"key": pa.array(list(rows), pa.string()),
+                     "value": pa.array(list(rows.values()), pa.string())})
 
 
 RELEASES_TEMPLATE = f"releases-{STORAGE_VERSION}-1.duckdb"
@@ -309,11 +329,12 @@ def _build(path: Path, fill) -> None:
         con.close()
 
 
-def database_bytes(run: Run, files: dict[str, bytes], runs: list[RunRecord]) -> bytes:
+def database_bytes(run: Run, files: dict[str, bytes], fingerprint: str = "") -> bytes:
     """The DuckDB file of a run's outputs, as bytes: the tables of `files` (the rendered
     outputs: curated/*.parquet), the releases, the run's decisions, quarantine, page
-    changes and problems, the recorded `runs`, and the views. Raises duckdb.Error on a
-    defect (a duplicate primary key)."""
+    changes and problems, the views, and `about` (with `fingerprint`, by default
+    database_fingerprint(run, files)). Raises duckdb.Error on a defect (a duplicate
+    primary key)."""
     import shutil
 
     from pipeline.outputs import page_changes_table, problems_table
@@ -333,9 +354,9 @@ def database_bytes(run: Run, files: dict[str, bytes], runs: list[RunRecord]) -> 
                 "figures a page changed between two of its captures")
         _create(con, "problems", _arrow(problems_table(run)), (),
                 "every problem of the run with its stable code and what to do")
-        _create(con, "runs", runs_table(runs), ("run",),
-                "every recorded refresh (curated/history/): time (UTC), exit code, inputs "
-                "and counts")
+        _create(con, "about", about_table(fingerprint or database_fingerprint(run, files)),
+                ("key",), "what this file was built from: the fingerprint of its content, "
+                          "the layout's version, the careerfacts version")
         for name, (comment, sql) in VIEWS.items():
             con.execute(f'CREATE VIEW "{name}" AS {sql}')
             con.execute(f"COMMENT ON VIEW \"{name}\" IS '{_literal(comment)}'")

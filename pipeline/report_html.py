@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -137,9 +138,11 @@ def _headline_row(run: Run, fact: Fact, label: str, figures: list[PageFigure]) -
         tuple(sorted(other)), fact.status, fact.discrepancy_id)
 
 
-def occupations(run: Run, render_svg: bool = True) -> list[Occupation]:
+def occupations(run: Run, render_svg: bool = True,
+                chart_cache: Path | None = None) -> list[Occupation]:
     """Each occupation the pages state a figure of (as a whole, in the United States),
-    by title: its headline and its charts (SVG rendered when `render_svg`)."""
+    by title: its headline and its charts (SVG rendered when `render_svg`, read from
+    `chart_cache` when rendered before)."""
     from pipeline.charts import chart_data, chart_svg, page_figures
     from pipeline.report import HEADLINE_FIGURES, _headline_facts, occupation_title
 
@@ -154,8 +157,8 @@ def occupations(run: Run, render_svg: bool = True) -> list[Occupation]:
             if data is not None:
                 anchor = f"chart-{fact.fact_id}"
                 charts.append(Chart(anchor, data,
-                                    chart_svg(data, prefix=f"{fact.fact_id}-") if render_svg
-                                    else ""))
+                                    chart_svg(data, f"{fact.fact_id}-", chart_cache)
+                                    if render_svg else ""))
             row = _headline_row(run, fact, label, page_figures(run, fact))
             rows.append(HeadlineRow(**{**row.__dict__, "chart": anchor}))
         title = occupation_title(run, code)
@@ -218,10 +221,11 @@ def _environment():
     return environment
 
 
-def html_report(run: Run, record: RunRecord | None = None,
-                changes: Changes | None = None) -> str:
+def html_report(run: Run, record: RunRecord | None = None, changes: Changes | None = None,
+                chart_cache: Path | None = None) -> str:
     """reports/index.html as text: the run's analyst view, with its record (number and
-    time) and what changed since the previous run when they are given."""
+    time) and what changed since the previous run when they are given; charts rendered
+    before are read from `chart_cache` (see pipeline.charts.chart_svg)."""
     from collections import Counter
 
     from pipeline.charts import COLOURS, OUTCOMES
@@ -262,7 +266,7 @@ def html_report(run: Run, record: RunRecord | None = None,
                     discrepancies=len(rec.discrepancies),
                     queues=[(q, queues[q]) for q in ("open", "decided", "explained")],
                     problems=len(run.problems)),
-        occupations=occupations(run),
+        occupations=occupations(run, chart_cache=chart_cache),
         queue=discrepancy_views(run, "open"),
         decided=discrepancy_views(run, "decided"),
         explained=discrepancy_views(run, "explained"),

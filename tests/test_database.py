@@ -1,5 +1,5 @@
-"""curated/careerfacts.duckdb: the curated tables typed and keyed, the releases, the runs,
-and the views analysts query; the README's example queries run against it, through the
+"""curated/careerfacts.duckdb: the curated tables typed and keyed, the releases, and the
+views analysts query; the README's example queries run against it, through the
 Python library and through the DuckDB command line `make refresh` installs."""
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_every_table_has_its_primary_key(con):
     assert keys == {"sources": ["source_id"], "claims": ["claim_id"], "facts": ["fact_id"],
                     "discrepancies": ["discrepancy_id"],
                     "decisions": ["discrepancy_id", "action", "target"],
-                    "releases": ["source_id", "locator", "occupation"], "runs": ["run"]}
+                    "releases": ["source_id", "locator", "occupation"], "about": ["key"]}
     tables = {t for (t,) in query(con, "SELECT table_name FROM duckdb_tables()")}
     assert tables == set(keys) | {"quarantine", "page_changes", "problems"}
     views = {v for (v,) in query(con, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
@@ -70,8 +70,6 @@ def test_columns_are_typed(con):
     assert types[("claims", "quote")] == "VARCHAR"
     assert types[("facts", "n_sources")] == "BIGINT"
     assert types[("releases", "value")] == "DOUBLE"
-    assert types[("runs", "started")] == "TIMESTAMP"
-    assert types[("runs", "facts")] == "INTEGER"
     # text is never NULL: "" means not stated, as in the CSV files
     nullable = {c for (c,) in query(con, "SELECT column_name FROM duckdb_columns() WHERE "
                                          "table_name = 'claims' AND is_nullable")}
@@ -90,13 +88,40 @@ def test_the_tables_hold_the_published_rows(con, project, table):
     assert found == sorted(r[key] for r in published)
 
 
-def test_the_releases_and_the_run_are_there(con, project):
+def test_the_releases_are_there_and_the_file_says_what_it_was_built_from(con, project):
     [(n,)] = query(con, "SELECT count(*) FROM releases WHERE occupation = '29-2072'")
-    runs = query(con, "SELECT run, exit_code, sources, facts FROM runs")
+    about = dict(query(con, "SELECT key, value FROM about"))
 
     assert n > 100
-    facts = len(rows(project / "curated" / "facts.csv"))
-    assert runs == [(1, 0, len(rows(project / "curated" / "sources.csv")), facts)]
+    assert set(about) == {"fingerprint", "layout", "careerfacts", "storage"}
+    assert re.fullmatch(r"[0-9a-f]{64}", about["fingerprint"])
+    assert about["storage"] == "v1.0.0"
+
+
+def test_duckdb_reads_the_history_where_it_is(project):
+    with duckdb.connect() as con:
+        found = con.execute("SELECT run, exit_code FROM read_json(?)",
+                            [str(project / "curated" / "history" / "*.json")]).fetchall()
+
+    assert found == [(1, 0)]
+
+
+def test_a_database_is_rebuilt_only_when_its_content_changes(project, tmp_path):
+    from pipeline.database import database_fingerprint, stored_fingerprint
+
+    claims = [stated_claim(48780, source="a", figure="$48,780", **MEDIAN)]
+    run = run_from_claims(claims, {"a": "secondary"})
+    files = rendered(run)
+    path = tmp_path / "careerfacts.duckdb"
+    path.write_bytes(database_bytes(run, files))
+
+    assert stored_fingerprint(path) == database_fingerprint(run, files)
+    other = run_from_claims([stated_claim(52000, source="a", figure="$52,000", **MEDIAN)],
+                            {"a": "secondary"})
+    assert database_fingerprint(other, rendered(other)) != stored_fingerprint(path)
+    assert stored_fingerprint(tmp_path / "missing.duckdb") == ""
+    (tmp_path / "broken.duckdb").write_bytes(b"not a database")
+    assert stored_fingerprint(tmp_path / "broken.duckdb") == ""
 
 
 def test_latest_official_is_the_latest_release_of_each_programme(con):
@@ -198,12 +223,11 @@ def test_a_database_without_official_files_has_an_empty_releases_table_and_the_d
     run = run_from_claims(claims, {"a": "secondary", "b": "secondary"}, [decision])
     path = tmp_path / "careerfacts.duckdb"
 
-    path.write_bytes(database_bytes(run, rendered(run), []))
+    path.write_bytes(database_bytes(run, rendered(run)))
 
     with duckdb.connect(str(path), read_only=True) as con:
         assert query(con, "SELECT count(*) FROM releases") == [(0,)]
         assert query(con, "SELECT count(*) FROM latest_official") == [(0,)]
         assert query(con, "SELECT discrepancy_id, action, target, status FROM decisions") == [
             (found.discrepancy_id, "prefer", "a", "applied")]
-        assert query(con, "SELECT count(*) FROM runs") == [(0,)]
         assert query(con, "SELECT count(*) FROM open_queue") == [(0,)]  # decided

@@ -45,8 +45,8 @@ def deterministic(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def views_agree(root: Path) -> None:
-    """The report, the database and the latest run record belong to one run, and the
-    database holds the published tables' rows: they were published together."""
+    """The report shows the latest run recorded, and the database holds the published
+    tables' rows: they were published together."""
     import csv
     import io
 
@@ -57,7 +57,6 @@ def views_agree(root: Path) -> None:
     latest = int(records[-1].stem.split("-")[1])
     assert f"Run {latest}, started".encode() in (root / "reports" / "index.html").read_bytes()
     with duckdb.connect(str(root / "curated" / "careerfacts.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT max(run) FROM runs").fetchall() == [(latest,)]
         ids = sorted(r[0] for r in con.execute("SELECT source_id FROM sources").fetchall())
     text = (root / "curated" / "sources.csv").read_text(encoding="utf-8")
     assert ids == sorted(row["source_id"] for row in csv.DictReader(io.StringIO(text)))

@@ -160,6 +160,34 @@ def test_links_point_at_the_figure_where_the_format_allows(path, locator, quote,
     assert raw_href(path, locator, quote) == expected
 
 
+def test_a_rendered_chart_is_kept_and_read_back_instead_of_rendered_again(run, tmp_path,
+                                                                          monkeypatch):
+    import vl_convert
+
+    from pipeline.charts import chart_svg
+
+    data = chart_data(run, median_fact(run), "median pay")
+    rendered = chart_svg(data, "f-1-", tmp_path / "charts")
+    [kept] = (tmp_path / "charts").iterdir()
+
+    def fail(spec):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", fail)
+    assert chart_svg(data, "f-1-", tmp_path / "charts") == rendered == kept.read_text()
+    assert rendered.startswith("<svg") and 'class="mark-symbol role-mark pages_marks"' in rendered
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(run, tmp_path):
+    from pipeline.charts import chart_svg
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    data = chart_data(run, median_fact(run), "median pay")
+
+    assert chart_svg(data, "", blocked) == chart_svg(data)
+
+
 def test_release_labels():
     assert release_label("OEWS May 2022") == "May 2022"
     assert release_label("Employment Projections 2023-2033") == "2023–33"
