@@ -98,8 +98,10 @@ def test_installed_script_help_exits_zero():
 # --- help and flags ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
-                                  ["capture", "--help"], ["-h"]],
-                         ids=["main", "refresh", "extract", "capture", "short"])
+                                  ["capture", "--help"], ["diff", "--help"],
+                                  ["history", "--help"], ["-h"]],
+                         ids=["main", "refresh", "extract", "capture", "diff", "history",
+                              "short"])
 def test_help_exits_zero_and_shows_an_example(args):
     result = run_cli(*args)
 
