@@ -296,8 +296,6 @@ def _shown(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-CHARTS_VERSION = "1"
-"""The version of chart_spec's design: a change renders every cached chart again."""
 CACHE_LIMIT = 2000
 """Rendered charts kept in a cache folder; past it the least recently used half goes."""
 
@@ -307,8 +305,9 @@ def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None) -> s
     ids (if the renderer makes any) prefixed so that several charts share a page.
 
     With a `cache` folder, a chart already rendered from the same data, by the same
-    design and the same versions of Altair and vl-convert, is read from it instead of
-    rendered again (starting the renderer costs about a second per process)."""
+    code (this module's text) and the same versions of Altair and vl-convert, is read
+    from it instead of rendered again (starting the renderer costs about a second per
+    process)."""
     if cache is not None:
         path = Path(cache) / f"{_cache_key(data, prefix)}.svg"
         try:
@@ -332,7 +331,8 @@ def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None) -> s
 def _cache_key(data: ChartData, prefix: str) -> str:
     from importlib.metadata import version
 
-    parts = (CHARTS_VERSION, version("altair"), version("vl-convert-python"), prefix, repr(data))
+    design = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    parts = (design, version("altair"), version("vl-convert-python"), prefix, repr(data))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

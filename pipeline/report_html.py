@@ -24,7 +24,7 @@ the same bytes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -159,8 +159,8 @@ def occupations(run: Run, render_svg: bool = True,
                 charts.append(Chart(anchor, data,
                                     chart_svg(data, f"{fact.fact_id}-", chart_cache)
                                     if render_svg else ""))
-            row = _headline_row(run, fact, label, page_figures(run, fact))
-            rows.append(HeadlineRow(**{**row.__dict__, "chart": anchor}))
+            rows.append(replace(_headline_row(run, fact, label, page_figures(run, fact)),
+                                chart=anchor))
         title = occupation_title(run, code)
         out.append(Occupation(code, title or f"SOC {code or 'unknown'}",
                               f"occ-{code or 'unknown'}", tuple(rows), tuple(charts)))
