@@ -202,11 +202,15 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
-    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv, all
-    published together: a refresh that fails or is killed leaves the previous set or
-    its own, whole (an interrupted one is completed by the next command). One refresh
-    runs at a time per project; a second waits for the first (--wait). A source that
-    cannot be read is reported and skipped; the others are still processed.
+    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv; the
+    analyst's view, reports/index.html (charts, the queue, what changed) and
+    curated/careerfacts.duckdb (the tables and views for SQL); and the run's record,
+    curated/history/run-NNNN.json. All are published together: a refresh that fails or
+    is killed leaves the previous set or its own, whole (an interrupted one is completed
+    by the next command). The summary says what changed since the previous run (see
+    `careerfacts diff`). One refresh runs at a time per project; a second waits for the
+    first (--wait). A source that cannot be read is reported and skipped; the others are
+    still processed.
 
     Documents are extracted by --jobs worker processes (or on a Dask cluster), and each
     document's claims are cached in .cache/careerfacts/ by its content and the code
@@ -258,7 +262,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
                 forget_run(root)
                 progress = None if quiet or as_json else Progress(sys.stderr,
                                                                   sys.stderr.isatty())
-                run, files, changed = _full_refresh(
+                run, files, changed, (record, changes, history_problems) = _full_refresh(
                     root, registry, decisions, cache_dir, loaded, limit, progress,
                     jobs=parallel_jobs(jobs), executor=executor, scheduler=scheduler)
     except RegistryError as exc:
@@ -293,11 +297,17 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         kept["outputs"] = {"files": summary["outputs"]["files"]}
         record_run(root, digest, list(files), code, kept, lines[:-1])
     if as_json:
+        summary["run"] = {"number": record.run, "record": record.path,
+                          "changes": changes.as_dict(), "headline": changes.headline(),
+                          "history_problems": [p.line() for p in history_problems]}
         click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
     elif quiet:
         _problem_lines(run.problems)
+        _problem_lines(history_problems)
     else:
         _echo_lines(lines)
+        _problem_lines(history_problems)
+        _changes_summary(record, changes)
     sys.exit(code)
 
 
@@ -310,17 +320,23 @@ def _cache_dir(root: Path) -> Path:
 
 def _full_refresh(root: Path, registry: Path, decisions: Path, cache_dir: Path, loaded,
                   limit, progress, *, jobs: int, executor: str, scheduler: str | None):
-    """Every stage, then the outputs published: (run, files, files changed)."""
+    """Every stage, then the outputs published, the analyst's view and the run's record
+    with them: (run, files, files changed, (record, changes, history problems))."""
+    from pipeline.analyst import analyst_files, recorded_run, utc_now
     from pipeline.outputs import rendered
     from pipeline.publish import publish
     from pipeline.refresh import Engine
     from pipeline.refresh import refresh as run_refresh
 
+    started = utc_now()
     run = run_refresh(registry, progress, decisions=decisions, cache_dir=cache_dir,
                       time_limit=limit, loaded=loaded,
                       engine=Engine(jobs=jobs, executor=executor, scheduler=scheduler))
     files = rendered(run)
-    return run, files, publish(files, root)
+    record, changes, history_problems = recorded_run(
+        run, root, registry, decisions, started, EXIT_DATA if run.problems else EXIT_OK)
+    files.update(analyst_files(run, files, record, changes, root))
+    return run, files, publish(files, root), (record, changes, history_problems)
 
 
 def _echo_lines(lines: list[tuple[str, str]]) -> None:
@@ -345,6 +361,19 @@ def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool) -> Non
                    f"(nothing changed since the last refresh; report: "
                    f"{root / 'reports/discrepancies.md'})")
     sys.exit(before.exit_code)
+
+
+SHOWN_CHANGES = 12
+"""Changes the refresh summary lists before pointing at `careerfacts diff`."""
+
+
+def _changes_summary(record, changes) -> None:
+    click.echo(f"run            {record.run} recorded ({record.path}); {changes.headline()}")
+    lines = changes.lines()
+    for line in lines[:SHOWN_CHANGES]:
+        click.echo(f"  {line}")
+    if len(lines) > SHOWN_CHANGES:
+        click.echo(f"  … {len(lines) - SHOWN_CHANGES} more: careerfacts diff")
 
 
 def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int) -> dict:
@@ -441,7 +470,7 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
             echo(f"  {n} × {code}")
         lines.extend(_problem_text(run.problems))
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
-         f"(report: {root / 'reports/discrepancies.md'})")
+         f"(reports: {root / 'reports/index.html'}, {root / 'reports/discrepancies.md'})")
     return lines
 
 
@@ -745,6 +774,110 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
             click.echo(f"    {kind} {m.line()}")
     click.echo(f"report: {root / 'reports/check-source.md'}")
     sys.exit(EXIT_OK if all(r.usable for r in results) else EXIT_DATA)
+
+
+@main.command()
+@click.argument("runs", nargs=-1, type=click.IntRange(min=1), metavar="[RUN] [RUN]")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the changes as one JSON object instead of lines.")
+@click.pass_obj
+def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
+    """Say what changed between two recorded refreshes.
+
+    Every refresh records a run in curated/history/ (see `careerfacts history`). With no
+    RUN, compares the last two runs; with one, that run and the latest; with two, the
+    first and the second. Lists the sources added, removed or changed (another sha256),
+    the facts added, removed or changed (value, status, rule, the sources that state
+    them), and the discrepancies opened, closed or changed in outcome, severity or queue
+    (stale (low, explained) → conflict (high, open)), each with its sources. Exit 0, or
+    2 when a run is not recorded.
+
+    Example:
+
+        careerfacts diff
+        careerfacts diff 3 7
+        careerfacts diff 3 --json | jq '.facts[].title'
+    """
+    from pipeline.history import changes_between, load_runs
+    from schemas.problems import problem
+
+    root = obj.root()
+    if len(runs) > 2:
+        raise click.UsageError("give at most two runs")
+    recorded, problems = load_runs(root)
+    for p in problems:
+        click.echo(f"careerfacts: {p.line()}", err=True)
+    by_number = {r.run: r for r in recorded}
+    for number in runs:
+        if number not in by_number:
+            known = (f"runs {recorded[0].run}–{recorded[-1].run}" if len(recorded) > 1
+                     else f"run {recorded[0].run}" if recorded else "no run")
+            _fail(problem("history-run-unknown",
+                          detail=f"run {number} is not recorded in curated/history/ "
+                                 f"({known} recorded)").line(), EXIT_USAGE, as_json)
+    if not recorded:
+        _fail(problem("history-run-unknown",
+                      detail="no run is recorded in curated/history/ yet").line(),
+              EXIT_USAGE, as_json)
+    if len(runs) == 2:
+        before, after = by_number[runs[0]], by_number[runs[1]]
+    elif len(runs) == 1:
+        before, after = by_number[runs[0]], recorded[-1]
+    else:
+        before, after = (recorded[-2] if len(recorded) > 1 else None), recorded[-1]
+    changes = changes_between(before, after)
+    if as_json:
+        click.echo(json.dumps({**changes.as_dict(), "headline": changes.headline()},
+                              sort_keys=True, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    click.echo(f"{after.label()}: {changes.headline()}")
+    for line in changes.lines():
+        click.echo(f"  {line}")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the runs as JSON lines instead of a table.")
+@click.pass_obj
+def history(obj: Options, as_json: bool) -> None:
+    """List the recorded refreshes, oldest first.
+
+    Each refresh records a run in curated/history/run-NNNN.json (git-ignored): when it
+    started and finished, its exit code, the sha256 of its inputs and its counts, and
+    its facts and discrepancies, which `careerfacts diff` compares. Delete old records
+    freely; run numbers are never reused.
+
+    Example:
+
+        careerfacts history
+        careerfacts diff 1 3
+    """
+    from pipeline.history import load_runs
+
+    root = obj.root()
+    recorded, problems = load_runs(root)
+    for p in problems:
+        click.echo(f"careerfacts: {p.line()}", err=True)
+    if as_json:
+        for r in recorded:
+            click.echo(json.dumps({"run": r.run, "started": r.started,
+                                   "finished": r.finished, "exit_code": r.exit_code,
+                                   "inputs": r.inputs, "counts": r.counts},
+                                  sort_keys=True, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    if not recorded:
+        click.echo("no run recorded yet: `careerfacts refresh` records one")
+        sys.exit(EXIT_OK)
+    click.echo(f"{'run':>5}  {'started':20}  exit  sources  claims  facts  discrepancies "
+               "(open)  problems")
+    for r in recorded:
+        n = r.counts
+        click.echo(f"{r.run:>5}  {r.started:20}  {r.exit_code:>4}  {n.get('sources', 0):>7}  "
+                   f"{n.get('valid', 0):>6}  {n.get('facts', 0):>5}  "
+                   f"{n.get('discrepancies', 0):>13} ({n.get('open', 0)})  "
+                   f"{n.get('problems', 0):>8}")
+    sys.exit(EXIT_OK)
 
 
 @main.command()

@@ -29,6 +29,9 @@ from pathlib import Path
 
 from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint, write_atomically
 
+CODE_ROOT = Path(__file__).resolve().parent.parent
+"""careerfacts' source root: the report templates are part of the code an output depends on."""
+
 RECORD = ".careerfacts/last-run.json"
 RECORD_FORMAT = "1"
 
@@ -44,6 +47,9 @@ def inputs_digest(root: Path, registry: Path, decisions: Path, captures, problem
         digest.update(b"\x1e")
 
     add("code", code_fingerprint(("extractors", "pipeline", "schemas"),
+                                 files=tuple(sorted(
+                                     str(t.relative_to(CODE_ROOT)) for t in
+                                     (CODE_ROOT / "pipeline" / "templates").glob("*"))),
                                  libraries=OUTPUT_LIBRARIES))
     add("project", Path(root).resolve(), Path(registry).resolve(), time_limit)
     for path in (registry, decisions):

@@ -36,7 +36,11 @@ OUTPUTS = [
     "curated/sources.csv", "curated/sources.parquet",
     "curated/quarantine.csv", "curated/page_changes.csv", "curated/releases.parquet",
     "reports/discrepancies.md", "reports/problems.csv",
+    "reports/index.html", "curated/careerfacts.duckdb",
 ]
+VIEWS = ("reports/index.html", "curated/careerfacts.duckdb")
+"""Outputs rebuilt by every refresh that need not be byte-identical (the run they show,
+DuckDB's file layout): git-ignored, like the history beside them."""
 OFFICIAL = ("oews-national-", "ep-occupation-")
 
 
@@ -94,8 +98,10 @@ def test_installed_script_help_exits_zero():
 # --- help and flags ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["--help"], ["refresh", "--help"], ["extract", "--help"],
-                                  ["capture", "--help"], ["-h"]],
-                         ids=["main", "refresh", "extract", "capture", "short"])
+                                  ["capture", "--help"], ["diff", "--help"],
+                                  ["history", "--help"], ["-h"]],
+                         ids=["main", "refresh", "extract", "capture", "diff", "history",
+                              "short"])
 def test_help_exits_zero_and_shows_an_example(args):
     result = run_cli(*args)
 
@@ -155,23 +161,45 @@ def test_refresh_is_deterministic_across_project_copies(careerfacts_project, tmp
     a, b = snapshot(careerfacts_project), snapshot(other)
     assert sorted(a) == sorted(OUTPUTS)
     assert a.keys() == b.keys()
-    for name in a:
+    for name in set(a) - set(VIEWS):
         assert a[name] == b[name], f"{name} differs between two refreshes"
+    # the report differs only in the moments of the run it shows
+    assert untimed(a["reports/index.html"]) == untimed(b["reports/index.html"])
 
 
-def test_second_refresh_changes_no_file(careerfacts_project):
+def untimed(html: bytes) -> bytes:
+    return re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"TIME", html)
+
+
+def committed(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The outputs of a snapshot that are byte-identical for identical inputs."""
+    return {name: data for name, data in files.items() if name not in VIEWS}
+
+
+def test_second_refresh_changes_no_file_but_the_analysts_view_and_the_history(
+        careerfacts_project):
     root = careerfacts_project
     first = refresh(root)
-    before = snapshot(root)
+    before = committed(snapshot(root))
     mtimes = {name: (root / name).stat().st_mtime_ns for name in before}
+    database_mtime = (root / "curated" / "careerfacts.duckdb").stat().st_mtime_ns
 
     second = refresh(root)
 
+    # every output and the run's record in curated/history/
+    files = len(OUTPUTS) + 1
     assert first.exit_code == second.exit_code == 0
-    assert re.search(rf"\b{len(OUTPUTS)} of {len(OUTPUTS)} output files changed", first.output)
-    assert re.search(rf"\b0 of {len(OUTPUTS)} output files changed", second.output), second.output
-    assert snapshot(root) == before
+    assert re.search(rf"\b{files} of {files} output files changed", first.output)
+    # the report of the new run and its record; the database, whose content is the same,
+    # is left as it was
+    assert re.search(rf"\b2 of {files - 1} output files changed", second.output), second.output
+    assert committed(snapshot(root)) == before
     assert {name: (root / name).stat().st_mtime_ns for name in before} == mtimes
+    database = root / "curated" / "careerfacts.duckdb"
+    assert database.stat().st_mtime_ns == database_mtime
+    assert sorted(p.name for p in (root / "curated" / "history").iterdir()) == [
+        "run-0001.json", "run-0002.json"]
+    assert "no change since run 1" in second.output
 
 
 # --- bad input: exit 1, the bad source is named, the others are still processed -------------
@@ -316,6 +344,8 @@ def test_failed_rendering_leaves_previous_outputs_and_no_temporary_files(
     hidden = [p.name for folder in ("curated", "reports") for p in (root / folder).iterdir()
               if p.name.startswith(".")]
     assert hidden == []
+    # a run that published nothing is not recorded
+    assert [p.name for p in (root / "curated" / "history").iterdir()] == ["run-0001.json"]
 
 
 def test_failed_rendering_is_an_internal_error_with_a_one_line_message(
@@ -429,7 +459,10 @@ def test_failed_rename_says_which_outputs_were_replaced_and_the_next_run_complet
 
     assert completed.exit_code == 0, completed.output
     assert "recovered: completed an interrupted publish" in completed.output
-    assert snapshot(root) == snapshot(expected)
+    assert committed(snapshot(root)) == committed(snapshot(expected))
+    # the interrupted run's record was completed too: the next run is numbered after it
+    assert sorted(p.name for p in (root / "curated" / "history").iterdir()) == [
+        "run-0001.json", "run-0002.json", "run-0003.json"]
 
 
 def copy_seed_project_with(root: Path, other: Path) -> Path:
