@@ -53,7 +53,8 @@ def reading_text(doc: Document) -> str:
     if doc.format == "xlsx":
         from extractors.table import rows_text
         return rows_text(doc)
-    return doc.text
+    from extractors.text import unwrapped
+    return unwrapped(doc.text)
 
 
 def read(doc: Document) -> Reading:

@@ -51,7 +51,8 @@ METRIC_WORDS = (
     ("employment_change", re.compile(
         r"\bemployment\s+change\b|\bjob\s+change\b|\bnew\s+jobs\b|\bjobs?\s+added\b|"
         r"\bchange\s+in\s+(?:employment|jobs)\b|\bnumeric\s+change\b|"
-        r"\bchange\b[^%]{0,20}\b(?:numeric|number)\b",
+        r"\bchange\b[^%]{0,20}\b(?:numeric|number)\b|"
+        r"^\W*(?:projected\s+)?change\s*,?\s*\(?(?:19|20)\d\d(?![^%]*(?:%|percent))",  # "Change, 2024–34"
         re.I)),
     ("employment_growth", re.compile(
         r"\bjob\s+outlook\b|\bgrowth\b|\boutlook\b|\bprojected\s+(?:change|growth)\b|"
@@ -113,7 +114,7 @@ SIDE_PERCENTILE = re.compile(
 """A percentile by its side: "Bottom 10%", "the highest 10 percent", "the best-paid tenth",
 "Lowest decile", "Upper quartile", "first quartile"."""
 
-MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half|50\s*(?:%|percent))\b|\binterquartile\b|"
+MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\binterquartile\b|"
                          r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
                          r"\s+between\b|"
                          r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I)
@@ -123,6 +124,12 @@ MEDIAN_WORDS = re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b
 MEAN_WORDS = re.compile(
     r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average[sd]?|averaging|mean|avg\.?)(?!\w)",
     re.I)
+def astuple_shallow(sense) -> tuple:
+    """A sense's fields in order, not copied (dataclasses.astuple would copy the period)."""
+    return (sense.metric, sense.statistic, sense.unit, sense.change, sense.ignore,
+            sense.dimension, sense.period, sense.level, sense.words)
+
+
 RANGE_WORDS = re.compile(r"\brang(?:e|es|ing)\b|\bbands?\b|\bspread\b", re.I)
 
 
@@ -138,15 +145,16 @@ class Sense:
     dimension: str = ""  # what a label column's rows name: geography, industry, occupation, …
     period: P.Period | None = None
     level: str = ""
-    words: str = ""
+    words: str = ""  # keep astuple_shallow in step with these fields
 
     def merged(self, other: "Sense") -> "Sense":
         """This sense with the empty fields filled from `other`."""
-        values = {}
-        for f in fields(self):
-            mine = getattr(self, f.name)
-            values[f.name] = mine if mine else getattr(other, f.name)
-        return Sense(**values)
+        mine, theirs = astuple_shallow(self), astuple_shallow(other)
+        if not any(theirs):
+            return self
+        if not any(mine):
+            return other
+        return Sense(*(a if a else b for a, b in zip(mine, theirs)))
 
     @property
     def says_something(self) -> bool:
@@ -214,13 +222,29 @@ def unit_of(words: str) -> str:
 
 
 def metric_of(words: str) -> tuple[str, bool]:
-    """(metric, is a change in jobs) that `words` name, else ("", False)."""
+    """(metric, is a change in jobs) that `words` name, else ("", False). Between pay and
+    jobs, the one named last is the noun the others qualify: "Wage survey employment" is
+    employment, "Employment wage" is pay."""
     for name, pattern in METRIC_WORDS:
-        if pattern.search(words):
+        m = pattern.search(words)
+        if m:
             if name == "employment_change":
                 return "employment", True
+            if name == "wage":
+                if re.search(r"\bwage\s+(?:and|&)\s+salary\s+(?:employment|jobs|workers)\b", words,
+                             re.I):
+                    return "employment", False  # the BLS count of wage and salary workers
+                jobs = [j for j in _EMPLOYMENT.finditer(words) if j.start() > m.start()
+                        and not re.search(r"\b(?:for|in|of|per|by|with|and|or|to|at|from)\b",
+                                          words[m.end():j.start()], re.I)]
+                if jobs and not _WAGE.search(words, jobs[-1].end()):
+                    return "employment", False
             return name, False
     return "", False
+
+
+_WAGE = dict(METRIC_WORDS)["wage"]
+_EMPLOYMENT = re.compile(r"\bemployment\b|\bjobs\b", re.I)
 
 
 def dimension_of(words: str) -> str:

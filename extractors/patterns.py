@@ -68,7 +68,12 @@ UNIT_SUFFIX = re.compile(
     + _NOT_LABEL + r"|p\.?a\.?(?!\w))"
     r"|(?P<month>(?:per|a|each)\s+month\b|/\s*(?:month|mo)\b|monthly\b" + _NOT_LABEL + r")"
     r"|(?P<week>(?:per|a|each)\s+week\b|/\s*(?:week|wk)\b|weekly\b" + _NOT_LABEL + r")"
-    r"|(?P<other>(?:per|a|each)\s+(?:day|shift)\b|/\s*day\b|daily\b))",
+    r"|(?P<other>(?:per|a|each)\s+(?:day|shift)\b|/\s*day\b|daily\b"
+    r"|(?:per|a|an|each|por)\s+(?!(?:hour|hr|year|yr|annum|month|week|person|worker|head|"
+    r"employee|full[\s-]time|month|and|or|the|few|lot|little|bit|typical)\b)(?:[a-z]+\s+)?"
+    r"(?:bin|box|case|caja|session|visit|job|call|piece|unit|load|trip|mile|bag|tree|acre|"
+    r"yard|ton|pound|lb|head|shift|class|lesson|client|patient|project|contract|gig|event|"
+    r"appointment|treatment|sale|policy|closing|transaction|delivery|order)s?\b))",
     re.I,
 )
 """What follows an amount on its line and says its unit: "$50,250 per year", "$49K/year",
@@ -571,8 +576,10 @@ def scan(text: str) -> list[Figure]:
         if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
             continue  # an amount or a percentage is never a code, a date or a period
         nxt = text[m.end():m.end() + 1]
-        if nxt.isalnum() and not m.group("pct") and not m.group("after"):
-            continue  # "10th", "3D", "4-year"
+        if nxt.isalnum() and not m.group("pct") and not m.group("after") and not (
+                nxt.isalpha() and nxt.islower() and not text[m.end() + 1:m.end() + 2].isalnum()
+                and (m.group("cur") or re.search(r"[,.]\d", m.group("num")))):
+            continue  # "10th", "3D", "4-year"; but "$91,100a" carries a footnote letter
         token = _token(m)
         if token is not None:
             tokens.append(token)

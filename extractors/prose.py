@@ -169,8 +169,22 @@ DECLINE = re.compile(
     r"decreases|drop|drops|cut|cuts|cutting|fewer|loss|lose)\b",
     re.I,
 )
-SHARE_AFTER = re.compile(r"^\s*(?:of|of\s+the)\b|^\s*(?:of\s+)?(?:all\s+)?\w+\s+(?:earned|made|"
-                         r"make|earn)\b", re.I)
+NOT_JOBS_AFTER = re.compile(
+    r"^\s*(?:subscribers|readers|members|followers|users|views|viewers|visitors|downloads|"
+    r"students|graduates|applicants|applications|listings|postings|job\s+(?:ads|postings|listings)|"
+    r"companies|employers|reviews|ratings|comments|votes|shares|likes|calls|clicks|"
+    r"(?:job\s+)?(?:ads|postings)\b|posted\b|listed\b|results\b)", re.I)
+"""What a count is of when it is not jobs or workers: "Join 22,500 subscribers", "(186
+posted this week)"."""
+
+THRESHOLD_BEFORE = re.compile(
+    r"\b(?:with|having|excluding|exclude[sd]?|leaving\s+out|omit\w*|if|only|at\s+least)\s+"
+    r"(?:fewer|less|more|greater)\s+than\s+$|\bat\s+least\s+$", re.I)
+"""A count that sets a rule of the page's method: "metros with fewer than 1,000 jobs"."""
+
+SHARE_AFTER = re.compile(r"^\)?\s*(?:of|of\s+the)\b|^\s*(?:of\s+)?(?:all\s+)?\w+\s+(?:earned|made|"
+                         r"make|earn)\b|^\)?\s*(?:are|were|is|work)\s+(?:self[\s-]employed|"
+                         r"part[\s-]time|union\s+members|women|men)\b", re.I)
 """A percentage followed by "of" is a share, not a change: "62% of tasks"."""
 
 RANGED = re.compile(r"\brang(?:e|ed|es|ing)\s+from\b", re.I)
@@ -230,6 +244,12 @@ def cites_of(sentence: str) -> str:
         agency.group("agency")
 
 
+STATE_ADJECTIVE = re.compile(
+    r"(?<![\w-])(?P<place>" + P._STATE_NAMES + r")(?:'s|’s)?\s+(?=(?:total\s+)?(?:employment|jobs|"
+    r"wages?|pay|median|mean|average|workers|projections?|openings)\b)")
+"""A state named as the figures' own: "Oregon employment of inspectors", "Ohio's median"."""
+
+
 @functools.lru_cache(maxsize=16384)
 def place_of(words: str) -> tuple[str, str]:
     """(geography, the words) a clause names: a U.S. place, "United States" for national
@@ -240,6 +260,9 @@ def place_of(words: str) -> tuple[str, str]:
         return "foreign:" + m.group(), m.group()
     if us:
         return P.normalise_geography(us.group("place")), us.group("place")
+    m = STATE_ADJECTIVE.search(words)
+    if m:
+        return P.normalise_geography(m.group("place")), m.group()
     m = NATIONAL_CUE.search(words)
     if m:
         return "United States", m.group()
@@ -447,8 +470,9 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if (figure.amount or 0) <= 0:
         reader.skip(figure, "an amount of $0 is no pay")
         return ""
-    if P.COMPARATIVE.match(after) or re.search(
-            r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus)\b",
+    if P.COMPARATIVE.match(after) or OUTDONE_BY.search(before) or re.search(
+            r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus|adds|"
+            r"added|more\s+than\s+(?:a|an|the)\s+\w+)\b",
             sentence[:figure.start - base], re.I):
         reader.skip(figure, "a difference between two figures, not a figure")
         return ""
@@ -574,11 +598,17 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     other = subject_occupation(reader, sentence[:figure.start - base])
     if other:
         said.append(f"occupation={other}")
+    basis = history_basis(sentence, figure.start - base, figure.end - base, period)
+    earlier = getattr(ctx, "paragraph_period", None)
+    if not basis and period is not None and earlier is not None and period is not earlier \
+            and period.last is not None and earlier.last is not None and period.last < earlier.last:
+        # "… a median of $62,350 in May 2024. In May 2022 the median was $60,240.": a past
+        # figure after the paragraph's current one
+        basis = "history"
     reader.claim(figure, metric="wage", statistic=statistic, unit=unit, quote=quote,
                  method="sentence", period=period, qualifiers=qualifiers, occupation_text=other,
                  words="; ".join(said), cites=cites, scope=scope, context=ctx,
-                 period_basis=history_basis(sentence, figure.start - base, figure.end - base,
-                                            period))
+                 period_basis=basis)
     return statistic
 
 
@@ -615,6 +645,13 @@ def subject_occupation(reader, words: str) -> str:
     return name
 
 
+OUTDONE_BY = re.compile(
+    r"\b(?:out-?earns?|out-?earned|outpaces?|outpaced|exceeds?|exceeded|trails?|trailed|"
+    r"lags?|lagged|beats?|tops?|topped)\b[^.;]{0,60}\bby\s+(?:just\s+|only\s+|about\s+|"
+    r"roughly\s+|nearly\s+|some\s+|around\s+)?$", re.I)
+"""A difference stated as a margin: "the median advisor out-earns the median analyst by
+just $790 a year"."""
+
 SHARE_SIDE = re.compile(
     r"\b(?:(?P<n>10|25)\s*(?:%|percent)\s+of|(?:a|one)\s+(?P<part>quarter|tenth|fourth)\s+of|"
     r"one\s+in\s+(?P<in>four|ten))\b.*\b(?P<dir>less|under|below|more|over|above)\b",
@@ -627,6 +664,16 @@ AFTER_STATISTIC = re.compile(
     r"(?P<words>[^()$,;.]{2,40})")
 STATISTIC_VERB = re.compile(
     r"(?<![\w-])(?:earn\w*|made|make\w*|was|were|is|are|had|took|got|paid)\b", re.I)
+
+
+def _span_of(span, ctx):
+    """The projection span a paragraph stated ("from 2023 to 2033"), for a figure whose
+    sentence names none ("That is about 12,800 openings each year")."""
+    for candidate in (span, getattr(ctx, "paragraph_span", None)):
+        if candidate is not None and candidate.first is not None \
+                and candidate.first != candidate.last:
+            return candidate
+    return None
 
 
 def _label_after_end(after: str) -> int:
@@ -784,10 +831,17 @@ def _read_count(reader, ctx, sentence, base, quote, figure, before, clause, cite
                      quote=quote, method="sentence", period=P.Period(str(year), 0, 0, year, year),
                      qualifiers=qualifiers, cites=cites, context=ctx)
         return
+    if NOT_JOBS_AFTER.match(after):
+        reader.skip(figure, "a count of something else than jobs (subscribers, postings, …)")
+        return
+    if THRESHOLD_BEFORE.search(before):
+        reader.skip(figure, "a threshold a method applies, not a figure")
+        return
     if OPENINGS_AFTER.match(after) or re.search(r"\bopenings?\s*(?:of|:|at|around|near)?\s*"
                                                 r"(?:about\s+|roughly\s+|~\s*)?$", before, re.I):
         reader.claim(figure, metric="annual_openings", statistic="unspecified", unit="count",
-                     quote=quote, method="sentence", period=period, qualifiers=qualifiers,
+                     quote=quote, method="sentence", period=period or _span_of(span, ctx),
+                     qualifiers=qualifiers,
                      cites=cites, context=ctx)
         return
     if CHANGE_BEFORE.search(before) or NEW_JOBS_AFTER.match(after) or (

@@ -131,7 +131,8 @@ JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:lis
 """A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
 
 PLACE_LINE = re.compile(
-    r"^(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
+    r"^(?:#\s*\d{1,3}[.:)]?\s+|\d{1,3}[.)]\s+)?"  # a rank: "#1 Huntsville, AL", "2. Ohio"
+    r"(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
     r"|(?:[A-Z][\w.'’-]*\s+)+(?:non)?metropolitan\s+area|" + P._STATE_NAMES + r"|Statewide|"
     r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$")
 """A line that is only a place: "California", "Cincinnati, OH-KY-IN", "Piedmont North
@@ -201,6 +202,7 @@ class Context:
     list_dimension: str = ""  # … for each industry below
     list_line: int = -1
     last_label: tuple[L.Sense, str, int] | None = None  # the label of the last label-value line
+    modified: tuple[L.Sense, str, int] | None = None  # … of the last value with its label below
     group: list[list[int]] = field(default_factory=list)  # claims of the current run of levels
     group_labels: list[str] = field(default_factory=list)  # … and the label of each
     group_end: int = -1  # line index of the group's last entry
@@ -302,7 +304,7 @@ class Reader:
                     values.get("low") if values.get("low") is not None else values.get("high")))
             if unit == "other":
                 if figure is not None:
-                    self.skip(figure, "pay for a day or a shift: not a unit the data holds")
+                    self.skip(figure, "pay per day, shift or piece: not a unit the data holds")
                 return None
             if not unit:
                 if figure is not None:
@@ -425,11 +427,11 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
                                  else P.normalise_level(label) if dimension == "level" else label)
         words = f"{dimension}={label}"
         s = ctx.list_sense
-    elif not s.says_something and ctx.last_label and index - ctx.last_label[2] <= 3 \
-            and MODIFIER_LABEL.match(label):
+    elif not s.says_something and (ctx.last_label or ctx.modified) and index - (
+            ctx.last_label or ctx.modified)[2] <= 3 and MODIFIER_LABEL.match(label):
         # "Range: $35,080 - $77,810" right under "Median Annual Pay": its metric and unit,
         # the modifier's own statistic
-        last = ctx.last_label[0]
+        last = (ctx.last_label or ctx.modified)[0]
         s = L.Sense(metric=last.metric, unit=s.unit or last.unit,
                     statistic="range" if L.RANGE_WORDS.search(label) else s.statistic,
                     period=last.period, words=label)
@@ -474,6 +476,7 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
         if trailing:
             statistic = L.statistic_of(trailing.group("stat"))
     claimed_any = False
+    previous_ends = None
     for number, figure in enumerate(figures):
         if not reader.free(figure):
             continue
@@ -505,6 +508,22 @@ def read_labelled(reader: Reader, ctx: Context, index: int, label: str, figures:
                 fig_stat = "range"
         period = _figure_period(reader.text, figure) or s.period or _period_after(
             reader.text, figure, quote[1])
+        ends = _percentile_pair(label) or (previous_ends if fig_stat in ("", "range") and
+                                           figure.unit_hint and number > 0 else None)
+        if metric == "wage" and ends and figure.is_range and figure.low is not None \
+                and figure.high is not None:
+            # "Wage range (10th to 90th percentile): $13.47 – $22.76 per hour", "Middle 50%
+            # of cooks: $15.05 – $20.97 per hour ($31,310 – $43,610 a year)": the two
+            # percentiles, and the range they make
+            for part, stat, value in (("low", ends[0], figure.low), ("high", ends[1], figure.high),
+                                      ("range", "range", None)):
+                claim = reader.claim(figure, metric=metric, statistic=stat, unit=unit,
+                                     quote=quote, method=method, period=period, value=value,
+                                     part=part, qualifiers=qualifiers, words=words,
+                                     occupation_text=occupation_text, context=ctx, line=index)
+                claimed_any = claimed_any or claim is not None
+            previous_ends = ends
+            continue
         scope = "job-ad" if ctx.job_ad and metric == "wage" and not fig_stat else ""
         if scope:
             fig_stat = "range" if figure.is_range else ""
@@ -554,8 +573,12 @@ def _level_label(label: str) -> str:
     return level or P.normalise_level(m.group())
 
 
+STATE_FIRST = re.compile(r"^(?P<place>" + P._STATE_NAMES + r")(?:'s|’s)?\s+(?=[a-z(])")
+"""A label that starts with a state: "New Mexico median", "Ohio employment (2023)"."""
+
+
 def _label_place(label: str) -> str:
-    m = P.PLACE.search(label)
+    m = P.PLACE.search(label) or STATE_FIRST.match(label.strip())
     if m:
         return P.normalise_geography(m.group("place"))
     if re.search(r"\b(?:national(?:ly)?|nationwide|U\.S\.|United\s+States)\b", label, re.I):
@@ -724,6 +747,7 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                                                      period=period))
     caption = _caption(reader, table)
     caption_sense = L.sense(caption) if caption else L.Sense()
+    caption_code = _coded_title(caption)
     caption_sense = L.Sense(metric=caption_sense.metric if caption_sense.metric == "wage" else "",
                             unit=caption_sense.unit, period=caption_sense.period,
                             statistic=caption_sense.statistic if caption_sense.statistic in (
@@ -734,16 +758,23 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
         return
     made: list[tuple[int, Claim, object]] = []
     ctx.group, ctx.group_labels = [], []  # a table's rows are a group of their own
+    jobs_table = any(c.sense.metric == "employment" for c in table.columns)
+    corner = _corner_place(table)
+    corner_periods = P.find_periods(table.columns[0].name) if corner else []
     named = list(dict.fromkeys(c.occupation for c in table.columns if c.occupation))
     own_column = next((n for n in named if not _other_occupation(reader, n)), "") \
         if reader.title else (named[0] if named else "")
     named_values = any(c.is_value for c in table.columns)
     for row in table.rows:
         qualifiers, words, code, title, row_sense = _row_qualifiers(row.labels, table.columns)
+        if corner and "geography" not in qualifiers:
+            qualifiers["geography"] = corner
         first_line = reader.lines[row.lines[0]]
         last_line = reader.lines[row.lines[-1]]
         quote = (first_line.start, last_line.end)
         occupation, occupation_text = "", ""
+        if not code and not title and caption_code:
+            code, title = caption_code  # "Phlebotomists (31-9097) by area" over rows of places
         if code or title:
             own = (code and code in (reader.occupation, reader.doc.occupation)) or (
                 title and not _other_occupation(reader, title))
@@ -759,7 +790,10 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                 occupation_text = "" if cell.column.occupation == own_column else \
                     cell.column.occupation
             col = cell.column.sense if cell.column is not None else L.Sense()
-            if named_values and cell.column is not None and not cell.column.is_value:
+            if cell.column is not None and not col.says_something and jobs_table:
+                col = _jobs_column(cell.column.name, col)
+            if named_values and cell.column is not None and not cell.column.is_value \
+                    and not col.metric:
                 # "Typical band" beside "Salary": the table names its figures' columns,
                 # and this one is not among them
                 reader.skip(f, f"a column that names no figure we read ({cell.column.name})")
@@ -797,7 +831,8 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
             if metric == "wage" and statistic in ("p75", "p90", "median") and f.is_range \
                     and f.high is None:
                 value = f.low
-            period = row_sense.period or s.period or caption_sense.period
+            period = row_sense.period or s.period or caption_sense.period or (
+                corner_periods[0] if corner_periods else None)
             if metric == "employment" and statistic != "change":
                 period = _end_of_projection(period, cell.column)
             claim = reader.claim(f, metric=metric, statistic=statistic, unit=unit, quote=quote,
@@ -820,6 +855,28 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
     _annual_from_hourly(reader, made)
 
 
+def _jobs_column(name: str, sense: L.Sense) -> L.Sense:
+    """What a bare column says beside columns of employment: "Projected 2033" is the
+    projected employment, "Change" the change in jobs."""
+    if re.match(r"^\s*projected\b(?![^%]*(?:%|percent))", name, re.I):
+        return sense.merged(L.Sense(metric="employment"))
+    if re.match(r"^\s*(?:numeric\s+|number\s+)?change\b(?![^%]*(?:%|percent))", name, re.I):
+        return sense.merged(L.Sense(metric="employment", change=True))
+    return sense
+
+
+def _corner_place(table) -> str:
+    """The place a table's corner cell names for all its rows: "Oregon, 2023" over rows
+    of "Entry wage" and "Experienced wage"."""
+    if not table.columns or table.columns[0].is_value:
+        return ""
+    name = re.sub(r",?\s*(?:May\s+)?(?:19|20)\d{2}\s*$", "", table.columns[0].name).strip()
+    m = PLACE_LINE.match(name)
+    if not m or not name or m.group("place") in ("Statewide",):
+        return ""
+    return P.normalise_geography(m.group("place"))
+
+
 def _end_of_projection(period: P.Period | None, column) -> P.Period | None:
     """The year of a projection's employment column: "Base year" under a 2023-2033 row is
     2023, "Projected" is 2033; other columns keep the period."""
@@ -832,6 +889,23 @@ def _end_of_projection(period: P.Period | None, column) -> P.Period | None:
     else:
         return period
     return P.Period(str(year), period.start, period.end, year, year)
+
+
+PERCENTILE_PAIR = re.compile(
+    r"\b(?P<a>10|25)(?:th)?\s*(?:%|percentile)?\s*(?:to|[-–—])\s*(?P<b>75|90)(?:th)?\s*"
+    r"(?:%|percentiles?)", re.I)
+
+
+def _percentile_pair(label: str) -> tuple[str, str] | None:
+    """The two percentiles a label gives the ends of a range: "(10th to 90th percentile)",
+    "Middle 50%", "middle half", "interquartile range"."""
+    m = PERCENTILE_PAIR.search(label)
+    if m:
+        return f"p{m.group('a')}", f"p{m.group('b')}"
+    if L.MIDDLE_HALF.search(label) or re.search(r"\bmiddle\s+(?:half|50\s*(?:%|percent))",
+                                                 label, re.I):
+        return "p25", "p75"
+    return None
 
 
 def _cell_metric(f: P.Figure, s: L.Sense) -> str:
@@ -1133,13 +1207,26 @@ NAMED_KEY = re.compile(
 
 def _page_occupation(reader: Reader) -> str:
     """The SOC code a page states for itself in its first headings ("15-1243 Database
-    Architects", "Phlebotomists (31-9097)")."""
+    Architects", "Phlebotomists (31-9097)"); a table row's code ("31-1131  Nursing
+    Assistants  26,049 …") is that row's, not the page's."""
     for line in reader.lines[:12]:
-        m = re.match(r"^(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s+[A-Z]", line.text) or re.match(
-            r"^[A-Z][\w ,'’-]{2,60}\((?P<code>\d{2}-\d{4})\)\s*$", line.text)
-        if m and not m.group("code").endswith(("0000", "00")):
-            return m.group("code")
+        coded = _coded_title(line.text)
+        if coded and not [f for f in reader.line_figures(line) if listed(f)] \
+                and "\t" not in line.text and "  " not in line.text.strip():
+            return coded[0]
     return ""
+
+
+def _coded_title(text: str) -> tuple[str, str] | None:
+    """(SOC code, title) of a heading that names an occupation with its code: "15-1243
+    Database Architects", "Phlebotomists (31-9097) by area"; None for a group's code
+    ("Healthcare Support Occupations (31-0000)")."""
+    m = re.match(r"^(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s+(?P<title>[A-Z][^\d\t]{2,80})$", text.strip()) \
+        or re.match(r"^(?P<title>[A-Z][\w ,'’-]{2,60}?)\s*\((?:SOC\s+)?(?P<code>\d{2}-\d{4})\)"
+                    r"(?:\s+(?:by|in|for|across)\s+[\w ,.-]{1,40}|\s*[:–—-].{0,60})?\s*$", text.strip())
+    if not m or m.group("code").endswith("00"):
+        return None
+    return m.group("code"), m.group("title").strip()
 
 
 def _page_title(reader: Reader) -> str:
@@ -1222,6 +1309,8 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
             continue
         if i in tables:
             read_table(reader, ctx, tables[i])
+            if ctx.related and TABLE_NUMBER.match(_caption(reader, tables[i])):
+                ctx.related = False  # "Table 7. Related occupations" is about its table only
             i = tables[i].end
             continue
         i += _read_line(reader, ctx, i, tables)
@@ -1263,6 +1352,9 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     listed_figures = [f for f in listed_figures if reader.free(f)]
     if not listed_figures:
         return 1
+    if _paragraph(line, listed_figures):
+        _prose(reader, ctx, i)  # no rule for labels, cells or lists can read a paragraph
+        return 1
     # a line of figures printed without labels under a legend: "$140,490 $67.54"
     bare = _bare(reader, line)
     if bare and ctx.legend and len(bare) == len(ctx.legend):
@@ -1278,6 +1370,8 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         read_labelled(reader, ctx, i, below.text, bare, (line.start, below.end),
                       method="value-label", extra=_descriptor_sense(below.text))
         if any(reader.claimed.get(f.start) for f in bare):
+            # a "Likely range:" under "$108,400" / "Estimated base salary per year" is its range
+            ctx.modified = (ctx.last_label[0], ctx.last_label[1], i + 1) if ctx.last_label else None
             ctx.last_label = None
             return 2
         ctx.last_label = saved  # the line below labels something else
@@ -1300,7 +1394,8 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     # a value that continues the label-value line above: "$20.90 per hour"
     first = _starts_with_figure(reader, line)
     if first is not None and ctx.last_label is not None and ctx.last_label[2] >= i - 2 \
-            and not LABEL_VALUE.match(line.text) and not _segments(line):
+            and not LABEL_VALUE.match(line.text) and not _segments(line) and (
+                len(line.text) <= 100 or _bare(reader, line)):
         s, label, _ = ctx.last_label
         quote_start = lines[ctx.last_label[2]].start
         if read_labelled(reader, ctx, i, label, listed_figures, (quote_start, line.end),
@@ -1327,6 +1422,10 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     if labelled and len(labelled.group("label").split()) > 4 and LABEL_VERBS.search(
             labelled.group("label")):
         labelled = None  # "Most openings come from turnover …: the occupation will add …"
+    if labelled and len(labelled.group("value")) > 80 and SENTENCE_VERBS.search(
+            labelled.group("value")) and re.search(r"\b[a-z]+\s+[a-z]+\s+[a-z]+\s+[a-z]+\b",
+                                                   labelled.group("value")):
+        labelled = None  # "Outlook: Oregon employment … is projected to grow …": a lead-in
     if labelled and len(labelled.group("label").split()) <= 12 and not labelled.group(
             "label").rstrip().endswith((".", "!", "?")):
         value_start = line.start + labelled.start("value")
@@ -1387,6 +1486,18 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     return 1
 
 
+PARAGRAPH = re.compile(r"[a-z][.!?]\s+[A-Z]")
+
+
+def _paragraph(line: Line, figures: list) -> bool:
+    """A line of running sentences: long, two sentences or more, words before its first
+    figure, and none of the marks that set labels, cells or list items apart."""
+    text = line.text
+    return (len(text) > 150 and "\t" not in text and "·" not in text and "|" not in text
+            and ":" not in text[:60] and bool(PARAGRAPH.search(text))
+            and len(text[:figures[0].start - line.start].split()) >= 6)
+
+
 def _inline_facts(reader: Reader, ctx: Context, i: int, line: Line, figures: list) -> bool:
     """Labels and figures run together on one line; False unless it reads as such: three
     figures or more, each after a short label that names something, no sentence."""
@@ -1438,6 +1549,8 @@ def _single_space_label(reader: Reader, line: Line, figures: list) -> bool:
     tail = line.text[last.end - line.start:].strip()
     if len(head.split()) > 9 or head.endswith((".", "!", "?")) or len(tail.split()) > 6:
         return False
+    if re.search(r"[a-z][.!?]\s", head) or prose.NOT_JOBS_AFTER.match(tail.lstrip("(")):
+        return False  # "… jobs brief. Join 22,500 subscribers.", "(186 posted this week)"
     value = replace(line, start=first.start, text=line.text[first.start - line.start:])
     if len(figures) > 1 and not _bare(reader, value):
         return False  # "the median came to $43,600. Salaries ranged from …": prose
@@ -1653,8 +1766,8 @@ def _label_next_line(reader: Reader, ctx: Context, index: int, line: Line) -> in
             return 2
         return 0
     if first is None:
-        if s.says_something:
-            ctx.last_label = (s, line.text, index)
+        if s.says_something and len(nxt.text) <= 80:
+            ctx.last_label = (s, line.text, index)  # not a heading over a paragraph
         return 0
     if LABEL_VALUE.match(nxt.text) and not _bare(reader, nxt):
         return 0
@@ -1844,6 +1957,8 @@ def _drop_restatements(reader: Reader) -> None:
     is the page doing arithmetic, not a figure it states: it becomes a note."""
     yearly = [f.amount for f in reader.figures if f.kind == "money" and f.amount and (
         f.unit_hint == "USD/year" or f.amount >= 1000)]
+    hourly = [f.amount for f in reader.figures if f.kind == "money" and f.amount and (
+        f.unit_hint == "USD/hour" or (not f.unit_hint and f.amount < 300))]
     drop = set()
     by_start = {f.start: f for f in reader.figures}
     for c in reader.claims:
@@ -1862,6 +1977,8 @@ def _drop_restatements(reader: Reader) -> None:
             if any(abs(y / divisor - c.value) <= 0.015 * c.value for y in yearly if y != c.value):
                 drop.add(c.claim_id)
                 break
+        if c.unit == "USD/week" and any(abs(h * 40 - c.value) <= 0.015 * c.value for h in hourly):
+            drop.add(c.claim_id)  # "$18 an hour … that is about $720 a week": 40 hours of it
     if not drop:
         return
     reader.claims = [c for c in reader.claims if c.claim_id not in drop]
@@ -1871,7 +1988,7 @@ def _drop_restatements(reader: Reader) -> None:
             reader.claimed[start] = remaining
         else:
             del reader.claimed[start]
-            reader.reasons[start] = "arithmetic restatement of a year's pay on the page"
+            reader.reasons[start] = "arithmetic restatement of pay the page states elsewhere"
 
 
 def _breakdown_of_year(reader: Reader, figure: P.Figure, claim: Claim) -> bool:
@@ -1924,7 +2041,52 @@ def read_text(doc: Document) -> Reading:
     """A plain-text page read: its claims and what became of each figure."""
     if not doc.page_date:
         doc = replace(doc, page_date=P.stated_page_date(doc.text))
+    doc = replace(doc, text=unwrapped(doc.text))
     return read_page(doc, split_lines(doc.text), extractor="text")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with the line breaks a capture put inside paragraphs made spaces (so every
+    offset stays where it was): "the middle half fell between $47,170 and" / "$76,230".
+
+    A page is wrapped when many of its lines run to about the same width; a break is a
+    wrap when the line before it runs to that width and the next line carries on (it does
+    not start a list item, a label or a cell, and the line before does not end a label).
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(x.rstrip()) for x in lines if x.strip())
+    if len(lengths) < 8:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width < 60 or width > 200:
+        return text
+    full = [len(x.rstrip()) >= 0.8 * width for x in lines]
+    if sum(full) < 5:
+        return text
+    out = list(text)
+    at = 0
+    for k, line in enumerate(lines[:-1]):
+        at += len(line)
+        nxt = lines[k + 1]
+        body = line.rstrip()
+        if full[k] and nxt.strip() and WRAPS_ON.match(nxt) and not WRAP_STOPS.search(line) \
+                and not WRAP_STOPS.search(nxt) and "  " not in body.strip() \
+                and not body.endswith(":") and (CONTINUES.match(nxt) or (
+                    body[-1:].islower() or body.endswith((",", ";"))) and not LABEL_START.match(body)):
+            out[at] = " "
+        at += 1
+    return "".join(out)
+
+
+WRAPS_ON = re.compile(r"^(?![\s•·▪●◦▸►*–—-]|\d+[.)]\s|[A-Z][^:]{0,40}:(?:\s|$))")
+"""A line that can carry on the paragraph above: not indented, not a list item or a
+numbered point, not a "Label:"."""
+WRAP_STOPS = re.compile(r"[\t|]")
+"""Cells: a line of a tab or pipe table is never a paragraph's."""
+LABEL_START = re.compile(r"^[A-Z][^:.]{0,40}:\s")
+"""A label's line ("Employment: 97,820 …"): the next line starting a sentence is its own."""
+CONTINUES = re.compile(r"^[a-z0-9$(“\"'’]")
+"""A line that carries on a sentence even after a full stop above ("U.S." / "payrolls")."""
 
 
 # --- tables of words: a header of column names over rows in one line each ---------------

@@ -98,7 +98,9 @@ class Progress:
             if doc is None:
                 self.current = None
             else:
-                size = len(doc.data) if doc.data else len(doc.text.encode("utf-8"))
+                size = getattr(doc, "size", None)
+                if size is None:  # a Document
+                    size = len(doc.data) if doc.data else len(doc.text.encode("utf-8"))
                 self.current = (number, total, doc.source_id, size)
                 self.started, self.reported = time.monotonic(), 0.0
             self._show()
@@ -176,31 +178,62 @@ def _fail(message: str, code: int, as_json: bool) -> None:
               help="Print a machine-readable summary (one JSON object) instead of the text.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print no progress and no summary; problems still go to stderr.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes that extract documents at once; 1 extracts in this "
+                   "process [default: the number of cores]. With --executor dask: the "
+                   "workers of the local cluster.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where documents are extracted: worker processes on this machine, or "
+                   "the workers of a Dask cluster (needs `pip install 'careerfacts[dask]'`; "
+                   "see docs/architecture.md, \"Extraction on a cluster\").")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler to send documents to, e.g. tcp://10.0.0.5:8786 "
+                   "(with --executor dask) [default: a local cluster of --jobs workers].")
+@click.option("--rehash", is_flag=True,
+              help="Read and hash every registered file, and run every stage, even when "
+                   "nothing changed since the last refresh (by default a file whose size, "
+                   "times and inode are unchanged keeps its digest, and unchanged inputs "
+                   "with unchanged outputs run nothing).")
 @click.pass_obj
 def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
-            time_limit: float | None, as_json: bool, quiet: bool) -> None:
+            time_limit: float | None, as_json: bool, quiet: bool, jobs: int | None,
+            executor: str, scheduler: str | None, rehash: bool) -> None:
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
-    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv, all
-    published together: a refresh that fails or is killed leaves the previous set or
-    its own, whole (an interrupted one is completed by the next command). One refresh
-    runs at a time per project; a second waits for the first (--wait). A source that
-    cannot be read is reported and skipped; the others are still processed.
+    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv; the
+    analyst's view, reports/index.html (charts, the queue, what changed) and
+    curated/careerfacts.duckdb (the tables and views for SQL); and the run's record,
+    curated/history/run-NNNN.json. All are published together: a refresh that fails or
+    is killed leaves the previous set or its own, whole (an interrupted one is completed
+    by the next command). The summary says what changed since the previous run (see
+    `careerfacts diff`). One refresh runs at a time per project; a second waits for the
+    first (--wait). A source that cannot be read is reported and skipped; the others are
+    still processed.
+
+    Documents are extracted by --jobs worker processes (or on a Dask cluster), and each
+    document's claims are cached in .cache/careerfacts/ by its content and the code
+    that read it: a page that did not change is not read again. When nothing changed
+    (registry, pages, decisions, code) and the outputs are as the last refresh wrote
+    them, the refresh says what it said then and writes nothing. The outputs are the
+    same bytes whatever the executor and the number of jobs.
 
     Exit 0 when the run was clean, 1 when it found data problems (listed, and in
-    reports/problems.csv), 2 on a usage or configuration error, 3 on an internal error.
+    reports/problems.csv), 2 on a usage or configuration error (a Dask scheduler that
+    cannot be reached included), 3 on an internal error.
 
     Example:
 
+    \b
         careerfacts refresh
-        careerfacts refresh --json | jq .discrepancies
+        careerfacts refresh --jobs 4 --json | jq .discrepancies
+        careerfacts refresh --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from pipeline.outputs import rendered
-    from pipeline.publish import STATE, Busy, PartialPublish, exclusive, publish
-    from pipeline.refresh import DEFAULT_TIME_LIMIT
-    from pipeline.refresh import refresh as run_refresh
-    from pipeline.registry import RegistryError
+    from pipeline.extraction import DEFAULT_TIME_LIMIT, parallel_jobs
+    from pipeline.incremental import forget_run, inputs_digest, unchanged_run
+    from pipeline.publish import Busy, PartialPublish, exclusive
+    from pipeline.registry import RegistryError, load_registry
     from schemas.problems import problem
 
     root = obj.root(root)
@@ -208,22 +241,30 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     registry = registry if registry.is_absolute() else root / registry
     if not registry.is_file():
         _fail(problem("registry-not-found", path=str(registry)).line(), EXIT_USAGE, as_json)
+    if scheduler and executor != "dask":
+        _fail("--scheduler names a Dask scheduler: give it with --executor dask",
+              EXIT_USAGE, as_json)
     limit = DEFAULT_TIME_LIMIT if time_limit is None else (time_limit or None)
     say = (lambda text: None) if quiet or as_json else (lambda text: click.echo(
         f"careerfacts: {text}", err=True))
-    progress = None if quiet or as_json else Progress(sys.stderr, sys.stderr.isatty())
-    recovered = None
+    decisions = root / "decisions.yaml"
+    cache_dir = _cache_dir(root)
+    recovered = before = None
+    progress = None
     try:
         with exclusive(root, wait, on_wait=say) as recovered:
             if recovered:
                 say(recovered.line())
-            run = run_refresh(registry, progress, decisions=root / "decisions.yaml",
-                              time_limit=limit)
-            files = rendered(run, root / STATE)
-            try:
-                changed = publish(files, root)
-            finally:
-                files.close()
+            loaded = load_registry(registry, cache_dir=cache_dir, rehash=rehash)
+            digest = inputs_digest(root, registry, decisions, *loaded, limit)
+            before = None if rehash else unchanged_run(root, digest)
+            if before is None:
+                forget_run(root)
+                progress = None if quiet or as_json else Progress(sys.stderr,
+                                                                  sys.stderr.isatty())
+                run, files, changed, (record, changes, history_problems) = _full_refresh(
+                    root, registry, decisions, cache_dir, loaded, limit, progress,
+                    jobs=parallel_jobs(jobs), executor=executor, scheduler=scheduler)
     except RegistryError as exc:
         _fail(exc.problem.line(), EXIT_USAGE, as_json)
     except Busy as exc:
@@ -231,6 +272,9 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     except PartialPublish as exc:
         _fail(f"publishing the outputs failed part way: {exc}", EXIT_DEFECT, as_json)
     except Exception as exc:
+        from pipeline.dask_executor import ExecutorError
+        if isinstance(exc, ExecutorError):
+            _fail(f"{exc}. Nothing was written.", EXIT_USAGE, as_json)
         if obj.debug:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc}. Nothing was written; the "
@@ -239,18 +283,100 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     finally:
         if progress:
             progress.close()
+    if before is not None:
+        _say_again(before, root, recovered, as_json, quiet)
     if obj.debug:
         for source_id, text in sorted(run.tracebacks.items()):
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)
     code = EXIT_DATA if run.problems else EXIT_OK
+    summary = summary_of(run, files, changed, root, recovered, code)
+    lines = _summary(run, files, changed, root)
+    if run.reproducible:
+        from pipeline.incremental import record_run
+        kept = {k: v for k, v in summary.items() if k != "recovered"}
+        kept["outputs"] = {"files": summary["outputs"]["files"]}
+        record_run(root, digest, list(files), code, kept, lines[:-1])
     if as_json:
-        click.echo(json.dumps(summary_of(run, files, changed, root, recovered, code),
-                              sort_keys=True, ensure_ascii=False))
+        summary["run"] = {"number": record.run, "record": record.path,
+                          "changes": changes.as_dict(), "headline": changes.headline(),
+                          "history_problems": [p.line() for p in history_problems]}
+        click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
     elif quiet:
         _problem_lines(run.problems)
+        _problem_lines(history_problems)
     else:
-        _summary(run, files, changed, root)
+        _echo_lines(lines)
+        _problem_lines(history_problems)
+        _changes_summary(record, changes)
     sys.exit(code)
+
+
+def _cache_dir(root: Path) -> Path:
+    """$CAREERFACTS_CACHE, else .cache/careerfacts/ in the project (as pipeline/refresh.py's
+    default_cache_dir, without importing the stages)."""
+    configured = os.environ.get("CAREERFACTS_CACHE")
+    return Path(configured) if configured else Path(root) / ".cache" / "careerfacts"
+
+
+def _full_refresh(root: Path, registry: Path, decisions: Path, cache_dir: Path, loaded,
+                  limit, progress, *, jobs: int, executor: str, scheduler: str | None):
+    """Every stage, then the outputs published, the analyst's view and the run's record
+    with them: (run, files, files changed, (record, changes, history problems))."""
+    from pipeline.analyst import analyst_files, recorded_run, utc_now
+    from pipeline.outputs import rendered
+    from pipeline.publish import STATE, publish
+    from pipeline.refresh import Engine
+    from pipeline.refresh import refresh as run_refresh
+
+    started = utc_now()
+    run = run_refresh(registry, progress, decisions=decisions, cache_dir=cache_dir,
+                      time_limit=limit, loaded=loaded,
+                      engine=Engine(jobs=jobs, executor=executor, scheduler=scheduler))
+    # the large files are rendered into .careerfacts/, so that publishing renames them
+    with rendered(run, root / STATE) as files:
+        record, changes, history_problems = recorded_run(
+            run, root, registry, decisions, started, EXIT_DATA if run.problems else EXIT_OK,
+            files=files)
+        files.update(analyst_files(run, files, record, changes, root))
+        changed = publish(files, root)
+    return run, files, changed, (record, changes, history_problems)
+
+
+def _echo_lines(lines: list[tuple[str, str]]) -> None:
+    for stream, text in lines:
+        click.echo(text, err=stream == "err")
+
+
+def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool) -> None:
+    """What the last refresh said, for a refresh whose inputs and outputs are unchanged."""
+    if as_json:
+        summary = dict(before.summary)
+        summary["outputs"] = {"files": before.files, "changed": []}
+        summary["recovered"] = None if not recovered else {
+            "completed": recovered.completed, "discarded": recovered.discarded,
+            "leftovers": recovered.leftovers}
+        click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
+    elif quiet:
+        _echo_lines([line for line in before.lines if line[0] == "err"])  # the problems
+    else:
+        _echo_lines(before.lines)
+        click.echo(f"wrote          0 of {len(before.files)} output files changed "
+                   f"(nothing changed since the last refresh; report: "
+                   f"{root / 'reports/discrepancies.md'})")
+    sys.exit(before.exit_code)
+
+
+SHOWN_CHANGES = 12
+"""Changes the refresh summary lists before pointing at `careerfacts diff`."""
+
+
+def _changes_summary(record, changes) -> None:
+    click.echo(f"run            {record.run} recorded ({record.path}); {changes.headline()}")
+    lines = changes.lines()
+    for line in lines[:SHOWN_CHANGES]:
+        click.echo(f"  {line}")
+    if len(lines) > SHOWN_CHANGES:
+        click.echo(f"  … {len(lines) - SHOWN_CHANGES} more: careerfacts diff")
 
 
 def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int) -> dict:
@@ -300,10 +426,14 @@ def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int
 
 
 def _problem_lines(problems) -> None:
-    for p in problems[:10]:
-        click.echo(f"  {p.line()}", err=True)
+    _echo_lines(_problem_text(problems))
+
+
+def _problem_text(problems) -> list[tuple[str, str]]:
+    lines = [("err", f"  {p.line()}") for p in problems[:10]]
     if len(problems) > 10:
-        click.echo(f"  … {len(problems) - 10} more in reports/problems.csv", err=True)
+        lines.append(("err", f"  … {len(problems) - 10} more in reports/problems.csv"))
+    return lines
 
 
 def _counts(run, files):
@@ -316,12 +446,16 @@ def _counts(run, files):
     return parts
 
 
-def _summary(run, files: dict, changed: list, root: Path) -> None:
+def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str]]:
+    """The text summary of a refresh as (stream, line) pairs; the last says what was written."""
     counts = _counts(run, files)
     severity = Counter(counts.of_discrepancies(2))
     status = counts.facts
     decisions = counts.decisions
-    echo = click.echo
+    lines: list[tuple[str, str]] = []
+
+    def echo(text: str) -> None:
+        lines.append(("out", text))
     troubled = run.troubled_sources
     echo(f"sources        {len(run.captures)} registered and readable"
          + (f", {len(troubled)} with problems" if troubled else ""))
@@ -348,9 +482,10 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
         echo(f"problems       {len(run.problems)}:")
         for code, n in sorted(Counter(p.code for p in run.problems).items()):
             echo(f"  {n} × {code}")
-        _problem_lines(run.problems)
+        lines.extend(_problem_text(run.problems))
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
-         f"(report: {root / 'reports/discrepancies.md'})")
+         f"(reports: {root / 'reports/index.html'}, {root / 'reports/discrepancies.md'})")
+    return lines
 
 
 @main.command()
@@ -653,6 +788,110 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
             click.echo(f"    {kind} {m.line()}")
     click.echo(f"report: {root / 'reports/check-source.md'}")
     sys.exit(EXIT_OK if all(r.usable for r in results) else EXIT_DATA)
+
+
+@main.command()
+@click.argument("runs", nargs=-1, type=click.IntRange(min=1), metavar="[RUN] [RUN]")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the changes as one JSON object instead of lines.")
+@click.pass_obj
+def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
+    """Say what changed between two recorded refreshes.
+
+    Every refresh records a run in curated/history/ (see `careerfacts history`). With no
+    RUN, compares the last two runs; with one, that run and the latest; with two, the
+    first and the second. Lists the sources added, removed or changed (another sha256),
+    the facts added, removed or changed (value, status, rule, the sources that state
+    them), and the discrepancies opened, closed or changed in outcome, severity or queue
+    (stale (low, explained) → conflict (high, open)), each with its sources. Exit 0, or
+    2 when a run is not recorded.
+
+    Example:
+
+        careerfacts diff
+        careerfacts diff 3 7
+        careerfacts diff 3 --json | jq '.facts[].title'
+    """
+    from pipeline.history import changes_between, load_runs
+    from schemas.problems import problem
+
+    root = obj.root()
+    if len(runs) > 2:
+        raise click.UsageError("give at most two runs")
+    recorded, problems = load_runs(root)
+    for p in problems:
+        click.echo(f"careerfacts: {p.line()}", err=True)
+    by_number = {r.run: r for r in recorded}
+    for number in runs:
+        if number not in by_number:
+            known = (f"runs {recorded[0].run}–{recorded[-1].run}" if len(recorded) > 1
+                     else f"run {recorded[0].run}" if recorded else "no run")
+            _fail(problem("history-run-unknown",
+                          detail=f"run {number} is not recorded in curated/history/ "
+                                 f"({known} recorded)").line(), EXIT_USAGE, as_json)
+    if not recorded:
+        _fail(problem("history-run-unknown",
+                      detail="no run is recorded in curated/history/ yet").line(),
+              EXIT_USAGE, as_json)
+    if len(runs) == 2:
+        before, after = by_number[runs[0]], by_number[runs[1]]
+    elif len(runs) == 1:
+        before, after = by_number[runs[0]], recorded[-1]
+    else:
+        before, after = (recorded[-2] if len(recorded) > 1 else None), recorded[-1]
+    changes = changes_between(before, after)
+    if as_json:
+        click.echo(json.dumps({**changes.as_dict(), "headline": changes.headline()},
+                              sort_keys=True, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    click.echo(f"{after.label()}: {changes.headline()}")
+    for line in changes.lines():
+        click.echo(f"  {line}")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the runs as JSON lines instead of a table.")
+@click.pass_obj
+def history(obj: Options, as_json: bool) -> None:
+    """List the recorded refreshes, oldest first.
+
+    Each refresh records a run in curated/history/run-NNNN.json (git-ignored): when it
+    started and finished, its exit code, the sha256 of its inputs and its counts, and
+    its facts and discrepancies, which `careerfacts diff` compares. Delete old records
+    freely; run numbers are never reused.
+
+    Example:
+
+        careerfacts history
+        careerfacts diff 1 3
+    """
+    from pipeline.history import load_runs
+
+    root = obj.root()
+    recorded, problems = load_runs(root)
+    for p in problems:
+        click.echo(f"careerfacts: {p.line()}", err=True)
+    if as_json:
+        for r in recorded:
+            click.echo(json.dumps({"run": r.run, "started": r.started,
+                                   "finished": r.finished, "exit_code": r.exit_code,
+                                   "inputs": r.inputs, "counts": r.counts},
+                                  sort_keys=True, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    if not recorded:
+        click.echo("no run recorded yet: `careerfacts refresh` records one")
+        sys.exit(EXIT_OK)
+    click.echo(f"{'run':>5}  {'started':20}  exit  sources  claims  facts  discrepancies "
+               "(open)  problems")
+    for r in recorded:
+        n = r.counts
+        click.echo(f"{r.run:>5}  {r.started:20}  {r.exit_code:>4}  {n.get('sources', 0):>7}  "
+                   f"{n.get('valid', 0):>6}  {n.get('facts', 0):>5}  "
+                   f"{n.get('discrepancies', 0):>13} ({n.get('open', 0)})  "
+                   f"{n.get('problems', 0):>8}")
+    sys.exit(EXIT_OK)
 
 
 @main.command()

@@ -239,15 +239,29 @@ def checked_code(code: str, official: Official) -> CodeCheck:
     return CodeCheck(code, "", known=False)
 
 
-def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dict[str, Source],
-                         official: Official, index: TitleIndex | None = None
+def resolved_occupations(claims: list[Claim],
+                         docs: list[Document] | dict[str, list[TitleCandidate]],
+                         sources: dict[str, Source], official: Official,
+                         index: TitleIndex | None = None
                          ) -> tuple[list[Claim], dict[str, tuple[str, ...]], list[Problem]]:
     """(claims with `occupation` and `occupation_basis` filled in, the SOC 2018 parts of
-    each claim whose SOC 2010 occupation was split, problems). See the module docstring."""
+    each claim whose SOC 2010 occupation was split, problems). See the module docstring.
+    `docs` are the documents, or the title candidates of each source already read from
+    them (an extraction task reads them where it reads the page)."""
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_source[claim.source_id].append(claim)
-    docs_by_id = {d.source_id: d for d in docs}
+    if isinstance(docs, dict):
+        read_titles = dict(docs)
+    else:
+        docs_by_id = {d.source_id: d for d in docs}
+        read_titles = {}
+
+    def titles_of(source_id: str) -> list[TitleCandidate]:
+        if source_id not in read_titles:
+            doc = docs_by_id.get(source_id)
+            read_titles[source_id] = title_candidates(doc) if doc else []
+        return read_titles[source_id]
     lazy: dict[str, TitleIndex] = {}
 
     def titles() -> TitleIndex:
@@ -279,8 +293,7 @@ def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dic
                 page.append((registered, "registry"))
                 return page[0]
             candidates = [TitleCandidate(source.title, "title")] if source else []
-            doc = docs_by_id.get(source_id)
-            candidates += title_candidates(doc) if doc else []
+            candidates += titles_of(source_id)
             found, said_by = page_occupation(candidates, titles()) if official.structure \
                 else (TitleMatch("none"), "")
             if found.outcome == "resolved":

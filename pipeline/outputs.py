@@ -20,7 +20,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +30,7 @@ import pandas as pd
 from pipeline.reconcile import (KEY_FIELDS, QUEUES, Cluster, Discrepancy, Reading, Reconciler,
                                 Slice, collector_paused, discrepancy_order, reused_figures)
 from pipeline.publish import RENDERED
+from pipeline.report_html import AnalystParts
 from pipeline.refresh import Run
 from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
                              key_title, occupation_title, section_lines)
@@ -234,20 +235,29 @@ def problems_table(run: Run) -> pd.DataFrame:
 
 # --- the rendered set --------------------------------------------------------------------
 
-class Rendered(Mapping):
+class Rendered(MutableMapping):
     """A run's output files: path relative to the project -> bytes. The large files are
-    on disk (`file(path)`), read only when their bytes are asked for; `parts` holds the
-    counts a summary gives (facts by status, discrepancies by queue, outcome and
-    severity, decisions). `close()` removes the rendered folder."""
+    on disk (`file(path)`), read only when their bytes are asked for; a file added may
+    be bytes or a file in the rendered folder. `parts` holds the counts a summary gives
+    (facts by status, discrepancies by queue, outcome and severity, decisions) and what
+    the analyst's view is made of. `close()` removes the rendered folder."""
 
-    def __init__(self, files: dict[str, bytes | Path], folder: Path | None, parts: ReportParts):
+    def __init__(self, files: dict[str, bytes | Path], folder: Path | None, parts: ReportParts,
+                 view: AnalystParts | None = None):
         self._files = files
         self.folder = folder
         self.parts = parts
+        self.view = view  # what reports/index.html and the run's record are made of
 
     def __getitem__(self, path: str) -> bytes:
         value = self._files[path]
         return value.read_bytes() if isinstance(value, Path) else value
+
+    def __setitem__(self, path: str, value: bytes | Path) -> None:
+        self._files[path] = value
+
+    def __delitem__(self, path: str) -> None:
+        del self._files[path]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._files)
@@ -287,7 +297,7 @@ def rendered(run: Run, folder: Path | None = None) -> Rendered:
     try:
         rendering = _Rendering(run, work)
         rendering.reconcile()
-        return Rendered(rendering.files(), work, rendering.parts)
+        return Rendered(rendering.files(), work, rendering.parts, rendering.view)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -341,6 +351,12 @@ class _Rendering:
         self.parts = ReportParts()
         self.reused_pending = basis is not None
         self.split = basis.parts if basis is not None else {}
+        if basis is not None:
+            figures, decisions = basis.figures, basis.decisions
+        else:
+            rec = run.reconciliation
+            figures, decisions = rec.figures, [r.decision for r in rec.decisions]
+        self.view = AnalystParts(run, figures, decisions, RowSpill(work / "views.spill"))
 
     def reconcile(self) -> None:
         run = self.run
@@ -389,6 +405,8 @@ class _Rendering:
                         self.copy[row_of[r.claim.claim_id]] = self.copies(cluster.copies)
             self.facts.add(fact.fact_id, fact_row(fact))
         self.parts.add_facts(part.facts, part.matches, self.authorities)
+        self.view.add_facts(part.facts, part.matches,
+                            {d.discrepancy_id for d in part.discrepancies if d.queue == "open"})
         add_quoted(self.parts.quoted, part.claims, part.matches, self.authorities)
         for d in part.discrepancies:
             if self.reused_pending and d.outcome == "intra-source":
@@ -401,6 +419,7 @@ class _Rendering:
     def _discrepancy(self, d: Discrepancy, ranks, matches) -> None:
         order = discrepancy_order(d)
         self.parts.add_discrepancy(d)
+        self.view.add_discrepancy(d, ranks, matches)
         self.discrepancies.add(order, discrepancy_row(d))
         title = key_title(d.key, occupation_title(self.run, d.key[0]))
         self.sections.add(order, {"queue": d.queue, "title": title,
@@ -471,9 +490,9 @@ class _Rendering:
         spill.finish()
 
         def sections(queue: str):
-            for key, section in spill.entries():
-                if key[0] == QUEUES.index(queue):
-                    yield section["title"], section["lines"]
+            number = QUEUES.index(queue)
+            for _, section in spill.entries(lambda key: key[0] == number):
+                yield section["title"], section["lines"]
         return sections
 
     def _claims_files(self, files: dict) -> None:

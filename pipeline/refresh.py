@@ -12,20 +12,17 @@ no claims, and the others go on.
 from __future__ import annotations
 
 import os
-import traceback
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from extractors import extract
 from extractors.claims import Claim
-from extractors.document import Document, DocumentError, document_from_bytes
+from pipeline.cache import ClaimsCache
 from pipeline.decisions import Decision, DecisionResult, load_decisions
-from pipeline.limits import TimeLimitExceeded
-from pipeline.limits import time_limit as limited
+from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
+                                 extract_each, extraction_tasks)
 from pipeline.occupations import resolved_occupations
 from pipeline.official import (Official, official_readings_of, official_tables,
                                wanted_programs)
@@ -38,11 +35,6 @@ from pipeline.store import ClaimStore
 from pipeline.tables import claims_frame
 from pipeline.vintage import ReleaseFigure, match_releases, release_figures
 from schemas.problems import Problem, problem
-
-Progress = Callable[[int, int, "Document | None"], None]
-"""Called with (number, total, document) before each document is extracted, and with
-(total, total, None) when extraction is over."""
-
 
 @dataclass
 class Run:
@@ -61,6 +53,9 @@ class Run:
     history: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """claim id -> (fact id, rank, reason) of the claims of superseded and duplicate captures"""
     official: Official = field(default_factory=Official)
+    reproducible: bool = True
+    """False when a document's result depended on the moment (its time limit, a defect,
+    its file changing during the run): the same inputs may give another run."""
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -198,71 +193,6 @@ def history(claims: list[Claim], valid_ids: set[str], paged: dict[str, PageCaptu
     return ranks, page_changes(valid, paged)
 
 
-def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
-    """The decoded document of each capture; one that cannot be decoded is a problem."""
-    docs, problems = [], []
-    for capture in captures:
-        source = capture.source
-        try:
-            doc = document_from_bytes(capture.data, source_id=source.id, path=source.path,
-                                      format=source.format, occupation=source.occupation)
-            # an archived copy shows the page as of the archive's timestamp
-            docs.append(replace(doc, page_date=source.page_date) if source.page_date else doc)
-        except DocumentError as exc:
-            problems.append(problem(exc.code, source_id=source.id, path=source.path,
-                                    detail=exc.detail))
-        except Exception as exc:  # a defect in decoding: it costs this document only
-            problems.append(problem("extractor-failed", source_id=source.id, path=source.path,
-                                    detail=f"{type(exc).__name__}: {exc}"))
-    return docs, problems
-
-
-DEFAULT_TIME_LIMIT = 120.0
-"""Seconds one document may take to extract; the largest real pages (18 MB) take ~20 s."""
-
-
-def document_claims(doc: Document, time_limit: float | None = DEFAULT_TIME_LIMIT
-                    ) -> tuple[list[Claim], list[Problem], str]:
-    """(claims, problems, traceback of a defect or "") of one document, within its time
-    limit. Never raises for a bad document: an unreadable one, one past its time limit
-    and an extractor defect are problems. Runs in any process's main thread (a worker of
-    a pool included), so extraction can be spread over processes."""
-    def failed(code: str, detail: str = "") -> list[Problem]:
-        return [problem(code, source_id=doc.source_id, path=doc.path, detail=detail)]
-
-    try:
-        with limited(time_limit):
-            found = extract(doc)
-    except TimeLimitExceeded as exc:
-        return [], failed("document-time-limit", f"{exc.seconds:g}"), ""
-    except DocumentError as exc:
-        return [], failed(exc.code, exc.detail), ""
-    except Exception as exc:  # a defect in an extractor: report it, keep going
-        return [], failed("extractor-failed", f"{type(exc).__name__}: {exc}"), \
-            traceback.format_exc()
-    return found, ([] if found else failed("document-no-figures")), ""
-
-
-def raw_claims(docs: list[Document], progress: Progress | None = None,
-               time_limit: float | None = DEFAULT_TIME_LIMIT
-               ) -> tuple[list[Claim], list[Problem], dict[str, str]]:
-    """Claims of every document; a document that fails costs only itself."""
-    claims: list[Claim] = []
-    problems: list[Problem] = []
-    tracebacks: dict[str, str] = {}
-    for number, doc in enumerate(docs, start=1):
-        if progress:
-            progress(number, len(docs), doc)
-        found, trouble, trace = document_claims(doc, time_limit)
-        claims.extend(found)
-        problems.extend(trouble)
-        if trace:
-            tracebacks[doc.source_id] = trace
-    if progress:
-        progress(len(docs), len(docs), None)
-    return claims, problems, tracebacks
-
-
 def unresolved_occupations(captures: list[Capture], claims: list[Claim],
                            reported: list[Problem] = ()) -> list[Problem]:
     """A warning per source with figures that still have no SOC code once occupations are
@@ -319,41 +249,59 @@ def default_cache_dir(root: Path) -> Path:
     return Path(configured) if configured else Path(root) / ".cache" / "careerfacts"
 
 
+@dataclass(frozen=True)
+class Engine:
+    """Where and how documents are extracted (pipeline/extraction.py): `jobs` worker
+    processes (1: in this process), or the `dask` executor at `scheduler` (None: a
+    LocalCluster of `jobs` workers); `cache` False extracts every document again
+    instead of reading the claims cache."""
+
+    jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+    cache: bool = True
+
+
 def refresh(registry: Path, progress: Progress | None = None,
             decisions: Path | None = None, cache_dir: Path | None = None,
-            time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
+            time_limit: float | None = DEFAULT_TIME_LIMIT, engine: Engine = Engine(),
+            rehash: bool = False, loaded: tuple[list[Capture], list[Problem]] | None = None
+            ) -> Run:
     """Run every stage up to, not including, writing. Raises RegistryError when the
     registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
     raw/, `cache_dir` to default_cache_dir(the project root); `time_limit` is in seconds
-    per document (None: no limit)."""
+    per document (None: no limit); `rehash` reads every registered file instead of
+    trusting the digests of files whose stat did not change (pipeline/cache.py);
+    `loaded` is what load_registry gave for this registry, when the caller read it."""
     root = Path(registry).parent.parent
-    captures, problems = load_registry(registry)
-    page_files = [c for c in captures if not c.source.dataset]  # official files are no page
-    paged, page_problems = pages(page_files)
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir(root)
+    captures, problems = loaded if loaded is not None else load_registry(
+        registry, cache_dir=cache_dir, rehash=rehash)
     decided, decision_problems = load_decisions(
         decisions if decisions is not None else root / "decisions.yaml")
     return run_of(captures, decided, problems + decision_problems, progress=progress,
-                  cache_dir=cache_dir if cache_dir is not None else default_cache_dir(root),
-                  time_limit=time_limit)
+                  cache_dir=cache_dir, time_limit=time_limit, engine=engine)
 
 
 def run_of(captures: list[Capture], decisions: list[Decision] = (),
            problems: list[Problem] = (), *, cache_dir: Path, progress: Progress | None = None,
-           time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
+           time_limit: float | None = DEFAULT_TIME_LIMIT, engine: Engine = Engine()) -> Run:
     """Every stage after the registry, for captures already loaded: the refresh of a
     registry (`refresh`), or of one as it was (check-source's base). `problems` are the
     registry's and the decisions file's, carried into the run; `cache_dir` is where the
-    official tables are cached.
+    official tables and the documents' extractions are cached. Raises ExecutorError
+    (pipeline/dask_executor.py) when the Dask executor cannot run.
 
-    Documents are read one at a time and their claims kept in a ClaimStore; what needs
-    claims as objects takes them a slice of keys (an occupation, metric and place) or a
-    source at a time. The result is a StoredRun."""
+    Each document's claims are taken from its extraction and dropped into a ClaimStore
+    as the extractions come in; what needs claims as objects takes them a slice of keys
+    (an occupation, metric and place) or a source at a time. The result is a StoredRun."""
     decisions = list(decisions)
     page_files = [c for c in captures if not c.source.dataset]  # official files are no page
     paged, page_problems = pages(page_files)
     official, official_problems = official_tables(captures, cache_dir)
     sources = {c.source.id: c.source for c in captures}
-    read = read_documents(page_files, sources, official, progress, time_limit)
+    read = read_documents(page_files, sources, official, cache_dir=cache_dir, engine=engine,
+                          progress=progress, time_limit=time_limit)
     store = read.store
     authorities = {c.source.id: c.source.authority for c in captures}
     kept = current_rows(store, read.valid, paged)
@@ -388,7 +336,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
                   *read.extract_problems, *read.occupation_problems, *read.claim_problems,
                   *reading_problems, *review_problems(decided)],
         tracebacks=read.tracebacks, encodings=read.encodings, pages=paged, changes=changes,
-        history=ranks, official=official)
+        history=ranks, official=official, reproducible=read.reproducible)
 
 
 @dataclass
@@ -405,6 +353,7 @@ class Read:
     extract_problems: list[Problem]
     occupation_problems: list[Problem]
     claim_problems: list[Problem]
+    reproducible: bool = True  # no document's result depended on the moment
 
 
 VALIDATION_BATCH = 32_768
@@ -413,12 +362,14 @@ of this size as in one of a page's few hundred claims."""
 
 
 def read_documents(page_files: list[Capture], sources: dict[str, Source], official: Official,
+                   *, cache_dir: Path, engine: Engine = Engine(),
                    progress: Progress | None = None,
                    time_limit: float | None = DEFAULT_TIME_LIMIT) -> Read:
-    """Each document read, extracted and dropped in turn: its claims (their occupations
-    resolved) go into a ClaimStore, validated a batch of documents at a time. One
-    document's bytes, text and claims as objects are held at a time, never all of them.
-    Problems are kept by kind, in the order the stages found them."""
+    """Each document's extraction (pipeline/extraction.py: from the claims cache, or run
+    by the engine) taken in registry order as it comes in, and dropped: its claims,
+    their occupations resolved, go into a ClaimStore, validated a batch of documents at
+    a time. The extractions in flight are held, never all of them. Problems are kept by
+    kind, in the order the stages found them."""
     store = ClaimStore()
     valid: list[int] = []
     bad: list[pd.DataFrame] = []
@@ -428,6 +379,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     found = {kind: [] for kind in ("document", "extract", "occupation", "claim")}
     titles = _Titles(official)
     batch: list[Claim] = []
+    reproducible = True
 
     def validate() -> None:
         if not batch:
@@ -443,19 +395,18 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         batch.clear()
 
     counts: dict[str, list[int]] = {}  # source id -> [figures, figures without an occupation]
-    for number, capture in enumerate(page_files, start=1):
-        doc, trouble = document_of(capture)
-        found["document"].extend(trouble)
-        if doc is None:
-            continue
-        if progress:
-            progress(number, len(page_files), doc)
-        claims, trouble, trace = document_claims(doc, time_limit)
-        found["extract"].extend(trouble)
-        if trace:
-            tracebacks[doc.source_id] = trace
-        encodings[doc.source_id] = doc.encoding
-        claims, split, trouble = resolved_occupations(claims, [doc], sources, official, titles)
+
+    def taken(result) -> None:
+        nonlocal reproducible
+        reproducible = reproducible and result.cacheable
+        found["document"].extend(result.unreadable)
+        found["extract"].extend(result.problems)
+        if result.traceback:
+            tracebacks[result.source_id] = result.traceback
+        if result.decoded:
+            encodings[result.source_id] = result.encoding
+        claims, split, trouble = resolved_occupations(
+            result.claims, {result.source_id: result.titles}, sources, official, titles)
         parts.update(split)
         found["occupation"].extend(trouble)
         for claim in claims:
@@ -463,16 +414,18 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
             n[0] += 1
             n[1] += not claim.occupation
         batch.extend(claims)
-        del doc
         if len(batch) >= VALIDATION_BATCH:
             validate()
-    if progress:
-        progress(len(page_files), len(page_files), None)
+
+    extract_each(extraction_tasks(page_files), taken,
+                 cache=ClaimsCache(cache_dir) if engine.cache else None, jobs=engine.jobs,
+                 executor=engine.executor, scheduler=engine.scheduler,
+                 time_limit=time_limit, progress=progress)
     validate()
     found["occupation"] += _unresolved(page_files, counts, found["occupation"])
     quarantined = pd.concat(bad) if bad else claims_frame([]).assign(failed_checks="")
     return Read(store, valid, quarantined, parts, encodings, tracebacks, found["document"],
-                found["extract"], found["occupation"], found["claim"])
+                found["extract"], found["occupation"], found["claim"], reproducible)
 
 
 class _Titles:
@@ -489,22 +442,6 @@ class _Titles:
             from pipeline.occupations import TitleIndex
             self.index = TitleIndex.of(self.official)
         return getattr(self.index, name)
-
-
-def document_of(capture: Capture) -> tuple[Document | None, list[Problem]]:
-    """The decoded document of one capture, or the problem that stops it."""
-    source = capture.source
-    try:
-        doc = document_from_bytes(capture.data, source_id=source.id, path=source.path,
-                                  format=source.format, occupation=source.occupation)
-        # an archived copy shows the page as of the archive's timestamp
-        return (replace(doc, page_date=source.page_date) if source.page_date else doc), []
-    except DocumentError as exc:
-        return None, [problem(exc.code, source_id=source.id, path=source.path,
-                              detail=exc.detail)]
-    except Exception as exc:  # a defect in decoding: it costs this document only
-        return None, [problem("extractor-failed", source_id=source.id, path=source.path,
-                              detail=f"{type(exc).__name__}: {exc}")]
 
 
 def _unresolved(captures: list[Capture], counts: dict[str, list[int]],

@@ -138,11 +138,14 @@ class RowSpill:
             self.out.close()
             self.index.sort(key=lambda entry: entry[0])
 
-    def entries(self):
-        """(key, row) in key order."""
+    def entries(self, keep=None):
+        """(key, row) in key order; only the rows whose key `keep(key)` holds, if given
+        (the others are not read)."""
         self.finish()
         with open(self.path, "rb") as data:
             for key, offset, length in self.index:
+                if keep is not None and not keep(key):
+                    continue
                 data.seek(offset)
                 yield key, pickle.loads(data.read(length))
 

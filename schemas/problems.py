@@ -130,6 +130,18 @@ CATALOGUE: dict[str, Kind] = {
         "`careerfacts decide … --replace`, or remove the entry from decisions.yaml",
         severity="warning",
     ),
+    "history-unreadable": Kind(
+        "A run record of the history cannot be read",
+        "{path}: {detail}; this run is left out of the history",
+        "restore the file or delete it: the other runs are still compared, and run numbers "
+        "are never reused",
+        severity="warning",
+    ),
+    "history-run-unknown": Kind(
+        "No such run in the history",
+        "{detail}",
+        "list the recorded runs with `careerfacts history`; a refresh records one",
+    ),
     "claim-invalid": Kind(
         "Claim failed the claims contract and was quarantined",
         "{detail}",

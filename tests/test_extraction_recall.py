@@ -99,7 +99,8 @@ def test_real_layout_pages_fire_no_trap(real_score):
     assert fired == []
 
 
-@pytest.mark.parametrize("corpus", ["real-layouts", "holdout", "holdout-2", "holdout-3", "unseen"])
+@pytest.mark.parametrize("corpus", ["real-layouts", "holdout", "holdout-2", "holdout-3",
+                                    "holdout-4", "unseen"])
 def test_every_quote_is_on_its_page(corpus):
     """Every quote is text of the page as read (a text page, or HTML as rendered): a
     claim never says a page states what it does not."""
@@ -177,8 +178,8 @@ def test_second_holdout_pages_meet_the_recall_floor():
 # figures, a news article with wage history, a calculator result, flattened table cells.
 # Measured before any change was made for it (after the second round): 176/277 must-find
 # figures (64%), place right for 173 (62%), 36 of 181 traps. The kinds of miss were
-# fixed in general; now 262/277 (95%) and 10 traps (a bound in a headline, another
-# occupation named as a sentence's subject, a union rate's arithmetic …).
+# fixed in general; now 273/277 (99%) and 9 traps (a bound in a headline, a union rate's
+# arithmetic, a difference of two medians …).
 
 HOLDOUT3 = ROOT / "tests" / "corpus" / "holdout-3"
 HOLDOUT3_ROWS = load_rows(HOLDOUT3 / "expected_claims.csv")
@@ -190,3 +191,25 @@ def test_third_holdout_pages_meet_the_recall_floor():
     assert c["found"] / c["must1"] >= 0.93 and c["place"] / c["must1"] >= 0.93, c
     assert c["fired"] <= 10, [str(r) for r in HOLDOUT3_ROWS if r.must == -1
                               and score.outcome(r) == "fired"]
+
+
+# --- the fourth held-out corpus: twelve pages written blind ----------------------------
+#
+# An Oregon profile as a PDF of small tables, career-pathway cards, a bilingual page, quick
+# facts in <th scope=row>, figures only in an infographic's alt text, footnote letters glued
+# to numbers, a wage trend with years as rows, whole-dollar hourly wages, a "best cities"
+# list with cost-of-living-adjusted pay, a career-change blog, a print capture with page
+# headers mid-table, a school brochure. Measured before any change was made for it (after
+# the third round): 223/275 must-find figures (81%), place right for 203 (74%), 15 of 195
+# traps. Fixed by kind: now 263/275 (96%), place 260 (95%), 4 traps.
+
+HOLDOUT4 = ROOT / "tests" / "corpus" / "holdout-4"
+HOLDOUT4_ROWS = load_rows(HOLDOUT4 / "expected_claims.csv")
+
+
+def test_fourth_holdout_pages_meet_the_recall_floor():
+    score = score_figures(HOLDOUT4_ROWS, HOLDOUT4)
+    c = score.counts()
+    assert c["found"] / c["must1"] >= 0.94 and c["place"] / c["must1"] >= 0.93, c
+    assert c["fired"] <= 5, [str(r) for r in HOLDOUT4_ROWS if r.must == -1
+                             and score.outcome(r) == "fired"]

@@ -36,3 +36,28 @@ def test_a_calculators_monthly_breakdown_restates_its_estimate():
             b"<dt>Monthly</dt><dd>$7,200</dd><dt>Weekly</dt><dd>$1,662</dd></dl>"
             b"<p>Median weekly earnings of accountants were $1,540 in 2024.</p></body></html>")
     assert _wages(page, "calc.html") == [86400, 1540]
+
+
+def test_a_range_under_an_estimate_with_its_label_below():
+    page = (b"<html><body><h1>Analyst salary calculator</h1><div class='big'>$108,400</div>"
+            b"<div class='label'>Estimated base salary per year</div>"
+            b"<p>Likely range: $91,200 &ndash; $124,900</p></body></html>")
+    doc = document_from_bytes(page, source_id="p", path="calc.html", format="html")
+    got = [(c.statistic, c.unit, c.value, c.low, c.high) for c in read(doc).claims]
+    assert got == [("unspecified", "USD/year", 108400, None, None),
+                   ("range", "USD/year", None, 91200, 124900)]
+
+
+@pytest.mark.parametrize("line", [
+    "Get the weekly jobs brief. Join 22,500 subscribers.",
+    "We rank metros by median pay, leaving out metros with fewer than 1,000 jobs in the field.",
+    "See openings near you (186 posted this week)",
+    "At the median that is about $720 a week.",
+    "Pickers earn $28 to $35 a bin this season.",
+    "Supervision cost me $75 a session at first.",
+    "Nearly one in five (19.8 percent) are self-employed.",
+])
+def test_counts_rates_and_restatements_that_are_no_claims(line):
+    page = f"Paralegals\n\nThe median wage was $18 an hour in May 2024.\n\n{line}\n".encode()
+    doc = document_from_bytes(page, source_id="p", path="page.txt")
+    assert [(c.metric, c.value) for c in read(doc).claims] == [("wage", 18)]

@@ -692,3 +692,19 @@ def test_number_forms_of_real_pages(text, reading_, kind):
 ))
 def test_page_furniture_is_no_figure(text):
     assert [f for f in scan(text) if f.kind != "number"] == []
+
+
+# --- properties: a footnote letter glued to an amount -----------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(whole=st.integers(1000, 10_000_000), cents=st.none() | st.integers(0, 99),
+       mark=st.sampled_from("abcdefgh"), after=st.sampled_from(["", " ", ".", ")", "\n", " per year"]))
+def test_a_footnote_letter_glued_to_an_amount_is_not_part_of_it(whole, cents, mark, after):
+    text = dollars(whole, cents, True)
+    figures = find_money(f"Median wage: {text}{mark}{after}")
+    assert [f.text for f in figures] == [text]
+
+
+@pytest.mark.parametrize("text", ["10th percentile", "3D printing", "4x4 trucks", "24k gold"])
+def test_a_number_glued_to_a_word_is_no_amount(text):
+    assert find_money(text) == []

@@ -67,3 +67,30 @@ def test_the_typical_worker_is_the_median():
 def test_another_occupation_named_as_the_subject(page, other):
     doc = document_from_bytes(page.encode(), source_id="prose", path="prose.txt")
     assert [c.occupation_text for c in extract(doc) if c.metric == "wage"] == [other]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Wage range (10th to 90th percentile): $13.47 – $22.76 per hour",
+     [("p10", "USD/hour", 13.47), ("p90", "USD/hour", 22.76), ("range", "USD/hour", None)]),
+    ("Middle 50% of cooks: $15.05 – $20.97 per hour ($31,310 – $43,610 a year)",
+     [("p25", "USD/hour", 15.05), ("p75", "USD/hour", 20.97), ("range", "USD/hour", None),
+      ("p25", "USD/year", 31310), ("p75", "USD/year", 43610), ("range", "USD/year", None)]),
+])
+def test_a_label_that_names_the_two_percentiles_of_a_range(line, expected):
+    assert _read(line) == expected
+
+
+def test_a_state_named_before_its_figures_and_a_lead_in_label():
+    page = ("Inspectors\n\nOutlook: Oregon employment of inspectors is projected to grow 5.5 "
+            "percent from 2023 to 2033, with about 310 openings a year.\n").encode()
+    doc = document_from_bytes(page, source_id="prose", path="prose.txt")
+    assert [(c.metric, c.value, c.geography) for c in extract(doc)] == [
+        ("employment_growth", 5.5, "Oregon"), ("annual_openings", 310, "Oregon")]
+
+
+def test_a_past_figure_after_the_paragraphs_current_one_is_history():
+    page = ("Electricians\n\nElectricians earned a median annual wage of $62,350 in May 2024. "
+            "In May 2022 the median was $60,240.\n").encode()
+    doc = document_from_bytes(page, source_id="prose", path="prose.txt")
+    assert [(c.value, c.period, c.period_basis) for c in extract(doc)] == [
+        (62350, "2024", "stated"), (60240, "2022", "history")]

@@ -21,11 +21,45 @@ from tests.conftest import REPO, copy_seed_project
 NEW_PAGE = b"Medical Records Specialists\n\n2024 Median Pay: $61,000 per year\n"
 
 
-def outputs(root: Path) -> dict[str, bytes]:
+VIEWS = ("reports/index.html", "curated/careerfacts.duckdb")
+"""Outputs no two refreshes write byte for byte alike (the run they show, DuckDB's file
+layout); `views_agree` checks that they were published with the rest."""
+
+
+def everything(root: Path) -> dict[str, bytes]:
     """Every file under curated/ and reports/, hidden ones included."""
     return {str(p.relative_to(root)): p.read_bytes()
             for folder in ("curated", "reports") if (root / folder).is_dir()
             for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every file under curated/ and reports/, hidden ones included, but the views and the
+    history: what identical inputs give byte for byte."""
+    return deterministic(everything(root))
+
+
+def deterministic(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items()
+            if name not in VIEWS and not name.startswith("curated/history/")}
+
+
+def views_agree(root: Path) -> None:
+    """The report shows the latest run recorded, and the database holds the published
+    tables' rows: they were published together."""
+    import csv
+    import io
+
+    import duckdb
+
+    records = sorted((root / "curated" / "history").glob("run-*.json"))
+    assert records
+    latest = int(records[-1].stem.split("-")[1])
+    assert f"Run {latest}, started".encode() in (root / "reports" / "index.html").read_bytes()
+    with duckdb.connect(str(root / "curated" / "careerfacts.duckdb"), read_only=True) as con:
+        ids = sorted(r[0] for r in con.execute("SELECT source_id FROM sources").fetchall())
+    text = (root / "curated" / "sources.csv").read_text(encoding="utf-8")
+    assert ids == sorted(row["source_id"] for row in csv.DictReader(io.StringIO(text)))
 
 
 def register(root: Path, source_id: str, name: str, data: bytes) -> None:
@@ -66,7 +100,7 @@ def generations(tmp_path_factory):
     new = copy_seed_project(base / "new")
     register(new, "new-page", "new_page.txt", NEW_PAGE)
     assert finished(careerfacts(new, "refresh"))[0] == 0
-    return outputs(old), outputs(new)
+    return everything(old), everything(new)
 
 
 @pytest.fixture
@@ -85,7 +119,7 @@ def state_of(root: Path, generations) -> str:
     """"old" or "new" when the outputs are one run's complete set, "mixed" when every
     file is whole but they come from both runs; fails on anything else (a file missing,
     a stray one, a file that is neither run's)."""
-    old, new = generations
+    old, new = (deterministic(files) for files in generations)
     now = outputs(root)
     assert sorted(now) == sorted(old), sorted(set(now) ^ set(old))
     assert all(now[name] in (old[name], new[name]) for name in now)
@@ -164,6 +198,7 @@ def test_a_kill_at_any_point_of_publishing_leaves_one_whole_set(old_project, gen
     total = publish_in_child(pristine, new, kill_at=0)
     assert total > 20, total  # every staged file flushed, the commit, every rename, the clean-up
     assert assert_one_whole_set(pristine, generations) == "new"
+    full_old, full_new = generations
     seen = []
     for kill_at in range(1, total + 1):
         root = tmp_path / f"killed-{kill_at}"
@@ -180,16 +215,19 @@ def test_a_kill_at_any_point_of_publishing_leaves_one_whole_set(old_project, gen
             # only between the commit point and its last rename, and the journal holds
             # exactly the files still to be renamed
             assert committed, f"kill at call {kill_at}: a mixed set without a commit"
-            now, (old, _) = outputs(root), generations
-            still_old = {name for name in now if now[name] == old[name] != new[name]}
+            now = everything(root)
+            still_old = {name for name in now if now[name] == full_old[name] != full_new[name]}
             staged = {str(p.relative_to(journal / "files")) for p in
                       (journal / "files").rglob("*") if p.is_file()}
             assert still_old == staged
+        complete = everything(root) == full_new  # the views and the record renamed too
         with exclusive(root) as recovery:  # the next command starts
             pass
         assert assert_one_whole_set(root, generations) == ("new" if committed else state)
+        # the views and the run's record went with the tables, byte for byte
+        assert everything(root) == (full_new if committed or state == "new" else full_old)
         assert not journal.exists()
-        assert bool(recovery.completed) == (committed and state != "new")
+        assert bool(recovery.completed) == (committed and not complete)
         seen.append((state, committed))
     # the kills covered the three situations: before the commit, between it and the last
     # rename, and after the last rename
@@ -231,6 +269,7 @@ def test_a_killed_refresh_process_leaves_a_set_the_next_refresh_completes(
         code, out, err = finished(careerfacts(root, "refresh"))
         assert code == 0, err
         assert assert_one_whole_set(root, generations) == "new"
+        views_agree(root)
         assert f"recovered: {recovered}" in err
     rng = random.Random(9)
     for n in range(3):
@@ -245,6 +284,7 @@ def test_a_killed_refresh_process_leaves_a_set_the_next_refresh_completes(
         code, _, err = finished(careerfacts(root, "refresh"))
         assert code == 0, err
         assert assert_one_whole_set(root, generations) == "new"
+        views_agree(root)
 
 
 def test_a_publish_that_fails_before_its_commit_leaves_the_old_set(old_project, generations,
@@ -327,6 +367,7 @@ def test_a_second_refresh_waits_for_the_first(old_project, generations):
     code, _, err = finished(waiting)
     assert code == 0, err
     assert assert_one_whole_set(old_project, generations) == "new"
+    views_agree(old_project)
 
 
 def test_a_slow_refresh_cannot_overwrite_a_later_registry(old_project, generations, tmp_path):
@@ -360,6 +401,7 @@ def test_a_slow_refresh_cannot_overwrite_a_later_registry(old_project, generatio
     assert (code_a, code_b) == (0, 0), (err_a, err_b)
     assert "waiting up to" in err_b
     assert assert_one_whole_set(old_project, generations) == "new"
+    views_agree(old_project)
     assert b"new-page" in (old_project / "curated" / "sources.csv").read_bytes()
 
 
@@ -376,6 +418,10 @@ def test_two_refreshes_started_together_both_succeed_with_one_whole_set(old_proj
 
     assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
     assert assert_one_whole_set(old_project, generations) == "new"
+    views_agree(old_project)
+    # each refresh recorded its run, one after the other
+    assert sorted(p.name for p in (old_project / "curated" / "history").iterdir()) == [
+        "run-0001.json", "run-0002.json", "run-0003.json"]
     assert not (old_project / publishing.JOURNAL).exists()
 
 

@@ -1,0 +1,83 @@
+"""The analyst's view of a refresh, rendered beside the curated tables and published with
+them: the run's record in the history, `reports/index.html` and
+`curated/careerfacts.duckdb`.
+
+    recorded_run(run, root, …)            -> the run's record, its changes, history problems
+    analyst_files(run, files, record, …)  -> {path: bytes} of the record, the report and,
+                                             when its content changed, the database
+
+The history is an input of a refresh read from curated/ (the earlier runs' records, to
+number this one and say what changed since the last), and so is the database's
+fingerprint (to leave an unchanged database as it is); both are read under the
+project's lock, like everything a refresh publishes. Altair, vl-convert and DuckDB are imported
+only here, when a refresh renders its outputs, never for `careerfacts --help`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.history import (Changes, RunRecord, changes_between, load_runs, next_number,
+                              run_record, sha256_of)
+from schemas.problems import Problem
+
+if TYPE_CHECKING:
+    from pipeline.refresh import Run
+
+REPORT = "reports/index.html"
+
+
+def utc_now() -> str:
+    """The current moment as the history writes it: "2026-11-30T10:15:02Z"."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def recorded_run(run: Run, root: Path, registry: Path, decisions: Path, started: str,
+                 exit_code: int, finished: str | None = None, files=None
+                 ) -> tuple[RunRecord, Changes, list[Problem]]:
+    """The record of this run (numbered after the project's recorded runs), what changed
+    since the latest readable one, and a warning per record that cannot be read. `files`
+    are the run's rendered outputs (pipeline.outputs.Rendered), whose parts gathered
+    while rendering give the record without the reconciliation as a whole."""
+    runs, problems = load_runs(root)
+    record = run_record(run, next_number(root), started, finished or utc_now(), exit_code,
+                        {"registry": sha256_of(registry), "decisions": sha256_of(decisions)},
+                        getattr(files, "parts", None), getattr(files, "view", None))
+    return record, changes_between(runs[-1] if runs else None, record), problems
+
+
+def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes: Changes,
+                  root: Path, cache_dir: Path | None = None) -> dict[str, bytes | Path]:
+    """The run's record, reports/index.html and, when its content changed,
+    curated/careerfacts.duckdb. `files` are the run's rendered tables (the database
+    holds the same rows); `cache_dir` keeps rendered charts (default: the project's
+    cache, see pipeline.refresh.default_cache_dir). When `files` were rendered into a
+    folder (pipeline.outputs.Rendered), the report and the database are written there,
+    from the parts gathered while rendering, and given as files; otherwise as bytes."""
+    from pipeline.database import (DATABASE, database_bytes, database_file,
+                                   database_fingerprint, stored_fingerprint)
+    from pipeline.refresh import default_cache_dir
+    from pipeline.report_html import html_report
+
+    cache = cache_dir if cache_dir is not None else default_cache_dir(root)
+    folder = getattr(files, "folder", None)
+    parts, view = getattr(files, "parts", None), getattr(files, "view", None)
+    out: dict[str, bytes | Path] = {record.path: record.as_json()}
+    if folder is not None and view is not None:
+        report = Path(folder) / "index.html"
+        with open(report, "w", encoding="utf-8", newline="") as stream:
+            html_report(run, record, changes, cache / "charts", out=stream, parts=parts,
+                        view=view)
+        out[REPORT] = report
+    else:
+        out[REPORT] = html_report(run, record, changes, cache / "charts").encode("utf-8")
+    results = parts.decisions if parts is not None else None
+    fingerprint = database_fingerprint(run, files, results)
+    if stored_fingerprint(Path(root) / DATABASE) != fingerprint:
+        if folder is not None:
+            out[DATABASE] = database_file(run, files, Path(folder) / "careerfacts.duckdb",
+                                          fingerprint, results)
+        else:
+            out[DATABASE] = database_bytes(run, files, fingerprint, results)
+    return out

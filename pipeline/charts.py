@@ -1,0 +1,376 @@
+"""Charts of the official series with every page's figure placed at its release.
+
+One chart per occupation and key figure the pages state (median pay, employment growth,
+openings …): the official series release by release (OEWS May releases for wages and
+employment, Employment Projections cycles for growth and openings) as a line with a
+point per release, the 10th–90th percentile band behind a wage series where both are
+known, and each page's figure as a point at the release it was matched to, coloured and
+shaped by its outcome:
+
+| outcome | the page's figure |
+|---|---|
+| `current` | is the latest release's |
+| `stale` | is an older release's |
+| `history` | is a past release's that the page cites as such ("In May 2022 …") |
+| `conflict` | differs from the release of the period it states, or is a dissenting figure of a discrepancy in the analyst's queue |
+| `unmatched` | is no release's (or several releases' at its precision: ambiguous); placed at "no release" |
+
+`chart_data` gathers the points (pure: a Run in, a ChartData out); `chart_spec` builds
+the Vega-Lite specification with Altair; `chart_svg` renders it to SVG with vl-convert
+(no browser, no network): the same data give the same bytes. Altair and vl-convert are
+imported here only, when a report is rendered.
+
+In the SVG, the marks of each layer sit in a group named for it: `band_marks`,
+`official_marks` (the line), `official_points_marks`, `pages_marks`; each page's point
+carries an `aria-label` such as "seed-002: $47,180 at OEWS May 2022 (stale)".
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.reconcile import KEY_FIELDS, Fact
+from pipeline.vintage import program_of
+from schemas.vocabulary import HOURS_PER_YEAR
+
+if TYPE_CHECKING:
+    from pipeline.refresh import Run
+
+OUTCOMES = ("current", "stale", "history", "conflict", "unmatched")
+COLOURS = ("#1a7f37", "#b35900", "#8250df", "#cf222e", "#6e7781")
+SHAPES = ("circle", "triangle-up", "diamond", "square", "cross")
+NO_RELEASE = "no release"
+CHARTED_UNITS = ("USD/year", "percent", "count")
+"""Key units with a value axis; categories (typical education) are shown in tables only."""
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One release's official figure, in the key's unit (hourly wages × 2,080)."""
+
+    release: str  # "OEWS May 2023"
+    label: str  # the x position: "May 2023", "2023–33"
+    value: float
+    low: float | None = None  # the 10th percentile that release, for a wage
+    high: float | None = None  # the 90th
+    source_id: str = ""
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """A page's figure of a fact, where the chart places it and why."""
+
+    source_id: str
+    claim_id: str
+    figure: str  # as printed: "$49K"
+    shown: str  # in the key's unit: "$49,000"
+    value: float | None  # in the key's unit; None for a range (listed, not charted)
+    release: str  # the release it was matched to ("" when none)
+    label: str  # its x position: the release's label, or "no release"
+    outcome: str  # one of OUTCOMES
+    quote: str
+    locator: str
+    path: str  # the captured file, relative to the project: "raw/002_b0dd….txt"
+    period: str
+    agrees: bool  # in the resolved figure's cluster
+
+    @property
+    def description(self) -> str:
+        where = f"at {self.release}" if self.release else "at no release"
+        return f"{self.source_id}: {self.shown} {where} ({self.outcome})"
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What one chart shows: an occupation's official series of one figure and the pages'
+    figures of the same fact."""
+
+    occupation: str
+    occupation_title: str
+    fact_id: str
+    metric: str
+    statistic: str
+    unit: str
+    label: str  # "median pay"
+    series: tuple[SeriesPoint, ...]
+    pages: tuple[PageFigure, ...]
+    order: tuple[str, ...] = field(default=())  # x positions, left to right
+
+    @property
+    def plotted(self) -> tuple[PageFigure, ...]:
+        """The page figures with a single value: the points of the pages layer."""
+        return tuple(p for p in self.pages if p.value is not None)
+
+    @property
+    def banded(self) -> tuple[SeriesPoint, ...]:
+        return tuple(p for p in self.series if p.low is not None and p.high is not None)
+
+
+def release_label(release: str) -> str:
+    """A release as the x axis shows it.
+
+    >>> release_label("OEWS May 2023"), release_label("Employment Projections 2024-2034")
+    ('May 2023', '2024–34')
+    """
+    if release.startswith("OEWS May "):
+        return release[len("OEWS "):]
+    found = re.fullmatch(r"Employment Projections (\d{4})-(\d{2})(\d{2})", release)
+    if found:
+        return f"{found.group(1)}–{found.group(3)}"
+    return release
+
+
+def _annual(value: float | None, unit: str) -> float | None:
+    if value is None:
+        return None
+    return round(value * HOURS_PER_YEAR, 2) if unit == "USD/hour" else value
+
+
+def national_figures(figures) -> dict[tuple[str, str, str], list]:
+    """The release figures of the United States by (occupation, metric, statistic), in
+    their order, the merged parts of a split code left out: the series a chart draws."""
+    found: dict[tuple[str, str, str], list] = {}
+    for f in figures:
+        if f.geography == "United States" and f.relation != "merged":
+            found.setdefault((f.occupation, f.metric, f.statistic), []).append(f)
+    return found
+
+
+def _official(national: dict, code: str, metric: str, statistic: str) -> dict[str, object]:
+    """The release figure of each release for an occupation's statistic in the United
+    States: the annual figure where a release has both, a comparable code's only.
+    `national` is national_figures of the run's release figures."""
+    found: dict[str, object] = {}
+    for f in national.get((code, metric, statistic), ()):
+        if f.value is None:
+            continue
+        best = found.get(f.release)
+        if best is None or (best.unit != "USD/year" and f.unit == "USD/year") or (
+                best.unit == f.unit and (best.source_id, best.locator) > (f.source_id, f.locator)):
+            found[f.release] = f
+    return found
+
+
+def _order(release: str, figure) -> tuple:
+    start = figure.period_start if figure is not None and figure.period_start else None
+    end = figure.period_end if figure is not None and figure.period_end else None
+    if start is None and end is None:
+        years = re.findall(r"\d{4}", release)
+        start = int(years[0]) if years else 9999
+    return (start if start is not None else end, release)
+
+
+def page_figures(run: Run, fact: Fact) -> list[PageFigure]:
+    """Every page's figure of a fact (primary sources are the series, not pages), with
+    the release it was matched to and its outcome (see OUTCOMES)."""
+    rec = run.reconciliation
+    queued = any(d.discrepancy_id == fact.discrepancy_id and d.queue == "open"
+                 for d in rec.discrepancies) if fact.discrepancy_id else False
+    return fact_page_figures(fact, rec.matches, {c.source.id: c.source for c in run.captures},
+                             queued)
+
+
+def fact_page_figures(fact: Fact, matches: dict, sources: dict, queued: bool
+                      ) -> list[PageFigure]:
+    """`page_figures` of a fact, given the release matches of its claims (claim id ->
+    Match), the sources (id -> Source) and whether its discrepancy is in the analyst's
+    queue (its dissenting figures are then conflicts)."""
+    from pipeline.report import figure_of
+
+    out = []
+    for index, cluster in enumerate(fact.clusters):
+        for reading in cluster.readings:
+            claim = reading.claim
+            source = sources.get(claim.source_id)
+            if source is None or source.authority == "primary":
+                continue
+            match = matches.get(claim.claim_id)
+            agrees = index == fact.winner
+            release = match.release if match and match.outcome in ("matched", "differs") else ""
+            if match and match.outcome == "differs":
+                outcome = "conflict"
+            elif match and match.outcome == "matched":
+                outcome = ("history" if claim.period_basis == "history"
+                           else "stale" if match.releases_behind else "current")
+            elif queued and not agrees:
+                outcome = "conflict"
+            else:
+                outcome = "unmatched"
+            out.append(PageFigure(
+                claim.source_id, claim.claim_id, claim.figure, figure_of(reading),
+                reading.value if reading.low is None else None, release,
+                release_label(release) if release else NO_RELEASE, outcome, claim.quote,
+                claim.locator, source.path, claim.period, agrees))
+    return sorted(out, key=lambda p: (p.source_id, p.claim_id))
+
+
+def chart_data(run: Run, fact: Fact, label: str) -> ChartData | None:
+    """The chart of a fact about an occupation as a whole, or None when its unit has no
+    value axis (a category) or neither the releases nor the pages have a figure."""
+    from pipeline.report import occupation_title
+
+    return fact_chart(fact, label, national_figures(run.reconciliation.figures),
+                      page_figures(run, fact), occupation_title(run, fact.key[0]))
+
+
+def fact_chart(fact: Fact, label: str, national: dict, pages: list[PageFigure],
+               title: str) -> ChartData | None:
+    """`chart_data` of a fact, given national_figures of the run's release figures, the
+    fact's page figures (fact_page_figures) and its occupation's title."""
+    key = dict(zip(KEY_FIELDS, fact.key))
+    if key["unit"] not in CHARTED_UNITS:
+        return None
+    code, metric, statistic = key["occupation"], key["metric"], key["statistic"]
+    official = _official(national, code, metric, statistic)
+    band = {}
+    if metric == "wage" and statistic in ("median", "mean"):
+        lows, highs = (_official(national, code, metric, s) for s in ("p10", "p90"))
+        band = {r: (_annual(lows[r].value, lows[r].unit), _annual(highs[r].value, highs[r].unit))
+                for r in lows if r in highs}
+    series = tuple(
+        SeriesPoint(release, release_label(release), _annual(f.value, f.unit),
+                    *band.get(release, (None, None)), f.source_id)
+        for release, f in sorted(official.items(), key=lambda kv: _order(kv[0], kv[1])))
+    pages = tuple(pages)
+    if not series and not any(p.value is not None for p in pages):
+        return None
+    positions = {p.release: _order(p.release, official.get(p.release)) for p in series}
+    positions.update({p.release: _order(p.release, official.get(p.release))
+                      for p in pages if p.release and p.release not in positions})
+    order = tuple(release_label(r) for r in sorted(positions, key=positions.get))
+    if any(p.label == NO_RELEASE and p.value is not None for p in pages):
+        order += (NO_RELEASE,)
+    return ChartData(code, title, fact.fact_id, metric, statistic, key["unit"], label, series,
+                     pages, order)
+
+
+def _axis_format(unit: str) -> tuple[str, str]:
+    """(d3 format, axis title) of a key unit."""
+    return {"USD/year": ("$,.0f", "USD a year"), "percent": (".1f", "percent"),
+            "count": (",.0f", "count")}[unit]
+
+
+def chart_spec(data: ChartData) -> dict:
+    """The chart's Vega-Lite specification (a dict), built with Altair."""
+    import altair as alt
+
+    fmt, title = _axis_format(data.unit)
+    x = alt.X("label:O", sort=list(data.order), scale=alt.Scale(domain=list(data.order)),
+              title="release", axis=alt.Axis(labelAngle=-40, labelOverlap=False))
+    y_scale = alt.Scale(zero=False, nice=True)
+    layers = []
+    if data.banded:
+        layers.append(alt.Chart(alt.Data(values=[
+            {"label": p.label, "low": p.low, "high": p.high,
+             "description": f"{p.release}: 10th–90th percentile {p.low:,.0f}–{p.high:,.0f}"}
+            for p in data.banded]), name="band").mark_area(
+            color="#54aeff", opacity=0.18, interpolate="linear").encode(
+            x=x, y=alt.Y("low:Q", scale=y_scale, axis=alt.Axis(format=fmt), title=title),
+            y2="high:Q", description="description:N"))
+    if data.series:
+        values = [{"label": p.label, "value": p.value, "program": program_of(p.release),
+                   "description": f"{p.release}: {_shown(p.value, data.unit)} (official)"}
+                  for p in data.series]
+        y = alt.Y("value:Q", scale=y_scale, axis=alt.Axis(format=fmt), title=title)
+        # one line per programme: OEWS employment and the projections' base-year
+        # employment are two series, not one zigzag
+        programs = sorted({v["program"] for v in values})
+        line = {"detail": "program:N"} if len(programs) < 2 else {
+            "strokeDash": alt.StrokeDash("program:N", title="official series",
+                                         scale=alt.Scale(domain=programs))}
+        layers.append(alt.Chart(alt.Data(values=values), name="official").mark_line(
+            color="#0550ae", strokeWidth=1.5).encode(x=x, y=y, description="description:N",
+                                                     **line))
+        layers.append(alt.Chart(alt.Data(values=values), name="official_points").mark_point(
+            color="#0550ae", filled=True, size=28).encode(x=x, y=y,
+                                                          description="description:N"))
+    plotted = data.plotted
+    if plotted:
+        layers.append(alt.Chart(alt.Data(values=[
+            {"label": p.label, "value": p.value, "outcome": p.outcome, "source": p.source_id,
+             "description": p.description} for p in plotted]), name="pages").mark_point(
+            filled=False, size=110, strokeWidth=2.2, opacity=0.95).encode(
+            x=x, y=alt.Y("value:Q", scale=y_scale, axis=alt.Axis(format=fmt), title=title),
+            color=alt.Color("outcome:N", title="page figure",
+                            scale=alt.Scale(domain=list(OUTCOMES), range=list(COLOURS))),
+            shape=alt.Shape("outcome:N", title="page figure",
+                            scale=alt.Scale(domain=list(OUTCOMES), range=list(SHAPES))),
+            description="description:N"))
+    chart = alt.layer(*layers).properties(
+        width=max(240, 44 * len(data.order)), height=220,
+        title=alt.Title(f"{data.label[0].upper()}{data.label[1:]}",
+                        subtitle=f"{data.occupation_title or 'SOC ' + data.occupation} "
+                                 f"(SOC {data.occupation})", anchor="start"))
+    spec = chart.configure(font="sans-serif").configure_view(stroke=None).to_dict(
+        validate=True)
+    spec.pop("$schema", None)  # a URL: the renderer needs no schema, and the report no link
+    return spec
+
+
+def _shown(value: float, unit: str) -> str:
+    if unit == "USD/year":
+        return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
+    if unit == "percent":
+        return f"{value:g}%"
+    return f"{value:,.0f}"
+
+
+CACHE_LIMIT = 2000
+"""Rendered charts kept in a cache folder; past it the least recently used half goes."""
+
+
+def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None) -> str:
+    """The chart as an SVG element to inline in HTML: no external reference, and element
+    ids (if the renderer makes any) prefixed so that several charts share a page.
+
+    With a `cache` folder, a chart already rendered from the same data, by the same
+    code (this module's text) and the same versions of Altair and vl-convert, is read
+    from it instead of rendered again (starting the renderer costs about a second per
+    process)."""
+    if cache is not None:
+        path = Path(cache) / f"{_cache_key(data, prefix)}.svg"
+        try:
+            svg = path.read_text(encoding="utf-8")
+            os.utime(path)  # recently used: kept when the cache is pruned
+            return svg
+        except OSError:
+            pass
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(chart_spec(data))
+    if prefix:
+        svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+        svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    if cache is not None:
+        _keep(Path(cache), path, svg)
+    return svg
+
+
+def _cache_key(data: ChartData, prefix: str) -> str:
+    from importlib.metadata import version
+
+    design = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    parts = (design, version("altair"), version("vl-convert-python"), prefix, repr(data))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _keep(folder: Path, path: Path, svg: str) -> None:
+    """Save a rendered chart (a temporary name renamed into place); a cache that cannot
+    be written is no error: the chart is rendered again next time."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=".chart-", suffix=".svg", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(svg)
+        os.replace(partial, path)
+        kept = sorted(folder.glob("*.svg"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-CACHE_LIMIT // 2] if len(kept) > CACHE_LIMIT else ():
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,413 @@
+"""The history of refreshes: a record of each run, and what changed from one run to another.
+
+Every refresh that publishes its outputs also publishes a record of itself,
+`curated/history/run-NNNN.json` (git-ignored: it belongs to the working copy that ran
+it, not to the dataset), in the same atomic set as the outputs:
+
+    run          its number (1, 2, …: one more than the highest recorded)
+    started, finished   UTC timestamps ("2026-11-30T10:15:02Z")
+    exit_code    what the refresh exited with (0 clean, 1 data problems)
+    inputs       the sha256 of raw/sources.yaml and decisions.yaml ("" when absent)
+    counts       sources, claims, valid, quarantined, facts, discrepancies by queue, problems
+    sources      id -> sha256, path, title, authority (the inputs by sha256)
+    facts        fact id -> title, value, status, rule, release, sources
+    discrepancies  discrepancy id -> title, outcome, severity, queue, sources
+
+`changes_between(before, after)` compares two records: sources added, removed or
+changed (another sha256 under the same id), facts added, removed or changed (value,
+status, rule or the sources that state them), discrepancies opened, closed or changed
+(outcome, severity or queue). Facts and discrepancies are the same across runs when
+their fingerprints are (they hash the key). The refresh summary, the HTML report and
+`careerfacts diff` show these changes.
+
+>>> a = RunRecord(1, "2026-11-30T10:00:00Z", "2026-11-30T10:00:05Z", 0,
+...               sources={"seed-001": {"sha256": "ab", "path": "raw/a.txt", "title": "A"}},
+...               facts={"f-1": {"title": "wage · median", "value": "$48,780 a year",
+...                              "status": "single-source", "sources": ["seed-001"]}})
+>>> b = RunRecord(2, "2026-11-30T11:00:00Z", "2026-11-30T11:00:05Z", 0,
+...               sources={**a.sources, "seed-004": {"sha256": "cd", "path": "raw/b.txt",
+...                                                  "title": "B"}},
+...               facts={"f-1": {"title": "wage · median", "value": "$50,250 a year",
+...                              "status": "resolved", "sources": ["seed-001", "seed-004"]}})
+>>> changes = changes_between(a, b)
+>>> changes.headline()
+'since run 1 (2026-11-30T10:00:00Z): 1 source added, 1 fact changed'
+>>> for line in changes.lines():
+...     print(line)
+source added         seed-004 (raw/b.txt): B
+fact changed         f-1 wage · median: value $48,780 a year → $50,250 a year; status single-source → resolved; sources +seed-004
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from schemas.problems import Problem, problem
+
+if TYPE_CHECKING:
+    from pipeline.refresh import Run
+
+HISTORY = "curated/history"
+"""Where the run records are kept, relative to the project root."""
+RECORD_NAME = re.compile(r"^run-(\d+)\.json$")
+FORMAT = 1
+"""The version of the record's layout; a record of another version is still read for
+what it has."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One refresh, as `curated/history/run-NNNN.json` keeps it."""
+
+    run: int
+    started: str
+    finished: str
+    exit_code: int
+    inputs: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+    discrepancies: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return record_path(self.run)
+
+    def label(self) -> str:
+        """"run 3 (2026-11-30T10:15:02Z)"."""
+        return f"run {self.run} ({self.started})"
+
+    def as_json(self) -> bytes:
+        """The record as the file holds it: sorted keys, two-space indent, a final newline."""
+        document = {"format": FORMAT, "run": self.run, "started": self.started,
+                    "finished": self.finished, "exit_code": self.exit_code,
+                    "inputs": self.inputs, "counts": self.counts, "sources": self.sources,
+                    "facts": self.facts, "discrepancies": self.discrepancies}
+        return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+                + "\n").encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> RunRecord:
+        """A record from its file's bytes; raises ValueError when they are not one."""
+        document = json.loads(data.decode("utf-8"))
+        if not isinstance(document, dict):
+            raise ValueError("not a JSON object")
+        try:
+            record = cls(int(document["run"]), str(document["started"]),
+                         str(document["finished"]), int(document["exit_code"]),
+                         *(document.get(k) or {} for k in
+                           ("inputs", "counts", "sources", "facts", "discrepancies")))
+        except KeyError as exc:
+            raise ValueError(f"lacks {exc.args[0]!r}") from None
+        for name in ("inputs", "counts", "sources", "facts", "discrepancies"):
+            if not isinstance(getattr(record, name), dict):
+                raise ValueError(f"{name!r} is not a mapping")
+        return record
+
+
+def record_path(number: int) -> str:
+    """The record of run `number`, relative to the project root.
+
+    >>> record_path(7)
+    'curated/history/run-0007.json'
+    """
+    return f"{HISTORY}/run-{number:04d}.json"
+
+
+def recorded_numbers(root: Path) -> list[int]:
+    """The numbers of every run recorded in the project, readable or not, in order."""
+    folder = Path(root) / HISTORY
+    if not folder.is_dir():
+        return []
+    return sorted(int(m.group(1)) for p in folder.iterdir()
+                  if (m := RECORD_NAME.match(p.name)) and p.is_file())
+
+
+def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
+    """The project's run records in order, and a `history-unreadable` warning for each
+    file that cannot be read (it is left out; the others are still compared)."""
+    runs, problems = [], []
+    for number in recorded_numbers(root):
+        relative = record_path(number)
+        try:
+            record = RunRecord.from_json((Path(root) / relative).read_bytes())
+        except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            problems.append(problem("history-unreadable", path=relative,
+                                    detail=" ".join(str(exc).split())))
+            continue
+        if record.run != number:
+            problems.append(problem("history-unreadable", path=relative,
+                                    detail=f"it records run {record.run}, not {number}"))
+            continue
+        runs.append(record)
+    return runs, problems
+
+
+def next_number(root: Path) -> int:
+    """The number of the next run: one more than the highest recorded (unreadable
+    records included, so that none is ever overwritten)."""
+    numbers = recorded_numbers(root)
+    return (numbers[-1] if numbers else 0) + 1
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256, or "" when it does not exist."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+
+
+def run_record(run: Run, number: int, started: str, finished: str, exit_code: int,
+               inputs: dict[str, str], parts=None, view=None) -> RunRecord:
+    """The record of a refresh: `inputs` are the sha256 of the registry and the decisions
+    file ({"registry": …, "decisions": …}); the rest is read from the run — from its
+    whole reconciliation, or from the parts a refresh gathered a slice at a time
+    (`parts`: pipeline.report.ReportParts, `view`: pipeline.report_html.AnalystParts)."""
+    if parts is None or view is None:
+        from pipeline.report import parts_of
+        from pipeline.report_html import analyst_parts
+        parts, view = parts_of(run), analyst_parts(run)
+    queues = dict.fromkeys(("open", "decided", "explained"), 0)
+    for (queue, _, _), n in parts.discrepancies.items():
+        queues[queue] += n
+    counts = {"sources": len(run.captures), "claims": len(run.claims),
+              "valid": run.valid_count, "quarantined": len(run.quarantined),
+              "facts": sum(parts.facts.values()), "discrepancies": sum(queues.values()),
+              **queues, "problems": len(run.problems)}
+    sources = {c.source.id: {"sha256": c.source.sha256, "path": c.source.path,
+                             "title": c.source.title, "authority": c.source.authority}
+               for c in run.captures}
+    return RunRecord(number, started, finished, exit_code, dict(inputs), counts, sources,
+                     view.record_facts, view.record_discrepancies)
+
+
+def _sources_of(clusters) -> list[str]:
+    return sorted({s for c in clusters for s in c.sources})
+
+
+def fact_entry(fact, title: str) -> dict:
+    """A fact as a run record keeps it; `title` is its key's (report.key_title)."""
+    from pipeline.report import fact_value
+
+    chosen = fact.chosen
+    return {"title": title, "status": fact.status, "rule": fact.rule,
+            "value": fact_value(chosen) if chosen else "",
+            "release": (chosen.claim.stated_in or chosen.claim.period) if chosen else "",
+            "sources": _sources_of(fact.clusters)}
+
+
+def discrepancy_entry(d, title: str) -> dict:
+    """A discrepancy as a run record keeps it."""
+    return {"title": title, "outcome": d.outcome, "severity": d.severity, "queue": d.queue,
+            "sources": _sources_of(d.clusters)}
+
+
+# --- what changed between two runs ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourceChange:
+    """A source added, removed, or changed (another sha256 under the same id)."""
+
+    change: str  # added | removed | changed
+    source_id: str
+    path: str
+    title: str
+
+    def line(self) -> str:
+        return f"{self.source_id} ({self.path}): {self.title}"
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """A fact added, removed, or changed in value, status, rule or sources."""
+
+    change: str  # added | removed | changed
+    fact_id: str
+    title: str
+    before: dict | None
+    after: dict | None
+
+    def details(self) -> list[str]:
+        """What changed, as people read it: "value $48,780 a year → $50,250 a year"."""
+        if self.before is None or self.after is None:
+            state = self.after if self.before is None else self.before
+            value = state.get("value") or "no resolved value"
+            return [f"{value} ({state.get('status', '')})"]
+        out = [f"{name} {self.before.get(name) or '–'} → {self.after.get(name) or '–'}"
+               for name in ("value", "status", "rule")
+               if self.before.get(name) != self.after.get(name)]
+        old, new = set(self.before.get("sources", ())), set(self.after.get("sources", ()))
+        if old != new:
+            out.append("sources " + " ".join([f"+{s}" for s in sorted(new - old)]
+                                             + [f"−{s}" for s in sorted(old - new)]))
+        return out
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({s for state in (self.before, self.after) if state
+                       for s in state.get("sources", ())})
+
+    def line(self) -> str:
+        return f"{self.fact_id} {self.title}: " + "; ".join(self.details())
+
+
+@dataclass(frozen=True)
+class DiscrepancyChange:
+    """A discrepancy opened (new), closed (gone) or changed in outcome, severity or queue."""
+
+    change: str  # opened | closed | changed
+    discrepancy_id: str
+    title: str
+    before: tuple[str, str, str] | None  # (outcome, severity, queue)
+    after: tuple[str, str, str] | None
+    sources: tuple[str, ...]
+    official: tuple[str, ...] = ()  # those of `sources` that are primary (the agency's files)
+
+    def sources_text(self) -> str:
+        """The pages by id, the official sources counted: "seed-002, seed-003; 12 official
+        sources"."""
+        pages = [s for s in self.sources if s not in self.official]
+        text = ", ".join(pages)
+        if self.official:
+            n = len(self.official)
+            text += ("; " if pages else "") + f"{n} official source{'s' if n > 1 else ''}"
+        return text
+
+    def line(self) -> str:
+        def state(s):
+            return f"{s[0]} ({s[1]}, {s[2]})"
+        what = (state(self.after) if self.before is None else state(self.before)
+                if self.after is None else f"{state(self.before)} → {state(self.after)}")
+        return f"{self.discrepancy_id} {what}: {self.title} — {self.sources_text()}"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from one run (`before`, None for the first run) to another."""
+
+    before: RunRecord | None
+    after: RunRecord
+    sources: tuple[SourceChange, ...] = ()
+    facts: tuple[FactChange, ...] = ()
+    discrepancies: tuple[DiscrepancyChange, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.facts or self.discrepancies)
+
+    def counts(self) -> list[tuple[int, str, str]]:
+        """(n, noun, verb) of each kind of change that happened, in a fixed order."""
+        out = []
+        for group, noun, verbs in ((self.sources, "source", ("added", "removed", "changed")),
+                                   (self.facts, "fact", ("added", "removed", "changed")),
+                                   (self.discrepancies, "discrepancy",
+                                    ("opened", "closed", "changed"))):
+            for verb in verbs:
+                n = sum(c.change == verb for c in group)
+                if n:
+                    out.append((n, noun, verb))
+        return out
+
+    def headline(self) -> str:
+        """One line: "since run 2 (…): 1 source added, 3 facts changed", "no change since
+        run 2 (…)", or "the first recorded run: nothing to compare with"."""
+        if self.before is None:
+            return "the first recorded run: nothing to compare with"
+        if not self:
+            return f"no change since {self.before.label()}"
+        plural = {"source": "sources", "fact": "facts", "discrepancy": "discrepancies"}
+        return f"since {self.before.label()}: " + ", ".join(
+            f"{n} {noun if n == 1 else plural[noun]} {verb}" for n, noun, verb in self.counts())
+
+    def lines(self) -> list[str]:
+        """One line per change: "fact changed         f-… title: value … → …"."""
+        out = []
+        for kind, group in (("source", self.sources), ("fact", self.facts),
+                            ("discrepancy", self.discrepancies)):
+            for change in group:
+                out.append(f"{kind + ' ' + change.change:20} {change.line()}")
+        return out
+
+    def as_dict(self) -> dict:
+        """The changes as data (`refresh --json`, `diff --json`)."""
+        def run(r: RunRecord | None):
+            return None if r is None else {"run": r.run, "started": r.started}
+        return {
+            "before": run(self.before), "after": run(self.after),
+            "sources": [{"change": c.change, "source_id": c.source_id, "path": c.path,
+                         "title": c.title} for c in self.sources],
+            "facts": [{"change": c.change, "fact_id": c.fact_id, "title": c.title,
+                       "before": c.before, "after": c.after, "details": c.details()}
+                      for c in self.facts],
+            "discrepancies": [{"change": c.change, "discrepancy_id": c.discrepancy_id,
+                               "title": c.title,
+                               "before": dict(zip(("outcome", "severity", "queue"), c.before))
+                               if c.before else None,
+                               "after": dict(zip(("outcome", "severity", "queue"), c.after))
+                               if c.after else None,
+                               "sources": list(c.sources), "official": list(c.official)}
+                              for c in self.discrepancies],
+        }
+
+
+def changes_between(before: RunRecord | None, after: RunRecord) -> Changes:
+    """What changed from `before` to `after` (nothing is compared for a first run)."""
+    if before is None:
+        return Changes(None, after)
+    order = {"added": 0, "opened": 0, "removed": 1, "closed": 1, "changed": 2}
+
+    old, new = before.sources, after.sources
+    sources = [SourceChange("added", i, new[i].get("path", ""), new[i].get("title", ""))
+               for i in new if i not in old]
+    sources += [SourceChange("removed", i, old[i].get("path", ""), old[i].get("title", ""))
+                for i in old if i not in new]
+    sources += [SourceChange("changed", i, new[i].get("path", ""), new[i].get("title", ""))
+                for i in new if i in old and old[i].get("sha256") != new[i].get("sha256")]
+
+    watched = ("value", "status", "rule")
+    old, new = before.facts, after.facts
+    facts = [FactChange("added", i, new[i].get("title", ""), None, new[i])
+             for i in new if i not in old]
+    facts += [FactChange("removed", i, old[i].get("title", ""), old[i], None)
+              for i in old if i not in new]
+    facts += [FactChange("changed", i, new[i].get("title", ""), old[i], new[i])
+              for i in new if i in old
+              and ({k: old[i].get(k) for k in watched} != {k: new[i].get(k) for k in watched}
+                   or set(old[i].get("sources", ())) != set(new[i].get("sources", ())))]
+
+    def state(d: dict) -> tuple[str, str, str]:
+        return (d.get("outcome", ""), d.get("severity", ""), d.get("queue", ""))
+
+    primary = {i for record in (before, after) for i, s in record.sources.items()
+               if s.get("authority") == "primary"}
+
+    def changed(change: str, i: str, title: str, old_state, new_state, *found: dict):
+        sources = tuple(sorted({s for d in found for s in d.get("sources", ())}))
+        return DiscrepancyChange(change, i, title, old_state, new_state, sources,
+                                 tuple(s for s in sources if s in primary))
+
+    old, new = before.discrepancies, after.discrepancies
+    discrepancies = [changed("opened", i, new[i].get("title", ""), None, state(new[i]), new[i])
+                     for i in new if i not in old]
+    discrepancies += [changed("closed", i, old[i].get("title", ""), state(old[i]), None,
+                              old[i])
+                      for i in old if i not in new]
+    discrepancies += [changed("changed", i, new[i].get("title", ""), state(old[i]),
+                              state(new[i]), old[i], new[i])
+                      for i in new if i in old and state(old[i]) != state(new[i])]
+    return Changes(
+        before, after,
+        tuple(sorted(sources, key=lambda c: (order[c.change], c.source_id))),
+        tuple(sorted(facts, key=lambda c: (order[c.change], c.title, c.fact_id))),
+        tuple(sorted(discrepancies, key=lambda c: (order[c.change], c.title,
+                                                   c.discrepancy_id))))
+
+
+def previous_of(runs: list[RunRecord], number: int) -> RunRecord | None:
+    """The latest recorded run before run `number`, if any."""
+    earlier = [r for r in runs if r.run < number]
+    return earlier[-1] if earlier else None

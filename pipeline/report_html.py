@@ -1,0 +1,431 @@
+"""The analyst's view: `reports/index.html`, one self-contained page.
+
+Per occupation (by title): a headline table (each key figure's resolved value, its
+release, the rule that chose it, how many pages agree, are stale or in conflict), a
+chart of the official series with every page's figure at the release it was matched to
+(pipeline/charts.py), and the figures of each chart in a table. Then what changed since
+the previous run (pipeline/history.py), the analyst's queue (every figure of each open
+discrepancy with its source, period, release, rank and verbatim quote, linked to the
+captured file), the analysts' decisions and their state, the sources, the problems,
+and the decided and explained discrepancies.
+
+The page needs nothing but itself and the captured files: CSS and charts (SVG) are
+inline, there is no script, and every link is relative — to the raw files (`../raw/…`,
+at the figure's page of a PDF or its words in an HTML or text page, where the browser
+supports text fragments) or to an anchor of the page. Rendered with Jinja2 from
+`pipeline/templates/index.html.j2`, every value escaped; the same run and history give
+the same bytes.
+
+>>> raw_href("raw/report 2024.pdf", "pdf:page=2;bbox=72.0,96.3,523.3,131.0", "")
+'../raw/report%202024.pdf#page=2'
+>>> raw_href("raw/001_ff2d.txt", "chars=120-160", "2024 Median Pay: $50,250\\tper year")
+'../raw/001_ff2d.txt#:~:text=2024%20Median%20Pay%3A%20%2450%2C250'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from pipeline.reconcile import KEY_FIELDS, Discrepancy, Fact
+
+if TYPE_CHECKING:
+    from pipeline.charts import ChartData, PageFigure
+    from pipeline.history import Changes, RunRecord
+    from pipeline.refresh import Run
+
+TEMPLATE = "index.html.j2"
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+def raw_href(path: str, locator: str, quote_text: str) -> str:
+    """A link from reports/ to a captured file, at the figure where the format allows:
+    `#page=N` for a PDF, a text fragment (the quote's first words) for HTML and text."""
+    href = "../" + quote(path)
+    if locator.startswith("pdf:"):
+        page = re.search(r"page=(\d+)", locator)
+        return href + (f"#page={page.group(1)}" if page else "")
+    if locator.startswith(("html:", "chars=")) and quote_text.strip():
+        words = re.split(r"[\t\n\r]", quote_text.strip())[0].split()
+        text = ""
+        for word in words:
+            if len(text) + len(word) + 1 > 60:
+                break
+            text = f"{text} {word}".strip()
+        if text:
+            return href + "#:~:text=" + quote(text, safe="")
+    return href
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    label: str  # "median pay"
+    value: str  # "$50,250 a year", or "" when no rule singles out one figure
+    release: str
+    source: str  # the source of the resolved figure
+    rule: str
+    rule_text: str
+    agree: tuple[str, ...]
+    stale: tuple[str, ...]
+    conflict: tuple[str, ...]
+    other: tuple[str, ...]
+    status: str
+    discrepancy_id: str
+    chart: str = ""  # the anchor of its chart, if it has one
+
+
+@dataclass(frozen=True)
+class Chart:
+    anchor: str
+    data: ChartData
+    svg: str
+
+
+@dataclass(frozen=True)
+class Occupation:
+    code: str
+    title: str
+    anchor: str
+    headline: tuple[HeadlineRow, ...]
+    charts: tuple[Chart, ...]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    shown: str
+    printed: str
+    source_id: str
+    href: str
+    path: str
+    period: str
+    release: str
+    rank: str
+    quote: str
+    claim_id: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class DiscrepancyView:
+    discrepancy_id: str
+    title: str
+    outcome: str
+    severity: str
+    queue: str
+    explanation: str
+    resolution: str
+    evidence: str
+    decisions: tuple[str, ...]
+    figures: tuple[FigureRow, ...]
+    sources: tuple[str, ...] = field(default=())
+
+
+def _headline_row(fact: Fact, label: str, figures: list[PageFigure]) -> HeadlineRow:
+    from pipeline.report import RULES, fact_value, period_text
+
+    chosen = fact.chosen
+    agree = {p.source_id for p in figures if p.agrees}
+    stale = {p.source_id for p in figures if p.outcome == "stale"} - agree
+    conflict = {p.source_id for p in figures if p.outcome == "conflict"} - agree - stale
+    other = {p.source_id for p in figures} - agree - stale - conflict
+    return HeadlineRow(
+        label, fact_value(chosen) if chosen else "",
+        (chosen.claim.stated_in or period_text(chosen.claim.period)) if chosen else "",
+        chosen.source_id if chosen else "", fact.rule, RULES.get(fact.rule, ""),
+        tuple(sorted(agree)), tuple(sorted(stale)), tuple(sorted(conflict)),
+        tuple(sorted(other)), fact.status, fact.discrepancy_id)
+
+
+@dataclass(frozen=True)
+class HeadlineEntry:
+    """One headline figure of an occupation: its row and its chart's data (None: no chart)."""
+
+    occupation: str
+    order: int  # its place in HEADLINE_FIGURES
+    key: tuple
+    row: HeadlineRow
+    chart: ChartData | None
+
+
+def headline_entry(fact: Fact, matches: dict, sources: dict, queued: bool, national: dict,
+                   title: str) -> HeadlineEntry | None:
+    """The headline entry of a fact about an occupation as a whole in the United States
+    that at least one page states (None for any other fact): `matches` are its claims'
+    release matches, `sources` the run's (id -> Source), `queued` whether its
+    discrepancy is open, `national` charts.national_figures of the release figures."""
+    from pipeline.charts import fact_chart, fact_page_figures
+    from pipeline.report import HEADLINE_FIGURES, HEADLINE_ORDER
+
+    order = HEADLINE_ORDER.get((fact.key[1], fact.key[2]))
+    k = dict(zip(KEY_FIELDS, fact.key))
+    if order is None or k["geography"] != "United States" or any(
+            k[q] for q in ("level", "industry", "union_status", "schedule", "subgroup", "scope")):
+        return None
+    if not any(getattr(sources.get(r.source_id), "authority", None) != "primary"
+               for c in fact.clusters for r in c.readings):
+        return None
+    label = HEADLINE_FIGURES[order][2]
+    figures = fact_page_figures(fact, matches, sources, queued)
+    data = fact_chart(fact, label, national, figures, title)
+    row = replace(_headline_row(fact, label, figures),
+                  chart=f"chart-{fact.fact_id}" if data is not None else "")
+    return HeadlineEntry(k["occupation"], order, fact.key, row, data)
+
+
+def occupations(run: Run, render_svg: bool = True,
+                chart_cache: Path | None = None) -> list[Occupation]:
+    """Each occupation the pages state a figure of (as a whole, in the United States),
+    by title: its headline and its charts (SVG rendered when `render_svg`, read from
+    `chart_cache` when rendered before)."""
+    return occupations_of(run, analyst_parts(run).headline, render_svg, chart_cache)
+
+
+def occupations_of(run: Run, entries: list[HeadlineEntry], render_svg: bool = True,
+                   chart_cache: Path | None = None) -> list[Occupation]:
+    """`occupations` from the run's headline entries (AnalystParts.headline)."""
+    from pipeline.charts import chart_svg
+    from pipeline.report import occupation_title
+
+    by_code: dict[str, list[HeadlineEntry]] = {}
+    for entry in entries:
+        by_code.setdefault(entry.occupation, []).append(entry)
+    out = []
+    for code, found in sorted(by_code.items()):
+        found = sorted(found, key=lambda e: (e.order, e.key))
+        charts = tuple(Chart(e.row.chart, e.chart,
+                             chart_svg(e.chart, f"{e.chart.fact_id}-", chart_cache)
+                             if render_svg else "")
+                       for e in found if e.chart is not None)
+        title = occupation_title(run, code)
+        out.append(Occupation(code, title or f"SOC {code or 'unknown'}",
+                              f"occ-{code or 'unknown'}", tuple(e.row for e in found), charts))
+    return sorted(out, key=lambda o: (o.title.lower(), o.code))
+
+
+def view_order(d: Discrepancy) -> tuple:
+    """Where a discrepancy is listed in its queue: most severe first, then by id."""
+    return (SEVERITY_ORDER.get(d.severity, 9), d.discrepancy_id)
+
+
+def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str, str],
+                     title: str) -> DiscrepancyView:
+    """A discrepancy with every figure as in reports/discrepancies.md: `ranks` and
+    `matches` are its claims' (claim id -> rank, Match), `paths` the sources' files,
+    `title` its key's title."""
+    from pipeline.report import RULES, _release_cell, fact_value, figure_of, period_text
+
+    if d.proposed is not None:
+        period = d.proposed.claim.period
+        resolution = (f"{fact_value(d.proposed)}"
+                      + (f" ({period_text(period)})" if period else "")
+                      + f" from {d.proposed.source_id}, by rule {d.rule}: {RULES[d.rule]}")
+    else:
+        resolution = f"none — {RULES['none']}"
+    decisions = tuple(
+        f"{r.decision.action} {r.decision.target}".strip()
+        + f" — “{r.decision.reason}” ({r.decision.author}, {r.decision.date}): {r.status}"
+        + (f" — {r.why}" if r.why else "") for r in d.decisions)
+    rows = []
+    for cluster in d.clusters:
+        for reading in cluster.readings:
+            c = reading.claim
+            rank = ranks.get(c.claim_id, ("", "", ""))
+            path = paths.get(c.source_id, "")
+            rows.append(FigureRow(
+                figure_of(reading), c.figure, c.source_id,
+                raw_href(path, c.locator, c.quote) if path else "", path,
+                f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated",
+                _release_cell(matches, reading), rank[1] + (f" ({rank[2]})" if rank[2] else ""),
+                c.quote, c.claim_id, c.locator))
+    return DiscrepancyView(
+        d.discrepancy_id, title, d.outcome, d.severity, d.queue, d.explanation, resolution,
+        d.evidence, decisions, tuple(rows),
+        tuple(sorted({s for c in d.clusters for s in c.sources})))
+
+
+def discrepancy_views(run: Run, queue: str) -> list[DiscrepancyView]:
+    """The discrepancies of one queue (open, decided, explained), most severe first, each
+    with every figure as in reports/discrepancies.md."""
+    return list(analyst_parts(run).views(queue))
+
+
+class AnalystParts:
+    """What reports/index.html shows of a reconciliation, gathered all at once
+    (`analyst_parts`) or a slice of keys at a time (pipeline/outputs.py, beside the
+    Markdown report's parts): each headline fact's row and chart data, and each
+    discrepancy's view — in a list, or on disk in `spill` (a pipeline.tables.RowSpill)
+    when a refresh's thousands of pages make them many — and each fact's and
+    discrepancy's entry in the run's record (pipeline/history.py). The counts, the
+    sources' vintages and the decisions come from the Markdown report's parts
+    (pipeline.report.ReportParts).
+    """
+
+    def __init__(self, run: Run, figures, decisions, spill=None):
+        from pipeline.charts import national_figures
+        from pipeline.reconcile import QUEUES
+        from pipeline.report import occupation_title
+
+        self.run = run
+        self.sources = {c.source.id: c.source for c in run.captures}
+        self.paths = {c.source.id: c.source.path for c in run.captures}
+        self.national = national_figures(figures)
+        self.named = {d.discrepancy for d in decisions}
+        self.listed: set[str] = set()  # discrepancies a decision names that are listed
+        self.headline: list[HeadlineEntry] = []
+        self.spill = spill
+        self.kept: list[tuple[tuple, DiscrepancyView]] = []
+        self.counts: dict[str, int] = dict.fromkeys(QUEUES, 0)
+        self.record_facts: dict[str, dict] = {}  # fact id -> its entry in the run record
+        self.record_discrepancies: dict[str, dict] = {}
+        self._titles: dict[str, str] = {}
+        self._title = lambda code: self._titles.setdefault(code, occupation_title(run, code))
+
+    def add_facts(self, facts, matches: dict, queued: set[str]) -> None:
+        """Facts of one slice: `queued` holds the ids of its open discrepancies."""
+        from pipeline.history import fact_entry
+        from pipeline.report import key_title
+
+        for fact in facts:
+            self.record_facts[fact.fact_id] = fact_entry(
+                fact, key_title(fact.key, self._title(fact.key[0])))
+            entry = headline_entry(fact, matches, self.sources, fact.discrepancy_id in queued,
+                                   self.national, self._title(fact.key[0]))
+            if entry is not None:
+                self.headline.append(entry)
+
+    def add_discrepancy(self, d: Discrepancy, ranks: dict, matches: dict) -> None:
+        from pipeline.history import discrepancy_entry
+        from pipeline.reconcile import QUEUES
+        from pipeline.report import key_title
+
+        title = key_title(d.key, self._title(d.key[0]))
+        self.record_discrepancies[d.discrepancy_id] = discrepancy_entry(d, title)
+        if d.discrepancy_id in self.named:
+            self.listed.add(d.discrepancy_id)
+        self.counts[d.queue] += 1
+        view = discrepancy_view(d, ranks, matches, self.paths, title)
+        order = (QUEUES.index(d.queue), *view_order(d))
+        if self.spill is not None:
+            self.spill.add(order, view)
+        else:
+            self.kept.append((order, view))
+
+    def views(self, queue: str) -> _Views:
+        """The views of one queue's discrepancies, in their order."""
+        from pipeline.reconcile import QUEUES
+
+        number = QUEUES.index(queue)
+        if self.spill is not None:
+            entries = lambda: self.spill.entries(lambda order: order[0] == number)  # noqa: E731
+        else:
+            self.kept.sort(key=lambda entry: entry[0])
+            entries = lambda: (e for e in self.kept if e[0][0] == number)  # noqa: E731
+        return _Views(entries, self.counts[queue])
+
+
+class _Views:
+    """One queue's discrepancy views, read (from disk) each time they are iterated."""
+
+    def __init__(self, entries, count: int):
+        self.entries, self.count = entries, count
+
+    def __iter__(self):
+        for _, view in self.entries():
+            yield view
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def analyst_parts(run: Run) -> AnalystParts:
+    """The analyst's view of a run, from its whole reconciliation."""
+    rec = run.reconciliation
+    parts = AnalystParts(run, rec.figures, [r.decision for r in rec.decisions])
+    queued = {d.discrepancy_id for d in rec.discrepancies if d.queue == "open"}
+    parts.add_facts(rec.facts, rec.matches, queued)
+    for d in rec.discrepancies:
+        parts.add_discrepancy(d, rec.ranks, rec.matches)
+    return parts
+
+
+def _environment():
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters["href"] = raw_href
+    environment.filters["count"] = lambda items: len(items)
+    environment.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+    return environment
+
+
+def html_report(run: Run, record: RunRecord | None = None, changes: Changes | None = None,
+                chart_cache: Path | None = None, out=None, parts=None, view=None) -> str | None:
+    """reports/index.html as text: the run's analyst view, with its record (number and
+    time) and what changed since the previous run when they are given; charts rendered
+    before are read from `chart_cache` (see pipeline.charts.chart_svg). Written to the
+    text stream `out` piece by piece instead, when given (None is returned then).
+    `parts` (pipeline.report.ReportParts) and `view` (AnalystParts) default to the run's
+    whole reconciliation's; a refresh gives the ones it gathered a slice at a time."""
+    from collections import Counter
+
+    from pipeline.charts import COLOURS, OUTCOMES
+    from pipeline.report import OUTCOMES as DISCREPANCY_OUTCOMES
+    from pipeline.report import SEVERITIES, parts_of
+
+    parts = parts if parts is not None else parts_of(run)
+    view = view if view is not None else analyst_parts(run)
+    paths = {c.source.id: c.source.path for c in run.captures}
+    sources = []
+    for capture in sorted(run.captures, key=lambda c: c.source.id):
+        s = capture.source
+        v = parts.sources.get(s.id)
+        page = run.pages.get(s.id)
+        sources.append(dict(
+            source_id=s.id, title=s.title, authority=s.authority, format=s.format,
+            retrieved=s.retrieved, path=s.path, href="../" + quote(s.path),
+            url=s.original_url or s.url, status=page.status if page else "current",
+            figures=parts.figures[s.id],
+            current=v.current if v else 0, stale=v.stale if v else 0,
+            unmatched=v.unmatched if v else 0, history=v.history if v else 0,
+            mixed=", ".join(map(str, v.editions)) if v and v.editions else ""))
+    decisions = [dict(discrepancy=r.decision.discrepancy, action=r.decision.action,
+                      target=r.decision.target, reason=r.decision.reason,
+                      author=r.decision.author, date=r.decision.date, status=r.status,
+                      why=r.why, listed=r.decision.discrepancy in view.listed)
+                 for r in parts.decisions]
+    problems = sorted(run.problems, key=lambda p: (p.severity, p.code, p.source_id, p.message))
+    statuses = parts.facts
+    queues = Counter()
+    for (queue, _, _), n in parts.discrepancies.items():
+        queues[queue] += n
+    context = dict(
+        run=record, changes=changes,
+        counts=dict(sources=len(run.captures), claims=len(run.claims), valid=run.valid_count,
+                    quarantined=len(run.quarantined), facts=sum(statuses.values()),
+                    statuses=[(s, statuses[s]) for s in ("consensus", "single-source",
+                                                         "resolved", "conflict")],
+                    discrepancies=sum(queues.values()),
+                    queues=[(q, queues[q]) for q in ("open", "decided", "explained")],
+                    problems=len(run.problems)),
+        occupations=occupations_of(run, view.headline, chart_cache=chart_cache),
+        queue=view.views("open"),
+        decided=view.views("decided"),
+        explained=view.views("explained"),
+        decisions=decisions, sources=sources, problems=problems, paths=paths,
+        outcomes=list(zip(OUTCOMES, COLOURS)), severities=SEVERITIES,
+        discrepancy_outcomes=DISCREPANCY_OUTCOMES,
+        fields=KEY_FIELDS)
+    template = _environment().get_template(TEMPLATE)
+    if out is None:
+        return template.render(**context)
+    for piece in template.generate(**context):
+        out.write(piece)
+    return None

@@ -1,0 +1,345 @@
+"""The history of refreshes: each refresh records a run in curated/history/, and the
+summary, `careerfacts diff` and `careerfacts history` say what changed between runs.
+
+Unit tests build records and runs from claims stated directly; the CLI tests refresh a
+copy of the seed project, add a page whose figure is stated plainly, and refresh again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.cli import main
+from pipeline.history import (RunRecord, changes_between, load_runs, next_number,
+                              record_path, run_record)
+from tests.conftest import copy_seed_project, run_from_claims, stated_claim
+
+MEDIAN = dict(metric="wage", statistic="median", unit="USD/year")
+NEW_PAGE = (b"Medical Records Specialists salary guide\n\n"
+            b"Median annual wage: $52,000\n")
+
+
+def record(number: int, **parts) -> RunRecord:
+    return RunRecord(number, f"2026-11-30T1{number}:00:00Z", f"2026-11-30T1{number}:00:09Z",
+                     0, **parts)
+
+
+def fact(value: str, status: str = "resolved", sources=("seed-001",), rule="agreement"):
+    return {"title": "wage · median · USD/year · United States", "value": value,
+            "status": status, "rule": rule, "sources": list(sources)}
+
+
+# --- what changed ---------------------------------------------------------------------------
+
+def test_the_first_run_has_nothing_to_compare_with():
+    changes = changes_between(None, record(1, facts={"f-1": fact("$50,250 a year")}))
+
+    assert not changes
+    assert changes.headline() == "the first recorded run: nothing to compare with"
+    assert changes.lines() == []
+
+
+def test_identical_runs_show_no_change():
+    facts = {"f-1": fact("$50,250 a year")}
+
+    changes = changes_between(record(1, facts=facts), record(2, facts=facts))
+
+    assert not changes
+    assert changes.headline() == "no change since run 1 (2026-11-30T11:00:00Z)"
+
+
+def test_facts_added_removed_and_changed_in_value_status_rule_or_sources():
+    before = record(1, facts={"f-gone": fact("9%"), "f-same": fact("$1"),
+                              "f-value": fact("$48,780 a year", "single-source",
+                                              rule="single-source"),
+                              "f-source": fact("7.1%", sources=("a",))})
+    after = record(2, facts={"f-new": fact("14,200"), "f-same": fact("$1"),
+                             "f-value": fact("$50,250 a year", "resolved",
+                                             rule="primary-latest"),
+                             "f-source": fact("7.1%", sources=("a", "b"))})
+
+    changes = changes_between(before, after)
+
+    assert [(c.change, c.fact_id) for c in changes.facts] == [
+        ("added", "f-new"), ("removed", "f-gone"), ("changed", "f-source"),
+        ("changed", "f-value")]
+    value = next(c for c in changes.facts if c.fact_id == "f-value")
+    assert value.details() == ["value $48,780 a year → $50,250 a year",
+                               "status single-source → resolved",
+                               "rule single-source → primary-latest"]
+    assert next(c for c in changes.facts if c.fact_id == "f-source").details() == ["sources +b"]
+    assert changes.headline() == ("since run 1 (2026-11-30T11:00:00Z): 1 fact added, "
+                                  "1 fact removed, 2 facts changed")
+
+
+def test_discrepancies_opened_closed_and_changed_with_their_pages_and_official_sources():
+    sources = {"page": {"authority": "secondary"}, "bls": {"authority": "primary"},
+               "oews": {"authority": "primary"}}
+
+    def d(outcome, severity, queue, *ids):
+        return {"title": "wage · median", "outcome": outcome, "severity": severity,
+                "queue": queue, "sources": list(ids)}
+
+    before = record(1, sources=sources, discrepancies={
+        "d-closed": d("intra-source", "medium", "open", "page"),
+        "d-moved": d("stale", "low", "explained", "bls", "oews")})
+    after = record(2, sources=sources, discrepancies={
+        "d-moved": d("conflict", "high", "open", "bls", "oews", "page"),
+        "d-opened": d("categorical", "medium", "open", "page", "bls")})
+
+    changes = changes_between(before, after)
+
+    assert [line.split()[:3] for line in changes.lines()] == [
+        ["discrepancy", "opened", "d-opened"], ["discrepancy", "closed", "d-closed"],
+        ["discrepancy", "changed", "d-moved"]]
+    moved = changes.discrepancies[-1]
+    assert moved.line() == ("d-moved stale (low, explained) → conflict (high, open): "
+                            "wage · median — page; 2 official sources")
+
+
+def test_sources_added_removed_and_recaptured_under_the_same_id():
+    before = record(1, sources={"a": {"sha256": "1", "path": "raw/a.txt", "title": "A"},
+                                "b": {"sha256": "2", "path": "raw/b.txt", "title": "B"}})
+    after = record(2, sources={"a": {"sha256": "9", "path": "raw/a.txt", "title": "A"},
+                               "c": {"sha256": "3", "path": "raw/c.txt", "title": "C"}})
+
+    changes = changes_between(before, after)
+
+    assert [(c.change, c.source_id) for c in changes.sources] == [
+        ("added", "c"), ("removed", "b"), ("changed", "a")]
+    assert changes.as_dict()["sources"][0] == {"change": "added", "source_id": "c",
+                                               "path": "raw/c.txt", "title": "C"}
+
+
+# --- the record of a run ----------------------------------------------------------------------
+
+def test_a_run_record_holds_its_facts_discrepancies_sources_and_inputs():
+    claims = [stated_claim(48780, source="bls", figure="$48,780", period="2023",
+                           stated_in="OEWS May 2023", **MEDIAN),
+              stated_claim(50250, source="bls", figure="$50,250", period="2024",
+                           stated_in="OEWS May 2024", **MEDIAN),
+              stated_claim(48780, source="page", figure="$48,780", **MEDIAN)]
+    run = run_from_claims(claims, {"bls": "primary", "page": "secondary"})
+
+    made = run_record(run, 3, "2026-11-30T10:00:00Z", "2026-11-30T10:00:04Z", 0,
+                      {"registry": "ab" * 32, "decisions": ""})
+
+    [(fact_id, state)] = made.facts.items()
+    assert fact_id == run.reconciliation.facts[0].fact_id
+    assert state["value"] == "$50,250 a year" and state["status"] == "resolved"
+    assert state["rule"] == "primary-latest" and state["release"] == "OEWS May 2024"
+    assert state["sources"] == ["bls", "page"]
+    [(discrepancy_id, found)] = made.discrepancies.items()
+    assert (found["outcome"], found["severity"], found["queue"]) == ("stale", "low", "explained")
+    assert made.sources["page"]["authority"] == "secondary"
+    assert made.counts["facts"] == 1 and made.counts["explained"] == 1
+    assert made.inputs == {"registry": "ab" * 32, "decisions": ""}
+    assert made.path == "curated/history/run-0003.json"
+    assert RunRecord.from_json(made.as_json()) == made
+
+
+TEXT = st.text(max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(number=st.integers(1, 10**6), exit_code=st.integers(0, 3),
+       facts=st.dictionaries(TEXT, st.fixed_dictionaries(
+           {"title": TEXT, "value": TEXT, "status": TEXT, "sources": st.lists(TEXT)}),
+           max_size=4),
+       counts=st.dictionaries(TEXT, st.integers(0, 10**6), max_size=4))
+def test_a_record_reads_back_as_it_was_written(number, exit_code, facts, counts):
+    made = RunRecord(number, "2026-11-30T10:00:00Z", "2026-11-30T10:00:01Z", exit_code,
+                     counts=counts, facts=facts)
+
+    assert RunRecord.from_json(made.as_json()) == made
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=200),
+                 st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
+                              lambda inner: st.lists(inner, max_size=3)
+                              | st.dictionaries(TEXT, inner, max_size=3),
+                              max_leaves=8).map(lambda v: json.dumps(v).encode())))
+def test_a_damaged_record_is_a_value_error_never_another_exception(data):
+    try:
+        RunRecord.from_json(data)
+    except ValueError:
+        pass
+
+
+def test_an_unreadable_record_is_a_warning_and_its_number_is_never_reused(tmp_path):
+    folder = tmp_path / "curated" / "history"
+    folder.mkdir(parents=True)
+    (tmp_path / record_path(1)).write_bytes(record(1).as_json())
+    (tmp_path / record_path(2)).write_bytes(b"{ half a record")
+    (tmp_path / record_path(3)).write_bytes(record(4).as_json())  # misnamed
+
+    runs, problems = load_runs(tmp_path)
+
+    assert [r.run for r in runs] == [1]
+    assert [(p.code, p.path, p.severity) for p in problems] == [
+        ("history-unreadable", "curated/history/run-0002.json", "warning"),
+        ("history-unreadable", "curated/history/run-0003.json", "warning")]
+    assert "records run 4, not 3" in problems[1].message
+    assert next_number(tmp_path) == 4
+
+
+# --- the command line -----------------------------------------------------------------------
+
+def cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def register(root: Path, source_id: str, name: str, data: bytes) -> None:
+    (root / "raw" / name).write_bytes(data)
+    registry = root / "raw" / "sources.yaml"
+    document = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    document["sources"].append({"id": source_id, "path": name,
+                                "sha256": hashlib.sha256(data).hexdigest(),
+                                "retrieved": "2026-11-30", "title": "Salary guide",
+                                "authority": "secondary", "occupation": "29-2072"})
+    registry.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory) -> tuple[Path, object, object]:
+    """A copy of the seed project refreshed, then refreshed again once a page stating a
+    median of $52,000 (no release's) is added: (root, first result, second result)."""
+    root = copy_seed_project(tmp_path_factory.mktemp("history") / "project")
+    first = cli("--project", root, "refresh")
+    register(root, "salary-guide", "salary_guide.txt", NEW_PAGE)
+    second = cli("--project", root, "refresh")
+    return root, first, second
+
+
+MEDIAN_TITLE = "wage · median · USD/year · United States (Medical Records Specialists, SOC 29-2072)"
+
+
+def test_each_refresh_records_a_run(two_runs):
+    root, first, second = two_runs
+
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert "run            1 recorded (curated/history/run-0001.json); the first recorded run" \
+        in first.output
+    runs, problems = load_runs(root)
+    assert [r.run for r in runs] == [1, 2] and problems == []
+    assert runs[1].sources["salary-guide"]["sha256"] == hashlib.sha256(NEW_PAGE).hexdigest()
+    assert runs[1].inputs["registry"] == hashlib.sha256(
+        (root / "raw" / "sources.yaml").read_bytes()).hexdigest()
+    assert runs[1].counts["sources"] == runs[0].counts["sources"] + 1
+
+
+def test_the_refresh_after_adding_a_page_reports_the_page_and_the_facts_it_changed(two_runs):
+    _, _, second = two_runs
+    output = second.output
+
+    assert re.search(r"^run            2 recorded \(curated/history/run-0002\.json\); since "
+                     r"run 1 \(.*\): 1 source added, 1 fact changed, 1 discrepancy changed$",
+                     output, re.MULTILINE), output
+    assert "  source added         salary-guide (raw/salary_guide.txt): Salary guide" in output
+    [fact_line] = [line for line in output.splitlines() if line.startswith("  fact changed")]
+    assert MEDIAN_TITLE in fact_line and fact_line.endswith("sources +salary-guide")
+    [moved] = [line for line in output.splitlines()
+               if line.startswith("  discrepancy changed")]
+    assert "stale (low, explained) → conflict (high, open)" in moved
+    assert "salary-guide" in moved
+
+
+def test_diff_prints_what_the_refresh_said(two_runs):
+    root, _, second = two_runs
+
+    result = cli("--project", root, "diff")
+    explicit = cli("--project", root, "diff", "1", "2")
+
+    assert result.exit_code == 0, result.output
+    assert result.output == explicit.output
+    changes = [line.strip() for line in result.output.splitlines()[1:]]
+    said = [line.strip() for line in second.output.splitlines()
+            if line.startswith("  ") and re.match(r"\s+(source|fact|discrepancy) ", line)]
+    assert changes == said
+    assert result.output.startswith("run 2 (")
+
+
+def test_diff_backwards_and_as_json(two_runs):
+    root, _, _ = two_runs
+
+    backwards = cli("--project", root, "diff", "2", "1")
+    as_json = cli("--project", root, "diff", "--json")
+
+    assert "source removed       salary-guide" in backwards.output
+    found = json.loads(as_json.output)
+    assert found["before"]["run"] == 1 and found["after"]["run"] == 2
+    assert [s["source_id"] for s in found["sources"]] == ["salary-guide"]
+    assert [f["title"] for f in found["facts"]] == [MEDIAN_TITLE]
+    assert found["discrepancies"][0]["after"] == {"outcome": "conflict", "severity": "high",
+                                                  "queue": "open"}
+
+
+def test_diff_of_a_run_not_recorded_is_a_usage_error(two_runs):
+    root, _, _ = two_runs
+
+    result = cli("--project", root, "diff", "7")
+
+    assert result.exit_code == 2
+    assert "[history-run-unknown]" in result.output and "runs 1–2 recorded" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_diff_without_history_and_with_one_run(tmp_path):
+    root = copy_seed_project(tmp_path / "project")
+
+    none = cli("--project", root, "diff")
+    assert none.exit_code == 2 and "no run is recorded" in none.output
+    assert cli("--project", root, "refresh").exit_code == 0
+    one = cli("--project", root, "diff")
+
+    assert one.exit_code == 0
+    assert one.output.startswith("run 1 (") and "the first recorded run" in one.output
+
+
+def test_history_lists_the_runs(two_runs):
+    root, _, _ = two_runs
+
+    table = cli("--project", root, "history")
+    lines = cli("--project", root, "history", "--json")
+
+    assert table.exit_code == 0
+    assert [line.split()[0] for line in table.output.splitlines()] == ["run", "1", "2"]
+    runs = [json.loads(line) for line in lines.output.splitlines()]
+    assert [(r["run"], r["exit_code"]) for r in runs] == [(1, 0), (2, 0)]
+
+
+def test_refresh_json_says_which_run_it_recorded_and_what_changed(tmp_path):
+    root = copy_seed_project(tmp_path / "project")
+    assert cli("--project", root, "refresh").exit_code == 0
+    register(root, "salary-guide", "salary_guide.txt", NEW_PAGE)
+
+    result = cli("--project", root, "refresh", "--json")
+
+    summary = json.loads(result.output)
+    assert summary["run"]["number"] == 2
+    assert summary["run"]["record"] == "curated/history/run-0002.json"
+    assert [s["source_id"] for s in summary["run"]["changes"]["sources"]] == ["salary-guide"]
+    assert "curated/history/run-0002.json" in summary["outputs"]["changed"]
+
+
+def test_an_unreadable_record_is_reported_and_the_refresh_goes_on(tmp_path):
+    root = copy_seed_project(tmp_path / "project")
+    assert cli("--project", root, "refresh").exit_code == 0
+    (root / record_path(2)).write_text("not json", encoding="utf-8")
+
+    result = cli("--project", root, "refresh")
+
+    assert result.exit_code == 0, result.output
+    assert "warning [history-unreadable]" in result.output
+    assert "curated/history/run-0002.json" in result.output
+    assert "run            3 recorded" in result.output
+    assert "no change since run 1" in result.output

@@ -1,0 +1,207 @@
+"""reports/index.html and its charts, built from claims stated directly (no extraction):
+where each page's figure is placed and why, what the headline counts, and that the page
+is self-contained (no script, no remote resource, relative links only) and escaped.
+The browser test (tests/test_browser.py) opens the real report of the seed project."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.charts import NO_RELEASE, chart_data, chart_spec, page_figures, release_label
+from pipeline.history import RunRecord, changes_between
+from pipeline.report_html import html_report, occupations, raw_href
+from tests.conftest import REPO, run_from_claims, stated_claim
+
+MEDIAN = dict(metric="wage", statistic="median", unit="USD/year")
+P10 = dict(metric="wage", statistic="p10", unit="USD/year")
+P90 = dict(metric="wage", statistic="p90", unit="USD/year")
+
+
+def official(value: float, year: int, **statistic):
+    return stated_claim(value, source="bls", figure=f"{value:g}", period=str(year),
+                        stated_in=f"OEWS May {year}", **statistic)
+
+
+def median_run():
+    """The agency's medians of May 2022-2024 with their 10th and 90th percentiles, and
+    pages quoting 2024 (current), 2022 (stale), 2022 as history beside 2024, a figure no
+    release has ($52,000: a conflict in the queue), and an hourly figure of 2024."""
+    claims = [official(v, y, **MEDIAN) for v, y in ((47180, 2022), (48780, 2023),
+                                                   (50250, 2024))]
+    claims += [official(v, y, **P10) for v, y in ((31710, 2022), (35080, 2023), (35780, 2024))]
+    claims += [official(v, y, **P90) for v, y in ((75460, 2022), (77810, 2023), (80950, 2024))]
+    claims += [
+        stated_claim(50250, source="current", figure="$50,250", **MEDIAN),
+        stated_claim(24.16, source="hourly", figure="$24.16", precision=0.01,
+                     metric="wage", statistic="median", unit="USD/hour"),
+        stated_claim(47180, source="stale", figure="$47,180", **MEDIAN,
+                     quote="The median was $47,180 <b>in 2022</b> & rising"),
+        stated_claim(47180, source="history", figure="$47,180", period="2022",
+                     period_basis="history", quote="In May 2022 the median was $47,180",
+                     **MEDIAN),
+        stated_claim(50250, source="history", figure="$50,250", period="2024", **MEDIAN),
+        stated_claim(52000, source="odd", figure="$52,000", **MEDIAN),
+    ]
+    authorities = {"bls": "primary", "current": "secondary", "hourly": "secondary",
+                   "stale": "secondary", "history": "secondary", "odd": "secondary"}
+    return run_from_claims(claims, authorities)
+
+
+@pytest.fixture(scope="module")
+def run():
+    return median_run()
+
+
+def median_fact(run):
+    [fact] = [f for f in run.reconciliation.facts if f.key[1:3] == ("wage", "median")]
+    return fact
+
+
+def test_each_page_figure_is_placed_at_the_release_it_was_matched_to(run):
+    outcome = {(p.source_id, p.figure): (p.release, p.outcome)
+               for p in page_figures(run, median_fact(run))}
+
+    assert outcome == {
+        ("current", "$50,250"): ("OEWS May 2024", "current"),
+        ("hourly", "$24.16"): ("OEWS May 2024", "current"),
+        ("stale", "$47,180"): ("OEWS May 2022", "stale"),
+        ("history", "$47,180"): ("OEWS May 2022", "history"),
+        ("history", "$50,250"): ("OEWS May 2024", "current"),
+        ("odd", "$52,000"): ("", "conflict"),
+    }
+
+
+def test_the_chart_holds_the_series_its_band_and_every_page_figure(run):
+    data = chart_data(run, median_fact(run), "median pay")
+
+    assert [(p.label, p.value, p.low, p.high) for p in data.series] == [
+        ("May 2022", 47180, 31710, 75460), ("May 2023", 48780, 35080, 77810),
+        ("May 2024", 50250, 35780, 80950)]
+    assert data.order == ("May 2022", "May 2023", "May 2024", NO_RELEASE)
+    assert len(data.plotted) == 6
+    hourly = next(p for p in data.plotted if p.source_id == "hourly")
+    assert hourly.value == pytest.approx(24.16 * 2080)  # in the key's unit: a year
+    spec = chart_spec(data)
+    names = [layer["name"] for layer in spec["layer"]]
+    assert names == ["band", "official", "official_points", "pages"]
+    assert "$schema" not in spec  # a URL the report has no use for
+
+
+def test_a_category_has_no_chart():
+    claims = [stated_claim(None, source="a", figure="Certificate", metric="education",
+                           statistic="typical", unit="category",
+                           value_text="postsecondary nondegree award")]
+    run = run_from_claims(claims, {"a": "secondary"})
+
+    assert chart_data(run, run.reconciliation.facts[0], "typical education") is None
+
+
+def test_the_headline_counts_pages_that_agree_are_stale_or_in_conflict(run):
+    [occupation] = occupations(run, render_svg=False)
+    [row] = occupation.headline
+
+    assert row.value == "$50,250 a year" and row.rule == "primary-latest"
+    assert row.agree == ("current", "history", "hourly")
+    assert row.stale == ("stale",)
+    assert row.conflict == ("odd",)
+    assert row.chart == f"chart-{median_fact(run).fact_id}"
+
+
+def test_the_report_is_self_contained_and_escaped(run):
+    html = html_report(run)
+
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.IGNORECASE)
+    assert "<link" not in html.lower() and "@import" not in html
+    assert not re.search(r"url\((?!#)", html)  # CSS and SVG reference nothing outside
+    # a page's words are text, never markup
+    assert "<b>in 2022</b>" not in html
+    assert "The median was $47,180 &lt;b&gt;in 2022&lt;/b&gt; &amp; rising" in html
+    assert html.count("<svg") == html.count('class="chart"') == 1
+
+
+def test_every_figure_links_to_its_captured_page(run):
+    html = html_report(run)
+
+    links = set(re.findall(r'href="([^"#][^"]*)"', html))
+    assert links and all(link.startswith("../raw/") for link in links)
+    assert "../raw/odd.txt#:~:text=%2452%2C000" in links
+
+
+def test_the_report_says_what_changed_since_the_previous_run(run):
+    from pipeline.history import run_record
+
+    after = run_record(run, 2, "2026-11-30T11:00:00Z", "2026-11-30T11:00:04Z", 0, {})
+    before = RunRecord(1, "2026-11-30T10:00:00Z", "2026-11-30T10:00:04Z", 0,
+                       sources={k: v for k, v in after.sources.items() if k != "odd"})
+
+    html = html_report(run, after, changes_between(before, after))
+
+    assert "Run 2, started 2026-11-30T11:00:00Z" in html
+    assert "Since run 1 (2026-11-30T10:00:00Z): 1 source added" in html
+    assert "source added: <code>odd</code>" in html
+
+
+def test_the_same_run_gives_the_same_report(run):
+    assert html_report(run) == html_report(median_run())
+
+
+@pytest.mark.parametrize("path, locator, quote, expected", [
+    ("raw/a b.pdf", "pdf:page=3;bbox=1,2,3,4", "x", "../raw/a%20b.pdf#page=3"),
+    ("raw/p.html", "html:html/body/p[2]", "Median pay\t$50,250",
+     "../raw/p.html#:~:text=Median%20pay"),
+    ("raw/t.txt", "chars=0-9", "", "../raw/t.txt"),
+    ("raw/t.csv", "csv:row=4", "29-2072,wage", "../raw/t.csv"),
+])
+def test_links_point_at_the_figure_where_the_format_allows(path, locator, quote, expected):
+    assert raw_href(path, locator, quote) == expected
+
+
+def test_a_rendered_chart_is_kept_and_read_back_instead_of_rendered_again(run, tmp_path,
+                                                                          monkeypatch):
+    import vl_convert
+
+    from pipeline.charts import chart_svg
+
+    data = chart_data(run, median_fact(run), "median pay")
+    rendered = chart_svg(data, "f-1-", tmp_path / "charts")
+    [kept] = (tmp_path / "charts").iterdir()
+
+    def fail(spec):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", fail)
+    assert chart_svg(data, "f-1-", tmp_path / "charts") == rendered == kept.read_text()
+    assert rendered.startswith("<svg") and 'class="mark-symbol role-mark pages_marks"' in rendered
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(run, tmp_path):
+    from pipeline.charts import chart_svg
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    data = chart_data(run, median_fact(run), "median pay")
+
+    assert chart_svg(data, "", blocked) == chart_svg(data)
+
+
+def test_release_labels():
+    assert release_label("OEWS May 2022") == "May 2022"
+    assert release_label("Employment Projections 2023-2033") == "2023–33"
+    assert release_label("Occupational Outlook Handbook 2024") == "Occupational Outlook Handbook 2024"
+
+
+def test_help_imports_no_charting_database_or_browser_library():
+    code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
+            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
+            "r = CliRunner().invoke(main, ['diff', '--help']); assert r.exit_code == 0; "
+            "r = CliRunner().invoke(main, ['history', '--help']); assert r.exit_code == 0; "
+            "print(sorted(m for m in ('altair', 'vl_convert', 'duckdb', 'jinja2', 'playwright',"
+            " 'matplotlib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+
+    assert done.stdout.strip() == "[]", done.stderr
