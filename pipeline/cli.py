@@ -216,7 +216,8 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     document's claims are cached in .cache/careerfacts/ by its content and the code
     that read it: a page that did not change is not read again. When nothing changed
     (registry, pages, decisions, code) and the outputs are as the last refresh wrote
-    them, the refresh says what it said then and writes nothing. The outputs are the
+    them, the refresh says what it said then and writes only its run's record (the same
+    counts as the run it repeats, "no change since run N"). The outputs are the
     same bytes whatever the executor and the number of jobs.
 
     Exit 0 when the run was clean, 1 when it found data problems (listed, and in
@@ -258,7 +259,10 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
             loaded = load_registry(registry, cache_dir=cache_dir, rehash=rehash)
             digest = inputs_digest(root, registry, decisions, *loaded, limit)
             before = None if rehash else unchanged_run(root, digest)
-            if before is None:
+            if before is not None:
+                from pipeline.analyst import recorded_unchanged_run, utc_now
+                noted = recorded_unchanged_run(root, utc_now())
+            else:
                 forget_run(root)
                 progress = None if quiet or as_json else Progress(sys.stderr,
                                                                   sys.stderr.isatty())
@@ -284,7 +288,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         if progress:
             progress.close()
     if before is not None:
-        _say_again(before, root, recovered, as_json, quiet)
+        _say_again(before, root, recovered, as_json, quiet, noted)
     if obj.debug:
         for source_id, text in sorted(run.tracebacks.items()):
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)
@@ -347,22 +351,32 @@ def _echo_lines(lines: list[tuple[str, str]]) -> None:
         click.echo(text, err=stream == "err")
 
 
-def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool) -> None:
-    """What the last refresh said, for a refresh whose inputs and outputs are unchanged."""
+def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool, noted) -> None:
+    """What the last refresh said, for a refresh whose inputs and outputs are unchanged,
+    and the run it recorded (`noted`: record, changes, history problems)."""
+    record, changes, history_problems = noted
     if as_json:
         summary = dict(before.summary)
         summary["outputs"] = {"files": before.files, "changed": []}
         summary["recovered"] = None if not recovered else {
             "completed": recovered.completed, "discarded": recovered.discarded,
             "leftovers": recovered.leftovers}
+        summary["run"] = None if record is None else {
+            "number": record.run, "record": record.path, "changes": changes.as_dict(),
+            "headline": changes.headline(),
+            "history_problems": [p.line() for p in history_problems]}
         click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
     elif quiet:
         _echo_lines([line for line in before.lines if line[0] == "err"])  # the problems
+        _problem_lines(history_problems)
     else:
         _echo_lines(before.lines)
         click.echo(f"wrote          0 of {len(before.files)} output files changed "
                    f"(nothing changed since the last refresh; report: "
                    f"{root / 'reports/discrepancies.md'})")
+        _problem_lines(history_problems)
+        if record is not None:
+            _changes_summary(record, changes)
     sys.exit(before.exit_code)
 
 

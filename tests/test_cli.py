@@ -176,13 +176,12 @@ def committed(files: dict[str, bytes]) -> dict[str, bytes]:
     return {name: data for name, data in files.items() if name not in VIEWS}
 
 
-def test_second_refresh_changes_no_file_but_the_analysts_view_and_the_history(
-        careerfacts_project):
+def test_second_refresh_changes_no_file_and_records_its_run(careerfacts_project):
     root = careerfacts_project
     first = refresh(root)
     before = committed(snapshot(root))
-    mtimes = {name: (root / name).stat().st_mtime_ns for name in before}
-    database_mtime = (root / "curated" / "careerfacts.duckdb").stat().st_mtime_ns
+    published = [*before, "reports/index.html", "curated/careerfacts.duckdb"]
+    mtimes = {name: (root / name).stat().st_mtime_ns for name in published}
 
     second = refresh(root)
 
@@ -190,15 +189,13 @@ def test_second_refresh_changes_no_file_but_the_analysts_view_and_the_history(
     files = len(OUTPUTS) + 1
     assert first.exit_code == second.exit_code == 0
     assert re.search(rf"\b{files} of {files} output files changed", first.output)
-    # the report of the new run and its record; the database, whose content is the same,
-    # is left as it was
-    assert re.search(rf"\b2 of {files - 1} output files changed", second.output), second.output
+    # nothing changed: no output is written again, and the run is recorded all the same
+    assert re.search(rf"\b0 of {files} output files changed", second.output), second.output
     assert committed(snapshot(root)) == before
-    assert {name: (root / name).stat().st_mtime_ns for name in before} == mtimes
-    database = root / "curated" / "careerfacts.duckdb"
-    assert database.stat().st_mtime_ns == database_mtime
+    assert {name: (root / name).stat().st_mtime_ns for name in published} == mtimes
     assert sorted(p.name for p in (root / "curated" / "history").iterdir()) == [
         "run-0001.json", "run-0002.json"]
+    assert "run            2 recorded" in second.output
     assert "no change since run 1" in second.output
 
 
