@@ -64,25 +64,27 @@ def claims_rows(frame: pd.DataFrame, claim, sources: dict, role, match, copy) ->
     frame = frame.copy()
     ids = frame["claim_id"].tolist()
     claims = [claim(i) for i in ids]
+
+    def text(values: list) -> pd.Series:  # text even when there are no rows
+        return pd.Series(values, index=frame.index, dtype="str")
+
     # periods inferred during reconciliation replace the unknown ones
-    for column in ("period", "period_start", "period_end", "period_basis"):
-        frame[column] = [getattr(c, column) for c in claims]
-    frame["period_start"] = frame["period_start"].astype("Int64")
-    frame["period_end"] = frame["period_end"].astype("Int64")
+    for column in ("period", "period_basis", "stated_in"):
+        frame[column] = text([getattr(c, column) for c in claims])
+    for column in ("period_start", "period_end"):
+        frame[column] = pd.array([getattr(c, column) for c in claims], dtype="Int64")
     for attribute, column in SOURCE_COLUMNS.items():
-        frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
-    for column in ("stated_in",):
-        frame[column] = [getattr(c, column) for c in claims]
+        frame[column] = text([getattr(sources[s], attribute) for s in frame["source_id"]])
     roles = [role(i) for i in ids]
-    frame["fact_id"] = [r[0] for r in roles]
-    frame["rank"] = [r[1] for r in roles]
-    frame["rank_reason"] = [r[2] for r in roles]
+    frame["fact_id"] = text([r[0] for r in roles])
+    frame["rank"] = text([r[1] for r in roles])
+    frame["rank_reason"] = text([r[2] for r in roles])
     matches = [match(i) for i in ids]
-    frame["release_match"] = [m.outcome if m else "" for m in matches]
+    frame["release_match"] = text([m.outcome if m else "" for m in matches])
     frame["releases_behind"] = pd.array([m.releases_behind if m else None for m in matches],
                                         dtype="Int64")
-    frame["release_candidates"] = ["; ".join(m.candidates) if m else "" for m in matches]
-    frame["copy_cluster"] = [copy(i) for i in ids]
+    frame["release_candidates"] = text(["; ".join(m.candidates) if m else "" for m in matches])
+    frame["copy_cluster"] = text([copy(i) for i in ids])
     return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
 
 
@@ -261,6 +263,9 @@ class Rendered(MutableMapping):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._files)
+
+    def __contains__(self, path: object) -> bool:  # without reading the file
+        return path in self._files
 
     def __len__(self) -> int:
         return len(self._files)

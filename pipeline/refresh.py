@@ -93,9 +93,10 @@ taken together up to this many, so that the store is read in few large takes."""
 
 
 def chunked(store: ClaimStore, rows: list[int], parts: dict[str, tuple[str, ...]],
-            size: int = CHUNK) -> list[list[int]]:
+            size: int | None = None) -> list[list[int]]:
     """`rows` (ascending) in chunks of whole slices (pipeline.reconcile.slices_of), slices
-    in key order; a slice larger than `size` is a chunk of its own."""
+    in key order; a slice larger than `size` (default CHUNK) is a chunk of its own."""
+    size = CHUNK if size is None else size
     keys = list(zip(*(store.column_of(rows, name)
                       for name in ("claim_id", "occupation", "metric", "geography"))))
     chunks: list[list[int]] = []

@@ -1,0 +1,200 @@
+"""A refresh a piece at a time (issue 11): claims kept in a ClaimStore, extractions taken
+one at a time in registry order, reconciliation and rendering a chunk of slices of keys at
+a time, the large files written to disk and published by rename. Each is held here to the
+all-at-once way it replaces: the same claims, the same bytes."""
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline.refresh
+from extractors.claims import CLAIM_COLUMNS, new_claim
+from pipeline.cache import ClaimsCache
+from pipeline.extraction import DocumentTask, extract_each, extractions
+from pipeline.outputs import rendered
+from pipeline.publish import RENDERED, STATE, publish, recover
+from pipeline.refresh import Run, StoredRun, refresh
+from pipeline.store import ClaimStore
+from tests.conftest import copy_seed_project
+
+PAGE = b"Medical Records Specialists\nMedian annual wage: $50,250\n"
+
+# --- the claim store --------------------------------------------------------------------------
+
+texts = st.text(max_size=12)
+numbers = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))
+years = st.one_of(st.none(), st.integers(1990, 2040))
+
+
+@st.composite
+def claims(draw):
+    claim = new_claim(source_id=draw(st.sampled_from(["a", "b", "c"])),
+                      metric=draw(st.sampled_from(["wage", "employment"])),
+                      statistic=draw(st.sampled_from(["median", "p10"])), unit="USD/year",
+                      value=draw(numbers), figure=draw(texts), quote=draw(texts),
+                      locator=f"chars={draw(st.integers(0, 10**6))}-0", method="test")
+    return replace(claim, low=draw(numbers), high=draw(numbers),
+                   period_start=draw(years), period_end=draw(years), period=draw(texts))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(claims(), max_size=60), st.integers(1, 7))
+def test_a_stored_claim_reads_back_equal_with_its_types(found, batch):
+    store = ClaimStore()
+    store.BATCH = batch  # several sealed batches and a part still pending
+    store.extend(found)
+
+    assert len(store) == len(found)
+    assert list(store) == found
+    assert [type(getattr(c, n)) for c in store for n in CLAIM_COLUMNS] == \
+        [type(getattr(c, n)) for c in found for n in CLAIM_COLUMNS]
+    rows = list(range(len(found)))[::-1]
+    assert store.claims(rows) == [found[r] for r in rows]
+    assert store.column("quote") == [c.quote for c in found]
+    odd = rows[::-1][::2]
+    assert store.column_of(odd, "value") == [found[r].value for r in odd]
+
+
+def test_a_claim_of_other_types_is_kept_as_it_is():
+    odd = replace(new_claim(source_id="a", metric="wage", statistic="median", unit="USD/year",
+                            value=1.0, figure="$1", quote="$1", locator="chars=0-2",
+                            method="test"), value=3)  # an int, as a fuzzed input may give
+    store = ClaimStore([odd] * 3)
+    store.BATCH = 1
+    store.extend([odd])
+
+    assert store.claims([3, 0]) == [odd, odd]
+    assert type(store[0].value) is int and store.column_of([1, 3], "value") == [3, 3]
+
+
+# --- extractions taken one at a time ----------------------------------------------------------
+
+def _task(name: str, data: bytes) -> DocumentTask:
+    return DocumentTask(name, f"raw/{name}.txt", "", hashlib.sha256(data).hexdigest(), "text",
+                        held=data)
+
+
+def test_extractions_are_taken_in_the_tasks_order_from_the_cache_or_the_pool(tmp_path):
+    tasks = [_task(f"p{i}", PAGE + f"Employment: {1000 + i}\n".encode()) for i in range(8)]
+    extractions([tasks[i] for i in (1, 4, 6)], cache=ClaimsCache(tmp_path))  # cached before
+    taken = []
+
+    extract_each(tasks, taken.append, cache=ClaimsCache(tmp_path), jobs=2)
+
+    assert [r.source_id for r in taken] == [t.source_id for t in tasks]
+    assert [r.cached for r in taken] == [i in (1, 4, 6) for i in range(8)]
+    assert [r.claims for r in taken] == [r.claims for r in extractions(tasks, cache=None)]
+
+
+def test_each_extraction_is_taken_before_the_last_document_is_extracted(tmp_path):
+    """Taken as they come, not gathered first: when the first result is taken, most
+    documents have not been extracted yet (each result is cached as it comes in)."""
+    tasks = [_task(f"p{i}", PAGE + f"Employment: {2000 + i}\n".encode()) for i in range(12)]
+    cache = ClaimsCache(tmp_path)
+    entries_when_taken = []
+
+    def take(result) -> None:
+        entries_when_taken.append(len(list(tmp_path.rglob("*.cfx"))))
+
+    extract_each(tasks, take, cache=cache, jobs=2)
+
+    assert len(entries_when_taken) == 12
+    assert entries_when_taken[0] < 12 and entries_when_taken == sorted(entries_when_taken)
+
+
+def test_an_entry_gone_between_the_look_up_and_its_turn_is_extracted_again(tmp_path):
+    tasks = [_task("a", PAGE), _task("b", PAGE + b"Employment: 3000\n")]
+    first = extractions(tasks, cache=ClaimsCache(tmp_path))
+    cache = ClaimsCache(tmp_path)
+    taken = []
+
+    def take(result) -> None:
+        taken.append(result)
+        for entry in tmp_path.rglob("*.cfx"):  # b's entry goes after the look-up
+            entry.unlink()
+
+    extract_each(tasks, take, cache=cache)
+
+    assert [r.cached for r in taken] == [True, False]
+    assert [r.claims for r in taken] == [r.claims for r in first]
+
+
+# --- reconciliation and rendering a chunk of slices at a time ---------------------------------
+
+def _whole(run: StoredRun) -> Run:
+    """The same run with every claim an object and its reconciliation done at once."""
+    return Run(run.captures, list(run.claims), run.valid, run.quarantined, run.reconciliation,
+               run.problems, run.tracebacks, run.encodings, run.pages, run.changes, run.history,
+               run.official, run.reproducible)
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    root = copy_seed_project(tmp_path_factory.mktemp("streamed") / "project")
+    return refresh(root / "raw" / "sources.yaml")
+
+
+@pytest.mark.parametrize("chunk", [1, 40, pipeline.refresh.CHUNK])
+def test_rendered_a_chunk_at_a_time_the_outputs_are_the_whole_reconciliation_s(
+        seed_run, monkeypatch, chunk):
+    monkeypatch.setattr(pipeline.refresh, "CHUNK", chunk)
+    assert isinstance(seed_run, StoredRun) and len(seed_run.basis.chunks()) > (chunk == 1)
+
+    with rendered(seed_run) as streamed, rendered(_whole(seed_run)) as whole:
+        assert sorted(streamed) == sorted(whole)
+        assert [p for p in streamed if streamed.file(p) is not None]  # large files on disk
+        for path in sorted(whole):
+            assert streamed[path] == whole[path], path
+        assert streamed.parts.facts == whole.parts.facts
+        assert streamed.parts.discrepancies == whole.parts.discrepancies
+
+
+def test_the_analyst_s_view_gathered_a_chunk_at_a_time_is_the_whole_run_s(
+        seed_run, monkeypatch):
+    from pipeline.database import database_fingerprint
+    from pipeline.history import run_record
+    from pipeline.report_html import html_report
+
+    monkeypatch.setattr(pipeline.refresh, "CHUNK", 1)
+    inputs = {"registry": "r", "decisions": "d"}
+    with rendered(seed_run) as files:
+        record = run_record(seed_run, 1, "t0", "t1", 0, inputs, files.parts, files.view)
+        out = io.StringIO()
+        html_report(seed_run, record, None, out=out, parts=files.parts, view=files.view)
+        fingerprint = database_fingerprint(seed_run, files, files.parts.decisions)
+        as_bytes = {path: files[path] for path in files}
+
+    assert record == run_record(seed_run, 1, "t0", "t1", 0, inputs)
+    assert record.facts and record.discrepancies
+    assert out.getvalue() == html_report(seed_run, record)
+    assert fingerprint == database_fingerprint(seed_run, as_bytes)
+
+
+# --- publishing rendered files -----------------------------------------------------------------
+
+def test_rendered_files_are_moved_into_place_and_an_interrupted_run_s_are_deleted(tmp_path):
+    root = tmp_path / "project"
+    folder = root / STATE / f"{RENDERED}x"
+    folder.mkdir(parents=True)
+    (folder / "big.csv").write_bytes(b"a,b\n1,2\n")
+    files = {"curated/big.csv": folder / "big.csv", "curated/small.csv": b"c\n"}
+
+    changed = publish(files, root)
+
+    assert sorted(p.name for p in changed) == ["big.csv", "small.csv"]
+    assert (root / "curated/big.csv").read_bytes() == b"a,b\n1,2\n"
+    assert not (folder / "big.csv").exists()  # moved, not copied
+    (folder / "again.csv").write_bytes(b"a,b\n1,2\n")
+    assert publish({"curated/big.csv": folder / "again.csv", "curated/small.csv": b"c\n"},
+                   root) == []  # compared on disk: nothing changed
+
+    recovered = recover(root)
+
+    assert recovered.leftovers == [str(folder.relative_to(root))]
+    assert not folder.exists()
