@@ -363,10 +363,14 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
                    "connection (with back-off, honouring Retry-After up to a minute).")
 @click.option("--max-size", "max_size", type=click.FloatRange(min=0.001), default=20.0,
               show_default=True, help="Largest page to accept, in MB.")
+@click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait for another refresh, decision or capture in the same "
+                   "project to finish before giving up (exit 2).")
 @click.pass_obj
 def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupation: str,
             capture_id: str, title: str, authority: str, registry: Path, delay: float,
-            timeout: float, retries: int, max_size: float) -> None:
+            timeout: float, retries: int, max_size: float, wait: float) -> None:
     """Fetch pages into raw/ and register each as a new capture.
 
     Honours robots.txt, waits between requests to one host, retries 429 and 5xx answers
@@ -375,10 +379,14 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     final URL, HTTP status, content type, sha256, retrieval time, the capture it
     supersedes); an archived copy (a /web/<timestamp>/<url> address) records the
     archive's timestamp and the original URL. A page that has not changed (a 304
-    answer to the previous capture's validators, or the same bytes) writes nothing.
-    A URL that fails writes nothing and is reported with a stable code; the others go
-    on. Exit 0 when every URL was captured or unchanged, 1 when any failed, 2 on a
-    usage error or a registry that cannot be read or appended to.
+    answer to its latest capture's validators, or that capture's bytes) writes
+    nothing; a page that changed back to an older capture's bytes is a new capture,
+    and so is a URL serving the bytes of another URL's capture (counted once by the
+    refresh). A URL that fails writes nothing and is reported with a stable code; the
+    others go on. Captures wait, saying so, while another command writes in the
+    project (--wait). Exit 0 when every URL was captured or unchanged, 1 when any
+    failed, 2 on a usage error, a registry that cannot be read or appended to, or the
+    project still busy after --wait.
 
     Examples:
 
@@ -389,6 +397,7 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     from pipeline.capture import (Capturer, Target, TargetsError, target_problem,
                                   targets_from_file)
     from pipeline.fetch import Fetcher, Policy
+    from pipeline.publish import Busy
     from pipeline.registry import RegistryError
 
     try:
@@ -410,7 +419,12 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     counts = Counter()
     progress = _progress(sys.stderr)
     try:
-        capturer = Capturer(registry, Fetcher(policy))
+        def waiting(text: str) -> None:
+            if progress:
+                sys.stderr.write("\r\x1b[K")
+            click.echo(f"careerfacts: {text}", err=True)
+
+        capturer = Capturer(registry, Fetcher(policy), wait=wait, on_wait=waiting)
         for number, target in enumerate(targets, start=1):
             if progress:
                 progress(f"{number}/{len(targets)} {target.url}", verb="capturing")
@@ -431,6 +445,11 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
                 click.echo(f"  {outcome.problem.line()}", err=True)
     except RegistryError as exc:
         click.echo(f"careerfacts: {exc.problem.line()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Busy as exc:
+        done = counts["captured"]
+        click.echo(f"careerfacts: {exc}" + (f" ({done} URL{'s' if done != 1 else ''} "
+                                             "captured before it)" if done else ""), err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:
         if obj.debug:
