@@ -26,7 +26,7 @@ from extractors.document import Document, DocumentError, document_from_bytes
 from pipeline.decisions import Decision, load_decisions
 from pipeline.limits import TimeLimitExceeded
 from pipeline.limits import time_limit as limited
-from pipeline.occupations import resolved_occupations
+from pipeline.occupations import resolved_occupations, undecided_splits
 from pipeline.official import Official, official_readings, official_tables
 from pipeline.pages import (CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes,
                             repeated_bytes)
@@ -275,6 +275,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, kept, authorities, official.crosswalk)
     _, matches = match_releases(infer_periods(kept), authorities, figures, parts)
+    occupation_problems += undecided_splits(kept, parts, matches, sources, official)
     readings = official_readings(kept, matches, rows, sources)
     valid_readings, bad_readings, reading_problems = validated_claims(readings)
     if len(valid_readings):
