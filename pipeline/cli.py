@@ -531,7 +531,7 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
             author: str | None, registry: Path, decisions_path: Path) -> None:
     from pipeline.decisions import (Decision, author as default_author, contradicted,
                                     load_decisions, record, today)
-    from pipeline.reconcile import figures_text, named_clusters
+    from pipeline.reconcile import figures_text, named_claims, named_clusters, named_figures
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
@@ -549,21 +549,28 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
     if target and not named:
         _fail(f"{target!r} names no claim, source or value of {discrepancy}; its figures "
               "are:\n  " + "\n  ".join(figures_text(found.clusters, every)), EXIT_USAGE, False)
-    if action == "prefer" and len(named) > 1:
+    figures = named_figures(found.clusters, target) if action == "prefer" else []
+    if len(figures) > 1:
         source = target if any(target in c.sources for c in found.clusters) else ""
-        _fail(f"{target!r} names {len(named)} figures of {discrepancy}; a decision must name "
-              "one: prefer one of these claim ids (or a value)\n  "
+        _fail(f"{target!r} names {len(figures)} figures of {discrepancy}"
+              + (" (a year figure and an hour figure count as two)"
+                 if len({unit for _, unit in figures if unit}) > 1 else "")
+              + "; a decision must name one: prefer one of these claim ids (or a value)\n  "
               + "\n  ".join(figures_text(found.clusters, named, source)), EXIT_USAGE, False)
     decision = Decision(discrepancy=discrepancy, action=action, target=target, reason=reason,
                         author=author or default_author(decisions_path.resolve().parent),
                         date=today(), evidence=found.evidence)
     recorded, _ = load_decisions(decisions_path)
-    clashes = contradicted(recorded, decision)
+    clashes = contradicted(recorded, decision,
+                           lambda name: named_claims(found.clusters, name) if name else set())
     if clashes and not replace:
+        opposed = [d for d in clashes if {d.action, action} == {"prefer", "deprecate"}]
         _fail(f"{discrepancy} already has " + "; ".join(
             f"{' '.join(x for x in (d.action, d.target) if x)} ({d.author}, {d.date})"
-            for d in clashes) + "; pass --replace to replace it, or edit decisions.yaml",
-              EXIT_USAGE, False)
+            for d in clashes)
+              + (f", which names a claim this decision would {'deprecate' if action == 'deprecate' else 'prefer'}: "
+                 "one figure cannot be both preferred and deprecated" if opposed else "")
+              + "; pass --replace to replace it, or edit decisions.yaml", EXIT_USAGE, False)
     record(decisions_path, decision, replacing=clashes)
     what = f"{decision.action} {target}".strip()
     click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
