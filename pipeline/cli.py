@@ -66,6 +66,7 @@ def main(ctx: click.Context, debug: bool, project: Path | None) -> None:
 
     Example:
 
+    \b
         careerfacts refresh
         careerfacts --project ~/careerfacts refresh --json
     """
@@ -167,8 +168,8 @@ def _fail(message: str, code: int, as_json: bool) -> None:
                    "careerfacts --project).")
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
               metavar="SECONDS",
-              help="How long to wait for another refresh or decision in the same project "
-                   "to finish before giving up (exit 2).")
+              help="How long to wait for another refresh, decision or capture in the same "
+                   "project to finish before giving up (exit 2).")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Seconds one document may take to extract before it is stopped and "
                    "reported as document-time-limit; 0 for no limit [default: 120].")
@@ -182,8 +183,8 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
-    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv, all
-    published together: a refresh that fails or is killed leaves the previous set or
+    curated/quarantine.csv, curated/page_changes.csv, curated/releases.parquet,
+    reports/discrepancies.md and reports/problems.csv, all published together: a refresh that fails or is killed leaves the previous set or
     its own, whole (an interrupted one is completed by the next command). One refresh
     runs at a time per project; a second waits for the first (--wait). A source that
     cannot be read is reported and skipped; the others are still processed.
@@ -193,6 +194,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
 
     Example:
 
+    \b
         careerfacts refresh
         careerfacts refresh --json | jq .discrepancies
     """
@@ -390,8 +392,8 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
 
     Examples:
 
+    \b
         careerfacts capture https://www.bls.gov/oes/current/oes292072.htm --occupation 29-2072
-
         careerfacts capture --from raw/watchlist.yaml
     """
     from pipeline.capture import (Capturer, Target, TargetsError, target_problem,
@@ -490,7 +492,8 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), default=None,
               help="The decisions file [default: decisions.yaml in the project].")
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
-              metavar="SECONDS", help="How long to wait for a refresh in the same project.")
+              metavar="SECONDS", help="How long to wait for a refresh, decision or capture "
+              "in the same project before giving up (exit 2).")
 @click.pass_obj
 def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
            not_a_conflict: bool, split: bool, reason: str, replace: bool, author: str | None,
@@ -507,6 +510,7 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
 
     Example:
 
+    \b
         careerfacts decide d-0f6fb36664df --prefer '$50,250' --reason "the agency's latest release"
     """
     from pipeline.publish import Busy, exclusive
@@ -607,6 +611,7 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
 
     Example:
 
+    \b
         careerfacts check-source raw/new_career_page.html
         careerfacts check-source --base origin/main
     """
@@ -688,6 +693,7 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None,
 
     Example:
 
+    \b
         careerfacts extract raw/001_ff2dfab91b0d996c.txt | head -3
         careerfacts extract --explain raw/001_ff2dfab91b0d996c.txt
     """
