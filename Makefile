@@ -15,7 +15,8 @@ help:
 	@echo "make check-sources  check the sources added or changed since main (BASE=rev to change)"
 	@echo "make golden    rewrite tests/golden/*/expected.jsonl from the current extractors"
 	@echo "make renditions  rebuild the HTML and PDF test renditions of the seed pages"
-	@echo "make bench     pages per second per format against the bare parsers"
+	@echo "make bench     pages per second per format against the bare parsers, then the"
+	@echo "               scale series: refreshes of SCALE pages (SCALE=100,1000 by default)"
 	@echo "make clean-venv  remove the virtual environment"
 
 # The stamp depends on pyproject.toml, so a change of dependencies reinstalls.
@@ -41,8 +42,10 @@ golden: $(STAMP)
 renditions: $(STAMP)
 	$(BIN)/python -m tests.renditions.build
 
+SCALE ?= 100,1000
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_extract
+	$(BIN)/python -m benchmarks.bench_scale --sizes $(SCALE)
 
 clean-venv:
 	rm -rf $(VENV)

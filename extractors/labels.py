@@ -124,6 +124,12 @@ MEDIAN_WORDS = re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b
 MEAN_WORDS = re.compile(
     r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average[sd]?|averaging|mean|avg\.?)(?!\w)",
     re.I)
+def astuple_shallow(sense) -> tuple:
+    """A sense's fields in order, not copied (dataclasses.astuple would copy the period)."""
+    return (sense.metric, sense.statistic, sense.unit, sense.change, sense.ignore,
+            sense.dimension, sense.period, sense.level, sense.words)
+
+
 RANGE_WORDS = re.compile(r"\brang(?:e|es|ing)\b|\bbands?\b|\bspread\b", re.I)
 
 
@@ -139,15 +145,16 @@ class Sense:
     dimension: str = ""  # what a label column's rows name: geography, industry, occupation, …
     period: P.Period | None = None
     level: str = ""
-    words: str = ""
+    words: str = ""  # keep astuple_shallow in step with these fields
 
     def merged(self, other: "Sense") -> "Sense":
         """This sense with the empty fields filled from `other`."""
-        values = {}
-        for f in fields(self):
-            mine = getattr(self, f.name)
-            values[f.name] = mine if mine else getattr(other, f.name)
-        return Sense(**values)
+        mine, theirs = astuple_shallow(self), astuple_shallow(other)
+        if not any(theirs):
+            return self
+        if not any(mine):
+            return other
+        return Sense(*(a if a else b for a, b in zip(mine, theirs)))
 
     @property
     def says_something(self) -> bool:

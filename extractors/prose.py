@@ -470,7 +470,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if (figure.amount or 0) <= 0:
         reader.skip(figure, "an amount of $0 is no pay")
         return ""
-    if P.COMPARATIVE.match(after) or re.search(
+    if P.COMPARATIVE.match(after) or OUTDONE_BY.search(before) or re.search(
             r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus|adds|"
             r"added|more\s+than\s+(?:a|an|the)\s+\w+)\b",
             sentence[:figure.start - base], re.I):
@@ -598,11 +598,17 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     other = subject_occupation(reader, sentence[:figure.start - base])
     if other:
         said.append(f"occupation={other}")
+    basis = history_basis(sentence, figure.start - base, figure.end - base, period)
+    earlier = getattr(ctx, "paragraph_period", None)
+    if not basis and period is not None and earlier is not None and period is not earlier \
+            and period.last is not None and earlier.last is not None and period.last < earlier.last:
+        # "… a median of $62,350 in May 2024. In May 2022 the median was $60,240.": a past
+        # figure after the paragraph's current one
+        basis = "history"
     reader.claim(figure, metric="wage", statistic=statistic, unit=unit, quote=quote,
                  method="sentence", period=period, qualifiers=qualifiers, occupation_text=other,
                  words="; ".join(said), cites=cites, scope=scope, context=ctx,
-                 period_basis=history_basis(sentence, figure.start - base, figure.end - base,
-                                            period))
+                 period_basis=basis)
     return statistic
 
 
@@ -638,6 +644,13 @@ def subject_occupation(reader, words: str) -> str:
         return ""
     return name
 
+
+OUTDONE_BY = re.compile(
+    r"\b(?:out-?earns?|out-?earned|outpaces?|outpaced|exceeds?|exceeded|trails?|trailed|"
+    r"lags?|lagged|beats?|tops?|topped)\b[^.;]{0,60}\bby\s+(?:just\s+|only\s+|about\s+|"
+    r"roughly\s+|nearly\s+|some\s+|around\s+)?$", re.I)
+"""A difference stated as a margin: "the median advisor out-earns the median analyst by
+just $790 a year"."""
 
 SHARE_SIDE = re.compile(
     r"\b(?:(?P<n>10|25)\s*(?:%|percent)\s+of|(?:a|one)\s+(?P<part>quarter|tenth|fourth)\s+of|"

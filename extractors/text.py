@@ -747,6 +747,7 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
                                                      period=period))
     caption = _caption(reader, table)
     caption_sense = L.sense(caption) if caption else L.Sense()
+    caption_code = _coded_title(caption)
     caption_sense = L.Sense(metric=caption_sense.metric if caption_sense.metric == "wage" else "",
                             unit=caption_sense.unit, period=caption_sense.period,
                             statistic=caption_sense.statistic if caption_sense.statistic in (
@@ -772,6 +773,8 @@ def read_table(reader: Reader, ctx: Context, table: Table) -> None:
         last_line = reader.lines[row.lines[-1]]
         quote = (first_line.start, last_line.end)
         occupation, occupation_text = "", ""
+        if not code and not title and caption_code:
+            code, title = caption_code  # "Phlebotomists (31-9097) by area" over rows of places
         if code or title:
             own = (code and code in (reader.occupation, reader.doc.occupation)) or (
                 title and not _other_occupation(reader, title))
@@ -1204,13 +1207,26 @@ NAMED_KEY = re.compile(
 
 def _page_occupation(reader: Reader) -> str:
     """The SOC code a page states for itself in its first headings ("15-1243 Database
-    Architects", "Phlebotomists (31-9097)")."""
+    Architects", "Phlebotomists (31-9097)"); a table row's code ("31-1131  Nursing
+    Assistants  26,049 …") is that row's, not the page's."""
     for line in reader.lines[:12]:
-        m = re.match(r"^(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s+[A-Z]", line.text) or re.match(
-            r"^[A-Z][\w ,'’-]{2,60}\((?P<code>\d{2}-\d{4})\)\s*$", line.text)
-        if m and not m.group("code").endswith(("0000", "00")):
-            return m.group("code")
+        coded = _coded_title(line.text)
+        if coded and not [f for f in reader.line_figures(line) if listed(f)] \
+                and "\t" not in line.text and "  " not in line.text.strip():
+            return coded[0]
     return ""
+
+
+def _coded_title(text: str) -> tuple[str, str] | None:
+    """(SOC code, title) of a heading that names an occupation with its code: "15-1243
+    Database Architects", "Phlebotomists (31-9097) by area"; None for a group's code
+    ("Healthcare Support Occupations (31-0000)")."""
+    m = re.match(r"^(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s+(?P<title>[A-Z][^\d\t]{2,80})$", text.strip()) \
+        or re.match(r"^(?P<title>[A-Z][\w ,'’-]{2,60}?)\s*\((?:SOC\s+)?(?P<code>\d{2}-\d{4})\)"
+                    r"(?:\s+(?:by|in|for|across)\s+[\w ,.-]{1,40}|\s*[:–—-].{0,60})?\s*$", text.strip())
+    if not m or m.group("code").endswith("00"):
+        return None
+    return m.group("code"), m.group("title").strip()
 
 
 def _page_title(reader: Reader) -> str:

@@ -99,7 +99,9 @@ class Progress:
             if doc is None:
                 self.current = None
             else:
-                size = len(doc.data) if doc.data else len(doc.text.encode("utf-8"))
+                size = getattr(doc, "size", None)
+                if size is None:  # a Document
+                    size = len(doc.data) if doc.data else len(doc.text.encode("utf-8"))
                 self.current = (number, total, doc.source_id, size)
                 self.started, self.reported = time.monotonic(), 0.0
             self._show()
@@ -177,9 +179,27 @@ def _fail(message: str, code: int, as_json: bool) -> None:
               help="Print a machine-readable summary (one JSON object) instead of the text.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print no progress and no summary; problems still go to stderr.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes that extract documents at once; 1 extracts in this "
+                   "process [default: the number of cores]. With --executor dask: the "
+                   "workers of the local cluster.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where documents are extracted: worker processes on this machine, or "
+                   "the workers of a Dask cluster (needs `pip install 'careerfacts[dask]'`; "
+                   "see docs/architecture.md, \"Extraction on a cluster\").")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler to send documents to, e.g. tcp://10.0.0.5:8786 "
+                   "(with --executor dask) [default: a local cluster of --jobs workers].")
+@click.option("--rehash", is_flag=True,
+              help="Read and hash every registered file, and run every stage, even when "
+                   "nothing changed since the last refresh (by default a file whose size, "
+                   "times and inode are unchanged keeps its digest, and unchanged inputs "
+                   "with unchanged outputs run nothing).")
 @click.pass_obj
 def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
-            time_limit: float | None, as_json: bool, quiet: bool) -> None:
+            time_limit: float | None, as_json: bool, quiet: bool, jobs: int | None,
+            executor: str, scheduler: str | None, rehash: bool) -> None:
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
@@ -189,20 +209,28 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     runs at a time per project; a second waits for the first (--wait). A source that
     cannot be read is reported and skipped; the others are still processed.
 
+    Documents are extracted by --jobs worker processes (or on a Dask cluster), and each
+    document's claims are cached in .cache/careerfacts/ by its content and the code
+    that read it: a page that did not change is not read again. When nothing changed
+    (registry, pages, decisions, code) and the outputs are as the last refresh wrote
+    them, the refresh says what it said then and writes nothing. The outputs are the
+    same bytes whatever the executor and the number of jobs.
+
     Exit 0 when the run was clean, 1 when it found data problems (listed, and in
-    reports/problems.csv), 2 on a usage or configuration error, 3 on an internal error.
+    reports/problems.csv), 2 on a usage or configuration error (a Dask scheduler that
+    cannot be reached included), 3 on an internal error.
 
     Example:
 
     \b
         careerfacts refresh
-        careerfacts refresh --json | jq .discrepancies
+        careerfacts refresh --jobs 4 --json | jq .discrepancies
+        careerfacts refresh --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from pipeline.outputs import rendered
-    from pipeline.publish import Busy, PartialPublish, exclusive, publish
-    from pipeline.refresh import DEFAULT_TIME_LIMIT
-    from pipeline.refresh import refresh as run_refresh
-    from pipeline.registry import RegistryError
+    from pipeline.extraction import DEFAULT_TIME_LIMIT, parallel_jobs
+    from pipeline.incremental import forget_run, inputs_digest, unchanged_run
+    from pipeline.publish import Busy, PartialPublish, exclusive
+    from pipeline.registry import RegistryError, load_registry
     from schemas.problems import problem
 
     root = obj.root(root)
@@ -210,19 +238,30 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     registry = registry if registry.is_absolute() else root / registry
     if not registry.is_file():
         _fail(problem("registry-not-found", path=str(registry)).line(), EXIT_USAGE, as_json)
+    if scheduler and executor != "dask":
+        _fail("--scheduler names a Dask scheduler: give it with --executor dask",
+              EXIT_USAGE, as_json)
     limit = DEFAULT_TIME_LIMIT if time_limit is None else (time_limit or None)
     say = (lambda text: None) if quiet or as_json else (lambda text: click.echo(
         f"careerfacts: {text}", err=True))
-    progress = None if quiet or as_json else Progress(sys.stderr, sys.stderr.isatty())
-    recovered = None
+    decisions = root / "decisions.yaml"
+    cache_dir = _cache_dir(root)
+    recovered = before = None
+    progress = None
     try:
         with exclusive(root, wait, on_wait=say) as recovered:
             if recovered:
                 say(recovered.line())
-            run = run_refresh(registry, progress, decisions=root / "decisions.yaml",
-                              time_limit=limit)
-            files = rendered(run)
-            changed = publish(files, root)
+            loaded = load_registry(registry, cache_dir=cache_dir, rehash=rehash)
+            digest = inputs_digest(root, registry, decisions, *loaded, limit)
+            before = None if rehash else unchanged_run(root, digest)
+            if before is None:
+                forget_run(root)
+                progress = None if quiet or as_json else Progress(sys.stderr,
+                                                                  sys.stderr.isatty())
+                run, files, changed = _full_refresh(
+                    root, registry, decisions, cache_dir, loaded, limit, progress,
+                    jobs=parallel_jobs(jobs), executor=executor, scheduler=scheduler)
     except RegistryError as exc:
         _fail(exc.problem.line(), EXIT_USAGE, as_json)
     except Busy as exc:
@@ -230,6 +269,9 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     except PartialPublish as exc:
         _fail(f"publishing the outputs failed part way: {exc}", EXIT_DEFECT, as_json)
     except Exception as exc:
+        from pipeline.dask_executor import ExecutorError
+        if isinstance(exc, ExecutorError):
+            _fail(f"{exc}. Nothing was written.", EXIT_USAGE, as_json)
         if obj.debug:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc}. Nothing was written; the "
@@ -238,18 +280,72 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     finally:
         if progress:
             progress.close()
+    if before is not None:
+        _say_again(before, root, recovered, as_json, quiet)
     if obj.debug:
         for source_id, text in sorted(run.tracebacks.items()):
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)
     code = EXIT_DATA if run.problems else EXIT_OK
+    summary = summary_of(run, files, changed, root, recovered, code)
+    lines = _summary(run, files, changed, root)
+    if run.reproducible:
+        from pipeline.incremental import record_run
+        kept = {k: v for k, v in summary.items() if k != "recovered"}
+        kept["outputs"] = {"files": summary["outputs"]["files"]}
+        record_run(root, digest, list(files), code, kept, lines[:-1])
     if as_json:
-        click.echo(json.dumps(summary_of(run, files, changed, root, recovered, code),
-                              sort_keys=True, ensure_ascii=False))
+        click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
     elif quiet:
         _problem_lines(run.problems)
     else:
-        _summary(run, files, changed, root)
+        _echo_lines(lines)
     sys.exit(code)
+
+
+def _cache_dir(root: Path) -> Path:
+    """$CAREERFACTS_CACHE, else .cache/careerfacts/ in the project (as pipeline/refresh.py's
+    default_cache_dir, without importing the stages)."""
+    configured = os.environ.get("CAREERFACTS_CACHE")
+    return Path(configured) if configured else Path(root) / ".cache" / "careerfacts"
+
+
+def _full_refresh(root: Path, registry: Path, decisions: Path, cache_dir: Path, loaded,
+                  limit, progress, *, jobs: int, executor: str, scheduler: str | None):
+    """Every stage, then the outputs published: (run, files, files changed)."""
+    from pipeline.outputs import rendered
+    from pipeline.publish import publish
+    from pipeline.refresh import Engine
+    from pipeline.refresh import refresh as run_refresh
+
+    run = run_refresh(registry, progress, decisions=decisions, cache_dir=cache_dir,
+                      time_limit=limit, loaded=loaded,
+                      engine=Engine(jobs=jobs, executor=executor, scheduler=scheduler))
+    files = rendered(run)
+    return run, files, publish(files, root)
+
+
+def _echo_lines(lines: list[tuple[str, str]]) -> None:
+    for stream, text in lines:
+        click.echo(text, err=stream == "err")
+
+
+def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool) -> None:
+    """What the last refresh said, for a refresh whose inputs and outputs are unchanged."""
+    if as_json:
+        summary = dict(before.summary)
+        summary["outputs"] = {"files": before.files, "changed": []}
+        summary["recovered"] = None if not recovered else {
+            "completed": recovered.completed, "discarded": recovered.discarded,
+            "leftovers": recovered.leftovers}
+        click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
+    elif quiet:
+        _echo_lines([line for line in before.lines if line[0] == "err"])  # the problems
+    else:
+        _echo_lines(before.lines)
+        click.echo(f"wrote          0 of {len(before.files)} output files changed "
+                   f"(nothing changed since the last refresh; report: "
+                   f"{root / 'reports/discrepancies.md'})")
+    sys.exit(before.exit_code)
 
 
 def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int) -> dict:
@@ -299,17 +395,25 @@ def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int
 
 
 def _problem_lines(problems) -> None:
-    for p in problems[:10]:
-        click.echo(f"  {p.line()}", err=True)
+    _echo_lines(_problem_text(problems))
+
+
+def _problem_text(problems) -> list[tuple[str, str]]:
+    lines = [("err", f"  {p.line()}") for p in problems[:10]]
     if len(problems) > 10:
-        click.echo(f"  … {len(problems) - 10} more in reports/problems.csv", err=True)
+        lines.append(("err", f"  … {len(problems) - 10} more in reports/problems.csv"))
+    return lines
 
 
-def _summary(run, files: dict, changed: list, root: Path) -> None:
+def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str]]:
+    """The text summary of a refresh as (stream, line) pairs; the last says what was written."""
     rec = run.reconciliation
     severity = Counter(d.severity for d in rec.discrepancies)
     status = Counter(f.status for f in rec.facts)
-    echo = click.echo
+    lines: list[tuple[str, str]] = []
+
+    def echo(text: str) -> None:
+        lines.append(("out", text))
     troubled = run.troubled_sources
     echo(f"sources        {len(run.captures)} registered and readable"
          + (f", {len(troubled)} with problems" if troubled else ""))
@@ -336,9 +440,10 @@ def _summary(run, files: dict, changed: list, root: Path) -> None:
         echo(f"problems       {len(run.problems)}:")
         for code, n in sorted(Counter(p.code for p in run.problems).items()):
             echo(f"  {n} × {code}")
-        _problem_lines(run.problems)
+        lines.extend(_problem_text(run.problems))
     echo(f"wrote          {len(changed)} of {len(files)} output files changed "
          f"(report: {root / 'reports/discrepancies.md'})")
+    return lines
 
 
 @main.command()

@@ -244,15 +244,29 @@ def checked_code(code: str, official: Official) -> CodeCheck:
     return CodeCheck(code, "", known=False)
 
 
-def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dict[str, Source],
-                         official: Official, index: TitleIndex | None = None
+def resolved_occupations(claims: list[Claim],
+                         docs: list[Document] | dict[str, list[TitleCandidate]],
+                         sources: dict[str, Source], official: Official,
+                         index: TitleIndex | None = None
                          ) -> tuple[list[Claim], dict[str, tuple[str, ...]], list[Problem]]:
     """(claims with `occupation` and `occupation_basis` filled in, the SOC 2018 parts of
-    each claim whose SOC 2010 occupation was split, problems). See the module docstring."""
+    each claim whose SOC 2010 occupation was split, problems). See the module docstring.
+    `docs` are the documents, or the title candidates of each source already read from
+    them (an extraction task reads them where it reads the page)."""
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_source[claim.source_id].append(claim)
-    docs_by_id = {d.source_id: d for d in docs}
+    if isinstance(docs, dict):
+        read_titles = dict(docs)
+    else:
+        docs_by_id = {d.source_id: d for d in docs}
+        read_titles = {}
+
+    def titles_of(source_id: str) -> list[TitleCandidate]:
+        if source_id not in read_titles:
+            doc = docs_by_id.get(source_id)
+            read_titles[source_id] = title_candidates(doc) if doc else []
+        return read_titles[source_id]
     lazy: dict[str, TitleIndex] = {}
 
     def titles() -> TitleIndex:
@@ -281,7 +295,7 @@ def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dic
             """The page's own occupation; its problem is reported unless `quiet` (a
             split code asks only whether the page names one of its parts)."""
             if not page:
-                page.append(_page_occupation(source, docs_by_id.get(source_id), registered,
+                page.append(_page_occupation(source, lambda: titles_of(source_id), registered,
                                              official, titles))
             code, basis, trouble = page[0]
             if trouble and not quiet:
@@ -332,14 +346,15 @@ def resolved_occupations(claims: list[Claim], docs: list[Document], sources: dic
     return [out.get(c.claim_id, c) for c in claims], parts, problems
 
 
-def _page_occupation(source: Source | None, doc: Document | None, registered: str,
+def _page_occupation(source: Source | None, page_titles, registered: str,
                      official: Official, titles) -> tuple[str, str, tuple]:
     """(code, basis, (problem code, detail) or ()) of a page's own occupation: the
-    registry's, else the one its titles name."""
+    registry's, else the one its titles name (`page_titles()`: the title candidates
+    read from the page)."""
     if registered:
         return registered, "registry", ()
     candidates = [TitleCandidate(source.title, "title")] if source else []
-    candidates += title_candidates(doc) if doc else []
+    candidates += page_titles()
     if not official.structure:
         return "", "", ()  # no SOC tables registered: no occupation can be told, nor expected
     found, _ = page_occupation(candidates, titles())

@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.document import DocumentError
 from extractors.official import READER_VERSION, READERS, OfficialFileError, sheets
 from pipeline.registry import Capture
 from schemas.problems import Problem, problem
@@ -166,9 +167,13 @@ def _built(chosen: list[Capture]) -> tuple[_Built, list[Problem]]:
             reader = READERS[source.dataset]
             rows, issues = (reader(found, source.period) if source.dataset in RELEASE_DATASETS
                             else reader(found))
-        except OfficialFileError as exc:
+        except (OfficialFileError, DocumentError) as exc:  # DocumentError: the file changed
             problems.append(problem(exc.code, source_id=source.id, path=source.path,
                                     detail=exc.detail))
+            continue
+        except OSError as exc:  # removed or unreadable since the registry was read
+            problems.append(problem("registry-file-missing", source_id=source.id,
+                                    path=source.path, detail=str(exc)))
             continue
         problems += [problem(code, source_id=source.id, path=source.path, detail=detail)
                      for code, detail in issues]

@@ -12,20 +12,17 @@ no claims, and the others go on.
 from __future__ import annotations
 
 import os
-import traceback
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from extractors import extract
 from extractors.claims import Claim
-from extractors.document import Document, DocumentError, document_from_bytes
+from pipeline.cache import ClaimsCache
 from pipeline.decisions import Decision, load_decisions
-from pipeline.limits import TimeLimitExceeded
-from pipeline.limits import time_limit as limited
+from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
+                                 extraction_tasks, extractions, merged)
 from pipeline.occupations import resolved_occupations, undecided_splits
 from pipeline.official import Official, official_readings, official_tables
 from pipeline.pages import (CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes,
@@ -35,11 +32,6 @@ from pipeline.registry import Capture, load_registry
 from pipeline.vintage import match_releases, release_figures
 from pipeline.tables import claims_frame
 from schemas.problems import Problem, problem
-
-Progress = Callable[[int, int, "Document | None"], None]
-"""Called with (number, total, document) before each document is extracted, and with
-(total, total, None) when extraction is over."""
-
 
 @dataclass
 class Run:
@@ -58,6 +50,9 @@ class Run:
     history: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """claim id -> (fact id, rank, reason) of the claims of superseded and duplicate captures"""
     official: Official = field(default_factory=Official)
+    reproducible: bool = True
+    """False when a document's result depended on the moment (its time limit, a defect,
+    its file changing during the run): the same inputs may give another run."""
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -105,71 +100,6 @@ def history(claims: list[Claim], valid_ids: set[str], paged: dict[str, PageCaptu
         reason = "duplicate-capture" if page.status == DUPLICATE else "superseded-capture"
         ranks[claim.claim_id] = (facts.get(key_of(claim), ""), "deprecated", reason)
     return ranks, page_changes(valid, paged)
-
-
-def documents(captures: list[Capture]) -> tuple[list[Document], list[Problem]]:
-    """The decoded document of each capture; one that cannot be decoded is a problem."""
-    docs, problems = [], []
-    for capture in captures:
-        source = capture.source
-        try:
-            doc = document_from_bytes(capture.data, source_id=source.id, path=source.path,
-                                      format=source.format, occupation=source.occupation)
-            # an archived copy shows the page as of the archive's timestamp
-            docs.append(replace(doc, page_date=source.page_date) if source.page_date else doc)
-        except DocumentError as exc:
-            problems.append(problem(exc.code, source_id=source.id, path=source.path,
-                                    detail=exc.detail))
-        except Exception as exc:  # a defect in decoding: it costs this document only
-            problems.append(problem("extractor-failed", source_id=source.id, path=source.path,
-                                    detail=f"{type(exc).__name__}: {exc}"))
-    return docs, problems
-
-
-DEFAULT_TIME_LIMIT = 120.0
-"""Seconds one document may take to extract; the largest real pages (18 MB) take ~20 s."""
-
-
-def document_claims(doc: Document, time_limit: float | None = DEFAULT_TIME_LIMIT
-                    ) -> tuple[list[Claim], list[Problem], str]:
-    """(claims, problems, traceback of a defect or "") of one document, within its time
-    limit. Never raises for a bad document: an unreadable one, one past its time limit
-    and an extractor defect are problems. Runs in any process's main thread (a worker of
-    a pool included), so extraction can be spread over processes."""
-    def failed(code: str, detail: str = "") -> list[Problem]:
-        return [problem(code, source_id=doc.source_id, path=doc.path, detail=detail)]
-
-    try:
-        with limited(time_limit):
-            found = extract(doc)
-    except TimeLimitExceeded as exc:
-        return [], failed("document-time-limit", f"{exc.seconds:g}"), ""
-    except DocumentError as exc:
-        return [], failed(exc.code, exc.detail), ""
-    except Exception as exc:  # a defect in an extractor: report it, keep going
-        return [], failed("extractor-failed", f"{type(exc).__name__}: {exc}"), \
-            traceback.format_exc()
-    return found, ([] if found else failed("document-no-figures")), ""
-
-
-def raw_claims(docs: list[Document], progress: Progress | None = None,
-               time_limit: float | None = DEFAULT_TIME_LIMIT
-               ) -> tuple[list[Claim], list[Problem], dict[str, str]]:
-    """Claims of every document; a document that fails costs only itself."""
-    claims: list[Claim] = []
-    problems: list[Problem] = []
-    tracebacks: dict[str, str] = {}
-    for number, doc in enumerate(docs, start=1):
-        if progress:
-            progress(number, len(docs), doc)
-        found, trouble, trace = document_claims(doc, time_limit)
-        claims.extend(found)
-        problems.extend(trouble)
-        if trace:
-            tracebacks[doc.source_id] = trace
-    if progress:
-        progress(len(docs), len(docs), None)
-    return claims, problems, tracebacks
 
 
 def unresolved_occupations(captures: list[Capture], claims: list[Claim],
@@ -232,38 +162,61 @@ def default_cache_dir(root: Path) -> Path:
     return Path(configured) if configured else Path(root) / ".cache" / "careerfacts"
 
 
+@dataclass(frozen=True)
+class Engine:
+    """Where and how documents are extracted (pipeline/extraction.py): `jobs` worker
+    processes (1: in this process), or the `dask` executor at `scheduler` (None: a
+    LocalCluster of `jobs` workers); `cache` False extracts every document again
+    instead of reading the claims cache."""
+
+    jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+    cache: bool = True
+
+
 def refresh(registry: Path, progress: Progress | None = None,
             decisions: Path | None = None, cache_dir: Path | None = None,
-            time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
+            time_limit: float | None = DEFAULT_TIME_LIMIT, engine: Engine = Engine(),
+            rehash: bool = False, loaded: tuple[list[Capture], list[Problem]] | None = None
+            ) -> Run:
     """Run every stage up to, not including, writing. Raises RegistryError when the
     registry as a whole cannot be read. `decisions` defaults to decisions.yaml beside
     raw/, `cache_dir` to default_cache_dir(the project root); `time_limit` is in seconds
-    per document (None: no limit)."""
+    per document (None: no limit); `rehash` reads every registered file instead of
+    trusting the digests of files whose stat did not change (pipeline/cache.py);
+    `loaded` is what load_registry gave for this registry, when the caller read it."""
     root = Path(registry).parent.parent
-    captures, problems = load_registry(registry)
-    page_files = [c for c in captures if not c.source.dataset]  # official files are no page
-    paged, page_problems = pages(page_files)
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir(root)
+    captures, problems = loaded if loaded is not None else load_registry(
+        registry, cache_dir=cache_dir, rehash=rehash)
     decided, decision_problems = load_decisions(
         decisions if decisions is not None else root / "decisions.yaml")
     return run_of(captures, decided, problems + decision_problems, progress=progress,
-                  cache_dir=cache_dir if cache_dir is not None else default_cache_dir(root),
-                  time_limit=time_limit)
+                  cache_dir=cache_dir, time_limit=time_limit, engine=engine)
 
 
 def run_of(captures: list[Capture], decisions: list[Decision] = (),
            problems: list[Problem] = (), *, cache_dir: Path, progress: Progress | None = None,
-           time_limit: float | None = DEFAULT_TIME_LIMIT) -> Run:
+           time_limit: float | None = DEFAULT_TIME_LIMIT, engine: Engine = Engine()) -> Run:
     """Every stage after the registry, for captures already loaded: the refresh of a
     registry (`refresh`), or of one as it was (check-source's base). `problems` are the
     registry's and the decisions file's, carried into the run; `cache_dir` is where the
-    official tables are cached."""
+    official tables and the documents' extractions are cached. Raises ExecutorError
+    (pipeline/dask_executor.py) when the Dask executor cannot run."""
     page_files = [c for c in captures if not c.source.dataset]  # official files are no page
     paged, page_problems = pages(page_files)
     official, official_problems = official_tables(captures, cache_dir)
     sources = {c.source.id: c.source for c in captures}
-    docs, doc_problems = documents(page_files)
-    claims, extract_problems, tracebacks = raw_claims(docs, progress, time_limit)
-    claims, parts, occupation_problems = resolved_occupations(claims, docs, sources, official)
+    results = extractions(extraction_tasks(page_files),
+                          cache=ClaimsCache(cache_dir) if engine.cache else None,
+                          jobs=engine.jobs, executor=engine.executor,
+                          scheduler=engine.scheduler, time_limit=time_limit,
+                          progress=progress)
+    claims, doc_problems, extract_problems, tracebacks, encodings, titles = merged(results)
+    reproducible = all(r.cacheable for r in results)
+    del results
+    claims, parts, occupation_problems = resolved_occupations(claims, titles, sources, official)
     occupation_problems += unresolved_occupations(captures, claims, occupation_problems)
     valid, quarantined, claim_problems = validated_claims(claims)
     valid_ids = set(valid["claim_id"])
@@ -290,5 +243,5 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
                [*problems, *page_problems, *official_problems, *doc_problems,
                 *extract_problems, *occupation_problems, *claim_problems, *reading_problems,
                 *decisions_to_review(reconciliation)],
-               tracebacks, {d.source_id: d.encoding for d in docs}, paged, changes, ranks,
-               official=official)
+               tracebacks, encodings, paged, changes, ranks, official=official,
+               reproducible=reproducible)

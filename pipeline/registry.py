@@ -27,7 +27,8 @@ from pathlib import Path
 
 import yaml
 
-from extractors.document import sniff_format
+from extractors.document import DocumentError, sniff_format
+from pipeline.cache import FileDigests, cached_parse
 from schemas.problems import Problem, problem
 from schemas.vocabulary import AUTHORITIES, DATASET_FORMATS, DATASETS, FORMATS
 
@@ -44,9 +45,10 @@ URL = re.compile(r"^https?://[^\s/]+", re.I)
 PERIOD = re.compile(r"^\d{4}(-\d{4})?$")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML without implicit dates: `retrieved: 2026-02-30` stays a string for the entry's
-    own check instead of failing the whole file."""
+    own check instead of failing the whole file. libyaml's parser when PyYAML has it
+    (ten times faster on a registry of thousands of entries), else PyYAML's own."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -99,17 +101,65 @@ class Source:
 
 @dataclass(frozen=True)
 class Capture:
-    """A registered source with the bytes of its document, checked against its sha256."""
+    """A registered source and its document: bytes `held` in memory, or a `file` read
+    when `data` is asked for (a registry of thousands of pages is not held at once).
+
+    `data` checks the bytes read against the registered sha256, and raises
+    DocumentError("registry-sha256-mismatch") when the file changed since it was
+    registered, OSError when it cannot be read."""
 
     source: Source
-    data: bytes
+    held: bytes | None = None
+    file: Path | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self.held is not None or self.file is None:
+            return self.held or b""
+        data = self.file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.source.sha256:
+            raise DocumentError("registry-sha256-mismatch",
+                                f"{digest}, not the registered {self.source.sha256}")
+        return data
+
+    @property
+    def size(self) -> int:
+        """Bytes of the document (0 when its file cannot be read)."""
+        if self.held is not None or self.file is None:
+            return len(self.held or b"")
+        try:
+            return self.file.stat().st_size
+        except OSError:
+            return 0
 
 
 def _entry_problem(code: str, entry_id: str, path: str = "", detail: str = "") -> Problem:
     return problem(code, source_id=entry_id, path=path, detail=detail)
 
 
-def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
+class _Resolver:
+    """Real paths of registered files, resolving each folder once: a registry of
+    thousands of files in a few folders costs one lstat per file, not one per part of
+    its path. A file that is itself a link (or a path ending in "..") is resolved whole."""
+
+    def __init__(self, raw_dir: Path, root: Path):
+        self.raw_dir = raw_dir.resolve()
+        self.root = root.resolve()
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", ".."):
+            return path.resolve()
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        candidate = folder / path.name
+        return candidate.resolve() if candidate.is_symlink() else candidate
+
+
+def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
+                 digests: FileDigests, resolve: _Resolver | None = None
                  ) -> tuple[Capture | None, Problem | None]:
     where = f"entry {number}"
     if not isinstance(entry, dict):
@@ -169,18 +219,23 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
                                     f"{where}: period must be a year such as 2024 or a span "
                                     "such as 2024-2034")
     relative = str(entry["path"])
-    target = (raw_dir / relative).resolve()
-    shown = _shown(target, root)
-    if Path(relative).is_absolute() or not target.is_relative_to(raw_dir.resolve()):
+    resolve = resolve or _Resolver(raw_dir, root)
+    target = resolve(raw_dir / relative)
+    shown = _shown(target, resolve.root, resolved=True)
+    if Path(relative).is_absolute() or not target.is_relative_to(resolve.raw_dir):
         return None, _entry_problem("registry-path-outside-raw", entry_id, relative)
     if not target.is_file():
         return None, _entry_problem("registry-file-missing", entry_id, shown)
-    data = target.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    try:
+        found, _ = digests.digest(target, sniff=lambda data: sniff_format(data, relative))
+    except OSError as exc:
+        return None, _entry_problem("registry-file-missing", entry_id, shown,
+                                    f"cannot be read: {exc.strerror or exc}")
+    digest = found.sha256
     if digest != str(entry["sha256"]).lower():
         return None, _entry_problem("registry-sha256-mismatch", entry_id, shown,
                                     f"{digest}, not the registered {entry['sha256']}")
-    fmt = str(entry.get("format") or sniff_format(data, relative))
+    fmt = str(entry.get("format") or found.format)
     if fmt not in FORMATS:
         return None, _entry_problem("registry-invalid-entry", entry_id, shown,
                                     f"{where}: format {fmt!r} is not one of "
@@ -196,7 +251,7 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path
         occupation=occupation, dataset=dataset, period=period, original_url=str(entry.get("original_url") or ""),
         archived=archived, supersedes=supersedes,
     )
-    return Capture(source, data), None
+    return Capture(source, file=target), None
 
 
 def moment(text: str) -> str | None:
@@ -217,28 +272,39 @@ def moment(text: str) -> str | None:
     return stamp.replace(microsecond=0).isoformat() + "Z"
 
 
-def _shown(path: Path, root: Path) -> str:
+def _shown(path: Path, root: Path, resolved: bool = False) -> str:
     try:
-        return str(path.relative_to(root.resolve()))
+        return str(path.relative_to(root if resolved else root.resolve()))
     except ValueError:
         return str(path)
 
 
-def load_registry(registry: Path, root: Path | None = None) -> tuple[list[Capture], list[Problem]]:
+def load_registry(registry: Path, root: Path | None = None, *,
+                  cache_dir: Path | None = None, rehash: bool = False
+                  ) -> tuple[list[Capture], list[Problem]]:
     """The usable captures of a registry and a problem for each entry that is not.
 
-    Raises RegistryError when the file itself cannot be used.
+    With a `cache_dir` (pipeline/cache.py), the parsed registry and each file's digest
+    are kept there, so that an unchanged registry is neither parsed nor hashed again;
+    `rehash` reads and hashes every file all the same. Raises RegistryError when the
+    file itself cannot be used.
     """
     registry = Path(registry)
     root = Path(root) if root is not None else registry.parent.parent
     shown = _shown(registry.resolve(), root)
+
+    def parse(text: bytes):
+        return yaml.load(text.decode("utf-8"), Loader=_Loader)
+
     try:
-        document = yaml.load(registry.read_text(encoding="utf-8"), Loader=_Loader)
+        document = cached_parse(cache_dir, root, registry.read_bytes(), parse)
     except FileNotFoundError:
         raise RegistryError(problem("registry-not-found", path=shown)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
         raise RegistryError(problem("registry-unreadable", path=shown, detail=detail)) from None
+    digests = FileDigests(cache_dir, root, trust=not rehash)
+    resolve = _Resolver(registry.parent, root)
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise RegistryError(problem("registry-unreadable", path=shown,
                                     detail="expected a mapping with a `sources:` list"))
@@ -254,11 +320,12 @@ def load_registry(registry: Path, root: Path | None = None) -> tuple[list[Captur
             continue
         if entry_id:
             seen[entry_id] = number
-        capture, issue = _check_entry(entry, number, registry.parent, root)
+        capture, issue = _check_entry(entry, number, registry.parent, root, digests, resolve)
         if issue is not None:
             problems.append(issue)
         else:
             captures.append(capture)
+    digests.save()
     return captures, problems
 
 

@@ -21,8 +21,8 @@ UNITS_OF_METRIC = {
     "annual_openings": {"count"},
     "employment_growth": {"percent"},
     "education": {"category"},
-    "experience": {"years"},
-    "training_duration": {"years"},
+    "experience": {"years", "category"},  # "2 years", or the BLS category "5 years or more"
+    "training_duration": {"years", "category"},  # … "Moderate-term on-the-job training"
     "education_duration": {"years"},
     "certification_required": {"boolean"},
 }
@@ -77,11 +77,12 @@ class ClaimsTable(pa.DataFrameModel):
         return pd.Series([u in UNITS_OF_METRIC.get(m, ()) for m, u in zip(df.metric, df.unit)],
                          index=df.index)
 
-    @pa.dataframe_check(error="a number needs a value or a range; a category needs value_text")
+    @pa.dataframe_check(error="a number needs a value or a range (one end may be open); a "
+                              "category needs value_text")
     def has_a_figure(cls, df: pd.DataFrame) -> Series[bool]:
         categorical = df.unit.isin(CATEGORICAL_UNITS)
         single = df.value.notna() & df.low.isna() & df.high.isna()
-        ranged = df.value.isna() & df.low.notna()
+        ranged = df.value.isna() & (df.low.notna() | df.high.notna())  # "up to $75,000"
         return (categorical & (df.value_text != "")) | (~categorical & (single | ranged))
 
     @pa.dataframe_check(error="low is greater than high")

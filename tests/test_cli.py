@@ -350,7 +350,7 @@ def test_failed_rendering_is_an_internal_error_with_a_one_line_message(
     assert refresh(root).exit_code == 0
     monkeypatch.setattr(pipeline.outputs, "discrepancy_report", _fail_rendering)
 
-    result = refresh(root)
+    result = run_cli("refresh", "--root", root, "--rehash")  # nothing changed: run all the same
 
     assert result.exit_code == 3, result.output
     assert_no_traceback(result)
@@ -429,6 +429,8 @@ def test_failed_rename_says_which_outputs_were_replaced_and_the_next_run_complet
     calls = []
 
     def failing_replace(src, dst):  # the commit, one output, then a failure
+        if not Path(dst).is_relative_to(root):  # the caches' writes are not the publish
+            return real_replace(src, dst)
         calls.append(dst)
         if len(calls) == 3:
             raise PermissionError(13, "Permission denied", str(dst))
@@ -675,10 +677,10 @@ def _slow_extract(seconds: float, slow_source: str):
 def test_a_document_that_takes_long_is_shown_while_it_runs(
         careerfacts_project, careerfacts_register_page, monkeypatch):
     import pipeline.cli
-    import pipeline.refresh
+    import pipeline.extraction
     careerfacts_register_page(careerfacts_project, "slow-page", "slow_page.txt",
                               b"2024 Median Pay: $61,000 per year\n", occupation="29-2072")
-    monkeypatch.setattr(pipeline.refresh, "extract", _slow_extract(2.5, "slow-page"))
+    monkeypatch.setattr(pipeline.extraction, "extract", _slow_extract(2.5, "slow-page"))
     monkeypatch.setattr(pipeline.cli, "STILL_RUNNING_AFTER", 1.0)
 
     result = run_cli("--project", careerfacts_project, "refresh")
@@ -690,10 +692,11 @@ def test_a_document_that_takes_long_is_shown_while_it_runs(
 @pytest.mark.filterwarnings(conftest.SWALLOWED_ALARM)
 def test_a_document_past_its_time_limit_is_reported_and_the_others_are_processed(
         careerfacts_project, careerfacts_register_page, monkeypatch):
-    import pipeline.refresh
+    import pipeline.extraction
+    # bytes no other test registers: a page another test extracted is in the claims cache
     careerfacts_register_page(careerfacts_project, "slow-page", "slow_page.txt",
-                              b"2024 Median Pay: $61,000 per year\n", occupation="29-2072")
-    monkeypatch.setattr(pipeline.refresh, "extract", _slow_extract(30, "slow-page"))
+                              b"2024 Median Pay: $61,300 per year\n", occupation="29-2072")
+    monkeypatch.setattr(pipeline.extraction, "extract", _slow_extract(30, "slow-page"))
     started = time.monotonic()
 
     result = run_cli("--project", careerfacts_project, "refresh", "--time-limit", "0.5")

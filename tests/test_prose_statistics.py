@@ -86,3 +86,11 @@ def test_a_state_named_before_its_figures_and_a_lead_in_label():
     doc = document_from_bytes(page, source_id="prose", path="prose.txt")
     assert [(c.metric, c.value, c.geography) for c in extract(doc)] == [
         ("employment_growth", 5.5, "Oregon"), ("annual_openings", 310, "Oregon")]
+
+
+def test_a_past_figure_after_the_paragraphs_current_one_is_history():
+    page = ("Electricians\n\nElectricians earned a median annual wage of $62,350 in May 2024. "
+            "In May 2022 the median was $60,240.\n").encode()
+    doc = document_from_bytes(page, source_id="prose", path="prose.txt")
+    assert [(c.value, c.period, c.period_basis) for c in extract(doc)] == [
+        (62350, "2024", "stated"), (60240, "2022", "history")]

@@ -306,7 +306,7 @@ def test_an_unreadable_official_file_costs_only_itself(tmp_path):
 
     captures, _ = load_registry(REPO / "raw" / "sources.yaml")
     kept = [c for c in captures if c.source.id in ("oews-national-2024", "soc-2018-structure")]
-    broken = [replace(c, data=b"PK\x03\x04 not a workbook") if c.source.id ==
+    broken = [replace(c, held=b"PK\x03\x04 not a workbook") if c.source.id ==
               "oews-national-2024" else c for c in kept]
     official, problems = official_tables(broken, tmp_path)
     assert [(p.code, p.source_id) for p in problems] == [

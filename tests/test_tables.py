@@ -141,3 +141,18 @@ def test_a_projection_table_and_a_corner_that_names_the_place():
         ("Oregon", "employment", "change", "count", 160, "2023-2033", ""),
         ("Oregon", "employment_growth", "change", "percent", 5.5, "2023-2033", ""),
         ("Oregon", "annual_openings", "unspecified", "count", 310, "2023-2033", "")]
+
+
+def test_a_caption_with_a_code_names_its_tables_occupation_and_a_row_code_not_the_pages():
+    page = (b"STATE WAGE ESTIMATES\nHealthcare Support Occupations (31-0000)\n\n"
+            b"SOC\tOccupational title\tEmployment\tMedian\n"
+            b"31-1131\tNursing Assistants\t26,049\t17.86\n"
+            b"31-9097\tPhlebotomists\t2,479\t20.60\n\n"
+            b"Phlebotomists (31-9097) by area\n"
+            b"Area\tEmployment\tMedian\n"
+            b"Yakima, WA\t52\t17.48\n")
+    doc = document_from_bytes(page, source_id="lmi", path="lmi.txt")
+    got = [(c.occupation, c.geography, c.metric, c.value) for c in extract(doc)]
+    assert got[-2:] == [("31-9097", "Yakima, WA", "employment", 52),
+                        ("31-9097", "Yakima, WA", "wage", 17.48)]
+    assert got[0][0] == "31-1131" and got[2][0] == "31-9097"

@@ -1,0 +1,328 @@
+"""What a refresh keeps between runs, so that an unchanged document is neither read again
+nor extracted again.
+
+    cache_dir/                      $CAREERFACTS_CACHE, else .cache/careerfacts/ in the project
+      files-PROJECT.json            each registered file's digest, by its stat (FileDigests)
+      registry-PROJECT.pickle       the registry as parsed, by the file's sha256
+      claims-CODE/ab/abcd….cfx      one document's extraction (ClaimsCache)
+      official-KEY/                 the official tables (pipeline/official.py)
+
+Everything here is a cache: deleting it costs time, never data. Each file is written
+to a temporary sibling and renamed into place, so a reader sees a whole entry or none;
+an entry that does not check (torn by a crash, edited, from another version) is
+ignored and rebuilt.
+
+**File digests.** Hashing every registered file is most of an unchanged refresh (1.8 GB
+for 10,000 pages). A file's sha256 and sniffed format are kept with its stat: size,
+mtime_ns, ctime_ns, inode and device. A later run trusts them while the stat is
+unchanged. That is safe because a write to a file changes its ctime, which no program
+can set back (only the system clock can); a digest is recorded only when the file's
+ctime is older than the moment its bytes were read by more than FILE_CLOCK_SLACK, so a
+write in the same clock tick as the read (git's "racy" case) cannot hide behind an
+unchanged stat; and the registry's own sha256 is still compared with the digest.
+`refresh --rehash` ignores the digests and reads every file.
+
+**Claims cache.** A document's extraction (claims, problems, the encoding it was
+decoded with, its title candidates) is kept under a key hashing everything it depends
+on: the bytes' sha256, the format, the source id and path (they are in every claim and
+problem), the registry's occupation and the archive's page date, and — in the folder's
+name — the code: EXTRACTOR_VERSION, READER_VERSION, the text of every module of
+extractors/ and of the extraction task, and the versions of the parsers (bs4, lxml,
+pdfplumber, pypdfium2 …). Any change there is a new folder; the old folders are
+removed. Only results that the same bytes always give are kept: a document stopped
+by its time limit, or an extractor defect, is extracted again next time.
+
+Entries are pickles of plain values (tuples, strings, numbers) behind a checksum, read
+with an unpickler that refuses every class: a tampered entry can be wrong at worst,
+and it is then refused by its checksum.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FILE_CLOCK_SLACK = 2.0
+"""Seconds a file must have been left alone before its bytes were read for its digest
+to be kept: more than any local file system's timestamp granularity (FAT's is 2 s)."""
+
+CACHE_FORMAT = "1"
+MAGIC = b"careerfacts-cache\n"
+
+
+# --- writing and reading entries ------------------------------------------------------------
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary sibling renamed into place (no flush: a torn entry
+    after a power cut fails its checksum and is rebuilt)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads pickles of plain values only: tuples, lists, dicts, strings, numbers, None."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"a cache entry may hold no {module}.{name}")
+
+
+def sealed(value) -> bytes:
+    """A plain value as bytes behind a checksum (see `unsealed`).
+
+    >>> unsealed(sealed(("utf-8", [("c-1", 1.5, None)])))
+    ('utf-8', [('c-1', 1.5, None)])
+    """
+    payload = pickle.dumps(value, protocol=5)
+    return MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def unsealed(data: bytes):
+    """The value of `sealed` bytes; ValueError when they are not whole and unaltered.
+
+    >>> unsealed(sealed([1, 2])[:-1])
+    Traceback (most recent call last):
+    ...
+    ValueError: the entry fails its checksum
+    """
+    head = len(MAGIC) + 32
+    if not data.startswith(MAGIC) or len(data) < head:
+        raise ValueError("not a careerfacts cache entry")
+    payload = data[head:]
+    if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
+        raise ValueError("the entry fails its checksum")
+    try:
+        return _PlainUnpickler(io.BytesIO(payload)).load()
+    except Exception as exc:  # a pickle that checks but holds what we never write
+        raise ValueError(f"the entry cannot be read: {exc}") from None
+
+
+def _project_key(root: Path) -> str:
+    return hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
+
+
+# --- file digests ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileDigest:
+    sha256: str
+    format: str  # as sniffed from the content and name ("" when not sniffed)
+
+
+class FileDigests:
+    """sha256 (and sniffed format) of a project's files, by their stat.
+
+    `digest(path)` gives the file's bytes only when they had to be read (None when the
+    stat was known), and remembers what it read; `save()` writes the table back. With
+    `cache_dir` None nothing is kept: every file is read.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> page = folder / "page.txt"; _ = page.write_bytes(b"Median pay: $50,250")
+    >>> digests = FileDigests(folder / "cache", folder, now=lambda: time.time() + 60)
+    >>> digest, data = digests.digest(page, sniff=lambda data: "text")
+    >>> digest.sha256[:12], data
+    ('f95913a27372', b'Median pay: $50,250')
+    >>> digests.save()
+    >>> FileDigests(folder / "cache", folder).digest(page, sniff=lambda data: "text")[1] is None
+    True
+    """
+
+    def __init__(self, cache_dir: Path | None, root: Path, *, trust: bool = True,
+                 now=time.time):
+        self.path = Path(cache_dir) / f"files-{_project_key(root)}.json" if cache_dir else None
+        self.now = now
+        self.known: dict[str, list] = {}
+        self.changed = False
+        if trust and self.path is not None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                if loaded.get("format") == CACHE_FORMAT:
+                    self.known = loaded["files"]
+            except (OSError, ValueError, KeyError, AttributeError):
+                pass  # no table, or one that does not read: every file is hashed
+
+    @staticmethod
+    def _stat_key(stat: os.stat_result) -> list:
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
+
+    def digest(self, path: Path, sniff) -> tuple[FileDigest, bytes | None]:
+        """The file's digest, and its bytes when they were read. `sniff(data)` gives the
+        format of bytes that had to be read. Raises OSError as reading would."""
+        name = str(path)
+        stat = os.stat(path)
+        key = self._stat_key(stat)
+        known = self.known.get(name)
+        if known is not None and known[:5] == key:
+            return FileDigest(known[5], known[6]), None
+        read_at = self.now()
+        with open(path, "rb") as handle:
+            data = handle.read()
+        digest = FileDigest(hashlib.sha256(data).hexdigest(), sniff(data))
+        after = os.stat(path)
+        settled = after.st_ctime_ns / 1e9 < read_at - FILE_CLOCK_SLACK
+        if self._stat_key(after) == key and settled:
+            self.known[name] = [*key, digest.sha256, digest.format]
+            self.changed = True
+        elif name in self.known:
+            del self.known[name]
+            self.changed = True
+        return digest, data
+
+    def save(self) -> None:
+        """Write the table back when it changed (a failure to write costs only time)."""
+        if not self.changed or self.path is None:
+            return
+        try:
+            write_atomically(self.path, json.dumps(
+                {"format": CACHE_FORMAT, "files": self.known}, sort_keys=True).encode("utf-8"))
+            self.changed = False
+        except OSError:
+            pass
+
+
+# --- the registry as parsed -----------------------------------------------------------------
+
+def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse):
+    """`parse(text)` of a registry, kept by the text's sha256: a registry of 10,000
+    entries takes seconds to parse as YAML and milliseconds to read back. Only plain
+    values (what YAML gives) are kept; `parse` may raise, and nothing is kept then."""
+    if cache_dir is None:
+        return parse(text)
+    path = Path(cache_dir) / f"registry-{_project_key(root)}.pickle"
+    digest = hashlib.sha256(text).hexdigest()
+    try:
+        known, value = unsealed(path.read_bytes())
+        if known == digest:
+            return value
+    except (OSError, ValueError, TypeError):
+        pass
+    value = parse(text)
+    try:
+        write_atomically(path, sealed((digest, value)))
+    except (OSError, pickle.PicklingError):
+        pass  # a value YAML can give but pickle cannot hold: parsed again next time
+    return value
+
+
+# --- the code a result depends on -----------------------------------------------------------
+
+EXTRACTION_LIBRARIES = ("beautifulsoup4", "lxml", "pdfplumber", "pdfminer.six", "pypdfium2",
+                        "charset-normalizer", "openpyxl", "xlrd", "soupsieve")
+OUTPUT_LIBRARIES = EXTRACTION_LIBRARIES + ("pandas", "numpy", "pyarrow", "pandera", "PyYAML")
+
+
+def _versions(names: tuple[str, ...]) -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}==none")
+    return found
+
+
+def code_fingerprint(folders: tuple[str, ...], files: tuple[str, ...] = (),
+                     libraries: tuple[str, ...] = (), extra: tuple[str, ...] = (),
+                     base: Path | None = None) -> str:
+    """A hash of the text of every module in `folders` and of `files` (relative to
+    `base`, careerfacts' source root by default), the versions of `libraries`, Python's
+    version and `extra`."""
+    base = Path(base) if base is not None else Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for part in (sys.version, *extra, *_versions(libraries)):
+        digest.update(part.encode() + b"\0")
+    paths = [p for folder in folders for p in sorted((base / folder).glob("*.py"))]
+    paths += [base / f for f in files]
+    for path in paths:
+        digest.update(str(path.relative_to(base)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def extraction_fingerprint() -> str:
+    """What a document's extraction depends on besides the document (module docstring)."""
+    from extractors.claims import CLAIM_COLUMNS, EXTRACTOR_VERSION
+    from extractors.official import READER_VERSION
+
+    return code_fingerprint(("extractors",), ("pipeline/extraction.py", "pipeline/cache.py",
+                                              "schemas/vocabulary.py"),
+                            EXTRACTION_LIBRARIES,
+                            (f"extractor={EXTRACTOR_VERSION}", f"reader={READER_VERSION}",
+                             f"format={CACHE_FORMAT}", ",".join(CLAIM_COLUMNS)))
+
+
+# --- the claims cache -----------------------------------------------------------------------
+
+class ClaimsCache:
+    """Documents' extractions on disk, under `cache_dir/claims-CODE/` (module docstring).
+
+    `get(key)` gives the plain value `put(key, value)` stored, or None when there is no
+    entry or it does not check (the entry is then removed, and the caller extracts again).
+    """
+
+    def __init__(self, cache_dir: Path, fingerprint: str | None = None):
+        self.cache_dir = Path(cache_dir)
+        self.fingerprint = fingerprint or extraction_fingerprint()
+        self.folder = self.cache_dir / f"claims-{self.fingerprint}"
+        self.pruned = False
+        self.rejected = 0  # entries that did not check, this run
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.cfx"
+
+    def get(self, key: str):
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            return unsealed(data)
+        except ValueError:
+            self.rejected += 1
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+
+    def put(self, key: str, value) -> None:
+        """Store an entry; a cache that cannot be written costs only time."""
+        if not self.pruned:
+            self._prune()
+        try:
+            write_atomically(self._path(key), sealed(value))
+        except OSError:
+            pass
+
+    def _prune(self) -> None:
+        """Remove the folders of other code: their entries can never be read again."""
+        self.pruned = True
+        try:
+            for old in self.cache_dir.glob("claims-*"):
+                if old != self.folder and old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def entry_key(*parts: str) -> str:
+    """The key of one document's entry: a hash of what its extraction depends on."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

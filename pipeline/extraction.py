@@ -1,0 +1,354 @@
+"""Extraction of every registered page: one task per document, cached, run where asked.
+
+    extraction_tasks(captures)  -> one DocumentTask per page (small, picklable: no bytes)
+    extractions(tasks, …)       -> one Extracted per task, in the tasks' order
+
+A task reads its document's bytes itself (checking them against the registered sha256),
+decodes them, extracts its claims within the time limit and, for a page the registry
+gives no occupation, reads its title candidates: all that the refresh needs of a
+document, so the parent never holds the pages' bytes or text. Where tasks run:
+
+| executor | where | time limit |
+|---|---|---|
+| `jobs=1` | in this process, one after the other | the process's interval timer |
+| `jobs=N` | a pool of N worker processes (`concurrent.futures`) | each worker's interval timer |
+| `dask` | the workers of a Dask cluster (`scheduler` address, or a LocalCluster) | waited for here |
+
+Results are merged in the tasks' order, so outputs are byte-identical whatever ran them.
+A task never raises for a bad document; a worker that dies (a crash in a parser's C
+code, the memory killer) costs the documents it held: they are run again one at a time,
+and the one that kills its worker again is an `extractor-failed` problem.
+
+Before anything runs, each task's result is looked up in the claims cache
+(pipeline/cache.py); a hit is not extracted.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from extractors import extract
+from extractors.claims import CLAIM_COLUMNS, Claim
+from extractors.document import DocumentError, document_from_bytes
+from extractors.titles import TitleCandidate
+from pipeline.cache import ClaimsCache, entry_key
+from pipeline.limits import TimeLimitExceeded
+from pipeline.limits import time_limit as limited
+from schemas.problems import Problem, problem
+
+DEFAULT_TIME_LIMIT = 120.0
+"""Seconds one document may take to extract; the largest real pages (18 MB) take ~20 s."""
+
+TRANSIENT = frozenset({"document-time-limit", "extractor-failed", "registry-sha256-mismatch",
+                       "registry-file-missing"})
+"""Problems a document's bytes do not decide (the machine's load, a defect, a file
+changed or gone since the registry was read): their results are never cached."""
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """What a worker needs to extract one registered document (no bytes: it reads them).
+
+    >>> task = DocumentTask("demo", "raw/demo.txt", "", "0" * 64, "text", held=b"Pay: $5")
+    >>> task.size
+    7
+    """
+
+    source_id: str
+    path: str  # as shown to people: "raw/001_ff2d.txt"
+    file: str  # where to read it; "" when the bytes are `held`
+    sha256: str
+    format: str
+    occupation: str = ""
+    page_date: str = ""  # an archived copy's date
+    held: bytes | None = field(default=None, repr=False)
+    size: int = -1
+
+    def __post_init__(self):
+        if self.size < 0:
+            size = len(self.held) if self.held is not None else 0
+            if self.held is None and self.file:
+                try:
+                    size = os.stat(self.file).st_size
+                except OSError:
+                    size = 0
+            object.__setattr__(self, "size", size)
+
+    @property
+    def key(self) -> str:
+        """What the extraction depends on besides the code (pipeline/cache.py)."""
+        return entry_key(self.sha256, self.format, self.source_id, self.path,
+                         self.occupation, self.page_date)
+
+
+@dataclass
+class Extracted:
+    """One document's extraction: its claims, the problems of decoding it (`unreadable`)
+    and of extracting it, a defect's traceback, the encoding it was decoded with, its
+    title candidates (only for a page the registry gives no occupation), and whether it
+    came from the cache."""
+
+    source_id: str
+    claims: list[Claim] = field(default_factory=list)
+    unreadable: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    traceback: str = ""
+    encoding: str = ""
+    titles: list[TitleCandidate] = field(default_factory=list)
+    decoded: bool = False  # the bytes were decoded (an encoding was recorded, even "")
+    cached: bool = False
+
+    @property
+    def cacheable(self) -> bool:
+        return not any(p.code in TRANSIENT for p in self.unreadable + self.problems)
+
+    def plain(self) -> tuple:
+        """As plain values, for the cache."""
+        def problems(found):
+            return [(p.code, p.source_id, p.path, p.locator, p.detail) for p in found]
+        return (self.source_id, [tuple(c.as_dict().values()) for c in self.claims],
+                problems(self.unreadable), problems(self.problems), self.encoding,
+                [(t.text, t.kind) for t in self.titles], self.decoded)
+
+    @classmethod
+    def from_plain(cls, value: tuple) -> Extracted:
+        """Raises ValueError (or TypeError) when `value` is not what `plain` gives."""
+        source_id, rows, unreadable, problems, encoding, titles, decoded = value
+        claims = []
+        for row in rows:
+            if len(row) != len(CLAIM_COLUMNS):
+                raise ValueError("a claim of another shape")
+            claim = object.__new__(Claim)  # frozen: set its fields as pickle would
+            claim.__dict__.update(zip(CLAIM_COLUMNS, row))
+            claims.append(claim)
+        return cls(source_id, claims,
+                   [problem(c, source_id=s, path=p, locator=l, detail=d)
+                    for c, s, p, l, d in unreadable],
+                   [problem(c, source_id=s, path=p, locator=l, detail=d)
+                    for c, s, p, l, d in problems],
+                   "", encoding, [TitleCandidate(text, kind) for text, kind in titles],
+                   decoded, cached=True)
+
+
+def extraction_tasks(captures) -> list[DocumentTask]:
+    """One task per registered page (captures without `dataset:`), in registry order."""
+    tasks = []
+    for capture in captures:
+        source = capture.source
+        if source.dataset:
+            continue
+        on_disk = capture.held is None and capture.file is not None
+        tasks.append(DocumentTask(
+            source.id, source.path, str(capture.file) if on_disk else "", source.sha256,
+            source.format, source.occupation, source.page_date,
+            held=None if on_disk else (capture.held or b"")))
+    return tasks
+
+
+def document_claims(doc, time_limit: float | None = DEFAULT_TIME_LIMIT
+                    ) -> tuple[list[Claim], list[Problem], str]:
+    """(claims, problems, traceback of a defect or "") of one document, within its time
+    limit. Never raises for a bad document: an unreadable one, one past its time limit
+    and an extractor defect are problems. Runs in any process's main thread (a worker of
+    a pool included), so extraction can be spread over processes."""
+    def failed(code: str, detail: str = "") -> list[Problem]:
+        return [problem(code, source_id=doc.source_id, path=doc.path, detail=detail)]
+
+    try:
+        with limited(time_limit):
+            found = extract(doc)
+    except TimeLimitExceeded as exc:
+        return [], failed("document-time-limit", f"{exc.seconds:g}"), ""
+    except DocumentError as exc:
+        return [], failed(exc.code, exc.detail), ""
+    except Exception as exc:  # a defect in an extractor: report it, keep going
+        return [], failed("extractor-failed", f"{type(exc).__name__}: {exc}"), \
+            traceback.format_exc()
+    return found, ([] if found else failed("document-no-figures")), ""
+
+
+def extracted(task: DocumentTask, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Extracted:
+    """The extraction of one document: read, checked, decoded, extracted, its titles read.
+    Never raises for a bad document (see document_claims)."""
+    def failed(code: str, detail: str = "") -> Problem:
+        return problem(code, source_id=task.source_id, path=task.path, detail=detail)
+
+    result = Extracted(task.source_id)
+    try:
+        data = task.held if task.held is not None else Path(task.file).read_bytes()
+    except OSError as exc:
+        result.unreadable.append(failed("registry-file-missing",
+                                        f"cannot be read: {exc.strerror or exc}"))
+        return result
+    if task.held is None and hashlib.sha256(data).hexdigest() != task.sha256:
+        result.unreadable.append(failed(
+            "registry-sha256-mismatch", f"{hashlib.sha256(data).hexdigest()}, not the "
+            f"registered {task.sha256} (the file changed during the refresh)"))
+        return result
+    try:
+        doc = document_from_bytes(data, source_id=task.source_id, path=task.path,
+                                  format=task.format, occupation=task.occupation)
+        # an archived copy shows the page as of the archive's timestamp
+        doc = replace(doc, page_date=task.page_date) if task.page_date else doc
+    except DocumentError as exc:
+        result.unreadable.append(failed(exc.code, exc.detail))
+        return result
+    except Exception as exc:  # a defect in decoding: it costs this document only
+        result.unreadable.append(failed("extractor-failed", f"{type(exc).__name__}: {exc}"))
+        return result
+    del data
+    result.decoded, result.encoding = True, doc.encoding
+    result.claims, result.problems, result.traceback = document_claims(doc, time_limit)
+    if not task.occupation and result.claims:
+        from extractors.titles import title_candidates
+        try:
+            with limited(time_limit):
+                result.titles = title_candidates(doc)
+        except TimeLimitExceeded:
+            pass  # no titles read: the registry's title still counts
+        except Exception:  # a page whose titles cannot be read names no occupation
+            pass
+    return result
+
+
+Progress = Callable[[int, int, "DocumentTask | None"], None]
+"""Called with (number, total, task) when a document starts being extracted (in a pool:
+the oldest still running), and with (total, total, None) when extraction is over."""
+
+
+def extractions(tasks: list[DocumentTask], *, cache: ClaimsCache | None = None,
+                jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+                time_limit: float | None = DEFAULT_TIME_LIMIT,
+                progress: Progress | None = None) -> list[Extracted]:
+    """The extraction of every task, in the tasks' order: from the cache where it holds
+    the document, else run (module docstring) and cached. `jobs` is the number of
+    worker processes of the local executor (1: in this process); `executor` is "local"
+    or "dask" (`scheduler`: a Dask scheduler's address; None: a LocalCluster). Raises
+    ExecutorError when the Dask cluster cannot be reached or made."""
+    results: list[Extracted | None] = [None] * len(tasks)
+    missing = []
+    for index, task in enumerate(tasks):
+        found = cache.get(task.key) if cache is not None else None
+        if found is not None:
+            try:
+                results[index] = Extracted.from_plain(found)
+                continue
+            except (ValueError, TypeError, KeyError):
+                cache.rejected += 1  # an entry of another shape: extract again
+        missing.append(index)
+
+    def done(index: int, result: Extracted) -> None:
+        results[index] = result
+        if cache is not None and result.cacheable:
+            cache.put(tasks[index].key, result.plain())
+
+    total = len(tasks)
+    if missing:
+        if executor == "dask":
+            from pipeline.dask_executor import run_on_dask
+            run_on_dask(tasks, missing, done, scheduler=scheduler, time_limit=time_limit,
+                        progress=progress, total=total, workers=jobs)
+        elif jobs > 1 and len(missing) > 1:
+            _run_in_pool(tasks, missing, done, jobs=jobs, time_limit=time_limit,
+                         progress=progress, total=total)
+        else:
+            for index in missing:
+                if progress:
+                    progress(index + 1, total, tasks[index])
+                done(index, extracted(tasks[index], time_limit))
+    if progress:
+        progress(total, total, None)
+    return results  # type: ignore[return-value]
+
+
+def _worker_died(task: DocumentTask, why: str) -> Extracted:
+    return Extracted(task.source_id, problems=[problem(
+        "extractor-failed", source_id=task.source_id, path=task.path,
+        detail=f"the worker process extracting it died ({why})")])
+
+
+def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
+                 done: Callable[[int, Extracted], None], *, jobs: int,
+                 time_limit: float | None, progress: Progress | None, total: int) -> None:
+    """Run tasks on a pool of `jobs` processes, twice as many in flight as workers (so a
+    worker never waits), showing the oldest running one. When a worker dies, the tasks
+    that were in flight are run again one at a time in a new pool: the one that kills
+    that pool's worker is its own problem, the others go on."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    queue = deque(indices)
+    suspects: deque[int] = deque()
+    shown = -1
+    while queue or suspects:
+        alone = not queue  # the suspects of a broken pool, one at a time
+        source = suspects if alone else queue
+        workers = 1 if alone else min(jobs, len(source))
+        flight: dict = {}
+        broken = False
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            while (source or flight) and not broken:
+                while source and len(flight) < (1 if alone else 2 * workers):
+                    index = source.popleft()
+                    flight[pool.submit(extracted, tasks[index], time_limit)] = index
+                if progress and min(flight.values()) != shown:
+                    shown = min(flight.values())
+                    progress(shown + 1, total, tasks[shown])
+                finished, _ = wait(flight, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: flight[f]):
+                    index = flight.pop(future)
+                    try:
+                        done(index, future.result())
+                    except BrokenProcessPool as exc:
+                        broken = True
+                        if alone:
+                            done(index, _worker_died(tasks[index], str(exc) or "killed"))
+                        else:
+                            suspects.append(index)
+                    except Exception as exc:  # the result could not come back: this task's
+                        done(index, Extracted(tasks[index].source_id, problems=[problem(
+                            "extractor-failed", source_id=tasks[index].source_id,
+                            path=tasks[index].path, detail=f"{type(exc).__name__}: {exc}")]))
+            if broken:
+                suspects.extend(sorted(flight.values()))
+                for future in flight:
+                    future.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def parallel_jobs(jobs: int | None) -> int:
+    """The number of worker processes: `jobs`, else the cores this process may use."""
+    if jobs:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def merged(results: Iterable[Extracted]) -> tuple[list[Claim], list[Problem], list[Problem],
+                                                   dict[str, str], dict[str, str],
+                                                   dict[str, list[TitleCandidate]]]:
+    """(claims, decoding problems, extraction problems, tracebacks by source, encodings
+    by source, title candidates by source) of the results, in their order."""
+    claims: list[Claim] = []
+    unreadable: list[Problem] = []
+    problems: list[Problem] = []
+    tracebacks: dict[str, str] = {}
+    encodings: dict[str, str] = {}
+    titles: dict[str, list[TitleCandidate]] = {}
+    for result in results:
+        claims.extend(result.claims)
+        unreadable.extend(result.unreadable)
+        problems.extend(result.problems)
+        if result.traceback:
+            tracebacks[result.source_id] = result.traceback
+        if result.decoded:
+            encodings[result.source_id] = result.encoding
+            titles[result.source_id] = result.titles
+    return claims, unreadable, problems, tracebacks, encodings, titles

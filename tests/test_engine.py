@@ -1,0 +1,485 @@
+"""The extraction engine: the claims cache, file digests, the no-op refresh, --jobs and
+the Dask executor (pipeline/cache.py, extraction.py, incremental.py, dask_executor.py).
+
+Each test that counts cache hits runs on its own cache folder; the others share the
+session's (conftest.py), whose official tables are already read."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pipeline.cache
+import pipeline.extraction
+from extractors.claims import new_claim
+from pipeline.cache import ClaimsCache, FileDigests, sealed, unsealed
+from pipeline.cli import main
+from pipeline.extraction import DocumentTask, Extracted, extracted, extractions
+from tests import conftest
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = b"Medical Records Specialists\n\n2024 Median Pay: $50,250 per year\n"
+
+
+def run_cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes()
+            for folder in ("curated", "reports") for p in sorted((root / folder).rglob("*"))
+            if p.is_file()}
+
+
+def task(source_id: str = "page", data: bytes = PAGE, **more) -> DocumentTask:
+    return DocumentTask(source_id, f"raw/{source_id}.txt", "", hashlib.sha256(data).hexdigest(),
+                        "text", held=data, **more)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The source ids the extractors were run on, in order."""
+    seen: list[str] = []
+    real = pipeline.extraction.extract
+
+    def extract(doc):
+        seen.append(doc.source_id)
+        return real(doc)
+    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+    return seen
+
+
+@pytest.fixture
+def no_claims_cache(monkeypatch):
+    """Every document extracted again (the session's cache holds the seed pages)."""
+    monkeypatch.setattr(pipeline.cache.ClaimsCache, "get", lambda self, key: None)
+
+
+# --- the claims cache ------------------------------------------------------------------------
+
+def test_a_cached_document_is_not_extracted_again_and_gives_the_same_result(tmp_path, counted):
+    cache = ClaimsCache(tmp_path)
+    first = extractions([task("a"), task("b", PAGE + b"Median hourly wage: $24.16\n")],
+                        cache=cache)
+    again = extractions([task("a"), task("b", PAGE + b"Median hourly wage: $24.16\n")],
+                        cache=ClaimsCache(tmp_path))
+
+    assert counted == ["a", "b"]
+    assert [r.cached for r in first] == [False, False]
+    assert [r.cached for r in again] == [True, True]
+    assert [r.claims for r in again] == [r.claims for r in first]
+    assert [r.encoding for r in again] == ["utf-8", "utf-8"]
+
+
+def test_what_the_extraction_depends_on_is_in_the_key(tmp_path, counted):
+    extractions([task("a")], cache=ClaimsCache(tmp_path))
+
+    extractions([task("a", occupation="29-2072")], cache=ClaimsCache(tmp_path))
+    extractions([task("a", page_date="2022-05-14")], cache=ClaimsCache(tmp_path))
+    extractions([task("renamed")], cache=ClaimsCache(tmp_path))
+    extractions([task("a", PAGE + b"\n")], cache=ClaimsCache(tmp_path))
+    extractions([task("a")], cache=ClaimsCache(tmp_path))
+
+    assert counted == ["a", "a", "a", "renamed", "a"]
+
+
+def test_other_code_reads_none_of_the_entries_and_removes_them(tmp_path, counted):
+    extractions([task("a")], cache=ClaimsCache(tmp_path, fingerprint="0" * 16))
+    assert (tmp_path / f"claims-{'0' * 16}").is_dir()
+
+    extractions([task("a")], cache=ClaimsCache(tmp_path, fingerprint="1" * 16))
+
+    assert counted == ["a", "a"]
+    assert [p.name for p in tmp_path.iterdir()] == [f"claims-{'1' * 16}"]
+
+
+def test_the_code_fingerprint_follows_the_extractors_text(tmp_path):
+    code = tmp_path / "code"
+    shutil.copytree(REPO / "extractors", code / "extractors")
+    before = pipeline.cache.code_fingerprint(("extractors",), base=code)
+    with open(code / "extractors" / "text.py", "a", encoding="utf-8") as out:
+        out.write("\n# a change to a rule\n")
+
+    assert pipeline.cache.code_fingerprint(("extractors",), base=code) != before
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:len(data) // 2],                        # torn by a crash
+    lambda data: data[:-5] + bytes(5),                         # bytes changed
+    lambda data: b"not a cache entry at all",                  # something else
+    lambda data: b"",                                          # empty
+    lambda data: sealed(("only", "three", "values")),          # another shape, well sealed
+], ids=["torn", "altered", "foreign", "empty", "other-shape"])
+def test_a_corrupt_entry_is_extracted_again_not_trusted(tmp_path, counted, damage):
+    first = extractions([task("a")], cache=ClaimsCache(tmp_path))
+    [entry] = list(tmp_path.rglob("*.cfx"))
+    entry.write_bytes(damage(entry.read_bytes()))
+
+    cache = ClaimsCache(tmp_path)
+    again = extractions([task("a")], cache=cache)
+
+    assert counted == ["a", "a"]
+    assert cache.rejected == 1
+    assert again[0].claims == first[0].claims and not again[0].cached
+    assert extractions([task("a")], cache=ClaimsCache(tmp_path))[0].cached  # rewritten
+
+
+def test_an_entry_holding_a_class_is_refused_even_with_a_good_checksum():
+    payload = pickle.dumps(new_claim(source_id="x", metric="wage", statistic="median",
+                                     unit="USD/year", value=1.0, figure="$1", quote="$1",
+                                     locator="chars=0-2", method="test"))
+    forged = pipeline.cache.MAGIC + hashlib.sha256(payload).digest() + payload
+
+    with pytest.raises(ValueError, match="no extractors.claims.Claim"):
+        unsealed(forged)
+
+
+def test_a_document_past_its_time_limit_is_not_cached(tmp_path, monkeypatch):
+    def slow(doc):
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            sum(range(1000))
+        return []
+    monkeypatch.setattr(pipeline.extraction, "extract", slow)
+    cache = ClaimsCache(tmp_path)
+
+    [result] = extractions([task("a")], cache=cache, time_limit=0.2)
+
+    assert [p.code for p in result.problems] == ["document-time-limit"]
+    assert list(tmp_path.rglob("*.cfx")) == []
+
+
+def test_a_document_without_figures_is_cached_with_its_problem(tmp_path, counted):
+    extractions([task("a", b"Welcome to our site.\n")], cache=ClaimsCache(tmp_path))
+
+    [again] = extractions([task("a", b"Welcome to our site.\n")], cache=ClaimsCache(tmp_path))
+
+    assert counted == ["a"]
+    assert again.cached and [p.code for p in again.problems] == ["document-no-figures"]
+    assert "raw/a.txt" in again.problems[0].message
+
+
+def test_a_file_changed_after_the_registry_was_read_is_a_problem_not_extracted(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(PAGE)
+    changed = DocumentTask("a", "raw/page.txt", str(page), hashlib.sha256(b"other").hexdigest(),
+                           "text")
+
+    result = extracted(changed)
+
+    assert [p.code for p in result.unreadable] == ["registry-sha256-mismatch"]
+    assert not result.cacheable
+
+
+# --- file digests ----------------------------------------------------------------------------
+
+def test_an_unchanged_file_is_not_read_again(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(PAGE)
+    later = lambda: time.time() + 60  # noqa: E731 — the file is long settled by then
+    first = FileDigests(tmp_path / "cache", tmp_path, now=later)
+    digest, data = first.digest(page, sniff=lambda d: "text")
+    first.save()
+
+    again, read = FileDigests(tmp_path / "cache", tmp_path, now=later).digest(
+        page, sniff=lambda d: "text")
+
+    assert data == PAGE and read is None
+    assert again == digest and again.sha256 == hashlib.sha256(PAGE).hexdigest()
+
+
+def test_a_file_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(PAGE)
+    later = lambda: time.time() + 60  # noqa: E731
+    digests = FileDigests(tmp_path / "cache", tmp_path, now=later)
+    digests.digest(page, sniff=lambda d: "text")
+    digests.save()
+    stat = page.stat()
+    time.sleep(0.01)
+    page.write_bytes(PAGE.replace(b"50,250", b"51,250"))  # same size
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # mtime set back, as cp -p does
+
+    digest, read = FileDigests(tmp_path / "cache", tmp_path, now=later).digest(
+        page, sniff=lambda d: "text")
+
+    assert read is not None
+    assert digest.sha256 == hashlib.sha256(read).hexdigest() != hashlib.sha256(PAGE).hexdigest()
+
+
+def test_a_file_read_in_the_tick_it_was_written_is_not_trusted_later(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(PAGE)
+    digests = FileDigests(tmp_path / "cache", tmp_path)  # now: the file was just written
+    digests.digest(page, sniff=lambda d: "text")
+    digests.save()
+
+    _, read = FileDigests(tmp_path / "cache", tmp_path).digest(page, sniff=lambda d: "text")
+
+    assert read == PAGE
+
+
+def test_a_digest_table_that_does_not_read_is_ignored(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(PAGE)
+    digests = FileDigests(tmp_path / "cache", tmp_path)
+    digests.path.parent.mkdir(parents=True)
+    digests.path.write_text("{not json")
+
+    digest, read = FileDigests(tmp_path / "cache", tmp_path).digest(page, sniff=lambda d: "text")
+
+    assert read == PAGE and digest.sha256 == hashlib.sha256(PAGE).hexdigest()
+
+
+# --- the refresh: cached, incremental, parallel ----------------------------------------------
+
+@pytest.fixture
+def own_cache(monkeypatch, careerfacts_shared_cache, tmp_path):
+    """A claims cache of the test's own, beside the session's official tables."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for official in careerfacts_shared_cache.glob("official-*"):
+        os.symlink(official, cache / official.name)
+    monkeypatch.setenv("CAREERFACTS_CACHE", str(cache))
+    return cache
+
+
+def test_a_second_refresh_extracts_nothing_and_a_changed_page_only_itself(
+        careerfacts_project, careerfacts_register_page, own_cache, counted):
+    root = careerfacts_project
+    first = run_cli("--project", root, "refresh", "--jobs", "1")
+    pages = sorted(counted)
+    counted.clear()
+    careerfacts_register_page(root, "new-page", "new_page.txt", PAGE, occupation="29-2072")
+
+    second = run_cli("--project", root, "refresh", "--jobs", "1")
+
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert pages == sorted(conftest.SEED_IDS)
+    assert counted == ["new-page"]
+
+
+def test_a_refresh_with_nothing_changed_runs_no_stage_and_says_the_same(careerfacts_project):
+    root = careerfacts_project
+    first = run_cli("--project", root, "refresh", "--json")
+    files = outputs(root)
+    stats = {name: (root / name).stat().st_mtime_ns for name in files}
+
+    code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
+            f"r = CliRunner().invoke(main, ['--project', {str(root)!r}, 'refresh', '--json']); "
+            "print(r.exit_code, 'pandas' in sys.modules, 'pipeline.reconcile' in sys.modules); "
+            "print(r.stdout)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)
+
+    status, summary = done.stdout.split("\n", 1)
+    assert status.split() == ["0", "False", "False"], done.stderr
+    before, after = json.loads(first.stdout), json.loads(summary)
+    assert before["outputs"]["changed"] and after["outputs"]["changed"] == []
+    for data in (before, after):
+        del data["outputs"]["changed"]
+    assert after == before
+    assert outputs(root) == files
+    assert {name: (root / name).stat().st_mtime_ns for name in files} == stats
+
+
+@pytest.mark.parametrize("change", ["output-edited", "output-deleted", "decisions", "rehash"])
+def test_a_changed_input_or_output_runs_the_refresh_again(careerfacts_project, change):
+    root = careerfacts_project
+    assert run_cli("--project", root, "refresh").exit_code == 0
+    files = outputs(root)
+    extra = []
+    if change == "output-edited":
+        with open(root / "curated" / "facts.csv", "ab") as out:
+            out.write(b"a row a person added\n")
+    elif change == "output-deleted":
+        (root / "reports" / "problems.csv").unlink()
+    elif change == "decisions":
+        (root / "decisions.yaml").write_text("decisions: []\n", encoding="utf-8")
+    else:
+        extra = ["--rehash"]
+
+    result = run_cli("--project", root, "refresh", *extra)
+
+    assert result.exit_code == 0, result.output
+    assert "nothing changed since the last refresh" not in result.output
+    assert outputs(root) == files  # the same inputs: the same outputs, restored
+
+
+def test_jobs_give_the_same_bytes_as_one_process(
+        careerfacts_project, careerfacts_register_page, tmp_path, no_claims_cache):
+    renditions = REPO / "tests" / "renditions" / "001"
+    careerfacts_register_page(careerfacts_project, "html-page", "html_page.html",
+                              (renditions / "quickfacts.html").read_bytes(), occupation="29-2072")
+    careerfacts_register_page(careerfacts_project, "pdf-page", "pdf_page.pdf",
+                              (renditions / "profile.pdf").read_bytes(), occupation="29-2072")
+    other = tmp_path / "other"
+    shutil.copytree(careerfacts_project / "raw", other / "raw")
+
+    serial = run_cli("--project", careerfacts_project, "refresh", "--jobs", "1")
+    parallel = run_cli("--project", other, "refresh", "--jobs", "2")
+
+    assert serial.exit_code == parallel.exit_code, parallel.output
+    assert outputs(careerfacts_project) == outputs(other)
+
+
+def test_a_worker_that_dies_costs_only_its_document(
+        careerfacts_project, careerfacts_register_page, monkeypatch, no_claims_cache):
+    careerfacts_register_page(careerfacts_project, "killer", "killer.txt",
+                              b"2024 Median Pay: $61,700 per year\n", occupation="29-2072")
+    real = pipeline.extraction.extract
+
+    def extract(doc):
+        if doc.source_id == "killer":
+            os._exit(9)  # as a crash in a parser's C code would end the worker
+        return real(doc)
+    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--jobs", "2", "--json")
+
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert [(p["code"], p["source_id"]) for p in summary["problems"]] == [
+        ("extractor-failed", "killer")]
+    assert "worker process" in summary["problems"][0]["message"]
+    claims = (careerfacts_project / "curated" / "claims.csv").read_text()
+    assert all(source in claims for source in conftest.SEED_IDS)
+
+
+# --- the Dask executor -----------------------------------------------------------------------
+
+def test_dask_gives_the_same_bytes_as_the_local_executor(
+        careerfacts_project, tmp_path, no_claims_cache):
+    from distributed import LocalCluster
+
+    other = tmp_path / "other"
+    shutil.copytree(careerfacts_project / "raw", other / "raw")
+    local = run_cli("--project", careerfacts_project, "refresh", "--jobs", "1")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        on_dask = run_cli("--project", other, "refresh", "--executor", "dask",
+                          "--scheduler", cluster.scheduler_address)
+
+    assert local.exit_code == on_dask.exit_code == 0, on_dask.output
+    assert outputs(careerfacts_project) == outputs(other)
+
+
+def test_dask_alone_starts_a_local_cluster_of_jobs_workers(
+        careerfacts_project, careerfacts_register_page, no_claims_cache):
+    careerfacts_register_page(careerfacts_project, "extra-page", "extra_page.txt",
+                              b"2024 Median Pay: $62,100 per year\n", occupation="29-2072")
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--executor", "dask",
+                     "--jobs", "1", "--json")
+
+    assert result.exit_code == 0, result.output
+    claims = (careerfacts_project / "curated" / "claims.csv").read_text()
+    assert "extra-page" in claims and all(s in claims for s in conftest.SEED_IDS)
+
+
+def test_an_unreachable_scheduler_is_a_configuration_error_in_one_line(
+        careerfacts_project, monkeypatch, no_claims_cache):
+    # (the cluster is asked for only when some document has to be extracted)
+    import socket
+
+    import pipeline.dask_executor
+    monkeypatch.setattr(pipeline.dask_executor, "CONNECT_TIMEOUT", 2)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--executor", "dask",
+                     "--scheduler", f"tcp://127.0.0.1:{port}")
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in line
+    assert not (careerfacts_project / "curated").exists()
+
+
+# --- the command line ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "0"], "0 is not in the range x>=1"),
+    (["--jobs", "many"], "'many' is not a valid integer"),
+    (["--executor", "spark"], "'spark' is not one of 'local', 'dask'"),
+    (["--scheduler", "tcp://127.0.0.1:8786"], "give it with --executor dask"),
+], ids=["jobs-0", "jobs-word", "executor-unknown", "scheduler-alone"])
+def test_bad_engine_options_are_usage_errors(careerfacts_project, args, message):
+    result = run_cli("--project", careerfacts_project, "refresh", *args)
+
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_refresh_help_explains_the_engine_options_with_an_example():
+    result = run_cli("refresh", "--help")
+
+    assert result.exit_code == 0
+    for option in ("--jobs", "--executor", "--scheduler", "--rehash"):
+        assert option in result.output
+    assert "--executor dask --scheduler tcp://" in result.output
+
+
+def test_help_imports_neither_dask_nor_pandas():
+    code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
+            "assert CliRunner().invoke(main, ['--help']).exit_code == 0; "
+            "assert CliRunner().invoke(main, ['refresh', '--help']).exit_code == 0; "
+            "print(*(m in sys.modules for m in ('dask', 'distributed', 'pandas')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+
+    assert done.stdout.split() == ["False", "False", "False"], done.stderr
+
+
+# --- the scale benchmark's pages -------------------------------------------------------------
+
+def test_the_scale_series_registers_distinct_pages_with_the_same_figures_in_order(tmp_path):
+    from benchmarks.bench_scale import MONEY, make_project, varied
+    from pipeline.registry import load_registry
+
+    page = ("<html><head><title>Electricians: Pay</title></head><body><p>Median pay "
+            "$61,590 per year ($29.61 per hour); top 10%: $104,180.</p></body></html>")
+    project = make_project(tmp_path / "project", [page, page.replace("61,590", "60,040")], 5)
+
+    captures, problems = load_registry(project / "raw" / "sources.yaml")
+
+    assert problems == []
+    pages = [c for c in captures if not c.source.dataset]
+    assert len(pages) == 5 and len({c.source.sha256 for c in pages}) == 5
+    assert [m.group(0) for m in MONEY.finditer(varied(page, 3))] == [
+        "$61,775", "$29.70", "$104,493"]
+
+
+@pytest.mark.filterwarnings(conftest.SWALLOWED_ALARM)
+def test_a_run_that_met_a_time_limit_is_not_repeated_but_run_again(
+        careerfacts_project, careerfacts_register_page, monkeypatch):
+    careerfacts_register_page(careerfacts_project, "slow-page", "slow_page.txt",
+                              b"2024 Median Pay: $61,900 per year\n", occupation="29-2072")
+    real = pipeline.extraction.extract
+
+    def extract(doc):
+        if doc.source_id == "slow-page":
+            end = time.monotonic() + 30
+            while time.monotonic() < end:
+                sum(range(1000))
+        return real(doc)
+    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+    args = ("--project", careerfacts_project, "refresh", "--jobs", "1", "--time-limit", "0.3")
+
+    first, second = run_cli(*args), run_cli(*args)
+
+    assert first.exit_code == second.exit_code == 1
+    for result in (first, second):
+        assert "document-time-limit" in result.output
+    assert "nothing changed since the last refresh" not in second.output
