@@ -66,6 +66,7 @@ def main(ctx: click.Context, debug: bool, project: Path | None) -> None:
 
     Example:
 
+    \b
         careerfacts refresh
         careerfacts --project ~/careerfacts refresh --json
     """
@@ -169,8 +170,8 @@ def _fail(message: str, code: int, as_json: bool) -> None:
                    "careerfacts --project).")
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
               metavar="SECONDS",
-              help="How long to wait for another refresh or decision in the same project "
-                   "to finish before giving up (exit 2).")
+              help="How long to wait for another refresh, decision or capture in the same "
+                   "project to finish before giving up (exit 2).")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Seconds one document may take to extract before it is stopped and "
                    "reported as document-time-limit; 0 for no limit [default: 120].")
@@ -202,15 +203,15 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
-    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv; the
-    analyst's view, reports/index.html (charts, the queue, what changed) and
-    curated/careerfacts.duckdb (the tables and views for SQL); and the run's record,
-    curated/history/run-NNNN.json. All are published together: a refresh that fails or
-    is killed leaves the previous set or its own, whole (an interrupted one is completed
-    by the next command). The summary says what changed since the previous run (see
-    `careerfacts diff`). One refresh runs at a time per project; a second waits for the
-    first (--wait). A source that cannot be read is reported and skipped; the others are
-    still processed.
+    curated/quarantine.csv, curated/page_changes.csv, curated/releases.parquet,
+    reports/discrepancies.md and reports/problems.csv; the analyst's view,
+    reports/index.html (charts, the queue, what changed) and curated/careerfacts.duckdb
+    (the tables and views for SQL); and the run's record, curated/history/run-NNNN.json.
+    All are published together: a refresh that fails or is killed leaves the previous
+    set or its own, whole (an interrupted one is completed by the next command). The
+    summary says what changed since the previous run (see `careerfacts diff`). One
+    refresh runs at a time per project; a second waits for the first (--wait). A source
+    that cannot be read is reported and skipped; the others are still processed.
 
     Documents are extracted by --jobs worker processes (or on a Dask cluster), and each
     document's claims are cached in .cache/careerfacts/ by its content and the code
@@ -526,10 +527,14 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
                    "connection (with back-off, honouring Retry-After up to a minute).")
 @click.option("--max-size", "max_size", type=click.FloatRange(min=0.001), default=20.0,
               show_default=True, help="Largest page to accept, in MB.")
+@click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait for another refresh, decision or capture in the same "
+                   "project to finish before giving up (exit 2).")
 @click.pass_obj
 def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupation: str,
             capture_id: str, title: str, authority: str, registry: Path, delay: float,
-            timeout: float, retries: int, max_size: float) -> None:
+            timeout: float, retries: int, max_size: float, wait: float) -> None:
     """Fetch pages into raw/ and register each as a new capture.
 
     Honours robots.txt, waits between requests to one host, retries 429 and 5xx answers
@@ -538,20 +543,25 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     final URL, HTTP status, content type, sha256, retrieval time, the capture it
     supersedes); an archived copy (a /web/<timestamp>/<url> address) records the
     archive's timestamp and the original URL. A page that has not changed (a 304
-    answer to the previous capture's validators, or the same bytes) writes nothing.
-    A URL that fails writes nothing and is reported with a stable code; the others go
-    on. Exit 0 when every URL was captured or unchanged, 1 when any failed, 2 on a
-    usage error or a registry that cannot be read or appended to.
+    answer to its latest capture's validators, or that capture's bytes) writes
+    nothing; a page that changed back to an older capture's bytes is a new capture,
+    and so is a URL serving the bytes of another URL's capture (counted once by the
+    refresh). A URL that fails writes nothing and is reported with a stable code; the
+    others go on. Captures wait, saying so, while another command writes in the
+    project (--wait). Exit 0 when every URL was captured or unchanged, 1 when any
+    failed, 2 on a usage error, a registry that cannot be read or appended to, or the
+    project still busy after --wait.
 
     Examples:
 
+    \b
         careerfacts capture https://www.bls.gov/oes/current/oes292072.htm --occupation 29-2072
-
         careerfacts capture --from raw/watchlist.yaml
     """
     from pipeline.capture import (Capturer, Target, TargetsError, target_problem,
                                   targets_from_file)
     from pipeline.fetch import Fetcher, Policy
+    from pipeline.publish import Busy
     from pipeline.registry import RegistryError
 
     try:
@@ -573,7 +583,12 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     counts = Counter()
     progress = _progress(sys.stderr)
     try:
-        capturer = Capturer(registry, Fetcher(policy))
+        def waiting(text: str) -> None:
+            if progress:
+                sys.stderr.write("\r\x1b[K")
+            click.echo(f"careerfacts: {text}", err=True)
+
+        capturer = Capturer(registry, Fetcher(policy), wait=wait, on_wait=waiting)
         for number, target in enumerate(targets, start=1):
             if progress:
                 progress(f"{number}/{len(targets)} {target.url}", verb="capturing")
@@ -594,6 +609,11 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
                 click.echo(f"  {outcome.problem.line()}", err=True)
     except RegistryError as exc:
         click.echo(f"careerfacts: {exc.problem.line()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Busy as exc:
+        done = counts["captured"]
+        click.echo(f"careerfacts: {exc}" + (f" ({done} URL{'s' if done != 1 else ''} "
+                                             "captured before it)" if done else ""), err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:
         if obj.debug:
@@ -634,7 +654,8 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), default=None,
               help="The decisions file [default: decisions.yaml in the project].")
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
-              metavar="SECONDS", help="How long to wait for a refresh in the same project.")
+              metavar="SECONDS", help="How long to wait for a refresh, decision or capture "
+              "in the same project before giving up (exit 2).")
 @click.pass_obj
 def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
            not_a_conflict: bool, split: bool, reason: str, replace: bool, author: str | None,
@@ -651,6 +672,7 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
 
     Example:
 
+    \b
         careerfacts decide d-0f6fb36664df --prefer '$50,250' --reason "the agency's latest release"
     """
     from pipeline.publish import Busy, exclusive
@@ -675,7 +697,7 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
             author: str | None, registry: Path, decisions_path: Path) -> None:
     from pipeline.decisions import (Decision, author as default_author, contradicted,
                                     load_decisions, record, today)
-    from pipeline.reconcile import figures_text, named_clusters
+    from pipeline.reconcile import figures_text, named_claims, named_clusters, named_figures
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
@@ -693,21 +715,28 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
     if target and not named:
         _fail(f"{target!r} names no claim, source or value of {discrepancy}; its figures "
               "are:\n  " + "\n  ".join(figures_text(found.clusters, every)), EXIT_USAGE, False)
-    if action == "prefer" and len(named) > 1:
+    figures = named_figures(found.clusters, target) if action == "prefer" else []
+    if len(figures) > 1:
         source = target if any(target in c.sources for c in found.clusters) else ""
-        _fail(f"{target!r} names {len(named)} figures of {discrepancy}; a decision must name "
-              "one: prefer one of these claim ids (or a value)\n  "
+        _fail(f"{target!r} names {len(figures)} figures of {discrepancy}"
+              + (" (a year figure and an hour figure count as two)"
+                 if len({unit for _, unit in figures if unit}) > 1 else "")
+              + "; a decision must name one: prefer one of these claim ids (or a value)\n  "
               + "\n  ".join(figures_text(found.clusters, named, source)), EXIT_USAGE, False)
     decision = Decision(discrepancy=discrepancy, action=action, target=target, reason=reason,
                         author=author or default_author(decisions_path.resolve().parent),
                         date=today(), evidence=found.evidence)
     recorded, _ = load_decisions(decisions_path)
-    clashes = contradicted(recorded, decision)
+    clashes = contradicted(recorded, decision,
+                           lambda name: named_claims(found.clusters, name) if name else set())
     if clashes and not replace:
+        opposed = [d for d in clashes if {d.action, action} == {"prefer", "deprecate"}]
         _fail(f"{discrepancy} already has " + "; ".join(
             f"{' '.join(x for x in (d.action, d.target) if x)} ({d.author}, {d.date})"
-            for d in clashes) + "; pass --replace to replace it, or edit decisions.yaml",
-              EXIT_USAGE, False)
+            for d in clashes)
+              + (f", which names a claim this decision would {'deprecate' if action == 'deprecate' else 'prefer'}: "
+                 "one figure cannot be both preferred and deprecated" if opposed else "")
+              + "; pass --replace to replace it, or edit decisions.yaml", EXIT_USAGE, False)
     record(decisions_path, decision, replacing=clashes)
     what = f"{decision.action} {target}".strip()
     click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
@@ -744,6 +773,7 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
 
     Example:
 
+    \b
         careerfacts check-source raw/new_career_page.html
         careerfacts check-source --base origin/main
     """
@@ -929,6 +959,7 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None,
 
     Example:
 
+    \b
         careerfacts extract raw/001_ff2dfab91b0d996c.txt | head -3
         careerfacts extract --explain raw/001_ff2dfab91b0d996c.txt
     """

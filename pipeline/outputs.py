@@ -104,13 +104,20 @@ def _sources(cluster: Cluster) -> str:
     return "; ".join(cluster.sources)
 
 
+def _supporting(cluster: Cluster, ranks: dict) -> list[str]:
+    """The winning figure's sources, but for those an analyst deprecated there."""
+    return sorted({r.source_id for r in cluster.readings
+                   if ranks.get(r.claim.claim_id, ("", "", ""))[1:] != ("deprecated", "analyst")})
+
+
 def _alternative(cluster: Cluster) -> str:
     period = "/".join(sorted(cluster.periods))
     return f"{figure_of(cluster.representative)} ({_sources(cluster)}{', ' + period if period else ''})"
 
 
-def fact_row(fact) -> dict:
-    """A fact's row of curated/facts.csv."""
+def fact_row(fact, ranks: dict) -> dict:
+    """A fact's row of curated/facts.csv; `ranks` are its claims' (claim id -> fact id,
+    rank, reason)."""
     chosen = fact.chosen
     winner = fact.clusters[fact.winner] if fact.winner is not None else None
     others = [c for i, c in enumerate(fact.clusters) if i != fact.winner]
@@ -129,7 +136,7 @@ def fact_row(fact) -> dict:
         period_basis=chosen.claim.period_basis if chosen else "",
         rule=fact.rule,
         chosen_claim_id=chosen.claim.claim_id if chosen else "",
-        supporting_sources=_sources(winner) if winner else "",
+        supporting_sources="; ".join(_supporting(winner, ranks)) if winner else "",
         dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
                                              if not winner or s not in winner.sources})),
         alternatives=" | ".join(_alternative(c) for c in others),
@@ -149,7 +156,8 @@ def facts_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def facts_table(run: Run) -> pd.DataFrame:
-    frame = facts_frame([fact_row(f) for f in run.reconciliation.facts])
+    rec = run.reconciliation
+    frame = facts_frame([fact_row(f, rec.ranks) for f in rec.facts])
     return frame.sort_values("fact_id").reset_index(drop=True)
 
 
@@ -408,7 +416,7 @@ class _Rendering:
                 if cluster.copies:
                     for r in cluster.readings:
                         self.copy[row_of[r.claim.claim_id]] = self.copies(cluster.copies)
-            self.facts.add(fact.fact_id, fact_row(fact))
+            self.facts.add(fact.fact_id, fact_row(fact, part.ranks))
         self.parts.add_facts(part.facts, part.matches, self.authorities)
         self.view.add_facts(part.facts, part.matches,
                             {d.discrepancy_id for d in part.discrepancies if d.queue == "open"})

@@ -23,10 +23,11 @@ from pipeline.cache import ClaimsCache
 from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
                                  extract_each, extraction_tasks)
-from pipeline.occupations import resolved_occupations
+from pipeline.occupations import resolved_occupations, undecided_splits
 from pipeline.official import (Official, official_readings_of, official_tables,
                                wanted_programs)
-from pipeline.pages import CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes
+from pipeline.pages import (CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes,
+                            repeated_bytes)
 from pipeline.reconcile import (Reconciler, Reconciliation, collector_paused, discrepancy_ids,
                                 fact_id_of, infer_periods, key_of, reconcile, settings_of,
                                 slices_by_key)
@@ -152,18 +153,15 @@ class StoredRun(Run):
 
 def pages(captures: list[Capture]) -> tuple[dict[str, PageCapture], list[Problem]]:
     """Each capture's place among its page's captures, and a warning for each entry
-    that holds the same bytes as another or supersedes an entry that is not there."""
+    that repeats another's bytes (pipeline.pages.repeated_bytes) or supersedes an entry
+    that is not there."""
     sources = [c.source for c in captures]
     found = page_captures(sources)
-    problems = []
-    first: dict[str, str] = {}
+    paths = {s.id: s.path for s in sources}
+    problems = [problem("duplicate-capture", source_id=later, path=paths[later], detail=earlier)
+                for later, earlier in repeated_bytes(sources, found)]
     ids = {s.id for s in sources}
     for source in sources:
-        if source.sha256 in first:
-            problems.append(problem("duplicate-capture", source_id=source.id, path=source.path,
-                                    detail=first[source.sha256]))
-        else:
-            first[source.sha256] = source.id
         if source.supersedes and source.supersedes not in ids:
             problems.append(problem("supersedes-unknown", source_id=source.id, path=source.path,
                                     detail=source.supersedes))
@@ -313,7 +311,10 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     occupations |= {p for c in primary_claims for p in official.crosswalk.get(c.occupation, ())}
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
-    wanted, keys = matched_pages(store, kept, authorities, sources, figures, read.parts)
+    wanted, keys, undecided = matched_pages(store, kept, authorities, sources, figures,
+                                            read.parts)
+    split_problems = undecided_splits(undecided.claims, read.parts, undecided.matches, sources,
+                                      official)
     readings = official_readings_of(wanted, rows, sources)
     valid_readings, bad_readings, reading_problems = validated_claims(readings)
     reading_ids = set(valid_readings["claim_id"])
@@ -334,7 +335,8 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     return StoredRun(
         basis, captures=captures, claims=store, quarantined=quarantined,
         problems=[*problems, *page_problems, *official_problems, *read.document_problems,
-                  *read.extract_problems, *read.occupation_problems, *read.claim_problems,
+                  *read.extract_problems, *read.occupation_problems, *split_problems,
+                  *read.claim_problems,
                   *reading_problems, *review_problems(decided)],
         tracebacks=read.tracebacks, encodings=read.encodings, pages=paged, changes=changes,
         history=ranks, official=official, reproducible=read.reproducible)
@@ -464,22 +466,40 @@ def current_rows(store: ClaimStore, valid: list[int], paged: dict[str, PageCaptu
             if source not in paged or paged[source].status == CURRENT]
 
 
+@dataclass
+class Undecided:
+    """Pages' claims of a split SOC 2010 occupation that no part's releases told apart,
+    with their matches: what pipeline.occupations.undecided_splits reports."""
+
+    claims: list[Claim] = field(default_factory=list)
+    matches: dict = field(default_factory=dict)
+
+
 def matched_pages(store: ClaimStore, kept: list[int], authorities: dict[str, str],
                   sources: dict[str, Source], figures: list[ReleaseFigure],
-                  parts: dict[str, tuple[str, ...]]) -> tuple[dict[tuple, set[str]], set[tuple]]:
+                  parts: dict[str, tuple[str, ...]]
+                  ) -> tuple[dict[tuple, set[str]], set[tuple], Undecided]:
     """The pages' claims matched to the releases a slice at a time: (the programs each
     family was matched to, which chooses the official readings; the keys of the claims
-    once matched, a split occupation's claim under the part it matched)."""
+    once matched, a split occupation's claim under the part it matched; the split
+    claims no part's releases told apart)."""
     reconciler = Reconciler(authorities, [], figures, set(), parts)
     wanted: dict[tuple, set[str]] = {}
     found: set[tuple] = set()
+    undecided = Undecided()
     for rows in chunked(store, kept, parts):
-        claims = infer_periods(store.claims(rows))
-        claims, matches = match_releases(claims, authorities, reconciler.figures_for(claims),
+        stated = infer_periods(store.claims(rows))
+        claims, matches = match_releases(stated, authorities, reconciler.figures_for(stated),
                                          parts)
+        for claim in stated:
+            match = matches.get(claim.claim_id)
+            if claim.claim_id in parts and (match is None or match.outcome not in
+                                            ("matched", "differs")):
+                undecided.claims.append(claim)
+                undecided.matches[claim.claim_id] = match
         wanted = wanted_programs(claims, matches, sources, wanted or None)
         found |= {key_of(c) for c in claims}
-    return wanted, found
+    return wanted, found, undecided
 
 
 def stored_history(store: ClaimStore, valid: list[int], paged: dict[str, PageCapture],

@@ -16,7 +16,9 @@ at 2,080 hours a year):
   latest release's is current: matched to the latest release.
 - a claim whose SOC 2010 occupation was split (29-2071 into 29-2072 and 29-9021) is
   matched against each part; the part whose series holds the figure becomes its
-  occupation (`occupation_basis = crosswalk`), and the match says so.
+  occupation (`occupation_basis = crosswalk`), and the match says so. When no part's
+  series holds it, or several do, it has no occupation: never the retired code
+  (pipeline/occupations.py reports it, `occupation-split`).
 
 A matched figure records the release (`stated_in`) and how many later releases exist
 (`releases_behind`). A page whose matched figures come from different editions — a May
@@ -284,7 +286,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
                 match = replace(tried[code], note=f"SOC 2010 {claim.occupation}, split in SOC "
                                 f"2018 into {named}: the figure is {code}'s")
             else:
-                code = claim.occupation
+                code = ""  # no SOC 2018 occupation can be told: never the retired code
                 found = sorted({r for m in tried.values() for r in (m.candidates or (m.release,)) if r})
                 match = Match("ambiguous" if found else "unmatched", candidates=tuple(found),
                               note=f"SOC 2010 {claim.occupation}, split in SOC 2018 into {named}: "
@@ -293,7 +295,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
         matches[claim.claim_id] = match
         changes: dict = {}
         if code != claim.occupation:
-            changes.update(occupation=code, occupation_basis="crosswalk")
+            changes.update(occupation=code, occupation_basis="crosswalk" if code else "")
         if match.outcome in ("matched", "differs") and match.figure and not claim.stated_in:
             changes.update(stated_in=match.release)
         if match.outcome == "matched" and claim.period_basis == "unknown" and match.figure:

@@ -109,6 +109,32 @@ def test_help_exits_zero_and_shows_an_example(args):
     assert "Example" in result.output
 
 
+def _commands():
+    from pipeline.cli import main
+    return [("main", main, [])] + [(name, command, [name])
+                                   for name, command in sorted(main.commands.items())]
+
+
+@pytest.mark.parametrize("name,command,args", _commands(), ids=[c[0] for c in _commands()])
+def test_help_shows_each_example_on_a_line_of_its_own(name, command, args):
+    examples = [line.strip() for line in command.help.splitlines()
+                if line.strip().startswith("careerfacts ")]
+    assert examples, f"{name}'s docstring gives no example"
+
+    shown = {line.strip() for line in run_cli(*args, "--help").output.splitlines()}
+
+    assert [e for e in examples if e not in shown] == []
+
+
+def test_refresh_help_names_every_file_a_refresh_writes():
+    text = " ".join(run_cli("refresh", "--help").output.split())
+    for name in ("claims", "facts", "discrepancies", "sources"):
+        assert name in text.split("curated/{", 1)[1].split("}", 1)[0]
+    for path in ("curated/quarantine.csv", "curated/page_changes.csv",
+                 "curated/releases.parquet", "reports/discrepancies.md", "reports/problems.csv"):
+        assert path in text, path
+
+
 def test_debug_flag_is_accepted(careerfacts_project):
     result = refresh(careerfacts_project, "--debug")
 

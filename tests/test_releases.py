@@ -261,6 +261,24 @@ def test_the_releases_table_covers_every_occupation_and_release(shipped):
     assert table.num_rows > 200_000
 
 
+def test_the_releases_index_is_unique_and_repeats_without_the_published_code_only_for_parts(
+        shipped):
+    import pyarrow.parquet as pq
+    from pipeline.official import RELEASE_INDEX
+
+    _, official, _ = shipped
+    frame = pq.read_table(official.releases_path,
+                          columns=[*RELEASE_INDEX, "relation"]).to_pandas()
+    assert not frame.duplicated(list(RELEASE_INDEX)).any()
+    shorter = [c for c in RELEASE_INDEX if c != "published_code"]
+    repeated = frame[frame.duplicated(shorter, keep=False)]
+    assert len(repeated) > 0 and set(repeated["relation"]) == {"merged"}
+    example = repeated[(repeated["occupation"] == "13-1082")
+                       & (repeated["release"] == "OEWS May 2013")
+                       & (repeated["metric"] == "employment")]
+    assert sorted(example["published_code"]) == ["11-9199", "13-1199", "15-1199"]
+
+
 def test_a_second_load_reads_no_spreadsheet(shipped, careerfacts_shared_cache, monkeypatch):
     captures, first, _ = shipped
 

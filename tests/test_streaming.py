@@ -198,3 +198,21 @@ def test_rendered_files_are_moved_into_place_and_an_interrupted_run_s_are_delete
 
     assert recovered.leftovers == [str(folder.relative_to(root))]
     assert not folder.exists()
+
+
+def test_a_split_occupation_s_slice_holds_its_parts_and_the_figures_without_one():
+    """A figure of a split SOC 2010 code becomes a part's, or no occupation's when no
+    part's releases tell (pipeline/vintage.py): all those keys are reconciled together."""
+    from pipeline.reconcile import slices_of
+
+    def claim(occupation: str, metric: str = "wage"):
+        return new_claim(source_id="a", occupation=occupation, metric=metric,
+                         statistic="median", unit="USD/year", value=1.0, figure="$1",
+                         quote="$1", locator=f"chars={occupation}-{metric}", method="test")
+
+    claims = [claim("29-2071"), claim("29-2072"), claim("29-9021"), claim(""),
+              claim("29-1141"), claim("", "employment")]
+    parts = {claims[0].claim_id: ("29-2072", "29-9021")}
+
+    assert sorted(sorted(s) for s in slices_of(claims, parts)) == [[0, 1, 2, 3], [4], [5]]
+    assert sorted(sorted(s) for s in slices_of(claims, {})) == [[0], [1], [2], [3], [4], [5]]
