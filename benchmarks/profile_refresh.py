@@ -1,0 +1,118 @@
+"""Where a refresh's time and memory go, stage by stage.
+
+    python -m benchmarks.profile_refresh PROJECT [--jobs 2] [--rehash] [--cprofile N]
+
+Runs `careerfacts --project PROJECT refresh -q` in this process with a timer around
+each stage of the chain (pipeline/refresh.py, outputs.py, analyst.py, publish.py) and
+prints, per stage, its wall time and the process's peak resident memory when it ended
+(the worker processes of --jobs are not in it: benchmarks/bench_scale.py weighs the
+whole tree). The stages:
+
+| stage | what runs |
+|---|---|
+| extraction | the claims cache looked up, documents extracted by the engine, each result's occupations resolved and its claims stored and validated (`read_documents`) |
+| release matching | the pages' claims matched to the releases a slice at a time (`matched_pages`) |
+| decisions, history | the slices holding a decided discrepancy; older captures' ranks |
+| reconciliation | every slice reconciled, what the outputs need of it kept (`_Rendering.reconcile`) |
+| writing tables and report | claims, facts, discrepancies, sources … and reports/discrepancies.md |
+| run record | the history read, this run's record |
+| analyst's view | reports/index.html (charts) and curated/careerfacts.duckdb |
+| publishing | staging, flushing and renaming the files |
+
+With `--cprofile N`, the N functions of this process with the most cumulative time are
+printed too (the profiler slows Python code about twofold: read the ratios). PROJECT is a
+project like the ones benchmarks/bench_scale.py makes (`--keep DIR`).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import sys
+import time
+from pathlib import Path
+
+STAGES = [
+    ("extraction", "pipeline.refresh", "read_documents"),
+    ("release matching", "pipeline.refresh", "matched_pages"),
+    ("decisions", "pipeline.refresh", "decision_results"),
+    ("history", "pipeline.refresh", "stored_history"),
+    ("reconciliation", "pipeline.outputs", "_Rendering.reconcile"),
+    ("writing tables and report", "pipeline.outputs", "_Rendering.files"),
+    ("run record", "pipeline.analyst", "recorded_run"),
+    ("analyst's view", "pipeline.analyst", "analyst_files"),
+    ("publishing", "pipeline.publish", "publish"),
+]
+
+
+def _peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9  # KB on Linux
+
+
+def timed(stages=STAGES) -> list[list]:
+    """Wrap each stage's function; returns the table the wrappers fill:
+    [name, seconds, peak GB at its end]."""
+    import importlib
+
+    table = []
+    for name, module_name, attribute in stages:
+        module = importlib.import_module(module_name)
+        owner, _, function = attribute.rpartition(".")
+        holder = getattr(module, owner) if owner else module
+        original = getattr(holder, function)
+        row = [name, 0.0, 0.0]
+        table.append(row)
+
+        def wrapper(*args, __original=original, __row=row, **kwargs):
+            start = time.perf_counter()
+            try:
+                return __original(*args, **kwargs)
+            finally:
+                __row[1] += time.perf_counter() - start
+                __row[2] = _peak_gb()
+        setattr(holder, function, wrapper)  # the CLI looks them up when it runs
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rehash", action="store_true",
+                        help="run every stage even when nothing changed")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N",
+                        help="also print the N functions with the most cumulative time")
+    args = parser.parse_args(argv)
+    table = timed()
+    from pipeline.cli import main as careerfacts
+
+    command = ["--project", str(args.project), "refresh", "-q", "--jobs", str(args.jobs)]
+    command += ["--rehash"] if args.rehash else []
+    profiler = cProfile.Profile() if args.cprofile else None
+    start = time.perf_counter()
+    code = None
+    try:
+        if profiler:
+            profiler.enable()
+        careerfacts(command, standalone_mode=False)
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        if profiler:
+            profiler.disable()
+    total = time.perf_counter() - start
+    print(f"refresh of {args.project}: {total:.1f} s, exit {code}, peak "
+          f"{_peak_gb():.2f} GB (this process)")
+    print(f"{'stage':<28} {'seconds':>8} {'share':>6} {'peak GB':>8}")
+    for name, seconds, peak in table:
+        print(f"{name:<28} {seconds:8.1f} {seconds / total:6.0%} {peak:8.2f}")
+    rest = total - sum(row[1] for row in table)
+    print(f"{'the rest (registry, digest…)':<28} {rest:8.1f} {rest / total:6.0%}")
+    if profiler:
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(
+            args.cprofile)
+
+
+if __name__ == "__main__":
+    main()
