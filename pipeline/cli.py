@@ -852,6 +852,7 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
 
     Example:
 
+    \b
         careerfacts diff
         careerfacts diff 3 7
         careerfacts diff 3 --json | jq '.facts[].title'
@@ -908,6 +909,7 @@ def history(obj: Options, as_json: bool) -> None:
 
     Example:
 
+    \b
         careerfacts history
         careerfacts diff 1 3
     """

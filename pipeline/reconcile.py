@@ -491,8 +491,16 @@ def outcome_of(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
             why += " (its own labels: " + ", ".join(f"‘{label}’" for label in labels) + ")"
         return "intra-source", why
     if statistic in ("range", "unspecified"):
-        return "definition", ("the pages do not say how the figure is defined (a range may be "
-                              "min–max, 10th–90th percentile or a typical band)")
+        why = ("the pages do not say how the figure is defined (a range may be min–max, "
+               "10th–90th percentile or a typical band)")
+        # a secondary page's range has a release only when it is a pair of its percentiles
+        paired = sorted({(r.source_id, r.claim.stated_in) for r in readings
+                         if statistic == "range" and r.authority != "primary"
+                         and r.claim.stated_in})
+        if paired:
+            why += "; " + ", ".join(f"{source}'s is a pair of {release} percentiles"
+                                    for source, release in paired)
+        return "definition", why
     return "conflict", "same key, different figures, and no difference of period or definition found"
 
 
