@@ -14,7 +14,9 @@ figures). Then, each as its own `careerfacts refresh -q` process:
 - one page changed: one page's figures changed and its registry entry updated.
 
 Wall time is the process's; peak memory is the largest sum of the resident sets of the
-process and its children (the extraction workers), sampled every 20 ms with psutil. In the
+process and its children (the extraction workers), sampled every 20 ms with psutil, and
+the largest sum of their proportional set sizes (PSS: a page shared by the refresh and
+the workers it forked counts once, not once per process). In the
 same run, the 200 base pages are read on one core by bs4 (`BeautifulSoup(page,
 "lxml").get_text()`), by lxml (`lxml.html.fromstring(page).text_content()`) and by
 careerfacts' extraction alone, so the refresh's pages per second, and the extraction's,
@@ -119,6 +121,7 @@ class Measured:
     seconds: float
     peak_rss: int  # bytes
     exit_code: int
+    peak_pss: int = 0  # bytes: the tree's proportional set size (shared pages counted once)
 
 
 def measured(command: list[str], env: dict[str, str]) -> Measured:
@@ -128,26 +131,28 @@ def measured(command: list[str], env: dict[str, str]) -> Measured:
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         try:
             root = psutil.Process(process.pid)
         except psutil.NoSuchProcess:
             return
         while not done.is_set():
-            total = 0
+            total = total_pss = 0
             try:
                 for proc in [root, *root.children(recursive=True)]:
                     try:
                         total += proc.memory_info().rss
+                        total_pss += _pss(proc.pid)
                     except psutil.NoSuchProcess:
                         pass
             except psutil.NoSuchProcess:
                 break
             peak = max(peak, total)
+            peak_pss = max(peak_pss, total_pss)
             done.wait(0.02)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -158,7 +163,21 @@ def measured(command: list[str], env: dict[str, str]) -> Measured:
     if process.returncode not in (0, 1):
         sys.stderr.write(err.decode("utf-8", "replace"))
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
-    return Measured(seconds, peak, process.returncode)
+    return Measured(seconds, peak, process.returncode, peak_pss)
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes (0 where the system does not say): the
+    extraction workers are forked from the refresh and share its pages until they write
+    them, which a sum of resident sets counts once per process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def parser_rates(pages: list[str]) -> tuple[float, float, float]:
@@ -212,8 +231,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{our_rate:.1f} pages/s ({our_rate / bs4_rate:.2f}× bs4, "
               f"{our_rate / lxml_rate:.3f}× lxml)\n")
         header = (f"{'pages':>7} {'MB':>7} {'first s':>8} {'pages/s':>8} {'× bs4':>6} "
-                  f"{'× lxml':>7} {'peak GB':>8} {'no-op s':>8} {'peak GB':>8} "
-                  f"{'1 changed s':>12} {'peak GB':>8} {'exit':>5}")
+                  f"{'× lxml':>7} {'peak GB':>8} {'PSS GB':>7} {'no-op s':>8} {'peak GB':>8} "
+                  f"{'1 changed s':>12} {'peak GB':>8} {'PSS GB':>7} {'exit':>5}")
         print(header)
         for size in sizes:
             project = make_project(workdir / f"project-{size}", pages, size)
@@ -226,8 +245,9 @@ def main(argv: list[str] | None = None) -> None:
             rate = size / first.seconds
             print(f"{size:7,} {megabytes:7.0f} {first.seconds:8.1f} {rate:8.1f} "
                   f"{rate / bs4_rate:6.2f} {rate / lxml_rate:7.3f} {first.peak_rss / 1e9:8.2f} "
-                  f"{noop.seconds:8.2f} {noop.peak_rss / 1e9:8.2f} {changed.seconds:12.1f} "
-                  f"{changed.peak_rss / 1e9:8.2f} {first.exit_code:5}", flush=True)
+                  f"{first.peak_pss / 1e9:7.2f} {noop.seconds:8.2f} {noop.peak_rss / 1e9:8.2f} "
+                  f"{changed.seconds:12.1f} {changed.peak_rss / 1e9:8.2f} "
+                  f"{changed.peak_pss / 1e9:7.2f} {first.exit_code:5}", flush=True)
             if args.keep is None:
                 shutil.rmtree(project, ignore_errors=True)
         print(f"\n{os.cpu_count()} cores; --jobs {args.jobs or 'default'}; the refresh's "

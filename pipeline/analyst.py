@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cache import write_atomically
-from pipeline.history import (Changes, RunRecord, changes_between, load_runs, next_number,
-                              record_path, recorded_numbers, run_record, sha256_of)
+from pipeline.history import (Changes, RunRecord, changes_between, latest_run, next_number,
+                              run_record, sha256_of)
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
@@ -39,14 +39,16 @@ def recorded_run(run: Run, root: Path, registry: Path, decisions: Path, started:
                  exit_code: int, finished: str | None = None, files=None
                  ) -> tuple[RunRecord, Changes, list[Problem]]:
     """The record of this run (numbered after the project's recorded runs), what changed
-    since the latest readable one, and a warning per record that cannot be read. `files`
+    since the latest readable one, and a warning per record newer than that one that
+    cannot be read (older ones are not read: a record of thousands of pages' facts is
+    megabytes, and the history grows with every run). `files`
     are the run's rendered outputs (pipeline.outputs.Rendered), whose parts gathered
     while rendering give the record without the reconciliation as a whole."""
-    runs, problems = load_runs(root)
+    latest, problems = latest_run(root)
     record = run_record(run, next_number(root), started, finished or utc_now(), exit_code,
                         {"registry": sha256_of(registry), "decisions": sha256_of(decisions)},
                         getattr(files, "parts", None), getattr(files, "view", None))
-    return record, changes_between(runs[-1] if runs else None, record), problems
+    return record, changes_between(latest, record), problems
 
 
 def recorded_unchanged_run(root: Path, started: str
@@ -73,30 +75,14 @@ def recorded_unchanged_run(root: Path, started: str
     >>> record.run, record.repeats, record.counts, changes.headline(), problems
     (2, 1, {'facts': 52}, 'no change since run 1 (2026-11-30T10:00:00Z)', [])
     """
-    from schemas.problems import problem
-
-    problems: list[Problem] = []
-    latest = None
-    for number in reversed(recorded_numbers(root)):
-        relative = record_path(number)
-        try:
-            latest = RunRecord.from_json((Path(root) / relative).read_bytes())
-        except (OSError, ValueError, TypeError) as exc:
-            problems.append(problem("history-unreadable", path=relative,
-                                    detail=" ".join(str(exc).split())))
-            continue
-        if latest.run == number:
-            break
-        problems.append(problem("history-unreadable", path=relative,
-                                detail=f"it records run {latest.run}, not {number}"))
-        latest = None
+    latest, problems = latest_run(root)
     if latest is None:
-        return None, None, problems[::-1]
+        return None, None, problems
     record = RunRecord(next_number(root), started, utc_now(), latest.exit_code,
                        latest.inputs, latest.counts, latest.sources, latest.facts,
                        latest.discrepancies, latest.repeats or latest.run)
     write_atomically(Path(root) / record.path, record.as_json())
-    return record, changes_between(latest, record), problems[::-1]
+    return record, changes_between(latest, record), problems
 
 
 def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes: Changes,

@@ -153,6 +153,26 @@ def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
     return runs, problems
 
 
+def latest_run(root: Path) -> tuple[RunRecord | None, list[Problem]]:
+    """The latest readable run record (None when there is none), and a
+    `history-unreadable` warning for each newer one that cannot be read, oldest first.
+    Only those records are read, so the cost does not grow with the history."""
+    problems = []
+    for number in reversed(recorded_numbers(root)):
+        relative = record_path(number)
+        try:
+            record = RunRecord.from_json((Path(root) / relative).read_bytes())
+        except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            problems.append(problem("history-unreadable", path=relative,
+                                    detail=" ".join(str(exc).split())))
+            continue
+        if record.run == number:
+            return record, problems[::-1]
+        problems.append(problem("history-unreadable", path=relative,
+                                detail=f"it records run {record.run}, not {number}"))
+    return None, problems[::-1]
+
+
 def next_number(root: Path) -> int:
     """The number of the next run: one more than the highest recorded (unreadable
     records included, so that none is ever overwritten)."""

@@ -21,7 +21,6 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator, MutableMapping
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +33,7 @@ from pipeline.report_html import AnalystParts
 from pipeline.refresh import Run
 from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
                              key_title, occupation_title, section_lines)
-from pipeline.store import ClaimStore
+from pipeline.store import ClaimStore, with_fields
 from pipeline.tables import PIECE, RowSpill, TableFile, claims_frame, csv_bytes, parquet_bytes
 
 SOURCE_COLUMNS = {"title": "source_title", "publisher": "source_publisher",
@@ -463,7 +462,7 @@ class _Rendering:
         if row in self.occupations:
             changes.update(occupation=self.occupations[row][0],
                            occupation_basis=self.occupations[row][1])
-        return replace(claim, **changes) if changes else claim
+        return with_fields(claim, **changes) if changes else claim
 
     # --- the files ---------------------------------------------------------------------
 

@@ -397,6 +397,8 @@ def _clusters_by_scan(ordered: list[Reading]) -> list[Cluster]:
 def infer_periods(claims: list[Claim]) -> list[Claim]:
     """A page that states a figure once with its year and once without: the year is
     inferred for the other. Only within one source and one key, for the same figure."""
+    from pipeline.store import with_fields  # a fast copy of a claim with its period
+
     by_key: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_key[(claim.source_id, key_of(claim))].append(claim)
@@ -411,8 +413,8 @@ def infer_periods(claims: list[Claim]) -> list[Claim]:
                        if agree(reading_of(c, "unknown"), reading)}
             if len(matches) == 1:
                 period, start, end = matches.pop()
-                inferred[claim.claim_id] = replace(claim, period=period, period_start=start,
-                                                   period_end=end, period_basis="inferred")
+                inferred[claim.claim_id] = with_fields(claim, period=period, period_start=start,
+                                                       period_end=end, period_basis="inferred")
     return [inferred.get(c.claim_id, c) for c in claims]
 
 

@@ -12,10 +12,12 @@ no claims, and the others go on.
 from __future__ import annotations
 
 import os
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from extractors.claims import Claim
@@ -71,40 +73,76 @@ class Run:
 
 @dataclass
 class Basis:
-    """What a refresh keeps to reconcile and render its claims a slice at a time."""
+    """What a refresh keeps to reconcile and render its claims a slice at a time. Rows
+    are numbers of the store's claims, in numpy arrays (ascending)."""
 
     store: ClaimStore  # every claim extracted, in document order, then the official readings
-    valid: list[int]  # the rows that passed the claims contract, in order
-    reconciled: list[int]  # the rows reconciliation sees: current captures' and readings'
+    valid: np.ndarray  # the rows that passed the claims contract
+    reconciled: np.ndarray  # the rows reconciliation sees: current captures' and readings'
     readings: int  # the row of the first official reading
     authorities: dict[str, str]
     decisions: list[Decision]
     figures: list[ReleaseFigure]
     pairings: set[tuple[int, int]]
-    parts: dict[str, tuple[str, ...]]
+    parts: dict[str, tuple[str, ...]]  # claim id -> the SOC 2018 parts of its split code
+    split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # the same, by row
 
-    def chunks(self) -> list[list[int]]:
+    def chunks(self) -> list[np.ndarray]:
         """The rows reconciliation sees, in chunks of whole slices of keys."""
-        return chunked(self.store, self.reconciled, self.parts)
+        return chunked(self.store, self.reconciled, self.split)
 
 
-CHUNK = 50_000
+CHUNK = 20_000
 """Claims made objects at a time: whole slices of keys (an occupation, metric and place)
-taken together up to this many, so that the store is read in few large takes."""
+taken together up to this many. A chunk's claims, readings and clusters as objects take
+about 5 KB a claim while it is reconciled; larger chunks read the store in fewer takes
+but cost memory, not time."""
 
 
-def chunked(store: ClaimStore, rows: list[int], parts: dict[str, tuple[str, ...]],
-            size: int | None = None) -> list[list[int]]:
+def chunked(store: ClaimStore, rows, split: dict[int, tuple[str, ...]],
+            size: int | None = None) -> list[np.ndarray]:
     """`rows` (ascending) in chunks of whole slices (pipeline.reconcile.slices_of), slices
-    in key order; a slice larger than `size` (default CHUNK) is a chunk of its own."""
+    in key order, rows in their order within a slice; a slice larger than `size` (default
+    CHUNK) is a chunk of its own. `split` holds the parts of the rows whose SOC 2010
+    occupation was split. The keys are grouped as numbers (no tuple per claim: two
+    million claims' would take 400 MB)."""
     size = CHUNK if size is None else size
-    keys = list(zip(*(store.column_of(rows, name)
-                      for name in ("claim_id", "occupation", "metric", "geography"))))
-    chunks: list[list[int]] = []
-    for positions in slices_by_key(keys, parts):
-        if not chunks or len(chunks[-1]) + len(positions) > size:
-            chunks.append([])
-        chunks[-1].extend(rows[i] for i in positions)
+    rows = np.asarray(rows, dtype=np.int64)
+    if not len(rows):
+        return []
+    (c0, u0), (c1, u1), (c2, u2) = (
+        pd.factorize(np.asarray(store.column_of(rows, name), dtype=object))
+        for name in ("occupation", "metric", "geography"))
+    combined = (c0.astype(np.int64) * len(u1) + c1) * len(u2) + c2
+    found, inverse = np.unique(combined, return_inverse=True)
+    o, rest = np.divmod(found, len(u1) * len(u2))
+    m, g = np.divmod(rest, len(u2))
+    keys = [(f"k{n}", u0[a], u1[b], u2[c])
+            for n, (a, b, c) in enumerate(zip(o.tolist(), m.tolist(), g.tolist()))]
+    parts: dict[str, tuple[str, ...]] = {}
+    for row, codes in split.items():  # a split claim's key joins its parts' (and none)
+        at = int(np.searchsorted(rows, row))
+        if at < len(rows) and rows[at] == row:
+            parts[f"s{row}"] = codes
+            keys.append((f"s{row}", *keys[int(inverse[at])][1:]))
+    slice_of = np.empty(len(found), dtype=np.int64)
+    groups = slices_by_key(keys, parts)
+    for number, positions in enumerate(groups):
+        for position in positions:
+            if position < len(found):
+                slice_of[position] = number
+    per_row = slice_of[np.ravel(inverse)]
+    order = rows[np.argsort(per_row, kind="stable")]
+    ends = np.cumsum(np.bincount(per_row, minlength=len(groups))).tolist()
+    chunks: list[np.ndarray] = []
+    start = end = 0
+    for stop in ends:
+        if stop - start > size and end > start:
+            chunks.append(order[start:end])
+            start = end
+        end = stop
+    if end > start:
+        chunks.append(order[start:end])
     return chunks
 
 
@@ -128,11 +166,11 @@ class StoredRun(Run):
     def valid(self) -> pd.DataFrame:
         if self._valid is None:
             b = self.basis
-            pages = [row for row in b.valid if row < b.readings]
+            pages = b.valid[b.valid < b.readings]
             frame = claims_frame(b.store.claims(pages))
             frame.index = pages
-            readings = [row for row in b.valid if row >= b.readings]
-            if readings:
+            readings = b.valid[b.valid >= b.readings]
+            if len(readings):
                 frame = pd.concat([frame, claims_frame(b.store.claims(readings))],
                                   ignore_index=True)
             self._valid = frame
@@ -305,14 +343,16 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     authorities = {c.source.id: c.source.authority for c in captures}
     kept = current_rows(store, read.valid, paged)
     occupation_of, source_of = store.column_of(kept, "occupation"), store.column_of(kept, "source_id")
-    primary = [row for row, source in zip(kept, source_of) if authorities.get(source) == "primary"]
+    primary = kept[np.fromiter((authorities.get(s) == "primary" for s in source_of), dtype=bool,
+                               count=len(kept))]
     primary_claims = store.claims(primary)
+    del source_of
     occupations = set(occupation_of) | {p for ps in read.parts.values() for p in ps}
     occupations |= {p for c in primary_claims for p in official.crosswalk.get(c.occupation, ())}
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
     wanted, keys, undecided = matched_pages(store, kept, authorities, sources, figures,
-                                            read.parts)
+                                            read.parts, read.split)
     split_problems = undecided_splits(undecided.claims, read.parts, undecided.matches, sources,
                                       official)
     readings = official_readings_of(wanted, rows, sources)
@@ -323,13 +363,14 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
         quarantined = pd.concat([quarantined, bad_readings], ignore_index=True)
     first_reading = len(store)
     store.extend(readings)
-    valid = read.valid + [first_reading + i for i, r in enumerate(readings)
-                          if r.claim_id in reading_ids]
-    reconciled = kept + valid[len(read.valid):]
+    valid_reading_rows = np.array([first_reading + i for i, r in enumerate(readings)
+                                   if r.claim_id in reading_ids], dtype=np.int64)
+    valid = np.concatenate([read.valid, valid_reading_rows])
+    reconciled = np.concatenate([kept, valid_reading_rows])
     keys |= {key_of(r) for r in readings if r.claim_id in reading_ids}
     pairings = settings_of(primary_claims, authorities, figures)[1]
     basis = Basis(store, valid, reconciled, first_reading, authorities, decisions, figures,
-                  pairings, read.parts)
+                  pairings, read.parts, read.split)
     ranks, changes = stored_history(store, read.valid, paged, keys)
     decided = decision_results(basis)
     return StoredRun(
@@ -347,7 +388,7 @@ class Read:
     """The documents of a run read: their claims in a store, and what went wrong."""
 
     store: ClaimStore
-    valid: list[int]  # rows that passed the claims contract
+    valid: np.ndarray  # rows that passed the claims contract, ascending
     quarantined: pd.DataFrame  # rows that did not, each with the checks it failed
     parts: dict[str, tuple[str, ...]]  # claim id -> the SOC 2018 parts of its split occupation
     encodings: dict[str, str]
@@ -357,11 +398,13 @@ class Read:
     occupation_problems: list[Problem]
     claim_problems: list[Problem]
     reproducible: bool = True  # no document's result depended on the moment
+    split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # `parts`, by row
 
 
-VALIDATION_BATCH = 32_768
+VALIDATION_BATCH = 8_192
 """Claims validated together: the contract costs about half as much per claim in a batch
-of this size as in one of a page's few hundred claims."""
+of this size as in one of a page's few hundred claims, and no less in one four times
+larger (which holds twice the memory while it is checked)."""
 
 
 def read_documents(page_files: list[Capture], sources: dict[str, Source], official: Official,
@@ -374,9 +417,10 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     a time. The extractions in flight are held, never all of them. Problems are kept by
     kind, in the order the stages found them."""
     store = ClaimStore()
-    valid: list[int] = []
+    valid = array("q")  # eight bytes a row, where a list of ints takes 36
     bad: list[pd.DataFrame] = []
     parts: dict[str, tuple[str, ...]] = {}
+    split_rows: dict[int, tuple[str, ...]] = {}
     encodings: dict[str, str] = {}
     tracebacks: dict[str, str] = {}
     found = {kind: [] for kind in ("document", "extract", "occupation", "claim")}
@@ -411,6 +455,10 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         claims, split, trouble = resolved_occupations(
             result.claims, {result.source_id: result.titles}, sources, official, titles)
         parts.update(split)
+        if split:
+            first = len(store) + len(batch)  # the row the first of these claims will have
+            split_rows.update((first + n, split[c.claim_id]) for n, c in enumerate(claims)
+                              if c.claim_id in split)
         found["occupation"].extend(trouble)
         for claim in claims:
             n = counts.setdefault(claim.source_id, [0, 0])
@@ -425,10 +473,13 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
                  executor=engine.executor, scheduler=engine.scheduler,
                  time_limit=time_limit, progress=progress)
     validate()
+    store.seal()  # no claim kept as an object
     found["occupation"] += _unresolved(page_files, counts, found["occupation"])
     quarantined = pd.concat(bad) if bad else claims_frame([]).assign(failed_checks="")
-    return Read(store, valid, quarantined, parts, encodings, tracebacks, found["document"],
-                found["extract"], found["occupation"], found["claim"], reproducible)
+    return Read(store, np.frombuffer(valid, dtype=np.int64) if valid else
+                np.zeros(0, dtype=np.int64), quarantined, parts, encodings, tracebacks,
+                found["document"], found["extract"], found["occupation"], found["claim"],
+                reproducible, split_rows)
 
 
 class _Titles:
@@ -459,11 +510,13 @@ def _unresolved(captures: list[Capture], counts: dict[str, list[int]],
             if missing and source_id not in said]
 
 
-def current_rows(store: ClaimStore, valid: list[int], paged: dict[str, PageCapture]) -> list[int]:
+def current_rows(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCapture]
+                 ) -> np.ndarray:
     """The valid rows of each page's current capture: what reconciliation sees."""
+    current = {s: p.status == CURRENT for s, p in paged.items()}
     sources = store.column_of(valid, "source_id")
-    return [row for row, source in zip(valid, sources)
-            if source not in paged or paged[source].status == CURRENT]
+    return valid[np.fromiter((current.get(s, True) for s in sources), dtype=bool,
+                             count=len(valid))]
 
 
 @dataclass
@@ -475,9 +528,9 @@ class Undecided:
     matches: dict = field(default_factory=dict)
 
 
-def matched_pages(store: ClaimStore, kept: list[int], authorities: dict[str, str],
+def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, str],
                   sources: dict[str, Source], figures: list[ReleaseFigure],
-                  parts: dict[str, tuple[str, ...]]
+                  parts: dict[str, tuple[str, ...]], split: dict[int, tuple[str, ...]]
                   ) -> tuple[dict[tuple, set[str]], set[tuple], Undecided]:
     """The pages' claims matched to the releases a slice at a time: (the programs each
     family was matched to, which chooses the official readings; the keys of the claims
@@ -487,7 +540,7 @@ def matched_pages(store: ClaimStore, kept: list[int], authorities: dict[str, str
     wanted: dict[tuple, set[str]] = {}
     found: set[tuple] = set()
     undecided = Undecided()
-    for rows in chunked(store, kept, parts):
+    for rows in chunked(store, kept, split):
         stated = infer_periods(store.claims(rows))
         claims, matches = match_releases(stated, authorities, reconciler.figures_for(stated),
                                          parts)
@@ -502,15 +555,16 @@ def matched_pages(store: ClaimStore, kept: list[int], authorities: dict[str, str
     return wanted, found, undecided
 
 
-def stored_history(store: ClaimStore, valid: list[int], paged: dict[str, PageCapture],
+def stored_history(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCapture],
                    keys: set[tuple]) -> tuple[dict[str, tuple[str, str, str]], list[PageChange]]:
     """`history` for claims in a store: the ranks of older and duplicate captures' claims
     (with the fact of their key among the reconciled `keys`) and what each page changed.
     Only the claims of pages with more than one capture are made objects."""
     followed = {s for p in paged.values() if p.status != CURRENT or p.previous
                 for s in (p.source_id, p.previous) if s}
-    sources = store.column_of(valid, "source_id")
-    claims = store.claims([row for row, s in zip(valid, sources) if s in followed])
+    sources = store.column_of(valid, "source_id") if followed else []
+    claims = store.claims(valid[np.fromiter((s in followed for s in sources), dtype=bool,
+                                            count=len(sources))]) if followed else []
     facts = {key: fact_id_of(key) for key in keys}
     ranks = {}
     for claim in claims:

@@ -304,6 +304,8 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
     """(claims with matched releases, periods and split occupations filled in, each
     claim's match). `figures` defaults to the primary sources' claims; `parts` gives the
     SOC 2018 parts of claims whose SOC 2010 occupation was split."""
+    from pipeline.store import with_fields  # a fast copy of a claim with its release
+
     if figures is None:
         figures = release_figures([], claims, authorities)
     series: dict[tuple, list[ReleaseFigure]] = defaultdict(list)
@@ -356,7 +358,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
             changes.update(period=f.period, period_start=f.period_start,
                            period_end=f.period_end, period_basis="matched", stated_in=f.release)
         if changes:
-            updated[claim.claim_id] = replace(claim, **changes)
+            updated[claim.claim_id] = with_fields(claim, **changes)
     return [updated.get(c.claim_id, c) for c in claims], matches
 
 

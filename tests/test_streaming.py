@@ -216,3 +216,35 @@ def test_a_split_occupation_s_slice_holds_its_parts_and_the_figures_without_one(
 
     assert sorted(sorted(s) for s in slices_of(claims, parts)) == [[0, 1, 2, 3], [4], [5]]
     assert sorted(sorted(s) for s in slices_of(claims, {})) == [[0], [1], [2], [3], [4], [5]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["29-2071", "29-2072", "29-9021", "", "11-1011"]),
+                          st.sampled_from(["wage", "employment"]),
+                          st.sampled_from(["United States", "Ohio"]), st.booleans()),
+                max_size=40),
+       st.integers(1, 12))
+def test_chunks_hold_whole_slices_in_key_order_as_slices_of_says(specs, size):
+    from pipeline.reconcile import slices_of
+    from pipeline.refresh import chunked
+
+    claims = [new_claim(source_id="a", occupation=o, metric=m, geography=g, statistic="median",
+                        unit="USD/year", value=1.0, figure="$1", quote="$1",
+                        locator=f"chars={n}-0", method="test")
+              for n, (o, m, g, _) in enumerate(specs)]
+    parts = {c.claim_id: ("29-2072", "29-9021") for c, spec in zip(claims, specs)
+             if spec[0] == "29-2071" and spec[3]}
+    store = ClaimStore(claims)
+    rows = list(range(len(claims)))
+
+    found = chunked(store, rows, {n: parts[c.claim_id] for n, c in enumerate(claims)
+                                  if c.claim_id in parts}, size)
+
+    slices = [[rows[i] for i in s] for s in slices_of(claims, parts)]
+    assert [r for chunk in found for r in chunk.tolist()] == [r for s in slices for r in s]
+    ends = {len(sum(slices[:k], [])) for k in range(len(slices) + 1)}
+    at = 0
+    for chunk in found:  # every chunk ends where a slice does, and is small or one slice
+        at += len(chunk)
+        assert at in ends
+        assert len(chunk) <= size or any(len(s) == len(chunk) for s in slices)
