@@ -174,6 +174,24 @@ def _create(con, name: str, table, key: tuple[str, ...] = (), comment: str = "")
         con.execute(f"COMMENT ON TABLE \"{name}\" IS '{_literal(comment)}'")
 
 
+def _create_from_parquet(con, name: str, path: Path, key: tuple[str, ...] = (),
+                         comment: str = "") -> None:
+    """`_create` from a Parquet file, read by DuckDB as it inserts (a table of two million
+    claims is never an Arrow table in this process). A file with columns `_create` would
+    convert to text is read through Arrow instead."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    if any(_sql_type(f.type) == "VARCHAR" and not (pa.types.is_string(f.type)
+                                                   or pa.types.is_large_string(f.type))
+           for f in schema):
+        _create(con, name, pq.read_table(path), key, comment)
+        return
+    _create(con, name, schema.empty_table(), key, comment)
+    con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(\'{_literal(str(path))}\')')
+
+
 def _literal(text: str) -> str:
     return text.replace("'", "''")
 
@@ -323,12 +341,19 @@ def _load_releases(con, releases: Path | None) -> None:
                     f"'{_literal(str(releases))}')")
 
 
+MEMORY_LIMIT = "384MB"
+"""What DuckDB may hold while it builds the file (its default is most of the machine's
+memory); beyond it, it spills to a folder beside the file. A refresh of 10,000 pages
+loads two million claims with their primary key."""
+
+
 def _build(path: Path, fill) -> None:
     """Open (or create) the DuckDB file at `path` in the storage format of
     STORAGE_VERSION, let `fill(connection)` write into it, and close it flushed."""
     import duckdb
 
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT,
+                                 "temp_directory": str(Path(path).parent / ".duckdb-spill")})
     try:
         con.execute(f"ATTACH '{_literal(str(path))}' AS curated "
                     f"(STORAGE_VERSION '{STORAGE_VERSION}')")
@@ -367,7 +392,11 @@ def database_file(run: Run, files: dict[str, bytes], path: Path, fingerprint: st
         if template is None:
             _load_releases(con, run.official.releases_path)
         for name, (published, key, comment) in TABLES.items():
-            _create(con, name, _parquet(files, published), key, comment)
+            on_disk = files.file(published) if hasattr(files, "file") else None
+            if on_disk is not None:
+                _create_from_parquet(con, name, on_disk, key, comment)
+            else:
+                _create(con, name, _parquet(files, published), key, comment)
         _create(con, "decisions", decisions_table(run, results),
                 ("discrepancy_id", "action", "target"),
                 "the analysts' decisions (decisions.yaml) and whether each applies")

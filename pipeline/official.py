@@ -96,10 +96,18 @@ class Official:
         wanted = sorted(set(occupations))
         if not wanted or self.releases_path is None:
             return []
+        import pyarrow as pa
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        table = pq.read_table(self.releases_path, filters=[("occupation", "in", wanted)])
-        return table.to_pylist()
+        # a batch at a time, on this thread: reading the whole table to filter it took
+        # a hundred MB or more, which the process kept
+        codes = pa.array(wanted, pa.string())
+        rows: list[dict] = []
+        for batch in pq.ParquetFile(self.releases_path).iter_batches(batch_size=16_384,
+                                                                     use_threads=False):
+            rows += batch.filter(pc.is_in(batch.column("occupation"), value_set=codes)).to_pylist()
+        return rows
 
     def title_of(self, code: str) -> str:
         entry = self.structure.get(code)

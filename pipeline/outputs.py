@@ -368,7 +368,7 @@ class _Rendering:
         else:
             rec = run.reconciliation
             figures, decisions = rec.figures, [r.decision for r in rec.decisions]
-        self.view = AnalystParts(run, figures, decisions, RowSpill(work / "views.spill"))
+        self.view = AnalystParts(run, figures, decisions, work)
 
     def reconcile(self) -> None:
         run = self.run
@@ -470,6 +470,9 @@ class _Rendering:
         run, work = self.run, self.work
         files: dict[str, bytes | Path] = {}
         self._claims_files(files)
+        if getattr(run, "basis", None) is not None:
+            # the claims are written: from now on they are read from a file, if at all
+            self.store.move_to(work / "claims.arrows")
         table = TableFile(work / "facts.csv", work / "facts.parquet")
         for piece in self.facts.pieces():
             table.write(facts_frame(piece))

@@ -483,8 +483,8 @@ def _pages(sources: set[str]) -> str:
 
 def add_quoted(quoted: dict, claims, matches, authorities: dict[str, str]) -> None:
     """Gather into `quoted` ((occupation, metric, statistic, release) -> source -> the
-    figures it quotes of that release's figure, as printed: "$47,180", "$61K, differs")
-    what these claims quote."""
+    set of figures it quotes of that release's figure, as printed: "$47,180", "$61K,
+    differs") what these claims quote."""
     for claim in claims:
         m = matches.get(claim.claim_id)
         if authorities.get(claim.source_id) == "primary" or not m or not m.figure \
@@ -492,10 +492,10 @@ def add_quoted(quoted: dict, claims, matches, authorities: dict[str, str]) -> No
             continue
         key = (m.figure.metric, m.figure.statistic, m.figure.release)
         mark = claim.figure if m.outcome == "matched" else f"{claim.figure}, differs"
-        quoted.setdefault((claim.occupation,) + key, {}).setdefault(claim.source_id, []).append(mark)
+        quoted.setdefault((claim.occupation,) + key, {}).setdefault(claim.source_id, set()).add(mark)
 
 
-def _series(code: str, rows: list[HeadlineRow], quoted: dict[tuple, dict[str, list[str]]],
+def _series(code: str, rows: list[HeadlineRow], quoted: dict[tuple, dict[str, set[str]]],
             figures: dict[tuple, list]) -> list[str]:
     """The official releases of each figure the pages were matched against, latest
     first: "OEWS May 2022: $47,180 ← seed-002 ($47,180)". `quoted` is gathered by
@@ -521,7 +521,7 @@ def _series(code: str, rows: list[HeadlineRow], quoted: dict[tuple, dict[str, li
             note = f" (as {f.published_code}, {f.relation})" if f.relation not in ("same",) else ""
             text = f"{f.release}: {shown}{note}"
             if pages:
-                text += " ← " + "; ".join(f"{s} ({', '.join(sorted(set(v)))})"
+                text += " ← " + "; ".join(f"{s} ({', '.join(sorted(v))})"
                                           for s, v in sorted(pages.items()))
             items.append((bool(pages), text))
         shown = [text for i, (hit, text) in enumerate(items) if hit or i == 0]

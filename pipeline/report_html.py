@@ -179,29 +179,61 @@ def occupations(run: Run, render_svg: bool = True,
     """Each occupation the pages state a figure of (as a whole, in the United States),
     by title: its headline and its charts (SVG rendered when `render_svg`, read from
     `chart_cache` when rendered before)."""
-    return occupations_of(run, analyst_parts(run).headline, render_svg, chart_cache)
+    return [o.whole() for o in occupations_of(run, analyst_parts(run), render_svg, chart_cache)]
 
 
-def occupations_of(run: Run, entries: list[HeadlineEntry], render_svg: bool = True,
-                   chart_cache: Path | None = None) -> list[Occupation]:
-    """`occupations` from the run's headline entries (AnalystParts.headline)."""
-    from pipeline.charts import chart_svg
+def occupations_of(run: Run, view: AnalystParts, render_svg: bool = True,
+                   chart_cache: Path | None = None) -> _Occupations:
+    """`occupations`, from the headline entries gathered in `view`, as a sequence whose
+    occupations read their entries and render their charts when their headline or
+    charts are first asked for (a report of thousands of pages has hundreds of
+    thousands of page figures in its charts: one occupation's are held at a time)."""
     from pipeline.report import occupation_title
 
-    by_code: dict[str, list[HeadlineEntry]] = {}
-    for entry in entries:
-        by_code.setdefault(entry.occupation, []).append(entry)
-    out = []
-    for code, found in sorted(by_code.items()):
-        found = sorted(found, key=lambda e: (e.order, e.key))
-        charts = tuple(Chart(e.row.chart, e.chart,
-                             chart_svg(e.chart, f"{e.chart.fact_id}-", chart_cache)
-                             if render_svg else "")
-                       for e in found if e.chart is not None)
+    found = []
+    for code in view.occupation_codes:
         title = occupation_title(run, code)
-        out.append(Occupation(code, title or f"SOC {code or 'unknown'}",
-                              f"occ-{code or 'unknown'}", tuple(e.row for e in found), charts))
-    return sorted(out, key=lambda o: (o.title.lower(), o.code))
+        found.append(_Occupation(code, title or f"SOC {code or 'unknown'}",
+                                 f"occ-{code or 'unknown'}", view, render_svg, chart_cache))
+    return _Occupations(sorted(found, key=lambda o: (o.title.lower(), o.code)))
+
+
+class _Occupations(list):
+    """The report's occupations, in order (a list of _Occupation)."""
+
+
+class _Occupation:
+    """An occupation of the report whose headline and charts are read from the gathered
+    entries (and the charts rendered) when first asked for."""
+
+    def __init__(self, code: str, title: str, anchor: str, view: AnalystParts,
+                 render_svg: bool, chart_cache: Path | None):
+        self.code, self.title, self.anchor = code, title, anchor
+        self._view, self._render, self._cache = view, render_svg, chart_cache
+        self._loaded: tuple | None = None
+
+    def _load(self) -> tuple:
+        if self._loaded is None:
+            from pipeline.charts import chart_svg
+
+            found = self._view.headline_of(self.code)
+            charts = tuple(Chart(e.row.chart, e.chart,
+                                 chart_svg(e.chart, f"{e.chart.fact_id}-", self._cache)
+                                 if self._render else "")
+                           for e in found if e.chart is not None)
+            self._loaded = (tuple(e.row for e in found), charts)
+        return self._loaded
+
+    @property
+    def headline(self) -> tuple[HeadlineRow, ...]:
+        return self._load()[0]
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return self._load()[1]
+
+    def whole(self) -> Occupation:
+        return Occupation(self.code, self.title, self.anchor, self.headline, self.charts)
 
 
 def view_order(d: Discrepancy) -> tuple:
@@ -255,17 +287,18 @@ class AnalystParts:
     """What reports/index.html shows of a reconciliation, gathered all at once
     (`analyst_parts`) or a slice of keys at a time (pipeline/outputs.py, beside the
     Markdown report's parts): each headline fact's row and chart data, and each
-    discrepancy's view — in a list, or on disk in `spill` (a pipeline.tables.RowSpill)
+    discrepancy's view — in lists, or on disk in `folder` (pipeline.tables.RowSpill)
     when a refresh's thousands of pages make them many — and each fact's and
     discrepancy's entry in the run's record (pipeline/history.py). The counts, the
     sources' vintages and the decisions come from the Markdown report's parts
     (pipeline.report.ReportParts).
     """
 
-    def __init__(self, run: Run, figures, decisions, spill=None):
+    def __init__(self, run: Run, figures, decisions, folder: Path | None = None):
         from pipeline.charts import national_figures
         from pipeline.reconcile import QUEUES
         from pipeline.report import occupation_title
+        from pipeline.tables import RowSpill
 
         self.run = run
         self.sources = {c.source.id: c.source for c in run.captures}
@@ -273,14 +306,20 @@ class AnalystParts:
         self.national = national_figures(figures)
         self.named = {d.discrepancy for d in decisions}
         self.listed: set[str] = set()  # discrepancies a decision names that are listed
-        self.headline: list[HeadlineEntry] = []
-        self.spill = spill
+        self.occupation_codes: set[str] = set()  # those with a headline entry
+        # (sort key, entry) in lists, or on disk when a folder is given
+        self.spill = RowSpill(Path(folder) / "views.spill") if folder is not None else None
+        self.headline_spill = (RowSpill(Path(folder) / "headline.spill")
+                               if folder is not None else None)
         self.kept: list[tuple[tuple, DiscrepancyView]] = []
+        self.kept_headline: list[tuple[tuple, HeadlineEntry]] = []
         self.counts: dict[str, int] = dict.fromkeys(QUEUES, 0)
         self.record_facts: dict[str, dict] = {}  # fact id -> its entry in the run record
         self.record_discrepancies: dict[str, dict] = {}
         self._titles: dict[str, str] = {}
         self._title = lambda code: self._titles.setdefault(code, occupation_title(run, code))
+        # each source id once: the entries of thousands of facts name the same pages
+        self._ids = {s: s for s in self.sources}
 
     def add_facts(self, facts, matches: dict, queued: set[str]) -> None:
         """Facts of one slice: `queued` holds the ids of its open discrepancies."""
@@ -288,12 +327,27 @@ class AnalystParts:
         from pipeline.report import key_title
 
         for fact in facts:
-            self.record_facts[fact.fact_id] = fact_entry(
-                fact, key_title(fact.key, self._title(fact.key[0])))
+            record = fact_entry(fact, key_title(fact.key, self._title(fact.key[0])))
+            record["sources"] = [self._ids.get(s, s) for s in record["sources"]]
+            self.record_facts[fact.fact_id] = record
             entry = headline_entry(fact, matches, self.sources, fact.discrepancy_id in queued,
                                    self.national, self._title(fact.key[0]))
-            if entry is not None:
-                self.headline.append(entry)
+            if entry is None:
+                continue
+            self.occupation_codes.add(entry.occupation)
+            order = (entry.occupation, entry.order, entry.key)
+            if self.headline_spill is not None:
+                self.headline_spill.add(order, entry)
+            else:
+                self.kept_headline.append((order, entry))
+
+    def headline_of(self, code: str) -> list[HeadlineEntry]:
+        """An occupation's headline entries, in HEADLINE_FIGURES order."""
+        if self.headline_spill is not None:
+            found = self.headline_spill.entries(lambda order: order[0] == code)
+        else:
+            found = (e for e in self.kept_headline if e[0][0] == code)
+        return [entry for _, entry in sorted(found, key=lambda e: e[0])]
 
     def add_discrepancy(self, d: Discrepancy, ranks: dict, matches: dict) -> None:
         from pipeline.history import discrepancy_entry
@@ -301,7 +355,9 @@ class AnalystParts:
         from pipeline.report import key_title
 
         title = key_title(d.key, self._title(d.key[0]))
-        self.record_discrepancies[d.discrepancy_id] = discrepancy_entry(d, title)
+        record = discrepancy_entry(d, title)
+        record["sources"] = [self._ids.get(s, s) for s in record["sources"]]
+        self.record_discrepancies[d.discrepancy_id] = record
         if d.discrepancy_id in self.named:
             self.listed.add(d.discrepancy_id)
         self.counts[d.queue] += 1
@@ -415,7 +471,7 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
                     discrepancies=sum(queues.values()),
                     queues=[(q, queues[q]) for q in ("open", "decided", "explained")],
                     problems=len(run.problems)),
-        occupations=occupations_of(run, view.headline, chart_cache=chart_cache),
+        occupations=occupations_of(run, view, chart_cache=chart_cache),
         queue=view.views("open"),
         decided=view.views("decided"),
         explained=view.views("explained"),

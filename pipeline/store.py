@@ -17,6 +17,7 @@ Rows keep the order they were added in; a row's number never changes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -112,6 +113,27 @@ class ClaimStore(Sequence):
 
     def __len__(self) -> int:
         return self._rows + len(self._pending)
+
+    def move_to(self, path: Path) -> None:
+        """Keep the claims in a file at `path` from now on, read through a memory map:
+        a refresh's later steps (the analyst's view, the database) no longer hold the
+        claims in memory, and anything that still reads one reads it from the file."""
+        import mmap
+
+        self._seal()
+        spans = []
+        with open(path, "wb") as out:
+            for batch in self._batches:
+                start = out.tell()
+                with pa.ipc.new_stream(out, batch.schema) as writer:
+                    writer.write_batch(batch)
+                spans.append((start, out.tell() - start))
+        if not spans:
+            return
+        with open(path, "rb") as data:
+            mapped = pa.py_buffer(mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ))
+        self._batches = [pa.ipc.open_stream(mapped.slice(start, length)).read_next_batch()
+                         for start, length in spans]
 
     def __getitem__(self, index):
         if isinstance(index, slice):

@@ -61,6 +61,19 @@ def test_a_stored_claim_reads_back_equal_with_its_types(found, batch):
     assert store.column_of(odd, "value") == [found[r].value for r in odd]
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.lists(claims(), min_size=1, max_size=30), st.integers(1, 7))
+def test_a_store_moved_to_a_file_reads_back_the_same_claims(tmp_path_factory, found, batch):
+    store = ClaimStore()
+    store.BATCH = batch
+    store.extend(found)
+
+    store.move_to(tmp_path_factory.mktemp("moved") / "claims.arrows")
+
+    assert list(store) == found and len(store) == len(found)
+    assert store.column_of(list(range(len(found))), "figure") == [c.figure for c in found]
+
+
 def test_a_claim_of_other_types_is_kept_as_it_is():
     odd = replace(new_claim(source_id="a", metric="wage", statistic="median", unit="USD/year",
                             value=1.0, figure="$1", quote="$1", locator="chars=0-2",
