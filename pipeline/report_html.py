@@ -183,7 +183,7 @@ def occupations(run: Run, render_svg: bool = True,
 
 
 def occupations_of(run: Run, view: AnalystParts, render_svg: bool = True,
-                   chart_cache: Path | None = None) -> _Occupations:
+                   chart_cache: Path | None = None) -> list[_Occupation]:
     """`occupations`, from the headline entries gathered in `view`, as a sequence whose
     occupations read their entries and render their charts when their headline or
     charts are first asked for (a report of thousands of pages has hundreds of
@@ -195,34 +195,34 @@ def occupations_of(run: Run, view: AnalystParts, render_svg: bool = True,
         title = occupation_title(run, code)
         found.append(_Occupation(code, title or f"SOC {code or 'unknown'}",
                                  f"occ-{code or 'unknown'}", view, render_svg, chart_cache))
-    return _Occupations(sorted(found, key=lambda o: (o.title.lower(), o.code)))
-
-
-class _Occupations(list):
-    """The report's occupations, in order (a list of _Occupation)."""
+    return sorted(found, key=lambda o: (o.title.lower(), o.code))
 
 
 class _Occupation:
     """An occupation of the report whose headline and charts are read from the gathered
-    entries (and the charts rendered) when first asked for."""
+    entries (and the charts rendered) when first asked for; only the occupation last
+    asked for keeps them (in its view's `loaded`), so the report holds one at a time."""
 
     def __init__(self, code: str, title: str, anchor: str, view: AnalystParts,
                  render_svg: bool, chart_cache: Path | None):
         self.code, self.title, self.anchor = code, title, anchor
         self._view, self._render, self._cache = view, render_svg, chart_cache
-        self._loaded: tuple | None = None
 
     def _load(self) -> tuple:
-        if self._loaded is None:
-            from pipeline.charts import chart_svg
+        held = self._view.loaded
+        if held is not None and held[0] is self:
+            return held[1]
+        from pipeline.charts import chart_svg
 
-            found = self._view.headline_of(self.code)
-            charts = tuple(Chart(e.row.chart, e.chart,
-                                 chart_svg(e.chart, f"{e.chart.fact_id}-", self._cache)
-                                 if self._render else "")
-                           for e in found if e.chart is not None)
-            self._loaded = (tuple(e.row for e in found), charts)
-        return self._loaded
+        self._view.loaded = None
+        found = self._view.headline_of(self.code)
+        charts = tuple(Chart(e.row.chart, e.chart,
+                             chart_svg(e.chart, f"{e.chart.fact_id}-", self._cache)
+                             if self._render else "")
+                       for e in found if e.chart is not None)
+        loaded = (tuple(e.row for e in found), charts)
+        self._view.loaded = (self, loaded)
+        return loaded
 
     @property
     def headline(self) -> tuple[HeadlineRow, ...]:
@@ -313,6 +313,7 @@ class AnalystParts:
                                if folder is not None else None)
         self.kept: list[tuple[tuple, DiscrepancyView]] = []
         self.kept_headline: list[tuple[tuple, HeadlineEntry]] = []
+        self.loaded: tuple | None = None  # (occupation, its headline and charts) last read
         self.counts: dict[str, int] = dict.fromkeys(QUEUES, 0)
         self.record_facts: dict[str, dict] = {}  # fact id -> its entry in the run record
         self.record_discrepancies: dict[str, dict] = {}
