@@ -51,13 +51,14 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-PIECE = 16_384
+PIECE = 8_192
 """Rows rendered to CSV at a time: every cell becomes a Python string on the way, so a
 piece of a large table, not the table, is held so."""
-ROW_GROUP = 131_072
-"""Rows of a Parquet row group when a table is written piece by piece. A table of at
-most PIECE rows is one piece and one row group, byte for byte what `parquet_bytes`
-makes of it."""
+ROW_GROUP = 32_768
+"""Rows of a Parquet row group when a table is written piece by piece (a row group is held
+as an Arrow table until it is written: 32,768 claims are about 25 MB). A table of at most
+PIECE rows is one piece and one row group, byte for byte what `parquet_bytes` makes of
+it."""
 
 
 class TableFile:
