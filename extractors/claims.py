@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY
 
@@ -61,15 +62,27 @@ class Claim:
     method: str  # label-value, label-next-line, table-row, percentile-ladder, sentence
 
     def as_dict(self) -> dict:
-        return {name: getattr(self, name) for name in CLAIM_COLUMNS}
+        return dict(zip(CLAIM_COLUMNS, _columns_of(self)))
 
 
 CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
+_columns_of = attrgetter(*CLAIM_COLUMNS)
 
 _ID_FIELDS = ("source_id", "locator", "figure", "metric", "statistic", "unit", "geography",
               "level", "industry", "union_status", "schedule", "subgroup")
 _ID_EXTRAS = ("scope", "occupation_text")
 """Hashed only when set, so adding them left every other claim's id as it was."""
+
+
+_DEFAULTS = dict(
+    occupation="", occupation_basis="", value=None, low=None, high=None, value_text="", precision=1.0,
+    period="", period_start=None, period_end=None, period_basis="",
+    geography="", level="", industry="", union_status="", schedule="", subgroup="",
+    scope="", occupation_text="",
+    qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
+    extractor=f"text/{EXTRACTOR_VERSION}",
+)
+_COLUMN_SET = frozenset(CLAIM_COLUMNS)
 
 
 def new_claim(**values) -> Claim:
@@ -78,26 +91,29 @@ def new_claim(**values) -> Claim:
     The id hashes where the figure was read and what it was read as, so it survives
     re-runs and changes elsewhere in the document's extraction.
     """
-    defaults = dict(
-        occupation="", occupation_basis="", value=None, low=None, high=None, value_text="", precision=1.0,
-        period="", period_start=None, period_end=None, period_basis="",
-        geography="", level="", industry="", union_status="", schedule="", subgroup="",
-        scope="", occupation_text="",
-        qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
-        extractor=f"text/{EXTRACTOR_VERSION}",
-    )
     anchor = values.pop("anchor", None)
-    merged = {**defaults, **values}
+    merged = {**_DEFAULTS, **values}
     if not merged["geography"]:
         merged["geography"] = DEFAULT_GEOGRAPHY
     if not merged["period_basis"]:
         merged["period_basis"] = "stated" if merged["period"] else "unknown"
-    key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
-    key += "".join(f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged[name])
+    return _identified(merged, anchor)
+
+
+def _identified(merged: dict, anchor: str | None) -> Claim:
+    """The Claim of `merged` (every column but the id) with its id hashed."""
+    key = "\x1f".join([str(merged.get(name, "")) for name in _ID_FIELDS])
+    key += "".join([f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged[name]])
     if anchor:
         key += "\x1f" + anchor
     merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
-    return Claim(**merged)
+    if merged.keys() != _COLUMN_SET:
+        return Claim(**merged)  # a column missing or unknown: the dataclass says which
+    # frozen: its fields set as pickle sets them, in column order (the dataclass's own
+    # __init__ costs a third of building a claim)
+    claim = object.__new__(Claim)
+    claim.__dict__.update([(name, merged[name]) for name in CLAIM_COLUMNS])
+    return claim
 
 
 def relocated(claim: Claim, locator: str) -> Claim:
@@ -105,8 +121,12 @@ def relocated(claim: Claim, locator: str) -> Claim:
     stays anchored to the exact span it was read from, so it remains unique."""
     values = claim.as_dict()
     del values["claim_id"]
-    values.update(locator=locator, anchor=claim.claim_id)
-    return new_claim(**values)
+    values["locator"] = locator
+    if not values["geography"]:
+        values["geography"] = DEFAULT_GEOGRAPHY
+    if not values["period_basis"]:
+        values["period_basis"] = "stated" if values["period"] else "unknown"
+    return _identified(values, claim.claim_id)
 
 
 @dataclass(frozen=True)
