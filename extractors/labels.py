@@ -91,11 +91,11 @@ DIMENSIONS = (
 )
 """What the rows of a table's label column name, by its header."""
 
-PERCENTILE_LABEL = re.compile(
+PERCENTILE_LABEL = P.Sifted(re.compile(
     r"^\s*(?P<n>10|25|50|75|90)(?:st|nd|rd|th)?\s*(?:%|percent(?:ile)?|pct\.?|%\s?ile)?"
     r"(?:\s*\(\s*median\s*\))?\s*$",
     re.I,
-)
+))
 """A row or column that is only a percentile: "10%", "50% (Median)", "90th percentile"."""
 
 PERCENTILE_WORDS = re.compile(
@@ -114,10 +114,10 @@ SIDE_PERCENTILE = re.compile(
 """A percentile by its side: "Bottom 10%", "the highest 10 percent", "the best-paid tenth",
 "Lowest decile", "Upper quartile", "first quartile"."""
 
-MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\binterquartile\b|"
+MIDDLE_HALF = P.Sifted(re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\binterquartile\b|"
                          r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
                          r"\s+between\b|"
-                         r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I)
+                         r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I))
 """The spread of the middle half: its two ends are the 25th and 75th percentiles."""
 
 MEDIAN_WORDS = re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b|\b50th\b", re.I)

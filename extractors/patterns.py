@@ -15,6 +15,188 @@ from dataclasses import dataclass
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY, EDUCATION_LEVELS, LEVELS
 
+# --- patterns run only on text that holds what they need ----------------------------------
+
+CASE_ODDITIES = re.compile("[\u0130\u0131\u017f\u212a]")
+"""The four letters outside ASCII that a case-insensitive pattern matches to an ASCII letter
+(İ and ı to i, ſ to s, the Kelvin sign to k): `str.lower` does not map all of them."""
+
+
+def needed_strings(regex: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which every match of `regex` contains (lowercase ASCII for a
+    case-insensitive pattern), worked out from the parsed pattern; None when no string is
+    needed ("\\d+", "[A-Z]\\w*").
+
+    >>> needed_strings(re.compile(r"\\bposted\\s+(?:today|yesterday)\\b|\\bapply\\s+now\\b", re.I))
+    ('apply', 'posted')
+    """
+    from re import _parser as parser  # the parse tree: stable within a Python version
+
+    folded = bool(regex.flags & re.IGNORECASE)
+    found = _needed(parser.parse(regex.pattern, regex.flags).data, folded, parser)
+    if not found:
+        return None
+    # a string that holds another of them is found by that one
+    return tuple(sorted(s for s in found if not any(t != s and t in s for t in found)))
+
+
+def _needed(items, folded: bool, parser) -> frozenset[str] | None:
+    from re import _constants as c
+
+    best: frozenset[str] | None = None
+
+    def consider(strings: frozenset[str] | None) -> None:
+        nonlocal best
+        if strings and (best is None or (min(map(len, strings)), -len(strings)) > (
+                min(map(len, best)), -len(best))):
+            best = strings
+
+    run: set[str] = {""}  # what the stretch of fixed text so far can be: "10th", "25th", …
+    for op, av in items:
+        exact = _exact(op, av, c)
+        if exact is not None:
+            if len(run) * len(exact) <= 64:
+                run = {a + b for a in run for b in exact}
+                continue
+            consider(_literals(run, folded))
+            run = exact
+            continue
+        consider(_literals(run, folded))
+        run = {""}
+        if op is c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if not (add_flags or del_flags):  # flags changed inside: not reasoned about
+                consider(_needed(sub, folded, parser))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                consider(_needed(sub, folded, parser))
+        elif op is c.ATOMIC_GROUP:
+            consider(_needed(av, folded, parser))
+        elif op is c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                strings = _needed(branch, folded, parser)
+                if not strings:
+                    break
+                union |= strings
+            else:
+                consider(frozenset(union))
+        # classes, anchors, lookarounds, back-references and conditionals need no string
+    consider(_literals(run, folded))
+    return best
+
+
+def _exact(op, av, c) -> set[str] | None:
+    """The strings an item of a parsed pattern matches, when they are a few fixed ones
+    ("th", "(?:st|nd|rd|th)"), else None."""
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.SUBPATTERN and not (av[1] or av[2]):
+        return _exact_sequence(av[3], c)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _exact_sequence(branch, c)
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= 64 else None
+    return None
+
+
+def _exact_sequence(items, c) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        strings = _exact(op, av, c)
+        if strings is None or len(out) * len(strings) > 64:
+            return None
+        out = {a + b for a in out for b in strings}
+    return out
+
+
+def _literals(strings: set[str], folded: bool) -> frozenset[str] | None:
+    """A string each of `strings` holds, for each of them; None when one holds none."""
+    out = set()
+    for text in strings:
+        if folded:
+            # its longest piece whose letters case folding maps as str.lower does: ASCII,
+            # and characters without case ("–", "’", "≈"), which match only themselves
+            pieces, piece = [], []
+            for ch in text:
+                if ch.isascii() or ch.lower() == ch == ch.upper():
+                    piece.append(ch.lower())
+                else:
+                    pieces.append("".join(piece))
+                    piece = []
+            pieces.append("".join(piece))
+            text = max(pieces, key=len)
+        if not text:
+            return None
+        out.add(text)
+    return frozenset(out)
+
+
+class Sifted:
+    """A compiled pattern run only on text that holds one of the strings every match of
+    it holds (`needed_strings`): most lines of a page hold no figure, no cue word, no
+    label, and a test with `in` is far cheaper than the regex engine trying every
+    position. Same results as the pattern, for `search`, `match`, `fullmatch`, `finditer`
+    `findall` and `sub`; anything else is the pattern's own.
+
+    >>> JOBS = Sifted(re.compile(r"\\bapply\\s+now\\b", re.I))
+    >>> JOBS.search("Median pay: $50,250") is None, JOBS.search("APPLY NOW").group()
+    (True, 'APPLY NOW')
+    """
+
+    __slots__ = ("regex", "needed", "folded")
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self.needed = needed_strings(regex)
+        self.folded = bool(regex.flags & re.IGNORECASE)
+
+    def __getattr__(self, name: str):
+        return getattr(self.regex, name)
+
+    def __repr__(self) -> str:
+        return f"Sifted({self.regex!r})"
+
+    def could_match(self, text: str) -> bool:
+        """False when `text` holds none of the strings a match needs."""
+        needed = self.needed
+        if needed is None:
+            return True
+        if self.folded:
+            low = text.lower()
+            for string in needed:
+                if string in low:
+                    return True
+            return not text.isascii() and CASE_ODDITIES.search(text) is not None
+        for string in needed:
+            if string in text:
+                return True
+        return False
+
+    def search(self, text: str, *span):
+        return self.regex.search(text, *span) if self.could_match(text) else None
+
+    def match(self, text: str, *span):
+        return self.regex.match(text, *span) if self.could_match(text) else None
+
+    def fullmatch(self, text: str, *span):
+        return self.regex.fullmatch(text, *span) if self.could_match(text) else None
+
+    def finditer(self, text: str, *span):
+        return self.regex.finditer(text, *span) if self.could_match(text) else iter(())
+
+    def findall(self, text: str, *span):
+        return self.regex.findall(text, *span) if self.could_match(text) else []
+
+    def sub(self, repl, text: str, count: int = 0):
+        return self.regex.sub(repl, text, count) if self.could_match(text) else text
+
+
 DASH_CHARS = "\\-‐‑‒–—−"
 DASH = f"[{DASH_CHARS}]"
 """Any hyphen or dash: pages use hyphen-minus, en dash (2023–2033) and em dash alike."""
@@ -122,11 +304,11 @@ MEAN = re.compile(r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average|mea
 """An average, but not "above-average pay"."""
 RANGE_WORD = re.compile(r"\brang(?:e|es|ing)\b", re.I)
 
-CITED_AGENCY = re.compile(
+CITED_AGENCY = Sifted(re.compile(
     r"\b(?P<agency>BLS|Bureau of Labor Statistics|O\*NET|Census Bureau|CareerOneStop|"
     r"(?:[A-Z][a-z]+\s+){1,3}(?:Department|Bureau|Office|Division|Agency|Commission)\s+of\s+"
     r"[A-Z][a-z]+(?:(?:\s+and|\s+of|,)?\s+[A-Z][a-z]+)*)\b"
-)
+))
 """An agency a page credits: "According to the BLS", "data from the U.S. Bureau of Labor
 Statistics (BLS)", "the Ohio Department of Job and Family Services expects"."""
 
@@ -149,30 +331,30 @@ EDUCATION_PATTERNS = (
      r"secondary\s+school\s+diploma"),
     ("no formal educational credential", r"no\s+formal\s+(?:educational\s+)?credential"),
 )
-EDUCATION = re.compile(
+EDUCATION = Sifted(re.compile(
     "|".join(f"(?P<e{i}>{rx})" for i, (_, rx) in enumerate(EDUCATION_PATTERNS)), re.I
-)
+))
 """An education level: "Postsecondary nondegree award", "Certificate", "Bachelor's degree"."""
 assert {name for name, _ in EDUCATION_PATTERNS} == set(EDUCATION_LEVELS)
 
 _CREDENTIAL = r"(?:licen[sc]es?|licensing|licensure|certifications?)(?:\s*\([^)]{1,20}\))?"
-CERTIFICATION_NOT_REQUIRED = re.compile(
+CERTIFICATION_NOT_REQUIRED = Sifted(re.compile(
     r"\bno\s+(?:required\s+)?" + _CREDENTIAL + r"(?:\s+(?:is|are))?(?:\s+required)?"
     r"|\b" + _CREDENTIAL + r"\s+(?:is|are)\s+(?:\w+ly\s+)?not\s+required"
     r"|\b(?:do|does)\s*n[o’']t\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL
     + r"|\bdo(?:es)?\s+not\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL,
     re.I,
-)
+))
 """A credential that is not needed: "There are also no required certifications",
 "Certification is not required", "you don’t need a license"."""
 
-CERTIFICATION_REQUIRED = re.compile(
+CERTIFICATION_REQUIRED = Sifted(re.compile(
     r"\b" + _CREDENTIAL + r"(?:\s+(?:or|and|/)\s+" + _CREDENTIAL + r")?\s+(?:is\s+|are\s+)?"
     r"(?:required|mandatory)\b|\b(?:must|required\s+to)\s+(?:be|become|hold|have|obtain)\s+"
     r"(?:a\s+)?(?:licensed|certified|licen[sc]e|certification)\b"
     r"|\brequires?\s+[^.;]{1,60}?\bto\s+be\s+(?:licensed|certified)\b",
     re.I,
-)
+))
 """A credential that is needed: "License or certification required", "A license is
 required in all states", "must be licensed"."""
 
@@ -249,14 +431,14 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 _MONTH = r"(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|" + "|".join(
     m[:3].capitalize() + r"\.?" for m in MONTHS) + r")"
 
-PAGE_DATE = re.compile(
+PAGE_DATE = Sifted(re.compile(
     r"\b(?:last\s+)?(?:updated|modified|reviewed|modified\s+date)(?:\s+(?:on|date))?\s*:?\s*"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"
     r"|(?P<month>" + _MONTH + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\b"
     r"|(?P<day2>\d{1,2})\s+(?P<month2>" + _MONTH + r")\s+(?P<year2>(?:19|20)\d{2})\b)",
     re.I,
-)
+))
 """When a page says it was last changed: "Updated: 2026-01-09", "Updated March 2, 2026",
 "Last Modified Date: Thursday, August 28, 2025", "Last reviewed 14 March 2025"."""
 
@@ -402,13 +584,13 @@ MASK_WINDOW = 32
 SEPARATOR = re.compile(r"[ \u00a0]{0,2}(?:" + DASH + r"|to|and)[ \u00a0]{0,2}")
 """What joins the two ends of a range: a dash or "to" with at most two spaces either side
 (an empty table cell's "—" between two columns of figures joins nothing)."""
-UP_TO = re.compile(r"\b(?:up\s+to|as\s+much\s+as)\s*$", re.I)
-UNDER = re.compile(r"\b(?:less\s+than|under|below|at\s+most|no\s+more\s+than|lower\s+than)\s*$",
-                   re.I)
-OVER = re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|in\s+excess\s+of|"
-                  r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I)
-APPROX = re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
-                    r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I)
+UP_TO = Sifted(re.compile(r"\b(?:up\s+to|as\s+much\s+as)\s*$", re.I))
+UNDER = Sifted(re.compile(r"\b(?:less\s+than|under|below|at\s+most|no\s+more\s+than|lower\s+than)\s*$",
+                   re.I))
+OVER = Sifted(re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|in\s+excess\s+of|"
+                  r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I))
+APPROX = Sifted(re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
+                    r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I))
 AND_UP = re.compile(r"\s+(?:and|or)\s+(?:up|above|more|higher|over)\b", re.I)
 """Words after an amount that open it upwards: "$75K and up", "$90,000 or more"."""
 FROM_BETWEEN = re.compile(r"\b(?:from|between)\s*$", re.I)

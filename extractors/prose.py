@@ -95,7 +95,7 @@ PAY_CUES = re.compile(
 """Words that make money in a sentence pay. Career pages often use none of the obvious
 ones: "The national average for bookkeepers is $52,020 per year", "can reach $73K"."""
 
-NOT_PAY = re.compile(
+NOT_PAY = P.Sifted(re.compile(
     r"\b(?:cost|costs|tuition|fees?|price|prices|loans?|debt|spend|spent|budget|scholarships?|"
     r"bonus(?:es)?|grants?|revenue|sales|funding|raised|worth|rent|savings|"
     r"valued|profit|investment|dues|insurance|premiums?|deductions?|deducted|fringe|"
@@ -104,12 +104,12 @@ NOT_PAY = re.compile(
     r"\bI(?:'m|\s+am)?\s+(?:make|making|earn|earning|get|got|made|earned)\b|\bmy\s+(?:salary|pay|"
     r"wage|offer)\b",  # one person's own pay, in a forum or a comment
     re.I,
-)
+))
 """Words that make money something other than pay: a price, a bonus, a budget."""
 
-TOP_CODE = re.compile(r"\bat\s+or\s+above\b|\bnot\s+shown\b|\btop[\s-]?coded\b|"
+TOP_CODE = P.Sifted(re.compile(r"\bat\s+or\s+above\b|\bnot\s+shown\b|\btop[\s-]?coded\b|"
                       r"\bhighest\s+wage\s+the\s+survey\b|\bnot\s+(?:published|available)\b",
-                      re.I)
+                      re.I))
 """A footnote's threshold: "The median is not shown because it is at or above $115.00"."""
 
 RESTATEMENT = re.compile(r"\b(?:is|are|comes?\s+to|works?\s+out\s+to|equals?|means?|"
@@ -208,10 +208,10 @@ FOREIGN_PLACES = (
     "United Arab Emirates|UAE|Dubai|Qatar|Russia|Ukraine|Luxembourg|Europe|European Union|"
     "the EU|EU|OECD|Eurozone"
 )
-FOREIGN = re.compile(r"(?<![\w-])(?:" + FOREIGN_PLACES + r")(?![\w-])")
+FOREIGN = P.Sifted(re.compile(r"(?<![\w-])(?:" + FOREIGN_PLACES + r")(?![\w-])"))
 """Places outside the United States: a figure for them is never a U.S. claim."""
 
-INDUSTRY_PHRASE = re.compile(
+INDUSTRY_PHRASE = P.Sifted(re.compile(
     r"\b(?:in|among|for|at)\s+(?P<a>(?:[a-z][\w,'’-]*\s+){0,6}?(?:manufacturing|manufacturers|"
     r"makers|plants|construction|services|hospitals|government|retail(?:\s+trade)?|"
     r"wholesale(?:\s+trade)?|insurance|finance|utilities|industry|sector|offices|"
@@ -221,15 +221,15 @@ INDUSTRY_PHRASE = re.compile(
     r"(?:manufacturers|makers|plants|producers|firms|employers|hospitals|contractors))"
     r"(?:\s*\([^)]*\))?\s+(?:paid|pay|topped|were|came|offered|led|averaged|had)\b",
     re.I,
-)
+))
 """An industry named in prose: "In fabricated metal product manufacturing, …", "Among
 plastics and rubber products manufacturers the median was …", "machinery manufacturers
 topped the group at …"."""
 
-ENTRY_WORDS = re.compile(r"\b(?:new|newcomers?|starting|start|starts|beginners?|entry[\s-]level|"
-                         r"junior|first[\s-]year)\b", re.I)
-SENIOR_WORDS = re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned|"
-                          r"executive[\s-]level|most\s+experienced)\b", re.I)
+ENTRY_WORDS = P.Sifted(re.compile(r"\b(?:new|newcomers?|starting|start|starts|beginners?|entry[\s-]level|"
+                         r"junior|first[\s-]year)\b", re.I))
+SENIOR_WORDS = P.Sifted(re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned|"
+                          r"executive[\s-]level|most\s+experienced)\b", re.I))
 
 WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives)|staff|nurses|"
            r"workers?|employees?|positions?|roles?|hires?|techs?|specialists)\b")
@@ -244,9 +244,9 @@ def cites_of(sentence: str) -> str:
         agency.group("agency")
 
 
-STATE_ADJECTIVE = re.compile(
+STATE_ADJECTIVE = P.Sifted(re.compile(
     r"(?<![\w-])(?P<place>" + P._STATE_NAMES + r")(?:'s|’s)?\s+(?=(?:total\s+)?(?:employment|jobs|"
-    r"wages?|pay|median|mean|average|workers|projections?|openings)\b)")
+    r"wages?|pay|median|mean|average|workers|projections?|openings)\b)"))
 """A state named as the figures' own: "Oregon employment of inspectors", "Ohio's median"."""
 
 
@@ -281,8 +281,8 @@ def industry_of(clause: str) -> str:
     return words
 
 
-LEVEL_CUE = re.compile(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
-                       r")|,?\s+and\s+they\b)", re.I)
+LEVEL_CUE = P.Sifted(re.compile(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
+                       r")|,?\s+and\s+they\b)", re.I))
 """A level named before the workers or "level" it qualifies: "entry-level", "senior
 technicians"."""
 NOT_LEVELED = re.compile(r"not\s+able\s+to\s+be\s+leveled", re.I)

@@ -83,7 +83,7 @@ LABEL_VERBS = re.compile(
     r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
 """Verbs that make the words before a colon a sentence, not a label."""
 
-LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
+LIST_HEADING = P.Sifted(re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$"))
 """A line that introduces a list: "Top-Paying Industries:"."""
 
 MODIFIER_LABEL = re.compile(
@@ -100,50 +100,50 @@ MAJOR_HEADING = re.compile(r"^(?:\d{1,2}\.\s+\S|#{1,6}\s+\S|[A-Z][A-Z &/-]{3,}$)
 LABEL_SEPARATOR = re.compile(r"\s[-–—|»›]\s|(?<=\w)[-–—]\s|\s[|»›]")
 """What separates a label from text run into it: "…specialists- Median salary"."""
 
-LADDER_ITEM = re.compile(
+LADDER_ITEM = P.Sifted(re.compile(
     r"^(?P<level>[A-Za-z][\w ’'-]{1,40}?)\s*\(\s*(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)?\s*"
     r"(?:%\s?ile|percentile)|median|mean|average)\s*\)\s*$",
     re.I,
-)
+))
 """A rung of a percentile ladder: "Entry (10th %ile)", "Mid-Career (Median)"."""
 
 INDEX_LINE = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
 SEGMENT = re.compile(r"\s+[·•|]\s+|\s{3,}")
 """What separates the items of a line of facts: "28,660 jobs · median $46.74 an hour"."""
 
-LEGEND = re.compile(r"\b(?:each|every)\b.{0,40}?\b(?:is|shows|are|gives)\s+(?:the\s+)?(?P<first>.{3,50}?)"
-                    r"\s+followed\s+by\s+(?:the\s+)?(?P<second>.{3,50}?)[.;]?$", re.I)
+LEGEND = P.Sifted(re.compile(r"\b(?:each|every)\b.{0,40}?\b(?:is|shows|are|gives)\s+(?:the\s+)?(?P<first>.{3,50}?)"
+                    r"\s+followed\s+by\s+(?:the\s+)?(?P<second>.{3,50}?)[.;]?$", re.I))
 """A legend for figures printed without labels: "Each figure pair below is the annual mean
 wage followed by the hourly mean wage."."""
 
-PERCENTILE_KEY = re.compile(
+PERCENTILE_KEY = P.Sifted(re.compile(
     r"\b(?P<list>(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median)(?:\s*(?:,|and|,\s*and)\s*"
-    r"(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median))+)\s*(?:percentiles?|percentile\s+wages)?", re.I)
+    r"(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median))+)\s*(?:percentiles?|percentile\s+wages)?", re.I))
 """A key mapping levels to percentiles: "Levels map to the 10th, 25th, 50th, 75th and 90th
 percentile wages", "Rounded national percentiles: 10th, 50th and 90th."."""
 
-JOB_POSTING = re.compile(
+JOB_POSTING = P.Sifted(re.compile(
     r"\bposted\b.{0,20}\bago\b|\bposted\s+(?:today|yesterday)\b|\bapply\s+now\b|\beasy\s+apply\b|"
-    r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I)
-JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
+    r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I))
+JOBS_HEADING = P.Sifted(re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
                           r"\brecent\s+listings?\b|\bnow\s+hiring\b|\bopen\s+positions\b|"
-                          r"\blistings?\s+(?:near|in|this\s+week)\b", re.I)
+                          r"\blistings?\s+(?:near|in|this\s+week)\b", re.I))
 """A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
 
-PLACE_LINE = re.compile(
+PLACE_LINE = P.Sifted(re.compile(
     r"^(?:#\s*\d{1,3}[.:)]?\s+|\d{1,3}[.)]\s+)?"  # a rank: "#1 Huntsville, AL", "2. Ohio"
     r"(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
     r"|(?:[A-Z][\w.'’-]*\s+)+(?:non)?metropolitan\s+area|" + P._STATE_NAMES + r"|Statewide|"
-    r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$")
+    r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$"))
 """A line that is only a place: "California", "Cincinnati, OH-KY-IN", "Piedmont North
 Carolina nonmetropolitan area", "United States (May 2016)"."""
 
-AREA_LINE = re.compile(r"\b(?:Area|Location|Region|Geography)\s*:\s*(?P<place>[A-Z][^\t:]{1,40}?)"
-                       r"(?:\s*\((?:statewide|state)\)|\s+statewide)?(?:\s{2,}|$)")
+AREA_LINE = P.Sifted(re.compile(r"\b(?:Area|Location|Region|Geography)\s*:\s*(?P<place>[A-Z][^\t:]{1,40}?)"
+                       r"(?:\s*\((?:statewide|state)\)|\s+statewide)?(?:\s{2,}|$)"))
 """A sheet's area: "Area: Virginia (statewide)", "Area: Washington statewide"."""
 
-RELATED = re.compile(r"\b(?:related|similar|other)\s+(?:careers?|occupations?|jobs|roles)\b|"
-                     r"\bsee\s+also\b|\byou\s+might\s+also\b|^\W*compare\s+(?:with|to)\b", re.I)
+RELATED = P.Sifted(re.compile(r"\b(?:related|similar|other)\s+(?:careers?|occupations?|jobs|roles)\b|"
+                     r"\bsee\s+also\b|\byou\s+might\s+also\b|^\W*compare\s+(?:with|to)\b", re.I))
 """A section of other occupations: their figures are theirs, never the page's."""
 
 PAY_SECTION = re.compile(r"^(?:pay|salary|salaries|earnings|wages?|compensation|what\s+.*\s+pays?|"
@@ -1014,8 +1014,8 @@ def _bare(reader: Reader, line: Line) -> list[P.Figure]:
     return figures
 
 
-FOREIGN_LINE = re.compile(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:" +
-                          prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$")
+FOREIGN_LINE = P.Sifted(re.compile(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:" +
+                          prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$"))
 """A line that is only places outside the United States: "Norway, Germany and Switzerland"."""
 
 
@@ -1118,7 +1118,7 @@ def _legend(text: str) -> tuple[L.Sense, ...]:
     return ()
 
 
-KEY_CUE = re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I)
+KEY_CUE = P.Sifted(re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I))
 
 
 def _percentile_key(text: str) -> list:
@@ -1199,9 +1199,9 @@ def _named_statistic(label: str, key: list[tuple[str, str]]) -> str | None:
     return best
 
 
-NAMED_KEY = re.compile(
+NAMED_KEY = P.Sifted(re.compile(
     r"(?P<name>[A-Za-z][\w /-]{1,40}?)\s+(?:is|are|=|means|maps?\s+to|equals|sits\s+at)\s+"
-    r"(?:the\s+)?(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)(?:\s+percentile)?|median)\b", re.I)
+    r"(?:the\s+)?(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)(?:\s+percentile)?|median)\b", re.I))
 """One level named in a key: "entry level is the 10th percentile wage"."""
 
 
@@ -1246,12 +1246,12 @@ def _page_title(reader: Reader) -> str:
     return ""
 
 
-SOURCE_LINE = re.compile(
+SOURCE_LINE = P.Sifted(re.compile(
     r"^\W*(?:sources?|data(?:\s+sources?)?|figures|wage\s+data|pay|outlook|notes?)\b[^:]{0,40}:|"
     r"\b(?:figures|data|wages?|statistics)\s+(?:are\s+)?(?:from|reproduced\s+from|come\s+from)\b|"
     r"^\s*\d{1,2}\.?\s+(?:U\.S\.\s+)?(?:BLS|Bureau)\b",
     re.I,
-)
+))
 """A line that credits the page's figures: "Source: U.S. Bureau of Labor Statistics …",
 "Figures are reproduced from …", a numbered note "1 BLS Occupational Employment …"."""
 
@@ -1832,8 +1832,8 @@ def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -
     return j - index
 
 
-STATEMENT_CUES = re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\bGED\b|"
-                            r"doctora|master|bachelor|associate|ph\.?\s?d", re.I)
+STATEMENT_CUES = P.Sifted(re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\bGED\b|"
+                            r"doctora|master|bachelor|associate|ph\.?\s?d", re.I))
 """What a sentence without figures must name for a prose rule to read it."""
 
 
@@ -1899,10 +1899,10 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
     ctx.paragraph_span = None
 
 
-TYPICAL_EDUCATION = re.compile(
+TYPICAL_EDUCATION = P.Sifted(re.compile(
     r"\b(?:typical(?:ly)?|usual(?:ly)?|entry[\s-]level\s+(?:education|credential)|"
     r"entry\s+requirement|minimum\s+(?:education|requirement)|most\s+(?:\w+\s+)?need|"
-    r"no\s+formal\s+educational\s+credential)\b", re.I)
+    r"no\s+formal\s+educational\s+credential)\b", re.I))
 """What makes an education level named in a sentence the occupation's typical entry-level
 education: "The typical entry-level credential is a postsecondary nondegree award"."""
 
@@ -2091,12 +2091,12 @@ CONTINUES = re.compile(r"^[a-z0-9$(“\"'’]")
 
 # --- tables of words: a header of column names over rows in one line each ---------------
 
-TABLE_COLUMN = re.compile(
+TABLE_COLUMN = P.Sifted(re.compile(
     r"job\s+level|experience\s+level|level|location|state|city|metro(?:politan)?\s+area|area|"
     r"region|industry|union(?:ized)?(?:\s+status)?|occupation|percentile|salary|pay|wage|"
     r"earnings|income|hourly(?:\s+wage)?|annual(?:\s+wage)?|median|mean|average",
     re.I,
-)
+))
 VALUE_COLUMN = re.compile(r"salary|pay|wage|earnings|income|hourly|annual|median|mean|average", re.I)
 
 
