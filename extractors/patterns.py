@@ -546,6 +546,9 @@ _FOREIGN_SUFFIX = {
 writes dollars: not U.S. dollars."""
 
 NUMBER_TOKEN = re.compile(
+    # what a match can begin with, first: the engine then skips to such characters instead
+    # of trying the lookbehind and every currency at every position of the page
+    r"(?=[\s\d+\-−$£€¥₹ACEGHMNRSU])"
     r"(?<![\w.,/#$£€¥₹])"
     r"(?P<cur>US\s?\$|USD(?=[\s\d])\s?|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|MX\$|CAD\s?|EUR\s?|"
     r"GBP\s?|CHF\s?|\$|£|€|¥|₹)?\s?"
@@ -563,7 +566,8 @@ NUMBER_TOKEN = re.compile(
 magnitude ("K", "million"), "+", "%"."""
 
 MASKED = re.compile(
-    r"\b\d{2}-\d{4}(?:\.\d{2})?\b"  # SOC codes: 29-2072, 29-2072.00
+    r"(?=[\d(A-Z])"  # what a match can begin with (see NUMBER_TOKEN)
+    r"(?:\b\d{2}-\d{4}(?:\.\d{2})?\b"  # SOC codes: 29-2072, 29-2072.00
     r"|(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)"  # ISO dates
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}/\d{1,2}/\d{1,2}\b"  # slashed dates
     r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"  # phone numbers
@@ -573,7 +577,7 @@ MASKED = re.compile(
     r"|\((?:\d{1,2}|[a-z])\)"  # footnote marks: "Employment (1)", a "(5)" cell
     r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # ZIP codes: "Wichita, KS 67213"
     r"|\b(?:NOC|SOC|NAICS|CIP|ISCO|ZIP|Zip|Job\s+ID|Req\.?|Ref\.?)\s*(?:code\s*)?#?\s*\d+"  # codes
-    r"|\b\d{1,4}\s*[–-]\s*\d{1,4}\s+of\s+[\d,]+\b"  # result counts: "1–15 of 1,284 jobs"
+    r"|\b\d{1,4}\s*[–-]\s*\d{1,4}\s+of\s+[\d,]+\b)"  # result counts: "1–15 of 1,284 jobs"
 )
 """Numbers that are never figures: codes, dates, phone numbers, times, versions."""
 
@@ -596,9 +600,14 @@ AND_UP = re.compile(r"\s+(?:and|or)\s+(?:up|above|more|higher|over)\b", re.I)
 FROM_BETWEEN = re.compile(r"\b(?:from|between)\s*$", re.I)
 
 
+NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
 def _number(text: str) -> tuple[float, float]:
     """Value and precision of "50,250" (1), "24.16" (0.01), "8.5" (0.1), "62 690" (1)."""
-    plain = re.sub(r"[,\s\u00a0\u202f]", "", text)
+    plain = text.replace(",", "")
+    if not plain.replace(".", "").isdecimal():
+        plain = NUMBER_SPACES.sub("", plain)  # "62 690"
     decimals = len(plain.split(".")[1]) if "." in plain else 0
     return float(plain), 10.0 ** -decimals
 
@@ -639,12 +648,16 @@ class _Token:
     footnote: str = ""
 
 
+FOOTNOTED = re.compile(r"\d{1,3}(?:,\d{3})+\.\d")
+"""A grouped whole amount with one decimal: an amount and a footnote ("59,810.1")."""
+
+
 def _token(m: re.Match) -> _Token | None:
     cur = (m.group("cur") or "").strip()
     after = (m.group("after") or "").strip()
     num = m.group("num")
     footnote = ""
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d", num):
+    if "," in num and FOOTNOTED.fullmatch(num):
         # "$59,810.1": a grouped whole amount with one decimal is an amount and a footnote
         num, footnote = num[:-2], num[-1]
     value, precision = _number(num)
@@ -749,7 +762,9 @@ def scan(text: str) -> list[Figure]:
             hi += 1
         window = text[lo:hi]
         for m in MASKED.finditer(window):
-            if m.start() + lo < b and m.end() + lo > a:
+            if m.start() + lo >= b:
+                break  # the rest begin after the number
+            if m.end() + lo > a:
                 return True
         return any(p.start + lo < b and p.end + lo > a for p in find_periods(window))
 
