@@ -12,8 +12,8 @@ Extractors build claims with `new_claim`, which fills the defaults and the stabl
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields, replace
-from operator import attrgetter
+from dataclasses import dataclass, fields
+from operator import attrgetter, itemgetter
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY
 
@@ -82,7 +82,9 @@ _DEFAULTS = dict(
     qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
     extractor=f"text/{EXTRACTOR_VERSION}",
 )
-_COLUMN_SET = frozenset(CLAIM_COLUMNS)
+_COLUMNS_BUT_ID = frozenset(CLAIM_COLUMNS) - {"claim_id"}
+_id_fields_of = itemgetter(*_ID_FIELDS)
+_columns_in = itemgetter(*CLAIM_COLUMNS)
 
 
 def new_claim(**values) -> Claim:
@@ -102,17 +104,25 @@ def new_claim(**values) -> Claim:
 
 def _identified(merged: dict, anchor: str | None) -> Claim:
     """The Claim of `merged` (every column but the id) with its id hashed."""
-    key = "\x1f".join([str(merged.get(name, "")) for name in _ID_FIELDS])
-    key += "".join([f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged[name]])
+    if merged.keys() != _COLUMNS_BUT_ID:
+        # a column missing or unknown: the dataclass says which
+        key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
+        key += "".join(f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged.get(name))
+        if anchor:
+            key += "\x1f" + anchor
+        merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        return Claim(**merged)
+    key = "\x1f".join(map(str, _id_fields_of(merged)))
+    for name in _ID_EXTRAS:
+        if merged[name]:
+            key += f"\x1f{name}={merged[name]}"
     if anchor:
         key += "\x1f" + anchor
     merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
-    if merged.keys() != _COLUMN_SET:
-        return Claim(**merged)  # a column missing or unknown: the dataclass says which
     # frozen: its fields set as pickle sets them, in column order (the dataclass's own
     # __init__ costs a third of building a claim)
     claim = object.__new__(Claim)
-    claim.__dict__.update([(name, merged[name]) for name in CLAIM_COLUMNS])
+    claim.__dict__.update(zip(CLAIM_COLUMNS, _columns_in(merged)))
     return claim
 
 
@@ -166,7 +176,7 @@ def relocated_reading(reading: Reading, where) -> Reading:
     `where(chars_locator)` (an element path, a page and box); claim ids stay anchored."""
     claims = [relocated(c, where(c.locator)) for c in reading.claims]
     renamed = {old.claim_id: new.claim_id for old, new in zip(reading.claims, claims)}
-    notes = [replace(n, locator=where(n.locator),
-                     claim_ids=tuple(renamed.get(i, i) for i in n.claim_ids))
+    notes = [Note(n.figure, n.kind, where(n.locator), n.line,
+                  tuple(renamed.get(i, i) for i in n.claim_ids), n.reason)
              for n in reading.notes]
     return Reading(claims, notes)
