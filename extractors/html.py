@@ -27,7 +27,7 @@ from lxml import etree
 from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
 from extractors.patterns import stated_page_date
-from extractors.text import Line, read_page, split_lines
+from extractors.text import new_line, read_page, split_lines
 
 SKIPPED = frozenset({
     "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
@@ -588,7 +588,7 @@ def read_html(doc: Document) -> Reading:
     lines = []
     for line in split_lines(text):
         major, block, hint = marks.get(_line_start(line, text), (False, -1, ""))
-        lines.append(Line(line.start, line.end, line.text, major, block, hint))
+        lines.append(new_line(line.start, line.end, line.text, major, block, hint))
     owners = {start: owner for start, _, owner, *_ in rendition.lines}
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,

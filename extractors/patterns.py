@@ -40,6 +40,36 @@ def needed_strings(regex: re.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted(s for s in found if not any(t != s and t in s for t in found)))
 
 
+def sufficient_strings(regex: re.Pattern) -> tuple[str, ...]:
+    """Strings any one of which `regex` finds wherever it stands: the alternatives of the
+    pattern that are fixed text ("certif", "licen[sc]"), lowercase for a case-insensitive
+    pattern; () when no alternative is.
+
+    >>> sufficient_strings(re.compile(r"licen[sc]|certif|\\bGED\\b", re.I))
+    ('certif', 'licenc', 'licens')
+    """
+    from re import _constants as c
+    from re import _parser as parser
+
+    folded = bool(regex.flags & re.IGNORECASE)
+    items = parser.parse(regex.pattern, regex.flags).data
+    branches = items[0][1][1] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
+    out: set[str] = set()
+    for branch in branches:
+        strings = _exact_sequence(branch, c)
+        if not strings:
+            continue
+        for string in strings:
+            if folded:
+                if "\u0307" in string or not all(
+                        ch.isascii() or ch.lower() == ch == ch.upper() for ch in string):
+                    continue  # a cased letter outside ASCII, or the dot str.lower puts after İ
+                string = string.lower()
+            if string:
+                out.add(string)
+    return tuple(sorted(out))
+
+
 def _needed(items, folded: bool, parser) -> frozenset[str] | None:
     from re import _constants as c
 
@@ -92,6 +122,8 @@ def _exact(op, av, c) -> set[str] | None:
     ("th", "(?:st|nd|rd|th)"), else None."""
     if op is c.LITERAL:
         return {chr(av)}
+    if op is c.IN and all(item_op is c.LITERAL for item_op, _ in av):
+        return {chr(item) for _, item in av}  # "[sc]", "[—–]"
     if op is c.SUBPATTERN and not (av[1] or av[2]):
         return _exact_sequence(av[3], c)
     if op is c.BRANCH:
@@ -137,6 +169,11 @@ def _literals(strings: set[str], folded: bool) -> frozenset[str] | None:
     return frozenset(out)
 
 
+_lowered: tuple[str | None, str] = (None, "")
+"""The text a case-insensitive Sifted pattern last lowered, and its lowered form: the
+patterns of a line or a sentence are tried one after another on the same string."""
+
+
 class Sifted:
     """A compiled pattern run only on text that holds one of the strings every match of
     it holds (`needed_strings`): most lines of a page hold no figure, no cue word, no
@@ -149,12 +186,14 @@ class Sifted:
     (True, 'APPLY NOW')
     """
 
-    __slots__ = ("regex", "needed", "folded")
+    __slots__ = ("regex", "needed", "folded", "enough", "sift_matches")
 
-    def __init__(self, regex: re.Pattern):
+    def __init__(self, regex: re.Pattern, sift_matches: bool = False):
         self.regex = regex
         self.needed = needed_strings(regex)
         self.folded = bool(regex.flags & re.IGNORECASE)
+        self.enough = sufficient_strings(regex)
+        self.sift_matches = sift_matches  # test `match` and `fullmatch` too: see below
 
     def __getattr__(self, name: str):
         return getattr(self.regex, name)
@@ -168,7 +207,13 @@ class Sifted:
         if needed is None:
             return True
         if self.folded:
-            low = text.lower()
+            global _lowered
+            last = _lowered  # one tuple, read and replaced whole: safe across threads
+            if last[0] is text:
+                low = last[1]
+            else:
+                low = text.lower()
+                _lowered = (text, low)
             for string in needed:
                 if string in low:
                     return True
@@ -181,11 +226,30 @@ class Sifted:
     def search(self, text: str, *span):
         return self.regex.search(text, *span) if self.could_match(text) else None
 
+    def found(self, text: str) -> bool:
+        """Whether the pattern matches somewhere in `text`: yes at once when `text` holds
+        an alternative that is fixed text (`sufficient_strings`)."""
+        if self.enough:
+            # str.lower maps a character to an ASCII one or to one without case only as
+            # case folding does (the Kelvin sign to k): a fixed alternative in the lowered
+            # text is one the pattern matches
+            low = text.lower() if self.folded else text
+            for string in self.enough:
+                if string in low:
+                    return True
+        return self.search(text) is not None
+
+    # an anchored pattern mostly fails at its first characters, and testing first costs
+    # more; a pattern that scans a line before failing ("label: value") is tested first
     def match(self, text: str, *span):
-        return self.regex.match(text, *span) if self.could_match(text) else None
+        if self.sift_matches and not self.could_match(text):
+            return None
+        return self.regex.match(text, *span)
 
     def fullmatch(self, text: str, *span):
-        return self.regex.fullmatch(text, *span) if self.could_match(text) else None
+        if self.sift_matches and not self.could_match(text):
+            return None
+        return self.regex.fullmatch(text, *span)
 
     def finditer(self, text: str, *span):
         return self.regex.finditer(text, *span) if self.could_match(text) else iter(())
@@ -533,6 +597,17 @@ class Figure:
         return self.low if self.low is not None else self.high
 
 
+_FIGURE_FIELDS = {name: getattr(Figure, name, None) for name in Figure.__dataclass_fields__}
+
+
+def _figure(**values) -> Figure:
+    """A Figure of the scanner, its fields set as pickle sets them (a page has hundreds, and
+    the frozen dataclass's __init__ sets each field through object.__setattr__)."""
+    figure = object.__new__(Figure)
+    figure.__dict__.update(_FIGURE_FIELDS, **values)
+    return figure
+
+
 _FOREIGN_PREFIX = {
     "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
     "A$": "AUD", "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL",
@@ -793,7 +868,7 @@ def scan(text: str) -> list[Figure]:
             kind = "money" if "money" in (a.kind, b.kind) else (
                 "foreign" if "foreign" in (a.kind, b.kind) else "percent")
             plus = b.m.group("plus")
-            figures.append(Figure(
+            figures.append(_figure(
                 text=text[a.start:b.end], start=a.start, end=b.end, low=low,
                 high=None if plus else high, precision=precision,
                 unit_hint=_unit_after(text, b.end, high) if kind != "percent" else "", kind=kind,
@@ -806,12 +881,12 @@ def scan(text: str) -> list[Figure]:
                       else "")
         and_up = AND_UP.match(text, a.end) if a.kind in ("money", "foreign") else None
         if (a.m.group("plus") or and_up) and a.kind in ("money", "foreign", "count"):
-            figures.append(Figure(low=a.value, **common))  # "$80,000+", "$75K and up"
+            figures.append(_figure(low=a.value, **common))  # "$80,000+", "$75K and up"
         elif a.kind in ("money", "foreign") and UP_TO.search(before):
-            figures.append(Figure(high=a.value, **common))  # "up to $91,000"
+            figures.append(_figure(high=a.value, **common))  # "up to $91,000"
         else:
             bound = "under" if UNDER.search(before) else "over" if OVER.search(before) else ""
-            figures.append(Figure(value=a.value, bound=bound, **common))
+            figures.append(_figure(value=a.value, bound=bound, **common))
         i += 1
     return figures
 

@@ -55,6 +55,15 @@ class Line:
         return not self.text
 
 
+def new_line(start: int, end: int, text: str, major: bool = False, block: int = -1,
+             hint: str = "") -> Line:
+    """A Line, its fields set as pickle sets them: a page has hundreds, and the frozen
+    dataclass's __init__ sets each through object.__setattr__."""
+    line = object.__new__(Line)
+    line.__dict__.update(start=start, end=end, text=text, major=major, block=block, hint=hint)
+    return line
+
+
 def split_lines(text: str) -> list[Line]:
     lines = []
     offset = 0
@@ -65,14 +74,14 @@ def split_lines(text: str) -> list[Line]:
                                                                                         "1", "2")):
             lead -= 2  # "**Quick take:**" keeps its marks; only a bullet is cut
         content = body[lead:].rstrip()
-        lines.append(Line(offset + lead, offset + lead + len(content), content))
+        lines.append(new_line(offset + lead, offset + lead + len(content), content))
         offset += len(raw)
     return lines
 
 
-LABEL_VALUE = re.compile(
+LABEL_VALUE = P.Sifted(sift_matches=True, regex=re.compile(
     r"^(?P<label>[^:\t\n]{1,90}?)(?P<sep>\s*:\s*|\t+\s*|\s+[—–]\s+|\s*\.{3,}\s*|\s*…+\s*)"
-    r"(?P<value>\S.*?)\s*$")
+    r"(?P<value>\S.*?)\s*$"))
 """A label and its value on one line, after a colon, a tab, a dash or dot leaders:
 "Job Growth (2023–2033): 9%", "2024 Median Pay<TAB>$94,260 per year", "Annual Openings —
 ~140,100", "Median salary ........ $120 360"."""
@@ -1593,9 +1602,9 @@ def _descriptor(reader: Reader, ctx: Context, i: int) -> None:
             reader.skip(f, "a percentile label")
 
 
-WORDY_CUES = re.compile(r"percentile|followed\s+by|licen[sc]|certif|degree|diploma|award|"
+WORDY_CUES = P.Sifted(re.compile(r"percentile|followed\s+by|licen[sc]|certif|degree|diploma|award|"
                         r"credential|education|experience|training|years?\b|area\s*:|related|"
-                        r"similar|:\s*$", re.I)
+                        r"similar|:\s*$", re.I))
 """What a long line without figures must hold for any rule to read it."""
 
 
@@ -1606,7 +1615,7 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     line = lines[i]
     text = line.text
     figures = reader.line_figures(line)
-    if len(text) > 100 and not WORDY_CUES.search(text):
+    if len(text) > 100 and not WORDY_CUES.found(text):
         return 1  # a paragraph with no figure, no key, legend, licence or education
     key = _percentile_key(text)
     if key and _apply_key(reader, ctx, i, key):
@@ -1620,8 +1629,8 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         place, _ = prose.place_of("in " + area.group("place"))
         if place and not place.startswith("foreign:"):
             ctx.section = {**ctx.section, "geography": place}
-    place = _place_line(line)
-    if place is not None and len(text) <= 70:
+    place = _place_line(line) if len(text) <= 70 else None
+    if place is not None:
         geography, words = place
         if geography.startswith("foreign:"):
             ctx.foreign = words
@@ -1849,31 +1858,29 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
     and its value ("Hourly midpoint: $16.81.") read as one."""
     line = reader.lines[i]
     text = reader.text[line.start:line.end]
-    if not reader.line_figures(line) and not STATEMENT_CUES.search(text):
+    statements = STATEMENT_CUES.found(text)
+    if not statements and not reader.line_figures(line):
         return  # no figure, and no licence or education statement
-    previous_cites = ""
     paragraph_period = None
-    statements = STATEMENT_CUES.search(text) is not None
+    sentence = ""
     for a, b in prose.sentences(text):
-        sentence = text[a:b]
+        before, sentence = sentence, text[a:b]
         base = line.start + a
-        cited = prose.cites_of(sentence)
-        cites = cited or previous_cites
-        previous_cites = cited
         education = _education_statement(sentence) if statements else None
         if education is not None:
             category, x, y = education
             reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
                          value_text=category, unit="category",
                          quote=(base, base + len(sentence.rstrip())), method="sentence",
-                         cites=cites, context=ctx, line=i)
+                         cites=_credited(sentence, before), context=ctx, line=i)
         stated = P.certification_statement(sentence) if statements else None
         if stated is not None:
             required, x, y = stated
             reader.claim(None, metric="certification_required", figure_text=sentence[x:y],
                          figure_start=base + x, value_text="yes" if required else "no",
                          unit="boolean", quote=(base, base + len(sentence.rstrip())),
-                         method="sentence", cites=cites, context=ctx, line=i)
+                         method="sentence", cites=_credited(sentence, before), context=ctx,
+                         line=i)
         figures = [f for f in reader.within(base, base + len(sentence))
                    if f.kind != "number" or P.is_count(f) or re.match(
                        r"\s*(?:jobs|workers|employees|people|positions)\b",
@@ -1887,7 +1894,8 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
             if read_labelled(reader, ctx, i, labelled.group("label"), figures,
                              (base, base + len(sentence.rstrip()))):
                 continue
-        prose.read_sentence(reader, ctx, base, sentence, cites, figures, paragraph_period)
+        prose.read_sentence(reader, ctx, base, sentence, _credited(sentence, before), figures,
+                            paragraph_period)
         periods = P.find_periods(sentence)
         if any(f.kind == "money" for f in figures):
             said = [p for p in periods if p.first is not None and p.first == p.last]
@@ -1897,6 +1905,13 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
             ctx.paragraph_span = spans[-1]
     ctx.paragraph_period = None
     ctx.paragraph_span = None
+
+
+def _credited(sentence: str, before: str) -> str:
+    """The agency a sentence credits for its figures, else the one the sentence before it
+    credits ("According to the BLS, … . They also report …"). Looked for only where a
+    sentence states something: most state nothing."""
+    return prose.cites_of(sentence) or prose.cites_of(before)
 
 
 TYPICAL_EDUCATION = P.Sifted(re.compile(
