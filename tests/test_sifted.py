@@ -41,6 +41,7 @@ def test_a_text_holding_a_match_is_never_turned_away(name, sifted):
     def check(sample):
         assert sifted.could_match(sample), (name, sample, sifted.needed)
         assert _same(sifted.search(sample), sifted.regex.search(sample))
+        assert sifted.found(sample)
 
     check()
 
@@ -49,7 +50,8 @@ def test_a_text_holding_a_match_is_never_turned_away(name, sifted):
 def test_any_text_gives_what_the_pattern_gives(name, sifted):
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
-           | st.sampled_from(sifted.needed or ("",)).map(str.upper))
+           | st.sampled_from(sifted.needed or ("",)).map(str.upper)
+           | st.sampled_from(sifted.enough or ("",)).map(lambda s: f"x{s.upper()}y"))
     def check(sample):
         for method in ("search", "match", "fullmatch"):
             assert _same(getattr(sifted, method)(sample), getattr(sifted.regex, method)(sample))
@@ -57,6 +59,7 @@ def test_any_text_gives_what_the_pattern_gives(name, sifted):
             m.span() for m in sifted.regex.finditer(sample)]
         assert sifted.findall(sample) == sifted.regex.findall(sample)
         assert sifted.sub("#", sample) == sifted.regex.sub("#", sample)
+        assert sifted.found(sample) == (sifted.regex.search(sample) is not None)
 
     check()
 
@@ -75,6 +78,20 @@ def test_any_text_gives_what_the_pattern_gives(name, sifted):
 ])
 def test_the_strings_every_match_needs(pattern, flags, needed):
     assert needed_strings(re.compile(pattern, flags)) == needed
+
+
+@pytest.mark.parametrize("pattern,flags,enough", [
+    (r"licen[sc]|certif|\bGED\b|ph\.?\s?d", re.I, ("certif", "licenc", "licens")),
+    (r"\bBLS\b|Bureau of Labor Statistics", 0, ("Bureau of Labor Statistics",)),
+    (r"median", re.I, ("median",)),
+    (r"^median", re.I, ()),  # anchored: not found wherever it stands
+    (r"Median|Ärzte", re.I, ("median",)),  # a cased letter outside ASCII folds otherwise
+])
+def test_the_strings_that_are_enough(pattern, flags, enough):
+    sifted = Sifted(re.compile(pattern, flags))
+    assert sifted.enough == enough
+    for string in enough:
+        assert sifted.found(f"… {string.upper() if flags & re.I else string} …")
 
 
 @pytest.mark.parametrize("sample", ["MODİFIED 2024-01-02", "modıfied 2024-01-02",
