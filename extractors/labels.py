@@ -91,11 +91,11 @@ DIMENSIONS = (
 )
 """What the rows of a table's label column name, by its header."""
 
-PERCENTILE_LABEL = P.Sifted(re.compile(
+PERCENTILE_LABEL = re.compile(
     r"^\s*(?P<n>10|25|50|75|90)(?:st|nd|rd|th)?\s*(?:%|percent(?:ile)?|pct\.?|%\s?ile)?"
     r"(?:\s*\(\s*median\s*\))?\s*$",
     re.I,
-))
+)
 """A row or column that is only a percentile: "10%", "50% (Median)", "90th percentile"."""
 
 PERCENTILE_WORDS = re.compile(
@@ -275,9 +275,9 @@ def _sense(words: str) -> Sense:
         return Sense(ignore=reason, words=words)
     statistic = statistic_of(words)
     metric, change = metric_of(words)
-    if not metric and (statistic or MIDDLE_HALF.search(words)):
+    if not metric and (statistic or MIDDLE_HALF.found(words)):
         metric = "wage"  # "Median", "10th percentile", "Mean": figures of pay on career pages
-    if MIDDLE_HALF.search(words):
+    if MIDDLE_HALF.found(words):
         statistic = "range"
     elif not statistic and RANGE_WORDS.search(words) and metric == "wage":
         statistic = "range"

@@ -51,23 +51,28 @@ def sufficient_strings(regex: re.Pattern) -> tuple[str, ...]:
     from re import _constants as c
     from re import _parser as parser
 
-    folded = bool(regex.flags & re.IGNORECASE)
     items = parser.parse(regex.pattern, regex.flags).data
     branches = items[0][1][1] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
     out: set[str] = set()
     for branch in branches:
-        strings = _exact_sequence(branch, c)
-        if not strings:
-            continue
-        for string in strings:
-            if folded:
-                if "\u0307" in string or not all(
-                        ch.isascii() or ch.lower() == ch == ch.upper() for ch in string):
-                    continue  # a cased letter outside ASCII, or the dot str.lower puts after İ
-                string = string.lower()
-            if string:
-                out.add(string)
+        out |= _fixed(branch, bool(regex.flags & re.IGNORECASE)) or set()
     return tuple(sorted(out))
+
+
+def _fixed(items, folded: bool) -> set[str] | None:
+    """The strings a parsed (part of a) pattern matches when they are a few fixed ones a
+    lowered text shows as they are (lowercase ASCII, characters without case), else None."""
+    from re import _constants as c
+
+    strings = _exact_sequence(items, c)
+    if not strings:
+        return None
+    if folded:
+        if any("\u0307" in s or not all(ch.isascii() or ch.lower() == ch == ch.upper()
+                                         for ch in s) for s in strings):
+            return None  # a cased letter outside ASCII, or the dot str.lower puts after İ
+        strings = {s.lower() for s in strings}
+    return strings if all(strings) else None
 
 
 def _needed(items, folded: bool, parser) -> frozenset[str] | None:
@@ -169,24 +174,92 @@ def _literals(strings: set[str], folded: bool) -> frozenset[str] | None:
     return frozenset(out)
 
 
-_lowered: tuple[str | None, str] = (None, "")
-"""The text a case-insensitive Sifted pattern last lowered, and its lowered form: the
-patterns of a line or a sentence are tried one after another on the same string."""
+def _top_level_branches(pattern: str) -> list[str] | None:
+    """The alternatives of a pattern's source split at its top-level "|" (outside groups
+    and classes), or None when the pattern has a leading inline flag or a class this
+    simple scan cannot be sure of."""
+    if pattern.startswith("(?") and pattern[2:3].isalpha():
+        return None  # "(?i)…": a global flag that would stay with the first branch only
+    pieces, start, depth, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                return None  # "[]…]": a bracket as the class's first member
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(pattern[start:])
+    return pieces if depth == 0 and not in_class else None
+
+
+class _Strings:
+    """A test for any of some strings in a text: `in` for a few, else one alternation of
+    them, which the regex engine scans for with the set of their first characters."""
+
+    __slots__ = ("strings", "alternation")
+
+    def __init__(self, strings: tuple[str, ...]):
+        self.strings = strings
+        self.alternation = re.compile("|".join(
+            re.escape(s) for s in sorted(strings, key=len, reverse=True))) \
+            if len(strings) > 3 else None
+
+    def in_(self, text: str) -> bool:
+        if self.alternation is not None:
+            return self.alternation.search(text) is not None
+        for string in self.strings:
+            if string in text:
+                return True
+        return False
+
+
+_lowered: tuple[str | None, str, bool] = (None, "", False)
+"""The text a case-insensitive Sifted pattern last lowered, its lowered form, and whether
+it holds a letter case folding maps otherwise (CASE_ODDITIES): the patterns of a line or
+a sentence are tried one after another on the same string."""
+
+
+def _lower(text: str) -> tuple[str, bool]:
+    """`text` lowered, and whether it holds one of the CASE_ODDITIES."""
+    global _lowered
+    last = _lowered  # one tuple, read and replaced whole: safe across threads
+    if last[0] is text:
+        return last[1], last[2]
+    low = text.lower()
+    odd = not text.isascii() and CASE_ODDITIES.search(text) is not None
+    _lowered = (text, low, odd)
+    return low, odd
 
 
 class Sifted:
     """A compiled pattern run only on text that holds one of the strings every match of
     it holds (`needed_strings`): most lines of a page hold no figure, no cue word, no
-    label, and a test with `in` is far cheaper than the regex engine trying every
-    position. Same results as the pattern, for `search`, `match`, `fullmatch`, `finditer`
-    `findall` and `sub`; anything else is the pattern's own.
+    label, and looking for a few strings is far cheaper than the regex engine trying every
+    alternative at every position. Same results as the pattern, for `search`, `match`,
+    `fullmatch`, `finditer`, `findall` and `sub`; anything else is the pattern's own.
 
     >>> JOBS = Sifted(re.compile(r"\\bapply\\s+now\\b", re.I))
     >>> JOBS.search("Median pay: $50,250") is None, JOBS.search("APPLY NOW").group()
     (True, 'APPLY NOW')
     """
 
-    __slots__ = ("regex", "needed", "folded", "enough", "sift_matches")
+    __slots__ = ("regex", "needed", "folded", "enough", "sift_matches", "_needed", "_enough",
+                 "_rest")
 
     def __init__(self, regex: re.Pattern, sift_matches: bool = False):
         self.regex = regex
@@ -194,6 +267,25 @@ class Sifted:
         self.folded = bool(regex.flags & re.IGNORECASE)
         self.enough = sufficient_strings(regex)
         self.sift_matches = sift_matches  # test `match` and `fullmatch` too: see below
+        self._needed = _Strings(self.needed) if self.needed else None
+        self._enough = _Strings(self.enough) if self.enough else None
+        self._rest = self._other_alternatives()
+
+    def _other_alternatives(self) -> Sifted | None | bool:
+        """The pattern's alternatives that are not fixed text, as a pattern of their own
+        (None when there are none; False when the pattern cannot be split: groups, whose
+        numbers would change, or a source the split is not sure of)."""
+        from re import _parser as parser
+
+        pieces = _top_level_branches(self.regex.pattern)
+        if not self.enough or pieces is None or self.regex.groups:
+            return False
+        flags, folded = self.regex.flags, self.folded
+        fixed = [_fixed(parser.parse(piece, flags).data, folded) for piece in pieces]
+        if set().union(*(f for f in fixed if f)) != set(self.enough):
+            return False  # the split disagrees with the parse: do not rely on it
+        rest = [piece for piece, f in zip(pieces, fixed) if not f]
+        return Sifted(re.compile("|".join(rest), flags)) if rest else None
 
     def __getattr__(self, name: str):
         return getattr(self.regex, name)
@@ -203,41 +295,35 @@ class Sifted:
 
     def could_match(self, text: str) -> bool:
         """False when `text` holds none of the strings a match needs."""
-        needed = self.needed
-        if needed is None:
+        if self._needed is None:
             return True
         if self.folded:
-            global _lowered
-            last = _lowered  # one tuple, read and replaced whole: safe across threads
-            if last[0] is text:
-                low = last[1]
-            else:
-                low = text.lower()
-                _lowered = (text, low)
-            for string in needed:
-                if string in low:
-                    return True
-            return not text.isascii() and CASE_ODDITIES.search(text) is not None
-        for string in needed:
-            if string in text:
-                return True
-        return False
+            low, odd = _lower(text)
+            return odd or self._needed.in_(low)
+        return self._needed.in_(text)
 
     def search(self, text: str, *span):
         return self.regex.search(text, *span) if self.could_match(text) else None
 
     def found(self, text: str) -> bool:
-        """Whether the pattern matches somewhere in `text`: yes at once when `text` holds
-        an alternative that is fixed text (`sufficient_strings`)."""
-        if self.enough:
-            # str.lower maps a character to an ASCII one or to one without case only as
-            # case folding does (the Kelvin sign to k): a fixed alternative in the lowered
-            # text is one the pattern matches
-            low = text.lower() if self.folded else text
-            for string in self.enough:
-                if string in low:
-                    return True
-        return self.search(text) is not None
+        """Whether the pattern matches somewhere in `text`. An alternative that is fixed
+        text matches where the text holds it (`sufficient_strings`; str.lower maps a
+        character to an ASCII one, or to one without case, only as case folding does: the
+        Kelvin sign to k); else the other alternatives decide, a pattern matching where
+        one of its alternatives does."""
+        if self._enough is None:
+            return self.search(text) is not None
+        if self.folded:
+            low, odd = _lower(text)
+            if odd:
+                return self.regex.search(text) is not None  # "CERTİF": folding finds more
+            if self._enough.in_(low):
+                return True
+        elif self._enough.in_(text):
+            return True
+        if self._rest is False:
+            return self.search(text) is not None
+        return self._rest is not None and self._rest.search(text) is not None
 
     # an anchored pattern mostly fails at its first characters, and testing first costs
     # more; a pattern that scans a line before failing ("label: value") is tested first
@@ -862,7 +948,7 @@ def scan(text: str) -> list[Figure]:
         b = tokens[i + 1] if i + 1 < len(tokens) else None
         pair = _paired(text, a, b) if b is not None else None
         before = text[max(0, a.start - 24):a.start]
-        approx = bool(APPROX.search(before))
+        approx = APPROX.found(before)
         if pair is not None:
             low, high, precision = pair
             kind = "money" if "money" in (a.kind, b.kind) else (
@@ -882,10 +968,10 @@ def scan(text: str) -> list[Figure]:
         and_up = AND_UP.match(text, a.end) if a.kind in ("money", "foreign") else None
         if (a.m.group("plus") or and_up) and a.kind in ("money", "foreign", "count"):
             figures.append(_figure(low=a.value, **common))  # "$80,000+", "$75K and up"
-        elif a.kind in ("money", "foreign") and UP_TO.search(before):
+        elif a.kind in ("money", "foreign") and UP_TO.found(before):
             figures.append(_figure(high=a.value, **common))  # "up to $91,000"
         else:
-            bound = "under" if UNDER.search(before) else "over" if OVER.search(before) else ""
+            bound = "under" if UNDER.found(before) else "over" if OVER.found(before) else ""
             figures.append(_figure(value=a.value, bound=bound, **common))
         i += 1
     return figures

@@ -476,11 +476,11 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
             sentence[:figure.start - base], re.I):
         reader.skip(figure, "a difference between two figures, not a figure")
         return ""
-    if NOT_PAY.search(before) or (NOT_PAY.search(clause) and not PAY_CUES.search(before)) or (
+    if NOT_PAY.found(before) or (NOT_PAY.found(clause) and not PAY_CUES.search(before)) or (
             getattr(ctx, "cost", False) and not PAY_CUES.search(clause)):
         reader.skip(figure, "a price or another sum, not pay")
         return ""
-    if TOP_CODE.search(sentence):
+    if TOP_CODE.found(sentence):
         reader.skip(figure, "the survey's top-code threshold in a note, not a figure")
         return ""
     between = before
@@ -503,7 +503,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     own = between[_label_after_end(between):] if between is not before else before
     stat_here = statistic_before(own) or _statistic_after(sentence[figure.end - base:]) or (
         statistic_before(before) if between is not before else "")
-    if L.MIDDLE_HALF.search(clause) and figure.is_range and figure.low is not None \
+    if L.MIDDLE_HALF.found(clause) and figure.is_range and figure.low is not None \
             and figure.high is not None:
         _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place, place_words)
         return "range"
@@ -741,7 +741,7 @@ def _read_percent(reader, ctx, sentence, base, quote, figure, before, clause, ci
         reader.skip(figure, "a share of a group, not a change")
         return
     around = sentence[max(0, figure.start - base - 25):figure.end - base + 3]
-    if L.SIDE_PERCENTILE.search(around) or L.MIDDLE_HALF.search(around) \
+    if L.SIDE_PERCENTILE.search(around) or L.MIDDLE_HALF.found(around) \
             or re.match(r"\s*(?:percentile|of\s+earners)", after, re.I):
         reader.skip(figure, "a percentile, not a change")
         return

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from extractors import labels as L
 from extractors import patterns as P
 
-PIPE_RULE = P.Sifted(re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$"))
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 """The rule under a pipe table's header: "---|---|", "|:---|---:|"."""
 
 WIDE_GAP = re.compile(r"\t+|[ \u00a0]{2,}")

@@ -92,7 +92,7 @@ LABEL_VERBS = re.compile(
     r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
 """Verbs that make the words before a colon a sentence, not a label."""
 
-LIST_HEADING = P.Sifted(re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$"))
+LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
 """A line that introduces a list: "Top-Paying Industries:"."""
 
 MODIFIER_LABEL = re.compile(
@@ -109,11 +109,11 @@ MAJOR_HEADING = re.compile(r"^(?:\d{1,2}\.\s+\S|#{1,6}\s+\S|[A-Z][A-Z &/-]{3,}$)
 LABEL_SEPARATOR = re.compile(r"\s[-–—|»›]\s|(?<=\w)[-–—]\s|\s[|»›]")
 """What separates a label from text run into it: "…specialists- Median salary"."""
 
-LADDER_ITEM = P.Sifted(re.compile(
+LADDER_ITEM = re.compile(
     r"^(?P<level>[A-Za-z][\w ’'-]{1,40}?)\s*\(\s*(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)?\s*"
     r"(?:%\s?ile|percentile)|median|mean|average)\s*\)\s*$",
     re.I,
-))
+)
 """A rung of a percentile ladder: "Entry (10th %ile)", "Mid-Career (Median)"."""
 
 INDEX_LINE = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
@@ -139,11 +139,11 @@ JOBS_HEADING = P.Sifted(re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob
                           r"\blistings?\s+(?:near|in|this\s+week)\b", re.I))
 """A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
 
-PLACE_LINE = P.Sifted(re.compile(
+PLACE_LINE = re.compile(
     r"^(?:#\s*\d{1,3}[.:)]?\s+|\d{1,3}[.)]\s+)?"  # a rank: "#1 Huntsville, AL", "2. Ohio"
     r"(?P<place>(?:[A-Z][\w.'’-]*(?:[\s-]+[A-Z][\w.'’-]*)*,\s*[A-Z]{2}(?:-[A-Z]{2})*)"
     r"|(?:[A-Z][\w.'’-]*\s+)+(?:non)?metropolitan\s+area|" + P._STATE_NAMES + r"|Statewide|"
-    r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$"))
+    r"United\s+States|U\.S\.|National)(?:\s*\((?P<extra>[^)]{1,30})\))?$")
 """A line that is only a place: "California", "Cincinnati, OH-KY-IN", "Piedmont North
 Carolina nonmetropolitan area", "United States (May 2016)"."""
 
@@ -911,7 +911,7 @@ def _percentile_pair(label: str) -> tuple[str, str] | None:
     m = PERCENTILE_PAIR.search(label)
     if m:
         return f"p{m.group('a')}", f"p{m.group('b')}"
-    if L.MIDDLE_HALF.search(label) or re.search(r"\bmiddle\s+(?:half|50\s*(?:%|percent))",
+    if L.MIDDLE_HALF.found(label) or re.search(r"\bmiddle\s+(?:half|50\s*(?:%|percent))",
                                                  label, re.I):
         return "p25", "p75"
     return None
@@ -1023,8 +1023,8 @@ def _bare(reader: Reader, line: Line) -> list[P.Figure]:
     return figures
 
 
-FOREIGN_LINE = P.Sifted(re.compile(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:" +
-                          prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$"))
+FOREIGN_LINE = re.compile(r"^(?:" + prose.FOREIGN_PLACES + r")(?:\s*(?:,|and|&)\s*(?:" +
+                          prose.FOREIGN_PLACES + r"))*(?:\s*\([^)]*\))?$")
 """A line that is only places outside the United States: "Norway, Germany and Switzerland"."""
 
 
@@ -1050,7 +1050,7 @@ def _job_ad_lines(lines: list[Line]) -> set[int]:
     for i in range(len(lines) + 1):
         if i == len(lines) or lines[i].blank:
             block = range(start, i)
-            if any(lines[k].block < 0 and JOB_POSTING.search(lines[k].text) for k in block):
+            if any(lines[k].block < 0 and JOB_POSTING.found(lines[k].text) for k in block):
                 out.update(k for k in block if lines[k].block < 0)
             start = i + 1
     return out
@@ -1133,7 +1133,7 @@ KEY_CUE = P.Sifted(re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b
 def _percentile_key(text: str) -> list:
     """The statistics a sentence maps levels to: in order (["p10", "median", "p90"]) or by
     name ([("entry level", "p10"), ("the working tech", "median"), …]); [] when none."""
-    if not KEY_CUE.search(text):
+    if not KEY_CUE.found(text):
         return []
     named = []
     for part in re.split(r"[,;:]|\band\b", text):
@@ -1269,7 +1269,7 @@ def _page_cites(reader: Reader) -> str:
     """The agency the page's source lines credit, when they name exactly one."""
     agencies = set()
     for line in reader.lines:
-        if line.text and len(line.text) <= 220 and SOURCE_LINE.search(line.text):
+        if line.text and len(line.text) <= 220 and SOURCE_LINE.found(line.text):
             cited = prose.cites_of(line.text)
             if cited and ";" in line.text:
                 return ""  # "Sources: BLS (…); a salary survey": which figure is whose is not said
@@ -1300,7 +1300,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     reader.job_ads = _job_ad_lines(lines)
     tables = {t.first: t for t in find_tables(lines, reader.figures, doc.text)}
     ctx = Context()
-    ctx.jobs_page = any(JOBS_HEADING.search(line.text) and len(line.text) < 80
+    ctx.jobs_page = any(JOBS_HEADING.found(line.text) and len(line.text) < 80
                         for line in lines[:3] if not line.blank)
     i = 0
     while i < len(lines):
@@ -1337,7 +1337,7 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     listed_figures = [f for f in figures if listed(f)]
     ctx.job_ad = i in reader.job_ads or (ctx.jobs_page and ctx.job_ad)
     if _is_heading(line, figures) or _is_major(line, figures):
-        ctx.jobs_section = bool(JOBS_HEADING.search(line.text))
+        ctx.jobs_section = JOBS_HEADING.found(line.text)
     if ctx.jobs_section:
         ctx.job_ad = True
     key = _percentile_key(line.text) if listed_figures else []
@@ -1345,14 +1345,14 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
     if _is_heading(line, figures) or _is_major(line, figures) or re.match(
             r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
-        ctx.related = bool(RELATED.search(line.text) or re.match(
+        ctx.related = bool(RELATED.found(line.text) or re.match(
             r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I))
         ctx.cost = L.sense(line.text).ignore == "a price, not pay"
     if _is_major(line, figures):
         ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
         ctx.list_sense, ctx.list_dimension, ctx.place = None, "", None
         ctx.pay_context = bool(PAY_SECTION.match(re.sub(r"^[\d.#\s]+", "", line.text)))
-        if JOBS_HEADING.search(line.text):
+        if JOBS_HEADING.found(line.text):
             ctx.jobs_page = True
     if not listed_figures:
         return _read_wordy_line(reader, ctx, i, tables)
