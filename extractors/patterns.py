@@ -756,6 +756,10 @@ OVER = Sifted(re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|i
                   r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I))
 APPROX = Sifted(re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
                     r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I))
+HEDGE_ENDS = frozenset("tdy.eorn~≈wfs" + "tdy.eornwfs".upper() + "\u017f")
+"""The last characters (before spaces) of what APPROX, UP_TO, UNDER and OVER match:
+"about", "approx.", "up to", "less than", "below", "upwards of", "exceeds", … in any case
+(and the long s, which folds to s); tests/test_sifted.py holds the patterns to it."""
 AND_UP = re.compile(r"\s+(?:and|or)\s+(?:up|above|more|higher|over)\b", re.I)
 """Words after an amount that open it upwards: "$75K and up", "$90,000 or more"."""
 FROM_BETWEEN = re.compile(r"\b(?:from|between)\s*$", re.I)
@@ -931,13 +935,13 @@ def scan(text: str) -> list[Figure]:
 
     tokens: list[_Token] = []
     for m in NUMBER_TOKEN.finditer(text):
-        if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
-            continue  # an amount or a percentage is never a code, a date or a period
         nxt = text[m.end():m.end() + 1]
         if nxt.isalnum() and not m.group("pct") and not m.group("after") and not (
                 nxt.isalpha() and nxt.islower() and not text[m.end() + 1:m.end() + 2].isalnum()
                 and (m.group("cur") or re.search(r"[,.]\d", m.group("num")))):
             continue  # "10th", "3D", "4-year"; but "$91,100a" carries a footnote letter
+        if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
+            continue  # an amount or a percentage is never a code, a date or a period
         token = _token(m)
         if token is not None:
             tokens.append(token)
@@ -948,7 +952,9 @@ def scan(text: str) -> list[Figure]:
         b = tokens[i + 1] if i + 1 < len(tokens) else None
         pair = _paired(text, a, b) if b is not None else None
         before = text[max(0, a.start - 24):a.start]
-        approx = APPROX.found(before)
+        # the words before a figure that bound or round it all end in one of a few letters
+        hedged = before.rstrip()[-1:] in HEDGE_ENDS
+        approx = hedged and APPROX.found(before)
         if pair is not None:
             low, high, precision = pair
             kind = "money" if "money" in (a.kind, b.kind) else (
@@ -968,10 +974,11 @@ def scan(text: str) -> list[Figure]:
         and_up = AND_UP.match(text, a.end) if a.kind in ("money", "foreign") else None
         if (a.m.group("plus") or and_up) and a.kind in ("money", "foreign", "count"):
             figures.append(_figure(low=a.value, **common))  # "$80,000+", "$75K and up"
-        elif a.kind in ("money", "foreign") and UP_TO.found(before):
+        elif a.kind in ("money", "foreign") and hedged and UP_TO.found(before):
             figures.append(_figure(high=a.value, **common))  # "up to $91,000"
         else:
-            bound = "under" if UNDER.found(before) else "over" if OVER.found(before) else ""
+            bound = "" if not hedged else "under" if UNDER.found(before) else \
+                "over" if OVER.found(before) else ""
             figures.append(_figure(value=a.value, bound=bound, **common))
         i += 1
     return figures

@@ -104,3 +104,18 @@ def test_letters_case_folding_maps_to_ascii_are_not_missed(sample):
     assert kelvin.search("\u212aeep") is not None  # the Kelvin sign folds to k
     long_s = Sifted(re.compile(r"\bsalary\b", re.I))
     assert long_s.search("\u017falary") is not None  # the long s folds to s
+
+
+@pytest.mark.parametrize("name", ["APPROX", "UP_TO", "UNDER", "OVER"])
+def test_what_bounds_or_rounds_a_figure_ends_in_one_of_a_few_letters(name):
+    """The scanner tests the words before a figure with these patterns only when they end
+    in one of patterns.HEDGE_ENDS."""
+    pattern = getattr(patterns, name).regex
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern) | st.text(max_size=30))
+    def check(sample):
+        if pattern.search(sample):
+            assert sample.rstrip()[-1:] in patterns.HEDGE_ENDS, sample
+
+    check()
