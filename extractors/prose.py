@@ -461,6 +461,15 @@ def _place(ctx, clause: str, sentence: str, since: str = "") -> tuple[str, str]:
     return place, words
 
 
+DIFFERENCE_WORDS = P.Sifted(re.compile(
+    r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus|adds|"
+    r"added|more\s+than\s+(?:a|an|the)\s+\w+)\b", re.I))
+"""Words before an amount that make it a difference: "a premium of $4,000"."""
+ON_AVERAGE = re.compile(r"\s*(?:on\s+average|the\s+average)\b", re.I)
+FOR_WHOM = re.compile(r"[^,;]{0,25}?\b(?:for|among)\s+(?P<who>[^,;.]{3,60})")
+"""Words after an amount that say whom it is for: "… $57,900 for non-union electricians"."""
+
+
 def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
                 previous_stat, earlier, everything) -> str:
     after = sentence[figure.end - base:figure.end - base + 40]
@@ -470,10 +479,8 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if (figure.amount or 0) <= 0:
         reader.skip(figure, "an amount of $0 is no pay")
         return ""
-    if P.COMPARATIVE.match(after) or OUTDONE_BY.search(before) or re.search(
-            r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus|adds|"
-            r"added|more\s+than\s+(?:a|an|the)\s+\w+)\b",
-            sentence[:figure.start - base], re.I):
+    if P.COMPARATIVE.match(after) or OUTDONE_BY.search(before) or DIFFERENCE_WORDS.found(
+            sentence[:figure.start - base]):
         reader.skip(figure, "a difference between two figures, not a figure")
         return ""
     if NOT_PAY.found(before) or (NOT_PAY.found(clause) and not PAY_CUES.search(before)) or (
@@ -526,7 +533,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
             # "The median annual wage for educational, guidance, and career counselors
             # and advisors was $57,040": the clause broke at a list's ", and"
             statistic = statistic_before(sentence[:figure.start - base])
-        if not statistic and re.match(r"\s*(?:on\s+average|the\s+average)\b", sentence, re.I):
+        if not statistic and ON_AVERAGE.match(sentence):
             statistic = "mean"
         if not statistic and TYPICAL_EARNER.search(before):
             statistic = "median"  # "the typical janitor earned $35,930": the middle worker
@@ -574,7 +581,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     qualifiers, said = qualifiers_of(before)
     qualifiers.pop("geography", None)
     following = clause[figure.end - base - clause_start(sentence, figure, base):]
-    m = re.match(r"[^,;]{0,25}?\b(?:for|among)\s+(?P<who>[^,;.]{3,60})", following)
+    m = FOR_WHOM.match(following)
     if m:
         # "compared with $57,900 for non-union electricians": words after the figure say
         # whom it is for
@@ -627,14 +634,17 @@ NOT_AN_OCCUPATION = re.compile(
     r"workers?|members?|people|staff|professionals?|earners?|those\s+who)\b", re.I)
 
 
+SUBJECT_LEAD = re.compile(r"^\s*(?:by\s+comparison|meanwhile|in\s+contrast|by\s+contrast|still|"
+                          r"similarly|likewise)\s*,?\s*", re.I)
+
+
 def subject_occupation(reader, words: str) -> str:
     """Another occupation a sentence is about, named as its subject: "Maids and housekeeping
     cleaners, who mostly work in hotels, had a median of …" on a janitors' page; "" when
     the subject is the page's own occupation, a group of its workers, or not a name."""
     if not reader.title:
         return ""
-    words = re.sub(r"^\s*(?:by\s+comparison|meanwhile|in\s+contrast|by\s+contrast|still|"
-                   r"similarly|likewise)\s*,?\s*", "", words, flags=re.I)
+    words = SUBJECT_LEAD.sub("", words)
     end = SUBJECT_END.search(words)
     subject = words[:end.start()].strip() if end else ""
     if not subject or len(subject.split()) > 7 or NOT_AN_OCCUPATION.match(subject):

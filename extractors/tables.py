@@ -286,9 +286,12 @@ def _aligned_columns(lines: list[tuple[str, int]]) -> list[Column]:
     return [_column(" ".join(g[2]), g[0], g[1]) for g in groups]
 
 
+WRAPPED = re.compile(r"(\w)-\s+(\w)")
+
+
 def _merge_wrapped(names: list[str]) -> list[str]:
     """Header cells whose words wrapped onto the next line ("Employ-" / "ment")."""
-    return [re.sub(r"(\w)-\s+(\w)", r"\1\2", n) for n in names]
+    return [WRAPPED.sub(r"\1\2", n) for n in names]
 
 
 # --- rows ----------------------------------------------------------------------------------

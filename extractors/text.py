@@ -675,6 +675,9 @@ YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}(?:\s*[-–]
 """A row labelled by its year ("2019", "May 2019"): the period of the row's figures."""
 
 
+NONE_OR_VARIES = re.compile(r"none|varies", re.I)
+
+
 def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, str, str, L.Sense]:
     """(qualifiers, words, occupation code, occupation title, row sense) of a row's labels."""
     qualifiers: dict = {}
@@ -687,7 +690,7 @@ def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, st
     for name, text in sorted(label_cells.items(), key=lambda kv: not LADDER_ITEM.match(
             kv[1].strip())):
         text = text.strip()
-        if not text or PLACEHOLDER.fullmatch(text) or re.fullmatch(r"none|varies", text, re.I):
+        if not text or PLACEHOLDER.fullmatch(text) or NONE_OR_VARIES.fullmatch(text):
             continue  # an empty cell's placeholder, or a footnote mark in place of a figure
         m = SOC_CODE.match(text)
         if m:
@@ -1329,6 +1332,10 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     return Reading(reader.claims, reader.notes())
 
 
+RELATED_LEAD = re.compile(r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", re.I)
+"""A line that opens a list of other occupations: "Related careers: …"."""
+
+
 def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     """Claims of line `i`; the number of lines read."""
     lines = reader.lines
@@ -1343,10 +1350,8 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     key = _percentile_key(line.text) if listed_figures else []
     if key:
         _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
-    if _is_heading(line, figures) or _is_major(line, figures) or re.match(
-            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
-        ctx.related = bool(RELATED.found(line.text) or re.match(
-            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I))
+    if _is_heading(line, figures) or _is_major(line, figures) or RELATED_LEAD.match(line.text):
+        ctx.related = bool(RELATED.found(line.text) or RELATED_LEAD.match(line.text))
         ctx.cost = L.sense(line.text).ignore == "a price, not pay"
     if _is_major(line, figures):
         ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
@@ -1735,9 +1740,12 @@ def _list_heading(ctx: Context, index: int, label: str) -> None:
     ctx.list_dimension = L.dimension_of(label) if s.metric else ""
 
 
+TRAILING_PARENTHESES = re.compile(r"\s*\([^)]*\)$")
+
+
 def _level_heading(text: str) -> str:
     """The level a whole-line heading names ("Senior Level", "Beginner"), else ""."""
-    m = P.LEVEL.fullmatch(re.sub(r"\s*\([^)]*\)$", "", text.strip()))
+    m = P.LEVEL.fullmatch(TRAILING_PARENTHESES.sub("", text.strip()))
     return P.normalise_level(text) if m else ""
 
 
