@@ -45,6 +45,7 @@ IGNORED = (
      "a comparison, not a figure"),
 )
 """Column and label words whose figures are never claims, with the reason."""
+IGNORED = tuple((P.Sifted(pattern), reason) for pattern, reason in IGNORED)  # most words hold none
 
 METRIC_WORDS = (
     ("annual_openings", re.compile(r"\bopenings?\b|\bjob\s+openings\b", re.I)),
@@ -256,7 +257,7 @@ def dimension_of(words: str) -> str:
 
 def ignored(words: str) -> str:
     for pattern, reason in IGNORED:
-        if pattern.search(words):
+        if pattern.found(words):
             return reason
     return ""
 

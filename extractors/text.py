@@ -1352,7 +1352,7 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
     if _is_heading(line, figures) or _is_major(line, figures) or RELATED_LEAD.match(line.text):
         ctx.related = bool(RELATED.found(line.text) or RELATED_LEAD.match(line.text))
-        ctx.cost = L.sense(line.text).ignore == "a price, not pay"
+        ctx.cost = L.ignored(P.clean(line.text)) == "a price, not pay"  # sense()'s ignore
     if _is_major(line, figures):
         ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
         ctx.list_sense, ctx.list_dimension, ctx.place = None, "", None

@@ -17,8 +17,9 @@ from extractors import labels, patterns, prose, tables, text
 from extractors.patterns import Sifted, needed_strings
 
 SIFTED = sorted(
-    ((f"{module.__name__}.{name}", value) for module in (text, prose, labels, patterns, tables)
-     for name, value in vars(module).items() if isinstance(value, Sifted)),
+    [(f"{module.__name__}.{name}", value) for module in (text, prose, labels, patterns, tables)
+     for name, value in vars(module).items() if isinstance(value, Sifted)]
+    + [(f"extractors.labels.IGNORED[{reason}]", pattern) for pattern, reason in labels.IGNORED],
     key=lambda item: item[0])
 
 
