@@ -490,10 +490,10 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if TOP_CODE.found(sentence):
         reader.skip(figure, "the survey's top-code threshold in a note, not a figure")
         return ""
+    opening = clause_start(sentence, figure, base)  # where the figure's clause starts
     between = before
     for f in earlier:
-        if f.kind == "money" and f.end <= figure.start and f.end - base >= clause_start(
-                sentence, figure, base):
+        if f.kind == "money" and f.end <= figure.start and f.end - base >= opening:
             between = sentence[f.end - base:figure.start - base]
     place, place_words = _place(ctx, clause, sentence, between)
     if place.startswith("foreign:") or (not place and ctx.foreign):
@@ -564,7 +564,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         figure = replace(figure, value=figure.low, low=None)  # "Top 10%: $182K+"
     since = before
     for f in earlier:
-        if f.end <= figure.start and f.end - base >= clause_start(sentence, figure, base):
+        if f.end <= figure.start and f.end - base >= opening:
             since = sentence[f.end - base:figure.start - base]  # words after the figure before
             unit_after = P.UNIT_SUFFIX.match(since)
             since = since[unit_after.end():] if unit_after else since
@@ -580,7 +580,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     unit = figure.unit_hint or _unit_near(since) or _unit_near(unattached) or ctx.unit
     qualifiers, said = qualifiers_of(before)
     qualifiers.pop("geography", None)
-    following = clause[figure.end - base - clause_start(sentence, figure, base):]
+    following = clause[figure.end - base - opening:]
     m = FOR_WHOM.match(following)
     if m:
         # "compared with $57,900 for non-union electricians": words after the figure say

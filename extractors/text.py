@@ -2123,14 +2123,17 @@ TABLE_COLUMN = P.Sifted(re.compile(
 VALUE_COLUMN = re.compile(r"salary|pay|wage|earnings|income|hourly|annual|median|mean|average", re.I)
 
 
+TITLE_WORDS = re.compile(r"\b(?:by|of|for|in|per|and|the|at|a)\b", re.I)
+
+
 def _is_word_table_header(reader: Reader, line: Line) -> bool:
     """A header of column names separated by single spaces: "Location Job Level Salary
     Unionized"."""
-    if not _is_heading(line, reader.line_figures(line)):
-        return False
-    columns = TABLE_COLUMN.findall(line.text)
-    if len(columns) < 3 or re.search(r"\b(?:by|of|for|in|per|and|the|at|a)\b", line.text, re.I):
+    if not _is_heading(line, reader.line_figures(line)) or TITLE_WORDS.search(line.text):
         return False  # "PAY BY LEVEL" is a title, not column names
+    columns = TABLE_COLUMN.findall(line.text)
+    if len(columns) < 3:
+        return False
     covered = sum(len(c) for c in columns)
     values = sum(1 for c in columns if VALUE_COLUMN.search(c))
     return (len(columns) >= 2 and 0 < values < len(columns)
