@@ -82,7 +82,8 @@ _DEFAULTS = dict(
     qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
     extractor=f"text/{EXTRACTOR_VERSION}",
 )
-_COLUMNS_BUT_ID = frozenset(CLAIM_COLUMNS) - {"claim_id"}
+_COLUMN_SET = frozenset(CLAIM_COLUMNS)
+_COLUMNS_BUT_ID = _COLUMN_SET - {"claim_id"}
 _id_fields_of = itemgetter(*_ID_FIELDS)
 _columns_in = itemgetter(*CLAIM_COLUMNS)
 
@@ -112,13 +113,7 @@ def _identified(merged: dict, anchor: str | None) -> Claim:
             key += "\x1f" + anchor
         merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
         return Claim(**merged)
-    key = "\x1f".join(map(str, _id_fields_of(merged)))
-    for name in _ID_EXTRAS:
-        if merged[name]:
-            key += f"\x1f{name}={merged[name]}"
-    if anchor:
-        key += "\x1f" + anchor
-    merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    merged["claim_id"] = _claim_id(merged, anchor)
     # frozen: its fields set as pickle sets them, in column order (the dataclass's own
     # __init__ costs a third of building a claim)
     claim = object.__new__(Claim)
@@ -126,17 +121,30 @@ def _identified(merged: dict, anchor: str | None) -> Claim:
     return claim
 
 
+def _claim_id(values: dict, anchor: str | None) -> str:
+    key = "\x1f".join(map(str, _id_fields_of(values)))
+    for name in _ID_EXTRAS:
+        if values[name]:
+            key += f"\x1f{name}={values[name]}"
+    if anchor:
+        key += "\x1f" + anchor
+    return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def relocated(claim: Claim, locator: str) -> Claim:
     """The claim with a locator for people (an element path, a page and box); its id
     stays anchored to the exact span it was read from, so it remains unique."""
-    values = claim.as_dict()
-    del values["claim_id"]
+    # every column in column order (a claim's own fields are, as new_claim sets them)
+    values = dict(claim.__dict__) if claim.__dict__.keys() == _COLUMN_SET else claim.as_dict()
     values["locator"] = locator
     if not values["geography"]:
         values["geography"] = DEFAULT_GEOGRAPHY
     if not values["period_basis"]:
         values["period_basis"] = "stated" if values["period"] else "unknown"
-    return _identified(values, claim.claim_id)
+    values["claim_id"] = _claim_id(values, claim.claim_id)
+    moved = object.__new__(Claim)
+    moved.__dict__.update(values)
+    return moved
 
 
 @dataclass(frozen=True)
