@@ -3,6 +3,7 @@ them: the run's record in the history, `reports/index.html` and
 `curated/careerfacts.duckdb`.
 
     recorded_run(run, root, …)            -> the run's record, its changes, history problems
+    recorded_unchanged_run(root, started) -> the same for a refresh that found nothing to do
     analyst_files(run, files, record, …)  -> {path: bytes} of the record, the report and,
                                              when its content changed, the database
 
@@ -18,8 +19,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.cache import write_atomically
 from pipeline.history import (Changes, RunRecord, changes_between, load_runs, next_number,
-                              run_record, sha256_of)
+                              record_path, recorded_numbers, run_record, sha256_of)
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
@@ -42,6 +44,56 @@ def recorded_run(run: Run, root: Path, registry: Path, decisions: Path, started:
     record = run_record(run, next_number(root), started, finished or utc_now(), exit_code,
                         {"registry": sha256_of(registry), "decisions": sha256_of(decisions)})
     return record, changes_between(runs[-1] if runs else None, record), problems
+
+
+def recorded_unchanged_run(root: Path, started: str
+                           ) -> tuple[RunRecord | None, Changes | None, list[Problem]]:
+    """Record a refresh whose inputs and outputs were unchanged, so it ran nothing.
+
+    Its record repeats the latest readable one (the same inputs, counts, facts and
+    discrepancies) under the next run number, with this refresh's times and `repeats`
+    naming the run whose outputs are still published, and is written
+    at once (the caller holds the project's lock); nothing else is published, so
+    reports/index.html still shows the run that rendered it. Only the newest records are
+    read — the latest readable one and those after it — so the cost does not grow with
+    the history. Returns (record, changes since the latest readable run — none, a
+    `history-unreadable` warning per record passed over); record and changes are None when no
+    record can be read (then nothing is written and the next full refresh numbers on).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> first = RunRecord(1, "2026-11-30T10:00:00Z", "2026-11-30T10:00:05Z", 0,
+    ...                   counts={"facts": 52})
+    >>> _ = (root / "curated/history").mkdir(parents=True)
+    >>> _ = (root / first.path).write_bytes(first.as_json())
+    >>> record, changes, problems = recorded_unchanged_run(root, "2026-11-30T11:00:00Z")
+    >>> record.run, record.repeats, record.counts, changes.headline(), problems
+    (2, 1, {'facts': 52}, 'no change since run 1 (2026-11-30T10:00:00Z)', [])
+    """
+    from schemas.problems import problem
+
+    problems: list[Problem] = []
+    latest = None
+    for number in reversed(recorded_numbers(root)):
+        relative = record_path(number)
+        try:
+            latest = RunRecord.from_json((Path(root) / relative).read_bytes())
+        except (OSError, ValueError, TypeError) as exc:
+            problems.append(problem("history-unreadable", path=relative,
+                                    detail=" ".join(str(exc).split())))
+            continue
+        if latest.run == number:
+            break
+        problems.append(problem("history-unreadable", path=relative,
+                                detail=f"it records run {latest.run}, not {number}"))
+        latest = None
+    if latest is None:
+        return None, None, problems[::-1]
+    record = RunRecord(next_number(root), started, utc_now(), latest.exit_code,
+                       latest.inputs, latest.counts, latest.sources, latest.facts,
+                       latest.discrepancies, latest.repeats or latest.run)
+    write_atomically(Path(root) / record.path, record.as_json())
+    return record, changes_between(latest, record), problems[::-1]
 
 
 def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes: Changes,

@@ -5,13 +5,19 @@ For each target (a URL with, optionally, its occupation, id, title, authority):
 1. the previous capture of the same URL gives the validators of a conditional request
    (`If-None-Match`, `If-Modified-Since`);
 2. the page is fetched politely (`pipeline/fetch.py`): a 304, or a body with the sha256
-   of a registered capture, is "unchanged" and writes nothing;
-3. a new capture is written to `raw/` under a new name (never over an existing file)
-   and its entry appended to the registry, both atomically and under the project's
-   lock. The entry records the URL, final URL and redirects, HTTP status, content type,
-   validators, retrieval time, for an archived copy the original URL and the archive's
-   timestamp, and the capture it supersedes (the page's latest capture at or before
-   the moment it shows).
+   of the URL's latest capture, is "unchanged" and writes nothing;
+3. anything else is a new capture, written to `raw/` under a new name (never over an
+   existing file) with its entry appended to the registry, both atomically and under
+   the project's lock. The entry records the URL, final URL and redirects, HTTP status,
+   content type, validators, retrieval time, for an archived copy the original URL and
+   the archive's timestamp, and the capture it supersedes (the page's latest capture at
+   or before the moment it shows).
+
+A page that reverts to what an older capture held is a new capture too: the page changed
+back, and its latest capture no longer says what it says. A URL whose bytes are those of
+another URL's capture is registered under its own URL (a new file with the same bytes:
+git stores them once); the refresh counts byte-identical captures once
+(`pipeline/pages.py`).
 
 A failed fetch writes nothing and is a problem with a stable code (`capture-timeout`,
 `capture-robots-disallowed`, `capture-http-404`, …); the other targets go on.
@@ -22,7 +28,6 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,9 +35,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from pipeline.fetch import Fetcher, FetchError, NotModified, Page
-from pipeline.pages import archived_copy, normalised_url, page_captures, page_url
-from pipeline.registry import (ID, SOC, RegistryError, Source, append_entry, moment,
-                               registry_entries, write_file_atomically)
+from pipeline.pages import archived_copy, normalised_url, page_url
+from pipeline.publish import exclusive
+from pipeline.registry import (ID, SOC, Source, append_entry, moment, registry_entries,
+                               write_file_atomically)
 from schemas.problems import Problem, problem
 from schemas.vocabulary import AUTHORITIES
 
@@ -208,36 +214,20 @@ def new_entry(target: Target, page: Page, retrieved: str, capture_id: str,
     return entry
 
 
-@contextmanager
-def project_lock(registry: Path, timeout: float = 600.0):
-    """Hold the project's lock while raw/ is written, so that a refresh never reads a
-    registry half-way through a capture (and two captures do not interleave)."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(Path(registry).resolve().parent.parent / ".careerfacts.lock"))
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout:
-        raise RegistryError(problem(
-            "registry-unreadable", path=str(registry),
-            detail=f"another careerfacts run has held the project lock for {timeout:.0f} s "
-                   "(.careerfacts.lock); let it finish and try again")) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
 class Capturer:
     """Captures targets into one registry. Raises RegistryError when the registry itself
-    cannot be read or appended to (nothing is captured then)."""
+    cannot be read or appended to, and `pipeline.publish.Busy` when another careerfacts
+    command holds the project's lock for longer than `wait` seconds (nothing is
+    captured then). `on_wait` is told, in one line, when a capture has to wait."""
 
     def __init__(self, registry: Path, fetcher: Fetcher | None = None,
-                 now: Callable[[], dt.datetime] | None = None, lock=project_lock):
+                 now: Callable[[], dt.datetime] | None = None, wait: float = 600.0,
+                 on_wait: Callable[[str], None] | None = None):
         self.registry = Path(registry)
         self.fetcher = fetcher or Fetcher()
         self.now = now or self.fetcher.now
-        self.lock = lock
+        self.wait = wait
+        self.on_wait = on_wait
         registry_entries(self.registry)  # fail early on a registry that cannot be read
 
     def capture(self, target: Target) -> Outcome:
@@ -246,9 +236,7 @@ class Capturer:
         taken = _taken(entries, target.id)
         if taken:
             return _failed(target, "capture-id-taken", taken)
-        same_url = [e for e in _sources(entries)
-                    if normalised_url(e.url) == normalised_url(target.url)]
-        latest = max(same_url, key=lambda s: _moment(s.retrieved), default=None)
+        latest = _latest(_sources(entries), target.url)
         validators = {k: str(entries_by_id(entries)[latest.id][k])
                       for k in ("etag", "last_modified")
                       if latest is not None and entries_by_id(entries)[latest.id].get(k)}
@@ -259,16 +247,22 @@ class Capturer:
         if isinstance(fetched, NotModified):
             return Outcome(target.url, "unchanged", latest.id if latest else "",
                            why="304 Not Modified")
-        with self.lock(self.registry):
+        root = self.registry.resolve().parent.parent
+        with exclusive(root, self.wait, on_wait=self.on_wait):
             return self._write(target, fetched)
 
     def _write(self, target: Target, page: Page) -> Outcome:
         entries = registry_entries(self.registry)  # again: another capture may have written
+        sources = _sources(entries)
         digest = hashlib.sha256(page.body).hexdigest()
-        same = next((e for e in entries if str(e.get("sha256", "")).lower() == digest), None)
-        if same is not None:
-            return Outcome(target.url, "unchanged", str(same.get("id")),
-                           why=f"same bytes as {same.get('id')} (raw/{same.get('path')})")
+        latest = _latest(sources, target.url)
+        if latest is not None and latest.sha256 == digest:
+            return Outcome(target.url, "unchanged", latest.id,
+                           why=f"same bytes as its latest capture {latest.id} (raw/{latest.path})")
+        key = normalised_url(target.url)
+        same_bytes = [s for s in sources if s.sha256 == digest]
+        reverted = next((s for s in same_bytes if normalised_url(s.url) == key), None)
+        elsewhere = next((s for s in same_bytes if normalised_url(s.url) != key), None)
         raw = self.registry.parent
         retrieved = self.now().astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         archive = archived_copy(page.final_url) or archived_copy(page.url)
@@ -284,8 +278,7 @@ class Capturer:
                 {str(e.get("id")) for e in entries}, raw, page.format)
         as_of = archive[1] if archive else retrieved
         entry = new_entry(target, page, retrieved, capture_id,
-                          _preceding(_sources(entries), archive[0] if archive else page.url,
-                                     as_of))
+                          _preceding(sources, archive[0] if archive else page.url, as_of))
         target_file = raw / entry["path"]
         try:
             write_file_atomically(target_file, page.body, replace=False)
@@ -302,8 +295,13 @@ class Capturer:
             shown = str(target_file.resolve().relative_to(root))
         except ValueError:
             shown = str(target_file)
-        return Outcome(target.url, "captured", capture_id, shown,
-                       why=f"supersedes {entry['supersedes']}" if entry.get("supersedes") else "",
+        why = [f"supersedes {entry['supersedes']}"] if entry.get("supersedes") else []
+        if reverted is not None:
+            why.append(f"back to the bytes of its earlier capture {reverted.id}")
+        elif elsewhere is not None:
+            why.append(f"the same bytes as {elsewhere.id} of "
+                       f"{elsewhere.url or 'another page'}: counted once with it")
+        return Outcome(target.url, "captured", capture_id, shown, why="; ".join(why),
                        entry=entry)
 
 
@@ -336,15 +334,33 @@ def _moment(iso: str) -> str:
     return iso if "T" in iso else f"{iso}T00:00:00Z"
 
 
+def _latest(sources: list[Source], url: str) -> Source | None:
+    """The latest capture fetched from `url` (by retrieval time, then registry order):
+    the one a new fetch of it is compared with."""
+    key = normalised_url(url)
+    same_url = [(n, s) for n, s in enumerate(sources) if s.url and normalised_url(s.url) == key]
+    found = max(same_url, key=lambda ns: (_moment(ns[1].retrieved), ns[0]), default=None)
+    return found[1] if found else None
+
+
 def _preceding(sources: list[Source], url: str, as_of: str) -> str:
     """The id of the page's capture that a new capture showing the page at `as_of`
-    supersedes: the latest one showing it at or before that moment ("" if none)."""
-    pages = page_captures(sources)
+    supersedes: the latest one showing it at or before that moment ("" if none).
+
+    The page is its URL's captures (an archived copy under the URL it archived) and
+    the captures they supersede; captures of other URLs that merely hold the same
+    bytes are not part of it, so no `supersedes:` link ever ties two URLs together."""
     key = normalised_url(url)
-    members = {pages[s.id].current for s in sources if page_url(s) == key}
-    same_page = [s for s in sources if pages[s.id].current in members]
-    earlier = [s for s in same_page if _moment(s.as_of) <= _moment(as_of)]
+    by_id = {s.id: s for s in sources}
+    same_page = {s.id for s in sources if page_url(s) == key}
+    links = [s.supersedes for s in sources if s.id in same_page]
+    while links:
+        older = links.pop()
+        if older in by_id and older not in same_page:
+            same_page.add(older)
+            links.append(by_id[older].supersedes)
     order = {s.id: n for n, s in enumerate(sources)}
+    earlier = [by_id[i] for i in same_page if _moment(by_id[i].as_of) <= _moment(as_of)]
     best = max(earlier, key=lambda s: (_moment(s.as_of), _moment(s.retrieved), order[s.id]),
                default=None)
     return best.id if best else ""

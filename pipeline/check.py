@@ -41,11 +41,22 @@ from pipeline.registry import Capture, RegistryError, load_registry
 from pipeline.tables import claims_frame
 from schemas.vocabulary import HOURS_PER_YEAR
 
+HTTP_ERROR = r"(?:4\d\d|5\d\d)"
+ERROR_WORDS = (r"error|not\s+found|forbidden|unauthori[sz]ed|gone|too\s+many\s+requests|"
+               r"internal\s+server\s+error|bad\s+gateway|gateway\s+time-?out|"
+               r"service\s+(?:temporarily\s+)?unavailable")
 ERROR_PAGE = re.compile(
-    r"\b(?:404|403|500|502|503|not\s+found|page\s+not\s+found|access\s+denied|forbidden|"
-    r"service\s+unavailable|bad\s+gateway|are\s+you\s+a\s+robot|captcha|just\s+a\s+moment|"
-    r"enable\s+javascript|internal\s+server\s+error)\b", re.I)
-"""Titles of pages that are not the page: "404 Not Found", "Access Denied", "Just a moment…"."""
+    rf"\b{HTTP_ERROR}\s*(?:[-\u2013\u2014:|.]\s*)?(?:{ERROR_WORDS})\b"  # "404 Not Found", "500 - Error"
+    rf"|\b(?:error|http|status)(?:\s+code)?\s*[:#]?\s*{HTTP_ERROR}\b"  # "Error 500", "HTTP 503"
+    r"|\b(?:page|file|document|url|resource)\b[^|:.]{0,40}?\b(?:not|cannot\s+be|could\s+not\s+be)"
+    r"\s+found\b"  # "Page not found", "The page you requested could not be found"
+    r"|^\W*(?:not\s+found|forbidden|unauthori[sz]ed|gone)\W*$"  # the whole title: "Not Found"
+    r"|\b(?:access\s+denied|internal\s+server\s+error|bad\s+gateway|gateway\s+time-?out|"
+    r"service\s+(?:temporarily\s+)?unavailable|are\s+you\s+a\s+robot|captcha|"
+    r"just\s+a\s+moment|enable\s+javascript)\b", re.I)
+"""Titles of pages that are not the page: "404 Not Found", "Error 500", "Page not found",
+"Service Unavailable", "Access Denied", "Just a moment…". A status code counts only with
+error wording beside it: "Pay at Fortune 500 Companies" is a career page."""
 
 
 NOT_SOURCES = frozenset({"watchlist.yaml"})

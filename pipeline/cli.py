@@ -66,6 +66,7 @@ def main(ctx: click.Context, debug: bool, project: Path | None) -> None:
 
     Example:
 
+    \b
         careerfacts refresh
         careerfacts --project ~/careerfacts refresh --json
     """
@@ -169,8 +170,8 @@ def _fail(message: str, code: int, as_json: bool) -> None:
                    "careerfacts --project).")
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
               metavar="SECONDS",
-              help="How long to wait for another refresh or decision in the same project "
-                   "to finish before giving up (exit 2).")
+              help="How long to wait for another refresh, decision or capture in the same "
+                   "project to finish before giving up (exit 2).")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Seconds one document may take to extract before it is stopped and "
                    "reported as document-time-limit; 0 for no limit [default: 120].")
@@ -202,21 +203,22 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     """Extract, validate and reconcile every registered source; write curated/ and reports/.
 
     Writes curated/{claims,facts,discrepancies,sources}.{csv,parquet},
-    curated/quarantine.csv, reports/discrepancies.md and reports/problems.csv; the
-    analyst's view, reports/index.html (charts, the queue, what changed) and
-    curated/careerfacts.duckdb (the tables and views for SQL); and the run's record,
-    curated/history/run-NNNN.json. All are published together: a refresh that fails or
-    is killed leaves the previous set or its own, whole (an interrupted one is completed
-    by the next command). The summary says what changed since the previous run (see
-    `careerfacts diff`). One refresh runs at a time per project; a second waits for the
-    first (--wait). A source that cannot be read is reported and skipped; the others are
-    still processed.
+    curated/quarantine.csv, curated/page_changes.csv, curated/releases.parquet,
+    reports/discrepancies.md and reports/problems.csv; the analyst's view,
+    reports/index.html (charts, the queue, what changed) and curated/careerfacts.duckdb
+    (the tables and views for SQL); and the run's record, curated/history/run-NNNN.json.
+    All are published together: a refresh that fails or is killed leaves the previous
+    set or its own, whole (an interrupted one is completed by the next command). The
+    summary says what changed since the previous run (see `careerfacts diff`). One
+    refresh runs at a time per project; a second waits for the first (--wait). A source
+    that cannot be read is reported and skipped; the others are still processed.
 
     Documents are extracted by --jobs worker processes (or on a Dask cluster), and each
     document's claims are cached in .cache/careerfacts/ by its content and the code
     that read it: a page that did not change is not read again. When nothing changed
     (registry, pages, decisions, code) and the outputs are as the last refresh wrote
-    them, the refresh says what it said then and writes nothing. The outputs are the
+    them, the refresh says what it said then and writes only its run's record (the same
+    counts as the run it repeats, "no change since run N"). The outputs are the
     same bytes whatever the executor and the number of jobs.
 
     Exit 0 when the run was clean, 1 when it found data problems (listed, and in
@@ -258,7 +260,10 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
             loaded = load_registry(registry, cache_dir=cache_dir, rehash=rehash)
             digest = inputs_digest(root, registry, decisions, *loaded, limit)
             before = None if rehash else unchanged_run(root, digest)
-            if before is None:
+            if before is not None:
+                from pipeline.analyst import recorded_unchanged_run, utc_now
+                noted = recorded_unchanged_run(root, utc_now())
+            else:
                 forget_run(root)
                 progress = None if quiet or as_json else Progress(sys.stderr,
                                                                   sys.stderr.isatty())
@@ -284,7 +289,7 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
         if progress:
             progress.close()
     if before is not None:
-        _say_again(before, root, recovered, as_json, quiet)
+        _say_again(before, root, recovered, as_json, quiet, noted)
     if obj.debug:
         for source_id, text in sorted(run.tracebacks.items()):
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)
@@ -344,22 +349,32 @@ def _echo_lines(lines: list[tuple[str, str]]) -> None:
         click.echo(text, err=stream == "err")
 
 
-def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool) -> None:
-    """What the last refresh said, for a refresh whose inputs and outputs are unchanged."""
+def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool, noted) -> None:
+    """What the last refresh said, for a refresh whose inputs and outputs are unchanged,
+    and the run it recorded (`noted`: record, changes, history problems)."""
+    record, changes, history_problems = noted
     if as_json:
         summary = dict(before.summary)
         summary["outputs"] = {"files": before.files, "changed": []}
         summary["recovered"] = None if not recovered else {
             "completed": recovered.completed, "discarded": recovered.discarded,
             "leftovers": recovered.leftovers}
+        summary["run"] = None if record is None else {
+            "number": record.run, "record": record.path, "changes": changes.as_dict(),
+            "headline": changes.headline(),
+            "history_problems": [p.line() for p in history_problems]}
         click.echo(json.dumps(summary, sort_keys=True, ensure_ascii=False))
     elif quiet:
         _echo_lines([line for line in before.lines if line[0] == "err"])  # the problems
+        _problem_lines(history_problems)
     else:
         _echo_lines(before.lines)
         click.echo(f"wrote          0 of {len(before.files)} output files changed "
                    f"(nothing changed since the last refresh; report: "
                    f"{root / 'reports/discrepancies.md'})")
+        _problem_lines(history_problems)
+        if record is not None:
+            _changes_summary(record, changes)
     sys.exit(before.exit_code)
 
 
@@ -498,10 +513,14 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
                    "connection (with back-off, honouring Retry-After up to a minute).")
 @click.option("--max-size", "max_size", type=click.FloatRange(min=0.001), default=20.0,
               show_default=True, help="Largest page to accept, in MB.")
+@click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait for another refresh, decision or capture in the same "
+                   "project to finish before giving up (exit 2).")
 @click.pass_obj
 def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupation: str,
             capture_id: str, title: str, authority: str, registry: Path, delay: float,
-            timeout: float, retries: int, max_size: float) -> None:
+            timeout: float, retries: int, max_size: float, wait: float) -> None:
     """Fetch pages into raw/ and register each as a new capture.
 
     Honours robots.txt, waits between requests to one host, retries 429 and 5xx answers
@@ -510,20 +529,25 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     final URL, HTTP status, content type, sha256, retrieval time, the capture it
     supersedes); an archived copy (a /web/<timestamp>/<url> address) records the
     archive's timestamp and the original URL. A page that has not changed (a 304
-    answer to the previous capture's validators, or the same bytes) writes nothing.
-    A URL that fails writes nothing and is reported with a stable code; the others go
-    on. Exit 0 when every URL was captured or unchanged, 1 when any failed, 2 on a
-    usage error or a registry that cannot be read or appended to.
+    answer to its latest capture's validators, or that capture's bytes) writes
+    nothing; a page that changed back to an older capture's bytes is a new capture,
+    and so is a URL serving the bytes of another URL's capture (counted once by the
+    refresh). A URL that fails writes nothing and is reported with a stable code; the
+    others go on. Captures wait, saying so, while another command writes in the
+    project (--wait). Exit 0 when every URL was captured or unchanged, 1 when any
+    failed, 2 on a usage error, a registry that cannot be read or appended to, or the
+    project still busy after --wait.
 
     Examples:
 
+    \b
         careerfacts capture https://www.bls.gov/oes/current/oes292072.htm --occupation 29-2072
-
         careerfacts capture --from raw/watchlist.yaml
     """
     from pipeline.capture import (Capturer, Target, TargetsError, target_problem,
                                   targets_from_file)
     from pipeline.fetch import Fetcher, Policy
+    from pipeline.publish import Busy
     from pipeline.registry import RegistryError
 
     try:
@@ -545,7 +569,12 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     counts = Counter()
     progress = _progress(sys.stderr)
     try:
-        capturer = Capturer(registry, Fetcher(policy))
+        def waiting(text: str) -> None:
+            if progress:
+                sys.stderr.write("\r\x1b[K")
+            click.echo(f"careerfacts: {text}", err=True)
+
+        capturer = Capturer(registry, Fetcher(policy), wait=wait, on_wait=waiting)
         for number, target in enumerate(targets, start=1):
             if progress:
                 progress(f"{number}/{len(targets)} {target.url}", verb="capturing")
@@ -566,6 +595,11 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
                 click.echo(f"  {outcome.problem.line()}", err=True)
     except RegistryError as exc:
         click.echo(f"careerfacts: {exc.problem.line()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Busy as exc:
+        done = counts["captured"]
+        click.echo(f"careerfacts: {exc}" + (f" ({done} URL{'s' if done != 1 else ''} "
+                                             "captured before it)" if done else ""), err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:
         if obj.debug:
@@ -606,7 +640,8 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), default=None,
               help="The decisions file [default: decisions.yaml in the project].")
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
-              metavar="SECONDS", help="How long to wait for a refresh in the same project.")
+              metavar="SECONDS", help="How long to wait for a refresh, decision or capture "
+              "in the same project before giving up (exit 2).")
 @click.pass_obj
 def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
            not_a_conflict: bool, split: bool, reason: str, replace: bool, author: str | None,
@@ -623,6 +658,7 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
 
     Example:
 
+    \b
         careerfacts decide d-0f6fb36664df --prefer '$50,250' --reason "the agency's latest release"
     """
     from pipeline.publish import Busy, exclusive
@@ -647,7 +683,7 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
             author: str | None, registry: Path, decisions_path: Path) -> None:
     from pipeline.decisions import (Decision, author as default_author, contradicted,
                                     load_decisions, record, today)
-    from pipeline.reconcile import figures_text, named_clusters
+    from pipeline.reconcile import figures_text, named_claims, named_clusters, named_figures
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
@@ -665,21 +701,28 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
     if target and not named:
         _fail(f"{target!r} names no claim, source or value of {discrepancy}; its figures "
               "are:\n  " + "\n  ".join(figures_text(found.clusters, every)), EXIT_USAGE, False)
-    if action == "prefer" and len(named) > 1:
+    figures = named_figures(found.clusters, target) if action == "prefer" else []
+    if len(figures) > 1:
         source = target if any(target in c.sources for c in found.clusters) else ""
-        _fail(f"{target!r} names {len(named)} figures of {discrepancy}; a decision must name "
-              "one: prefer one of these claim ids (or a value)\n  "
+        _fail(f"{target!r} names {len(figures)} figures of {discrepancy}"
+              + (" (a year figure and an hour figure count as two)"
+                 if len({unit for _, unit in figures if unit}) > 1 else "")
+              + "; a decision must name one: prefer one of these claim ids (or a value)\n  "
               + "\n  ".join(figures_text(found.clusters, named, source)), EXIT_USAGE, False)
     decision = Decision(discrepancy=discrepancy, action=action, target=target, reason=reason,
                         author=author or default_author(decisions_path.resolve().parent),
                         date=today(), evidence=found.evidence)
     recorded, _ = load_decisions(decisions_path)
-    clashes = contradicted(recorded, decision)
+    clashes = contradicted(recorded, decision,
+                           lambda name: named_claims(found.clusters, name) if name else set())
     if clashes and not replace:
+        opposed = [d for d in clashes if {d.action, action} == {"prefer", "deprecate"}]
         _fail(f"{discrepancy} already has " + "; ".join(
             f"{' '.join(x for x in (d.action, d.target) if x)} ({d.author}, {d.date})"
-            for d in clashes) + "; pass --replace to replace it, or edit decisions.yaml",
-              EXIT_USAGE, False)
+            for d in clashes)
+              + (f", which names a claim this decision would {'deprecate' if action == 'deprecate' else 'prefer'}: "
+                 "one figure cannot be both preferred and deprecated" if opposed else "")
+              + "; pass --replace to replace it, or edit decisions.yaml", EXIT_USAGE, False)
     record(decisions_path, decision, replacing=clashes)
     what = f"{decision.action} {target}".strip()
     click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
@@ -716,6 +759,7 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
 
     Example:
 
+    \b
         careerfacts check-source raw/new_career_page.html
         careerfacts check-source --base origin/main
     """
@@ -794,6 +838,7 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
 
     Example:
 
+    \b
         careerfacts diff
         careerfacts diff 3 7
         careerfacts diff 3 --json | jq '.facts[].title'
@@ -850,6 +895,7 @@ def history(obj: Options, as_json: bool) -> None:
 
     Example:
 
+    \b
         careerfacts history
         careerfacts diff 1 3
     """
@@ -901,6 +947,7 @@ def extract(obj: Options, file: Path, fmt: str | None, source_id: str | None,
 
     Example:
 
+    \b
         careerfacts extract raw/001_ff2dfab91b0d996c.txt | head -3
         careerfacts extract --explain raw/001_ff2dfab91b0d996c.txt
     """

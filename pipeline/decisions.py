@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,10 +113,12 @@ EXCLUSIVE = (("prefer",), ("not-a-conflict", "split"))
 a discrepancy is either not a conflict or a split key."""
 
 
-def contradicted(recorded: list[Decision], new: Decision) -> list[Decision]:
+def contradicted(recorded: list[Decision], new: Decision,
+                 names: Callable[[str], set[str]] | None = None) -> list[Decision]:
     """The recorded decisions on the new one's discrepancy that it would contradict or
     repeat: another `prefer`, another of `not-a-conflict`/`split`, the same action on the
-    same target.
+    same target, and — given `names`, the ids of the claims a target names in the
+    discrepancy — a `deprecate` of a claim a `prefer` names, or the other way round.
 
     >>> d = lambda action, target="": Decision("d-0f6fb36664df", action, "why", "Ada",
     ...                                        "2026-03-02", "e-0", target)
@@ -125,13 +127,22 @@ def contradicted(recorded: list[Decision], new: Decision) -> list[Decision]:
     ['seed-001']
     >>> contradicted([d("deprecate", "seed-002")], d("deprecate", "seed-003"))
     []
+    >>> claims = {"$47,180": {"c-2", "c-9"}, "seed-002": {"c-2"}}
+    >>> [x.target for x in contradicted([d("prefer", "$47,180")], d("deprecate", "seed-002"),
+    ...                                 claims.get)]
+    ['$47,180']
     """
     def group(d: Decision) -> tuple[str, ...] | None:
         return next((g for g in EXCLUSIVE if d.action in g), None)
 
+    def opposed(d: Decision) -> bool:
+        if names is None or {d.action, new.action} != {"prefer", "deprecate"}:
+            return False
+        return bool((names(d.target) or set()) & (names(new.target) or set()))
+
     return [d for d in recorded if d.discrepancy == new.discrepancy and (
         (d.action, d.target) == (new.action, new.target)
-        or (group(d) is not None and group(d) == group(new)))]
+        or (group(d) is not None and group(d) == group(new)) or opposed(d))]
 
 
 def _invalid(entry) -> str:

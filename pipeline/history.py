@@ -12,6 +12,8 @@ it, not to the dataset), in the same atomic set as the outputs:
     sources      id -> sha256, path, title, authority (the inputs by sha256)
     facts        fact id -> title, value, status, rule, release, sources
     discrepancies  discrepancy id -> title, outcome, severity, queue, sources
+    repeats      for a refresh that found nothing changed and so ran nothing, the run
+                 whose outputs it kept (absent otherwise)
 
 `changes_between(before, after)` compares two records: sources added, removed or
 changed (another sha256 under the same id), facts added, removed or changed (value,
@@ -72,6 +74,7 @@ class RunRecord:
     sources: dict = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
     discrepancies: dict = field(default_factory=dict)
+    repeats: int | None = None
 
     @property
     def path(self) -> str:
@@ -87,6 +90,8 @@ class RunRecord:
                     "finished": self.finished, "exit_code": self.exit_code,
                     "inputs": self.inputs, "counts": self.counts, "sources": self.sources,
                     "facts": self.facts, "discrepancies": self.discrepancies}
+        if self.repeats is not None:
+            document["repeats"] = self.repeats
         return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
                 + "\n").encode("utf-8")
 
@@ -100,7 +105,8 @@ class RunRecord:
             record = cls(int(document["run"]), str(document["started"]),
                          str(document["finished"]), int(document["exit_code"]),
                          *(document.get(k) or {} for k in
-                           ("inputs", "counts", "sources", "facts", "discrepancies")))
+                           ("inputs", "counts", "sources", "facts", "discrepancies")),
+                         None if document.get("repeats") is None else int(document["repeats"]))
         except KeyError as exc:
             raise ValueError(f"lacks {exc.args[0]!r}") from None
         for name in ("inputs", "counts", "sources", "facts", "discrepancies"):

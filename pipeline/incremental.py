@@ -1,4 +1,4 @@
-"""A refresh whose inputs did not change writes nothing and runs nothing.
+"""A refresh whose inputs did not change runs nothing and writes only its run's record.
 
 A refresh's outputs are a function of its inputs: the registry's text, each registered
 file's bytes (pinned by the registry's sha256, checked through the file digests of

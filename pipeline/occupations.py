@@ -13,11 +13,16 @@ In order, for each claim:
    candidates of extractors/titles.py, matched against SOC 2018 titles and O*NET titles
    and alternate titles ("Medical Coder", "Electricians", "Paralegal Salary").
 
-A SOC 2010 code goes through the crosswalk (`crosswalk`): 29-2071 became 29-2072 and
-29-9021, so its claims are matched against both in vintage matching, which says which
-one the figure is from. A title that names several occupations equally well ("Delivery
-Driver": light truck drivers, couriers, …) is reported with its candidates, never
-guessed; so is a title that names a group ("Healthcare Support Occupations").
+A SOC 2010 code, stated or not, goes through the crosswalk (`crosswalk`): one mapped to
+a single SOC 2018 occupation becomes it. One that was split (29-2071 became 29-2072 and
+29-9021) becomes the part the page is about (its registry `occupation`, else its title);
+when the page names none of the parts, a page's figure is matched against each part in
+vintage matching, which says which one it is from (`undecided_splits` reports the
+figures it cannot tell), and a primary source's figure, itself a release, is reported
+with the candidates. No claim keeps a SOC 2010 code. A title that names several
+occupations equally well ("Delivery Driver": light truck drivers, couriers, …) is
+reported with its candidates, never guessed; so is a title that names a group
+("Healthcare Support Occupations").
 """
 from __future__ import annotations
 
@@ -284,34 +289,18 @@ def resolved_occupations(claims: list[Claim],
         source = sources.get(source_id)
         registered = source.occupation if source else ""
         primary = source is not None and source.authority == "primary"
-        page: list[tuple[str, str]] = []  # memo: (code, basis) of the page, once computed
+        page: list = []  # memo: (code, basis, the problem to report when it is used)
 
-        def page_code() -> tuple[str, str]:
-            if page:
-                return page[0]
-            if registered:
-                page.append((registered, "registry"))
-                return page[0]
-            candidates = [TitleCandidate(source.title, "title")] if source else []
-            candidates += titles_of(source_id)
-            found, said_by = page_occupation(candidates, titles()) if official.structure \
-                else (TitleMatch("none"), "")
-            if found.outcome == "resolved":
-                page.append((found.code, "stated" if found.stated else "title"))
-            else:
-                page.append(("", ""))
-                if not official.structure:
-                    pass  # no SOC tables registered: no occupation can be told, nor expected
-                elif found.outcome == "none":
-                    report("occupation-unresolved", source, source_id,
-                           "no SOC code in the registry and no title or heading names an "
-                           "occupation (titles read: " + "; ".join(
-                               f"‘{c.text}’" for c in candidates[:4]) + ")")
-                else:
-                    report("occupation-ambiguous", source, source_id,
-                           f"the titles could name {_named(found.candidates, official)}"
-                           + (f" (‘{found.phrase}’)" if found.phrase else ""))
-            return page[0]
+        def page_code(quiet: bool = False) -> tuple[str, str]:
+            """The page's own occupation; its problem is reported unless `quiet` (a
+            split code asks only whether the page names one of its parts)."""
+            if not page:
+                page.append(_page_occupation(source, lambda: titles_of(source_id), registered,
+                                             official, titles))
+            code, basis, trouble = page[0]
+            if trouble and not quiet:
+                report(*trouble[:1], source, source_id, trouble[1])
+            return code, basis
 
         for claim in group:
             code, basis = claim.occupation, claim.occupation_basis
@@ -338,7 +327,17 @@ def resolved_occupations(claims: list[Claim],
                 if check.basis_if_mapped:
                     code, basis = check.code, check.basis_if_mapped
                 elif check.parts:
-                    parts[claim.claim_id] = check.parts
+                    own, _ = page_code(quiet=True)
+                    if own in check.parts:
+                        code, basis = own, "crosswalk"
+                    elif not primary:
+                        parts[claim.claim_id] = check.parts  # vintage matching tells
+                    else:
+                        report("occupation-split", source, source_id,
+                               f"{code} (SOC 2010) was split into "
+                               f"{_parts(check.parts, official)}, and neither the registry "
+                               "nor the page's title says which its figures are of")
+                        code, basis = "", ""
                 elif not check.known and not primary:
                     report("occupation-unknown-code", source, source_id,
                            f"{code} is in neither SOC 2018 nor the SOC 2010 crosswalk")
@@ -347,6 +346,71 @@ def resolved_occupations(claims: list[Claim],
     return [out.get(c.claim_id, c) for c in claims], parts, problems
 
 
+def _page_occupation(source: Source | None, page_titles, registered: str,
+                     official: Official, titles) -> tuple[str, str, tuple]:
+    """(code, basis, (problem code, detail) or ()) of a page's own occupation: the
+    registry's, else the one its titles name (`page_titles()`: the title candidates
+    read from the page)."""
+    if registered:
+        return registered, "registry", ()
+    candidates = [TitleCandidate(source.title, "title")] if source else []
+    candidates += page_titles()
+    if not official.structure:
+        return "", "", ()  # no SOC tables registered: no occupation can be told, nor expected
+    found, _ = page_occupation(candidates, titles())
+    if found.outcome == "resolved":
+        return found.code, "stated" if found.stated else "title", ()
+    if found.outcome == "none":
+        return "", "", ("occupation-unresolved",
+                        "no SOC code in the registry and no title or heading names an "
+                        "occupation (titles read: "
+                        + "; ".join(f"‘{c.text}’" for c in candidates[:4]) + ")")
+    return "", "", ("occupation-ambiguous",
+                    f"the titles could name {_named(found.candidates, official)}"
+                    + (f" (‘{found.phrase}’)" if found.phrase else ""))
+
+
+def undecided_splits(claims: list[Claim], parts: dict[str, tuple[str, ...]], matches: dict,
+                     sources: dict[str, Source], official: Official) -> list[Problem]:
+    """A warning per source whose figures state a split SOC 2010 code that vintage
+    matching could not put on one part (no part's releases hold the figure, or several
+    do): those figures have no occupation. `matches` are vintage matching's, by claim id.
+
+    >>> from extractors.claims import new_claim
+    >>> from pipeline.vintage import Match
+    >>> page = new_claim(source_id="old", occupation="29-2071", occupation_basis="stated",
+    ...                  metric="wage", statistic="median", unit="USD/year", value=1.0,
+    ...                  figure="$1", quote="$1", locator="chars=0-2", method="test")
+    >>> source = Source(id="old", path="raw/old.txt", format="text", sha256="0" * 64,
+    ...                 retrieved="2012-05-01", title="Pay", authority="secondary")
+    >>> [p] = undecided_splits([page], {page.claim_id: ("29-2072", "29-9021")},
+    ...                        {page.claim_id: Match("unmatched")}, {"old": source}, Official())
+    >>> p.code, p.message
+    ('occupation-split', 'raw/old.txt: 29-2071 (SOC 2010) was split into 29-2072 and 29-9021, and 1 figure matches no single part')
+    """
+    undecided: dict[tuple[str, str, tuple], int] = defaultdict(int)
+    for claim in claims:
+        split = parts.get(claim.claim_id)
+        match = matches.get(claim.claim_id)
+        if not split or (match is not None and match.outcome in ("matched", "differs")):
+            continue
+        undecided[(claim.source_id, claim.occupation, split)] += 1
+    problems = []
+    for (source_id, code, split), n in sorted(undecided.items()):
+        source = sources.get(source_id)
+        problems.append(problem(
+            "occupation-split", source_id=source_id, path=source.path if source else "",
+            detail=f"{code} (SOC 2010) was split into {_parts(split, official)}, and {n} "
+                   f"figure{'s match' if n != 1 else ' matches'} no single part"))
+    return problems
+
+
 def _named(codes: tuple[str, ...], official: Official) -> str:
     return ", ".join(f"{c} {official.title_of(c)}".strip() for c in codes[:6]) + (
         f" and {len(codes) - 6} more" if len(codes) > 6 else "")
+
+
+def _parts(codes: tuple[str, ...], official: Official) -> str:
+    """The parts of a split code: "29-2072 Medical Records Specialists and 29-9021 …"."""
+    named = [f"{c} {official.title_of(c)}".strip() for c in codes]
+    return ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else "".join(named)

@@ -46,8 +46,15 @@ RELEASE_COLUMNS = (
     "figure", "precision", "special", "note", "published_code", "published_title",
     "relation", "occupation_level", "pairs_with", "source_id", "locator",
 )
-"""The releases table (curated/releases.parquet), indexed by (occupation, metric,
-statistic, unit, geography, release, period)."""
+"""The releases table (curated/releases.parquet): see RELEASE_INDEX."""
+
+RELEASE_INDEX = ("occupation", "metric", "statistic", "unit", "geography", "release", "period",
+                 "published_code")
+"""What makes a row of the releases table unique. Without `published_code` a key repeats
+only for `merged` rows: a SOC 2018 occupation that gathered parts of several SOC 2010
+occupations gets one row per part (Project Management Specialists, 13-1082, holds
+parts of 11-9199, 13-1199 and 15-1199 in OEWS May 2013: three employment rows, none of
+them the occupation's own figure, so none is matched against)."""
 
 COMPARABLE = ("same", "crosswalk", "split", "hybrid")
 """Relations whose figure is the release's figure for the occupation (a broader group

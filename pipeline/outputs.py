@@ -53,6 +53,12 @@ def _sources(cluster: Cluster) -> str:
     return "; ".join(cluster.sources)
 
 
+def _supporting(cluster: Cluster, ranks: dict) -> list[str]:
+    """The winning figure's sources, but for those an analyst deprecated there."""
+    return sorted({r.source_id for r in cluster.readings
+                   if ranks.get(r.claim.claim_id, ("", "", ""))[1:] != ("deprecated", "analyst")})
+
+
 def _alternative(cluster: Cluster) -> str:
     period = "/".join(sorted(cluster.periods))
     return f"{figure_of(cluster.representative)} ({_sources(cluster)}{', ' + period if period else ''})"
@@ -79,7 +85,8 @@ def facts_table(run: Run) -> pd.DataFrame:
             period_basis=chosen.claim.period_basis if chosen else "",
             rule=fact.rule,
             chosen_claim_id=chosen.claim.claim_id if chosen else "",
-            supporting_sources=_sources(winner) if winner else "",
+            supporting_sources="; ".join(_supporting(winner, run.reconciliation.ranks))
+            if winner else "",
             dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
                                                  if not winner or s not in winner.sources})),
             alternatives=" | ".join(_alternative(c) for c in others),

@@ -172,6 +172,46 @@ def page_captures(sources: list) -> dict[str, PageCapture]:
     return {s.id: found[s.id] for s in sources}
 
 
+def repeated_bytes(sources: list, found: dict[str, PageCapture]) -> list[tuple[str, str]]:
+    """(source id, id of the entry it repeats) for each pair of a page's captures that hold
+    the same bytes, follow each other, and record no two URLs to tell them apart: one
+    document registered twice, usually a curator's slip. In registry order; the entry
+    named is the later one of the registry.
+
+    Not a repeat: a page that changed and then changed back (an older capture's bytes
+    after a different one), and two URLs that serve the same bytes (`capture` registers
+    each URL; they count once as one page's captures all the same).
+
+    >>> from pipeline.registry import Source
+    >>> def s(id, url, sha, day):
+    ...     return Source(id=id, path="", format="html", sha256=sha, retrieved=day,
+    ...                   title="", authority="secondary", url=url)
+    >>> twice = [s("a", "", "1", "2025-05-01"), s("b", "", "1", "2025-05-02")]
+    >>> repeated_bytes(twice, page_captures(twice))
+    [('b', 'a')]
+    >>> reverted = [s("a", "https://x.org/p", "1", "2025-05-01"),
+    ...             s("b", "https://x.org/p", "2", "2025-06-01"),
+    ...             s("c", "https://x.org/p", "1", "2025-07-01")]
+    >>> repeated_bytes(reverted, page_captures(reverted))
+    []
+    """
+    by_id = {s.id: s for s in sources}
+    order = {s.id: n for n, s in enumerate(sources)}
+    pairs = []
+    for s in sources:
+        page = found.get(s.id)
+        if page is None or page.status != DUPLICATE or page.next not in by_id:
+            continue
+        other = by_id[page.next]
+        if other.sha256 != s.sha256:
+            continue  # text and HTML of one moment: two renderings, not one file twice
+        if page_url(s) and page_url(other) and page_url(s) != page_url(other):
+            continue
+        later, earlier = sorted((s, other), key=lambda x: order[x.id], reverse=True)
+        pairs.append((later.id, earlier.id))
+    return sorted(pairs, key=lambda pair: order[pair[0]])
+
+
 def _depth(source_id: str, by_id: dict) -> int:
     """How many `supersedes:` links lead back from a capture (cycles stop the count)."""
     seen = {source_id}

@@ -339,8 +339,16 @@ def outcome_of(key: tuple, clusters: list[Cluster]) -> tuple[str, str]:
             why += " (its own labels: " + ", ".join(f"‘{label}’" for label in labels) + ")"
         return "intra-source", why
     if statistic in ("range", "unspecified"):
-        return "definition", ("the pages do not say how the figure is defined (a range may be "
-                              "min–max, 10th–90th percentile or a typical band)")
+        why = ("the pages do not say how the figure is defined (a range may be min–max, "
+               "10th–90th percentile or a typical band)")
+        # a secondary page's range has a release only when it is a pair of its percentiles
+        paired = sorted({(r.source_id, r.claim.stated_in) for r in readings
+                         if statistic == "range" and r.authority != "primary"
+                         and r.claim.stated_in})
+        if paired:
+            why += "; " + ", ".join(f"{source}'s is a pair of {release} percentiles"
+                                    for source, release in paired)
+        return "definition", why
     return "conflict", "same key, different figures, and no difference of period or definition found"
 
 
@@ -401,6 +409,25 @@ def named_clusters(clusters: list[Cluster] | tuple[Cluster, ...], target: str) -
     """
     return [i for i, cluster in enumerate(clusters)
             if any(_names(target, r) for r in cluster.readings)]
+
+
+def named_figures(clusters: list[Cluster] | tuple[Cluster, ...], target: str
+                  ) -> list[tuple[int, str]]:
+    """The figures a `prefer` target names, as (cluster index, unit): a source names each
+    figure it states, and its year and hour figures are two even where they agree
+    ($50,250 a year and $24.16 an hour); a claim id or a value names its clusters."""
+    stated = sorted({(i, r.claim.unit) for i, cluster in enumerate(clusters)
+                     for r in cluster.readings if r.source_id == target})
+    return stated or [(i, "") for i in named_clusters(clusters, target)]
+
+
+def named_claims(clusters: list[Cluster] | tuple[Cluster, ...], target: str) -> set[str]:
+    """Ids of the claims a decision's target names: the claim, every claim of the source,
+    or every claim of the figures a value names."""
+    hit = {r.claim.claim_id for c in clusters for r in c.readings
+           if target in (r.claim.claim_id, r.claim.source_id)}
+    return hit or {r.claim.claim_id for i in named_clusters(clusters, target)
+                   for r in clusters[i].readings}
 
 
 def figures_text(clusters: list[Cluster] | tuple[Cluster, ...], indices: list[int],
@@ -466,7 +493,9 @@ def reconcile(claims: list[Claim], authorities: dict[str, str],
         if decided.split is not None:
             outcome, why = "definition", f"an analyst split the key: {decided.split.reason}"
         results.extend(decided.results)
-        chosen = clusters[winner].representative if winner is not None else None
+        # an analyst's deprecated claim never stands for the resolved figure
+        chosen = next((r for r in clusters[winner].readings if r.claim.claim_id not in deprecated),
+                      clusters[winner].representative) if winner is not None else None
         if discrepancy_id:
             discrepancies.append(Discrepancy(
                 discrepancy_id, key, outcome, SEVERITY[outcome], queue, why, tuple(clusters),
@@ -520,9 +549,10 @@ def apply_decisions(decisions: list[Decision], evidence: str,
     """Apply every decision on one discrepancy; each is `applied` or `needs-review`.
 
     A decision needs review when the claims behind it changed, when its target names
-    no figure of the discrepancy or, for `prefer`, more than one (a source stating
-    several figures), and when it contradicts another decision: two `prefer`s of
-    different figures, a `prefer` of a figure another decision deprecates, both
+    no figure of the discrepancy or, for `prefer`, more than one (`named_figures`: a
+    source stating several figures, or one figure both a year and an hour), and when it
+    contradicts another decision — then both need review: two `prefer`s of different
+    figures, a `prefer` and a `deprecate` naming a claim in common, both
     `not-a-conflict` and `split`. Any number of `deprecate`s combine.
     """
     verdicts: dict[int, tuple[str, str]] = {}
@@ -534,28 +564,32 @@ def apply_decisions(decisions: list[Decision], evidence: str,
                                            "was made")
             continue
         named = named_clusters(clusters, decision.target) if decision.target else []
+        figures = named_figures(clusters, decision.target) if decision.action == "prefer" else []
         if decision.action in ("prefer", "deprecate") and not named:
             verdicts[n] = ("needs-review", f"{decision.target!r} is not among the "
                                            "discrepancy's claims")
-        elif decision.action == "prefer" and len(named) > 1:
-            verdicts[n] = ("needs-review", f"{decision.target!r} names {len(named)} figures of "
-                           "this discrepancy (" + "; ".join(figures_text(clusters, named))
+        elif decision.action == "prefer" and len(figures) > 1:
+            source = decision.target if any(decision.target in c.sources for c in clusters) else ""
+            verdicts[n] = ("needs-review", f"{decision.target!r} names {len(figures)} figures of "
+                           "this discrepancy (" + "; ".join(figures_text(
+                               clusters, sorted({i for i, _ in figures}), source))
                            + "): prefer one claim id")
         elif decision.action == "prefer":
             preferred[n] = named[0]
         elif decision.action == "deprecate":
-            target = decision.target
-            hit = {r.claim.claim_id for c in clusters for r in c.readings
-                   if target in (r.claim.claim_id, r.claim.source_id)}
-            deprecated[n] = hit or {r.claim.claim_id for i in named for r in clusters[i].readings}
-    gone = set().union(*deprecated.values()) if deprecated else set()
+            deprecated[n] = named_claims(clusters, decision.target)
     if len(set(preferred.values())) > 1:
         for n in preferred:
             verdicts[n] = ("needs-review", "contradicts another decision that prefers a "
                                            "different figure of this discrepancy")
-    for n, index in preferred.items():
-        if n not in verdicts and all(r.claim.claim_id in gone for r in clusters[index].readings):
-            verdicts[n] = ("needs-review", "prefers a figure that another decision deprecates")
+    for n in preferred:
+        vouched = named_claims(clusters, decisions[n].target)
+        for m, gone in deprecated.items():
+            if vouched & gone:
+                verdicts.setdefault(n, ("needs-review", "prefers a figure that another "
+                                        f"decision deprecates ({decisions[m].target})"))
+                verdicts.setdefault(m, ("needs-review", "deprecates a figure that another "
+                                        f"decision prefers ({decisions[n].target})"))
     classes = [n for n, d in enumerate(decisions) if d.action in ("not-a-conflict", "split")
                and n not in verdicts]
     if len({decisions[n].action for n in classes}) > 1:

@@ -23,9 +23,10 @@ from pipeline.cache import ClaimsCache
 from pipeline.decisions import Decision, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
                                  extraction_tasks, extractions, merged)
-from pipeline.occupations import resolved_occupations
+from pipeline.occupations import resolved_occupations, undecided_splits
 from pipeline.official import Official, official_readings, official_tables
-from pipeline.pages import CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes
+from pipeline.pages import (CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes,
+                            repeated_bytes)
 from pipeline.reconcile import Reconciliation, infer_periods, key_of, reconcile
 from pipeline.registry import Capture, load_registry
 from pipeline.vintage import match_releases, release_figures
@@ -62,18 +63,15 @@ class Run:
 
 def pages(captures: list[Capture]) -> tuple[dict[str, PageCapture], list[Problem]]:
     """Each capture's place among its page's captures, and a warning for each entry
-    that holds the same bytes as another or supersedes an entry that is not there."""
+    that repeats another's bytes (pipeline.pages.repeated_bytes) or supersedes an entry
+    that is not there."""
     sources = [c.source for c in captures]
     found = page_captures(sources)
-    problems = []
-    first: dict[str, str] = {}
+    paths = {s.id: s.path for s in sources}
+    problems = [problem("duplicate-capture", source_id=later, path=paths[later], detail=earlier)
+                for later, earlier in repeated_bytes(sources, found)]
     ids = {s.id for s in sources}
     for source in sources:
-        if source.sha256 in first:
-            problems.append(problem("duplicate-capture", source_id=source.id, path=source.path,
-                                    detail=first[source.sha256]))
-        else:
-            first[source.sha256] = source.id
         if source.supersedes and source.supersedes not in ids:
             problems.append(problem("supersedes-unknown", source_id=source.id, path=source.path,
                                     detail=source.supersedes))
@@ -230,6 +228,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, kept, authorities, official.crosswalk)
     _, matches = match_releases(infer_periods(kept), authorities, figures, parts)
+    occupation_problems += undecided_splits(kept, parts, matches, sources, official)
     readings = official_readings(kept, matches, rows, sources)
     valid_readings, bad_readings, reading_problems = validated_claims(readings)
     if len(valid_readings):

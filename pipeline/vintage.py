@@ -16,7 +16,9 @@ at 2,080 hours a year):
   latest release's is current: matched to the latest release.
 - a claim whose SOC 2010 occupation was split (29-2071 into 29-2072 and 29-9021) is
   matched against each part; the part whose series holds the figure becomes its
-  occupation (`occupation_basis = crosswalk`), and the match says so.
+  occupation (`occupation_basis = crosswalk`), and the match says so. When no part's
+  series holds it, or several do, it has no occupation: never the retired code
+  (pipeline/occupations.py reports it, `occupation-split`).
 
 A matched figure records the release (`stated_in`) and how many later releases exist
 (`releases_behind`). A page whose matched figures come from different editions — a May
@@ -24,6 +26,11 @@ A matched figure records the release (`stated_in`) and how many later releases e
 paired them: the handbook's interim wage updates pair a May Y+1 wage with projections
 that start in Y (May 2020 wages with 2019-29 projections), as the Employment Projections
 table prints them side by side or one official page states both.
+
+A range ("Range: $35,080 - $77,810", "most earn between $41,600 and $64,070") is matched
+to the pairs of percentiles a release publishes: the 10th to 90th and the 25th to 75th.
+Both ends must agree within the precision; a range is never said to differ from a
+release (a page's range may be drawn any way), it matches one or it does not.
 
 A figure the page cites as history (`period_basis = history`: "In May 2022 the median
 was $60,240", beside the page's current figure) is matched to its release like any
@@ -40,7 +47,10 @@ from extractors.claims import Claim
 from schemas.vocabulary import HOURS_PER_YEAR
 
 MATCHABLE_STATISTICS = ("median", "mean", "p10", "p25", "p75", "p90", "change", "typical",
-                        "unspecified")
+                        "unspecified", "range")
+RANGE_PERCENTILES = (("p10", "p90"), ("p25", "p75"))
+"""The pairs of percentiles a release publishes that a page's range can be: the range
+figure made of a pair says which in `spans`."""
 LEVELLED_STATISTICS = ("median", "p10", "p25", "p75", "p90")
 """A page's rung label ("Entry (10th %ile)") names a percentile: it may still match."""
 
@@ -71,6 +81,7 @@ class ReleaseFigure:
     locator: str = ""
     pairs_with: str = ""  # the OEWS release an EP table prints beside its projections
     citation: str = ""
+    spans: str = ""  # a range made of two percentiles of the release: "p10-p90"
 
     @property
     def family(self) -> tuple:
@@ -141,8 +152,49 @@ def release_figures(rows: list[dict], claims: list[Claim], authorities: dict[str
             if len(parts) > 1:
                 figure = replace(figure, relation="split")
             found.setdefault((claim.source_id, claim.locator, occupation), figure)
-    return sorted(found.values(), key=lambda f: (f.family, f.period_end or 0, f.release,
-                                                 f.source_id, f.locator))
+    figures = list(found.values()) + percentile_ranges(found.values())
+    return sorted(figures, key=lambda f: (f.family, f.period_end or 0, f.release,
+                                          f.source_id, f.locator))
+
+
+def _spanned(spans: str) -> str:
+    """ "p10-p90" -> "the range is the release's 10th to 90th percentiles"."""
+    if not spans:
+        return ""
+    lower, upper = (p.removeprefix("p") for p in spans.split("-"))
+    return f"the range is the release's {lower}th to {upper}th percentiles"
+
+
+def percentile_ranges(figures) -> list[ReleaseFigure]:
+    """The ranges a release's percentiles make (RANGE_PERCENTILES): for each occupation,
+    metric, place, unit and release that publishes both percentiles of a pair, one
+    `range` figure from the lower to the upper, its locator both of theirs.
+
+    >>> low = ReleaseFigure("29-2072", "wage", "p10", "USD/year", "United States",
+    ...                     "OEWS May 2023", "2023", 2023, 2023, 35080.0, locator="A_PCT10")
+    >>> high = replace(low, statistic="p90", value=77810.0, locator="A_PCT90")
+    >>> [(f.statistic, f.low, f.high, f.spans, f.locator) for f in percentile_ranges([low, high])]
+    [('range', 35080.0, 77810.0, 'p10-p90', 'A_PCT10+A_PCT90')]
+    """
+    by_release: dict[tuple, dict[str, ReleaseFigure]] = defaultdict(dict)
+    for f in figures:
+        if f.value is not None and f.statistic in ("p10", "p25", "p75", "p90"):
+            key = (f.occupation, f.metric, f.unit, f.geography, f.release, f.period,
+                   f.relation, f.published_code, f.source_id)
+            held = by_release[key].get(f.statistic)
+            if held is None or f.locator < held.locator:
+                by_release[key][f.statistic] = f
+    ranges = []
+    for percentiles in by_release.values():
+        for lower, upper in RANGE_PERCENTILES:
+            if lower in percentiles and upper in percentiles:
+                low, high = percentiles[lower], percentiles[upper]
+                ranges.append(replace(low, statistic="range", value=None, low=low.value,
+                                      high=high.value,
+                                      precision=max(low.precision, high.precision),
+                                      locator=f"{low.locator}+{high.locator}",
+                                      spans=f"{lower}-{upper}"))
+    return ranges
 
 
 def _scale(unit: str) -> float:
@@ -208,7 +260,8 @@ def _series_match(claim: Claim, series: list[ReleaseFigure]) -> Match:
 
     def matched(figure: ReleaseFigure, outcome: str = "matched") -> Match:
         return Match(outcome, figure.release, later(figure), edition=edition_of(
-            figure, figure.program), program=figure.program, figure=figure)
+            figure, figure.program), program=figure.program, figure=figure,
+            note=_spanned(figure.spans))
 
     if claim.period_basis in ("stated", "inferred", "history"):
         same = [f for f in series if _same_period(claim, f)]
@@ -217,6 +270,8 @@ def _series_match(claim: Claim, series: list[ReleaseFigure]) -> Match:
         agreeing = [f for f in same if _same_figure(claim, f, _precision(claim, f))]
         if agreeing:
             return matched(_preferred(agreeing))
+        if claim.statistic == "range":
+            return Match("unmatched")  # a page may draw its range some other way
         return matched(_preferred(same), "differs")
     found = [f for f in series if _same_figure(claim, f, _precision(claim, f))]
     releases = sorted({(f.period_end or 0, f.period) for f in found})
@@ -283,7 +338,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
                 match = replace(tried[code], note=f"SOC 2010 {claim.occupation}, split in SOC "
                                 f"2018 into {named}: the figure is {code}'s")
             else:
-                code = claim.occupation
+                code = ""  # no SOC 2018 occupation can be told: never the retired code
                 found = sorted({r for m in tried.values() for r in (m.candidates or (m.release,)) if r})
                 match = Match("ambiguous" if found else "unmatched", candidates=tuple(found),
                               note=f"SOC 2010 {claim.occupation}, split in SOC 2018 into {named}: "
@@ -292,7 +347,7 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
         matches[claim.claim_id] = match
         changes: dict = {}
         if code != claim.occupation:
-            changes.update(occupation=code, occupation_basis="crosswalk")
+            changes.update(occupation=code, occupation_basis="crosswalk" if code else "")
         if match.outcome in ("matched", "differs") and match.figure and not claim.stated_in:
             changes.update(stated_in=match.release)
         if match.outcome == "matched" and claim.period_basis == "unknown" and match.figure:

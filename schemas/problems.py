@@ -200,7 +200,7 @@ CATALOGUE: dict[str, Kind] = {
         severity="warning",
     ),
     "occupation-split": Kind(
-        "SOC 2010 occupation was split in SOC 2018 and the figures match none of the parts",
+        "SOC 2010 occupation was split in SOC 2018 and nothing tells which part a figure is of",
         "{path}: {detail}",
         "give the SOC 2018 code with `occupation:` in raw/sources.yaml",
         severity="warning",

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from pipeline.capture import Capturer, Target, TargetsError, project_lock, targets_from_file
+from pipeline.capture import Capturer, Target, TargetsError, targets_from_file
 from pipeline.fetch import Fetcher, Policy, page_format, retry_after
 from pipeline.registry import RegistryError, load_registry
 
@@ -252,6 +252,80 @@ def test_two_captures_in_the_same_second_get_different_ids(site, project, clock)
 
     assert second.status == "captured"
     assert second.source_id == first.source_id + "-2"
+
+
+def test_a_page_that_changes_back_is_a_new_capture_superseding_the_latest(
+        site, project, clock):
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+    first = capturer(project, clock, now=NOW).capture(Target(site.url("/mrs")))
+    site.page("/mrs", PAGE.format(wage="$48,780"))
+    second = capturer(project, clock, now=NOW + dt.timedelta(days=30)).capture(
+        Target(site.url("/mrs")))
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+
+    third = capturer(project, clock, now=NOW + dt.timedelta(days=60)).capture(
+        Target(site.url("/mrs")))
+
+    assert third.status == "captured", third
+    assert third.why == (f"supersedes {second.source_id}; back to the bytes of its earlier "
+                         f"capture {first.source_id}")
+    assert entries(project)[-1]["supersedes"] == second.source_id
+    assert (project / third.path).read_bytes() == (project / first.path).read_bytes()
+    again = capturer(project, clock, now=NOW + dt.timedelta(days=90)).capture(
+        Target(site.url("/mrs")))
+    assert (again.status, again.source_id) == ("unchanged", third.source_id)
+
+
+def test_a_page_that_changed_back_is_current_again_in_the_refresh(site, project, clock):
+    from pipeline.refresh import refresh
+    for days, wage in ((0, "$50,250"), (30, "$48,780"), (60, "$50,250")):
+        site.page("/mrs", PAGE.format(wage=wage))
+        capturer(project, clock, now=NOW + dt.timedelta(days=days)).capture(
+            Target(site.url("/mrs"), occupation="29-2072"))
+    first, second, third = (e["id"] for e in entries(project)[1:])
+
+    run = refresh(project / "raw" / "sources.yaml")
+
+    assert [run.pages[i].status for i in (first, second, third)] == [
+        "superseded", "superseded", "current"]
+    assert "duplicate-capture" not in {p.code for p in run.problems}  # a revert is no slip
+    mrs = [f for f in run.reconciliation.facts if f.key[0] == "29-2072" and f.key[1] == "wage"]
+    assert [(f.status, f.chosen.value) for f in mrs] == [("single-source", 50250.0)]
+    assert [(c.before_capture, c.after_capture, c.change) for c in run.changes] == [
+        (first, second, "changed"), (second, third, "changed")]
+
+
+def test_a_new_url_serving_another_urls_bytes_is_registered_under_its_own_url(
+        site, project, clock):
+    from pipeline.refresh import refresh
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+    site.page("/mirror/mrs", PAGE.format(wage="$50,250"))
+    first = capturer(project, clock, now=NOW).capture(
+        Target(site.url("/mrs"), occupation="29-2072"))
+
+    mirror = capturer(project, clock, now=NOW + dt.timedelta(hours=1)).capture(
+        Target(site.url("/mirror/mrs"), occupation="29-2072"))
+
+    assert mirror.status == "captured", mirror
+    assert f"the same bytes as {first.source_id} of {site.url('/mrs')}" in mirror.why
+    entry = entries(project)[-1]
+    assert (entry["url"], entry.get("supersedes")) == (site.url("/mirror/mrs"), None)
+    assert (project / mirror.path).read_bytes() == (project / first.path).read_bytes()
+    run = refresh(project / "raw" / "sources.yaml")
+    fact = next(f for f in run.reconciliation.facts if f.key[0] == "29-2072")
+    assert fact.status == "single-source"  # one page's bytes count once
+    assert (run.pages[first.source_id].status, run.pages[first.source_id].next) == (
+        "duplicate", mirror.source_id)
+    assert "duplicate-capture" not in {p.code for p in run.problems}
+    # the mirror's own next capture supersedes the mirror's, never the other URL's
+    site.page("/mirror/mrs", PAGE.format(wage="$48,780"))
+    later = capturer(project, clock, now=NOW + dt.timedelta(days=2)).capture(
+        Target(site.url("/mirror/mrs")))
+    assert entries(project)[-1]["supersedes"] == mirror.source_id
+    site.page("/mrs", PAGE.format(wage="$51,000"))
+    capturer(project, clock, now=NOW + dt.timedelta(days=3)).capture(Target(site.url("/mrs")))
+    assert entries(project)[-1]["supersedes"] == first.source_id
+    assert later.status == "captured"
 
 
 # --- failures: a code each, raw/ and the registry untouched -----------------------------
@@ -537,17 +611,21 @@ def test_a_registry_that_cannot_be_appended_to_stops_before_writing(site, projec
     assert raw_state(project) == before
 
 
-def test_a_capture_waits_for_the_project_lock(site, project, clock):
+def test_a_capture_waits_for_the_project_lock_saying_so_then_gives_up(site, project, clock):
     from filelock import FileLock
+
+    from pipeline.publish import Busy
     site.page("/mrs", PAGE.format(wage="$50,250"))
     capture = capturer(project, clock)
-    capture.lock = partial(project_lock, timeout=0.2)
+    said = []
+    capture.wait, capture.on_wait = 0.2, said.append
     before = raw_state(project)
 
     with FileLock(str(project / ".careerfacts.lock")):
-        with pytest.raises(RegistryError, match="lock"):
+        with pytest.raises(Busy, match="after 0.2 s"):
             capture.capture(Target(site.url("/mrs")))
 
+    assert len(said) == 1 and "waiting up to 0.2 s" in said[0]
     assert raw_state(project) == before
 
 
@@ -636,6 +714,40 @@ def test_cli_capture_then_unchanged_then_superseded_then_refresh_reports_the_cha
     assert "changed" in changes and "44090" not in changes and "$44,090" in changes
     facts = (project / "curated" / "facts.csv").read_text(encoding="utf-8")
     assert "46660" in facts and "44090" not in facts  # the old capture is history, not a source
+
+
+def test_cli_capture_of_a_page_that_changed_back_writes_a_new_capture(site, project):
+    for wage in ("$50,250", "$48,780"):
+        site.page("/mrs", PAGE.format(wage=wage))
+        assert cli_capture(project, site.url("/mrs")).exit_code == 0
+        time.sleep(1.01)  # captures are timestamped to the second
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+    state = raw_state(project)
+
+    result = cli_capture(project, site.url("/mrs"))
+
+    assert result.exit_code == 0, result.output
+    first, second = (e["id"] for e in entries(project)[1:3])
+    assert result.output.startswith("captured   ")
+    assert f"supersedes {second}; back to the bytes of its earlier capture {first}" in result.output
+    assert "nothing written" not in result.output
+    assert len(raw_state(project)) == len(state) + 1
+
+
+def test_cli_capture_says_it_waits_for_the_lock_and_exits_2_after_wait(site, project):
+    from filelock import FileLock
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+    state = raw_state(project)
+
+    with FileLock(str(project / ".careerfacts.lock")):
+        result = cli_capture(project, site.url("/mrs"), "--wait", "0.3")
+
+    assert result.exit_code == 2, result.output
+    assert "another careerfacts command is writing" in result.stderr
+    assert "waiting up to 0.3 s" in result.stderr
+    assert "still writing" in result.stderr and "--wait" in result.stderr
+    assert "Traceback" not in result.output
+    assert raw_state(project) == state
 
 
 def test_cli_watchlist_run_captures_the_others_when_one_url_fails(site, project):

@@ -135,6 +135,34 @@ def test_an_html_error_page_is_named(project):
     assert "[error-page] gone:" in result.output and "404 Not Found" in result.output
 
 
+ERROR_TITLES = ["404 Not Found", "Not Found", "Error 500", "HTTP Status 500 – Internal Server Error",
+                "Page not found | Example Careers", "The page you requested could not be found",
+                "503 Service Temporarily Unavailable", "Service Unavailable", "403 Forbidden",
+                "502 Bad Gateway", "Access Denied", "Just a moment...", "Error 404 - Example"]
+CAREER_TITLES = ["Chief Executives: Pay at Fortune 500 Companies", "Top 500 Jobs of 2024",
+                 "Registered Nurses: 404 Openings in Ohio", "Forbidden City Tour Guides: Pay",
+                 "Electricians 503: Apprentice Pay", "Career resources not found elsewhere"]
+
+
+@pytest.mark.parametrize("title", ERROR_TITLES)
+def test_error_wording_in_the_title_is_an_error_page(title):
+    assert pipeline.check.ERROR_PAGE.search(title)
+
+
+@pytest.mark.parametrize("title", CAREER_TITLES)
+def test_a_status_code_without_error_wording_is_no_error_page(title):
+    assert not pipeline.check.ERROR_PAGE.search(title)
+
+
+def test_a_career_page_whose_title_holds_500_is_usable(project):
+    page = ("<html><head><title>Chief Executives: Pay at Fortune 500 Companies</title></head>"
+            "<body><h1>Chief Executives</h1><p>Median annual wage: $206,420</p></body></html>")
+    register(project, "ceo-pay", "ceo.html", page.encode(), occupation="11-1011")
+    result = check("ceo-pay")
+    assert result.exit_code == 0, result.output
+    assert "error-page" not in result.output
+
+
 def test_a_quote_not_in_the_document_names_claim_and_locator(project, monkeypatch):
     register(project, "fabricated", "fabricated.txt", GOOD_PAGE.encode())
     real = pipeline.check.read

@@ -109,6 +109,32 @@ def test_help_exits_zero_and_shows_an_example(args):
     assert "Example" in result.output
 
 
+def _commands():
+    from pipeline.cli import main
+    return [("main", main, [])] + [(name, command, [name])
+                                   for name, command in sorted(main.commands.items())]
+
+
+@pytest.mark.parametrize("name,command,args", _commands(), ids=[c[0] for c in _commands()])
+def test_help_shows_each_example_on_a_line_of_its_own(name, command, args):
+    examples = [line.strip() for line in command.help.splitlines()
+                if line.strip().startswith("careerfacts ")]
+    assert examples, f"{name}'s docstring gives no example"
+
+    shown = {line.strip() for line in run_cli(*args, "--help").output.splitlines()}
+
+    assert [e for e in examples if e not in shown] == []
+
+
+def test_refresh_help_names_every_file_a_refresh_writes():
+    text = " ".join(run_cli("refresh", "--help").output.split())
+    for name in ("claims", "facts", "discrepancies", "sources"):
+        assert name in text.split("curated/{", 1)[1].split("}", 1)[0]
+    for path in ("curated/quarantine.csv", "curated/page_changes.csv",
+                 "curated/releases.parquet", "reports/discrepancies.md", "reports/problems.csv"):
+        assert path in text, path
+
+
 def test_debug_flag_is_accepted(careerfacts_project):
     result = refresh(careerfacts_project, "--debug")
 
@@ -176,13 +202,12 @@ def committed(files: dict[str, bytes]) -> dict[str, bytes]:
     return {name: data for name, data in files.items() if name not in VIEWS}
 
 
-def test_second_refresh_changes_no_file_but_the_analysts_view_and_the_history(
-        careerfacts_project):
+def test_second_refresh_changes_no_file_and_records_its_run(careerfacts_project):
     root = careerfacts_project
     first = refresh(root)
     before = committed(snapshot(root))
-    mtimes = {name: (root / name).stat().st_mtime_ns for name in before}
-    database_mtime = (root / "curated" / "careerfacts.duckdb").stat().st_mtime_ns
+    published = [*before, "reports/index.html", "curated/careerfacts.duckdb"]
+    mtimes = {name: (root / name).stat().st_mtime_ns for name in published}
 
     second = refresh(root)
 
@@ -190,15 +215,13 @@ def test_second_refresh_changes_no_file_but_the_analysts_view_and_the_history(
     files = len(OUTPUTS) + 1
     assert first.exit_code == second.exit_code == 0
     assert re.search(rf"\b{files} of {files} output files changed", first.output)
-    # the report of the new run and its record; the database, whose content is the same,
-    # is left as it was
-    assert re.search(rf"\b2 of {files - 1} output files changed", second.output), second.output
+    # nothing changed: no output is written again, and the run is recorded all the same
+    assert re.search(rf"\b0 of {files} output files changed", second.output), second.output
     assert committed(snapshot(root)) == before
-    assert {name: (root / name).stat().st_mtime_ns for name in before} == mtimes
-    database = root / "curated" / "careerfacts.duckdb"
-    assert database.stat().st_mtime_ns == database_mtime
+    assert {name: (root / name).stat().st_mtime_ns for name in published} == mtimes
     assert sorted(p.name for p in (root / "curated" / "history").iterdir()) == [
         "run-0001.json", "run-0002.json"]
+    assert "run            2 recorded" in second.output
     assert "no change since run 1" in second.output
 
 

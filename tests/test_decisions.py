@@ -74,11 +74,19 @@ def seed_run(root: Path):
 
 # --- a decision names one figure -----------------------------------------------------------
 
-def test_the_readme_decision_example_resolves_the_median_to_50250(project):
+def readme_decide_commands() -> list[tuple[list[str], str]]:
+    """The README's `careerfacts decide` command lines: (arguments, the comment after them)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    [command] = [line for line in readme.splitlines()
-                 if line.strip().startswith(".venv/bin/careerfacts decide ")]
-    args = shlex.split(command)[1:]
+    found = []
+    for line in readme.splitlines():
+        if line.strip().startswith(".venv/bin/careerfacts decide "):
+            command, _, comment = line.partition("  # ")
+            found.append((shlex.split(command)[1:], comment.strip()))
+    return found
+
+
+def test_the_readme_decision_example_resolves_the_median_to_50250(project):
+    [args] = [args for args, comment in readme_decide_commands() if not comment]
 
     decided = cli(*args)
     refreshed = cli("refresh")
@@ -87,6 +95,17 @@ def test_the_readme_decision_example_resolves_the_median_to_50250(project):
     assert refreshed.exit_code == 0, refreshed.output
     fact = median_fact(project)
     assert (fact["value"], fact["period"], fact["rule"]) == ("50250", "2024", "analyst")
+
+
+def test_the_readme_refused_decision_is_refused_as_it_says(project):
+    [(args, comment)] = [(a, c) for a, c in readme_decide_commands() if c]
+    assert comment.startswith("refused: ")
+
+    result = cli(*args)
+
+    assert result.exit_code == 2, result.output
+    assert comment.removeprefix("refused: ") in result.output
+    assert not (project / "decisions.yaml").exists()
 
 
 def test_preferring_a_source_that_states_several_figures_is_a_usage_error(project):
@@ -139,6 +158,50 @@ def test_a_hand_written_prefer_of_a_source_with_several_figures_needs_review(pro
 
     assert result.status == "needs-review"
     assert "names 3 figures" in result.why and "prefer one claim id" in result.why
+
+
+PAY_PAGE = b"Medical Records Specialists\n\nMedian annual wage: $50,250\nMedian hourly wage: $24.16\n"
+"""A page stating its median both a year and an hour: two figures that agree."""
+
+
+def test_preferring_a_source_stating_a_year_and_an_hour_figure_is_a_usage_error(
+        project, careerfacts_register_page):
+    careerfacts_register_page(project, "pay-page", "pay_page.txt", PAY_PAGE, occupation="29-2072",
+                              authority="secondary")
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    mine = [r.claim for c in d.clusters for r in c.readings if r.source_id == "pay-page"]
+    assert sorted(c.unit for c in mine) == ["USD/hour", "USD/year"]
+    assert len({i for i, c in enumerate(d.clusters) for r in c.readings
+                if r.source_id == "pay-page"}) == 1  # they agree: one cluster
+
+    result = cli("decide", d.discrepancy_id, "--prefer", "pay-page", "--reason", "x")
+
+    assert result.exit_code == 2, result.output
+    assert "names 2 figures" in result.output and "an hour figure count as two" in result.output
+    for claim in mine:
+        assert f"pay-page {claim.claim_id}" in result.output
+    assert not (project / "decisions.yaml").exists()
+    year = next(c for c in mine if c.unit == "USD/year")
+    assert cli("decide", d.discrepancy_id, "--prefer", year.claim_id, "--reason", "x").exit_code == 0
+
+
+def test_a_hand_written_prefer_of_a_source_stating_a_year_and_an_hour_figure_needs_review():
+    from pipeline.decisions import evidence_of
+    claims = [stated_claim(50250, source="page", figure="$50,250"),
+              stated_claim(24.16, source="page", figure="$24.16", unit="USD/hour",
+                           precision=0.01),
+              stated_claim(47180, source="other", figure="$47,180")]
+    clusters = clusters_of([reading_of(c, "secondary") for c in claims])
+    assert len(clusters) == 2
+    evidence = evidence_of(claims)
+
+    by_source = apply_decisions([_decision("prefer", "page", evidence)], evidence, clusters)
+    by_claim = apply_decisions([_decision("prefer", claims[0].claim_id, evidence)], evidence,
+                               clusters)
+
+    assert by_source.results[0].status == "needs-review"
+    assert "names 2 figures" in by_source.results[0].why
+    assert by_claim.results[0].status == "applied"
 
 
 # --- several decisions on one discrepancy -----------------------------------------------------
@@ -213,7 +276,7 @@ def test_contradicting_prefers_both_need_review():
     assert decided.winner is None and decided.queue == "open"
 
 
-def test_a_prefer_of_a_deprecated_figure_needs_review_and_the_deprecation_applies():
+def test_a_prefer_and_a_deprecate_of_one_figure_both_need_review():
     claims, clusters = _clusters()
     from pipeline.decisions import evidence_of
     evidence = evidence_of(claims)
@@ -221,8 +284,79 @@ def test_a_prefer_of_a_deprecated_figure_needs_review_and_the_deprecation_applie
     decided = apply_decisions([_decision("prefer", "$48,780", evidence),
                                _decision("deprecate", "b", evidence)], evidence, clusters)
 
-    assert [r.status for r in decided.results] == ["needs-review", "applied"]
-    assert decided.deprecated == {claims[1].claim_id}
+    assert [r.status for r in decided.results] == ["needs-review", "needs-review"]
+    assert "another decision deprecates (b)" in decided.results[0].why
+    assert "another decision prefers ($48,780)" in decided.results[1].why
+    assert decided.winner is None and decided.deprecated == frozenset()
+    assert decided.queue == "open"
+
+
+def test_a_prefer_of_a_value_contradicts_deprecating_a_source_that_states_it():
+    from pipeline.decisions import evidence_of
+    claims = [stated_claim(47180, source="official", figure="$47,180"),
+              stated_claim(47180, source="page", figure="$47,180"),
+              stated_claim(50250, source="latest", figure="$50,250")]
+    clusters = clusters_of([reading_of(c, "secondary") for c in claims])
+    evidence = evidence_of(claims)
+
+    contradictory = apply_decisions([_decision("prefer", "$47,180", evidence),
+                                     _decision("deprecate", "page", evidence)], evidence, clusters)
+    compatible = apply_decisions([_decision("prefer", claims[0].claim_id, evidence),
+                                  _decision("deprecate", "page", evidence)], evidence, clusters)
+
+    assert [r.status for r in contradictory.results] == ["needs-review", "needs-review"]
+    assert [r.status for r in compatible.results] == ["applied", "applied"]
+    assert compatible.deprecated == {claims[1].claim_id}
+
+
+def test_decide_refuses_to_deprecate_the_source_of_a_preferred_value(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    assert cli("decide", d.discrepancy_id, "--prefer", "$47,180", "--reason", "a").exit_code == 0
+
+    refused = cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "b")
+
+    assert refused.exit_code == 2, refused.output
+    assert "already has prefer $47,180" in refused_text(refused)
+    assert "cannot be both preferred and deprecated" in refused_text(refused)
+    assert [(x.action, x.target) for x in load_decisions(project / "decisions.yaml")[0]] == [
+        ("prefer", "$47,180")]
+    replaced = cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "b",
+                   "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert [(x.action, x.target) for x in load_decisions(project / "decisions.yaml")[0]] == [
+        ("deprecate", "seed-002")]
+
+
+def test_contradictory_decisions_in_the_file_are_not_applied_and_support_nothing(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    entries = [dict(discrepancy=d.discrepancy_id, action=action, target=target, reason="x",
+                    author="Ada", date="2026-03-02", evidence=d.evidence)
+               for action, target in (("prefer", "$47,180"), ("deprecate", "seed-002"))]
+    (project / "decisions.yaml").write_text(yaml.safe_dump({"decisions": entries}),
+                                            encoding="utf-8")
+
+    result = cli("refresh")
+
+    assert result.exit_code == 1, result.output
+    assert "decisions      2 (0 applied, 2 needs-review)" in result.output
+    fact = median_fact(project)
+    assert (fact["value"], fact["rule"]) == ("50250", "primary-latest")
+    assert "seed-002" not in fact["supporting_sources"]
+
+
+def test_a_deprecated_source_is_not_among_the_supporting_sources(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    [official] = [r.claim for c in d.clusters for r in c.readings
+                  if r.source_id == "oews-national-2022" and r.claim.unit == "USD/year"]
+    assert cli("decide", d.discrepancy_id, "--prefer", official.claim_id, "--reason", "a").exit_code == 0
+    assert cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "b").exit_code == 0
+
+    assert cli("refresh").exit_code == 0
+    fact = median_fact(project)
+
+    assert (fact["value"], fact["rule"], fact["chosen_claim_id"]) == (
+        "47180", "analyst", official.claim_id)
+    assert fact["supporting_sources"] == "oews-national-2022"
 
 
 # --- decided discrepancies leave the queue; refreshes say what needs review ---------------------

@@ -3,6 +3,7 @@ the order of the rules (stated code, another occupation's row, registry, title,
 crosswalk)."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -158,6 +159,78 @@ def test_a_soc_2010_code_the_crosswalk_maps_to_one_occupation_becomes_that(offic
     resolved, _, _ = resolved_occupations([claim("p", "15-1131", "stated")], [],
                                           {"p": source("p")}, official)
     assert (resolved[0].occupation, resolved[0].occupation_basis) == ("15-1251", "crosswalk")
+
+
+def primary(id_: str, occupation: str = "", title: str = "Official figures") -> Source:
+    return dataclasses.replace(source(id_, occupation, title), authority="primary")
+
+
+def test_a_split_soc_2010_code_becomes_the_part_the_registry_names(official):
+    rows = [claim("bls", "29-2071", "stated"), claim("page", "29-2071", "stated")]
+    sources = {"bls": primary("bls", "29-2072"), "page": source("page", "29-9021")}
+
+    resolved, parts, problems = resolved_occupations(rows, [], sources, official)
+
+    assert [(c.occupation, c.occupation_basis) for c in resolved] == [
+        ("29-2072", "crosswalk"), ("29-9021", "crosswalk")]
+    assert parts == {} and problems == []
+
+
+def test_a_split_soc_2010_code_becomes_the_part_the_page_title_names(official):
+    page = document_from_bytes(b"Medical Records Specialists\n\n29-2071 median: $50,250",
+                               source_id="untitled", path="raw/untitled.txt")
+    rows = [claim("untitled", "29-2071", "stated")]
+
+    resolved, parts, problems = resolved_occupations(
+        rows, [page], {"untitled": source("untitled", title="")}, official)
+
+    assert [(c.occupation, c.occupation_basis) for c in resolved] == [("29-2072", "crosswalk")]
+    assert parts == {} and problems == []
+
+
+def test_a_primary_source_stating_a_split_code_without_a_part_is_reported(official):
+    rows = [claim("bls", "29-2071", "stated")]
+
+    resolved, parts, problems = resolved_occupations(
+        rows, [], {"bls": primary("bls", title="Official figures")}, official)
+
+    assert [(c.occupation, c.occupation_basis) for c in resolved] == [("", "")]
+    assert [p.code for p in problems] == ["occupation-split"]
+    assert "29-2072 Medical Records Specialists and 29-9021" in problems[0].message
+
+
+def test_a_split_code_no_part_holds_has_no_occupation_and_is_reported(official):
+    from pipeline.occupations import undecided_splits
+    from pipeline.vintage import ReleaseFigure, match_releases
+
+    def figure(code, value):
+        return ReleaseFigure(code, "wage", "median", "USD/year", "United States",
+                             "OEWS May 2024", "2024", 2024, 2024, value)
+    page = claim("old", "29-2071", "stated")  # $50,250: in neither part's series here
+    parts = {page.claim_id: ("29-2072", "29-9021")}
+
+    claims, matches = match_releases([page], {}, [figure("29-2072", 48780),
+                                                  figure("29-9021", 67310)], parts)
+
+    assert (claims[0].occupation, claims[0].occupation_basis) == ("", "")
+    [p] = undecided_splits(claims, parts, matches, {"old": source("old")}, official)
+    assert p.code == "occupation-split" and "1 figure matches no single part" in p.message
+
+
+def test_no_fact_of_the_seed_project_is_on_a_soc_2010_code(careerfacts_project):
+    run = refresh(careerfacts_project / "raw" / "sources.yaml",
+                  decisions=careerfacts_project / "none.yaml")
+
+    crosswalk = run.official.crosswalk
+    retired = {code for code in crosswalk if code not in run.official.structure}
+    assert {f.key[0] for f in run.reconciliation.facts} & retired == set()
+    assert {c.occupation for c in run.reconciliation.claims} & retired == set()
+    table = [c for c in run.reconciliation.claims if c.source_id == "bls-pages-medical-records"]
+    assert {(c.occupation, c.occupation_basis) for c in table if "29-2071" in c.quote} == {
+        ("29-2072", "crosswalk")}
+    median = next(f for f in run.reconciliation.facts
+                  if f.key[:4] == ("29-2072", "wage", "median", "USD/year") and not any(f.key[5:]))
+    assert (median.chosen.value, median.chosen.claim.stated_in) == (50250.0, "OEWS May 2024")
 
 
 # --- end to end: a page registered without an occupation ------------------------------------

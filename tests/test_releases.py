@@ -18,7 +18,7 @@ from pipeline.official import (cache_key, hybrid_components, official_tables,
                                releases_on_soc_2018)
 from pipeline.registry import load_registry
 from pipeline.vintage import (ReleaseFigure, agency_pairings, match_releases, mixed_vintage,
-                              release_figures)
+                              percentile_ranges, release_figures)
 from tests.real_layouts import expected_claims, pages
 
 REPO = Path(__file__).resolve().parent.parent
@@ -261,6 +261,24 @@ def test_the_releases_table_covers_every_occupation_and_release(shipped):
     assert table.num_rows > 200_000
 
 
+def test_the_releases_index_is_unique_and_repeats_without_the_published_code_only_for_parts(
+        shipped):
+    import pyarrow.parquet as pq
+    from pipeline.official import RELEASE_INDEX
+
+    _, official, _ = shipped
+    frame = pq.read_table(official.releases_path,
+                          columns=[*RELEASE_INDEX, "relation"]).to_pandas()
+    assert not frame.duplicated(list(RELEASE_INDEX)).any()
+    shorter = [c for c in RELEASE_INDEX if c != "published_code"]
+    repeated = frame[frame.duplicated(shorter, keep=False)]
+    assert len(repeated) > 0 and set(repeated["relation"]) == {"merged"}
+    example = repeated[(repeated["occupation"] == "13-1082")
+                       & (repeated["release"] == "OEWS May 2013")
+                       & (repeated["metric"] == "employment")]
+    assert sorted(example["published_code"]) == ["11-9199", "13-1199", "15-1199"]
+
+
 def test_a_second_load_reads_no_spreadsheet(shipped, careerfacts_shared_cache, monkeypatch):
     captures, first, _ = shipped
 
@@ -411,3 +429,88 @@ def test_a_figure_cited_as_history_is_matched_but_is_not_the_pages_vintage():
     _, matches = match_releases(claims, {}, figures)
     assert [matches[c.claim_id].release for c in claims] == ["OEWS May 2024", "OEWS May 2022"]
     assert mixed_vintage(claims, matches, {}) == {}
+
+
+# --- ranges: a page's "from $X to $Y" against the percentile pairs of each release ----------
+
+def percentile(statistic, value, year, unit="USD/year"):
+    return ReleaseFigure("29-2072", "wage", statistic, unit, "United States",
+                         f"OEWS May {year}", str(year), year, year, value,
+                         locator=f"{year}:{statistic}:{unit}")
+
+
+RELEASES = [percentile("p10", 31710, 2022), percentile("p90", 73040, 2022),
+            percentile("p10", 35080, 2023), percentile("p25", 39620, 2023),
+            percentile("p75", 61960, 2023), percentile("p90", 77810, 2023),
+            percentile("p25", 19.05, 2023, "USD/hour"), percentile("p75", 29.79, 2023, "USD/hour")]
+
+
+def range_claim(low, high, figure, unit="USD/year", period=""):
+    first = int(period) if period else None
+    precision = 1000.0 if "K" in figure else 0.01 if unit == "USD/hour" else 1.0
+    return new_claim(source_id="p", occupation="29-2072", metric="wage", statistic="range",
+                     unit=unit, low=low, high=high, figure=figure, quote=figure,
+                     precision=precision,
+                     locator=f"chars=0-{len(figure)}", method="test", period=period,
+                     period_start=first, period_end=first,
+                     period_basis="stated" if period else "")
+
+
+@pytest.mark.parametrize("low, high, figure, unit, period, release, spans", [
+    (35080, 77810, "$35,080 - $77,810", "USD/year", "", "OEWS May 2023", "10th to 90th"),
+    (31710, 73040, "$31,710–$73,040", "USD/year", "", "OEWS May 2022", "10th to 90th"),
+    (39620, 61960, "$39,620 to $61,960", "USD/year", "", "OEWS May 2023", "25th to 75th"),
+    (19.05, 29.79, "$19.05 - $29.79 an hour", "USD/hour", "", "OEWS May 2023", "25th to 75th"),
+    (35000, 78000, "$35K–$78K", "USD/year", "", "OEWS May 2023", "10th to 90th"),
+    (35080, 77810, "$35,080 - $77,810", "USD/year", "2023", "OEWS May 2023", "10th to 90th"),
+])
+def test_a_range_of_two_published_percentiles_is_matched_to_their_release(
+        low, high, figure, unit, period, release, spans):
+    claim = range_claim(low, high, figure, unit, period)
+
+    claims, matches = match_releases([claim], {}, RELEASES + percentile_ranges(RELEASES))
+
+    match = matches[claim.claim_id]
+    assert (match.outcome, match.release) == ("matched", release)
+    assert spans in match.note
+    assert (claims[0].stated_in, claims[0].period_end) == (release, int(release[-4:]))
+    assert claims[0].period_basis == ("stated" if period else "matched")
+
+
+@pytest.mark.parametrize("low, high, period", [
+    (35080, 80000, ""),        # one end only
+    (30000, 90000, ""),        # a range drawn some other way
+    (35080, 77810, "2022"),    # another release's percentiles: not a figure that differs
+])
+def test_a_range_that_is_no_pair_of_its_releases_percentiles_is_unmatched(low, high, period):
+    claim = range_claim(low, high, f"${low:,} - ${high:,}", period=period)
+
+    _, matches = match_releases([claim], {}, RELEASES + percentile_ranges(RELEASES))
+
+    assert matches[claim.claim_id].outcome == "unmatched"
+
+
+def test_ranges_on_real_layouts_are_matched_only_to_the_release_the_page_used(shipped):
+    """The national wage ranges of the real-layouts pages (their expected claims): those
+    that are a pair of published percentiles are matched to the OEWS release the corpus
+    README names for the page, and none to another release."""
+    _, official, _ = shipped
+    matched = 0
+    for name, page in pages().items():
+        if not page["oews"]:
+            continue
+        rows = [c for _, c in expected_claims(name, page["soc"])
+                if c.metric == "wage" and c.statistic == "range" and c.low is not None
+                and c.high is not None and c.geography == "United States"
+                and not c.industry and not c.level]
+        if not rows:
+            continue
+        figures = release_figures(official.releases_of({page["soc"]}), [], {})
+        _, matches = match_releases(rows, {}, figures)
+        for claim in rows:
+            match = matches[claim.claim_id]
+            assert match.outcome in ("matched", "unmatched"), (name, claim.figure, match)
+            if match.outcome == "matched":
+                assert match.release == page["oews"], (name, claim.figure, match.release)
+                matched += 1
+    assert matched >= 1  # "$90K–$154K": the 25th to 75th percentiles of May 2023
