@@ -100,10 +100,7 @@ class Figures:
 
 
 NUMERIC = frozenset({"money", "percent", "count", "number", "foreign"})
-
-
-def _numeric(f: P.Figure) -> bool:
-    return f.kind in NUMERIC
+"""The kinds of figure a table's cells hold."""
 
 
 def _cells_of(text: str, sep: re.Pattern) -> list[tuple[int, int]]:
