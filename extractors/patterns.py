@@ -263,13 +263,17 @@ class Sifted:
 
     def __init__(self, regex: re.Pattern, sift_matches: bool = False):
         self.regex = regex
-        self.needed = needed_strings(regex)
         self.folded = bool(regex.flags & re.IGNORECASE)
-        self.enough = sufficient_strings(regex)
         self.sift_matches = sift_matches  # test `match` and `fullmatch` too: see below
+        try:
+            self.needed = needed_strings(regex)
+            self.enough = sufficient_strings(regex)
+            self._rest = self._other_alternatives()
+        except Exception:  # noqa: BLE001 - re's parse tree is internal to Python: where it
+            # differs, the bare pattern, which gives the same answers more slowly
+            self.needed, self.enough, self._rest = None, (), False
         self._needed = _Strings(self.needed) if self.needed else None
         self._enough = _Strings(self.enough) if self.enough else None
-        self._rest = self._other_alternatives()
 
     def _other_alternatives(self) -> Sifted | None | bool:
         """The pattern's alternatives that are not fixed text, as a pattern of their own

@@ -120,3 +120,16 @@ def test_what_bounds_or_rounds_a_figure_ends_in_one_of_a_few_letters(name):
             assert sample.rstrip()[-1:] in patterns.HEDGE_ENDS, sample
 
     check()
+
+
+def test_a_python_whose_parse_tree_differs_gets_the_bare_pattern(monkeypatch):
+    regex = re.compile(r"\bapply\s+now\b|certif", re.I)
+
+    def broken(*args, **kwargs):
+        raise AttributeError("re._parser has no such thing here")
+
+    monkeypatch.setattr(patterns, "needed_strings", broken)
+    sifted = Sifted(regex)
+    assert sifted.needed is None and sifted.enough == ()
+    assert sifted.search("Apply now").group() == "Apply now"
+    assert sifted.found("CERTIFIED") and not sifted.found("Median pay")
