@@ -25,27 +25,33 @@ def curated_claims(run: Run) -> pd.DataFrame:
     by_id.update({c.claim_id: c for c in rec.claims})
     ranks = {**run.history, **rec.ranks}
     frame = run.valid.copy()
+
+    def column_of(values) -> pd.Series:
+        # object, as the contract's text columns are: a list assigned to a frame of no
+        # rows would make a float column, and the database a DOUBLE one
+        return pd.Series(list(values), index=frame.index, dtype=object)
+
     # periods inferred during reconciliation replace the unknown ones
     for column in ("period", "period_start", "period_end", "period_basis"):
-        frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
+        frame[column] = column_of(getattr(by_id[i], column) for i in frame["claim_id"])
     frame["period_start"] = frame["period_start"].astype("Int64")
     frame["period_end"] = frame["period_end"].astype("Int64")
     sources = {c.source.id: c.source for c in run.captures}
     for attribute, column in SOURCE_COLUMNS.items():
-        frame[column] = [getattr(sources[s], attribute) for s in frame["source_id"]]
+        frame[column] = column_of(getattr(sources[s], attribute) for s in frame["source_id"])
     for column in ("stated_in",):
-        frame[column] = [getattr(by_id[i], column) for i in frame["claim_id"]]
-    frame["fact_id"] = [ranks[i][0] for i in frame["claim_id"]]
-    frame["rank"] = [ranks[i][1] for i in frame["claim_id"]]
-    frame["rank_reason"] = [ranks[i][2] for i in frame["claim_id"]]
+        frame[column] = column_of(getattr(by_id[i], column) for i in frame["claim_id"])
+    frame["fact_id"] = column_of(ranks[i][0] for i in frame["claim_id"])
+    frame["rank"] = column_of(ranks[i][1] for i in frame["claim_id"])
+    frame["rank_reason"] = column_of(ranks[i][2] for i in frame["claim_id"])
     matches = [rec.matches.get(i) for i in frame["claim_id"]]
-    frame["release_match"] = [m.outcome if m else "" for m in matches]
+    frame["release_match"] = column_of(m.outcome if m else "" for m in matches)
     frame["releases_behind"] = pd.array([m.releases_behind if m else None for m in matches],
                                         dtype="Int64")
-    frame["release_candidates"] = ["; ".join(m.candidates) if m else "" for m in matches]
+    frame["release_candidates"] = column_of("; ".join(m.candidates) if m else "" for m in matches)
     copies = {r.claim.claim_id: c.copies for f in rec.facts for c in f.clusters
               for r in c.readings}
-    frame["copy_cluster"] = [copies.get(i, "") for i in frame["claim_id"]]
+    frame["copy_cluster"] = column_of(copies.get(i, "") for i in frame["claim_id"])
     return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
 
 
