@@ -182,25 +182,12 @@ def _pss(pid: int) -> int:
 
 def parser_rates(pages: list[str]) -> tuple[float, float, float]:
     """Pages per second on one core, in this process: bs4 get_text, lxml text_content,
-    and careerfacts' extraction of the same pages into claims (no cache, no refresh)."""
-    import lxml.html
-    from bs4 import BeautifulSoup
+    and careerfacts' extraction of the same pages into claims (no cache, no refresh), as
+    `benchmarks.bench_extract` measures them (CPU time, the readers taking turns)."""
+    from benchmarks.bench_extract import html_rates
 
-    from extractors import extract
-    from extractors.document import document_from_bytes
-
-    data = [p.encode("utf-8") for p in pages]
-
-    def rate(read) -> float:
-        start = time.perf_counter()
-        for number, page in enumerate(data):
-            read(number, page)
-        return len(data) / (time.perf_counter() - start)
-
-    return (rate(lambda n, page: BeautifulSoup(page, "lxml").get_text()),
-            rate(lambda n, page: lxml.html.fromstring(page).text_content()),
-            rate(lambda n, page: extract(document_from_bytes(
-                page, source_id=f"page-{n}", path=f"page_{n}.html", format="html"))))
+    rates = html_rates([p.encode("utf-8") for p in pages], repeats=1)
+    return rates["bs4 get_text"], rates["lxml text_content"], rates["careerfacts (claims)"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,8 @@ Extractors build claims with `new_claim`, which fills the defaults and the stabl
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
+from operator import attrgetter, itemgetter
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY
 
@@ -61,15 +62,30 @@ class Claim:
     method: str  # label-value, label-next-line, table-row, percentile-ladder, sentence
 
     def as_dict(self) -> dict:
-        return {name: getattr(self, name) for name in CLAIM_COLUMNS}
+        return dict(zip(CLAIM_COLUMNS, _columns_of(self)))
 
 
 CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
+_columns_of = attrgetter(*CLAIM_COLUMNS)
 
 _ID_FIELDS = ("source_id", "locator", "figure", "metric", "statistic", "unit", "geography",
               "level", "industry", "union_status", "schedule", "subgroup")
 _ID_EXTRAS = ("scope", "occupation_text")
 """Hashed only when set, so adding them left every other claim's id as it was."""
+
+
+_DEFAULTS = dict(
+    occupation="", occupation_basis="", value=None, low=None, high=None, value_text="", precision=1.0,
+    period="", period_start=None, period_end=None, period_basis="",
+    geography="", level="", industry="", union_status="", schedule="", subgroup="",
+    scope="", occupation_text="",
+    qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
+    extractor=f"text/{EXTRACTOR_VERSION}",
+)
+_COLUMN_SET = frozenset(CLAIM_COLUMNS)
+_COLUMNS_BUT_ID = _COLUMN_SET - {"claim_id"}
+_id_fields_of = itemgetter(*_ID_FIELDS)
+_columns_in = itemgetter(*CLAIM_COLUMNS)
 
 
 def new_claim(**values) -> Claim:
@@ -78,35 +94,57 @@ def new_claim(**values) -> Claim:
     The id hashes where the figure was read and what it was read as, so it survives
     re-runs and changes elsewhere in the document's extraction.
     """
-    defaults = dict(
-        occupation="", occupation_basis="", value=None, low=None, high=None, value_text="", precision=1.0,
-        period="", period_start=None, period_end=None, period_basis="",
-        geography="", level="", industry="", union_status="", schedule="", subgroup="",
-        scope="", occupation_text="",
-        qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
-        extractor=f"text/{EXTRACTOR_VERSION}",
-    )
     anchor = values.pop("anchor", None)
-    merged = {**defaults, **values}
+    merged = {**_DEFAULTS, **values}
     if not merged["geography"]:
         merged["geography"] = DEFAULT_GEOGRAPHY
     if not merged["period_basis"]:
         merged["period_basis"] = "stated" if merged["period"] else "unknown"
-    key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
-    key += "".join(f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged[name])
+    return _identified(merged, anchor)
+
+
+def _identified(merged: dict, anchor: str | None) -> Claim:
+    """The Claim of `merged` (every column but the id) with its id hashed."""
+    if merged.keys() != _COLUMNS_BUT_ID:
+        # a column missing or unknown: the dataclass says which
+        key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
+        key += "".join(f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged.get(name))
+        if anchor:
+            key += "\x1f" + anchor
+        merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        return Claim(**merged)
+    merged["claim_id"] = _claim_id(merged, anchor)
+    # frozen: its fields set as pickle sets them, in column order (the dataclass's own
+    # __init__ costs a third of building a claim)
+    claim = object.__new__(Claim)
+    claim.__dict__.update(zip(CLAIM_COLUMNS, _columns_in(merged)))
+    return claim
+
+
+def _claim_id(values: dict, anchor: str | None) -> str:
+    key = "\x1f".join(map(str, _id_fields_of(values)))
+    for name in _ID_EXTRAS:
+        if values[name]:
+            key += f"\x1f{name}={values[name]}"
     if anchor:
         key += "\x1f" + anchor
-    merged["claim_id"] = "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
-    return Claim(**merged)
+    return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def relocated(claim: Claim, locator: str) -> Claim:
     """The claim with a locator for people (an element path, a page and box); its id
     stays anchored to the exact span it was read from, so it remains unique."""
-    values = claim.as_dict()
-    del values["claim_id"]
-    values.update(locator=locator, anchor=claim.claim_id)
-    return new_claim(**values)
+    # every column in column order (a claim's own fields are, as new_claim sets them)
+    values = dict(claim.__dict__) if claim.__dict__.keys() == _COLUMN_SET else claim.as_dict()
+    values["locator"] = locator
+    if not values["geography"]:
+        values["geography"] = DEFAULT_GEOGRAPHY
+    if not values["period_basis"]:
+        values["period_basis"] = "stated" if values["period"] else "unknown"
+    values["claim_id"] = _claim_id(values, claim.claim_id)
+    moved = object.__new__(Claim)
+    moved.__dict__.update(values)
+    return moved
 
 
 @dataclass(frozen=True)
@@ -146,7 +184,7 @@ def relocated_reading(reading: Reading, where) -> Reading:
     `where(chars_locator)` (an element path, a page and box); claim ids stay anchored."""
     claims = [relocated(c, where(c.locator)) for c in reading.claims]
     renamed = {old.claim_id: new.claim_id for old, new in zip(reading.claims, claims)}
-    notes = [replace(n, locator=where(n.locator),
-                     claim_ids=tuple(renamed.get(i, i) for i in n.claim_ids))
+    notes = [Note(n.figure, n.kind, where(n.locator), n.line,
+                  tuple(renamed.get(i, i) for i in n.claim_ids), n.reason)
              for n in reading.notes]
     return Reading(claims, notes)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
@@ -27,7 +27,7 @@ from lxml import etree
 from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
 from extractors.patterns import stated_page_date
-from extractors.text import read_page, split_lines
+from extractors.text import new_line, read_page, split_lines
 
 SKIPPED = frozenset({
     "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
@@ -57,6 +57,8 @@ CARD_BREAKERS = frozenset({"div", "p", "table", "ul", "ol", "dl", "section", "ar
 LEAF_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "dt", "dd",
                          "strong", "b", "small", "figcaption", "time", "a", "em"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+SPACES = re.compile(r"[ \r\n\f\v]+")
+SPACED_TAB = re.compile(r" ?\t ?")
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 """Soft hyphens and zero-width characters: invisible, and they split numbers."""
 
@@ -107,6 +109,8 @@ def _skipped(tag: Tag) -> bool:
     if name is None or name in SKIPPED:
         return True
     attrs = tag.attrib
+    if not attrs:
+        return False  # most elements: nothing hides them
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     if HIDDEN_STYLE.search(attrs.get("style", "") or ""):
@@ -217,8 +221,12 @@ class Rendition:
             else:
                 self.blank()
             return
-        text = re.sub(r"[ \r\n\f\v]+", " ", text.translate(INVISIBLE)).strip(" ")
-        text = re.sub(r" ?\t ?", "\t", text).strip("\t")
+        text = text.translate(INVISIBLE)
+        if "  " in text or "\n" in text or "\r" in text or "\f" in text or "\v" in text:
+            text = SPACES.sub(" ", text)
+        text = text.strip(" ")
+        if "\t" in text:
+            text = SPACED_TAB.sub("\t", text).strip("\t")
         if not text:
             return
         start = self.length
@@ -241,82 +249,109 @@ class Rendition:
         return "".join(self.parts)
 
 
-def _visible_text(tag: Tag) -> str:
-    pieces: list[str] = []
+class _Page:
+    """What rendering asks of a page's elements, each worked out once: whether an element
+    is skipped, and its visible text (a block's cells and a card's lines are looked at
+    before they are rendered, and a container's children by each test in turn)."""
 
-    def walk(node: Tag) -> None:
-        for kind, item in _flow(node):
-            if kind == "text":
-                pieces.append(item)
-            elif not _skipped(item):
+    def __init__(self) -> None:
+        self._skipped: dict[Tag, bool] = {}
+        self._texts: dict[Tag, str] = {}
+
+    def skipped(self, tag: Tag) -> bool:
+        known = self._skipped.get(tag)
+        if known is None:
+            known = self._skipped[tag] = _skipped(tag)
+        return known
+
+    def visible_text(self, tag: Tag) -> str:
+        known = self._texts.get(tag)
+        if known is None:
+            pieces: list[str] = []
+            self._collect(tag, pieces)
+            known = self._texts[tag] = "".join(pieces)
+        return known
+
+    def _collect(self, node: Tag, pieces: list[str]) -> None:
+        if node.text:
+            pieces.append(node.text)
+        for item in node:
+            if not self.skipped(item):
                 name = _name(item)
-                if name in BLOCKS or name == "br":
-                    pieces.append(" ")
-                walk(item)
                 if name in BLOCKS:
                     pieces.append(" ")
+                    self._collect(item, pieces)
+                    pieces.append(" ")
+                else:
+                    if name == "br":
+                        pieces.append(" ")
+                    self._collect(item, pieces)
+            if item.tail:
+                pieces.append(item.tail)
 
-    walk(tag)
-    return "".join(pieces)
+    def children(self, tag: Tag) -> list[Tag]:
+        return [c for c in tag if not self.skipped(c)]
 
+    def cells(self, tag: Tag) -> list[Tag] | None:
+        """The inline children of a block that are cells of one row, not words of one
+        sentence: `<div class="card"><span class="label">Median annual wage</span><span
+        class="value">$89,340</span></div>` reads "Median annual wage<TAB>$89,340"."""
+        if _has_own_text(tag):
+            return None
+        children = self.children(tag)
+        if len(children) < 2 or any(_name(c) not in INLINE for c in children):
+            return None
+        if any(_has_block(c) for c in children):
+            return None
+        return children
 
-def _children(tag: Tag) -> list[Tag]:
-    return [c for c in tag if not _skipped(c)]
-
-
-def _has_own_text(tag: Tag) -> bool:
-    return any(kind == "text" and item.strip() for kind, item in _flow(tag))
-
-
-def _has_block(tag: Tag) -> bool:
-    return any(_name(d) in BLOCKS for d in tag.iterdescendants())
-
-
-def _cells(tag: Tag) -> list[Tag] | None:
-    """The inline children of a block that are cells of one row, not words of one
-    sentence: `<div class="card"><span class="label">Median annual wage</span><span
-    class="value">$89,340</span></div>` reads "Median annual wage<TAB>$89,340"."""
-    if _has_own_text(tag):
-        return None
-    children = _children(tag)
-    if len(children) < 2 or any(_name(c) not in INLINE for c in children):
-        return None
-    if any(_has_block(c) for c in children):
-        return None
-    return children
-
-
-def _card(tag: Tag) -> bool:
-    """A small box of facts: a few leaf blocks ("Median salary" / "$56,230" / "per year,
-    May 2021"), read as lines of one block without paragraph breaks between them."""
-    if _name(tag) not in ("div", "li", "article", "section", "aside", "figure") or _has_own_text(tag):
-        return False
-    children = _children(tag)
-    if not 2 <= len(children) <= 8:
-        return False
-    for c in children:
-        if _name(c) not in LEAF_BLOCKS or any(_name(d) in CARD_BREAKERS
-                                             for d in c.iterdescendants()):
+    def card(self, tag: Tag) -> bool:
+        """A small box of facts: a few leaf blocks ("Median salary" / "$56,230" / "per year,
+        May 2021"), read as lines of one block without paragraph breaks between them."""
+        if _name(tag) not in CARD_BOXES or _has_own_text(tag):
             return False
-        if len(_visible_text(c).strip()) > 120:
-            return False  # a heading over a paragraph is a section, not a card
-    return True
+        children = self.children(tag)
+        if not 2 <= len(children) <= 8:
+            return False
+        for c in children:
+            if _name(c) not in LEAF_BLOCKS or any(_name(d) in CARD_BREAKERS
+                                                 for d in c.iterdescendants()):
+                return False
+            if len(self.visible_text(c).strip()) > 120:
+                return False  # a heading over a paragraph is a section, not a card
+        return True
 
-
-def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
-    """Each row's cell texts, with row- and column-spanning cells repeated into the
-    grid positions they cover."""
-    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
-    carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
-    grid: list[tuple[Tag, list[str]]] = []
-    for tr in rows:
-        cells: list[str] = []
-        column = 0
-        own = [c for c in tr if _name(c) in ("td", "th")]
-        if len(own) == 1 and not carried:
-            grid.append((tr, [_visible_text(own[0])]))  # a note spanning the table: once
-            continue
-        for cell in own:
+    def table_rows(self, table: Tag) -> list[tuple[Tag, list[str]]]:
+        """Each row's cell texts, with row- and column-spanning cells repeated into the
+        grid positions they cover."""
+        rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+        carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
+        grid: list[tuple[Tag, list[str]]] = []
+        for tr in rows:
+            cells: list[str] = []
+            column = 0
+            own = [c for c in tr if _name(c) in ("td", "th")]
+            if len(own) == 1 and not carried:
+                grid.append((tr, [self.visible_text(own[0])]))  # a note spanning the table: once
+                continue
+            for cell in own:
+                while column in carried:
+                    text, left = carried[column]
+                    cells.append(text)
+                    carried[column] = (text, left - 1)
+                    if left - 1 == 0:
+                        del carried[column]
+                    column += 1
+                if self.skipped(cell):
+                    continue
+                text = self.visible_text(cell)
+                span = _span(cell.get("colspan"))
+                down = _span(cell.get("rowspan"))
+                for _ in range(span):
+                    cells.append(text)
+                    if down > 1:
+                        carried[column] = (text, down - 1)
+                    column += 1
             while column in carried:
                 text, left = carried[column]
                 cells.append(text)
@@ -324,28 +359,26 @@ def _table_rows(table: Tag) -> list[tuple[Tag, list[str]]]:
                 if left - 1 == 0:
                     del carried[column]
                 column += 1
-            if _skipped(cell):
-                continue
-            text = _visible_text(cell)
-            span = _span(cell.get("colspan"))
-            down = _span(cell.get("rowspan"))
-            for _ in range(span):
-                cells.append(text)
-                if down > 1:
-                    carried[column] = (text, down - 1)
-                column += 1
-        while column in carried:
-            text, left = carried[column]
-            cells.append(text)
-            carried[column] = (text, left - 1)
-            if left - 1 == 0:
-                del carried[column]
-            column += 1
-        grid.append((tr, cells))
-    return grid
+            grid.append((tr, cells))
+        return grid
+
+
+def _has_own_text(tag: Tag) -> bool:
+    if tag.text and tag.text.strip():
+        return True
+    return any(child.tail and child.tail.strip() for child in tag)
+
+
+def _has_block(tag: Tag) -> bool:
+    return any(_name(d) in BLOCKS for d in tag.iterdescendants())
+
+
+CARD_BOXES = frozenset({"div", "li", "article", "section", "aside", "figure"})
 
 
 def _span(value) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip()), 50))
     except (TypeError, ValueError):
@@ -367,13 +400,20 @@ def _alt_text(out: Rendition, image: Tag) -> None:
 
 
 def parse(text: str) -> Tag:
-    """The page's tree (lxml's HTML parser), the content of never-read elements emptied."""
+    """The page's tree (lxml's HTML parser), the content of never-read elements emptied.
+
+    The elements are lxml's own, not lxml.html's: those are looked up by a Python class
+    for every element touched, and nothing here uses their extra methods."""
     html = unread_emptied(text)
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=False)
     try:
         return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+        return lxml.html.document_fromstring("<html><body></body></html>", parser=parser)
+
+
+_text_content = etree.XPath("string()", smart_strings=False)
+"""An element's text with its descendants', as lxml.html's `text_content()` gives it."""
 
 
 def _body(root: Tag) -> Tag:
@@ -383,6 +423,7 @@ def _body(root: Tag) -> Tag:
 
 def render(root: Tag) -> Rendition:
     out = Rendition()
+    page = _Page()
 
     def walk(node: Tag) -> None:
         for kind, child in _flow(node):
@@ -391,21 +432,21 @@ def render(root: Tag) -> Rendition:
                     out.owner = node
                 out.buffer.append(child)
                 continue
-            if _name(child) in ("img", "picture"):
+            name = _name(child)
+            if name in ("img", "picture"):
                 _alt_text(out, child)
                 continue
-            if _skipped(child):
+            if page.skipped(child):
                 continue
-            name = _name(child)
             if name == "time":
-                out.times.append(str(child.get("datetime", "")) or child.text_content())
+                out.times.append(str(child.get("datetime", "")) or _text_content(child))
             if name == "br":
                 out.flush()
                 continue
             if name == "pre":
                 out.flush()
                 out.blank()
-                for row in child.text_content().split("\n"):
+                for row in _text_content(child).split("\n"):
                     out.add_line(row, child, preformatted=True)
                 out.blank()
                 continue
@@ -415,8 +456,8 @@ def render(root: Tag) -> Rendition:
                 caption = next((c for c in child.iter("caption")
                                 if next(c.iterancestors("table"), None) is child), None)
                 if caption is not None:
-                    out.add_line(_visible_text(caption), caption)
-                for tr, cells in _table_rows(child):
+                    out.add_line(page.visible_text(caption), caption)
+                for tr, cells in page.table_rows(child):
                     out.add_line("\t".join(c.replace("\t", " ") for c in cells), tr)
                 out.blank()
                 continue
@@ -426,16 +467,16 @@ def render(root: Tag) -> Rendition:
                 for item in [c for c in child if _name(c) in ("dt", "dd")]:
                     if _name(item) == "dt":
                         if term is not None:
-                            out.add_line(_visible_text(term), term)
+                            out.add_line(page.visible_text(term), term)
                         term = item
                     elif term is not None:
                         # located at the description, where the figure is
-                        out.add_line(_visible_text(term) + "\t" + _visible_text(item), item)
+                        out.add_line(page.visible_text(term) + "\t" + page.visible_text(item), item)
                         term = None
                     else:
-                        out.add_line(_visible_text(item), item)
+                        out.add_line(page.visible_text(item), item)
                 if term is not None:
-                    out.add_line(_visible_text(term), term)
+                    out.add_line(page.visible_text(term), term)
                 out.blank()
                 continue
             if name in BLOCKS:
@@ -444,23 +485,24 @@ def render(root: Tag) -> Rendition:
                 words = " ".join([str(child.get("id", "") or "")] + _classes(child))
                 if words and JOB_POSTING.search(words):
                     out.hint = "job-ad"
-                cells = _cells(child)
+                cells = page.cells(child)
                 if cells is not None:
-                    out.add_line("\t".join(_visible_text(c).replace("\t", " ") for c in cells), child)
+                    out.add_line("\t".join(page.visible_text(c).replace("\t", " ") for c in cells),
+                                 child)
                     out.hint = saved_hint
                     continue
-                if _card(child):
+                if page.card(child):
                     out.blank()
                     saved_block = out.block
                     out.blocks += 1
                     out.block = out.blocks
-                    for c in _children(child):
-                        cells = _cells(c)
+                    for c in page.children(child):
+                        cells = page.cells(c)
                         if cells is not None:
-                            out.add_line("\t".join(_visible_text(x).replace("\t", " ")
+                            out.add_line("\t".join(page.visible_text(x).replace("\t", " ")
                                                    for x in cells), c)
                         else:
-                            out.add_line(_visible_text(c), c, major=_name(c) in MAJOR)
+                            out.add_line(page.visible_text(c), c, major=_name(c) in MAJOR)
                     out.block = saved_block
                     out.hint = saved_hint
                     out.blank()
@@ -468,7 +510,7 @@ def render(root: Tag) -> Rendition:
                 if name in MAJOR or name in ("h3", "h4", "h5", "h6"):
                     if name in MAJOR:
                         out.blank()
-                    out.add_line(_visible_text(child), child, major=name in MAJOR)
+                    out.add_line(page.visible_text(child), child, major=name in MAJOR)
                     out.hint = saved_hint
                     continue
                 saved = out.owner
@@ -546,7 +588,7 @@ def read_html(doc: Document) -> Reading:
     lines = []
     for line in split_lines(text):
         major, block, hint = marks.get(_line_start(line, text), (False, -1, ""))
-        lines.append(replace(line, major=major, block=block, hint=hint))
+        lines.append(new_line(line.start, line.end, line.text, major, block, hint))
     owners = {start: owner for start, _, owner, *_ in rendition.lines}
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,

@@ -45,6 +45,7 @@ IGNORED = (
      "a comparison, not a figure"),
 )
 """Column and label words whose figures are never claims, with the reason."""
+IGNORED = tuple((P.Sifted(pattern), reason) for pattern, reason in IGNORED)  # most words hold none
 
 METRIC_WORDS = (
     ("annual_openings", re.compile(r"\bopenings?\b|\bjob\s+openings\b", re.I)),
@@ -114,10 +115,10 @@ SIDE_PERCENTILE = re.compile(
 """A percentile by its side: "Bottom 10%", "the highest 10 percent", "the best-paid tenth",
 "Lowest decile", "Upper quartile", "first quartile"."""
 
-MIDDLE_HALF = re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\binterquartile\b|"
+MIDDLE_HALF = P.Sifted(re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\binterquartile\b|"
                          r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
                          r"\s+between\b|"
-                         r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I)
+                         r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I))
 """The spread of the middle half: its two ends are the 25th and 75th percentiles."""
 
 MEDIAN_WORDS = re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b|\b50th\b", re.I)
@@ -256,7 +257,7 @@ def dimension_of(words: str) -> str:
 
 def ignored(words: str) -> str:
     for pattern, reason in IGNORED:
-        if pattern.search(words):
+        if pattern.found(words):
             return reason
     return ""
 
@@ -275,9 +276,9 @@ def _sense(words: str) -> Sense:
         return Sense(ignore=reason, words=words)
     statistic = statistic_of(words)
     metric, change = metric_of(words)
-    if not metric and (statistic or MIDDLE_HALF.search(words)):
+    if not metric and (statistic or MIDDLE_HALF.found(words)):
         metric = "wage"  # "Median", "10th percentile", "Mean": figures of pay on career pages
-    if MIDDLE_HALF.search(words):
+    if MIDDLE_HALF.found(words):
         statistic = "range"
     elif not statistic and RANGE_WORDS.search(words) and metric == "wage":
         statistic = "range"

@@ -15,6 +15,342 @@ from dataclasses import dataclass
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY, EDUCATION_LEVELS, LEVELS
 
+# --- patterns run only on text that holds what they need ----------------------------------
+
+CASE_ODDITIES = re.compile("[\u0130\u0131\u017f\u212a]")
+"""The four letters outside ASCII that a case-insensitive pattern matches to an ASCII letter
+(İ and ı to i, ſ to s, the Kelvin sign to k): `str.lower` does not map all of them."""
+
+
+def needed_strings(regex: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which every match of `regex` contains (lowercase ASCII for a
+    case-insensitive pattern), worked out from the parsed pattern; None when no string is
+    needed ("\\d+", "[A-Z]\\w*").
+
+    >>> needed_strings(re.compile(r"\\bposted\\s+(?:today|yesterday)\\b|\\bapply\\s+now\\b", re.I))
+    ('apply', 'posted')
+    """
+    from re import _parser as parser  # the parse tree: stable within a Python version
+
+    folded = bool(regex.flags & re.IGNORECASE)
+    found = _needed(parser.parse(regex.pattern, regex.flags).data, folded, parser)
+    if not found:
+        return None
+    # a string that holds another of them is found by that one
+    return tuple(sorted(s for s in found if not any(t != s and t in s for t in found)))
+
+
+def sufficient_strings(regex: re.Pattern) -> tuple[str, ...]:
+    """Strings any one of which `regex` finds wherever it stands: the alternatives of the
+    pattern that are fixed text ("certif", "licen[sc]"), lowercase for a case-insensitive
+    pattern; () when no alternative is.
+
+    >>> sufficient_strings(re.compile(r"licen[sc]|certif|\\bGED\\b", re.I))
+    ('certif', 'licenc', 'licens')
+    """
+    from re import _constants as c
+    from re import _parser as parser
+
+    items = parser.parse(regex.pattern, regex.flags).data
+    branches = items[0][1][1] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
+    out: set[str] = set()
+    for branch in branches:
+        out |= _fixed(branch, bool(regex.flags & re.IGNORECASE)) or set()
+    return tuple(sorted(out))
+
+
+def _fixed(items, folded: bool) -> set[str] | None:
+    """The strings a parsed (part of a) pattern matches when they are a few fixed ones a
+    lowered text shows as they are (lowercase ASCII, characters without case), else None."""
+    from re import _constants as c
+
+    strings = _exact_sequence(items, c)
+    if not strings:
+        return None
+    if folded:
+        if any("\u0307" in s or not all(ch.isascii() or ch.lower() == ch == ch.upper()
+                                         for ch in s) for s in strings):
+            return None  # a cased letter outside ASCII, or the dot str.lower puts after İ
+        strings = {s.lower() for s in strings}
+    return strings if all(strings) else None
+
+
+def _needed(items, folded: bool, parser) -> frozenset[str] | None:
+    from re import _constants as c
+
+    best: frozenset[str] | None = None
+
+    def consider(strings: frozenset[str] | None) -> None:
+        nonlocal best
+        if strings and (best is None or (min(map(len, strings)), -len(strings)) > (
+                min(map(len, best)), -len(best))):
+            best = strings
+
+    run: set[str] = {""}  # what the stretch of fixed text so far can be: "10th", "25th", …
+    for op, av in items:
+        exact = _exact(op, av, c)
+        if exact is not None:
+            if len(run) * len(exact) <= 64:
+                run = {a + b for a in run for b in exact}
+                continue
+            consider(_literals(run, folded))
+            run = exact
+            continue
+        consider(_literals(run, folded))
+        run = {""}
+        if op is c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if not (add_flags or del_flags):  # flags changed inside: not reasoned about
+                consider(_needed(sub, folded, parser))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                consider(_needed(sub, folded, parser))
+        elif op is c.ATOMIC_GROUP:
+            consider(_needed(av, folded, parser))
+        elif op is c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                strings = _needed(branch, folded, parser)
+                if not strings:
+                    break
+                union |= strings
+            else:
+                consider(frozenset(union))
+        # classes, anchors, lookarounds, back-references and conditionals need no string
+    consider(_literals(run, folded))
+    return best
+
+
+def _exact(op, av, c) -> set[str] | None:
+    """The strings an item of a parsed pattern matches, when they are a few fixed ones
+    ("th", "(?:st|nd|rd|th)"), else None."""
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.IN and all(item_op is c.LITERAL for item_op, _ in av):
+        return {chr(item) for _, item in av}  # "[sc]", "[—–]"
+    if op is c.SUBPATTERN and not (av[1] or av[2]):
+        return _exact_sequence(av[3], c)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _exact_sequence(branch, c)
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= 64 else None
+    return None
+
+
+def _exact_sequence(items, c) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        strings = _exact(op, av, c)
+        if strings is None or len(out) * len(strings) > 64:
+            return None
+        out = {a + b for a in out for b in strings}
+    return out
+
+
+def _literals(strings: set[str], folded: bool) -> frozenset[str] | None:
+    """A string each of `strings` holds, for each of them; None when one holds none."""
+    out = set()
+    for text in strings:
+        if folded:
+            # its longest piece whose letters case folding maps as str.lower does: ASCII,
+            # and characters without case ("–", "’", "≈"), which match only themselves
+            pieces, piece = [], []
+            for ch in text:
+                if ch.isascii() or ch.lower() == ch == ch.upper():
+                    piece.append(ch.lower())
+                else:
+                    pieces.append("".join(piece))
+                    piece = []
+            pieces.append("".join(piece))
+            text = max(pieces, key=len)
+        if not text:
+            return None
+        out.add(text)
+    return frozenset(out)
+
+
+def _top_level_branches(pattern: str) -> list[str] | None:
+    """The alternatives of a pattern's source split at its top-level "|" (outside groups
+    and classes), or None when the pattern has a leading inline flag or a class this
+    simple scan cannot be sure of."""
+    if pattern.startswith("(?") and pattern[2:3].isalpha():
+        return None  # "(?i)…": a global flag that would stay with the first branch only
+    pieces, start, depth, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                return None  # "[]…]": a bracket as the class's first member
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(pattern[start:])
+    return pieces if depth == 0 and not in_class else None
+
+
+class _Strings:
+    """A test for any of some strings in a text: `in` for a few, else one alternation of
+    them, which the regex engine scans for with the set of their first characters."""
+
+    __slots__ = ("strings", "alternation")
+
+    def __init__(self, strings: tuple[str, ...]):
+        self.strings = strings
+        self.alternation = re.compile("|".join(
+            re.escape(s) for s in sorted(strings, key=len, reverse=True))) \
+            if len(strings) > 3 else None
+
+    def in_(self, text: str) -> bool:
+        if self.alternation is not None:
+            return self.alternation.search(text) is not None
+        for string in self.strings:
+            if string in text:
+                return True
+        return False
+
+
+_lowered: tuple[str | None, str, bool] = (None, "", False)
+"""The text a case-insensitive Sifted pattern last lowered, its lowered form, and whether
+it holds a letter case folding maps otherwise (CASE_ODDITIES): the patterns of a line or
+a sentence are tried one after another on the same string."""
+
+
+def _lower(text: str) -> tuple[str, bool]:
+    """`text` lowered, and whether it holds one of the CASE_ODDITIES."""
+    global _lowered
+    last = _lowered  # one tuple, read and replaced whole: safe across threads
+    if last[0] is text:
+        return last[1], last[2]
+    low = text.lower()
+    odd = not text.isascii() and CASE_ODDITIES.search(text) is not None
+    _lowered = (text, low, odd)
+    return low, odd
+
+
+class Sifted:
+    """A compiled pattern run only on text that holds one of the strings every match of
+    it holds (`needed_strings`): most lines of a page hold no figure, no cue word, no
+    label, and looking for a few strings is far cheaper than the regex engine trying every
+    alternative at every position. Same results as the pattern, for `search`, `match`,
+    `fullmatch`, `finditer`, `findall` and `sub`; anything else is the pattern's own.
+
+    >>> JOBS = Sifted(re.compile(r"\\bapply\\s+now\\b", re.I))
+    >>> JOBS.search("Median pay: $50,250") is None, JOBS.search("APPLY NOW").group()
+    (True, 'APPLY NOW')
+    """
+
+    __slots__ = ("regex", "needed", "folded", "enough", "sift_matches", "_needed", "_enough",
+                 "_rest")
+
+    def __init__(self, regex: re.Pattern, sift_matches: bool = False):
+        self.regex = regex
+        self.folded = bool(regex.flags & re.IGNORECASE)
+        self.sift_matches = sift_matches  # test `match` and `fullmatch` too: see below
+        try:
+            self.needed = needed_strings(regex)
+            self.enough = sufficient_strings(regex)
+            self._rest = self._other_alternatives()
+        except Exception:  # noqa: BLE001 - re's parse tree is internal to Python: where it
+            # differs, the bare pattern, which gives the same answers more slowly
+            self.needed, self.enough, self._rest = None, (), False
+        self._needed = _Strings(self.needed) if self.needed else None
+        self._enough = _Strings(self.enough) if self.enough else None
+
+    def _other_alternatives(self) -> Sifted | None | bool:
+        """The pattern's alternatives that are not fixed text, as a pattern of their own
+        (None when there are none; False when the pattern cannot be split: groups, whose
+        numbers would change, or a source the split is not sure of)."""
+        from re import _parser as parser
+
+        pieces = _top_level_branches(self.regex.pattern)
+        if not self.enough or pieces is None or self.regex.groups:
+            return False
+        flags, folded = self.regex.flags, self.folded
+        fixed = [_fixed(parser.parse(piece, flags).data, folded) for piece in pieces]
+        if set().union(*(f for f in fixed if f)) != set(self.enough):
+            return False  # the split disagrees with the parse: do not rely on it
+        rest = [piece for piece, f in zip(pieces, fixed) if not f]
+        return Sifted(re.compile("|".join(rest), flags)) if rest else None
+
+    def __getattr__(self, name: str):
+        return getattr(self.regex, name)
+
+    def __repr__(self) -> str:
+        return f"Sifted({self.regex!r})"
+
+    def could_match(self, text: str) -> bool:
+        """False when `text` holds none of the strings a match needs."""
+        if self._needed is None:
+            return True
+        if self.folded:
+            low, odd = _lower(text)
+            return odd or self._needed.in_(low)
+        return self._needed.in_(text)
+
+    def search(self, text: str, *span):
+        return self.regex.search(text, *span) if self.could_match(text) else None
+
+    def found(self, text: str) -> bool:
+        """Whether the pattern matches somewhere in `text`. An alternative that is fixed
+        text matches where the text holds it (`sufficient_strings`; str.lower maps a
+        character to an ASCII one, or to one without case, only as case folding does: the
+        Kelvin sign to k); else the other alternatives decide, a pattern matching where
+        one of its alternatives does."""
+        if self._enough is None:
+            return self.search(text) is not None
+        if self.folded:
+            low, odd = _lower(text)
+            if odd:
+                return self.regex.search(text) is not None  # "CERTİF": folding finds more
+            if self._enough.in_(low):
+                return True
+        elif self._enough.in_(text):
+            return True
+        if self._rest is False:
+            return self.search(text) is not None
+        return self._rest is not None and self._rest.search(text) is not None
+
+    # an anchored pattern mostly fails at its first characters, and testing first costs
+    # more; a pattern that scans a line before failing ("label: value") is tested first
+    def match(self, text: str, *span):
+        if self.sift_matches and not self.could_match(text):
+            return None
+        return self.regex.match(text, *span)
+
+    def fullmatch(self, text: str, *span):
+        if self.sift_matches and not self.could_match(text):
+            return None
+        return self.regex.fullmatch(text, *span)
+
+    def finditer(self, text: str, *span):
+        return self.regex.finditer(text, *span) if self.could_match(text) else iter(())
+
+    def findall(self, text: str, *span):
+        return self.regex.findall(text, *span) if self.could_match(text) else []
+
+    def sub(self, repl, text: str, count: int = 0):
+        return self.regex.sub(repl, text, count) if self.could_match(text) else text
+
+
 DASH_CHARS = "\\-‐‑‒–—−"
 DASH = f"[{DASH_CHARS}]"
 """Any hyphen or dash: pages use hyphen-minus, en dash (2023–2033) and em dash alike."""
@@ -122,11 +458,11 @@ MEAN = re.compile(r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average|mea
 """An average, but not "above-average pay"."""
 RANGE_WORD = re.compile(r"\brang(?:e|es|ing)\b", re.I)
 
-CITED_AGENCY = re.compile(
+CITED_AGENCY = Sifted(re.compile(
     r"\b(?P<agency>BLS|Bureau of Labor Statistics|O\*NET|Census Bureau|CareerOneStop|"
     r"(?:[A-Z][a-z]+\s+){1,3}(?:Department|Bureau|Office|Division|Agency|Commission)\s+of\s+"
     r"[A-Z][a-z]+(?:(?:\s+and|\s+of|,)?\s+[A-Z][a-z]+)*)\b"
-)
+))
 """An agency a page credits: "According to the BLS", "data from the U.S. Bureau of Labor
 Statistics (BLS)", "the Ohio Department of Job and Family Services expects"."""
 
@@ -149,30 +485,30 @@ EDUCATION_PATTERNS = (
      r"secondary\s+school\s+diploma"),
     ("no formal educational credential", r"no\s+formal\s+(?:educational\s+)?credential"),
 )
-EDUCATION = re.compile(
+EDUCATION = Sifted(re.compile(
     "|".join(f"(?P<e{i}>{rx})" for i, (_, rx) in enumerate(EDUCATION_PATTERNS)), re.I
-)
+))
 """An education level: "Postsecondary nondegree award", "Certificate", "Bachelor's degree"."""
 assert {name for name, _ in EDUCATION_PATTERNS} == set(EDUCATION_LEVELS)
 
 _CREDENTIAL = r"(?:licen[sc]es?|licensing|licensure|certifications?)(?:\s*\([^)]{1,20}\))?"
-CERTIFICATION_NOT_REQUIRED = re.compile(
+CERTIFICATION_NOT_REQUIRED = Sifted(re.compile(
     r"\bno\s+(?:required\s+)?" + _CREDENTIAL + r"(?:\s+(?:is|are))?(?:\s+required)?"
     r"|\b" + _CREDENTIAL + r"\s+(?:is|are)\s+(?:\w+ly\s+)?not\s+required"
     r"|\b(?:do|does)\s*n[o’']t\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL
     + r"|\bdo(?:es)?\s+not\s+(?:need|require)\s+(?:a\s+|any\s+)?" + _CREDENTIAL,
     re.I,
-)
+))
 """A credential that is not needed: "There are also no required certifications",
 "Certification is not required", "you don’t need a license"."""
 
-CERTIFICATION_REQUIRED = re.compile(
+CERTIFICATION_REQUIRED = Sifted(re.compile(
     r"\b" + _CREDENTIAL + r"(?:\s+(?:or|and|/)\s+" + _CREDENTIAL + r")?\s+(?:is\s+|are\s+)?"
     r"(?:required|mandatory)\b|\b(?:must|required\s+to)\s+(?:be|become|hold|have|obtain)\s+"
     r"(?:a\s+)?(?:licensed|certified|licen[sc]e|certification)\b"
     r"|\brequires?\s+[^.;]{1,60}?\bto\s+be\s+(?:licensed|certified)\b",
     re.I,
-)
+))
 """A credential that is needed: "License or certification required", "A license is
 required in all states", "must be licensed"."""
 
@@ -249,14 +585,14 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 _MONTH = r"(?:" + "|".join(m.capitalize() for m in MONTHS) + r"|" + "|".join(
     m[:3].capitalize() + r"\.?" for m in MONTHS) + r")"
 
-PAGE_DATE = re.compile(
+PAGE_DATE = Sifted(re.compile(
     r"\b(?:last\s+)?(?:updated|modified|reviewed|modified\s+date)(?:\s+(?:on|date))?\s*:?\s*"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"
     r"|(?P<month>" + _MONTH + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\b"
     r"|(?P<day2>\d{1,2})\s+(?P<month2>" + _MONTH + r")\s+(?P<year2>(?:19|20)\d{2})\b)",
     re.I,
-)
+))
 """When a page says it was last changed: "Updated: 2026-01-09", "Updated March 2, 2026",
 "Last Modified Date: Thursday, August 28, 2025", "Last reviewed 14 March 2025"."""
 
@@ -351,6 +687,17 @@ class Figure:
         return self.low if self.low is not None else self.high
 
 
+_FIGURE_FIELDS = {name: getattr(Figure, name, None) for name in Figure.__dataclass_fields__}
+
+
+def _figure(**values) -> Figure:
+    """A Figure of the scanner, its fields set as pickle sets them (a page has hundreds, and
+    the frozen dataclass's __init__ sets each field through object.__setattr__)."""
+    figure = object.__new__(Figure)
+    figure.__dict__.update(_FIGURE_FIELDS, **values)
+    return figure
+
+
 _FOREIGN_PREFIX = {
     "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
     "A$": "AUD", "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL",
@@ -364,6 +711,9 @@ _FOREIGN_SUFFIX = {
 writes dollars: not U.S. dollars."""
 
 NUMBER_TOKEN = re.compile(
+    # what a match can begin with, first: the engine then skips to such characters instead
+    # of trying the lookbehind and every currency at every position of the page
+    r"(?=[\s\d+\-−$£€¥₹ACEGHMNRSU])"
     r"(?<![\w.,/#$£€¥₹])"
     r"(?P<cur>US\s?\$|USD(?=[\s\d])\s?|CA\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|R\$|MX\$|CAD\s?|EUR\s?|"
     r"GBP\s?|CHF\s?|\$|£|€|¥|₹)?\s?"
@@ -381,7 +731,8 @@ NUMBER_TOKEN = re.compile(
 magnitude ("K", "million"), "+", "%"."""
 
 MASKED = re.compile(
-    r"\b\d{2}-\d{4}(?:\.\d{2})?\b"  # SOC codes: 29-2072, 29-2072.00
+    r"(?=[\d(A-Z])"  # what a match can begin with (see NUMBER_TOKEN)
+    r"(?:\b\d{2}-\d{4}(?:\.\d{2})?\b"  # SOC codes: 29-2072, 29-2072.00
     r"|(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)"  # ISO dates
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}/\d{1,2}/\d{1,2}\b"  # slashed dates
     r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"  # phone numbers
@@ -391,7 +742,7 @@ MASKED = re.compile(
     r"|\((?:\d{1,2}|[a-z])\)"  # footnote marks: "Employment (1)", a "(5)" cell
     r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # ZIP codes: "Wichita, KS 67213"
     r"|\b(?:NOC|SOC|NAICS|CIP|ISCO|ZIP|Zip|Job\s+ID|Req\.?|Ref\.?)\s*(?:code\s*)?#?\s*\d+"  # codes
-    r"|\b\d{1,4}\s*[–-]\s*\d{1,4}\s+of\s+[\d,]+\b"  # result counts: "1–15 of 1,284 jobs"
+    r"|\b\d{1,4}\s*[–-]\s*\d{1,4}\s+of\s+[\d,]+\b)"  # result counts: "1–15 of 1,284 jobs"
 )
 """Numbers that are never figures: codes, dates, phone numbers, times, versions."""
 
@@ -402,21 +753,30 @@ MASK_WINDOW = 32
 SEPARATOR = re.compile(r"[ \u00a0]{0,2}(?:" + DASH + r"|to|and)[ \u00a0]{0,2}")
 """What joins the two ends of a range: a dash or "to" with at most two spaces either side
 (an empty table cell's "—" between two columns of figures joins nothing)."""
-UP_TO = re.compile(r"\b(?:up\s+to|as\s+much\s+as)\s*$", re.I)
-UNDER = re.compile(r"\b(?:less\s+than|under|below|at\s+most|no\s+more\s+than|lower\s+than)\s*$",
-                   re.I)
-OVER = re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|in\s+excess\s+of|"
-                  r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I)
-APPROX = re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
-                    r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I)
+UP_TO = Sifted(re.compile(r"\b(?:up\s+to|as\s+much\s+as)\s*$", re.I))
+UNDER = Sifted(re.compile(r"\b(?:less\s+than|under|below|at\s+most|no\s+more\s+than|lower\s+than)\s*$",
+                   re.I))
+OVER = Sifted(re.compile(r"\b(?:more\s+than|over|above|at\s+least|upwards\s+of|in\s+excess\s+of|"
+                  r"higher\s+than|exceed(?:s|ed)?)\s*$", re.I))
+APPROX = Sifted(re.compile(r"(?:\b(?:about|around|roughly|nearly|approximately|approx\.|almost|some|"
+                    r"close\s+to|near|an\s+estimated|estimated)|~|≈)\s*$", re.I))
+HEDGE_ENDS = frozenset("tdy.eorn~≈wfs" + "tdy.eornwfs".upper() + "\u017f")
+"""The last characters (before spaces) of what APPROX, UP_TO, UNDER and OVER match:
+"about", "approx.", "up to", "less than", "below", "upwards of", "exceeds", … in any case
+(and the long s, which folds to s); tests/test_sifted.py holds the patterns to it."""
 AND_UP = re.compile(r"\s+(?:and|or)\s+(?:up|above|more|higher|over)\b", re.I)
 """Words after an amount that open it upwards: "$75K and up", "$90,000 or more"."""
 FROM_BETWEEN = re.compile(r"\b(?:from|between)\s*$", re.I)
 
 
+NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
 def _number(text: str) -> tuple[float, float]:
     """Value and precision of "50,250" (1), "24.16" (0.01), "8.5" (0.1), "62 690" (1)."""
-    plain = re.sub(r"[,\s\u00a0\u202f]", "", text)
+    plain = text.replace(",", "")
+    if not plain.replace(".", "").isdecimal():
+        plain = NUMBER_SPACES.sub("", plain)  # "62 690"
     decimals = len(plain.split(".")[1]) if "." in plain else 0
     return float(plain), 10.0 ** -decimals
 
@@ -457,12 +817,16 @@ class _Token:
     footnote: str = ""
 
 
+FOOTNOTED = re.compile(r"\d{1,3}(?:,\d{3})+\.\d")
+"""A grouped whole amount with one decimal: an amount and a footnote ("59,810.1")."""
+
+
 def _token(m: re.Match) -> _Token | None:
     cur = (m.group("cur") or "").strip()
     after = (m.group("after") or "").strip()
     num = m.group("num")
     footnote = ""
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d", num):
+    if "," in num and FOOTNOTED.fullmatch(num):
         # "$59,810.1": a grouped whole amount with one decimal is an amount and a footnote
         num, footnote = num[:-2], num[-1]
     value, precision = _number(num)
@@ -567,19 +931,21 @@ def scan(text: str) -> list[Figure]:
             hi += 1
         window = text[lo:hi]
         for m in MASKED.finditer(window):
-            if m.start() + lo < b and m.end() + lo > a:
+            if m.start() + lo >= b:
+                break  # the rest begin after the number
+            if m.end() + lo > a:
                 return True
         return any(p.start + lo < b and p.end + lo > a for p in find_periods(window))
 
     tokens: list[_Token] = []
     for m in NUMBER_TOKEN.finditer(text):
-        if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
-            continue  # an amount or a percentage is never a code, a date or a period
         nxt = text[m.end():m.end() + 1]
         if nxt.isalnum() and not m.group("pct") and not m.group("after") and not (
                 nxt.isalpha() and nxt.islower() and not text[m.end() + 1:m.end() + 2].isalnum()
                 and (m.group("cur") or re.search(r"[,.]\d", m.group("num")))):
             continue  # "10th", "3D", "4-year"; but "$91,100a" carries a footnote letter
+        if not (m.group("cur") or m.group("pct")) and is_masked(m.start("num"), m.end("num")):
+            continue  # an amount or a percentage is never a code, a date or a period
         token = _token(m)
         if token is not None:
             tokens.append(token)
@@ -590,13 +956,15 @@ def scan(text: str) -> list[Figure]:
         b = tokens[i + 1] if i + 1 < len(tokens) else None
         pair = _paired(text, a, b) if b is not None else None
         before = text[max(0, a.start - 24):a.start]
-        approx = bool(APPROX.search(before))
+        # the words before a figure that bound or round it all end in one of a few letters
+        hedged = before.rstrip()[-1:] in HEDGE_ENDS
+        approx = hedged and APPROX.found(before)
         if pair is not None:
             low, high, precision = pair
             kind = "money" if "money" in (a.kind, b.kind) else (
                 "foreign" if "foreign" in (a.kind, b.kind) else "percent")
             plus = b.m.group("plus")
-            figures.append(Figure(
+            figures.append(_figure(
                 text=text[a.start:b.end], start=a.start, end=b.end, low=low,
                 high=None if plus else high, precision=precision,
                 unit_hint=_unit_after(text, b.end, high) if kind != "percent" else "", kind=kind,
@@ -609,12 +977,13 @@ def scan(text: str) -> list[Figure]:
                       else "")
         and_up = AND_UP.match(text, a.end) if a.kind in ("money", "foreign") else None
         if (a.m.group("plus") or and_up) and a.kind in ("money", "foreign", "count"):
-            figures.append(Figure(low=a.value, **common))  # "$80,000+", "$75K and up"
-        elif a.kind in ("money", "foreign") and UP_TO.search(before):
-            figures.append(Figure(high=a.value, **common))  # "up to $91,000"
+            figures.append(_figure(low=a.value, **common))  # "$80,000+", "$75K and up"
+        elif a.kind in ("money", "foreign") and hedged and UP_TO.found(before):
+            figures.append(_figure(high=a.value, **common))  # "up to $91,000"
         else:
-            bound = "under" if UNDER.search(before) else "over" if OVER.search(before) else ""
-            figures.append(Figure(value=a.value, bound=bound, **common))
+            bound = "" if not hedged else "under" if UNDER.found(before) else \
+                "over" if OVER.found(before) else ""
+            figures.append(_figure(value=a.value, bound=bound, **common))
         i += 1
     return figures
 

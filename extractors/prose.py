@@ -95,7 +95,7 @@ PAY_CUES = re.compile(
 """Words that make money in a sentence pay. Career pages often use none of the obvious
 ones: "The national average for bookkeepers is $52,020 per year", "can reach $73K"."""
 
-NOT_PAY = re.compile(
+NOT_PAY = P.Sifted(re.compile(
     r"\b(?:cost|costs|tuition|fees?|price|prices|loans?|debt|spend|spent|budget|scholarships?|"
     r"bonus(?:es)?|grants?|revenue|sales|funding|raised|worth|rent|savings|"
     r"valued|profit|investment|dues|insurance|premiums?|deductions?|deducted|fringe|"
@@ -104,12 +104,12 @@ NOT_PAY = re.compile(
     r"\bI(?:'m|\s+am)?\s+(?:make|making|earn|earning|get|got|made|earned)\b|\bmy\s+(?:salary|pay|"
     r"wage|offer)\b",  # one person's own pay, in a forum or a comment
     re.I,
-)
+))
 """Words that make money something other than pay: a price, a bonus, a budget."""
 
-TOP_CODE = re.compile(r"\bat\s+or\s+above\b|\bnot\s+shown\b|\btop[\s-]?coded\b|"
+TOP_CODE = P.Sifted(re.compile(r"\bat\s+or\s+above\b|\bnot\s+shown\b|\btop[\s-]?coded\b|"
                       r"\bhighest\s+wage\s+the\s+survey\b|\bnot\s+(?:published|available)\b",
-                      re.I)
+                      re.I))
 """A footnote's threshold: "The median is not shown because it is at or above $115.00"."""
 
 RESTATEMENT = re.compile(r"\b(?:is|are|comes?\s+to|works?\s+out\s+to|equals?|means?|"
@@ -208,10 +208,10 @@ FOREIGN_PLACES = (
     "United Arab Emirates|UAE|Dubai|Qatar|Russia|Ukraine|Luxembourg|Europe|European Union|"
     "the EU|EU|OECD|Eurozone"
 )
-FOREIGN = re.compile(r"(?<![\w-])(?:" + FOREIGN_PLACES + r")(?![\w-])")
+FOREIGN = P.Sifted(re.compile(r"(?<![\w-])(?:" + FOREIGN_PLACES + r")(?![\w-])"))
 """Places outside the United States: a figure for them is never a U.S. claim."""
 
-INDUSTRY_PHRASE = re.compile(
+INDUSTRY_PHRASE = P.Sifted(re.compile(
     r"\b(?:in|among|for|at)\s+(?P<a>(?:[a-z][\w,'’-]*\s+){0,6}?(?:manufacturing|manufacturers|"
     r"makers|plants|construction|services|hospitals|government|retail(?:\s+trade)?|"
     r"wholesale(?:\s+trade)?|insurance|finance|utilities|industry|sector|offices|"
@@ -221,15 +221,15 @@ INDUSTRY_PHRASE = re.compile(
     r"(?:manufacturers|makers|plants|producers|firms|employers|hospitals|contractors))"
     r"(?:\s*\([^)]*\))?\s+(?:paid|pay|topped|were|came|offered|led|averaged|had)\b",
     re.I,
-)
+))
 """An industry named in prose: "In fabricated metal product manufacturing, …", "Among
 plastics and rubber products manufacturers the median was …", "machinery manufacturers
 topped the group at …"."""
 
-ENTRY_WORDS = re.compile(r"\b(?:new|newcomers?|starting|start|starts|beginners?|entry[\s-]level|"
-                         r"junior|first[\s-]year)\b", re.I)
-SENIOR_WORDS = re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned|"
-                          r"executive[\s-]level|most\s+experienced)\b", re.I)
+ENTRY_WORDS = P.Sifted(re.compile(r"\b(?:new|newcomers?|starting|start|starts|beginners?|entry[\s-]level|"
+                         r"junior|first[\s-]year)\b", re.I))
+SENIOR_WORDS = P.Sifted(re.compile(r"\b(?:experienced|senior|top[\s-]end|veteran|seasoned|"
+                          r"executive[\s-]level|most\s+experienced)\b", re.I))
 
 WORKERS = (r"(?:[\w-]+\s+)?(?:\w+(?:ers|ists|ians|ants|ents|ors|ees|als|ics|ives)|staff|nurses|"
            r"workers?|employees?|positions?|roles?|hires?|techs?|specialists)\b")
@@ -244,9 +244,9 @@ def cites_of(sentence: str) -> str:
         agency.group("agency")
 
 
-STATE_ADJECTIVE = re.compile(
+STATE_ADJECTIVE = P.Sifted(re.compile(
     r"(?<![\w-])(?P<place>" + P._STATE_NAMES + r")(?:'s|’s)?\s+(?=(?:total\s+)?(?:employment|jobs|"
-    r"wages?|pay|median|mean|average|workers|projections?|openings)\b)")
+    r"wages?|pay|median|mean|average|workers|projections?|openings)\b)"))
 """A state named as the figures' own: "Oregon employment of inspectors", "Ohio's median"."""
 
 
@@ -281,8 +281,8 @@ def industry_of(clause: str) -> str:
     return words
 
 
-LEVEL_CUE = re.compile(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
-                       r")|,?\s+and\s+they\b)", re.I)
+LEVEL_CUE = P.Sifted(re.compile(P.LEVEL.pattern + r"(?=[\s-]+(?:level\b|" + WORKERS +
+                       r")|,?\s+and\s+they\b)", re.I))
 """A level named before the workers or "level" it qualifies: "entry-level", "senior
 technicians"."""
 NOT_LEVELED = re.compile(r"not\s+able\s+to\s+be\s+leveled", re.I)
@@ -461,6 +461,15 @@ def _place(ctx, clause: str, sentence: str, since: str = "") -> tuple[str, str]:
     return place, words
 
 
+DIFFERENCE_WORDS = P.Sifted(re.compile(
+    r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus|adds|"
+    r"added|more\s+than\s+(?:a|an|the)\s+\w+)\b", re.I))
+"""Words before an amount that make it a difference: "a premium of $4,000"."""
+ON_AVERAGE = re.compile(r"\s*(?:on\s+average|the\s+average)\b", re.I)
+FOR_WHOM = re.compile(r"[^,;]{0,25}?\b(?:for|among)\s+(?P<who>[^,;.]{3,60})")
+"""Words after an amount that say whom it is for: "… $57,900 for non-union electricians"."""
+
+
 def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cites,
                 previous_stat, earlier, everything) -> str:
     after = sentence[figure.end - base:figure.end - base + 40]
@@ -470,23 +479,21 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     if (figure.amount or 0) <= 0:
         reader.skip(figure, "an amount of $0 is no pay")
         return ""
-    if P.COMPARATIVE.match(after) or OUTDONE_BY.search(before) or re.search(
-            r"\b(?:jump|gap|difference|premium|raise|bump|boost|differential|bonus|adds|"
-            r"added|more\s+than\s+(?:a|an|the)\s+\w+)\b",
-            sentence[:figure.start - base], re.I):
+    if P.COMPARATIVE.match(after) or OUTDONE_BY.search(before) or DIFFERENCE_WORDS.found(
+            sentence[:figure.start - base]):
         reader.skip(figure, "a difference between two figures, not a figure")
         return ""
-    if NOT_PAY.search(before) or (NOT_PAY.search(clause) and not PAY_CUES.search(before)) or (
+    if NOT_PAY.found(before) or (NOT_PAY.found(clause) and not PAY_CUES.search(before)) or (
             getattr(ctx, "cost", False) and not PAY_CUES.search(clause)):
         reader.skip(figure, "a price or another sum, not pay")
         return ""
-    if TOP_CODE.search(sentence):
+    if TOP_CODE.found(sentence):
         reader.skip(figure, "the survey's top-code threshold in a note, not a figure")
         return ""
+    opening = clause_start(sentence, figure, base)  # where the figure's clause starts
     between = before
     for f in earlier:
-        if f.kind == "money" and f.end <= figure.start and f.end - base >= clause_start(
-                sentence, figure, base):
+        if f.kind == "money" and f.end <= figure.start and f.end - base >= opening:
             between = sentence[f.end - base:figure.start - base]
     place, place_words = _place(ctx, clause, sentence, between)
     if place.startswith("foreign:") or (not place and ctx.foreign):
@@ -503,7 +510,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     own = between[_label_after_end(between):] if between is not before else before
     stat_here = statistic_before(own) or _statistic_after(sentence[figure.end - base:]) or (
         statistic_before(before) if between is not before else "")
-    if L.MIDDLE_HALF.search(clause) and figure.is_range and figure.low is not None \
+    if L.MIDDLE_HALF.found(clause) and figure.is_range and figure.low is not None \
             and figure.high is not None:
         _claim_ends(reader, ctx, quote, figure, sentence, base, clause, cites, place, place_words)
         return "range"
@@ -526,7 +533,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
             # "The median annual wage for educational, guidance, and career counselors
             # and advisors was $57,040": the clause broke at a list's ", and"
             statistic = statistic_before(sentence[:figure.start - base])
-        if not statistic and re.match(r"\s*(?:on\s+average|the\s+average)\b", sentence, re.I):
+        if not statistic and ON_AVERAGE.match(sentence):
             statistic = "mean"
         if not statistic and TYPICAL_EARNER.search(before):
             statistic = "median"  # "the typical janitor earned $35,930": the middle worker
@@ -557,7 +564,7 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
         figure = replace(figure, value=figure.low, low=None)  # "Top 10%: $182K+"
     since = before
     for f in earlier:
-        if f.end <= figure.start and f.end - base >= clause_start(sentence, figure, base):
+        if f.end <= figure.start and f.end - base >= opening:
             since = sentence[f.end - base:figure.start - base]  # words after the figure before
             unit_after = P.UNIT_SUFFIX.match(since)
             since = since[unit_after.end():] if unit_after else since
@@ -573,8 +580,8 @@ def _read_money(reader, ctx, sentence, base, quote, figure, before, clause, cite
     unit = figure.unit_hint or _unit_near(since) or _unit_near(unattached) or ctx.unit
     qualifiers, said = qualifiers_of(before)
     qualifiers.pop("geography", None)
-    following = clause[figure.end - base - clause_start(sentence, figure, base):]
-    m = re.match(r"[^,;]{0,25}?\b(?:for|among)\s+(?P<who>[^,;.]{3,60})", following)
+    following = clause[figure.end - base - opening:]
+    m = FOR_WHOM.match(following)
     if m:
         # "compared with $57,900 for non-union electricians": words after the figure say
         # whom it is for
@@ -627,14 +634,17 @@ NOT_AN_OCCUPATION = re.compile(
     r"workers?|members?|people|staff|professionals?|earners?|those\s+who)\b", re.I)
 
 
+SUBJECT_LEAD = re.compile(r"^\s*(?:by\s+comparison|meanwhile|in\s+contrast|by\s+contrast|still|"
+                          r"similarly|likewise)\s*,?\s*", re.I)
+
+
 def subject_occupation(reader, words: str) -> str:
     """Another occupation a sentence is about, named as its subject: "Maids and housekeeping
     cleaners, who mostly work in hotels, had a median of …" on a janitors' page; "" when
     the subject is the page's own occupation, a group of its workers, or not a name."""
     if not reader.title:
         return ""
-    words = re.sub(r"^\s*(?:by\s+comparison|meanwhile|in\s+contrast|by\s+contrast|still|"
-                   r"similarly|likewise)\s*,?\s*", "", words, flags=re.I)
+    words = SUBJECT_LEAD.sub("", words)
     end = SUBJECT_END.search(words)
     subject = words[:end.start()].strip() if end else ""
     if not subject or len(subject.split()) > 7 or NOT_AN_OCCUPATION.match(subject):
@@ -741,7 +751,7 @@ def _read_percent(reader, ctx, sentence, base, quote, figure, before, clause, ci
         reader.skip(figure, "a share of a group, not a change")
         return
     around = sentence[max(0, figure.start - base - 25):figure.end - base + 3]
-    if L.SIDE_PERCENTILE.search(around) or L.MIDDLE_HALF.search(around) \
+    if L.SIDE_PERCENTILE.search(around) or L.MIDDLE_HALF.found(around) \
             or re.match(r"\s*(?:percentile|of\s+earners)", after, re.I):
         reader.skip(figure, "a percentile, not a change")
         return

@@ -30,6 +30,7 @@ PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 """The rule under a pipe table's header: "---|---|", "|:---|---:|"."""
 
 WIDE_GAP = re.compile(r"\t+|[ \u00a0]{2,}")
+TABS = re.compile(r"\t+")
 PLACEHOLDER = re.compile(r"[-–—‒/*.†‡]+|n/?a|tbd|\(\d{1,2}\)|\([a-z]\)", re.I)
 """What a page prints in an empty cell: "—", "n/a", or only a footnote mark "(5)"."""
 
@@ -98,8 +99,8 @@ class Figures:
         return self.figures[i:j]
 
 
-def _numeric(f: P.Figure) -> bool:
-    return f.kind in ("money", "percent", "count", "number", "foreign")
+NUMERIC = frozenset({"money", "percent", "count", "number", "foreign"})
+"""The kinds of figure a table's cells hold."""
 
 
 def _cells_of(text: str, sep: re.Pattern) -> list[tuple[int, int]]:
@@ -130,14 +131,23 @@ def _pipe_cells(text: str) -> list[tuple[int, int]]:
     return out
 
 
+LETTERS = re.compile(r"[A-Za-z]{2,}")
+NOT_WORDS = re.compile(r"\((?:\d|[a-z])\)|\bUSD\b|/\s?(?:hr|yr)\b|\bper\s+(?:hour|year)\b")
+"""Letters that may stand among figures: footnote marks, "USD", "/hr", "per year"."""
+MAYBE_NOT_WORDS = frozenset({"USD", "hr", "yr", "per", "hour", "year"})
+"""The only runs of letters NOT_WORDS can remove: any other run is a word."""
+
+
 def _only_figures(text: str, figures: list[P.Figure], offset: int) -> bool:
     """Whether `text` (at `offset`) holds nothing but figures, marks and spaces."""
     rest = text
     for f in sorted(figures, key=lambda f: -f.start):
         a, b = f.start - offset, f.end - offset
         rest = rest[:a] + " " + rest[b:]
-    return not re.search(r"[A-Za-z]{2,}", re.sub(r"\((?:\d|[a-z])\)|\bUSD\b|/\s?(?:hr|yr)\b|"
-                                                  r"\bper\s+(?:hour|year)\b", " ", rest))
+    for m in LETTERS.finditer(rest):
+        if m.group() not in MAYBE_NOT_WORDS:
+            return False  # a word: the first one of a sentence settles it
+    return not LETTERS.search(NOT_WORDS.sub(" ", rest))
 
 
 @dataclass
@@ -148,11 +158,12 @@ class _LineInfo:
     figures: list[P.Figure]
     kind: str  # blank, rule, tab, pipe, aligned, flat, numbers, words
     indent: int = 0  # characters before `text` on its physical line: aligned columns count them
+    cells: dict = field(default_factory=dict, repr=False, compare=False)  # kind -> _row_cells
 
 
 def _classify(index: int, line, figures: Figures, page: str) -> _LineInfo:
     text = line.text
-    found = [f for f in figures.within(line.start, line.end) if _numeric(f)]
+    found = [f for f in figures.within(line.start, line.end) if f.kind in NUMERIC]
     indent = line.start - (page.rfind("\n", 0, line.start) + 1) if page else 0
     info = _LineInfo(index, text, line.start, found, "", indent)
     if not text:
@@ -161,11 +172,12 @@ def _classify(index: int, line, figures: Figures, page: str) -> _LineInfo:
         kind = "rule"
     elif "|" in text and (len(_pipe_cells(text)) >= 2 or text.rstrip().endswith("|")):
         kind = "pipe"
-    elif "\t" in text and len(_cells_of(text, re.compile(r"\t+"))) >= 2:
+    elif "\t" in text and len(_cells_of(text, TABS)) >= 2:
         kind = "tab"
-    elif found and _only_figures(text, found, line.start) and len(found) >= 2:
+    elif len(found) >= 2 and _only_figures(text, found, line.start):
         kind = "numbers"
-    elif found and len(_cells_of(text, WIDE_GAP)) >= 3:
+    elif found and ("\t" in text or "  " in text or "\u00a0" in text) and len(
+            _cells_of(text, WIDE_GAP)) >= 3:
         kind = "aligned"
     elif found and len(found) >= 2 and _flat_row(text, found, line.start):
         kind = "flat"
@@ -271,19 +283,30 @@ def _aligned_columns(lines: list[tuple[str, int]]) -> list[Column]:
     return [_column(" ".join(g[2]), g[0], g[1]) for g in groups]
 
 
+WRAPPED = re.compile(r"(\w)-\s+(\w)")
+
+
 def _merge_wrapped(names: list[str]) -> list[str]:
     """Header cells whose words wrapped onto the next line ("Employ-" / "ment")."""
-    return [re.sub(r"(\w)-\s+(\w)", r"\1\2", n) for n in names]
+    return [WRAPPED.sub(r"\1\2", n) for n in names]
 
 
 # --- rows ----------------------------------------------------------------------------------
 
 def _row_cells(info: _LineInfo, kind: str) -> list[tuple[str, list[P.Figure]]]:
-    """(cell text, figures in it) of a row line."""
+    """(cell text, figures in it) of a row line (worked out once: a row is looked at by
+    the table's body, then read)."""
+    known = info.cells.get(kind)
+    if known is None:
+        known = info.cells[kind] = _cells_of_row(info, kind)
+    return list(known)
+
+
+def _cells_of_row(info: _LineInfo, kind: str) -> list[tuple[str, list[P.Figure]]]:
     if kind == "pipe":
         spans = _pipe_cells(info.text)
     elif kind == "tab":
-        spans = _cells_of(info.text, re.compile(r"\t+"))
+        spans = _cells_of(info.text, TABS)
     else:
         spans = _cells_of(info.text, WIDE_GAP)
     out = []
@@ -388,7 +411,7 @@ def _header_here(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Column
             columns = stacked
             if _looks_like_header(columns) and not _label_and_value(columns):
                 return [i, i + 1], columns, i + 2
-        names = [infos[i].text[a:b] for a, b in _cells_of(infos[i].text, re.compile(r"\t+"))]
+        names = [infos[i].text[a:b] for a, b in _cells_of(infos[i].text, TABS)]
         header, j = [i], i + 1
     elif kind == "pipe":
         header, j = [], i
@@ -427,7 +450,7 @@ def _occupation_header(info: _LineInfo, below: _LineInfo | None) -> list[Column]
         return None
     if fields[0]:
         if below is None or below.kind != "tab" or len(
-                _cells_of(below.text, re.compile(r"\t+"))) != len(names) + 1:
+                _cells_of(below.text, TABS)) != len(names) + 1:
             return None
         fields = [""] + names
     return [Column(f, L.Sense(), occupation=L.occupation_named(f) if f else "") for f in fields]
@@ -489,7 +512,7 @@ def _header_above(infos: list[_LineInfo], i: int) -> tuple[list[int], list[Colum
         return None
     texts = [infos[h].text for h in header]
     if len(header) == 1 and infos[header[0]].kind == "tab":
-        names = [texts[0][a:b] for a, b in _cells_of(texts[0], re.compile(r"\t+"))]
+        names = [texts[0][a:b] for a, b in _cells_of(texts[0], TABS)]
         columns, kind = [_column(n) for n in names], "tab"
         if _label_and_value(columns):
             return None

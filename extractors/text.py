@@ -55,6 +55,15 @@ class Line:
         return not self.text
 
 
+def new_line(start: int, end: int, text: str, major: bool = False, block: int = -1,
+             hint: str = "") -> Line:
+    """A Line, its fields set as pickle sets them: a page has hundreds, and the frozen
+    dataclass's __init__ sets each through object.__setattr__."""
+    line = object.__new__(Line)
+    line.__dict__.update(start=start, end=end, text=text, major=major, block=block, hint=hint)
+    return line
+
+
 def split_lines(text: str) -> list[Line]:
     lines = []
     offset = 0
@@ -65,14 +74,14 @@ def split_lines(text: str) -> list[Line]:
                                                                                         "1", "2")):
             lead -= 2  # "**Quick take:**" keeps its marks; only a bullet is cut
         content = body[lead:].rstrip()
-        lines.append(Line(offset + lead, offset + lead + len(content), content))
+        lines.append(new_line(offset + lead, offset + lead + len(content), content))
         offset += len(raw)
     return lines
 
 
-LABEL_VALUE = re.compile(
+LABEL_VALUE = P.Sifted(sift_matches=True, regex=re.compile(
     r"^(?P<label>[^:\t\n]{1,90}?)(?P<sep>\s*:\s*|\t+\s*|\s+[—–]\s+|\s*\.{3,}\s*|\s*…+\s*)"
-    r"(?P<value>\S.*?)\s*$")
+    r"(?P<value>\S.*?)\s*$"))
 """A label and its value on one line, after a colon, a tab, a dash or dot leaders:
 "Job Growth (2023–2033): 9%", "2024 Median Pay<TAB>$94,260 per year", "Annual Openings —
 ~140,100", "Median salary ........ $120 360"."""
@@ -111,23 +120,23 @@ INDEX_LINE = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
 SEGMENT = re.compile(r"\s+[·•|]\s+|\s{3,}")
 """What separates the items of a line of facts: "28,660 jobs · median $46.74 an hour"."""
 
-LEGEND = re.compile(r"\b(?:each|every)\b.{0,40}?\b(?:is|shows|are|gives)\s+(?:the\s+)?(?P<first>.{3,50}?)"
-                    r"\s+followed\s+by\s+(?:the\s+)?(?P<second>.{3,50}?)[.;]?$", re.I)
+LEGEND = P.Sifted(re.compile(r"\b(?:each|every)\b.{0,40}?\b(?:is|shows|are|gives)\s+(?:the\s+)?(?P<first>.{3,50}?)"
+                    r"\s+followed\s+by\s+(?:the\s+)?(?P<second>.{3,50}?)[.;]?$", re.I))
 """A legend for figures printed without labels: "Each figure pair below is the annual mean
 wage followed by the hourly mean wage."."""
 
-PERCENTILE_KEY = re.compile(
+PERCENTILE_KEY = P.Sifted(re.compile(
     r"\b(?P<list>(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median)(?:\s*(?:,|and|,\s*and)\s*"
-    r"(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median))+)\s*(?:percentiles?|percentile\s+wages)?", re.I)
+    r"(?:(?:10|25|50|75|90)(?:st|nd|rd|th)|median))+)\s*(?:percentiles?|percentile\s+wages)?", re.I))
 """A key mapping levels to percentiles: "Levels map to the 10th, 25th, 50th, 75th and 90th
 percentile wages", "Rounded national percentiles: 10th, 50th and 90th."."""
 
-JOB_POSTING = re.compile(
+JOB_POSTING = P.Sifted(re.compile(
     r"\bposted\b.{0,20}\bago\b|\bposted\s+(?:today|yesterday)\b|\bapply\s+now\b|\beasy\s+apply\b|"
-    r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I)
-JOBS_HEADING = re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
+    r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I))
+JOBS_HEADING = P.Sifted(re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
                           r"\brecent\s+listings?\b|\bnow\s+hiring\b|\bopen\s+positions\b|"
-                          r"\blistings?\s+(?:near|in|this\s+week)\b", re.I)
+                          r"\blistings?\s+(?:near|in|this\s+week)\b", re.I))
 """A page or section of job listings: "Delivery Driver Jobs Near Reno, NV"."""
 
 PLACE_LINE = re.compile(
@@ -138,12 +147,12 @@ PLACE_LINE = re.compile(
 """A line that is only a place: "California", "Cincinnati, OH-KY-IN", "Piedmont North
 Carolina nonmetropolitan area", "United States (May 2016)"."""
 
-AREA_LINE = re.compile(r"\b(?:Area|Location|Region|Geography)\s*:\s*(?P<place>[A-Z][^\t:]{1,40}?)"
-                       r"(?:\s*\((?:statewide|state)\)|\s+statewide)?(?:\s{2,}|$)")
+AREA_LINE = P.Sifted(re.compile(r"\b(?:Area|Location|Region|Geography)\s*:\s*(?P<place>[A-Z][^\t:]{1,40}?)"
+                       r"(?:\s*\((?:statewide|state)\)|\s+statewide)?(?:\s{2,}|$)"))
 """A sheet's area: "Area: Virginia (statewide)", "Area: Washington statewide"."""
 
-RELATED = re.compile(r"\b(?:related|similar|other)\s+(?:careers?|occupations?|jobs|roles)\b|"
-                     r"\bsee\s+also\b|\byou\s+might\s+also\b|^\W*compare\s+(?:with|to)\b", re.I)
+RELATED = P.Sifted(re.compile(r"\b(?:related|similar|other)\s+(?:careers?|occupations?|jobs|roles)\b|"
+                     r"\bsee\s+also\b|\byou\s+might\s+also\b|^\W*compare\s+(?:with|to)\b", re.I))
 """A section of other occupations: their figures are theirs, never the page's."""
 
 PAY_SECTION = re.compile(r"^(?:pay|salary|salaries|earnings|wages?|compensation|what\s+.*\s+pays?|"
@@ -666,6 +675,9 @@ YEAR_LABEL = re.compile(r"^(?:(?:May|June|Q[1-4])\s+)?(?:19|20)\d{2}(?:\s*[-–]
 """A row labelled by its year ("2019", "May 2019"): the period of the row's figures."""
 
 
+NONE_OR_VARIES = re.compile(r"none|varies", re.I)
+
+
 def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, str, str, L.Sense]:
     """(qualifiers, words, occupation code, occupation title, row sense) of a row's labels."""
     qualifiers: dict = {}
@@ -678,7 +690,7 @@ def _row_qualifiers(label_cells: dict[str, str], columns) -> tuple[dict, str, st
     for name, text in sorted(label_cells.items(), key=lambda kv: not LADDER_ITEM.match(
             kv[1].strip())):
         text = text.strip()
-        if not text or PLACEHOLDER.fullmatch(text) or re.fullmatch(r"none|varies", text, re.I):
+        if not text or PLACEHOLDER.fullmatch(text) or NONE_OR_VARIES.fullmatch(text):
             continue  # an empty cell's placeholder, or a footnote mark in place of a figure
         m = SOC_CODE.match(text)
         if m:
@@ -902,7 +914,7 @@ def _percentile_pair(label: str) -> tuple[str, str] | None:
     m = PERCENTILE_PAIR.search(label)
     if m:
         return f"p{m.group('a')}", f"p{m.group('b')}"
-    if L.MIDDLE_HALF.search(label) or re.search(r"\bmiddle\s+(?:half|50\s*(?:%|percent))",
+    if L.MIDDLE_HALF.found(label) or re.search(r"\bmiddle\s+(?:half|50\s*(?:%|percent))",
                                                  label, re.I):
         return "p25", "p75"
     return None
@@ -1041,7 +1053,7 @@ def _job_ad_lines(lines: list[Line]) -> set[int]:
     for i in range(len(lines) + 1):
         if i == len(lines) or lines[i].blank:
             block = range(start, i)
-            if any(lines[k].block < 0 and JOB_POSTING.search(lines[k].text) for k in block):
+            if any(lines[k].block < 0 and JOB_POSTING.found(lines[k].text) for k in block):
                 out.update(k for k in block if lines[k].block < 0)
             start = i + 1
     return out
@@ -1118,13 +1130,13 @@ def _legend(text: str) -> tuple[L.Sense, ...]:
     return ()
 
 
-KEY_CUE = re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I)
+KEY_CUE = P.Sifted(re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I))
 
 
 def _percentile_key(text: str) -> list:
     """The statistics a sentence maps levels to: in order (["p10", "median", "p90"]) or by
     name ([("entry level", "p10"), ("the working tech", "median"), …]); [] when none."""
-    if not KEY_CUE.search(text):
+    if not KEY_CUE.found(text):
         return []
     named = []
     for part in re.split(r"[,;:]|\band\b", text):
@@ -1199,9 +1211,9 @@ def _named_statistic(label: str, key: list[tuple[str, str]]) -> str | None:
     return best
 
 
-NAMED_KEY = re.compile(
+NAMED_KEY = P.Sifted(re.compile(
     r"(?P<name>[A-Za-z][\w /-]{1,40}?)\s+(?:is|are|=|means|maps?\s+to|equals|sits\s+at)\s+"
-    r"(?:the\s+)?(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)(?:\s+percentile)?|median)\b", re.I)
+    r"(?:the\s+)?(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)(?:\s+percentile)?|median)\b", re.I))
 """One level named in a key: "entry level is the 10th percentile wage"."""
 
 
@@ -1246,12 +1258,12 @@ def _page_title(reader: Reader) -> str:
     return ""
 
 
-SOURCE_LINE = re.compile(
+SOURCE_LINE = P.Sifted(re.compile(
     r"^\W*(?:sources?|data(?:\s+sources?)?|figures|wage\s+data|pay|outlook|notes?)\b[^:]{0,40}:|"
     r"\b(?:figures|data|wages?|statistics)\s+(?:are\s+)?(?:from|reproduced\s+from|come\s+from)\b|"
     r"^\s*\d{1,2}\.?\s+(?:U\.S\.\s+)?(?:BLS|Bureau)\b",
     re.I,
-)
+))
 """A line that credits the page's figures: "Source: U.S. Bureau of Labor Statistics …",
 "Figures are reproduced from …", a numbered note "1 BLS Occupational Employment …"."""
 
@@ -1260,7 +1272,7 @@ def _page_cites(reader: Reader) -> str:
     """The agency the page's source lines credit, when they name exactly one."""
     agencies = set()
     for line in reader.lines:
-        if line.text and len(line.text) <= 220 and SOURCE_LINE.search(line.text):
+        if line.text and len(line.text) <= 220 and SOURCE_LINE.found(line.text):
             cited = prose.cites_of(line.text)
             if cited and ";" in line.text:
                 return ""  # "Sources: BLS (…); a salary survey": which figure is whose is not said
@@ -1291,7 +1303,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     reader.job_ads = _job_ad_lines(lines)
     tables = {t.first: t for t in find_tables(lines, reader.figures, doc.text)}
     ctx = Context()
-    ctx.jobs_page = any(JOBS_HEADING.search(line.text) and len(line.text) < 80
+    ctx.jobs_page = any(JOBS_HEADING.found(line.text) and len(line.text) < 80
                         for line in lines[:3] if not line.blank)
     i = 0
     while i < len(lines):
@@ -1320,6 +1332,10 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     return Reading(reader.claims, reader.notes())
 
 
+RELATED_LEAD = re.compile(r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", re.I)
+"""A line that opens a list of other occupations: "Related careers: …"."""
+
+
 def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     """Claims of line `i`; the number of lines read."""
     lines = reader.lines
@@ -1328,22 +1344,20 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     listed_figures = [f for f in figures if listed(f)]
     ctx.job_ad = i in reader.job_ads or (ctx.jobs_page and ctx.job_ad)
     if _is_heading(line, figures) or _is_major(line, figures):
-        ctx.jobs_section = bool(JOBS_HEADING.search(line.text))
+        ctx.jobs_section = JOBS_HEADING.found(line.text)
     if ctx.jobs_section:
         ctx.job_ad = True
     key = _percentile_key(line.text) if listed_figures else []
     if key:
         _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
-    if _is_heading(line, figures) or _is_major(line, figures) or re.match(
-            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I):
-        ctx.related = bool(RELATED.search(line.text) or re.match(
-            r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", line.text, re.I))
-        ctx.cost = L.sense(line.text).ignore == "a price, not pay"
+    if _is_heading(line, figures) or _is_major(line, figures) or RELATED_LEAD.match(line.text):
+        ctx.related = bool(RELATED.found(line.text) or RELATED_LEAD.match(line.text))
+        ctx.cost = L.ignored(P.clean(line.text)) == "a price, not pay"  # sense()'s ignore
     if _is_major(line, figures):
         ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
         ctx.list_sense, ctx.list_dimension, ctx.place = None, "", None
         ctx.pay_context = bool(PAY_SECTION.match(re.sub(r"^[\d.#\s]+", "", line.text)))
-        if JOBS_HEADING.search(line.text):
+        if JOBS_HEADING.found(line.text):
             ctx.jobs_page = True
     if not listed_figures:
         return _read_wordy_line(reader, ctx, i, tables)
@@ -1593,9 +1607,9 @@ def _descriptor(reader: Reader, ctx: Context, i: int) -> None:
             reader.skip(f, "a percentile label")
 
 
-WORDY_CUES = re.compile(r"percentile|followed\s+by|licen[sc]|certif|degree|diploma|award|"
+WORDY_CUES = P.Sifted(re.compile(r"percentile|followed\s+by|licen[sc]|certif|degree|diploma|award|"
                         r"credential|education|experience|training|years?\b|area\s*:|related|"
-                        r"similar|:\s*$", re.I)
+                        r"similar|:\s*$", re.I))
 """What a long line without figures must hold for any rule to read it."""
 
 
@@ -1606,7 +1620,7 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     line = lines[i]
     text = line.text
     figures = reader.line_figures(line)
-    if len(text) > 100 and not WORDY_CUES.search(text):
+    if len(text) > 100 and not WORDY_CUES.found(text):
         return 1  # a paragraph with no figure, no key, legend, licence or education
     key = _percentile_key(text)
     if key and _apply_key(reader, ctx, i, key):
@@ -1620,8 +1634,8 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         place, _ = prose.place_of("in " + area.group("place"))
         if place and not place.startswith("foreign:"):
             ctx.section = {**ctx.section, "geography": place}
-    place = _place_line(line)
-    if place is not None and len(text) <= 70:
+    place = _place_line(line) if len(text) <= 70 else None
+    if place is not None:
         geography, words = place
         if geography.startswith("foreign:"):
             ctx.foreign = words
@@ -1726,9 +1740,12 @@ def _list_heading(ctx: Context, index: int, label: str) -> None:
     ctx.list_dimension = L.dimension_of(label) if s.metric else ""
 
 
+TRAILING_PARENTHESES = re.compile(r"\s*\([^)]*\)$")
+
+
 def _level_heading(text: str) -> str:
     """The level a whole-line heading names ("Senior Level", "Beginner"), else ""."""
-    m = P.LEVEL.fullmatch(re.sub(r"\s*\([^)]*\)$", "", text.strip()))
+    m = P.LEVEL.fullmatch(TRAILING_PARENTHESES.sub("", text.strip()))
     return P.normalise_level(text) if m else ""
 
 
@@ -1832,8 +1849,8 @@ def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -
     return j - index
 
 
-STATEMENT_CUES = re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\bGED\b|"
-                            r"doctora|master|bachelor|associate|ph\.?\s?d", re.I)
+STATEMENT_CUES = P.Sifted(re.compile(r"licen[sc]|certif|degree|diploma|award|credential|\bGED\b|"
+                            r"doctora|master|bachelor|associate|ph\.?\s?d", re.I))
 """What a sentence without figures must name for a prose rule to read it."""
 
 
@@ -1849,31 +1866,29 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
     and its value ("Hourly midpoint: $16.81.") read as one."""
     line = reader.lines[i]
     text = reader.text[line.start:line.end]
-    if not reader.line_figures(line) and not STATEMENT_CUES.search(text):
+    statements = STATEMENT_CUES.found(text)
+    if not statements and not reader.line_figures(line):
         return  # no figure, and no licence or education statement
-    previous_cites = ""
     paragraph_period = None
-    statements = STATEMENT_CUES.search(text) is not None
+    sentence = ""
     for a, b in prose.sentences(text):
-        sentence = text[a:b]
+        before, sentence = sentence, text[a:b]
         base = line.start + a
-        cited = prose.cites_of(sentence)
-        cites = cited or previous_cites
-        previous_cites = cited
         education = _education_statement(sentence) if statements else None
         if education is not None:
             category, x, y = education
             reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
                          value_text=category, unit="category",
                          quote=(base, base + len(sentence.rstrip())), method="sentence",
-                         cites=cites, context=ctx, line=i)
+                         cites=_credited(sentence, before), context=ctx, line=i)
         stated = P.certification_statement(sentence) if statements else None
         if stated is not None:
             required, x, y = stated
             reader.claim(None, metric="certification_required", figure_text=sentence[x:y],
                          figure_start=base + x, value_text="yes" if required else "no",
                          unit="boolean", quote=(base, base + len(sentence.rstrip())),
-                         method="sentence", cites=cites, context=ctx, line=i)
+                         method="sentence", cites=_credited(sentence, before), context=ctx,
+                         line=i)
         figures = [f for f in reader.within(base, base + len(sentence))
                    if f.kind != "number" or P.is_count(f) or re.match(
                        r"\s*(?:jobs|workers|employees|people|positions)\b",
@@ -1887,7 +1902,8 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
             if read_labelled(reader, ctx, i, labelled.group("label"), figures,
                              (base, base + len(sentence.rstrip()))):
                 continue
-        prose.read_sentence(reader, ctx, base, sentence, cites, figures, paragraph_period)
+        prose.read_sentence(reader, ctx, base, sentence, _credited(sentence, before), figures,
+                            paragraph_period)
         periods = P.find_periods(sentence)
         if any(f.kind == "money" for f in figures):
             said = [p for p in periods if p.first is not None and p.first == p.last]
@@ -1899,10 +1915,17 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
     ctx.paragraph_span = None
 
 
-TYPICAL_EDUCATION = re.compile(
+def _credited(sentence: str, before: str) -> str:
+    """The agency a sentence credits for its figures, else the one the sentence before it
+    credits ("According to the BLS, … . They also report …"). Looked for only where a
+    sentence states something: most state nothing."""
+    return prose.cites_of(sentence) or prose.cites_of(before)
+
+
+TYPICAL_EDUCATION = P.Sifted(re.compile(
     r"\b(?:typical(?:ly)?|usual(?:ly)?|entry[\s-]level\s+(?:education|credential)|"
     r"entry\s+requirement|minimum\s+(?:education|requirement)|most\s+(?:\w+\s+)?need|"
-    r"no\s+formal\s+educational\s+credential)\b", re.I)
+    r"no\s+formal\s+educational\s+credential)\b", re.I))
 """What makes an education level named in a sentence the occupation's typical entry-level
 education: "The typical entry-level credential is a postsecondary nondegree award"."""
 
@@ -2091,23 +2114,26 @@ CONTINUES = re.compile(r"^[a-z0-9$(“\"'’]")
 
 # --- tables of words: a header of column names over rows in one line each ---------------
 
-TABLE_COLUMN = re.compile(
+TABLE_COLUMN = P.Sifted(re.compile(
     r"job\s+level|experience\s+level|level|location|state|city|metro(?:politan)?\s+area|area|"
     r"region|industry|union(?:ized)?(?:\s+status)?|occupation|percentile|salary|pay|wage|"
     r"earnings|income|hourly(?:\s+wage)?|annual(?:\s+wage)?|median|mean|average",
     re.I,
-)
+))
 VALUE_COLUMN = re.compile(r"salary|pay|wage|earnings|income|hourly|annual|median|mean|average", re.I)
+
+
+TITLE_WORDS = re.compile(r"\b(?:by|of|for|in|per|and|the|at|a)\b", re.I)
 
 
 def _is_word_table_header(reader: Reader, line: Line) -> bool:
     """A header of column names separated by single spaces: "Location Job Level Salary
     Unionized"."""
-    if not _is_heading(line, reader.line_figures(line)):
-        return False
-    columns = TABLE_COLUMN.findall(line.text)
-    if len(columns) < 3 or re.search(r"\b(?:by|of|for|in|per|and|the|at|a)\b", line.text, re.I):
+    if not _is_heading(line, reader.line_figures(line)) or TITLE_WORDS.search(line.text):
         return False  # "PAY BY LEVEL" is a title, not column names
+    columns = TABLE_COLUMN.findall(line.text)
+    if len(columns) < 3:
+        return False
     covered = sum(len(c) for c in columns)
     values = sum(1 for c in columns if VALUE_COLUMN.search(c))
     return (len(columns) >= 2 and 0 < values < len(columns)

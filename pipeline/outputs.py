@@ -64,8 +64,10 @@ def claims_rows(frame: pd.DataFrame, claim, sources: dict, role, match, copy) ->
     ids = frame["claim_id"].tolist()
     claims = [claim(i) for i in ids]
 
-    def text(values: list) -> pd.Series:  # text even when there are no rows
-        return pd.Series(values, index=frame.index, dtype="str")
+    def text(values: list) -> pd.Series:
+        # object, as the contract's text columns are: a list assigned to a frame of no
+        # rows would make a float column, and the database a DOUBLE one
+        return pd.Series(values, index=frame.index, dtype=object)
 
     # periods inferred during reconciliation replace the unknown ones
     for column in ("period", "period_basis", "stated_in"):

@@ -231,3 +231,28 @@ def test_a_database_without_official_files_has_an_empty_releases_table_and_the_d
         assert query(con, "SELECT discrepancy_id, action, target, status FROM decisions") == [
             (found.discrepancy_id, "prefer", "a", "applied")]
         assert query(con, "SELECT count(*) FROM open_queue") == [(0,)]  # decided
+
+
+def test_a_project_of_official_files_alone_builds_its_database(tmp_path):
+    """No page registered yet: no claim, and the claims table's text columns stay text
+    (a column built from no values must not become a DOUBLE that the views cannot
+    compare with text)."""
+    import yaml
+
+    root = copy_seed_project(tmp_path / "project")
+    registry = root / "raw" / "sources.yaml"
+    document = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    document["sources"] = [s for s in document["sources"]
+                           if str(s["path"]).startswith("official/")]
+    assert document["sources"]
+    registry.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["refresh", "--root", str(root)])
+
+    assert result.exit_code == 0, result.output
+    assert "claims         0 extracted" in result.output
+    with duckdb.connect(str(root / DATABASE), read_only=True) as connection:
+        types = dict(query(connection, "SELECT column_name, data_type FROM "
+                           "information_schema.columns WHERE table_name = 'claims'"))
+        assert types["stated_in"] == types["release_match"] == "VARCHAR"
+        assert query(connection, "SELECT count(*) FROM stale_pages") == [(0,)]
