@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from extractors.claims import Claim
 from extractors.document import Document
@@ -253,6 +253,8 @@ def resolved_occupations(claims: list[Claim],
     each claim whose SOC 2010 occupation was split, problems). See the module docstring.
     `docs` are the documents, or the title candidates of each source already read from
     them (an extraction task reads them where it reads the page)."""
+    from pipeline.store import with_fields  # a fast copy of a claim with its occupation
+
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_source[claim.source_id].append(claim)
@@ -342,7 +344,7 @@ def resolved_occupations(claims: list[Claim],
                     report("occupation-unknown-code", source, source_id,
                            f"{code} is in neither SOC 2018 nor the SOC 2010 crosswalk")
             if (code, basis) != (claim.occupation, claim.occupation_basis):
-                out[claim.claim_id] = replace(claim, occupation=code, occupation_basis=basis)
+                out[claim.claim_id] = with_fields(claim, occupation=code, occupation_basis=basis)
     return [out.get(c.claim_id, c) for c in claims], parts, problems
 
 

@@ -37,6 +37,7 @@ import math
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from extractors.claims import Claim
 from pipeline.decisions import Decision, DecisionResult, evidence_of
@@ -162,9 +163,15 @@ class Reconciliation:
     figures: list[ReleaseFigure] = field(default_factory=list)  # the releases matched against
 
 
+_key_fields = attrgetter(*KEY_FIELDS)
+_UNIT = KEY_FIELDS.index("unit")
+
+
 def key_of(claim: Claim) -> tuple:
-    unit = "USD/year" if claim.unit == "USD/hour" else claim.unit
-    return tuple(unit if name == "unit" else getattr(claim, name) for name in KEY_FIELDS)
+    key = _key_fields(claim)
+    if claim.unit == "USD/hour":  # an hourly wage is the annual one's key
+        key = (*key[:_UNIT], "USD/year", *key[_UNIT + 1:])
+    return key
 
 
 def reading_of(claim: Claim, authority: str) -> Reading:
@@ -404,13 +411,15 @@ def infer_periods(claims: list[Claim]) -> list[Claim]:
         by_key[(claim.source_id, key_of(claim))].append(claim)
     inferred: dict[str, Claim] = {}
     for group in by_key.values():
-        stated = [c for c in group if c.period_basis == "stated"]
+        stated = [(c, reading_of(c, "unknown")) for c in group if c.period_basis == "stated"]
+        if not stated:
+            continue
         for claim in group:
             if claim.period_basis != "unknown":
                 continue
             reading = reading_of(claim, "unknown")
-            matches = {(c.period, c.period_start, c.period_end) for c in stated
-                       if agree(reading_of(c, "unknown"), reading)}
+            matches = {(c.period, c.period_start, c.period_end) for c, r in stated
+                       if agree(r, reading)}
             if len(matches) == 1:
                 period, start, end = matches.pop()
                 inferred[claim.claim_id] = with_fields(claim, period=period, period_start=start,

@@ -40,6 +40,7 @@ never makes a page mixed-vintage.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -251,20 +252,72 @@ def edition_of(figure: ReleaseFigure | Claim, program: str) -> int | None:
     return None
 
 
-def _series_match(claim: Claim, series: list[ReleaseFigure]) -> Match:
-    """A claim against the release figures of its family (one occupation)."""
-    periods = sorted({(f.period_end or 0, f.period) for f in series})
+class Series:
+    """The release figures of one family (one occupation's metric, statistic, unit and
+    place), indexed for matching: by period for a dated claim, by figure for an undated
+    one (a sorted list bisected within the precision, never a scan of every release)."""
 
-    def later(figure: ReleaseFigure) -> int:
-        return len({p for end, p in periods if end > (figure.period_end or 0)})
+    def __init__(self, figures: list[ReleaseFigure]):
+        self.figures = figures
+        periods = sorted({(f.period_end or 0, f.period) for f in figures})
+        self.latest = max(periods) if periods else None
+        self.later = {end: sum(1 for e, _ in periods if e > end) for end, _ in periods}
+        self.by_end: dict[int | None, list[int]] = defaultdict(list)
+        self.by_text: dict[str, list[int]] = defaultdict(list)
+        values, lows = [], []
+        self.widest = 0.0
+        for i, f in enumerate(figures):
+            self.by_end[f.period_end].append(i)
+            if f.unit in CATEGORICAL_UNITS:
+                self.by_text[f.value_text].append(i)
+                continue
+            scale = _scale(f.unit)
+            self.widest = max(self.widest, f.precision * scale)
+            if f.value is not None:
+                values.append((f.value * scale, i))
+            elif f.low is not None:
+                lows.append((f.low * scale, i))
+        values.sort()
+        lows.sort()
+        self.values, self.value_keys = values, [v for v, _ in values]
+        self.lows, self.low_keys = lows, [v for v, _ in lows]
+
+    def dated(self, claim: Claim) -> list[ReleaseFigure]:
+        """The figures of the claim's own period, in the family's order."""
+        return [self.figures[i] for i in self.by_end.get(claim.period_end, ())
+                if _same_period(claim, self.figures[i])]
+
+    def agreeing(self, claim: Claim) -> list[ReleaseFigure]:
+        """The figures `_same_figure` holds the claim to state, in the family's order."""
+        if claim.unit in CATEGORICAL_UNITS:
+            if not claim.value_text:
+                return []
+            found = [i for i in self.by_text.get(claim.value_text, ())]
+        else:
+            scale = _scale(claim.unit)
+            if claim.value is not None:
+                pairs, keys, x = self.values, self.value_keys, claim.value * scale
+            elif claim.low is not None:
+                pairs, keys, x = self.lows, self.low_keys, claim.low * scale
+            else:
+                return []
+            reach = max(claim.precision * scale, self.widest) / 2 + 1e-6
+            found = sorted(pairs[k][1] for k in range(bisect_left(keys, x - reach),
+                                                      bisect_right(keys, x + reach)))
+        return [f for f in (self.figures[i] for i in found)
+                if _same_figure(claim, f, _precision(claim, f))]
+
+
+def _series_match(claim: Claim, series: Series) -> Match:
+    """A claim against the release figures of its family (one occupation)."""
 
     def matched(figure: ReleaseFigure, outcome: str = "matched") -> Match:
-        return Match(outcome, figure.release, later(figure), edition=edition_of(
-            figure, figure.program), program=figure.program, figure=figure,
-            note=_spanned(figure.spans))
+        return Match(outcome, figure.release, series.later[figure.period_end or 0],
+                     edition=edition_of(figure, figure.program), program=figure.program,
+                     figure=figure, note=_spanned(figure.spans))
 
     if claim.period_basis in ("stated", "inferred", "history"):
-        same = [f for f in series if _same_period(claim, f)]
+        same = series.dated(claim)
         if not same:
             return Match("unmatched")
         agreeing = [f for f in same if _same_figure(claim, f, _precision(claim, f))]
@@ -273,13 +326,12 @@ def _series_match(claim: Claim, series: list[ReleaseFigure]) -> Match:
         if claim.statistic == "range":
             return Match("unmatched")  # a page may draw its range some other way
         return matched(_preferred(same), "differs")
-    found = [f for f in series if _same_figure(claim, f, _precision(claim, f))]
+    found = series.agreeing(claim)
     releases = sorted({(f.period_end or 0, f.period) for f in found})
     if len(releases) == 1:
         return matched(_preferred(found))
     if releases and claim.unit in CATEGORICAL_UNITS:
-        latest = max(periods)
-        current = [f for f in found if (f.period_end or 0, f.period) == latest]
+        current = [f for f in found if (f.period_end or 0, f.period) == series.latest]
         if current:
             return matched(_preferred(current))
     if releases:
@@ -308,16 +360,19 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
 
     if figures is None:
         figures = release_figures([], claims, authorities)
-    series: dict[tuple, list[ReleaseFigure]] = defaultdict(list)
+    grouped: dict[tuple, list[ReleaseFigure]] = defaultdict(list)
     for figure in figures:
-        series[figure.family].append(figure)
+        grouped[figure.family].append(figure)
+    series = {family: Series(members) for family, members in grouped.items()}
+    no_series = Series([])
     parts = parts or {}
     matches: dict[str, Match] = {}
     updated: dict[str, Claim] = {}
+    seen: dict[tuple, Match] = {}  # a figure's fields and family -> its match
     for claim in claims:
         if authorities.get(claim.source_id) == "primary":
             if claim.period:
-                own = series.get(family_of(claim), [])
+                own = series[family_of(claim)].figures if family_of(claim) in series else []
                 behind = len({f.period for f in own if (f.period_end or 0) > (claim.period_end or 0)})
                 program = program_of(claim.stated_in)
                 matches[claim.claim_id] = Match("matched", claim.stated_in, behind,
@@ -329,8 +384,16 @@ def match_releases(claims: list[Claim], authorities: dict[str, str],
             continue
         occupations = parts.get(claim.claim_id) or (claim.occupation,)
         family = family_of(claim)
-        tried = {code: _series_match(claim, series.get((code, *family[1:]), []))
-                 for code in occupations}
+        figure = (claim.unit, claim.value, claim.low, claim.high, claim.value_text,
+                  claim.precision, claim.period_basis, claim.period_start, claim.period_end)
+        tried = {}
+        for code in occupations:
+            # pages restate the same release figures over and over: a figure is matched
+            # against its family's series once
+            key = (code, *family[1:], *figure)
+            if key not in seen:
+                seen[key] = _series_match(claim, series.get((code, *family[1:]), no_series))
+            tried[code] = seen[key]
         if len(occupations) == 1:
             match, code = tried[claim.occupation], claim.occupation
         else:
