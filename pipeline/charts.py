@@ -26,6 +26,7 @@ carries an `aria-label` such as "seed-002: $47,180 at OEWS May 2022 (stale)".
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -255,8 +256,11 @@ def _axis_format(unit: str) -> tuple[str, str]:
             "count": (",.0f", "count")}[unit]
 
 
-def chart_spec(data: ChartData) -> dict:
-    """The chart's Vega-Lite specification (a dict), built with Altair."""
+def chart_spec(data: ChartData, validate: bool = False) -> dict:
+    """The chart's Vega-Lite specification (a dict), built with Altair. With `validate`,
+    checked against the Vega-Lite schema (the tests do; a refresh does not: checking
+    the specs cost more than drawing them, half a minute for the 500 charts of a
+    thousand pages, and the code that builds them is the same every time)."""
     import altair as alt
 
     fmt, title = _axis_format(data.unit)
@@ -307,7 +311,7 @@ def chart_spec(data: ChartData) -> dict:
                         subtitle=f"{data.occupation_title or 'SOC ' + data.occupation} "
                                  f"(SOC {data.occupation})", anchor="start"))
     spec = chart.configure(font="sans-serif").configure_view(stroke=None).to_dict(
-        validate=True)
+        validate=validate)
     spec.pop("$schema", None)  # a URL: the renderer needs no schema, and the report no link
     return spec
 
@@ -352,11 +356,17 @@ def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None) -> s
     return svg
 
 
-def _cache_key(data: ChartData, prefix: str) -> str:
+@functools.cache
+def _renderer() -> tuple[str, str, str]:
+    """(this module's digest, Altair's version, vl-convert's): what draws a chart."""
     from importlib.metadata import version
 
-    design = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    parts = (design, version("altair"), version("vl-convert-python"), prefix, repr(data))
+    return (hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), version("altair"),
+            version("vl-convert-python"))
+
+
+def _cache_key(data: ChartData, prefix: str) -> str:
+    parts = (*_renderer(), prefix, repr(data))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

@@ -23,6 +23,7 @@ the same bytes.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,10 +41,15 @@ TEMPLATE = "index.html.j2"
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
+@functools.lru_cache(maxsize=4096)
+def _file_href(path: str) -> str:
+    return "../" + quote(path)  # a page's file is linked from each of its figures
+
+
 def raw_href(path: str, locator: str, quote_text: str) -> str:
     """A link from reports/ to a captured file, at the figure where the format allows:
     `#page=N` for a PDF, a text fragment (the quote's first words) for HTML and text."""
-    href = "../" + quote(path)
+    href = _file_href(path)
     if locator.startswith("pdf:"):
         page = re.search(r"page=(\d+)", locator)
         return href + (f"#page={page.group(1)}" if page else "")
