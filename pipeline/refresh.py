@@ -417,7 +417,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     their occupations resolved, go into a ClaimStore, validated a batch of documents at
     a time. The extractions in flight are held, never all of them. Problems are kept by
     kind, in the order the stages found them."""
-    store = ClaimStore()
+    store = ClaimStore(spill=cache_dir)  # on disk as it fills: see pipeline/store.py
     valid = array("q")  # eight bytes a row, where a list of ints takes 36
     bad: list[pd.DataFrame] = []
     parts: dict[str, tuple[str, ...]] = {}

@@ -72,12 +72,19 @@ class ClaimStore(Sequence):
     """Claims per record batch: few enough batches that Arrow's per-array overhead does
     not count, small enough that one being filled costs little."""
 
-    def __init__(self, claims: Iterable[Claim] = ()):
+    def __init__(self, claims: Iterable[Claim] = (), spill: Path | None = None):
         self._batches: list[pa.RecordBatch] = []
         self._starts: list[int] = []  # the row number of each batch's first row
         self._pending: list[Claim] = []
         self._odd: dict[int, Claim] = {}  # row -> a claim of other types, kept as it is
         self._rows = 0
+        self._file = None  # with `spill`: the file the sealed batches are written to
+        self._maps: list = []  # each spilled batch's memory map
+        if spill is not None:
+            import tempfile
+
+            Path(spill).mkdir(parents=True, exist_ok=True)
+            self._file = tempfile.TemporaryFile(prefix="claims-", dir=spill)
         self.extend(claims)
 
     def extend(self, claims: Iterable[Claim]) -> None:
@@ -107,9 +114,39 @@ class ClaimStore(Sequence):
         del values
         columns = [_column(name, list(column)) for name, column in zip(CLAIM_COLUMNS, by_column)]
         self._starts.append(self._rows)
-        self._batches.append(pa.RecordBatch.from_arrays(columns, names=list(CLAIM_COLUMNS)))
+        batch = pa.RecordBatch.from_arrays(columns, names=list(CLAIM_COLUMNS))
+        self._batches.append(batch if self._file is None else self._spilled(batch))
         self._rows += len(self._pending)
         self._pending = []
+
+    def _spilled(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """The batch written to the spill file and read back through a memory map of its
+        own (its offset a multiple of the map granularity), so that `_release` can hand
+        its pages back to the system's file cache."""
+        import mmap
+
+        out = self._file
+        out.seek(0, 2)
+        pad = -out.tell() % mmap.ALLOCATIONGRANULARITY
+        out.write(b"\0" * pad)
+        start = out.tell()
+        with pa.ipc.new_stream(out, batch.schema) as writer:
+            writer.write_batch(batch)
+        out.flush()
+        mapped = mmap.mmap(out.fileno(), out.tell() - start, offset=start,
+                           access=mmap.ACCESS_READ)
+        self._maps.append(mapped)
+        return pa.ipc.open_stream(pa.py_buffer(mapped)).read_next_batch()
+
+    def _release(self, batch: int) -> None:
+        """Drop a spilled batch's pages from this process (they stay in the system's file
+        cache and are read back from it when the batch is next used): a refresh of
+        10,000 pages reads its two million claims a slice at a time, and holds only the
+        slice's."""
+        if self._maps:
+            import mmap
+
+            self._maps[batch].madvise(mmap.MADV_DONTNEED)
 
     def __len__(self) -> int:
         return self._rows + len(self._pending)
@@ -121,6 +158,8 @@ class ClaimStore(Sequence):
         import mmap
 
         self._seal()
+        if self._file is not None:
+            return  # spilled from the start
         spans = []
         with open(path, "wb") as out:
             for batch in self._batches:
@@ -145,8 +184,10 @@ class ClaimStore(Sequence):
         return self.claims([index])[0]
 
     def __iter__(self) -> Iterator[Claim]:
-        for start, batch in zip(self._starts, self._batches):
-            for row, claim in enumerate(_claims_of(batch), start):
+        for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
+            claims = _claims_of(batch)
+            self._release(b)
+            for row, claim in enumerate(claims, start):
                 yield self._odd.get(row, claim)
         yield from list(self._pending)
 
@@ -164,13 +205,16 @@ class ClaimStore(Sequence):
             start = self._starts[b]
             taken = self._batches[b].take(pa.array([r - start for r in wanted], pa.int64()))
             found.update(zip(wanted, _claims_of(taken)))
+            del taken
+            self._release(b)
         return [self._odd.get(row, found[row]) for row in rows]
 
     def column(self, name: str) -> list:
         """One field of every claim, in row order."""
         out: list = []
-        for batch in self._batches:
+        for b, batch in enumerate(self._batches):
             out.extend(_values(batch.column(name)))
+            self._release(b)
         for row, claim in self._odd.items():
             out[row] = getattr(claim, name)
         out.extend(getattr(c, name) for c in self._pending)
@@ -182,7 +226,7 @@ class ClaimStore(Sequence):
         rows = np.asarray(rows, dtype=np.int64)
         out: list = []
         at = 0
-        for start, batch in zip(self._starts, self._batches):
+        for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
             end = start + batch.num_rows
             stop = int(np.searchsorted(rows, end, side="left"))
             if stop > at:
@@ -192,6 +236,8 @@ class ClaimStore(Sequence):
                     out.extend(_values(column))
                 else:
                     out.extend(_values(column.take(pa.array(chosen))))
+                del column
+                self._release(b)
                 at = stop
         out.extend(getattr(self._pending[r - self._rows], name) for r in rows[at:].tolist())
         if self._odd:

@@ -74,6 +74,23 @@ def test_a_store_moved_to_a_file_reads_back_the_same_claims(tmp_path_factory, fo
     assert store.column_of(list(range(len(found))), "figure") == [c.figure for c in found]
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.lists(claims(), min_size=1, max_size=30), st.integers(1, 7))
+def test_a_store_spilled_as_it_fills_reads_back_the_same_claims_each_time(
+        tmp_path_factory, found, batch):
+    folder = tmp_path_factory.mktemp("spill")
+    store = ClaimStore(spill=folder)
+    store.BATCH = batch
+    store.extend(found)
+    store.seal()
+
+    for _ in range(2):  # a batch's pages handed back after a read are read again
+        assert list(store) == found
+        assert store.claims(list(range(len(found)))[::-1]) == found[::-1]
+        assert store.column("quote") == [c.quote for c in found]
+    assert list(folder.iterdir()) == []  # an unnamed file: nothing left behind
+
+
 def test_a_claim_of_other_types_is_kept_as_it_is():
     odd = replace(new_claim(source_id="a", metric="wage", statistic="median", unit="USD/year",
                             value=1.0, figure="$1", quote="$1", locator="chars=0-2",
