@@ -1,0 +1,105 @@
+"""Pages per second of this tree's HTML extraction against another revision's, in one run.
+
+    python -m benchmarks.compare_extract --against main [--rounds 2] [--repeats 3]
+
+The 200 career pages of benchmarks/gen_corpus.py (its default seed, as bench_extract.py
+reads them) are read into claims (`extract(document_from_bytes(...))` per page) by REV's
+extractors and by this tree's, each in a process of its own, the two taking turns for
+`--rounds` rounds so that they share the machine's moods. Each process reports the least
+CPU time of `--repeats` passes over the pages two ways:
+
+- warm: as a refresh reads pages, the extractors' caches of pure functions of a string
+  (what a label says, the periods a sentence names) kept from page to page;
+- cold: every such cache emptied before each page, so that a page gains only from what it
+  repeats itself.
+
+REV's extractors/ and schemas/ come from `git archive`; the pages are generated here.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def caches() -> list:
+    """Every functools cache of the extractors' modules."""
+    import extractors
+
+    found = []
+    for name, module in sorted(sys.modules.items()):
+        if name == "extractors" or name.startswith("extractors."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)) and \
+                        getattr(value, "__module__", "") == name:
+                    found.append(value)
+    assert extractors
+    return found
+
+
+def rates(repeats: int) -> dict[str, float]:
+    """{"warm": pages/s, "cold": pages/s} of this process's extractors on the pages."""
+    import gc
+
+    from benchmarks.bench_extract import generated_pages
+    from extractors import extract
+    from extractors.document import document_from_bytes
+
+    pages = generated_pages()
+    docs = [document_from_bytes(page, source_id=f"p{i}", path=f"p{i}.html", format="html")
+            for i, page in enumerate(pages)]
+    cleared = caches()
+    best = {"warm": float("inf"), "cold": float("inf")}
+    for _ in range(repeats):
+        for mode in best:
+            gc.collect()
+            spent = 0.0
+            for doc in docs:
+                if mode == "cold":
+                    for cache in cleared:
+                        cache.cache_clear()
+                start = time.process_time()
+                extract(doc)
+                spent += time.process_time() - start
+            best[mode] = min(best[mode], spent)
+    return {mode: len(docs) / seconds for mode, seconds in best.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", metavar="REV", default="main")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "tree"
+        archive = subprocess.run(["git", "archive", args.against, "extractors", "schemas"],
+                                 cwd=ROOT, check=True, capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+        code = ("import sys, json; sys.path[:0] = [p for p in sys.argv[1:3] if p]; "
+                "import extractors; assert extractors.__file__.startswith(sys.argv[1] or sys.argv[2]); "
+                "from benchmarks.compare_extract import rates; "
+                "print(json.dumps(rates(int(sys.argv[3]))))")
+        results: dict[str, list[dict]] = {args.against: [], "this tree": []}
+        for _ in range(args.rounds):
+            for label, path in ((args.against, str(tree)), ("this tree", "")):
+                out = subprocess.run([sys.executable, "-c", code, path, str(ROOT),
+                                      str(args.repeats)], check=True, capture_output=True,
+                                     text=True, cwd=ROOT).stdout
+                results[label].append(json.loads(out))
+                print(f"{label:12} warm {results[label][-1]['warm']:6.1f} pages/s   "
+                      f"cold {results[label][-1]['cold']:6.1f} pages/s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
