@@ -297,14 +297,30 @@ class Sifted:
     def __repr__(self) -> str:
         return f"Sifted({self.regex!r})"
 
+    # could_match, search and found run thousands of times a page, mostly on the text the
+    # pattern before them was tried on: the lowered text and the strings' test are inlined
     def could_match(self, text: str) -> bool:
         """False when `text` holds none of the strings a match needs."""
-        if self._needed is None:
+        needed = self._needed
+        if needed is None:
             return True
         if self.folded:
-            low, odd = _lower(text)
-            return odd or self._needed.in_(low)
-        return self._needed.in_(text)
+            last = _lowered
+            if last[0] is text:
+                if last[2]:
+                    return True
+                text = last[1]
+            else:
+                text, odd = _lower(text)
+                if odd:
+                    return True
+        alternation = needed.alternation
+        if alternation is not None:
+            return alternation.search(text) is not None
+        for string in needed.strings:
+            if string in text:
+                return True
+        return False
 
     def search(self, text: str, *span):
         return self.regex.search(text, *span) if self.could_match(text) else None
@@ -315,15 +331,20 @@ class Sifted:
         character to an ASCII one, or to one without case, only as case folding does: the
         Kelvin sign to k); else the other alternatives decide, a pattern matching where
         one of its alternatives does."""
-        if self._enough is None:
-            return self.search(text) is not None
+        enough = self._enough
+        if enough is None:
+            return self.could_match(text) and self.regex.search(text) is not None
         if self.folded:
-            low, odd = _lower(text)
+            last = _lowered
+            if last[0] is text:
+                low, odd = last[1], last[2]
+            else:
+                low, odd = _lower(text)
             if odd:
                 return self.regex.search(text) is not None  # "CERTİF": folding finds more
-            if self._enough.in_(low):
+            if enough.in_(low):
                 return True
-        elif self._enough.in_(text):
+        elif enough.in_(text):
             return True
         if self._rest is False:
             return self.search(text) is not None
