@@ -842,29 +842,37 @@ FOOTNOTED = re.compile(r"\d{1,3}(?:,\d{3})+\.\d")
 """A grouped whole amount with one decimal: an amount and a footnote ("59,810.1")."""
 
 
+_RANGE_TOP = re.compile(r"\$\s?\d[\d,.]*[kKmM]?\s*" + DASH + r"\s*$")
+_SPACED_DIGITS = re.compile(r"\d[ \u00a0\u202f]\d")
+
+
 def _token(m: re.Match) -> _Token | None:
-    cur = (m.group("cur") or "").strip()
-    after = (m.group("after") or "").strip()
-    num = m.group("num")
+    # the groups in NUMBER_TOKEN's order, read at once
+    cur, sign, num, mult_text, _, pct, after = m.groups()
+    cur = (cur or "").strip()
+    after = (after or "").strip()
     footnote = ""
     if "," in num and FOOTNOTED.fullmatch(num):
         # "$59,810.1": a grouped whole amount with one decimal is an amount and a footnote
         num, footnote = num[:-2], num[-1]
     value, precision = _number(num)
-    scale = _scale(m.group("mult"))
-    mult = bool(m.group("mult"))
-    if mult and m.group("mult").strip() in "kKmM" and not (cur or after) and not re.search(
-            r"\$\s?\d[\d,.]*[kKmM]?\s*" + DASH + r"\s*$", m.string[max(0, m.start() - 16):m.start()]):
-        return None  # "401k", "5M": a magnitude letter means money only beside a currency
-        #              (or as the top of a range: "$49-55K")
-    value, precision = round(value * scale, 6), precision * scale
-    if m.group("sign") in ("-", "−"):
+    mult = bool(mult_text)
+    if mult:
+        if mult_text.strip() in "kKmM" and not (cur or after) and not _RANGE_TOP.search(
+                m.string[max(0, m.start() - 16):m.start()]):
+            return None  # "401k", "5M": a magnitude letter means money only beside a currency
+            #              (or as the top of a range: "$49-55K")
+        scale = _scale(mult_text)
+        value, precision = round(value * scale, 6), precision * scale
+    else:
+        value = round(value, 6)
+    if sign in ("-", "−"):
         value = -value
-    start = m.start() if cur else m.start("sign") if m.group("sign") else m.start("num")
+    start = m.start() if cur else m.start("sign") if sign else m.start("num")
     end = m.end()
     if footnote:
         end = m.start("num") + len(num)
-    if m.group("pct"):
+    if pct:
         kind = "percent"
         if after:
             end = m.end("pct")
@@ -873,7 +881,7 @@ def _token(m: re.Match) -> _Token | None:
         kind = "money"
     elif cur or after:
         kind = "foreign"
-    elif (mult or "," in num or re.search(r"\d[ \u00a0\u202f]\d", num)) and (
+    elif (mult or "," in num or _SPACED_DIGITS.search(num)) and (
             "." not in num or mult):
         kind = "count"
     else:
