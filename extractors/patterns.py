@@ -21,6 +21,82 @@ CASE_ODDITIES = re.compile("[\u0130\u0131\u017f\u212a]")
 """The four letters outside ASCII that a case-insensitive pattern matches to an ASCII letter
 (İ and ı to i, ſ to s, the Kelvin sign to k): `str.lower` does not map all of them."""
 
+CASELESS = frozenset("’‘“”–—−‐‑‒≈~•·▪●◦▸►▹➤→…£€¥₹«»×÷°§¶")
+"""Characters outside ASCII a pattern read on lowered text may hold: no case, and no other
+character lowers to one of them or matches one case-insensitively (tests/test_sifted.py
+checks every code point)."""
+
+
+def lowered_pattern(regex: re.Pattern) -> re.Pattern | None:
+    """The case-sensitive pattern that finds in `text.lower()` what the case-insensitive
+    `regex` finds in `text`, at the same offsets, for a text without CASE_ODDITIES; None
+    when that cannot be made sure of from the pattern's source.
+
+    Python's engine tries a case-insensitive alternation several times slower than a
+    case-sensitive one, and a text is lowered once for all the patterns tried on it. Only
+    ASCII letters (and CASELESS marks) are lowered: `str.lower` maps no other character to
+    an ASCII letter, and keeps every other character's length and class (word, digit,
+    space). Escapes, group names and classes are kept; a pattern with inline flags,
+    comments, conditionals, escapes that name characters by number, verbose or ASCII-only
+    matching, or a class range from one case to another, is left alone.
+
+    >>> lowered_pattern(re.compile(r"\\bMedian\\s+(?P<Pay>pay|[A-Z]age)\\b", re.I)).pattern
+    '\\\\bmedian\\\\s+(?P<Pay>pay|[a-z]age)\\\\b'
+    """
+    flags = regex.flags
+    if not flags & re.IGNORECASE or flags & (re.VERBOSE | re.ASCII | re.LOCALE):
+        return None
+    source = regex.pattern
+    if not isinstance(source, str):
+        return None
+    out: list[str] = []
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            if source[i + 1:i + 2] in ("", "x", "u", "U", "N") or source[i + 1:i + 2].isdigit():
+                return None  # a character by its number: it may be a letter
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+            elif ch == "-" and out and out[-1].isascii() and out[-1].isalpha() \
+                    and source[i + 1:i + 2].isalpha():
+                low, high = source[i - 1], source[i + 1]
+                if not high.isascii() or low.isupper() != high.isupper():
+                    return None  # "[A-z]": the characters between the cases too
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            for lead in ("^", "]"):  # "[^…", "[]…": the first member, not the end
+                if source[i:i + 1] == lead:
+                    out.append(lead)
+                    i += 1
+            continue
+        elif source.startswith("(?P<", i) or source.startswith("(?P=", i):
+            end = source.find(">" if source[i + 3] == "<" else ")", i)
+            if end < 0:
+                return None
+            out.append(source[i:end + 1])  # a group's name keeps its case
+            i = end + 1
+            continue
+        elif source.startswith("(?", i) and source[i + 2:i + 3] not in (":", "=", "!", "<"):
+            return None  # inline flags, a comment, a conditional
+        if ch.isascii():
+            out.append(ch.lower())
+        elif ch in CASELESS:
+            out.append(ch)
+        else:
+            return None  # a letter outside ASCII: its folding is not str.lower's
+        i += 1
+    try:
+        return re.compile("".join(out), flags & ~re.IGNORECASE)
+    except re.error:
+        return None
+
 
 def needed_strings(regex: re.Pattern) -> tuple[str, ...] | None:
     """Strings one of which every match of `regex` contains (lowercase ASCII for a
@@ -259,7 +335,7 @@ class Sifted:
     """
 
     __slots__ = ("regex", "needed", "folded", "enough", "sift_matches", "_needed", "_enough",
-                 "_rest")
+                 "_rest", "_lowered")
 
     def __init__(self, regex: re.Pattern, sift_matches: bool = False):
         self.regex = regex
@@ -274,6 +350,7 @@ class Sifted:
             self.needed, self.enough, self._rest = None, (), False
         self._needed = _Strings(self.needed) if self.needed else None
         self._enough = _Strings(self.enough) if self.enough else None
+        self._lowered = lowered_pattern(regex)  # tried on the lowered text, see search
 
     def _other_alternatives(self) -> Sifted | None | bool:
         """The pattern's alternatives that are not fixed text, as a pattern of their own
@@ -323,7 +400,30 @@ class Sifted:
         return False
 
     def search(self, text: str, *span):
-        return self.regex.search(text, *span) if self.could_match(text) else None
+        if not self.could_match(text):
+            return None
+        lowered = self._lowered
+        if lowered is None or span:
+            return self.regex.search(text, *span)
+        last = _lowered  # could_match lowered this text
+        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
+        if odd:
+            return self.regex.search(text)
+        found = lowered.search(low)
+        # the same match, on the page's own text: where the lowered pattern first matches
+        # the pattern does, the same way (the groups' text is the page's)
+        return None if found is None else self.regex.match(text, found.start())
+
+    def _found_lowered(self, text: str) -> bool:
+        """Whether the pattern matches in `text`, by its lowered pattern where it has one."""
+        lowered = self._lowered
+        if lowered is None:
+            return self.regex.search(text) is not None
+        last = _lowered
+        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
+        if odd:
+            return self.regex.search(text) is not None
+        return lowered.search(low) is not None
 
     def found(self, text: str) -> bool:
         """Whether the pattern matches somewhere in `text`. An alternative that is fixed
@@ -333,7 +433,7 @@ class Sifted:
         one of its alternatives does."""
         enough = self._enough
         if enough is None:
-            return self.could_match(text) and self.regex.search(text) is not None
+            return self.could_match(text) and self._found_lowered(text)
         if self.folded:
             last = _lowered
             if last[0] is text:
@@ -347,8 +447,8 @@ class Sifted:
         elif enough.in_(text):
             return True
         if self._rest is False:
-            return self.search(text) is not None
-        return self._rest is not None and self._rest.search(text) is not None
+            return self.could_match(text) and self._found_lowered(text)
+        return self._rest is not None and self._rest.found(text)
 
     # an anchored pattern mostly fails at its first characters, and testing first costs
     # more; a pattern that scans a line before failing ("label: value") is tested first

@@ -97,10 +97,10 @@ LABEL_VALUE = P.Sifted(sift_matches=True, regex=re.compile(
 "Job Growth (2023–2033): 9%", "2024 Median Pay<TAB>$94,260 per year", "Annual Openings —
 ~140,100", "Median salary ........ $120 360"."""
 
-LABEL_VERBS = re.compile(
+LABEL_VERBS = P.Sifted(re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|may|might|do|does|"
     r"did|come|comes|came|get|gets|got|make|makes|made|earn|earns|earned|expect|expects|"
-    r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
+    r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I))
 """Verbs that make the words before a colon a sentence, not a label."""
 
 LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
@@ -1867,9 +1867,9 @@ STATEMENT_CUES = P.Sifted(re.compile(r"licen[sc]|certif|degree|diploma|award|cre
 """What a sentence without figures must name for a prose rule to read it."""
 
 
-SENTENCE_VERBS = re.compile(
+SENTENCE_VERBS = P.Sifted(re.compile(
     r"\b(?:is|are|was|were|will|would|projected|expected|earned|earn|made|make|grow|decline|"
-    r"rise|fall|add|held|hold)\b", re.I)
+    r"rise|fall|add|held|hold)\b", re.I))
 """Verbs that make the words after a colon a sentence to read by its words, not a value:
 "(2) National outlook, 2023-2033: employment … is projected to decline 7 percent"."""
 
