@@ -283,17 +283,36 @@ def _top_level_branches(pattern: str) -> list[str] | None:
     return pieces if depth == 0 and not in_class else None
 
 
+def _any_of(strings: tuple[str, ...]) -> re.Pattern:
+    """A pattern that matches where any of `strings` stands, as a tree of their letters
+    ("co(?:ntribution|st)|d(?:ebt|ues)|…"): the engine tries one branch per first letter at
+    each position rather than every string. A string that holds another is left out: where
+    it stands, so does the other."""
+    kept = sorted(s for s in set(strings) if not any(t != s and t in s for t in strings))
+    tree: dict = {}
+    for string in kept:
+        node = tree
+        for ch in string:
+            node = node.setdefault(ch, {})
+    # no string of `kept` is the start of another, so every end is a leaf
+
+    def branches(node: dict) -> str:
+        alternatives = [re.escape(ch) + branches(child) for ch, child in sorted(node.items())]
+        if len(alternatives) <= 1:
+            return "".join(alternatives)
+        return "(?:" + "|".join(alternatives) + ")"
+    return re.compile(branches(tree))
+
+
 class _Strings:
-    """A test for any of some strings in a text: `in` for a few, else one alternation of
-    them, which the regex engine scans for with the set of their first characters."""
+    """A test for any of some strings in a text: `in` for a few, else one pattern of them
+    (`_any_of`), which the regex engine scans for with the set of their first characters."""
 
     __slots__ = ("strings", "alternation")
 
     def __init__(self, strings: tuple[str, ...]):
         self.strings = strings
-        self.alternation = re.compile("|".join(
-            re.escape(s) for s in sorted(strings, key=len, reverse=True))) \
-            if len(strings) > 3 else None
+        self.alternation = _any_of(strings) if len(strings) > 3 else None
 
     def in_(self, text: str) -> bool:
         if self.alternation is not None:

@@ -174,3 +174,10 @@ def test_a_lowered_pattern_finds_what_the_pattern_finds(sample):
     assert sifted._lowered is not None
     assert _same(sifted.search(sample), regex.search(sample))
     assert sifted.found(sample) == (regex.search(sample) is not None)
+
+
+@given(st.lists(st.text(alphabet="abc.-’", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="abc.-’ ", max_size=30))
+def test_the_tree_of_strings_finds_a_text_holding_any_of_them(strings, sample):
+    assert (patterns._any_of(tuple(strings)).search(sample) is not None) == any(
+        s in sample for s in strings)
