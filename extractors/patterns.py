@@ -62,11 +62,14 @@ def lowered_pattern(regex: re.Pattern) -> re.Pattern | None:
         if in_class:
             if ch == "]":
                 in_class = False
-            elif ch == "-" and out and out[-1].isascii() and out[-1].isalpha() \
-                    and source[i + 1:i + 2].isalpha():
-                low, high = source[i - 1], source[i + 1]
-                if not high.isascii() or low.isupper() != high.isupper():
-                    return None  # "[A-z]": the characters between the cases too
+            elif ch == "-":
+                low = source[i - 1] if len(out[-1]) == 1 else out[-1]  # as written
+                high = source[i + 1:i + 2]
+                lettered = [x for x in (low, high) if x.isascii() and x.isalpha()]
+                if lettered and (len(lettered) < 2 or len(low) != 1
+                                 or low.isupper() != high.isupper()):
+                    # "[A-z]", "[0-Z]": lowered, the range would hold other characters
+                    return None
         elif ch == "[":
             in_class = True
             out.append(ch)

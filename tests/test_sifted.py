@@ -158,6 +158,8 @@ def test_only_ascii_letters_and_the_four_oddities_fold_to_ascii_letters():
     (r"(?i)median", 0),  # an inline flag
     (r"\x4dedian", re.I),  # a letter by its number
     (r"[A-z]+", re.I),  # a range across the cases
+    (r"[0-Z]+", re.I),  # lowered, "[0-z]" would hold "[", "_" …
+    (r"[A-~]+", re.I),
     (r"café", re.I),  # a letter outside ASCII
     (r"median  # a comment", re.I | re.X),
     (r"(?x)median", re.I),
