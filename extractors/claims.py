@@ -166,6 +166,16 @@ class Note:
         return bool(self.claim_ids)
 
 
+def new_note(figure: str, kind: str, locator: str, line: int, claim_ids: tuple[str, ...] = (),
+             reason: str = "") -> Note:
+    """A Note, its fields set as pickle sets them: a page has hundreds, and the frozen
+    dataclass's __init__ sets each through object.__setattr__."""
+    note = object.__new__(Note)
+    note.__dict__.update(figure=figure, kind=kind, locator=locator, line=line,
+                         claim_ids=claim_ids, reason=reason)
+    return note
+
+
 @dataclass
 class Reading:
     """A document read: its claims, and a note for every figure on it, in page order."""
@@ -184,7 +194,7 @@ def relocated_reading(reading: Reading, where) -> Reading:
     `where(chars_locator)` (an element path, a page and box); claim ids stay anchored."""
     claims = [relocated(c, where(c.locator)) for c in reading.claims]
     renamed = {old.claim_id: new.claim_id for old, new in zip(reading.claims, claims)}
-    notes = [Note(n.figure, n.kind, where(n.locator), n.line,
-                  tuple(renamed.get(i, i) for i in n.claim_ids), n.reason)
+    notes = [new_note(n.figure, n.kind, where(n.locator), n.line,
+                      tuple([renamed.get(i, i) for i in n.claim_ids]), n.reason)
              for n in reading.notes]
     return Reading(claims, notes)

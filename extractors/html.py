@@ -27,7 +27,7 @@ from lxml import etree
 from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document
 from extractors.patterns import stated_page_date
-from extractors.text import new_line, read_page, split_lines
+from extractors.text import read_page, split_lines
 
 SKIPPED = frozenset({
     "script", "style", "template", "noscript", "svg", "math", "head", "nav", "footer",
@@ -556,11 +556,6 @@ def page_date(root: Tag, rendition: Rendition) -> str:
     return stated_page_date(rendition.text)
 
 
-def _line_start(line, text: str) -> int:
-    """Where the rendered line holding `line` begins (before any bullet)."""
-    return text.rfind("\n", 0, line.start) + 1
-
-
 def rendered_text(doc: Document) -> str:
     """The lines a reader sees on the page, as the extractor reads them."""
     return render(parse(doc.text)).text
@@ -585,10 +580,7 @@ def read_html(doc: Document) -> Reading:
     rendition = render(root)
     text = rendition.text
     marks = {start: (major, block, hint) for start, _, _, major, block, hint in rendition.lines}
-    lines = []
-    for line in split_lines(text):
-        major, block, hint = marks.get(_line_start(line, text), (False, -1, ""))
-        lines.append(new_line(line.start, line.end, line.text, major, block, hint))
+    lines = split_lines(text, marks)
     owners = {start: owner for start, _, owner, *_ in rendition.lines}
     starts = sorted(owners)
     rendered = Document(source_id=doc.source_id, path=doc.path, format="html", text=text,
@@ -598,13 +590,19 @@ def read_html(doc: Document) -> Reading:
     paths = ElementPaths()
     spans: dict[tuple[int, int], str] = {}
 
+    located: dict[str, str] = {}  # the claims of a line share its locator
+
     def where(locator: str) -> str:
+        known = located.get(locator)
+        if known is not None:
+            return known
         a, b = map(int, locator.removeprefix("chars=").split("-"))
         first = max(bisect.bisect_right(starts, a) - 1, 0)
         last = max(bisect.bisect_right(starts, max(a, b - 1)) - 1, 0)
         if (first, last) not in spans:
             tags = [owners[starts[i]] for i in range(first, last + 1)]
             spans[(first, last)] = f"html:{paths.common(tags)}"
-        return spans[(first, last)]
+        located[locator] = spans[(first, last)]
+        return located[locator]
 
     return relocated_reading(reading, where)

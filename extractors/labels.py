@@ -46,6 +46,8 @@ IGNORED = (
 )
 """Column and label words whose figures are never claims, with the reason."""
 IGNORED = tuple((P.Sifted(pattern), reason) for pattern, reason in IGNORED)  # most words hold none
+_ANY_IGNORED = P.Sifted(re.compile("|".join(f"(?:{p.regex.pattern})" for p, _ in IGNORED), re.I))
+"""All of them at once: one look for the strings any of them needs rules out most words."""
 
 METRIC_WORDS = (
     ("annual_openings", re.compile(r"\bopenings?\b|\bjob\s+openings\b", re.I)),
@@ -256,6 +258,8 @@ def dimension_of(words: str) -> str:
 
 
 def ignored(words: str) -> str:
+    if not _ANY_IGNORED.could_match(words):
+        return ""
     for pattern, reason in IGNORED:
         if pattern.found(words):
             return reason

@@ -21,6 +21,85 @@ CASE_ODDITIES = re.compile("[\u0130\u0131\u017f\u212a]")
 """The four letters outside ASCII that a case-insensitive pattern matches to an ASCII letter
 (İ and ı to i, ſ to s, the Kelvin sign to k): `str.lower` does not map all of them."""
 
+CASELESS = frozenset("’‘“”–—−‐‑‒≈~•·▪●◦▸►▹➤→…£€¥₹«»×÷°§¶")
+"""Characters outside ASCII a pattern read on lowered text may hold: no case, and no other
+character lowers to one of them or matches one case-insensitively (tests/test_sifted.py
+checks every code point)."""
+
+
+def lowered_pattern(regex: re.Pattern) -> re.Pattern | None:
+    """The case-sensitive pattern that finds in `text.lower()` what the case-insensitive
+    `regex` finds in `text`, at the same offsets, for a text without CASE_ODDITIES; None
+    when that cannot be made sure of from the pattern's source.
+
+    Python's engine tries a case-insensitive alternation several times slower than a
+    case-sensitive one, and a text is lowered once for all the patterns tried on it. Only
+    ASCII letters (and CASELESS marks) are lowered: `str.lower` maps no other character to
+    an ASCII letter, and keeps every other character's length and class (word, digit,
+    space). Escapes, group names and classes are kept; a pattern with inline flags,
+    comments, conditionals, escapes that name characters by number, verbose or ASCII-only
+    matching, or a class range from one case to another, is left alone.
+
+    >>> lowered_pattern(re.compile(r"\\bMedian\\s+(?P<Pay>pay|[A-Z]age)\\b", re.I)).pattern
+    '\\\\bmedian\\\\s+(?P<Pay>pay|[a-z]age)\\\\b'
+    """
+    flags = regex.flags
+    if not flags & re.IGNORECASE or flags & (re.VERBOSE | re.ASCII | re.LOCALE):
+        return None
+    source = regex.pattern
+    if not isinstance(source, str):
+        return None
+    out: list[str] = []
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            if source[i + 1:i + 2] in ("", "x", "u", "U", "N") or source[i + 1:i + 2].isdigit():
+                return None  # a character by its number: it may be a letter
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+            elif ch == "-":
+                low = source[i - 1] if len(out[-1]) == 1 else out[-1]  # as written
+                high = source[i + 1:i + 2]
+                lettered = [x for x in (low, high) if x.isascii() and x.isalpha()]
+                if lettered and (len(lettered) < 2 or len(low) != 1
+                                 or low.isupper() != high.isupper()):
+                    # "[A-z]", "[0-Z]": lowered, the range would hold other characters
+                    return None
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            for lead in ("^", "]"):  # "[^…", "[]…": the first member, not the end
+                if source[i:i + 1] == lead:
+                    out.append(lead)
+                    i += 1
+            continue
+        elif source.startswith("(?P<", i) or source.startswith("(?P=", i):
+            end = source.find(">" if source[i + 3] == "<" else ")", i)
+            if end < 0:
+                return None
+            out.append(source[i:end + 1])  # a group's name keeps its case
+            i = end + 1
+            continue
+        elif source.startswith("(?", i) and source[i + 2:i + 3] not in (":", "=", "!", "<"):
+            return None  # inline flags, a comment, a conditional
+        if ch.isascii():
+            out.append(ch.lower())
+        elif ch in CASELESS:
+            out.append(ch)
+        else:
+            return None  # a letter outside ASCII: its folding is not str.lower's
+        i += 1
+    try:
+        return re.compile("".join(out), flags & ~re.IGNORECASE)
+    except re.error:
+        return None
+
 
 def needed_strings(regex: re.Pattern) -> tuple[str, ...] | None:
     """Strings one of which every match of `regex` contains (lowercase ASCII for a
@@ -207,17 +286,36 @@ def _top_level_branches(pattern: str) -> list[str] | None:
     return pieces if depth == 0 and not in_class else None
 
 
+def _any_of(strings: tuple[str, ...]) -> re.Pattern:
+    """A pattern that matches where any of `strings` stands, as a tree of their letters
+    ("co(?:ntribution|st)|d(?:ebt|ues)|…"): the engine tries one branch per first letter at
+    each position rather than every string. A string that holds another is left out: where
+    it stands, so does the other."""
+    kept = sorted(s for s in set(strings) if not any(t != s and t in s for t in strings))
+    tree: dict = {}
+    for string in kept:
+        node = tree
+        for ch in string:
+            node = node.setdefault(ch, {})
+    # no string of `kept` is the start of another, so every end is a leaf
+
+    def branches(node: dict) -> str:
+        alternatives = [re.escape(ch) + branches(child) for ch, child in sorted(node.items())]
+        if len(alternatives) <= 1:
+            return "".join(alternatives)
+        return "(?:" + "|".join(alternatives) + ")"
+    return re.compile(branches(tree))
+
+
 class _Strings:
-    """A test for any of some strings in a text: `in` for a few, else one alternation of
-    them, which the regex engine scans for with the set of their first characters."""
+    """A test for any of some strings in a text: `in` for a few, else one pattern of them
+    (`_any_of`), which the regex engine scans for with the set of their first characters."""
 
     __slots__ = ("strings", "alternation")
 
     def __init__(self, strings: tuple[str, ...]):
         self.strings = strings
-        self.alternation = re.compile("|".join(
-            re.escape(s) for s in sorted(strings, key=len, reverse=True))) \
-            if len(strings) > 3 else None
+        self.alternation = _any_of(strings) if len(strings) > 3 else None
 
     def in_(self, text: str) -> bool:
         if self.alternation is not None:
@@ -259,7 +357,7 @@ class Sifted:
     """
 
     __slots__ = ("regex", "needed", "folded", "enough", "sift_matches", "_needed", "_enough",
-                 "_rest")
+                 "_rest", "_lowered")
 
     def __init__(self, regex: re.Pattern, sift_matches: bool = False):
         self.regex = regex
@@ -274,6 +372,7 @@ class Sifted:
             self.needed, self.enough, self._rest = None, (), False
         self._needed = _Strings(self.needed) if self.needed else None
         self._enough = _Strings(self.enough) if self.enough else None
+        self._lowered = lowered_pattern(regex)  # tried on the lowered text, see search
 
     def _other_alternatives(self) -> Sifted | None | bool:
         """The pattern's alternatives that are not fixed text, as a pattern of their own
@@ -297,17 +396,56 @@ class Sifted:
     def __repr__(self) -> str:
         return f"Sifted({self.regex!r})"
 
+    # could_match, search and found run thousands of times a page, mostly on the text the
+    # pattern before them was tried on: the lowered text and the strings' test are inlined
     def could_match(self, text: str) -> bool:
         """False when `text` holds none of the strings a match needs."""
-        if self._needed is None:
+        needed = self._needed
+        if needed is None:
             return True
         if self.folded:
-            low, odd = _lower(text)
-            return odd or self._needed.in_(low)
-        return self._needed.in_(text)
+            last = _lowered
+            if last[0] is text:
+                if last[2]:
+                    return True
+                text = last[1]
+            else:
+                text, odd = _lower(text)
+                if odd:
+                    return True
+        alternation = needed.alternation
+        if alternation is not None:
+            return alternation.search(text) is not None
+        for string in needed.strings:
+            if string in text:
+                return True
+        return False
 
     def search(self, text: str, *span):
-        return self.regex.search(text, *span) if self.could_match(text) else None
+        if not self.could_match(text):
+            return None
+        lowered = self._lowered
+        if lowered is None or span:
+            return self.regex.search(text, *span)
+        last = _lowered  # could_match lowered this text
+        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
+        if odd:
+            return self.regex.search(text)
+        found = lowered.search(low)
+        # the same match, on the page's own text: where the lowered pattern first matches
+        # the pattern does, the same way (the groups' text is the page's)
+        return None if found is None else self.regex.match(text, found.start())
+
+    def _found_lowered(self, text: str) -> bool:
+        """Whether the pattern matches in `text`, by its lowered pattern where it has one."""
+        lowered = self._lowered
+        if lowered is None:
+            return self.regex.search(text) is not None
+        last = _lowered
+        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
+        if odd:
+            return self.regex.search(text) is not None
+        return lowered.search(low) is not None
 
     def found(self, text: str) -> bool:
         """Whether the pattern matches somewhere in `text`. An alternative that is fixed
@@ -315,19 +453,24 @@ class Sifted:
         character to an ASCII one, or to one without case, only as case folding does: the
         Kelvin sign to k); else the other alternatives decide, a pattern matching where
         one of its alternatives does."""
-        if self._enough is None:
-            return self.search(text) is not None
+        enough = self._enough
+        if enough is None:
+            return self.could_match(text) and self._found_lowered(text)
         if self.folded:
-            low, odd = _lower(text)
+            last = _lowered
+            if last[0] is text:
+                low, odd = last[1], last[2]
+            else:
+                low, odd = _lower(text)
             if odd:
                 return self.regex.search(text) is not None  # "CERTİF": folding finds more
-            if self._enough.in_(low):
+            if enough.in_(low):
                 return True
-        elif self._enough.in_(text):
+        elif enough.in_(text):
             return True
         if self._rest is False:
-            return self.search(text) is not None
-        return self._rest is not None and self._rest.search(text) is not None
+            return self.could_match(text) and self._found_lowered(text)
+        return self._rest is not None and self._rest.found(text)
 
     # an anchored pattern mostly fails at its first characters, and testing first costs
     # more; a pattern that scans a line before failing ("label: value") is tested first
@@ -821,29 +964,37 @@ FOOTNOTED = re.compile(r"\d{1,3}(?:,\d{3})+\.\d")
 """A grouped whole amount with one decimal: an amount and a footnote ("59,810.1")."""
 
 
+_RANGE_TOP = re.compile(r"\$\s?\d[\d,.]*[kKmM]?\s*" + DASH + r"\s*$")
+_SPACED_DIGITS = re.compile(r"\d[ \u00a0\u202f]\d")
+
+
 def _token(m: re.Match) -> _Token | None:
-    cur = (m.group("cur") or "").strip()
-    after = (m.group("after") or "").strip()
-    num = m.group("num")
+    # the groups in NUMBER_TOKEN's order, read at once
+    cur, sign, num, mult_text, _, pct, after = m.groups()
+    cur = (cur or "").strip()
+    after = (after or "").strip()
     footnote = ""
     if "," in num and FOOTNOTED.fullmatch(num):
         # "$59,810.1": a grouped whole amount with one decimal is an amount and a footnote
         num, footnote = num[:-2], num[-1]
     value, precision = _number(num)
-    scale = _scale(m.group("mult"))
-    mult = bool(m.group("mult"))
-    if mult and m.group("mult").strip() in "kKmM" and not (cur or after) and not re.search(
-            r"\$\s?\d[\d,.]*[kKmM]?\s*" + DASH + r"\s*$", m.string[max(0, m.start() - 16):m.start()]):
-        return None  # "401k", "5M": a magnitude letter means money only beside a currency
-        #              (or as the top of a range: "$49-55K")
-    value, precision = round(value * scale, 6), precision * scale
-    if m.group("sign") in ("-", "−"):
+    mult = bool(mult_text)
+    if mult:
+        if mult_text.strip() in "kKmM" and not (cur or after) and not _RANGE_TOP.search(
+                m.string[max(0, m.start() - 16):m.start()]):
+            return None  # "401k", "5M": a magnitude letter means money only beside a currency
+            #              (or as the top of a range: "$49-55K")
+        scale = _scale(mult_text)
+        value, precision = round(value * scale, 6), precision * scale
+    else:
+        value = round(value, 6)
+    if sign in ("-", "−"):
         value = -value
-    start = m.start() if cur else m.start("sign") if m.group("sign") else m.start("num")
+    start = m.start() if cur else m.start("sign") if sign else m.start("num")
     end = m.end()
     if footnote:
         end = m.start("num") + len(num)
-    if m.group("pct"):
+    if pct:
         kind = "percent"
         if after:
             end = m.end("pct")
@@ -852,7 +1003,7 @@ def _token(m: re.Match) -> _Token | None:
         kind = "money"
     elif cur or after:
         kind = "foreign"
-    elif (mult or "," in num or re.search(r"\d[ \u00a0\u202f]\d", num)) and (
+    elif (mult or "," in num or _SPACED_DIGITS.search(num)) and (
             "." not in num or mult):
         kind = "count"
     else:

@@ -82,7 +82,7 @@ def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 # --- cues ----------------------------------------------------------------------------------
 
-PAY_CUES = re.compile(
+PAY_CUES = P.Sifted(re.compile(
     r"\b(?:pay|paid|pays|paying|salary|salaries|wages?|earn|earns|earned|earning|earnings|"
     r"make|makes|made|making|income|compensation|t(?:ake|akes|ook)\s+home|"
     r"br(?:ing|ings|ought)\s+(?:in|home)|averaged?|averages|median|mean|midpoint|"
@@ -91,7 +91,7 @@ PAY_CUES = re.compile(
     r"a\s+year|per\s+year|hourly|annual|yearly|percentile|lowest|highest|bottom|top|"
     r"tenth|paycheck)\b",
     re.I,
-)
+))
 """Words that make money in a sentence pay. Career pages often use none of the obvious
 ones: "The national average for bookkeepers is $52,020 per year", "can reach $73K"."""
 
@@ -187,7 +187,7 @@ SHARE_AFTER = re.compile(r"^\)?\s*(?:of|of\s+the)\b|^\s*(?:of\s+)?(?:all\s+)?\w+
                          r"part[\s-]time|union\s+members|women|men)\b", re.I)
 """A percentage followed by "of" is a share, not a change: "62% of tasks"."""
 
-RANGED = re.compile(r"\brang(?:e|ed|es|ing)\s+from\b", re.I)
+RANGED = P.Sifted(re.compile(r"\brang(?:e|ed|es|ing)\s+from\b", re.I))
 
 NATIONAL_CUE = re.compile(
     r"\b(?:nationally|nationwide|national(?:ly)?\s+(?:average|median|mean|figure|level)?|"
@@ -655,17 +655,17 @@ def subject_occupation(reader, words: str) -> str:
     return name
 
 
-OUTDONE_BY = re.compile(
+OUTDONE_BY = P.Sifted(re.compile(
     r"\b(?:out-?earns?|out-?earned|outpaces?|outpaced|exceeds?|exceeded|trails?|trailed|"
     r"lags?|lagged|beats?|tops?|topped)\b[^.;]{0,60}\bby\s+(?:just\s+|only\s+|about\s+|"
-    r"roughly\s+|nearly\s+|some\s+|around\s+)?$", re.I)
+    r"roughly\s+|nearly\s+|some\s+|around\s+)?$", re.I))
 """A difference stated as a margin: "the median advisor out-earns the median analyst by
 just $790 a year"."""
 
-SHARE_SIDE = re.compile(
+SHARE_SIDE = P.Sifted(re.compile(
     r"\b(?:(?P<n>10|25)\s*(?:%|percent)\s+of|(?:a|one)\s+(?P<part>quarter|tenth|fourth)\s+of|"
     r"one\s+in\s+(?P<in>four|ten))\b.*\b(?P<dir>less|under|below|more|over|above)\b",
-    re.I)
+    re.I))
 """A share of the workers on one side of a figure: "10% of sonographers earned less than",
 "a quarter of salaried lawyers made under"."""
 

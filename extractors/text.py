@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from extractors import labels as L
 from extractors import patterns as P
 from extractors import prose
-from extractors.claims import EXTRACTOR_VERSION, Claim, Note, Reading, new_claim
+from extractors.claims import EXTRACTOR_VERSION, Claim, Note, Reading, new_claim, new_note
 from extractors.document import Document
 from extractors.tables import PLACEHOLDER, Figures, Table, find_tables
 
@@ -64,9 +64,13 @@ def new_line(start: int, end: int, text: str, major: bool = False, block: int = 
     return line
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str, marks: dict[int, tuple[bool, int, str]] | None = None) -> list[Line]:
+    """The lines of `text`. `marks` gives (major, block, hint) by the offset where a line
+    that ends with a newline begins (HTML's rendered lines): a line split off at another
+    line break ("\u2028") takes the marks of the newline-ended line it is part of."""
     lines = []
     offset = 0
+    after_newline = True  # the text's start, or a "\n" just before `offset`
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         lead = BULLET.match(body).end()
@@ -74,8 +78,15 @@ def split_lines(text: str) -> list[Line]:
                                                                                         "1", "2")):
             lead -= 2  # "**Quick take:**" keeps its marks; only a bullet is cut
         content = body[lead:].rstrip()
-        lines.append(new_line(offset + lead, offset + lead + len(content), content))
+        start = offset + lead
+        if marks is None:
+            lines.append(new_line(start, start + len(content), content))
+        else:
+            begins = offset if after_newline else text.rfind("\n", 0, start) + 1
+            major, block, hint = marks.get(begins, (False, -1, ""))
+            lines.append(new_line(start, start + len(content), content, major, block, hint))
         offset += len(raw)
+        after_newline = raw.endswith("\n")
     return lines
 
 
@@ -86,10 +97,10 @@ LABEL_VALUE = P.Sifted(sift_matches=True, regex=re.compile(
 "Job Growth (2023–2033): 9%", "2024 Median Pay<TAB>$94,260 per year", "Annual Openings —
 ~140,100", "Median salary ........ $120 360"."""
 
-LABEL_VERBS = re.compile(
+LABEL_VERBS = P.Sifted(re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|may|might|do|does|"
     r"did|come|comes|came|get|gets|got|make|makes|made|earn|earns|earned|expect|expects|"
-    r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I)
+    r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I))
 """Verbs that make the words before a colon a sentence, not a label."""
 
 LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
@@ -368,7 +379,7 @@ class Reader:
             line += self.text.count("\n", at, f.start)
             at = f.start
             reason = "" if ids else self.reasons.get(f.start, UNEXPLAINED)
-            out.append(Note(f.text, f.kind, f"chars={f.start}-{f.end}", line, ids, reason))
+            out.append(new_note(f.text, f.kind, f"chars={f.start}-{f.end}", line, ids, reason))
         return out
 
 
@@ -1343,17 +1354,19 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     figures = reader.line_figures(line)
     listed_figures = [f for f in figures if listed(f)]
     ctx.job_ad = i in reader.job_ads or (ctx.jobs_page and ctx.job_ad)
-    if _is_heading(line, figures) or _is_major(line, figures):
+    major = _is_major(line, figures)
+    heading = major or _is_heading(line, figures)
+    if heading:
         ctx.jobs_section = JOBS_HEADING.found(line.text)
     if ctx.jobs_section:
         ctx.job_ad = True
     key = _percentile_key(line.text) if listed_figures else []
     if key:
         _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
-    if _is_heading(line, figures) or _is_major(line, figures) or RELATED_LEAD.match(line.text):
+    if heading or RELATED_LEAD.match(line.text):
         ctx.related = bool(RELATED.found(line.text) or RELATED_LEAD.match(line.text))
         ctx.cost = L.ignored(P.clean(line.text)) == "a price, not pay"  # sense()'s ignore
-    if _is_major(line, figures):
+    if major:
         ctx.section, ctx.section_words, ctx.foreign, ctx.unit = {}, "", "", ""
         ctx.list_sense, ctx.list_dimension, ctx.place = None, "", None
         ctx.pay_context = bool(PAY_SECTION.match(re.sub(r"^[\d.#\s]+", "", line.text)))
@@ -1854,9 +1867,9 @@ STATEMENT_CUES = P.Sifted(re.compile(r"licen[sc]|certif|degree|diploma|award|cre
 """What a sentence without figures must name for a prose rule to read it."""
 
 
-SENTENCE_VERBS = re.compile(
+SENTENCE_VERBS = P.Sifted(re.compile(
     r"\b(?:is|are|was|were|will|would|projected|expected|earned|earn|made|make|grow|decline|"
-    r"rise|fall|add|held|hold)\b", re.I)
+    r"rise|fall|add|held|hold)\b", re.I))
 """Verbs that make the words after a colon a sentence to read by its words, not a value:
 "(2) National outlook, 2023-2033: employment … is projected to decline 7 percent"."""
 
@@ -1874,14 +1887,15 @@ def _prose(reader: Reader, ctx: Context, i: int) -> None:
     for a, b in prose.sentences(text):
         before, sentence = sentence, text[a:b]
         base = line.start + a
-        education = _education_statement(sentence) if statements else None
+        stating = statements and STATEMENTS.could_match(sentence)
+        education = _education_statement(sentence) if stating else None
         if education is not None:
             category, x, y = education
             reader.claim(None, metric="education", figure_text=sentence[x:y], figure_start=base + x,
                          value_text=category, unit="category",
                          quote=(base, base + len(sentence.rstrip())), method="sentence",
                          cites=_credited(sentence, before), context=ctx, line=i)
-        stated = P.certification_statement(sentence) if statements else None
+        stated = P.certification_statement(sentence) if stating else None
         if stated is not None:
             required, x, y = stated
             reader.claim(None, metric="certification_required", figure_text=sentence[x:y],
@@ -1928,6 +1942,12 @@ TYPICAL_EDUCATION = P.Sifted(re.compile(
     r"no\s+formal\s+educational\s+credential)\b", re.I))
 """What makes an education level named in a sentence the occupation's typical entry-level
 education: "The typical entry-level credential is a postsecondary nondegree award"."""
+
+
+STATEMENTS = P.Sifted(re.compile("|".join(f"(?:{p.regex.pattern})" for p in (
+    TYPICAL_EDUCATION, P.CERTIFICATION_NOT_REQUIRED, P.CERTIFICATION_REQUIRED)), re.I))
+"""The patterns of a sentence's education and licence statements at once: a sentence
+holding none of the strings they need states neither (most sentences of a paragraph)."""
 
 
 def _education_statement(sentence: str) -> tuple[str, int, int] | None:

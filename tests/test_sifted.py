@@ -133,3 +133,53 @@ def test_a_python_whose_parse_tree_differs_gets_the_bare_pattern(monkeypatch):
     assert sifted.needed is None and sifted.enough == ()
     assert sifted.search("Apply now").group() == "Apply now"
     assert sifted.found("CERTIFIED") and not sifted.found("Median pay")
+
+
+def test_the_caseless_marks_match_only_themselves_and_no_letter_lowers_to_one():
+    """lowered_pattern keeps these characters as they are: nothing else may lower to one of
+    them or match one case-insensitively (every code point is checked)."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert all(c.lower() == c == c.upper() for c in patterns.CASELESS)
+    lowered_into = {c for c in everything if c not in patterns.CASELESS
+                    and any(x in patterns.CASELESS for x in c.lower())}
+    assert not lowered_into
+    marks = re.compile("[" + re.escape("".join(sorted(patterns.CASELESS))) + "]", re.I)
+    assert set(marks.findall(everything)) == set(patterns.CASELESS)
+
+
+def test_only_ascii_letters_and_the_four_oddities_fold_to_ascii_letters():
+    everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    letters = re.compile("[a-z]", re.I)
+    assert set(letters.findall(everything)) == set("\u0130\u0131\u017f\u212a")
+    assert all(len(c.lower()) == 1 for c in everything if c != "\u0130")
+
+
+@pytest.mark.parametrize("pattern,flags", [
+    (r"(?i)median", 0),  # an inline flag
+    (r"\x4dedian", re.I),  # a letter by its number
+    (r"[A-z]+", re.I),  # a range across the cases
+    (r"[0-Z]+", re.I),  # lowered, "[0-z]" would hold "[", "_" …
+    (r"[A-~]+", re.I),
+    (r"café", re.I),  # a letter outside ASCII
+    (r"median  # a comment", re.I | re.X),
+    (r"(?x)median", re.I),
+])
+def test_a_pattern_the_lowering_cannot_be_sure_of_is_left_alone(pattern, flags):
+    assert patterns.lowered_pattern(re.compile(pattern, flags)) is None
+
+
+@given(st.text(alphabet=st.sampled_from("MeDiAn PAY pay Σσς ſKİı-–’$5 \n"), max_size=40))
+def test_a_lowered_pattern_finds_what_the_pattern_finds(sample):
+    regex = re.compile(r"\b(?P<Stat>median|mean)\b(?:\s+(?P<What>pay|wage))?|(?P<w>[A-Z]+)-(?P=w)"
+                       r"|(?<!\d)–\s*\$", re.I)
+    sifted = Sifted(regex)
+    assert sifted._lowered is not None
+    assert _same(sifted.search(sample), regex.search(sample))
+    assert sifted.found(sample) == (regex.search(sample) is not None)
+
+
+@given(st.lists(st.text(alphabet="abc.-’", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="abc.-’ ", max_size=30))
+def test_the_tree_of_strings_finds_a_text_holding_any_of_them(strings, sample):
+    assert (patterns._any_of(tuple(strings)).search(sample) is not None) == any(
+        s in sample for s in strings)

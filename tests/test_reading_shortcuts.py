@@ -1,0 +1,77 @@
+"""Shortcuts the readers take for speed must give what the long way gives.
+
+- a test of several patterns at once (the strings any of them needs) turns a text away
+  only where each of them would;
+- HTML's rendered lines are split once, with their marks (heading, card, job posting),
+  including a line split off at a break other than a newline;
+- notes built without the dataclass's __init__ are the notes it builds.
+"""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractors import labels, patterns, text
+from extractors.claims import Note, new_note
+from extractors.document import document_from_bytes
+from extractors.html import read_html
+from extractors.text import split_lines
+
+
+def test_the_ignored_words_are_ruled_out_at_once_only_where_each_pattern_would_be():
+    combined = set(labels._ANY_IGNORED.needed)
+    for pattern, reason in labels.IGNORED:
+        assert pattern.needed and set(pattern.needed) <= combined, reason
+
+
+def test_the_statement_patterns_are_ruled_out_at_once_only_where_each_would_be():
+    combined = set(text.STATEMENTS.needed)
+    for pattern in (text.TYPICAL_EDUCATION, patterns.CERTIFICATION_NOT_REQUIRED,
+                    patterns.CERTIFICATION_REQUIRED):
+        assert pattern.needed and set(pattern.needed) <= combined, pattern.regex.pattern
+
+
+WORDS = ["Licensing", "license", "certification", "required", "is", "not", "typical",
+         "education", "most", "workers", "need", "a", "high", "school", "diploma", "bachelor's",
+         "degree", "the", "Median", "pay", "ſ", "İ", "usually", "must", "be", "licensed", "."]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join))
+def test_a_sentence_turned_away_states_no_education_or_licence(sentence):
+    if not text.STATEMENTS.could_match(sentence):
+        assert text._education_statement(sentence) is None
+        assert patterns.certification_statement(sentence) is None
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join))
+def test_a_label_turned_away_is_not_ignored(words):
+    if not labels._ANY_IGNORED.could_match(words):
+        assert all(not pattern.found(words) for pattern, _ in labels.IGNORED)
+
+
+def test_rendered_lines_take_the_marks_of_the_line_they_begin():
+    page = "Pay\u2028by state\n• $50,250\n\nOther\n"
+    marks = {0: (True, 3, "job-ad"), 13: (False, 4, "")}
+    lines = split_lines(page, marks)
+    assert [(x.text, x.major, x.block, x.hint) for x in lines] == [
+        ("Pay", True, 3, "job-ad"),
+        ("by state", True, 3, "job-ad"),  # split off at U+2028: the newline-ended line's marks
+        ("$50,250", False, 4, ""),
+        ("", False, -1, ""),
+        ("Other", False, -1, ""),
+    ]
+    assert [(x.start, x.end) for x in lines] == [(x.start, x.end) for x in split_lines(page)]
+
+
+def test_a_heading_with_a_line_separator_keeps_its_section():
+    page = ("<html><body><h2>Pay in Ohio\u2028(2024)</h2><p>Median pay: $50,250</p>"
+            "</body></html>").encode()
+    reading = read_html(document_from_bytes(page, source_id="demo", path="demo.html",
+                                            format="html"))
+    assert [(c.value, c.locator) for c in reading.claims] == [(50250.0, "html:html/body/p")]
+
+
+def test_a_note_built_quickly_is_the_dataclass_note():
+    quick = new_note("$50,250", "money", "chars=0-7", 3, ("c-1",), "")
+    assert quick == Note("$50,250", "money", "chars=0-7", 3, ("c-1",), "")
+    assert quick.read and repr(quick) == repr(Note("$50,250", "money", "chars=0-7", 3, ("c-1",)))
