@@ -31,6 +31,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -379,8 +380,69 @@ def _keep(folder: Path, path: Path, svg: str) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(svg)
         os.replace(partial, path)
-        kept = sorted(folder.glob("*.svg"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        pass
+
+
+def pruned(folder: Path) -> None:
+    """Past CACHE_LIMIT charts in the cache, the least recently used half deleted (once a
+    report is written: a listing of the folder per chart drawn cost more than reading
+    the chart back)."""
+    try:
+        kept = sorted(Path(folder).glob("*.svg"), key=lambda p: p.stat().st_mtime)
         for old in kept[:-CACHE_LIMIT // 2] if len(kept) > CACHE_LIMIT else ():
             old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+AHEAD = 8
+"""Charts not in the cache below which they are drawn one by one as the report is
+written: a drawing process costs about two seconds to start (Altair, vl-convert)."""
+
+
+def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
+                jobs: int | None = None) -> int:
+    """Draw into `cache`, `jobs` processes at a time (default: the cores), the charts
+    (data, element-id prefix) it does not hold yet, so that the report, written in one
+    process, reads them all back; the number drawn. Each process draws exactly what
+    `chart_svg` would: the report is the same, byte for byte, however many draw it.
+    Fewer than AHEAD missing charts are left to be drawn as the report is written. A few
+    charts are in flight at a time, never all of them (at 10,000 pages a chart holds
+    thousands of page figures)."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2:
+        return 0
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    cache = Path(cache)
+    waiting: list[tuple[ChartData, str]] = []
+    pool, running, drawn = None, set(), 0
+    try:
+        for chart in charts:
+            if (cache / f"{_cache_key(*chart)}.svg").exists():
+                continue
+            waiting.append(chart)
+            if pool is None and len(waiting) < AHEAD:
+                continue
+            if pool is None:  # spawned, not forked: the refresh runs Arrow's threads
+                pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+            for waited in waiting:
+                if len(running) >= 2 * jobs:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+                running.add(pool.submit(_draw, waited, cache))
+                drawn += 1
+            waiting = []
+        for future in running:
+            future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return drawn
+
+
+def _draw(chart: tuple[ChartData, str], cache: Path) -> None:
+    chart_svg(chart[0], chart[1], cache)

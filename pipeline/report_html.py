@@ -348,6 +348,15 @@ class AnalystParts:
             else:
                 self.kept_headline.append((order, entry))
 
+    def charts(self):
+        """(chart data, element-id prefix) of every headline entry that has a chart, one
+        read at a time, in no particular order."""
+        found = (self.headline_spill.entries() if self.headline_spill is not None
+                 else iter(self.kept_headline))
+        for _, entry in found:
+            if entry.chart is not None:
+                yield entry.chart, f"{entry.chart.fact_id}-"
+
     def headline_of(self, code: str) -> list[HeadlineEntry]:
         """An occupation's headline entries, in HEADLINE_FIGURES order."""
         if self.headline_spill is not None:
@@ -486,9 +495,18 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
         outcomes=list(zip(OUTCOMES, COLOURS)), severities=SEVERITIES,
         discrepancy_outcomes=DISCREPANCY_OUTCOMES,
         fields=KEY_FIELDS)
+    if chart_cache is not None:
+        from pipeline.charts import drawn_ahead, pruned
+
+        drawn_ahead(view.charts(), chart_cache)  # every core draws; the report reads them
     template = _environment().get_template(TEMPLATE)
     if out is None:
-        return template.render(**context)
+        text = template.render(**context)
+        if chart_cache is not None:
+            pruned(chart_cache)
+        return text
     for piece in template.generate(**context):
         out.write(piece)
+    if chart_cache is not None:
+        pruned(chart_cache)
     return None

@@ -206,3 +206,32 @@ def test_help_imports_no_charting_database_or_browser_library():
                           text=True, timeout=60)
 
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_charts_drawn_ahead_by_other_processes_are_the_ones_the_report_draws(
+        run, tmp_path, monkeypatch):
+    import pipeline.charts as charts
+
+    data = chart_data(run, median_fact(run), "median pay")
+    monkeypatch.setattr(charts, "AHEAD", 1)  # the test's one chart is worth a pool
+    ahead, alone = tmp_path / "ahead", tmp_path / "alone"
+
+    assert charts.drawn_ahead([(data, "f-")], ahead, jobs=2) == 1
+    assert charts.drawn_ahead([(data, "f-")], ahead, jobs=2) == 0  # in the cache now
+    [drawn] = list(ahead.glob("*.svg"))
+    assert drawn.read_text(encoding="utf-8") == charts.chart_svg(data, "f-", alone)
+    assert [p.name for p in alone.glob("*.svg")] == [drawn.name]
+
+
+def test_the_chart_cache_is_pruned_to_half_its_limit_oldest_first(tmp_path, monkeypatch):
+    import os
+
+    import pipeline.charts as charts
+
+    monkeypatch.setattr(charts, "CACHE_LIMIT", 4)
+    for n in range(6):
+        path = tmp_path / f"{n}.svg"
+        path.write_text("<svg/>")
+        os.utime(path, (1_000 + n, 1_000 + n))
+    charts.pruned(tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["4.svg", "5.svg"]
