@@ -138,19 +138,27 @@ def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
     file that cannot be read (it is left out; the others are still compared)."""
     runs, problems = [], []
     for number in recorded_numbers(root):
-        relative = record_path(number)
-        try:
-            record = RunRecord.from_json((Path(root) / relative).read_bytes())
-        except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
-            problems.append(problem("history-unreadable", path=relative,
-                                    detail=" ".join(str(exc).split())))
-            continue
-        if record.run != number:
-            problems.append(problem("history-unreadable", path=relative,
-                                    detail=f"it records run {record.run}, not {number}"))
-            continue
-        runs.append(record)
+        record, trouble = _record(root, number)
+        if trouble is not None:
+            problems.append(trouble)
+        else:
+            runs.append(record)
     return runs, problems
+
+
+def _record(root: Path, number: int) -> tuple[RunRecord | None, Problem | None]:
+    """Run record `number`, or the `history-unreadable` warning saying why it cannot be
+    read (no file, not JSON, or the record of another run)."""
+    relative = record_path(number)
+    try:
+        record = RunRecord.from_json((Path(root) / relative).read_bytes())
+    except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+        return None, problem("history-unreadable", path=relative,
+                             detail=" ".join(str(exc).split()))
+    if record.run != number:
+        return None, problem("history-unreadable", path=relative,
+                             detail=f"it records run {record.run}, not {number}")
+    return record, None
 
 
 def latest_run(root: Path) -> tuple[RunRecord | None, list[Problem]]:
@@ -159,17 +167,10 @@ def latest_run(root: Path) -> tuple[RunRecord | None, list[Problem]]:
     Only those records are read, so the cost does not grow with the history."""
     problems = []
     for number in reversed(recorded_numbers(root)):
-        relative = record_path(number)
-        try:
-            record = RunRecord.from_json((Path(root) / relative).read_bytes())
-        except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
-            problems.append(problem("history-unreadable", path=relative,
-                                    detail=" ".join(str(exc).split())))
-            continue
-        if record.run == number:
+        record, trouble = _record(root, number)
+        if trouble is None:
             return record, problems[::-1]
-        problems.append(problem("history-unreadable", path=relative,
-                                detail=f"it records run {record.run}, not {number}"))
+        problems.append(trouble)
     return None, problems[::-1]
 
 

@@ -220,15 +220,21 @@ def history(claims: list[Claim], valid_ids: set[str], paged: dict[str, PageCaptu
     """The ranks of the claims of older and duplicate captures (deprecated, with the fact
     of their key where the current claims have one) and what each page changed."""
     facts = {f.key: f.fact_id for f in reconciliation.facts}
-    ranks = {}
     valid = [c for c in claims if c.claim_id in valid_ids]
-    for claim in valid:
+    return _deprecated(valid, paged, facts), page_changes(valid, paged)
+
+
+def _deprecated(claims: list[Claim], paged: dict, facts: dict) -> dict[str, tuple]:
+    """claim id -> (fact id of its key, "deprecated", why) for the claims of pages that are
+    not their page's current capture."""
+    ranks = {}
+    for claim in claims:
         page = paged.get(claim.source_id)
         if page is None or page.status == CURRENT:
             continue
         reason = "duplicate-capture" if page.status == DUPLICATE else "superseded-capture"
         ranks[claim.claim_id] = (facts.get(key_of(claim), ""), "deprecated", reason)
-    return ranks, page_changes(valid, paged)
+    return ranks
 
 
 def unresolved_occupations(captures: list[Capture], claims: list[Claim],
@@ -567,14 +573,7 @@ def stored_history(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCa
     claims = store.claims(valid[np.fromiter((s in followed for s in sources), dtype=bool,
                                             count=len(sources))]) if followed else []
     facts = {key: fact_id_of(key) for key in keys}
-    ranks = {}
-    for claim in claims:
-        page = paged.get(claim.source_id)
-        if page is None or page.status == CURRENT:
-            continue
-        reason = "duplicate-capture" if page.status == DUPLICATE else "superseded-capture"
-        ranks[claim.claim_id] = (facts.get(key_of(claim), ""), "deprecated", reason)
-    return ranks, page_changes(claims, paged)
+    return _deprecated(claims, paged, facts), page_changes(claims, paged)
 
 
 def decision_results(basis: Basis) -> list[DecisionResult]:
