@@ -45,13 +45,16 @@ def _number(x: float) -> str:
 
 
 def figure_of(reading: Reading) -> str:
-    """A reading as people write it, in its key's unit: "$50,250", "9%", "2–5 years"."""
+    """A reading as people write it, in its key's unit: "$50,250", "9%", "2–5 years",
+    "up to $75,000" (a range with only its top: "Up to $75,000 a year")."""
     claim = reading.claim
     if claim.unit in ("category", "boolean"):
         return claim.value_text
     fmt = {"USD/year": _money, "USD/hour": _money, "percent": lambda x: f"{x:g}%",
            "years": lambda x: f"{x:g} years" if reading.low is None else f"{x:g}",
            "count": _number}[claim.unit if claim.unit != "USD/hour" else "USD/year"]
+    if reading.value is None and reading.low is None and reading.high is not None:
+        return f"up to {fmt(reading.high)}"
     if reading.low is not None:
         tail = " years" if claim.unit == "years" else ""
         return (f"{fmt(reading.low)}+{tail}" if reading.high is None
