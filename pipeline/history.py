@@ -259,8 +259,10 @@ class FactChange:
     before: dict | None
     after: dict | None
 
-    def details(self) -> list[str]:
-        """What changed, as people read it: "value $48,780 a year → $50,250 a year"."""
+    def details(self, most: int | None = None) -> list[str]:
+        """What changed, as people read it: "value $48,780 a year → $50,250 a year";
+        with `most`, the sources added and removed name at most that many ("sources
+        +page-00001 … and 990 more": the analyst's view, of thousands of pages)."""
         if self.before is None or self.after is None:
             state = self.after if self.before is None else self.before
             value = state.get("value") or "no resolved value"
@@ -270,8 +272,10 @@ class FactChange:
                if self.before.get(name) != self.after.get(name)]
         old, new = set(self.before.get("sources", ())), set(self.after.get("sources", ()))
         if old != new:
-            out.append("sources " + " ".join([f"+{s}" for s in sorted(new - old)]
-                                             + [f"−{s}" for s in sorted(old - new)]))
+            changed = [f"+{s}" for s in sorted(new - old)] + [f"−{s}" for s in sorted(old - new)]
+            rest = len(changed) - most if most is not None else 0
+            out.append("sources " + " ".join(changed[:most] if rest > 0 else changed)
+                       + (f" and {rest:,} more" if rest > 0 else ""))
         return out
 
     @property
@@ -295,11 +299,12 @@ class DiscrepancyChange:
     sources: tuple[str, ...]
     official: tuple[str, ...] = ()  # those of `sources` that are primary (the agency's files)
 
-    def sources_text(self) -> str:
+    def sources_text(self, most: int | None = None) -> str:
         """The pages by id, the official sources counted: "seed-002, seed-003; 12 official
-        sources"."""
+        sources"; with `most`, at most that many pages named ("…, and 990 more")."""
         pages = [s for s in self.sources if s not in self.official]
-        text = ", ".join(pages)
+        rest = len(pages) - most if most is not None else 0
+        text = ", ".join(pages[:most]) + f", and {rest:,} more" if rest > 0 else ", ".join(pages)
         if self.official:
             n = len(self.official)
             text += ("; " if pages else "") + f"{n} official source{'s' if n > 1 else ''}"

@@ -10,6 +10,11 @@ mixes releases), what re-captured pages changed, the analysts' decisions and the
 state, the discrepancies analysts decided and the explained ones. Each discrepancy lists
 every figure as its page prints it, its source, period, the release it matches and how
 stale it is, its rank, and the verbatim quote.
+
+What grows with the pages is summarised, so that the report of thousands of pages stays
+readable: a discrepancy whose pages give more than LISTED_READINGS readings lists those
+that matter and a few of each figure, counting the rest (`listing`); a cell names at most
+IDS_LISTED sources. curated/ keeps everything; the report says where.
 """
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.reconcile import KEY_FIELDS, QUEUES, SEVERITY, Discrepancy, Reading
+from pipeline.reconcile import (CATEGORICAL_UNITS, KEY_FIELDS, QUEUES, SEVERITY, Cluster,
+                               Discrepancy, Reading, named_claims)
 
 if TYPE_CHECKING:
     from pipeline.refresh import Run
@@ -33,6 +39,26 @@ RULES = {
     "none": "no rule singles out one figure: an analyst must decide",
 }
 SEVERITIES = ("high", "medium", "low", "info")
+
+# --- how much of a list grows with the pages: the reports summarise, curated/ keeps all ---
+
+LISTED_READINGS = 24
+"""A discrepancy lists every reading when its pages give at most this many. The official
+sources' readings are not counted, and always listed: they are bounded by the releases
+(the OEWS May files of 2013-2024 and the handbook's years, each a year and an hour figure,
+give one key 22), while the pages' grow with the registry. 24 rows of pages are a
+screen or two of the report and more than any key of the shipped project has (its largest
+discrepancy, the median pay, has 28 readings, 22 of them official), so it is listed whole."""
+OTHERS_LISTED = 3
+"""Above LISTED_READINGS: of each figure listed, the first readings that no rule singles
+out, after those that matter (see `listing`)."""
+FIGURES_LISTED = 5
+"""Above LISTED_READINGS: the figures no reading that matters is of, listed for the most
+sources stating them; the others are counted, in their place in the figure order."""
+IDS_LISTED = 10
+"""Source ids named in one cell ("15 (page-00005, …, and 5 more)")."""
+PROBLEMS_LISTED = 50
+"""Problems listed in a report; every one is in reports/problems.csv."""
 OUTCOMES = ("conflict", "categorical", "intra-source", "stale", "definition")
 
 
@@ -241,8 +267,11 @@ def _summary(run: Run, parts: ReportParts) -> list[str]:
           "needs review."]
     if run.problems:
         lines += ["", "### Problems in this run", ""]
-        lines += [f"- {_cell(p.line())}" for p in sorted(
-            run.problems, key=lambda p: (p.severity, p.code, p.source_id, p.message))]
+        listed = sorted(run.problems, key=lambda p: (p.severity, p.code, p.source_id, p.message))
+        lines += [f"- {_cell(p.line())}" for p in listed[:PROBLEMS_LISTED]]
+        if len(listed) > PROBLEMS_LISTED:
+            lines.append(f"- … and {len(listed) - PROBLEMS_LISTED:,} more: every problem is in "
+                         "reports/problems.csv")
     return lines
 
 
@@ -351,7 +380,8 @@ def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
 
 def section_lines(d: Discrepancy, ranks, matches) -> list[str]:
     """A discrepancy's section of the report under its heading: its id, outcome, why,
-    resolution, decisions and every figure (`ranks` and `matches` of its claims)."""
+    resolution, decisions and its readings (`ranks` and `matches` of its claims): every
+    one, or above LISTED_READINGS a summary (`listing`) that says where the rest is."""
     lines = ["",
              f"`{d.discrepancy_id}` · **{d.outcome}** · severity **{d.severity}** · "
              f"evidence `{d.evidence}`", "", f"Why: {d.explanation}.", ""]
@@ -368,21 +398,147 @@ def section_lines(d: Discrepancy, ranks, matches) -> list[str]:
         lines += ["", f"Decision: {dec.action} {dec.target} — “{_cell(dec.reason)}” "
                   f"({dec.author}, {dec.date}): **{result.status}**"
                   + (f" — {result.why}" if result.why else "")]
+    listed = listing(d, ranks)
+    if listed.summarised:
+        lines += ["", listed.note(markdown=True)]
     lines += ["", "| figure | as printed | source | period | release | rank | quote | claim |",
               "|---|---|---|---|---|---|---|---|"]
-    for cluster in d.clusters:
-        for reading in cluster.readings:
-            # each claim's own figure: a page's 8.5% and the agency's 8% agree at the
-            # agency's precision, but neither is the other's figure
-            shown = figure_of(reading)
-            c = reading.claim
-            period = f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated"
-            rank = ranks.get(c.claim_id, ("", "", ""))
-            rank_text = rank[1] + (f" ({rank[2]})" if rank[2] else "")
-            lines.append(f"| {shown} | {_cell(c.figure)} | {c.source_id} | {period} "
-                         f"| {_release_cell(matches, reading)} | {rank_text} "
-                         f"| “{_cell(c.quote)}” | `{c.claim_id}` |")
+    for row in listed.rows:
+        if isinstance(row, Omitted):
+            lines.append(f"| {row.shown} | | {row.text()} | | | | | |")
+            continue
+        # each claim's own figure: a page's 8.5% and the agency's 8% agree at the
+        # agency's precision, but neither is the other's figure
+        shown = figure_of(row)
+        c = row.claim
+        period = f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated"
+        rank = ranks.get(c.claim_id, ("", "", ""))
+        rank_text = rank[1] + (f" ({rank[2]})" if rank[2] else "")
+        lines.append(f"| {shown} | {_cell(c.figure)} | {c.source_id} | {period} "
+                     f"| {_release_cell(matches, row)} | {rank_text} "
+                     f"| “{_cell(c.quote)}” | `{c.claim_id}` |")
     return lines + [""]
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """Readings a summarised discrepancy leaves out of its table at one place: more
+    readings of the figure listed above (`figures` 0), or whole figures between two
+    listed ones, none of whose readings matters."""
+
+    readings: int
+    sources: int
+    shown: str  # the figure ("$50,250"), or the figures' span ("$45,010 to $52,300")
+    figures: int = 0
+
+    def text(self) -> str:
+        """ "… 45 more readings of this figure from 44 sources", "… 12 more figures: 60
+        readings from 60 sources"."""
+        sources = f"{self.sources:,} source{'s' if self.sources != 1 else ''}"
+        if not self.figures:
+            return (f"… {self.readings:,} more reading{'s' if self.readings != 1 else ''} "
+                    f"of this figure from {sources}")
+        figures = f"{self.figures:,} more figure{'s' if self.figures != 1 else ''}"
+        return (f"… {figures}: {self.readings:,} reading{'s' if self.readings != 1 else ''} "
+                f"from {sources}")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a discrepancy's table lists: its readings (Reading) and, when summarised, the
+    readings left out at each place (Omitted), in the order of its figures."""
+
+    discrepancy_id: str
+    rows: tuple  # Reading | Omitted
+    readings: int
+    figures: int
+    sources: int
+    fact_ids: tuple[str, ...]  # the fact the readings rank in (curated/claims.csv fact_id)
+    summarised: bool
+
+    def note(self, markdown: bool = False) -> str:
+        """The sentence above a summarised table: how much it lists and where the rest is."""
+        code = (lambda text: f"`{text}`") if markdown else (lambda text: text)
+        listed = sum(1 for row in self.rows if not isinstance(row, Omitted))
+        facts = " or ".join(code(f) for f in self.fact_ids)
+        where = (f"curated/claims.csv (the rows with fact_id {facts}) and " if facts else "")
+        return (f"{self.readings:,} readings of {self.figures:,} figures from "
+                f"{self.sources:,} sources, {listed} of them listed: the proposed figure, the "
+                "official sources', those an analyst's decision names and, of each figure, "
+                f"the first {OTHERS_LISTED} others; of the figures without such a reading, "
+                f"the {FIGURES_LISTED} the most sources state. Every reading is in {where}"
+                f"curated/discrepancies.csv (the claim_ids of {code(self.discrepancy_id)}).")
+
+
+def listing(d: Discrepancy, ranks: dict) -> Listing:
+    """What a discrepancy's table lists (reports/discrepancies.md and reports/index.html).
+
+    Every reading, in the order of its figures, when its pages (not the official sources)
+    give at most LISTED_READINGS. Above that the readings that matter — the proposed
+    one, the official sources', those an analyst's decision names — and, of each figure,
+    the first OTHERS_LISTED others, then a row counting the rest of that figure; a
+    figure none of whose readings matters is listed only if it is one of the
+    FIGURES_LISTED that the most sources state, and the figures left out between two
+    listed ones are one row. `ranks` (claim id -> (fact id, rank, reason)) names the
+    fact whose rows in curated/claims.csv hold every reading.
+    """
+    clusters = d.clusters
+    readings = [r for c in clusters for r in c.readings]
+    fact_ids = tuple(sorted({ranks[r.claim.claim_id][0] for r in readings
+                             if r.claim.claim_id in ranks and ranks[r.claim.claim_id][0]}))
+    sources = len({r.source_id for r in readings})
+    pages = sum(1 for r in readings if r.authority != "primary")
+    if pages <= LISTED_READINGS:
+        return Listing(d.discrepancy_id, tuple(readings), len(readings), len(clusters),
+                       sources, fact_ids, False)
+    named = {d.proposed.claim.claim_id} if d.proposed is not None else set()
+    for result in d.decisions:
+        named |= named_claims(clusters, result.decision.target)
+
+    def matters(r: Reading) -> bool:
+        return r.authority == "primary" or r.claim.claim_id in named
+
+    plain = [i for i, c in enumerate(clusters) if not any(matters(r) for r in c.readings)]
+    widest = set(sorted(plain, key=lambda i: (-len(clusters[i].sources), i))[:FIGURES_LISTED])
+    rows: list = []
+    gap: list[Cluster] = []
+    for i, cluster in enumerate(clusters):
+        if i in plain and i not in widest:
+            gap.append(cluster)
+            continue
+        if gap:
+            rows.append(_omitted_figures(gap))
+            gap = []
+        others, rest = 0, []
+        for r in cluster.readings:
+            if matters(r):
+                rows.append(r)
+            elif others < OTHERS_LISTED:
+                others += 1
+                rows.append(r)
+            else:
+                rest.append(r)
+        if rest:
+            rows.append(Omitted(len(rest), len({r.source_id for r in rest}),
+                                figure_of(cluster.representative)))
+    if gap:
+        rows.append(_omitted_figures(gap))
+    return Listing(d.discrepancy_id, tuple(rows), len(readings), len(clusters), sources,
+                   fact_ids, True)
+
+
+def _omitted_figures(clusters: list[Cluster]) -> Omitted:
+    """Consecutive figures left out, as one row: their span (figures are in order) unless
+    they are categories, whose order is the alphabet's."""
+    first, last = clusters[0].representative, clusters[-1].representative
+    if first.claim.unit in CATEGORICAL_UNITS:
+        shown = "…"
+    elif len(clusters) == 1:
+        shown = figure_of(first)
+    else:
+        shown = f"{figure_of(first)} to {figure_of(last)}"
+    readings = [r for c in clusters for r in c.readings]
+    return Omitted(len(readings), len({r.source_id for r in readings}), shown, len(clusters))
 
 
 # --- the headline: per occupation, the answer and the official series ---------------------
@@ -481,7 +637,17 @@ def headlines(run: Run, parts: ReportParts | None = None) -> list[str]:
 
 
 def _pages(sources: set[str]) -> str:
-    return f"{len(sources)} ({', '.join(sorted(sources))})" if sources else "0"
+    return f"{len(sources)} ({ids_text(sorted(sources))})" if sources else "0"
+
+
+def ids_text(ids, most: int = IDS_LISTED) -> str:
+    """Ids joined by commas, at most `most` of them named: "page-00001, page-00002, and
+    123 more"."""
+    ids = list(ids)
+    rest = len(ids) - most
+    if rest <= 0:
+        return ", ".join(ids)
+    return ", ".join(ids[:most]) + f", and {rest:,} more"
 
 
 def add_quoted(quoted: dict, claims, matches, authorities: dict[str, str]) -> None:
@@ -524,8 +690,11 @@ def _series(code: str, rows: list[HeadlineRow], quoted: dict[tuple, dict[str, se
             note = f" (as {f.published_code}, {f.relation})" if f.relation not in ("same",) else ""
             text = f"{f.release}: {shown}{note}"
             if pages:
+                quoting = sorted(pages.items())
                 text += " ← " + "; ".join(f"{s} ({', '.join(sorted(v))})"
-                                          for s, v in sorted(pages.items()))
+                                          for s, v in quoting[:IDS_LISTED])
+                if len(quoting) > IDS_LISTED:
+                    text += f"; and {len(quoting) - IDS_LISTED:,} more pages"
             items.append((bool(pages), text))
         shown = [text for i, (hit, text) in enumerate(items) if hit or i == 0]
         rest = len(items) - len(shown)

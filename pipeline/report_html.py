@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 
 TEMPLATE = "index.html.j2"
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+PAGE_FIGURES_LISTED = 5
+"""A chart's table of page figures lists every one when there are at most
+report.LISTED_READINGS; above, the first this many of each outcome (current, stale, …)
+and how many more."""
+CHANGES_LISTED = 100
+"""Sources, facts and discrepancies changed since the previous run listed, of each:
+`careerfacts diff` lists every one."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -111,6 +118,7 @@ class FigureRow:
     quote: str
     claim_id: str
     locator: str
+    more: str = ""  # a summary's row of readings left out (report.Omitted): all else is ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class DiscrepancyView:
     decisions: tuple[str, ...]
     figures: tuple[FigureRow, ...]
     sources: tuple[str, ...] = field(default=())
+    note: str = ""  # above a summarised table: how much it lists, where the rest is
 
 
 def _headline_row(fact: Fact, label: str, figures: list[PageFigure]) -> HeadlineRow:
@@ -249,10 +258,11 @@ def view_order(d: Discrepancy) -> tuple:
 
 def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str, str],
                      title: str) -> DiscrepancyView:
-    """A discrepancy with every figure as in reports/discrepancies.md: `ranks` and
-    `matches` are its claims' (claim id -> rank, Match), `paths` the sources' files,
-    `title` its key's title."""
-    from pipeline.report import RULES, _release_cell, fact_value, figure_of, period_text
+    """A discrepancy with its readings as in reports/discrepancies.md (every one, or a
+    summary: report.listing): `ranks` and `matches` are its claims' (claim id -> rank,
+    Match), `paths` the sources' files, `title` its key's title."""
+    from pipeline.report import (RULES, Omitted, _release_cell, fact_value, figure_of, listing,
+                                 period_text)
 
     if d.proposed is not None:
         period = d.proposed.claim.period
@@ -265,22 +275,27 @@ def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str
         f"{r.decision.action} {r.decision.target}".strip()
         + f" — “{r.decision.reason}” ({r.decision.author}, {r.decision.date}): {r.status}"
         + (f" — {r.why}" if r.why else "") for r in d.decisions)
+    listed = listing(d, ranks)
     rows = []
-    for cluster in d.clusters:
-        for reading in cluster.readings:
-            c = reading.claim
-            rank = ranks.get(c.claim_id, ("", "", ""))
-            path = paths.get(c.source_id, "")
-            rows.append(FigureRow(
-                figure_of(reading), c.figure, c.source_id,
-                raw_href(path, c.locator, c.quote) if path else "", path,
-                f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated",
-                _release_cell(matches, reading), rank[1] + (f" ({rank[2]})" if rank[2] else ""),
-                c.quote, c.claim_id, c.locator))
+    for reading in listed.rows:
+        if isinstance(reading, Omitted):
+            rows.append(FigureRow(reading.shown, "", "", "", "", "", "", "", "", "", "",
+                                  more=reading.text()))
+            continue
+        c = reading.claim
+        rank = ranks.get(c.claim_id, ("", "", ""))
+        path = paths.get(c.source_id, "")
+        rows.append(FigureRow(
+            figure_of(reading), c.figure, c.source_id,
+            raw_href(path, c.locator, c.quote) if path else "", path,
+            f"{period_text(c.period)} ({c.period_basis})" if c.period else "not stated",
+            _release_cell(matches, reading), rank[1] + (f" ({rank[2]})" if rank[2] else ""),
+            c.quote, c.claim_id, c.locator))
     return DiscrepancyView(
         d.discrepancy_id, title, d.outcome, d.severity, d.queue, d.explanation, resolution,
         d.evidence, decisions, tuple(rows),
-        tuple(sorted({s for c in d.clusters for s in c.sources})))
+        tuple(sorted({s for c in d.clusters for s in c.sources})),
+        listed.note() if listed.summarised else "")
 
 
 def discrepancy_views(run: Run, queue: str) -> list[DiscrepancyView]:
@@ -425,8 +440,31 @@ def analyst_parts(run: Run) -> AnalystParts:
     return parts
 
 
+def page_rows(pages) -> list[tuple]:
+    """A chart's page figures as its table lists them, (figure, "") each, or above
+    report.LISTED_READINGS a summary: by outcome, the first PAGE_FIGURES_LISTED of each,
+    then (None, "… 95 more stale figures from 95 pages")."""
+    from pipeline.charts import OUTCOMES
+    from pipeline.report import LISTED_READINGS
+
+    if len(pages) <= LISTED_READINGS:
+        return [(p, "") for p in pages]
+    rows = []
+    for outcome in OUTCOMES:
+        found = [p for p in pages if p.outcome == outcome]
+        rows += [(p, "") for p in found[:PAGE_FIGURES_LISTED]]
+        rest = found[PAGE_FIGURES_LISTED:]
+        if rest:
+            n, m = len(rest), len({p.source_id for p in rest})
+            rows.append((None, f"… {n:,} more {outcome} figure{'s' if n != 1 else ''} "
+                               f"from {m:,} page{'s' if m != 1 else ''}"))
+    return rows
+
+
 def _environment():
     import jinja2
+
+    from pipeline.report import ids_text
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline", "templates"),
@@ -435,6 +473,9 @@ def _environment():
     environment.filters["href"] = raw_href
     environment.filters["count"] = lambda items: len(items)
     environment.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+    environment.filters["ids"] = ids_text
+    environment.filters["page_rows"] = page_rows
+    environment.filters["thousands"] = lambda n: f"{n:,}"
     return environment
 
 
@@ -450,7 +491,8 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
 
     from pipeline.charts import COLOURS, OUTCOMES
     from pipeline.report import OUTCOMES as DISCREPANCY_OUTCOMES
-    from pipeline.report import SEVERITIES, parts_of
+    from pipeline.report import (IDS_LISTED, LISTED_READINGS, PROBLEMS_LISTED, SEVERITIES,
+                                 parts_of)
 
     parts = parts if parts is not None else parts_of(run)
     view = view if view is not None else analyst_parts(run)
@@ -494,7 +536,8 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
         decisions=decisions, sources=sources, problems=problems, paths=paths,
         outcomes=list(zip(OUTCOMES, COLOURS)), severities=SEVERITIES,
         discrepancy_outcomes=DISCREPANCY_OUTCOMES,
-        fields=KEY_FIELDS)
+        fields=KEY_FIELDS, listed=LISTED_READINGS, ids_listed=IDS_LISTED,
+        changes_listed=CHANGES_LISTED, problems_listed=PROBLEMS_LISTED)
     if chart_cache is not None:
         from pipeline.charts import drawn_ahead, pruned
 
