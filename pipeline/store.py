@@ -50,14 +50,38 @@ def _plain(claim: Claim) -> bool:
                     for v in (claim.period_start, claim.period_end)))
 
 
-def _column(name: str, values: list) -> pa.Array:
-    if name in NUMBER_FIELDS:
-        return pa.array(values, pa.float64())
-    if name in YEAR_FIELDS:
-        return pa.array(values, pa.int16())
-    if name in UNIQUE_TEXT:
-        return pa.array(values, pa.string())
-    encoded = pa.array(values, pa.string()).dictionary_encode()
+_PLAIN_TYPES = {name: pa.float64() if name in NUMBER_FIELDS else
+                pa.int16() if name in YEAR_FIELDS else pa.string() for name in CLAIM_COLUMNS}
+_PLAIN_SCHEMA = pa.schema([(name, _PLAIN_TYPES[name]) for name in CLAIM_COLUMNS])
+
+
+def plain_batch(claims: list[Claim]) -> pa.RecordBatch | None:
+    """Claims as a record batch of plain columns (float64, int16, text), in the
+    order given; None when a claim has other types than claims are made with.
+
+    >>> from extractors.claims import new_claim
+    >>> c = new_claim(source_id="s", metric="wage", statistic="median", unit="USD/year",
+    ...               figure="$50,250", value=50250.0, quote="q", locator="l", method="m")
+    >>> plain_batch([c]).column("value").to_pylist()
+    [50250.0]
+    """
+    by_column = list(zip(*([getattr(c, name) for name in CLAIM_COLUMNS] for c in claims)))
+    if not by_column:
+        return pa.RecordBatch.from_arrays([pa.array([], t) for t in _PLAIN_SCHEMA.types],
+                                          schema=_PLAIN_SCHEMA)
+    if not all(_plain_column(name, column) for name, column in zip(CLAIM_COLUMNS, by_column)):
+        return None
+    return pa.RecordBatch.from_arrays(
+        [pa.array(column, _PLAIN_TYPES[name]) for name, column in zip(CLAIM_COLUMNS, by_column)],
+        schema=_PLAIN_SCHEMA)
+
+
+def _encoded(name: str, column: pa.Array) -> pa.Array:
+    """A plain column as the store keeps it: text dictionary-encoded (indices as narrow
+    as its dictionary allows), numbers, years and the unique ids as they are."""
+    if name not in TEXT_FIELDS or name in UNIQUE_TEXT:
+        return column
+    encoded = column.dictionary_encode()
     size = len(encoded.dictionary)
     index = pa.int8() if size <= 127 else pa.int16() if size <= 32767 else pa.int32()
     return pa.DictionaryArray.from_arrays(encoded.indices.cast(index), encoded.dictionary)
@@ -75,7 +99,9 @@ class ClaimStore(Sequence):
     def __init__(self, claims: Iterable[Claim] = (), spill: Path | None = None):
         self._batches: list[pa.RecordBatch] = []
         self._starts: list[int] = []  # the row number of each batch's first row
-        self._pending: list[Claim] = []
+        self._pending: list[Claim] = []  # added as objects, after the pieces
+        self._pieces: list[pa.RecordBatch] = []  # plain batches not yet sealed
+        self._piece_rows = 0  # rows in the pieces and in the claims made pieces
         self._odd: dict[int, Claim] = {}  # row -> a claim of other types, kept as it is
         self._rows = 0
         self._file = None  # with `spill`: the file the sealed batches are written to
@@ -90,34 +116,59 @@ class ClaimStore(Sequence):
     def extend(self, claims: Iterable[Claim]) -> None:
         for claim in claims:
             self._pending.append(claim)
-            if len(self._pending) >= self.BATCH:
+            if len(self._pending) + self._piece_rows >= self.BATCH:
                 self._seal()
 
     def seal(self) -> None:
         """Put the claims added since the last batch into a batch of their own."""
         self._seal()
 
-    def _seal(self) -> None:
-        if not self._pending:
-            return
-        values = [[getattr(c, name) for name in CLAIM_COLUMNS] for c in self._pending]
-        by_column = list(zip(*values))
-        if not all(_plain_column(name, column) for name, column in zip(CLAIM_COLUMNS, by_column)):
+    def extend_batch(self, batch: pa.RecordBatch) -> None:
+        """Add claims already in columns: a batch `plain_batch` made (a document's claims
+        read back from the cache of read documents, pipeline/cache.py), in row order
+        after every claim added before it."""
+        if self._pending:
+            self._pieces.append(self._as_piece(self._pending))
+            self._pending = []
+        if batch.num_rows:
+            self._pieces.append(batch)
+            self._piece_rows += batch.num_rows
+            if self._piece_rows >= self.BATCH:
+                self._seal()
+
+    def _as_piece(self, claims: list[Claim]) -> pa.RecordBatch:
+        """Claims as a plain batch; a claim of other types is kept as it is (`_odd`) and
+        a stand-in takes its row."""
+        first = self._rows + self._piece_rows
+        batch = plain_batch(claims)
+        if batch is None:
             stand_in = new_claim(source_id="-", metric="-", statistic="-", unit="-", figure="-",
                                  quote="-", locator="-", method="-")
-            plain = [getattr(stand_in, name) for name in CLAIM_COLUMNS]
-            for offset, claim in enumerate(self._pending):
-                if not _plain(claim):
-                    self._odd[self._rows + offset] = claim
-                    values[offset] = plain
-            by_column = list(zip(*values))
-        del values
-        columns = [_column(name, list(column)) for name, column in zip(CLAIM_COLUMNS, by_column)]
+            kept = []
+            for offset, claim in enumerate(claims):
+                if _plain(claim):
+                    kept.append(claim)
+                else:
+                    self._odd[first + offset] = claim
+                    kept.append(stand_in)
+            batch = plain_batch(kept)
+        self._piece_rows += len(claims)
+        return batch
+
+    def _seal(self) -> None:
+        if self._pending:
+            self._pieces.append(self._as_piece(self._pending))
+            self._pending = []
+        if not self._pieces:
+            return
+        table = pa.Table.from_batches(self._pieces).combine_chunks()
+        columns = [_encoded(name, table.column(name).chunk(0)) for name in CLAIM_COLUMNS]
+        del table
         self._starts.append(self._rows)
         batch = pa.RecordBatch.from_arrays(columns, names=list(CLAIM_COLUMNS))
         self._batches.append(batch if self._file is None else self._spilled(batch))
-        self._rows += len(self._pending)
-        self._pending = []
+        self._rows += self._piece_rows
+        self._pieces, self._piece_rows = [], 0
 
     def _spilled(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """The batch written to the spill file and read back through a memory map of its
@@ -149,7 +200,7 @@ class ClaimStore(Sequence):
             self._maps[batch].madvise(mmap.MADV_DONTNEED)
 
     def __len__(self) -> int:
-        return self._rows + len(self._pending)
+        return self._rows + self._piece_rows + len(self._pending)
 
     def move_to(self, path: Path) -> None:
         """Keep the claims in a file at `path` from now on, read through a memory map:
@@ -184,6 +235,8 @@ class ClaimStore(Sequence):
         return self.claims([index])[0]
 
     def __iter__(self) -> Iterator[Claim]:
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
             claims = _claims_of(batch)
             self._release(b)
@@ -193,6 +246,8 @@ class ClaimStore(Sequence):
 
     def claims(self, rows: Iterable[int]) -> list[Claim]:
         """The claims of these row numbers, in the order given."""
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         rows = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
         found: dict[int, Claim] = {}
         by_batch: dict[int, list[int]] = {}
@@ -211,6 +266,8 @@ class ClaimStore(Sequence):
 
     def column(self, name: str) -> list:
         """One field of every claim, in row order."""
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         out: list = []
         for b, batch in enumerate(self._batches):
             out.extend(_values(batch.column(name)))
@@ -223,6 +280,8 @@ class ClaimStore(Sequence):
     def column_of(self, rows: Sequence[int], name: str) -> list:
         """One field of the claims of these rows (ascending: a list or a numpy array of
         row numbers), in their order."""
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         rows = np.asarray(rows, dtype=np.int64)
         out: list = []
         at = 0
