@@ -28,6 +28,10 @@ NUMBER_FIELDS = ("value", "low", "high", "precision")
 YEAR_FIELDS = ("period_start", "period_end")
 TEXT_FIELDS = tuple(n for n in CLAIM_COLUMNS if n not in NUMBER_FIELDS + YEAR_FIELDS)
 UNIQUE_TEXT = ("claim_id",)
+_FRAME_SCHEMA = pa.schema([(name, pa.float64() if name in NUMBER_FIELDS else
+                           pa.int64() if name in YEAR_FIELDS else pa.string())
+                          for name in CLAIM_COLUMNS])
+"""The claims as pipeline.tables.claims_frame types them (years as Int64)."""
 """Text fields that no two claims share: dictionary encoding would only add indices."""
 
 
@@ -304,6 +308,43 @@ class ClaimStore(Sequence):
                 if row in self._odd:
                     out[i] = getattr(self._odd[row], name)
         return out
+
+    def frame(self, rows: Sequence[int]):
+        """The claims contract's table (pipeline.tables.claims_frame) of these rows, in
+        the order given, made from the columns rather than from claims as objects; None
+        when one of the rows holds a claim of other types (`_odd`): read it as claims.
+
+        >>> from extractors.claims import new_claim
+        >>> store = ClaimStore([new_claim(source_id="s", metric="wage", statistic="median",
+        ...     unit="USD/year", figure="$50,250", value=50250.0, period="2024",
+        ...     period_start=2024, period_end=2024, quote="q", locator="l", method="m")])
+        >>> store.frame([0])[["source_id", "value", "period_start"]].to_dict("records")
+        [{'source_id': 's', 'value': 50250.0, 'period_start': 2024}]
+        """
+        import pandas as pd
+
+        self._seal()
+        rows = np.asarray(rows, dtype=np.int64)
+        if any(int(r) in self._odd for r in rows.tolist()) if self._odd else False:
+            return None
+        order = np.argsort(rows, kind="stable")
+        ascending = rows[order]
+        pieces = []
+        at = 0
+        for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
+            stop = int(np.searchsorted(ascending, start + batch.num_rows, side="left"))
+            if stop > at:
+                taken = batch.take(pa.array(ascending[at:stop] - start))
+                pieces.append(pa.Table.from_batches([taken]).cast(_FRAME_SCHEMA))
+                self._release(b)
+                at = stop
+        table = pa.concat_tables(pieces) if pieces else _FRAME_SCHEMA.empty_table()
+        if len(rows) > 1:  # back to the order given
+            table = table.take(pa.array(np.argsort(order, kind="stable")))
+        frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        for name in TEXT_FIELDS:  # the text dtype claims_frame's columns have
+            frame[name] = frame[name].astype(str)
+        return frame
 
     def nbytes(self) -> int:
         """The memory the sealed batches take (the claims being batched aside)."""
