@@ -138,8 +138,8 @@ def fact_row(fact, ranks: dict) -> dict:
         rule=fact.rule,
         chosen_claim_id=chosen.claim.claim_id if chosen else "",
         supporting_sources="; ".join(_supporting(winner, ranks)) if winner else "",
-        dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
-                                             if not winner or s not in winner.sources})),
+        dissenting_sources="; ".join(sorted({s for c in others for s in c.sources}
+                                            - (set(winner.sources) if winner else set()))),
         alternatives=" | ".join(_alternative(c) for c in others),
         n_claims=sum(len(c.readings) for c in fact.clusters),
         n_sources=len({s for c in fact.clusters for s in c.sources}),

@@ -252,21 +252,32 @@ class ClaimStore(Sequence):
         """The claims of these row numbers, in the order given."""
         if self._pieces:  # rows not yet sealed are read from a batch
             self._seal()
-        rows = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
-        found: dict[int, Claim] = {}
-        by_batch: dict[int, list[int]] = {}
-        for row in rows:
-            if row >= self._rows:
-                found[row] = self._pending[row - self._rows]
+        rows = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), dtype=np.int64)
+        out: list = [None] * len(rows)
+        if not len(rows):
+            return out
+        # each row's batch, worked out for all of them at once (-1: not sealed yet)
+        batch_of = np.searchsorted(np.asarray(self._starts, dtype=np.int64), rows,
+                                   side="right") - 1
+        batch_of[rows >= self._rows] = -1
+        order = np.argsort(batch_of, kind="stable")
+        for group in np.split(order, np.flatnonzero(np.diff(batch_of[order])) + 1):
+            b = int(batch_of[group[0]])
+            wanted = rows[group]
+            if b < 0:
+                claims = [self._pending[r - self._rows] for r in wanted.tolist()]
             else:
-                by_batch.setdefault(self._batch_of(row), []).append(row)
-        for b, wanted in by_batch.items():
-            start = self._starts[b]
-            taken = self._batches[b].take(pa.array([r - start for r in wanted], pa.int64()))
-            found.update(zip(wanted, _claims_of(taken)))
-            del taken
-            self._release(b)
-        return [self._odd.get(row, found[row]) for row in rows]
+                taken = self._batches[b].take(pa.array(wanted - self._starts[b]))
+                claims = _claims_of(taken)
+                del taken
+                self._release(b)
+            for position, claim in zip(group.tolist(), claims):
+                out[position] = claim
+        if self._odd:
+            for position, row in enumerate(rows.tolist()):
+                if row in self._odd:
+                    out[position] = self._odd[row]
+        return out
 
     def column(self, name: str) -> list:
         """One field of every claim, in row order."""
