@@ -5,6 +5,7 @@ nor extracted again.
       files-PROJECT.json            each registered file's digest, by its stat (FileDigests)
       registry-PROJECT.pickle       the registry as parsed, by the file's sha256
       claims-CODE/ab/abcd….cfx      one document's extraction (ClaimsCache)
+      read-CODE/ab/abcd….cfx        one document as a refresh read it (ClaimsCache "read")
       official-KEY/                 the official tables (pipeline/official.py)
 
 Everything here is a cache: deleting it costs time, never data. Each file is written
@@ -31,6 +32,17 @@ extractors/ and of the extraction task, and the versions of the parsers (bs4, lx
 pdfplumber, pypdfium2 …). Any change there is a new folder; the old folders are
 removed. Only results that the same bytes always give are kept: a document stopped
 by its time limit, or an extractor defect, is extracted again next time.
+
+**Documents read.** What a refresh makes of a document's extraction before any other
+document matters — its claims with their occupations resolved (pipeline/occupations.py),
+which of them pass the claims contract (schemas/claims.py) and the problems found on
+the way — is kept as well, so that an unchanged document costs a refresh one file read
+and no Python work per claim: the claims as one Arrow record batch, the rows that
+failed the contract and why. Its key adds the document's whole registry entry (the
+occupation, the authority and the path count); its folder's name adds the code of the
+schemas, of occupation resolution and of the refresh's reading, the versions of
+pandas, pandera and pyarrow, and the official tables' own key (the titles and the
+crosswalk that occupations are resolved with).
 
 Entries are pickles of plain values (tuples, strings, numbers) behind a checksum, read
 with an unpickler that refuses every class: a tampered entry can be wrong at worst,
@@ -269,6 +281,18 @@ def extraction_fingerprint() -> str:
                              f"format={CACHE_FORMAT}", ",".join(CLAIM_COLUMNS)))
 
 
+READ_LIBRARIES = ("pandas", "pandera", "pyarrow", "numpy")
+
+
+def read_fingerprint(official_key: str) -> str:
+    """What a document read by a refresh depends on besides its registry entry and its
+    extraction (module docstring): `official_key` names the official tables."""
+    return code_fingerprint(("schemas",), ("pipeline/occupations.py", "pipeline/refresh.py",
+                                           "pipeline/store.py", "pipeline/tables.py",
+                                           "pipeline/official.py"),
+                            READ_LIBRARIES, (extraction_fingerprint(), official_key))
+
+
 # --- the claims cache -----------------------------------------------------------------------
 
 class ClaimsCache:
@@ -278,15 +302,20 @@ class ClaimsCache:
     entry or it does not check (the entry is then removed, and the caller extracts again).
     """
 
-    def __init__(self, cache_dir: Path, fingerprint: str | None = None):
+    def __init__(self, cache_dir: Path, fingerprint: str | None = None, kind: str = "claims"):
         self.cache_dir = Path(cache_dir)
         self.fingerprint = fingerprint or extraction_fingerprint()
-        self.folder = self.cache_dir / f"claims-{self.fingerprint}"
+        self.kind = kind
+        self.folder = self.cache_dir / f"{kind}-{self.fingerprint}"
         self.pruned = False
         self.rejected = 0  # entries that did not check, this run
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.cfx"
+
+    def holds(self, key: str) -> bool:
+        """Whether there is an entry for `key` (not whether it checks: `get` says)."""
+        return self._path(key).is_file()
 
     def get(self, key: str):
         path = self._path(key)
@@ -317,7 +346,7 @@ class ClaimsCache:
         """Remove the folders of other code: their entries can never be read again."""
         self.pruned = True
         try:
-            for old in self.cache_dir.glob("claims-*"):
+            for old in self.cache_dir.glob(f"{self.kind}-*"):
                 if old != self.folder and old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
         except OSError:

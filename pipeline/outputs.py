@@ -138,8 +138,8 @@ def fact_row(fact, ranks: dict) -> dict:
         rule=fact.rule,
         chosen_claim_id=chosen.claim.claim_id if chosen else "",
         supporting_sources="; ".join(_supporting(winner, ranks)) if winner else "",
-        dissenting_sources="; ".join(sorted({s for c in others for s in c.sources
-                                             if not winner or s not in winner.sources})),
+        dissenting_sources="; ".join(sorted({s for c in others for s in c.sources}
+                                            - (set(winner.sources) if winner else set()))),
         alternatives=" | ".join(_alternative(c) for c in others),
         n_claims=sum(len(c.readings) for c in fact.clusters),
         n_sources=len({s for c in fact.clusters for s in c.sources}),
@@ -539,6 +539,64 @@ class _Rendering:
         files["curated/claims.parquet"] = self.work / "claims.parquet"
 
     def _claims_piece(self, rows: list[int], sources: dict) -> pd.DataFrame:
+        """The rows of curated/claims.csv of these store rows (claims_rows' table), made a
+        column at a time from the store and what reconciliation kept of each row."""
+        frame = self.store.frame(rows)
+        if frame is None:  # a claim of other types: the claims as objects
+            return self._claims_piece_of_objects(rows, sources)
+        at = np.asarray(rows, dtype=np.int64)
+        n = len(at)
+
+        def text(values) -> pd.Series:
+            return pd.Series(values, index=frame.index, dtype=object)
+
+        def looked_up(numbers: np.ndarray, values: list, fields: int):
+            """Each row's interned tuple (None where its number is -1), field by field."""
+            table = np.empty(len(values) + 1, dtype=object)
+            for k, value in enumerate(values):  # tuples: one object each, not a row
+                table[k] = value
+            table[-1] = (None,) * fields
+            chosen = table[numbers]  # -1 picks the last: None
+            return [[t[k] for t in chosen] for k in range(fields)]
+
+        updated = self.updated[at]
+        if (updated >= 0).any():
+            period, start, end, basis, release = looked_up(updated, self.periods.values, 5)
+            has = updated >= 0
+            for column, values in (("period", period), ("period_basis", basis),
+                                   ("stated_in", release)):
+                old = frame[column].to_numpy(dtype=object)
+                frame[column] = text(np.where(has, np.array(values, dtype=object), old))
+            for column, values in (("period_start", start), ("period_end", end)):
+                old = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+                frame[column] = pd.array([v if h else o for v, o, h in zip(values, old, has)],
+                                         dtype="Int64")
+        source_ids = frame["source_id"].tolist()
+        for attribute, column in SOURCE_COLUMNS.items():
+            of = {s: getattr(sources[s], attribute) for s in set(source_ids)}
+            frame[column] = text([of[s] for s in source_ids])
+        fact = self.fact[at]
+        role_numbers = self.role[at]
+        facts = [self.fact_ids.values[f] if f >= 0 else None for f in fact.tolist()]
+        role_values = self.roles.values
+        roles = [(facts[k], *role_values[role_numbers[k]]) if fact[k] >= 0 else None
+                 for k in range(n)]
+        if any(r is None for r in roles):
+            history, ids = self.run.history, frame["claim_id"].tolist()
+            roles = [r if r is not None else history[ids[k]] for k, r in enumerate(roles)]
+        frame["fact_id"] = text([r[0] for r in roles])
+        frame["rank"] = text([r[1] for r in roles])
+        frame["rank_reason"] = text([r[2] for r in roles])
+        outcome, behind, candidates = looked_up(self.match[at], self.matches.values, 3)
+        frame["release_match"] = text([o if o is not None else "" for o in outcome])
+        frame["releases_behind"] = pd.array(behind, dtype="Int64")
+        frame["release_candidates"] = text(["; ".join(c) if c is not None else ""
+                                            for c in candidates])
+        copies = self.copies.values
+        frame["copy_cluster"] = text([copies[c] if c >= 0 else "" for c in self.copy[at].tolist()])
+        return frame.sort_values(["source_id", "claim_id"]).reset_index(drop=True)
+
+    def _claims_piece_of_objects(self, rows: list[int], sources: dict) -> pd.DataFrame:
         claims = self.store.claims(rows)
         history = self.run.history
         by_id, role, match, copy = {}, {}, {}, {}

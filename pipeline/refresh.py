@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from extractors.claims import Claim
-from pipeline.cache import ClaimsCache
+from pipeline.cache import ClaimsCache, entry_key, read_fingerprint
 from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
                                  extract_each, extraction_tasks)
@@ -422,7 +423,13 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     by the engine) taken in registry order as it comes in, and dropped: its claims,
     their occupations resolved, go into a ClaimStore, validated a batch of documents at
     a time. The extractions in flight are held, never all of them. Problems are kept by
-    kind, in the order the stages found them."""
+    kind, in the order the stages found them.
+
+    A document read by an earlier refresh, whose extraction, registry entry, official
+    tables and reading code are unchanged, is taken from the cache of documents read
+    (pipeline/cache.py) instead: its claims as a record batch, what the contract made of
+    them and its problems, with no extraction looked up and no Python work per claim.
+    What a refresh reads is the same either way, byte for byte."""
     store = ClaimStore(spill=cache_dir)  # on disk as it fills: see pipeline/store.py
     valid = array("q")  # eight bytes a row, where a list of ints takes 36
     bad: list[pd.DataFrame] = []
@@ -433,24 +440,40 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     found = {kind: [] for kind in ("document", "extract", "occupation", "claim")}
     titles = _Titles(official)
     batch: list[Claim] = []
+    waiting: list[_Reading] = []  # the documents of `batch`, to be kept once validated
     reproducible = True
+    counts: dict[str, list[int]] = {}  # source id -> [figures, figures without an occupation]
+
+    tasks = extraction_tasks(page_files)
+    reads = ClaimsCache(cache_dir, read_fingerprint(_official_key(official)), kind="read") \
+        if engine.cache else None
+    keys = [entry_key(t.key, repr(sources.get(t.source_id))) for t in tasks]
+    held = [reads is not None and reads.holds(k) for k in keys]
+    to_extract = [i for i, h in enumerate(held) if not h]
+    turn = 0  # the next document, in registry order, whose reading is taken
 
     def validate() -> None:
         if not batch:
             return
         start = len(store)
         good, wrong, trouble = validated_claims(batch)
-        valid.extend(start + int(i) for i in good.index)
+        good_rows = [start + int(i) for i in good.index]
+        valid.extend(good_rows)
         if len(wrong):
             wrong.index = wrong.index + start
             bad.append(wrong)
         found["claim"].extend(trouble)
-        store.extend(batch)
+        for reading in waiting:
+            reading.store_in(store, good_rows, wrong, trouble, reads)
+        waiting.clear()
         batch.clear()
 
-    counts: dict[str, list[int]] = {}  # source id -> [figures, figures without an occupation]
+    def count(source_id: str, total: int, missing: int) -> None:
+        n = counts.setdefault(source_id, [0, 0])
+        n[0] += total
+        n[1] += missing
 
-    def taken(result) -> None:
+    def taken(result, index: int) -> None:
         nonlocal reproducible
         reproducible = reproducible and result.cacheable
         found["document"].extend(result.unreadable)
@@ -462,23 +485,79 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         claims, split, trouble = resolved_occupations(
             result.claims, {result.source_id: result.titles}, sources, official, titles)
         parts.update(split)
+        first = len(store) + len(batch)  # the row the first of these claims will have
         if split:
-            first = len(store) + len(batch)  # the row the first of these claims will have
             split_rows.update((first + n, split[c.claim_id]) for n, c in enumerate(claims)
                               if c.claim_id in split)
         found["occupation"].extend(trouble)
         for claim in claims:
-            n = counts.setdefault(claim.source_id, [0, 0])
-            n[0] += 1
-            n[1] += not claim.occupation
+            count(claim.source_id, 1, not claim.occupation)
+        waiting.append(_Reading(keys[index] if reads and result.cacheable else "", result,
+                                claims, split, trouble, first))
         batch.extend(claims)
         if len(batch) >= VALIDATION_BATCH:
             validate()
 
-    extract_each(extraction_tasks(page_files), taken,
-                 cache=ClaimsCache(cache_dir) if engine.cache else None, jobs=engine.jobs,
-                 executor=engine.executor, scheduler=engine.scheduler,
-                 time_limit=time_limit, progress=progress)
+    def from_cache(index: int) -> bool:
+        """Take a document's reading from the cache; False when its entry fails."""
+        entry = reads.get(keys[index])
+        try:
+            kept = _Reading.unpacked(entry) if entry is not None else None
+        except (ValueError, TypeError, KeyError, IndexError, pa.ArrowException):
+            reads.rejected += 1
+            kept = None
+        if kept is None:
+            return False
+        validate()  # the claims before it go into the store first
+        start = len(store)
+        store.extend_batch(kept.batch)
+        valid.extend(start + i for i in kept.valid)
+        if kept.bad:
+            frame = claims_frame(store.claims([start + i for i, _ in kept.bad]))
+            frame.index = [start + i for i, _ in kept.bad]
+            frame["failed_checks"] = [why for _, why in kept.bad]
+            bad.append(frame)
+        for name, value in kept.problems.items():
+            found[name].extend(value)
+        if kept.decoded:
+            encodings[kept.source_id] = kept.encoding
+        for offset, claim_id, codes in kept.split:
+            parts[claim_id] = codes
+            split_rows[start + offset] = codes
+        for source_id, total, missing in kept.counts:
+            count(source_id, total, missing)
+        return True
+
+    def hand_on(until: int) -> None:
+        """Take the cached readings of the documents before `until`."""
+        nonlocal turn
+        while turn < until:
+            if held[turn] and not from_cache(turn):  # a damaged entry: extracted again
+                extract_each([tasks[turn]], lambda r, i=turn: taken(r, i),
+                             cache=ClaimsCache(cache_dir), jobs=1, time_limit=time_limit)
+            turn += 1
+
+    order = iter(to_extract)
+
+    def extracted(result) -> None:
+        nonlocal turn
+        index = next(order)
+        hand_on(index)
+        taken(result, index)
+        turn = index + 1
+
+    def shown(number: int, total: int, task) -> None:
+        if task is None:
+            progress(len(tasks), len(tasks), None)
+        else:
+            progress(to_extract[number - 1] + 1, len(tasks), task)
+
+    if to_extract:
+        extract_each([tasks[i] for i in to_extract], extracted,
+                     cache=ClaimsCache(cache_dir) if engine.cache else None, jobs=engine.jobs,
+                     executor=engine.executor, scheduler=engine.scheduler,
+                     time_limit=time_limit, progress=shown if progress else None)
+    hand_on(len(tasks))
     validate()
     store.seal()  # no claim kept as an object
     found["occupation"] += _unresolved(page_files, counts, found["occupation"])
@@ -487,6 +566,91 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
                 np.zeros(0, dtype=np.int64), quarantined, parts, encodings, tracebacks,
                 found["document"], found["extract"], found["occupation"], found["claim"],
                 reproducible, split_rows)
+
+
+def _official_key(official: Official) -> str:
+    """The official tables' key (the name of their cache folder), or "none"."""
+    return official.directory.name if official.directory is not None else "none"
+
+
+@dataclass
+class _Reading:
+    """One document as a refresh read it: kept in the cache of documents read once its
+    claims are validated (`store_in`), and taken back from it (`unpacked`)."""
+
+    key: str  # "" when it is not to be kept
+    result: object = None  # the Extracted
+    claims: list = field(default_factory=list)  # occupations resolved
+    split: dict = field(default_factory=dict)
+    occupation_problems: list = field(default_factory=list)
+    first: int = 0  # the store row of its first claim
+
+    def store_in(self, store: ClaimStore, good_rows: list[int], wrong: pd.DataFrame,
+                 trouble: list[Problem], reads: ClaimsCache | None) -> None:
+        """Put its claims into the store and, when it is to be kept, into the cache."""
+        from pipeline.store import plain_batch
+
+        end = self.first + len(self.claims)
+        batch = plain_batch(self.claims)
+        if batch is None:  # claims of other types than extraction makes: kept as objects
+            store.extend(self.claims)
+            return
+        store.extend_batch(batch)
+        if not self.key or reads is None:
+            return
+        result = self.result
+        from bisect import bisect_left
+        mine = good_rows[bisect_left(good_rows, self.first):bisect_left(good_rows, end)]
+        rows = [int(r) for r in wrong.index if self.first <= r < end]
+        checks = [str(c) for r, c in zip(wrong.index, wrong["failed_checks"])
+                  if self.first <= r < end] if len(wrong) else []
+        claim_problems = [p for p in trouble if p.source_id == result.source_id]
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        totals: dict[str, list[int]] = {}
+        for claim in self.claims:
+            n = totals.setdefault(claim.source_id, [0, 0])
+            n[0] += 1
+            n[1] += not claim.occupation
+        reads.put(self.key, (
+            result.source_id, sink.getvalue().to_pybytes(), [r - self.first for r in mine],
+            [(r - self.first, c) for r, c in zip(rows, checks)],
+            {"document": _plain(result.unreadable), "extract": _plain(result.problems),
+             "occupation": _plain(self.occupation_problems), "claim": _plain(claim_problems)},
+            result.encoding, result.decoded,
+            [(n, c.claim_id, self.split[c.claim_id]) for n, c in enumerate(self.claims)
+             if c.claim_id in self.split],
+            [(s, t, m) for s, (t, m) in totals.items()]))
+
+    @staticmethod
+    def unpacked(entry) -> _Kept:
+        (source_id, data, good, wrong, problems, encoding, decoded, split, counts) = entry
+        batch = pa.ipc.open_stream(pa.py_buffer(data)).read_next_batch()
+        return _Kept(source_id, batch, good, wrong,
+                     {name: [problem(c, source_id=s, path=p, locator=l, detail=d)
+                             for c, s, p, l, d in found] for name, found in problems.items()},
+                     encoding, decoded, [(n, i, tuple(codes)) for n, i, codes in split],
+                     counts)
+
+
+@dataclass
+class _Kept:
+    """A document's reading as the cache gives it back."""
+
+    source_id: str
+    batch: object  # pa.RecordBatch of its claims, plain columns
+    valid: list  # offsets of the claims that passed the contract
+    bad: list  # (offset, the checks it failed)
+    problems: dict  # kind -> [Problem]
+    encoding: str
+    decoded: bool
+    split: list  # (offset, claim id, SOC 2018 parts)
+    counts: list  # (source id, figures, figures without an occupation)
+
+
+def _plain(problems: list[Problem]) -> list[tuple]:
+    return [(p.code, p.source_id, p.path, p.locator, p.detail) for p in problems]
 
 
 class _Titles:

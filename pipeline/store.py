@@ -28,6 +28,10 @@ NUMBER_FIELDS = ("value", "low", "high", "precision")
 YEAR_FIELDS = ("period_start", "period_end")
 TEXT_FIELDS = tuple(n for n in CLAIM_COLUMNS if n not in NUMBER_FIELDS + YEAR_FIELDS)
 UNIQUE_TEXT = ("claim_id",)
+_FRAME_SCHEMA = pa.schema([(name, pa.float64() if name in NUMBER_FIELDS else
+                           pa.int64() if name in YEAR_FIELDS else pa.string())
+                          for name in CLAIM_COLUMNS])
+"""The claims as pipeline.tables.claims_frame types them (years as Int64)."""
 """Text fields that no two claims share: dictionary encoding would only add indices."""
 
 
@@ -50,14 +54,38 @@ def _plain(claim: Claim) -> bool:
                     for v in (claim.period_start, claim.period_end)))
 
 
-def _column(name: str, values: list) -> pa.Array:
-    if name in NUMBER_FIELDS:
-        return pa.array(values, pa.float64())
-    if name in YEAR_FIELDS:
-        return pa.array(values, pa.int16())
-    if name in UNIQUE_TEXT:
-        return pa.array(values, pa.string())
-    encoded = pa.array(values, pa.string()).dictionary_encode()
+_PLAIN_TYPES = {name: pa.float64() if name in NUMBER_FIELDS else
+                pa.int16() if name in YEAR_FIELDS else pa.string() for name in CLAIM_COLUMNS}
+_PLAIN_SCHEMA = pa.schema([(name, _PLAIN_TYPES[name]) for name in CLAIM_COLUMNS])
+
+
+def plain_batch(claims: list[Claim]) -> pa.RecordBatch | None:
+    """Claims as a record batch of plain columns (float64, int16, text), in the
+    order given; None when a claim has other types than claims are made with.
+
+    >>> from extractors.claims import new_claim
+    >>> c = new_claim(source_id="s", metric="wage", statistic="median", unit="USD/year",
+    ...               figure="$50,250", value=50250.0, quote="q", locator="l", method="m")
+    >>> plain_batch([c]).column("value").to_pylist()
+    [50250.0]
+    """
+    by_column = list(zip(*([getattr(c, name) for name in CLAIM_COLUMNS] for c in claims)))
+    if not by_column:
+        return pa.RecordBatch.from_arrays([pa.array([], t) for t in _PLAIN_SCHEMA.types],
+                                          schema=_PLAIN_SCHEMA)
+    if not all(_plain_column(name, column) for name, column in zip(CLAIM_COLUMNS, by_column)):
+        return None
+    return pa.RecordBatch.from_arrays(
+        [pa.array(column, _PLAIN_TYPES[name]) for name, column in zip(CLAIM_COLUMNS, by_column)],
+        schema=_PLAIN_SCHEMA)
+
+
+def _encoded(name: str, column: pa.Array) -> pa.Array:
+    """A plain column as the store keeps it: text dictionary-encoded (indices as narrow
+    as its dictionary allows), numbers, years and the unique ids as they are."""
+    if name not in TEXT_FIELDS or name in UNIQUE_TEXT:
+        return column
+    encoded = column.dictionary_encode()
     size = len(encoded.dictionary)
     index = pa.int8() if size <= 127 else pa.int16() if size <= 32767 else pa.int32()
     return pa.DictionaryArray.from_arrays(encoded.indices.cast(index), encoded.dictionary)
@@ -75,7 +103,9 @@ class ClaimStore(Sequence):
     def __init__(self, claims: Iterable[Claim] = (), spill: Path | None = None):
         self._batches: list[pa.RecordBatch] = []
         self._starts: list[int] = []  # the row number of each batch's first row
-        self._pending: list[Claim] = []
+        self._pending: list[Claim] = []  # added as objects, after the pieces
+        self._pieces: list[pa.RecordBatch] = []  # plain batches not yet sealed
+        self._piece_rows = 0  # rows in the pieces and in the claims made pieces
         self._odd: dict[int, Claim] = {}  # row -> a claim of other types, kept as it is
         self._rows = 0
         self._file = None  # with `spill`: the file the sealed batches are written to
@@ -90,34 +120,59 @@ class ClaimStore(Sequence):
     def extend(self, claims: Iterable[Claim]) -> None:
         for claim in claims:
             self._pending.append(claim)
-            if len(self._pending) >= self.BATCH:
+            if len(self._pending) + self._piece_rows >= self.BATCH:
                 self._seal()
 
     def seal(self) -> None:
         """Put the claims added since the last batch into a batch of their own."""
         self._seal()
 
-    def _seal(self) -> None:
-        if not self._pending:
-            return
-        values = [[getattr(c, name) for name in CLAIM_COLUMNS] for c in self._pending]
-        by_column = list(zip(*values))
-        if not all(_plain_column(name, column) for name, column in zip(CLAIM_COLUMNS, by_column)):
+    def extend_batch(self, batch: pa.RecordBatch) -> None:
+        """Add claims already in columns: a batch `plain_batch` made (a document's claims
+        read back from the cache of read documents, pipeline/cache.py), in row order
+        after every claim added before it."""
+        if self._pending:
+            self._pieces.append(self._as_piece(self._pending))
+            self._pending = []
+        if batch.num_rows:
+            self._pieces.append(batch)
+            self._piece_rows += batch.num_rows
+            if self._piece_rows >= self.BATCH:
+                self._seal()
+
+    def _as_piece(self, claims: list[Claim]) -> pa.RecordBatch:
+        """Claims as a plain batch; a claim of other types is kept as it is (`_odd`) and
+        a stand-in takes its row."""
+        first = self._rows + self._piece_rows
+        batch = plain_batch(claims)
+        if batch is None:
             stand_in = new_claim(source_id="-", metric="-", statistic="-", unit="-", figure="-",
                                  quote="-", locator="-", method="-")
-            plain = [getattr(stand_in, name) for name in CLAIM_COLUMNS]
-            for offset, claim in enumerate(self._pending):
-                if not _plain(claim):
-                    self._odd[self._rows + offset] = claim
-                    values[offset] = plain
-            by_column = list(zip(*values))
-        del values
-        columns = [_column(name, list(column)) for name, column in zip(CLAIM_COLUMNS, by_column)]
+            kept = []
+            for offset, claim in enumerate(claims):
+                if _plain(claim):
+                    kept.append(claim)
+                else:
+                    self._odd[first + offset] = claim
+                    kept.append(stand_in)
+            batch = plain_batch(kept)
+        self._piece_rows += len(claims)
+        return batch
+
+    def _seal(self) -> None:
+        if self._pending:
+            self._pieces.append(self._as_piece(self._pending))
+            self._pending = []
+        if not self._pieces:
+            return
+        table = pa.Table.from_batches(self._pieces).combine_chunks()
+        columns = [_encoded(name, table.column(name).chunk(0)) for name in CLAIM_COLUMNS]
+        del table
         self._starts.append(self._rows)
         batch = pa.RecordBatch.from_arrays(columns, names=list(CLAIM_COLUMNS))
         self._batches.append(batch if self._file is None else self._spilled(batch))
-        self._rows += len(self._pending)
-        self._pending = []
+        self._rows += self._piece_rows
+        self._pieces, self._piece_rows = [], 0
 
     def _spilled(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """The batch written to the spill file and read back through a memory map of its
@@ -149,7 +204,7 @@ class ClaimStore(Sequence):
             self._maps[batch].madvise(mmap.MADV_DONTNEED)
 
     def __len__(self) -> int:
-        return self._rows + len(self._pending)
+        return self._rows + self._piece_rows + len(self._pending)
 
     def move_to(self, path: Path) -> None:
         """Keep the claims in a file at `path` from now on, read through a memory map:
@@ -184,6 +239,8 @@ class ClaimStore(Sequence):
         return self.claims([index])[0]
 
     def __iter__(self) -> Iterator[Claim]:
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
             claims = _claims_of(batch)
             self._release(b)
@@ -193,24 +250,39 @@ class ClaimStore(Sequence):
 
     def claims(self, rows: Iterable[int]) -> list[Claim]:
         """The claims of these row numbers, in the order given."""
-        rows = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
-        found: dict[int, Claim] = {}
-        by_batch: dict[int, list[int]] = {}
-        for row in rows:
-            if row >= self._rows:
-                found[row] = self._pending[row - self._rows]
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
+        rows = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), dtype=np.int64)
+        out: list = [None] * len(rows)
+        if not len(rows):
+            return out
+        # each row's batch, worked out for all of them at once (-1: not sealed yet)
+        batch_of = np.searchsorted(np.asarray(self._starts, dtype=np.int64), rows,
+                                   side="right") - 1
+        batch_of[rows >= self._rows] = -1
+        order = np.argsort(batch_of, kind="stable")
+        for group in np.split(order, np.flatnonzero(np.diff(batch_of[order])) + 1):
+            b = int(batch_of[group[0]])
+            wanted = rows[group]
+            if b < 0:
+                claims = [self._pending[r - self._rows] for r in wanted.tolist()]
             else:
-                by_batch.setdefault(self._batch_of(row), []).append(row)
-        for b, wanted in by_batch.items():
-            start = self._starts[b]
-            taken = self._batches[b].take(pa.array([r - start for r in wanted], pa.int64()))
-            found.update(zip(wanted, _claims_of(taken)))
-            del taken
-            self._release(b)
-        return [self._odd.get(row, found[row]) for row in rows]
+                taken = self._batches[b].take(pa.array(wanted - self._starts[b]))
+                claims = _claims_of(taken)
+                del taken
+                self._release(b)
+            for position, claim in zip(group.tolist(), claims):
+                out[position] = claim
+        if self._odd:
+            for position, row in enumerate(rows.tolist()):
+                if row in self._odd:
+                    out[position] = self._odd[row]
+        return out
 
     def column(self, name: str) -> list:
         """One field of every claim, in row order."""
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         out: list = []
         for b, batch in enumerate(self._batches):
             out.extend(_values(batch.column(name)))
@@ -223,6 +295,8 @@ class ClaimStore(Sequence):
     def column_of(self, rows: Sequence[int], name: str) -> list:
         """One field of the claims of these rows (ascending: a list or a numpy array of
         row numbers), in their order."""
+        if self._pieces:  # rows not yet sealed are read from a batch
+            self._seal()
         rows = np.asarray(rows, dtype=np.int64)
         out: list = []
         at = 0
@@ -245,6 +319,43 @@ class ClaimStore(Sequence):
                 if row in self._odd:
                     out[i] = getattr(self._odd[row], name)
         return out
+
+    def frame(self, rows: Sequence[int]):
+        """The claims contract's table (pipeline.tables.claims_frame) of these rows, in
+        the order given, made from the columns rather than from claims as objects; None
+        when one of the rows holds a claim of other types (`_odd`): read it as claims.
+
+        >>> from extractors.claims import new_claim
+        >>> store = ClaimStore([new_claim(source_id="s", metric="wage", statistic="median",
+        ...     unit="USD/year", figure="$50,250", value=50250.0, period="2024",
+        ...     period_start=2024, period_end=2024, quote="q", locator="l", method="m")])
+        >>> store.frame([0])[["source_id", "value", "period_start"]].to_dict("records")
+        [{'source_id': 's', 'value': 50250.0, 'period_start': 2024}]
+        """
+        import pandas as pd
+
+        self._seal()
+        rows = np.asarray(rows, dtype=np.int64)
+        if any(int(r) in self._odd for r in rows.tolist()) if self._odd else False:
+            return None
+        order = np.argsort(rows, kind="stable")
+        ascending = rows[order]
+        pieces = []
+        at = 0
+        for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
+            stop = int(np.searchsorted(ascending, start + batch.num_rows, side="left"))
+            if stop > at:
+                taken = batch.take(pa.array(ascending[at:stop] - start))
+                pieces.append(pa.Table.from_batches([taken]).cast(_FRAME_SCHEMA))
+                self._release(b)
+                at = stop
+        table = pa.concat_tables(pieces) if pieces else _FRAME_SCHEMA.empty_table()
+        if len(rows) > 1:  # back to the order given
+            table = table.take(pa.array(np.argsort(order, kind="stable")))
+        frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        for name in TEXT_FIELDS:  # the text dtype claims_frame's columns have
+            frame[name] = frame[name].astype(str)
+        return frame
 
     def nbytes(self) -> int:
         """The memory the sealed batches take (the claims being batched aside)."""

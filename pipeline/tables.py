@@ -96,11 +96,20 @@ PIECE rows is one piece and one row group, byte for byte what `parquet_bytes` ma
 it."""
 
 
+PIECE_BYTES = 16 * 2 ** 20
+ROW_GROUP_BYTES = 64 * 2 ** 20
+"""A piece, and a row group, also ends at about this many bytes: a table whose rows grow
+with the pages (a fact's alternatives, a discrepancy's sources and claim ids list every
+page that states the key's figure) would otherwise hold hundreds of MB in one piece at
+10,000 pages, several times over on its way to CSV text. A table smaller than
+PIECE_BYTES is still one piece."""
+
+
 class TableFile:
     """A table written as CSV and Parquet files piece by piece, each piece a DataFrame
     with the table's columns and types: the bytes `csv_bytes` and `parquet_bytes` give
-    for the whole table (the Parquet file in row groups of ROW_GROUP rows once there is
-    more than one piece)."""
+    for the whole table (the Parquet file in row groups of ROW_GROUP rows, or fewer of
+    ROW_GROUP_BYTES, once there is more than one piece)."""
 
     def __init__(self, csv_path: Path, parquet_path: Path | None):
         self.csv = open(csv_path, "wb")
@@ -121,7 +130,8 @@ class TableFile:
             self.pending.append(pa.Table.from_pandas(frame.reset_index(drop=True),
                                                      preserve_index=False))
             self.rows += len(frame)
-            if self.rows >= ROW_GROUP:
+            if self.rows >= ROW_GROUP or \
+                    sum(t.nbytes for t in self.pending) >= ROW_GROUP_BYTES:
                 self._flush()
 
     def _flush(self) -> None:
@@ -185,13 +195,18 @@ class RowSpill:
                 data.seek(offset)
                 yield key, pickle.loads(data.read(length))
 
-    def pieces(self, size: int = PIECE):
-        """The rows in key order, in lists of at most `size`."""
-        piece = []
-        for _, row in self.entries():
-            piece.append(row)
-            if len(piece) == size:
-                yield piece
-                piece = []
+    def pieces(self, size: int = PIECE, max_bytes: int = PIECE_BYTES):
+        """The rows in key order, in lists of at most `size` rows, each ending once its
+        rows took `max_bytes` on disk."""
+        self.finish()
+        piece, held = [], 0
+        with open(self.path, "rb") as data:
+            for _, offset, length in self.index:
+                data.seek(offset)
+                piece.append(pickle.loads(data.read(length)))
+                held += length
+                if len(piece) == size or held >= max_bytes:
+                    yield piece
+                    piece, held = [], 0
         if piece:
             yield piece

@@ -40,3 +40,41 @@ def test_the_csv_of_a_claims_like_frame():
                           "unit": ["USD/year", "USD/hour", "", "count"]})
     assert csv_bytes(frame) == (b"value,period_end,unit\n50250,2024,USD/year\n24.16,,USD/hour\n"
                                 b",2023,\n-0,2022,count\n")
+
+
+# --- tables written a piece at a time ---------------------------------------------------------
+
+def test_spilled_rows_come_back_in_key_order_in_pieces_bounded_by_rows_and_bytes(tmp_path):
+    from pipeline.tables import RowSpill
+
+    spill = RowSpill(tmp_path / "rows.spill")
+    for n in [5, 3, 9, 1, 7, 2]:
+        spill.add(n, {"n": n, "text": "x" * 1000 * n})
+
+    by_rows = list(spill.pieces(size=4, max_bytes=10**9))
+    by_bytes = list(spill.pieces(size=100, max_bytes=6_000))
+
+    assert [[r["n"] for r in piece] for piece in by_rows] == [[1, 2, 3, 5], [7, 9]]
+    # a piece ends with the row that took it past the bytes: 1+2+3 KB, 5, 7, 9
+    assert [[r["n"] for r in piece] for piece in by_bytes] == [[1, 2, 3], [5, 7], [9]]
+
+
+def test_a_table_written_in_pieces_is_the_whole_table_s_csv_and_parquet(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    import pipeline.tables
+    from pipeline.tables import TableFile, csv_bytes
+
+    monkeypatch.setattr(pipeline.tables, "ROW_GROUP_BYTES", 2_000)  # a row group every piece
+    whole = pd.DataFrame({"fact_id": [f"f-{n}" for n in range(30)],
+                          "alternatives": [" | ".join(["$47,180 (page)"] * n) for n in range(30)],
+                          "value": [float(n) if n % 3 else None for n in range(30)]})
+    table = TableFile(tmp_path / "t.csv", tmp_path / "t.parquet")
+    for start in range(0, 30, 7):
+        table.write(whole.iloc[start:start + 7])
+    table.close()
+
+    assert (tmp_path / "t.csv").read_bytes() == csv_bytes(whole)
+    written = pq.ParquetFile(tmp_path / "t.parquet")
+    assert written.metadata.num_row_groups > 1
+    pd.testing.assert_frame_equal(written.read().to_pandas(), whole)

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -67,8 +68,10 @@ def counted(monkeypatch):
 
 @pytest.fixture
 def no_claims_cache(monkeypatch):
-    """Every document extracted again (the session's cache holds the seed pages)."""
+    """Every document extracted again (the session's cache holds the seed pages, read
+    and extracted)."""
     monkeypatch.setattr(pipeline.cache.ClaimsCache, "get", lambda self, key: None)
+    monkeypatch.setattr(pipeline.cache.ClaimsCache, "holds", lambda self, key: False)
 
 
 # --- the claims cache ------------------------------------------------------------------------
@@ -273,6 +276,97 @@ def test_a_second_refresh_extracts_nothing_and_a_changed_page_only_itself(
     assert first.exit_code == second.exit_code == 0, second.output
     assert pages == sorted(conftest.SEED_IDS)
     assert counted == ["new-page"]
+
+
+@pytest.fixture
+def read_again(monkeypatch):
+    """The calls of the per-claim work of reading a document (occupations resolved, the
+    claims contract checked), by function name."""
+    import pipeline.refresh
+
+    calls = {"resolved_occupations": 0, "validated_claims": 0}
+    for name in calls:
+        real = getattr(pipeline.refresh, name)
+
+        def wrapper(*args, __real=real, __name=name, **kwargs):
+            calls[__name] += 1
+            return __real(*args, **kwargs)
+        monkeypatch.setattr(pipeline.refresh, name, wrapper)
+    return calls
+
+
+def _full_refresh(root: Path):
+    """A refresh that runs every stage: an output deleted, so that it is not a no-op."""
+    (root / "curated" / "facts.csv").unlink(missing_ok=True)
+    result = run_cli("--project", root, "refresh", "--jobs", "1", "--json")
+    summary = json.loads(result.stdout)
+    del summary["run"], summary["outputs"]
+    return result.exit_code, summary, outputs(root)
+
+
+def test_a_document_read_before_is_taken_whole_from_the_cache_of_documents_read(
+        careerfacts_project, careerfacts_register_page, own_cache, counted, read_again,
+        monkeypatch):
+    root = careerfacts_project
+    # a page the registry names no occupation for, and a claim the contract refuses
+    careerfacts_register_page(root, "unnamed", "unnamed.txt", PAGE)
+    real = pipeline.extraction.extract
+
+    def extract(doc):
+        claims = real(doc)
+        if doc.source_id == "unnamed":  # its figure twice under one id: both refused
+            claims = claims + claims[:1]
+        return claims
+    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+    first = _full_refresh(root)
+    assert read_again["resolved_occupations"] > len(conftest.SEED_IDS)
+    read_again.update(resolved_occupations=0, validated_claims=0)
+    counted.clear()
+
+    again = _full_refresh(root)
+
+    assert again == first
+    assert first[0] == 1 and "claim-invalid" in {p["code"] for p in first[1]["problems"]}
+    assert (root / "curated" / "quarantine.csv").read_text().count("unnamed") == 2
+    # nothing extracted, no claim's occupation resolved, only the official readings checked
+    assert counted == []
+    assert read_again == {"resolved_occupations": 0, "validated_claims": 1}
+
+
+def test_a_damaged_entry_of_a_document_read_is_read_again_not_trusted(
+        careerfacts_project, own_cache, read_again):
+    root = careerfacts_project
+    first = _full_refresh(root)
+    entries = sorted(own_cache.glob("read-*/*/*.cfx"))
+    assert len(entries) == len(conftest.SEED_IDS)
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-7] + b"altered")
+    read_again.update(resolved_occupations=0)
+
+    again = _full_refresh(root)
+
+    assert again == first
+    assert read_again["resolved_occupations"] == len(conftest.SEED_IDS)
+
+
+def test_a_changed_registry_entry_reads_its_document_again(
+        careerfacts_project, careerfacts_register_page, own_cache, counted):
+    import yaml
+
+    root = careerfacts_project
+    careerfacts_register_page(root, "unnamed", "unnamed.txt", PAGE)
+    _full_refresh(root)
+    registry = root / "raw" / "sources.yaml"
+    document = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    next(s for s in document["sources"] if s["id"] == "unnamed")["occupation"] = "29-2072"
+    registry.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    counted.clear()
+
+    _full_refresh(root)
+
+    claims = pd.read_csv(root / "curated" / "claims.csv", dtype=str, keep_default_na=False)
+    assert set(claims.loc[claims["source_id"] == "unnamed", "occupation"]) == {"29-2072"}
+    assert counted == ["unnamed"]  # the registry's occupation is part of the extraction's key
 
 
 def test_a_refresh_with_nothing_changed_runs_no_stage_and_says_the_same(careerfacts_project):

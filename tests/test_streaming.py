@@ -9,6 +9,7 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,6 +60,25 @@ def test_a_stored_claim_reads_back_equal_with_its_types(found, batch):
     assert store.column("quote") == [c.quote for c in found]
     odd = rows[::-1][::2]
     assert store.column_of(odd, "value") == [found[r].value for r in odd]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(claims(), max_size=40), st.integers(1, 7), st.randoms(use_true_random=False))
+def test_a_store_s_table_of_rows_is_the_contract_s_table_of_its_claims(found, batch, random):
+    from pipeline.tables import claims_frame
+
+    store = ClaimStore()
+    store.BATCH = batch
+    store.extend(found)
+    rows = list(range(len(found))) * 2
+    random.shuffle(rows)
+    rows = rows[:len(found) + 3]
+
+    made = store.frame(rows)
+
+    expected = claims_frame(store.claims(rows))
+    pd.testing.assert_frame_equal(made, expected)
+    assert made.dtypes.to_dict() == expected.dtypes.to_dict()
 
 
 @settings(max_examples=15, deadline=None)
