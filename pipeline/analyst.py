@@ -78,10 +78,8 @@ def recorded_unchanged_run(root: Path, started: str
     latest, problems = latest_run(root)
     if latest is None:
         return None, None, problems
-    record = RunRecord(next_number(root), started, utc_now(), latest.exit_code,
-                       latest.inputs, latest.counts, latest.sources, latest.facts,
-                       latest.discrepancies, latest.repeats or latest.run)
-    write_atomically(Path(root) / record.path, record.as_json())
+    record, data = latest.repeated(next_number(root), started, utc_now())
+    write_atomically(Path(root) / record.path, data)
     return record, changes_between(latest, record), problems
 
 

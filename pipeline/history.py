@@ -44,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +75,8 @@ class RunRecord:
     facts: dict = field(default_factory=dict)
     discrepancies: dict = field(default_factory=dict)
     repeats: int | None = None
+    text: bytes | None = field(default=None, repr=False, compare=False)
+    """The file's bytes, for a record read from one (`from_json`)."""
 
     @property
     def path(self) -> str:
@@ -112,7 +114,62 @@ class RunRecord:
         for name in ("inputs", "counts", "sources", "facts", "discrepancies"):
             if not isinstance(getattr(record, name), dict):
                 raise ValueError(f"{name!r} is not a mapping")
-        return record
+        return replace(record, text=data)
+
+    def repeated(self, run: int, started: str, finished: str) -> tuple[RunRecord, bytes]:
+        """The record of a refresh that ran nothing because nothing changed since this
+        one (the same inputs, counts, sources, facts and discrepancies, `repeats` naming
+        the run whose outputs are published), and its file's bytes. For a record read
+        from a file, those are the file's with the header's lines rewritten: spelling a
+        record of 10,000 pages' facts again (tens of MB) was most of a no-op refresh.
+
+        >>> first = RunRecord(1, "t0", "t1", 0, counts={"facts": 2}, facts={"f-1": {"v": 1}})
+        >>> record, data = RunRecord.from_json(first.as_json()).repeated(2, "t2", "t3")
+        >>> data == record.as_json() and record.repeats == 1
+        True
+        """
+        record = RunRecord(run, started, finished, self.exit_code, self.inputs, self.counts,
+                           self.sources, self.facts, self.discrepancies,
+                           self.repeats or self.run)
+        header = {"format": FORMAT, "run": record.run, "started": record.started,
+                  "finished": record.finished, "repeats": record.repeats}
+        data = _with_header(self.text, header) if self.text is not None else None
+        return record, data if data is not None else record.as_json()
+
+
+_TOP_LINE = re.compile(rb'^  "(\w+)": (.*?)(,?)$')
+
+
+def _with_header(text: bytes, values: dict) -> bytes | None:
+    """A record file's bytes (`RunRecord.as_json`'s layout: sorted keys, two-space
+    indent) with these top-level keys set to these plain values; None when the text is
+    not laid out so, or a key's value is not a plain value on its own line."""
+    lines = text.split(b"\n")
+    if len(lines) < 3 or lines[0] != b"{" or lines[-2:] != [b"}", b""]:
+        return None
+    at: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        if line.startswith(b'  "'):
+            found = _TOP_LINE.match(line)
+            if found is None:
+                return None
+            at[found.group(1).decode("utf-8")] = number
+    if "repeats" not in at:  # the line goes before "run"'s, which always follows it
+        if "run" not in at:
+            return None
+        lines.insert(at["run"], b'  "repeats": null,')
+        at = {k: n + (n >= at["run"]) for k, n in at.items()}
+        at["repeats"] = at["run"] - 1
+    for key, value in values.items():
+        number = at.get(key)
+        if number is None:
+            return None
+        found = _TOP_LINE.match(lines[number])
+        if found.group(2)[:1] in (b"{", b"["):
+            return None
+        lines[number] = b'  "%s": %s%s' % (key.encode("utf-8"), json.dumps(
+            value, ensure_ascii=False).encode("utf-8"), found.group(3))
+    return b"\n".join(lines)
 
 
 def record_path(number: int) -> str:

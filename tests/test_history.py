@@ -343,3 +343,30 @@ def test_an_unreadable_record_is_reported_and_the_refresh_goes_on(tmp_path):
     assert "curated/history/run-0002.json" in result.output
     assert "run            3 recorded" in result.output
     assert "no change since run 1" in result.output
+
+
+# --- a no-op refresh's record -----------------------------------------------------------------
+
+_plain = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                                st.floats(allow_nan=False, allow_infinity=False)),
+                      lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                              st.dictionaries(st.text(max_size=6), inner,
+                                                              max_size=3)),
+                      max_leaves=12)
+_mapping = st.dictionaries(st.text(max_size=8), _plain, max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_mapping, _mapping, _mapping, _mapping, _mapping, st.one_of(st.none(), st.integers(1, 99)),
+       st.text(max_size=25), st.integers(0, 3))
+def test_a_repeated_record_s_bytes_are_the_record_s_own(inputs, counts, sources, facts,
+                                                        discrepancies, repeats, started, code):
+    from pipeline.history import RunRecord
+
+    latest = RunRecord(7, "2026-11-30T10:00:00Z", "2026-11-30T10:01:00Z", code, inputs, counts,
+                       sources, facts, discrepancies, repeats)
+
+    record, data = RunRecord.from_json(latest.as_json()).repeated(8, started, "\u2028\n\"t\"")
+
+    assert record.repeats == (repeats or 7) and (record.run, record.started) == (8, started)
+    assert data == record.as_json()
