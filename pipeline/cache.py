@@ -284,13 +284,14 @@ def extraction_fingerprint() -> str:
 READ_LIBRARIES = ("pandas", "pandera", "pyarrow", "numpy")
 
 
-def read_fingerprint(official_key: str) -> str:
-    """What a document read by a refresh depends on besides its registry entry and its
-    extraction (module docstring): `official_key` names the official tables."""
+def read_fingerprint(extraction: str, official_key: str) -> str:
+    """What a document read by a refresh depends on besides its registry entry
+    (module docstring): `extraction` is the claims cache's fingerprint
+    (`extraction_fingerprint`), `official_key` names the official tables."""
     return code_fingerprint(("schemas",), ("pipeline/occupations.py", "pipeline/refresh.py",
                                            "pipeline/store.py", "pipeline/tables.py",
                                            "pipeline/official.py"),
-                            READ_LIBRARIES, (extraction_fingerprint(), official_key))
+                            READ_LIBRARIES, (extraction, official_key))
 
 
 # --- the claims cache -----------------------------------------------------------------------

@@ -109,10 +109,8 @@ class Extracted:
 
     def plain(self) -> tuple:
         """As plain values, for the cache."""
-        def problems(found):
-            return [(p.code, p.source_id, p.path, p.locator, p.detail) for p in found]
         return (self.source_id, [tuple(c.as_dict().values()) for c in self.claims],
-                problems(self.unreadable), problems(self.problems), self.encoding,
+                plain_problems(self.unreadable), plain_problems(self.problems), self.encoding,
                 [(t.text, t.kind) for t in self.titles], self.decoded)
 
     @classmethod
@@ -126,13 +124,18 @@ class Extracted:
             claim = object.__new__(Claim)  # frozen: set its fields as pickle would
             claim.__dict__.update(zip(CLAIM_COLUMNS, row))
             claims.append(claim)
-        return cls(source_id, claims,
-                   [problem(c, source_id=s, path=p, locator=l, detail=d)
-                    for c, s, p, l, d in unreadable],
-                   [problem(c, source_id=s, path=p, locator=l, detail=d)
-                    for c, s, p, l, d in problems],
+        return cls(source_id, claims, problems_of(unreadable), problems_of(problems),
                    "", encoding, [TitleCandidate(text, kind) for text, kind in titles],
                    decoded, cached=True)
+
+
+def plain_problems(found: list[Problem]) -> list[tuple]:
+    """Problems as plain values, for a cache entry (`problems_of` reads them back)."""
+    return [(p.code, p.source_id, p.path, p.locator, p.detail) for p in found]
+
+
+def problems_of(plain: list[tuple]) -> list[Problem]:
+    return [problem(c, source_id=s, path=p, locator=l, detail=d) for c, s, p, l, d in plain]
 
 
 def extraction_tasks(captures) -> list[DocumentTask]:

@@ -25,7 +25,7 @@ from extractors.claims import Claim
 from pipeline.cache import ClaimsCache, entry_key, read_fingerprint
 from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
-                                 extract_each, extraction_tasks)
+                                 extract_each, extraction_tasks, plain_problems, problems_of)
 from pipeline.occupations import resolved_occupations, undecided_splits
 from pipeline.official import (Official, official_readings_of, official_tables,
                                wanted_programs)
@@ -445,7 +445,9 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     counts: dict[str, list[int]] = {}  # source id -> [figures, figures without an occupation]
 
     tasks = extraction_tasks(page_files)
-    reads = ClaimsCache(cache_dir, read_fingerprint(_official_key(official)), kind="read") \
+    extractions = ClaimsCache(cache_dir) if engine.cache else None
+    reads = ClaimsCache(cache_dir, read_fingerprint(extractions.fingerprint,
+                                                    _official_key(official)), kind="read") \
         if engine.cache else None
     keys = [entry_key(t.key, repr(sources.get(t.source_id))) for t in tasks]
     held = [reads is not None and reads.holds(k) for k in keys]
@@ -534,7 +536,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         while turn < until:
             if held[turn] and not from_cache(turn):  # a damaged entry: extracted again
                 extract_each([tasks[turn]], lambda r, i=turn: taken(r, i),
-                             cache=ClaimsCache(cache_dir), jobs=1, time_limit=time_limit)
+                             cache=extractions, jobs=1, time_limit=time_limit)
             turn += 1
 
     order = iter(to_extract)
@@ -554,7 +556,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
 
     if to_extract:
         extract_each([tasks[i] for i in to_extract], extracted,
-                     cache=ClaimsCache(cache_dir) if engine.cache else None, jobs=engine.jobs,
+                     cache=extractions, jobs=engine.jobs,
                      executor=engine.executor, scheduler=engine.scheduler,
                      time_limit=time_limit, progress=shown if progress else None)
     hand_on(len(tasks))
@@ -616,8 +618,10 @@ class _Reading:
         reads.put(self.key, (
             result.source_id, sink.getvalue().to_pybytes(), [r - self.first for r in mine],
             [(r - self.first, c) for r, c in zip(rows, checks)],
-            {"document": _plain(result.unreadable), "extract": _plain(result.problems),
-             "occupation": _plain(self.occupation_problems), "claim": _plain(claim_problems)},
+            {"document": plain_problems(result.unreadable),
+             "extract": plain_problems(result.problems),
+             "occupation": plain_problems(self.occupation_problems),
+             "claim": plain_problems(claim_problems)},
             result.encoding, result.decoded,
             [(n, c.claim_id, self.split[c.claim_id]) for n, c in enumerate(self.claims)
              if c.claim_id in self.split],
@@ -628,8 +632,7 @@ class _Reading:
         (source_id, data, good, wrong, problems, encoding, decoded, split, counts) = entry
         batch = pa.ipc.open_stream(pa.py_buffer(data)).read_next_batch()
         return _Kept(source_id, batch, good, wrong,
-                     {name: [problem(c, source_id=s, path=p, locator=l, detail=d)
-                             for c, s, p, l, d in found] for name, found in problems.items()},
+                     {name: problems_of(found) for name, found in problems.items()},
                      encoding, decoded, [(n, i, tuple(codes)) for n, i, codes in split],
                      counts)
 
@@ -647,10 +650,6 @@ class _Kept:
     decoded: bool
     split: list  # (offset, claim id, SOC 2018 parts)
     counts: list  # (source id, figures, figures without an occupation)
-
-
-def _plain(problems: list[Problem]) -> list[tuple]:
-    return [(p.code, p.source_id, p.path, p.locator, p.detail) for p in problems]
 
 
 class _Titles:

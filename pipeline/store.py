@@ -336,7 +336,7 @@ class ClaimStore(Sequence):
 
         self._seal()
         rows = np.asarray(rows, dtype=np.int64)
-        if any(int(r) in self._odd for r in rows.tolist()) if self._odd else False:
+        if self._odd and any(r in self._odd for r in rows.tolist()):
             return None
         order = np.argsort(rows, kind="stable")
         ascending = rows[order]
@@ -361,9 +361,6 @@ class ClaimStore(Sequence):
         """The memory the sealed batches take (the claims being batched aside)."""
         return sum(b.nbytes for b in self._batches)
 
-    def _batch_of(self, row: int) -> int:
-        from bisect import bisect_right
-        return bisect_right(self._starts, row) - 1
 
 
 def _claims_of(batch: pa.RecordBatch) -> list[Claim]:

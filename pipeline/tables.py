@@ -198,15 +198,13 @@ class RowSpill:
     def pieces(self, size: int = PIECE, max_bytes: int = PIECE_BYTES):
         """The rows in key order, in lists of at most `size` rows, each ending once its
         rows took `max_bytes` on disk."""
-        self.finish()
+        self.finish()  # the index in key order, as entries() reads it
         piece, held = [], 0
-        with open(self.path, "rb") as data:
-            for _, offset, length in self.index:
-                data.seek(offset)
-                piece.append(pickle.loads(data.read(length)))
-                held += length
-                if len(piece) == size or held >= max_bytes:
-                    yield piece
-                    piece, held = [], 0
+        for (_, row), (_, _, length) in zip(self.entries(), self.index):
+            piece.append(row)
+            held += length
+            if len(piece) == size or held >= max_bytes:
+                yield piece
+                piece, held = [], 0
         if piece:
             yield piece
