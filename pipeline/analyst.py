@@ -99,7 +99,13 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     cache = cache_dir if cache_dir is not None else default_cache_dir(root)
     folder = getattr(files, "folder", None)
     parts, view = getattr(files, "parts", None), getattr(files, "view", None)
-    out: dict[str, bytes | Path] = {record.path: record.as_json()}
+    out: dict[str, bytes | Path] = {}
+    if folder is not None:
+        out[record.path] = Path(folder) / "run-record.json"
+        with open(out[record.path], "w", encoding="utf-8", newline="") as stream:
+            record.write_json(stream)
+    else:
+        out[record.path] = record.as_json()
     if folder is not None and view is not None:
         report = Path(folder) / "index.html"
         with open(report, "w", encoding="utf-8", newline="") as stream:

@@ -86,16 +86,41 @@ class RunRecord:
         """"run 3 (2026-11-30T10:15:02Z)"."""
         return f"run {self.run} ({self.started})"
 
-    def as_json(self) -> bytes:
-        """The record as the file holds it: sorted keys, two-space indent, a final newline."""
+    def header(self) -> RunRecord:
+        """The record without its sources, facts and discrepancies (nor its file's
+        bytes): which run it is, when, and its counts.
+
+        >>> RunRecord(3, "t0", "t1", 0, counts={"facts": 2}, facts={"f-1": {}}).header()
+        RunRecord(run=3, started='t0', finished='t1', exit_code=0, inputs={}, counts={'facts': 2}, sources={}, facts={}, discrepancies={}, repeats=None)
+        """
+        return replace(self, sources={}, facts={}, discrepancies={}, text=None)
+
+    def _document(self) -> dict:
         document = {"format": FORMAT, "run": self.run, "started": self.started,
                     "finished": self.finished, "exit_code": self.exit_code,
                     "inputs": self.inputs, "counts": self.counts, "sources": self.sources,
                     "facts": self.facts, "discrepancies": self.discrepancies}
         if self.repeats is not None:
             document["repeats"] = self.repeats
-        return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+        return document
+
+    def as_json(self) -> bytes:
+        """The record as the file holds it: sorted keys, two-space indent, a final newline."""
+        return (json.dumps(self._document(), sort_keys=True, indent=2, ensure_ascii=False)
                 + "\n").encode("utf-8")
+
+    def write_json(self, out) -> None:
+        """`as_json` written to a text stream (UTF-8) a piece at a time: a record of
+        10,000 pages' facts is tens of MB, never held whole.
+
+        >>> import io
+        >>> record, out = RunRecord(1, "t0", "t1", 0, facts={"f-1": {"v": 1}}), io.StringIO()
+        >>> record.write_json(out)
+        >>> out.getvalue().encode("utf-8") == record.as_json()
+        True
+        """
+        json.dump(self._document(), out, sort_keys=True, indent=2, ensure_ascii=False)
+        out.write("\n")
 
     @classmethod
     def from_json(cls, data: bytes) -> RunRecord:
@@ -377,7 +402,9 @@ class DiscrepancyChange:
 
 @dataclass(frozen=True)
 class Changes:
-    """What changed from one run (`before`, None for the first run) to another."""
+    """What changed from one run (`before`, None for the first run) to another. The two
+    runs are kept as their headers (`RunRecord.header`): the changes name them, and a
+    record of 10,000 pages' facts is hundreds of MB as Python objects."""
 
     before: RunRecord | None
     after: RunRecord
@@ -446,7 +473,7 @@ class Changes:
 def changes_between(before: RunRecord | None, after: RunRecord) -> Changes:
     """What changed from `before` to `after` (nothing is compared for a first run)."""
     if before is None:
-        return Changes(None, after)
+        return Changes(None, after.header())
     order = {"added": 0, "opened": 0, "removed": 1, "closed": 1, "changed": 2}
 
     old, new = before.sources, after.sources
@@ -489,7 +516,7 @@ def changes_between(before: RunRecord | None, after: RunRecord) -> Changes:
                               state(new[i]), old[i], new[i])
                       for i in new if i in old and state(old[i]) != state(new[i])]
     return Changes(
-        before, after,
+        before.header(), after.header(),
         tuple(sorted(sources, key=lambda c: (order[c.change], c.source_id))),
         tuple(sorted(facts, key=lambda c: (order[c.change], c.title, c.fact_id))),
         tuple(sorted(discrepancies, key=lambda c: (order[c.change], c.title,
