@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 import re
 import tempfile
@@ -49,6 +50,13 @@ SHAPES = ("circle", "triangle-up", "diamond", "square", "cross")
 NO_RELEASE = "no release"
 CHARTED_UNITS = ("USD/year", "percent", "count")
 """Key units with a value axis; categories (typical education) are shown in tables only."""
+PLOT_HEIGHT = 220
+"""The plot's height in pixels."""
+EVERY_PAGE_MARKED = 200
+"""A chart of up to this many page figures draws a mark per figure; a larger one, a mark
+per release, outcome and row of pixels (ChartData.page_marks)."""
+IDS_NAMED = 10
+"""Page ids named in the label of a mark that stands for several pages."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,55 @@ class ChartData:
     @property
     def banded(self) -> tuple[SeriesPoint, ...]:
         return tuple(p for p in self.series if p.low is not None and p.high is not None)
+
+    def page_marks(self) -> list[dict]:
+        """The marks of the pages layer: one per plotted page figure, or, for a chart of
+        more than EVERY_PAGE_MARKED of them, one per release, outcome and row of pixels
+        (the figures within a pixel of each other), placed at its middle figure and
+        labelled with how many pages it stands for, their range and the first pages'
+        ids. A chart of 10,000 pages' figures then draws a few hundred marks, not
+        thousands that would cover each other.
+
+        >>> page = PageFigure("s-1", "c-1", "$49K", "$49,000", 49000.0, "OEWS May 2023",
+        ...                   "May 2023", "stale", "", "", "", "", False)
+        >>> data = ChartData("29-2072", "", "f-1", "wage", "median", "USD/year", "median pay",
+        ...                  (), (page,))
+        >>> data.page_marks()[0]["description"]
+        's-1: $49,000 at OEWS May 2023 (stale)'
+        """
+        plotted = self.plotted
+        if len(plotted) <= EVERY_PAGE_MARKED:
+            return [{"label": p.label, "value": p.value, "outcome": p.outcome,
+                     "source": p.source_id, "description": p.description} for p in plotted]
+        values = [p.value for p in plotted]
+        values += [v for s in self.series for v in (s.value, s.low, s.high) if v is not None]
+        low, high = min(values), max(values)
+        row_height = (high - low) / PLOT_HEIGHT or 1.0
+        rows: dict[tuple, list[PageFigure]] = {}
+        for p in plotted:
+            rows.setdefault((p.label, p.outcome, math.floor((p.value - low) / row_height)),
+                            []).append(p)
+        position = {label: n for n, label in enumerate(self.order)}
+        marks = []
+        for key in sorted(rows, key=lambda k: (position.get(k[0], len(position)),
+                                               OUTCOMES.index(k[1]), k[2])):
+            pages = sorted(rows[key], key=lambda p: (p.value, p.source_id, p.claim_id))
+            middle = pages[len(pages) // 2]
+            if len(pages) == 1:
+                description = middle.description
+            else:
+                ids = sorted({p.source_id for p in pages})
+                named = ", ".join(ids[:IDS_NAMED]) + (
+                    f", … and {len(ids) - IDS_NAMED} more" if len(ids) > IDS_NAMED else "")
+                where = f"at {middle.release}" if middle.release else "at no release"
+                shown = pages[0].shown if pages[0].shown == pages[-1].shown else \
+                    f"{pages[0].shown}–{pages[-1].shown}"
+                description = (f"{len(pages)} page figures ({named}): {shown} {where} "
+                               f"({middle.outcome})")
+            marks.append({"label": middle.label, "value": middle.value,
+                          "outcome": middle.outcome, "source": middle.source_id,
+                          "description": description})
+        return marks
 
 
 def release_label(release: str) -> str:
@@ -296,9 +353,7 @@ def chart_spec(data: ChartData, validate: bool = False) -> dict:
                                                           description="description:N"))
     plotted = data.plotted
     if plotted:
-        layers.append(alt.Chart(alt.Data(values=[
-            {"label": p.label, "value": p.value, "outcome": p.outcome, "source": p.source_id,
-             "description": p.description} for p in plotted]), name="pages").mark_point(
+        layers.append(alt.Chart(alt.Data(values=data.page_marks()), name="pages").mark_point(
             filled=False, size=110, strokeWidth=2.2, opacity=0.95).encode(
             x=x, y=alt.Y("value:Q", scale=y_scale, axis=alt.Axis(format=fmt), title=title),
             color=alt.Color("outcome:N", title="page figure",
@@ -307,7 +362,7 @@ def chart_spec(data: ChartData, validate: bool = False) -> dict:
                             scale=alt.Scale(domain=list(OUTCOMES), range=list(SHAPES))),
             description="description:N"))
     chart = alt.layer(*layers).properties(
-        width=max(240, 44 * len(data.order)), height=220,
+        width=max(240, 44 * len(data.order)), height=PLOT_HEIGHT,
         title=alt.Title(f"{data.label[0].upper()}{data.label[1:]}",
                         subtitle=f"{data.occupation_title or 'SOC ' + data.occupation} "
                                  f"(SOC {data.occupation})", anchor="start"))

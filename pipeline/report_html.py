@@ -489,7 +489,7 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
     whole reconciliation's; a refresh gives the ones it gathered a slice at a time."""
     from collections import Counter
 
-    from pipeline.charts import COLOURS, OUTCOMES
+    from pipeline.charts import COLOURS, EVERY_PAGE_MARKED, OUTCOMES
     from pipeline.report import OUTCOMES as DISCREPANCY_OUTCOMES
     from pipeline.report import (IDS_LISTED, LISTED_READINGS, PROBLEMS_LISTED, SEVERITIES,
                                  parts_of)
@@ -537,7 +537,8 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
         outcomes=list(zip(OUTCOMES, COLOURS)), severities=SEVERITIES,
         discrepancy_outcomes=DISCREPANCY_OUTCOMES,
         fields=KEY_FIELDS, listed=LISTED_READINGS, ids_listed=IDS_LISTED,
-        changes_listed=CHANGES_LISTED, problems_listed=PROBLEMS_LISTED)
+        changes_listed=CHANGES_LISTED, problems_listed=PROBLEMS_LISTED,
+        every_page_marked=EVERY_PAGE_MARKED)
     if chart_cache is not None:
         from pipeline.charts import drawn_ahead, pruned
 

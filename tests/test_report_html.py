@@ -91,6 +91,44 @@ def test_the_chart_holds_the_series_its_band_and_every_page_figure(run):
     assert "$schema" not in spec  # a URL the report has no use for
 
 
+def test_a_chart_of_thousands_of_page_figures_draws_a_mark_per_pixel_row_and_outcome():
+    from dataclasses import replace
+
+    from pipeline.charts import EVERY_PAGE_MARKED, PLOT_HEIGHT, ChartData, PageFigure
+
+    def page(n: int, value: float, release: str, outcome: str) -> PageFigure:
+        return PageFigure(f"page-{n:05}", f"c-{n}", f"${value:,.0f}", f"${value:,.0f}", value,
+                          release, release_label(release), outcome, "", "", "", "", False)
+
+    # 3,000 pages: medians of 2023 scaled by up to 2%, and a few far off
+    pages = tuple(page(n, round(48780 * (1 + (n % 97) / 4850)), "OEWS May 2023", "stale")
+                  for n in range(2990))
+    pages += tuple(page(3000 + n, 61000 + n, "", "conflict") for n in range(10))
+    data = ChartData("29-2072", "Medical Records Specialists", "f-1", "wage", "median",
+                     "USD/year", "median pay", (), pages, ("May 2023", NO_RELEASE))
+    marks = data.page_marks()
+
+    assert len(marks) < PLOT_HEIGHT * 2  # not one a page
+    # every page figure is in exactly one mark, and a mark's figures are within a pixel
+    stood_for = [int(re.match(r"(\d+) page figures|\S+:", m["description"]).group(1) or 1)
+                 for m in marks]
+    assert sum(stood_for) == len(pages)
+    row = (61009 - 48780) / PLOT_HEIGHT
+    for mark in marks:
+        ends = re.findall(r"\$([\d,]+)", mark["description"].split("): ")[-1])
+        assert abs(float(ends[-1].replace(",", "")) - float(ends[0].replace(",", ""))) <= row
+    assert {m["outcome"] for m in marks} == {"stale", "conflict"}
+    grouped = next(m for m in marks if m["description"][0].isdigit())
+    assert re.fullmatch(r"\d+ page figures \(page-\d{5}(, page-\d{5}){9}, … and \d+ more\): "
+                        r"\$[\d,]+–\$[\d,]+ at OEWS May 2023 \(stale\)",
+                        grouped["description"]), grouped["description"]
+    assert data.page_marks() == marks  # the same data, the same marks
+    # up to EVERY_PAGE_MARKED page figures, one mark apiece, however close
+    few = replace(data, pages=pages[:EVERY_PAGE_MARKED])
+    assert [m["description"] for m in few.page_marks()] == [
+        p.description for p in few.plotted]
+
+
 def test_a_category_has_no_chart():
     claims = [stated_claim(None, source="a", figure="Certificate", metric="education",
                            statistic="typical", unit="category",
