@@ -93,9 +93,11 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     from the parts gathered while rendering, and given as files; otherwise as bytes."""
     from pipeline.database import (DATABASE, database_bytes, database_file,
                                    database_fingerprint, stored_fingerprint)
+    from pipeline.memory import returned_to_system
     from pipeline.refresh import default_cache_dir
     from pipeline.report_html import html_report
 
+    returned_to_system()  # before the chart-drawing processes and the database's engine
     cache = cache_dir if cache_dir is not None else default_cache_dir(root)
     folder = getattr(files, "folder", None)
     parts, view = getattr(files, "parts", None), getattr(files, "view", None)

@@ -456,17 +456,28 @@ AHEAD = 8
 written: a drawing process costs about two seconds to start (Altair, vl-convert)."""
 
 
+DRAWING_PROCESS = 250_000_000
+"""About what a chart-drawing process holds once it has drawn the charts of 10,000 pages
+(Altair, vl-convert's JavaScript engine, the charts' data)."""
+
+
 def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
                 jobs: int | None = None) -> int:
-    """Draw into `cache`, `jobs` processes at a time (default: the cores), the charts
-    (data, element-id prefix) it does not hold yet, so that the report, written in one
-    process, reads them all back; the number drawn. Each process draws exactly what
+    """Draw into `cache`, `jobs` processes at a time (default: the cores, as many as fit
+    in the refresh's memory budget beside it, one at least: pipeline.memory; on a single
+    core, none), the charts (data, element-id prefix) it does not hold yet, so that the
+    report, written in one process, reads them all back; the number drawn. Each process draws exactly what
     `chart_svg` would: the report is the same, byte for byte, however many draw it.
     Fewer than AHEAD missing charts are left to be drawn as the report is written. A few
     charts are in flight at a time, never all of them (at 10,000 pages a chart holds
     thousands of page figures)."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs < 2:
+    if jobs is None:
+        cores = os.cpu_count() or 1
+        if cores < 2:
+            return 0
+        from pipeline.memory import processes_within_budget
+        jobs = processes_within_budget(cores, DRAWING_PROCESS)
+    elif jobs < 2:
         return 0
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait

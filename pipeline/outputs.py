@@ -28,6 +28,7 @@ import pandas as pd
 
 from pipeline.reconcile import (KEY_FIELDS, QUEUES, Cluster, Discrepancy, Reading, Reconciler,
                                 Slice, collector_paused, discrepancy_order, reused_figures)
+from pipeline.memory import returned_to_system
 from pipeline.publish import RENDERED
 from pipeline.report_html import AnalystParts
 from pipeline.refresh import Run
@@ -311,6 +312,7 @@ def rendered(run: Run, folder: Path | None = None) -> Rendered:
     try:
         rendering = _Rendering(run, work)
         rendering.reconcile()
+        returned_to_system()  # the slices' objects are gone: their heap pages too
         return Rendered(rendering.files(), work, rendering.parts, rendering.view)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
