@@ -80,6 +80,8 @@ class Reading:
 class Cluster:
     readings: list[Reading] = field(default_factory=list)
     copies: str = ""  # id of the copy cluster its pages form, if they copy one figure
+    _sources: tuple = field(default=(-1, ()), init=False, repr=False, compare=False)
+    """(the number of readings, their sources) when `sources` was last worked out."""
 
     @property
     def representative(self) -> Reading:
@@ -87,7 +89,14 @@ class Cluster:
 
     @property
     def sources(self) -> list[str]:
-        return sorted({r.source_id for r in self.readings})
+        """Its readings' source ids, sorted, each once. Worked out once for a cluster's
+        readings (they are only ever appended to): the outputs, the report and the
+        record ask for them several times a cluster."""
+        counted, found = self._sources
+        if counted != len(self.readings):
+            found = tuple(sorted({r.claim.source_id for r in self.readings}))
+            self._sources = (len(self.readings), found)
+        return list(found)
 
     @property
     def periods(self) -> set[str]:
