@@ -141,12 +141,13 @@ class ChartData:
                      "source": p.source_id, "description": p.description} for p in plotted]
         values = [p.value for p in plotted]
         values += [v for s in self.series for v in (s.value, s.low, s.high) if v is not None]
+        values = [v for v in values if math.isfinite(v)] or [0.0]
         low, high = min(values), max(values)
         row_height = (high - low) / PLOT_HEIGHT or 1.0
         rows: dict[tuple, list[PageFigure]] = {}
         for p in plotted:
-            rows.setdefault((p.label, p.outcome, math.floor((p.value - low) / row_height)),
-                            []).append(p)
+            row = math.floor((p.value - low) / row_height) if math.isfinite(p.value) else -1
+            rows.setdefault((p.label, p.outcome, row), []).append(p)
         position = {label: n for n, label in enumerate(self.order)}
         marks = []
         for key in sorted(rows, key=lambda k: (position.get(k[0], len(position)),

@@ -123,6 +123,8 @@ def test_a_chart_of_thousands_of_page_figures_draws_a_mark_per_pixel_row_and_out
                         r"\$[\d,]+–\$[\d,]+ at OEWS May 2023 \(stale\)",
                         grouped["description"]), grouped["description"]
     assert data.page_marks() == marks  # the same data, the same marks
+    odd = replace(data, pages=pages + (page(9999, float("inf"), "", "unmatched"),))
+    assert len(odd.page_marks()) == len(marks) + 1  # a figure off every scale: its own mark
     # up to EVERY_PAGE_MARKED page figures, one mark apiece, however close
     few = replace(data, pages=pages[:EVERY_PAGE_MARKED])
     assert [m["description"] for m in few.page_marks()] == [
