@@ -89,8 +89,9 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     curated/careerfacts.duckdb. `files` are the run's rendered tables (the database
     holds the same rows); `cache_dir` keeps rendered charts (default: the project's
     cache, see pipeline.refresh.default_cache_dir). When `files` were rendered into a
-    folder (pipeline.outputs.Rendered), the report and the database are written there,
-    from the parts gathered while rendering, and given as files; otherwise as bytes."""
+    folder (pipeline.outputs.Rendered), the record, the report and the database are
+    written there, from the parts gathered while rendering, and given as files;
+    otherwise as bytes."""
     from pipeline.database import (DATABASE, database_bytes, database_file,
                                    database_fingerprint, stored_fingerprint)
     from pipeline.memory import returned_to_system
