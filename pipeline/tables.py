@@ -1,6 +1,7 @@
 """Claims as a table, and tables as deterministic CSV and Parquet bytes or files."""
 from __future__ import annotations
 
+import csv
 import io
 import pickle
 from pathlib import Path
@@ -70,12 +71,19 @@ def cell_texts(column: pd.Series) -> list[str]:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV with one spelling per value: 50250 not 50250.0, empty for missing, LF endings."""
-    text = pd.DataFrame({column: cell_texts(frame[column]) for column in frame.columns},
-                        columns=frame.columns, dtype=object) \
-        if len(frame) else frame.astype(str)
+    """CSV with one spelling per value: 50250 not 50250.0, empty for missing, LF endings.
+
+    The cells are spelt a column at a time (`cell_texts`) and the rows written by the
+    standard library's csv writer, with the dialect pandas' `to_csv` uses (minimal
+    quoting, doubled quotes, LF): the same bytes, without a frame of text built first
+    (a claims table's pieces at 10,000 pages are 1.1 GB of CSV)."""
     buffer = io.StringIO()
-    text.to_csv(buffer, index=False, lineterminator="\n")
+    if not len(frame):
+        frame.astype(str).to_csv(buffer, index=False, lineterminator="\n")
+        return buffer.getvalue().encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(frame.columns))
+    writer.writerows(zip(*(cell_texts(frame.iloc[:, n]) for n in range(frame.shape[1]))))
     return buffer.getvalue().encode("utf-8")
 
 

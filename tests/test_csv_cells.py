@@ -78,3 +78,29 @@ def test_a_table_written_in_pieces_is_the_whole_table_s_csv_and_parquet(tmp_path
     written = pq.ParquetFile(tmp_path / "t.parquet")
     assert written.metadata.num_row_groups > 1
     pd.testing.assert_frame_equal(written.read().to_pandas(), whole)
+
+
+def pandas_csv(frame: pd.DataFrame) -> bytes:
+    """What csv_bytes wrote through pandas' writer: the cells spelt, then to_csv."""
+    import io
+
+    text = pd.DataFrame({column: cell_texts(frame[column]) for column in frame.columns},
+                        columns=frame.columns, dtype=object) if len(frame) else frame.astype(str)
+    buffer = io.StringIO()
+    text.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+cells = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t;é€\x00\'#-')), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda width: st.lists(
+    st.tuples(*[st.one_of(cells, st.none())] * width), max_size=12)), floats)
+def test_the_csv_writer_writes_what_pandas_did(rows, number):
+    width = len(rows[0]) if rows else 2
+    frame = pd.DataFrame(rows, columns=[f"c{n}" for n in range(width)], dtype=object)
+    frame["value"] = pd.Series([number] * len(frame), dtype="float64")
+
+    assert csv_bytes(frame) == pandas_csv(frame)
+    assert csv_bytes(frame[["c0"]]) == pandas_csv(frame[["c0"]])  # a lone empty cell: ""
