@@ -64,6 +64,12 @@ def cell_texts(column: pd.Series) -> list[str]:
         if (~missing).any():
             texts[~missing] = column.to_numpy()[~missing].astype(np.int64).astype(str).astype(object)
         return texts.tolist()
+    if isinstance(dtype, pd.StringDtype):  # text, or missing: read out in one go
+        missing = column.isna().to_numpy()
+        texts = column.to_numpy(dtype=object)
+        if missing.any():
+            texts[missing] = ""
+        return texts.tolist()
     values = column.tolist()
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return values  # text already, as a claims table's text columns are

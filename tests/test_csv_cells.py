@@ -34,6 +34,14 @@ def test_a_text_column_with_gaps_is_spelt_as_its_cells_are(values):
     assert cell_texts(column) == [_cell(v) for v in column.tolist()]
 
 
+@given(st.lists(st.one_of(st.text(max_size=8), st.none()), max_size=20),
+       st.sampled_from(["string", "str"]))
+def test_a_string_dtype_column_is_spelt_as_its_cells_are(values, dtype):
+    column = pd.Series(values, dtype=object).astype(dtype) if dtype == "string" else \
+        pd.Series(values, dtype=object).astype("string").astype(str)
+    assert cell_texts(column) == [_cell(v) for v in column.tolist()]
+
+
 def test_the_csv_of_a_claims_like_frame():
     frame = pd.DataFrame({"value": [50250.0, 24.16, math.nan, -0.0],
                           "period_end": pd.array([2024, None, 2023, 2022], dtype="Int64"),
