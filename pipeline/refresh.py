@@ -35,7 +35,7 @@ from pipeline.reconcile import (Reconciler, Reconciliation, collector_paused, di
                                 fact_id_of, infer_periods, key_of, reconcile, settings_of,
                                 slices_by_key)
 from pipeline.registry import Capture, Source, load_registry
-from pipeline.store import ClaimStore
+from pipeline.store import ClaimStore, frame_of_batches, plain_batch
 from pipeline.tables import claims_frame
 from pipeline.vintage import ReleaseFigure, match_releases, release_figures
 from schemas.problems import Problem, problem
@@ -273,11 +273,13 @@ def decisions_to_review(reconciliation: Reconciliation) -> list[Problem]:
     return review_problems(reconciliation.decisions)
 
 
-def validated_claims(claims: list[Claim]) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """(valid rows, quarantined rows, a problem per quarantined row)."""
+def validated_claims(claims: list[Claim], frame: pd.DataFrame | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """(valid rows, quarantined rows, a problem per quarantined row). `frame` is the
+    claims' table when the caller has it (pipeline.store.frame_of_batches)."""
     from schemas.claims import quarantine  # pandera costs ~1 s to import: only here
 
-    valid, bad = quarantine(claims_frame(claims))
+    valid, bad = quarantine(frame if frame is not None else claims_frame(claims))
     problems = [
         problem("claim-invalid", source_id=row.source_id, locator=row.locator,
                 detail=f"{row.claim_id} ({row.metric} {row.figure!r} at {row.locator}): "
@@ -458,7 +460,11 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         if not batch:
             return
         start = len(store)
-        good, wrong, trouble = validated_claims(batch)
+        for reading in waiting:  # made once: the contract's table, then the store's rows
+            reading.batch = plain_batch(reading.claims)
+        plain = [r.batch for r in waiting]
+        good, wrong, trouble = validated_claims(
+            batch, frame_of_batches(plain) if all(b is not None for b in plain) else None)
         good_rows = [start + int(i) for i in good.index]
         valid.extend(good_rows)
         if len(wrong):
@@ -586,14 +592,13 @@ class _Reading:
     split: dict = field(default_factory=dict)
     occupation_problems: list = field(default_factory=list)
     first: int = 0  # the store row of its first claim
+    batch: object = None  # its claims as a plain record batch, once made (None: not plain)
 
     def store_in(self, store: ClaimStore, good_rows: list[int], wrong: pd.DataFrame,
                  trouble: list[Problem], reads: ClaimsCache | None) -> None:
         """Put its claims into the store and, when it is to be kept, into the cache."""
-        from pipeline.store import plain_batch
-
         end = self.first + len(self.claims)
-        batch = plain_batch(self.claims)
+        batch = self.batch
         if batch is None:  # claims of other types than extraction makes: kept as objects
             store.extend(self.claims)
             return

@@ -80,6 +80,31 @@ def plain_batch(claims: list[Claim]) -> pa.RecordBatch | None:
         schema=_PLAIN_SCHEMA)
 
 
+def frame_of_batches(batches: list[pa.RecordBatch]):
+    """The claims contract's table (pipeline.tables.claims_frame) of plain batches'
+    claims, in order: the frame claims_frame makes of the same claims as objects, from
+    the columns (a tenth of its time).
+
+    >>> from extractors.claims import new_claim
+    >>> c = new_claim(source_id="s", metric="wage", statistic="median", unit="USD/year",
+    ...               figure="$50,250", value=50250.0, period_end=2024, quote="q",
+    ...               locator="l", method="m")
+    >>> from pipeline.tables import claims_frame
+    >>> frame_of_batches([plain_batch([c])]).equals(claims_frame([c]))
+    True
+    """
+    return _as_frame(pa.Table.from_batches(batches, schema=_PLAIN_SCHEMA).cast(_FRAME_SCHEMA))
+
+
+def _as_frame(table: pa.Table):
+    import pandas as pd
+
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for name in TEXT_FIELDS:  # the text dtype claims_frame's columns have
+        frame[name] = frame[name].astype(str)
+    return frame
+
+
 def _encoded(name: str, column: pa.Array) -> pa.Array:
     """A plain column as the store keeps it: text dictionary-encoded (indices as narrow
     as its dictionary allows), numbers, years and the unique ids as they are."""
@@ -332,8 +357,6 @@ class ClaimStore(Sequence):
         >>> store.frame([0])[["source_id", "value", "period_start"]].to_dict("records")
         [{'source_id': 's', 'value': 50250.0, 'period_start': 2024}]
         """
-        import pandas as pd
-
         self._seal()
         rows = np.asarray(rows, dtype=np.int64)
         if self._odd and any(r in self._odd for r in rows.tolist()):
@@ -352,10 +375,7 @@ class ClaimStore(Sequence):
         table = pa.concat_tables(pieces) if pieces else _FRAME_SCHEMA.empty_table()
         if len(rows) > 1:  # back to the order given
             table = table.take(pa.array(np.argsort(order, kind="stable")))
-        frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-        for name in TEXT_FIELDS:  # the text dtype claims_frame's columns have
-            frame[name] = frame[name].astype(str)
-        return frame
+        return _as_frame(table)
 
     def nbytes(self) -> int:
         """The memory the sealed batches take (the claims being batched aside)."""
