@@ -467,8 +467,8 @@ def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
     """Draw into `cache`, `jobs` processes at a time (default: the cores, as many as fit
     in the refresh's memory budget beside it, one at least: pipeline.memory; on a single
     core, none), the charts (data, element-id prefix) it does not hold yet, so that the
-    report, written in one process, reads them all back; the number drawn. Each process draws exactly what
-    `chart_svg` would: the report is the same, byte for byte, however many draw it.
+    report, written in one process, reads them all back; the number drawn. Each process
+    draws exactly what `chart_svg` would: the report is the same, byte for byte, however many draw it.
     Fewer than AHEAD missing charts are left to be drawn as the report is written. A few
     charts are in flight at a time, never all of them (at 10,000 pages a chart holds
     thousands of page figures)."""

@@ -90,8 +90,9 @@ class RunRecord:
         """The record without its sources, facts and discrepancies (nor its file's
         bytes): which run it is, when, and its counts.
 
-        >>> RunRecord(3, "t0", "t1", 0, counts={"facts": 2}, facts={"f-1": {}}).header()
-        RunRecord(run=3, started='t0', finished='t1', exit_code=0, inputs={}, counts={'facts': 2}, sources={}, facts={}, discrepancies={}, repeats=None)
+        >>> head = RunRecord(3, "t0", "t1", 0, counts={"facts": 2}, facts={"f-1": {}}).header()
+        >>> head.label(), head.counts, head.facts
+        ('run 3 (t0)', {'facts': 2}, {})
         """
         return replace(self, sources={}, facts={}, discrepancies={}, text=None)
 

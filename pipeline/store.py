@@ -382,7 +382,6 @@ class ClaimStore(Sequence):
         return sum(b.nbytes for b in self._batches)
 
 
-
 def _claims_of(batch: pa.RecordBatch) -> list[Claim]:
     return [claim_of(values)
             for values in zip(*(_values(batch.column(n)) for n in CLAIM_COLUMNS))]

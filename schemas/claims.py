@@ -115,8 +115,8 @@ class ClaimsTable(pa.DataFrameModel):
 
     @pa.dataframe_check(error="figure outside the plausible range for its unit")
     def within_bounds(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series(within_bounds(df.unit, df.statistic, df.value, df.low, df.high),
-                         index=df.index)
+        return pd.Series(in_plausible_range(df.unit, df.statistic, df.value, df.low,
+                                            df.high), index=df.index)
 
     @pa.dataframe_check(error="quote does not contain the figure as printed")
     def quote_holds_figure(cls, df: pd.DataFrame) -> Series[bool]:
@@ -128,14 +128,14 @@ class ClaimsTable(pa.DataFrameModel):
         ordered = True
 
 
-def within_bounds(unit, statistic, *numbers) -> np.ndarray:
+def in_plausible_range(unit, statistic, *numbers) -> np.ndarray:
     """Per row, whether each of its numbers (value, low, high: NaN for none) lies within
     VALUE_BOUNDS for its unit (a unit without bounds has none); a change ("-1,200 jobs",
     "-3%") may be as negative as its unit's upper bound is positive. Column by column.
 
-    >>> within_bounds(["USD/year", "USD/year", "count", "category"],
-    ...               ["median", "median", "change", "typical"],
-    ...               [50250.0, 500.0, -1200.0, float("nan")]).tolist()
+    >>> in_plausible_range(["USD/year", "USD/year", "count", "category"],
+    ...                    ["median", "median", "change", "typical"],
+    ...                    [50250.0, 500.0, -1200.0, float("nan")]).tolist()
     [True, False, True, True]
     """
     units = pd.Series(unit, dtype=object)

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.claims import _holds, quarantine, within_bounds
+from schemas.claims import _holds, in_plausible_range, quarantine
 from schemas.vocabulary import VALUE_BOUNDS
 from pipeline.tables import claims_frame
 from tests.conftest import stated_claim
@@ -33,7 +33,7 @@ def row_in_bounds(unit: str, statistic: str, *values: float) -> bool:
                           numbers, numbers, numbers), max_size=30))
 def test_bounds_by_column_are_the_rule_row_by_row(rows):
     columns = list(zip(*rows)) if rows else [[], [], [], [], []]
-    found = within_bounds(*[list(c) for c in columns])
+    found = in_plausible_range(*[list(c) for c in columns])
 
     assert found.tolist() == [row_in_bounds(*row) for row in rows]
 
