@@ -232,6 +232,7 @@ def test_a_kill_at_any_point_of_publishing_leaves_one_whole_set(old_project, gen
         assert not journal.exists()
         assert bool(recovery.completed) == (committed and not complete)
         seen.append((state, committed))
+        shutil.rmtree(root)  # one project at a time on disk, not one per kill point
     # the kills covered the three situations: before the commit, between it and the last
     # rename, and after the last rename
     assert ("old", False) in seen and ("mixed", True) in seen and ("new", True) in seen
