@@ -10,7 +10,7 @@ them: the run's record in the history, `reports/index.html` and
 The history is an input of a refresh read from curated/ (the earlier runs' records, to
 number this one and say what changed since the last), and so is the database's
 fingerprint (to leave an unchanged database as it is); both are read under the
-project's lock, like everything a refresh publishes. Altair, vl-convert and DuckDB are imported
+project's lock, like everything a refresh publishes. vl-convert and DuckDB are imported
 only here, when a refresh renders its outputs, never for `careerfacts --help`.
 """
 from __future__ import annotations

@@ -236,7 +236,7 @@ def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse):
 EXTRACTION_LIBRARIES = ("beautifulsoup4", "lxml", "pdfplumber", "pdfminer.six", "pypdfium2",
                         "charset-normalizer", "openpyxl", "xlrd", "soupsieve")
 OUTPUT_LIBRARIES = EXTRACTION_LIBRARIES + ("pandas", "numpy", "pyarrow", "pandera", "PyYAML",
-                                           "jinja2", "altair", "vl-convert-python", "duckdb")
+                                           "jinja2", "vl-convert-python", "duckdb")
 
 
 def _versions(names: tuple[str, ...]) -> list[str]:
