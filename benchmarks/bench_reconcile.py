@@ -13,7 +13,9 @@ claims the national range key of one occupation holds about 45,000 readings, fou
 the 10,280 that issue 11 measured at 52.8 million agreement checks.
 
 Prints the seconds `reconcile` takes (best of `--repeats`), the time per claim and the
-ratio per tenfold growth: about 10 is linear, 100 quadratic. `--quadratic` also times the
+ratio per tenfold growth: about 10 is linear, 100 quadratic; then the same for what the
+reports list of every discrepancy (`pipeline.report.listing`, which summarises a key of
+thousands of figures). `--quadratic` also times the
 clustering rule as first written (every reading against every cluster) on the smallest
 size, to show what a large key cost before.
 """
@@ -98,9 +100,11 @@ def best_of(repeats: int, run) -> float:
     return min(times)
 
 
-def measure(n: int, repeats: int) -> tuple[float, int]:
-    """(best seconds of `reconcile` on `n` synthetic claims, readings of the largest key)."""
+def measure(n: int, repeats: int) -> tuple[float, int, float]:
+    """(best seconds of `reconcile` on `n` synthetic claims, readings of the largest key,
+    best seconds of listing every discrepancy of the result for the reports)."""
     from pipeline.reconcile import reconcile
+    from pipeline.report import listing
 
     claims, authorities = synthetic_claims(n)
     result = None
@@ -110,7 +114,9 @@ def measure(n: int, repeats: int) -> tuple[float, int]:
         result = reconcile(claims, authorities)
 
     seconds = best_of(repeats, run)
-    return seconds, max(sum(len(c.readings) for c in f.clusters) for f in result.facts)
+    listed = best_of(repeats, lambda: [listing(d, result.ranks) for d in result.discrepancies])
+    return (seconds, max(sum(len(c.readings) for c in f.clusters) for f in result.facts),
+            listed)
 
 
 def main() -> None:
@@ -124,7 +130,8 @@ def main() -> None:
     if args.child:  # one size, in a process of its own
         print(*measure(args.claims[0], args.repeats))
         return
-    print(f"{'claims':>9} {'seconds':>9} {'µs/claim':>9} {'× per 10×':>10}  largest key")
+    print(f"{'claims':>9} {'seconds':>9} {'µs/claim':>9} {'× per 10×':>10} {'listing s':>10} "
+          f"{'× per 10×':>10}  largest key")
     previous = None
     for n in sorted(args.claims):
         # each size in a fresh process: the claims of a larger size held in memory slow
@@ -133,13 +140,16 @@ def main() -> None:
                               "--claims", str(n), "--repeats",
                               str(args.repeats if n <= 100_000 else 1)],
                              capture_output=True, text=True, check=True, cwd=ROOT).stdout
-        seconds, largest = float(out.split()[0]), int(out.split()[1])
-        growth = ""
+        seconds, largest, listed = float(out.split()[0]), int(out.split()[1]), \
+            float(out.split()[2])
+        growth = listed_growth = ""
         if previous:
-            growth = f"{(seconds / previous[1]) ** (1 / math.log10(n / previous[0])):.1f}"
-        print(f"{n:>9,} {seconds:>9.2f} {seconds / n * 1e6:>9.1f} {growth:>10}  {largest:,}",
-              flush=True)
-        previous = (n, seconds)
+            power = 1 / math.log10(n / previous[0])
+            growth = f"{(seconds / previous[1]) ** power:.1f}"
+            listed_growth = f"{(listed / previous[2]) ** power:.1f}"
+        print(f"{n:>9,} {seconds:>9.2f} {seconds / n * 1e6:>9.1f} {growth:>10} {listed:>10.3f} "
+              f"{listed_growth:>10}  {largest:,}", flush=True)
+        previous = (n, seconds, listed)
     if args.quadratic:
         _quadratic(min(args.claims))
 

@@ -500,10 +500,11 @@ def listing(d: Discrepancy, ranks: dict) -> Listing:
 
     plain = [i for i, c in enumerate(clusters) if not any(matters(r) for r in c.readings)]
     widest = set(sorted(plain, key=lambda i: (-len(clusters[i].sources), i))[:FIGURES_LISTED])
+    left_out = set(plain) - widest  # a set: a key of 10,000 pages has thousands of figures
     rows: list = []
     gap: list[Cluster] = []
     for i, cluster in enumerate(clusters):
-        if i in plain and i not in widest:
+        if i in left_out:
             gap.append(cluster)
             continue
         if gap:
