@@ -121,9 +121,14 @@ class ClaimStore(Sequence):
     float64, years as int16 and text dictionary-encoded; a claim read back is equal to
     the one added, with the same types (one of other types is kept as an object)."""
 
-    BATCH = 32_768
+    BATCH = 131_072
     """Claims per record batch: few enough batches that Arrow's per-array overhead does
-    not count, small enough that one being filled costs little."""
+    not count, small enough that one being filled costs little. A slice's claims are
+    spread over every batch (each page's figures are rows of their own), so a slice is
+    taken from each batch in turn: at 10,000 pages, 232 slices from 68 batches of 32,768
+    claims were 15,800 takes of 68 columns, and batches four times larger made release
+    matching and reconciliation 21 s faster (188 -> 165 s for the refresh from the
+    caches) for 0.1 GB more while the documents are read, below the later stages' peak."""
 
     def __init__(self, claims: Iterable[Claim] = (), spill: Path | None = None):
         self._batches: list[pa.RecordBatch] = []
