@@ -20,7 +20,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 
 import numpy as np
@@ -117,9 +117,10 @@ def _alternative(cluster: Cluster) -> str:
     return f"{figure_of(cluster.representative)} ({_sources(cluster)}{', ' + period if period else ''})"
 
 
-def fact_row(fact, ranks: dict) -> dict:
+def fact_row(fact, ranks: dict, shown: Callable[[Cluster], str] = _alternative) -> dict:
     """A fact's row of curated/facts.csv; `ranks` are its claims' (claim id -> fact id,
-    rank, reason)."""
+    rank, reason), `shown` gives a figure's text in the alternatives ("$47,180 (seed-002,
+    2022)")."""
     chosen = fact.chosen
     winner = fact.clusters[fact.winner] if fact.winner is not None else None
     others = [c for i, c in enumerate(fact.clusters) if i != fact.winner]
@@ -141,7 +142,7 @@ def fact_row(fact, ranks: dict) -> dict:
         supporting_sources="; ".join(_supporting(winner, ranks)) if winner else "",
         dissenting_sources="; ".join(sorted({s for c in others for s in c.sources}
                                             - (set(winner.sources) if winner else set()))),
-        alternatives=" | ".join(_alternative(c) for c in others),
+        alternatives=" | ".join(shown(c) for c in others),
         n_claims=sum(len(c.readings) for c in fact.clusters),
         n_sources=len({s for c in fact.clusters for s in c.sources}),
         discrepancy_id=fact.discrepancy_id,
@@ -167,8 +168,8 @@ def _readings(clusters: tuple[Cluster, ...]) -> list[Reading]:
     return [r for c in clusters for r in c.readings]
 
 
-def discrepancy_row(d: Discrepancy) -> dict:
-    """A discrepancy's row of curated/discrepancies.csv."""
+def discrepancy_row(d: Discrepancy, shown: Callable[[Cluster], str] = _alternative) -> dict:
+    """A discrepancy's row of curated/discrepancies.csv (`shown` as for fact_row)."""
     row = {"discrepancy_id": d.discrepancy_id, **dict(zip(KEY_FIELDS, d.key))}
     row.update(
         outcome=d.outcome,
@@ -176,7 +177,7 @@ def discrepancy_row(d: Discrepancy) -> dict:
         queue=d.queue,
         explanation=d.explanation,
         n_figures=len(d.clusters),
-        figures=" | ".join(_alternative(c) for c in d.clusters),
+        figures=" | ".join(shown(c) for c in d.clusters),
         sources="; ".join(sorted({s for c in d.clusters for s in c.sources})),
         claim_ids="; ".join(sorted(r.claim.claim_id for r in _readings(d.clusters))),
         proposed=fact_value(d.proposed) if d.proposed else "",
@@ -400,6 +401,16 @@ class _Rendering:
     def add(self, rows: list[int], part: Slice) -> None:
         """Keep what the outputs need of one reconciled chunk."""
         row_of = {}
+        texts: dict[int, str] = {}
+
+        def shown(cluster: Cluster) -> str:
+            """A figure's text, made once for its fact's row and its discrepancy's (the
+            part holds every cluster while it is added: ids stay theirs)."""
+            text = texts.get(id(cluster))
+            if text is None:
+                text = texts[id(cluster)] = _alternative(cluster)
+            return text
+
         for row, claim in zip(rows, part.claims):
             row_of[claim.claim_id] = row
             self.updated[row] = self.periods((claim.period, claim.period_start, claim.period_end,
@@ -419,7 +430,7 @@ class _Rendering:
                 if cluster.copies:
                     for r in cluster.readings:
                         self.copy[row_of[r.claim.claim_id]] = self.copies(cluster.copies)
-            self.facts.add(fact.fact_id, fact_row(fact, part.ranks))
+            self.facts.add(fact.fact_id, fact_row(fact, part.ranks, shown))
         self.parts.add_facts(part.facts, part.matches, self.authorities)
         self.view.add_facts(part.facts, part.matches,
                             {d.discrepancy_id for d in part.discrepancies if d.queue == "open"})
@@ -430,13 +441,14 @@ class _Rendering:
                 self.deferred.append((d, {i: part.ranks[i] for i in ids if i in part.ranks},
                                       {i: part.matches[i] for i in ids if i in part.matches}))
             else:
-                self._discrepancy(d, part.ranks, part.matches)
+                self._discrepancy(d, part.ranks, part.matches, shown)
 
-    def _discrepancy(self, d: Discrepancy, ranks, matches) -> None:
+    def _discrepancy(self, d: Discrepancy, ranks, matches,
+                     shown: Callable[[Cluster], str] = _alternative) -> None:
         order = discrepancy_order(d)
         self.parts.add_discrepancy(d)
         self.view.add_discrepancy(d, ranks, matches)
-        self.discrepancies.add(order, discrepancy_row(d))
+        self.discrepancies.add(order, discrepancy_row(d, shown))
         title = key_title(d.key, occupation_title(self.run, d.key[0]))
         self.sections.add(order, {"queue": d.queue, "title": title,
                                   "lines": section_lines(d, ranks, matches)})
