@@ -319,9 +319,9 @@ def _axis_format(unit: str) -> tuple[str, str]:
 def chart_spec(data: ChartData) -> dict:
     """The chart's Vega-Lite specification (a dict): a layer per part of the chart
     (`band`, `official`, `official_points`, `pages`), the data inline, the releases in
-    `data.order` along x. Built as plain JSON, the form Vega-Lite specifies: the tests
-    check it against the Vega-Lite schema and against the same chart built with Altair
-    (tests/test_charts_spec.py), which took a third of the time of drawing a chart.
+    `data.order` along x. Built as plain JSON, the form Vega-Lite specifies (building it
+    with Altair took a third of a chart's drawing time): the tests check it against the
+    Vega-Lite schema and against the same chart built with Altair (tests/test_chart_spec.py).
 
     >>> spec = chart_spec(ChartData("29-2072", "Medical Records Specialists", "f-1", "wage",
     ...     "median", "USD/year", "median pay",
