@@ -331,19 +331,15 @@ def chart_spec(data: ChartData) -> dict:
     (['band', 'official', 'official_points'], 'Medical Records Specialists (SOC 29-2072)')
     """
     fmt, title = _axis_format(data.unit)
-    order = list(data.order)
-
-    def x() -> dict:
-        return {"axis": {"labelAngle": -40, "labelOverlap": False}, "field": "label",
-                "scale": {"domain": list(order)}, "sort": list(order), "title": "release",
-                "type": "ordinal"}
+    # the layers share these parts: a JSON document, it is written out the same either way
+    x = {"axis": {"labelAngle": -40, "labelOverlap": False}, "field": "label",
+         "scale": {"domain": list(data.order)}, "sort": list(data.order), "title": "release",
+         "type": "ordinal"}
+    described = {"field": "description", "type": "nominal"}
 
     def y(name: str) -> dict:
         return {"axis": {"format": fmt}, "field": name, "scale": {"nice": True, "zero": False},
                 "title": title, "type": "quantitative"}
-
-    def described() -> dict:
-        return {"field": "description", "type": "nominal"}
 
     layers = []
     if data.banded:
@@ -354,7 +350,7 @@ def chart_spec(data: ChartData) -> dict:
                 for p in data.banded]},
             "mark": {"type": "area", "color": "#54aeff", "interpolate": "linear",
                      "opacity": 0.18},
-            "encoding": {"description": described(), "x": x(), "y": y("low"),
+            "encoding": {"description": described, "x": x, "y": y("low"),
                          "y2": {"field": "high"}},
             "name": "band"})
     if data.series:
@@ -370,13 +366,13 @@ def chart_spec(data: ChartData) -> dict:
         layers.append({
             "data": {"values": values},
             "mark": {"type": "line", "color": "#0550ae", "strokeWidth": 1.5},
-            "encoding": dict(sorted({"description": described(), "x": x(), "y": y("value"),
+            "encoding": dict(sorted({"description": described, "x": x, "y": y("value"),
                                      **line}.items())),
             "name": "official"})
         layers.append({
-            "data": {"values": [dict(v) for v in values]},
+            "data": {"values": values},
             "mark": {"type": "point", "color": "#0550ae", "filled": True, "size": 28},
-            "encoding": {"description": described(), "x": x(), "y": y("value")},
+            "encoding": {"description": described, "x": x, "y": y("value")},
             "name": "official_points"})
     if data.plotted:
         def by_outcome(channel: tuple) -> dict:
@@ -387,8 +383,8 @@ def chart_spec(data: ChartData) -> dict:
             "data": {"values": data.page_marks()},
             "mark": {"type": "point", "filled": False, "opacity": 0.95, "size": 110,
                      "strokeWidth": 2.2},
-            "encoding": {"color": by_outcome(COLOURS), "description": described(),
-                         "shape": by_outcome(SHAPES), "x": x(), "y": y("value")},
+            "encoding": {"color": by_outcome(COLOURS), "description": described,
+                         "shape": by_outcome(SHAPES), "x": x, "y": y("value")},
             "name": "pages"})
     subtitle = f"{data.occupation_title or 'SOC ' + data.occupation} (SOC {data.occupation})"
     # a chart of one layer gives its data at the top, as Altair's layer of one chart does
