@@ -63,19 +63,44 @@ INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 """Soft hyphens and zero-width characters: invisible, and they split numbers."""
 
 
-UNREAD = re.compile(
-    r"(<(script|style|svg|template|noscript)\b[^>]*>).*?(</\2\s*>)", re.I | re.S)
+UNREAD = re.compile(r"<(script|style|svg|template|noscript)\b[^>]*>", re.I)
 """Elements whose content is never read. Their content is emptied before parsing (the
 elements stay, so element paths keep their positions): on real career pages scripts,
 styles and inline icons are a third of the bytes, and the parser need not build them."""
+UNREAD_END = re.compile(r"</(\w{3,8})\s*>")
+"""What may close one of them: its name (of 3 to 8 letters) is checked by SAME_NAME."""
+SAME_NAME = re.compile(r"(.+)\x00\1", re.I | re.S)
+"""Two names the same as a backreference compares them: letter by letter, lowered."""
 
 UNREAD_NESTED = re.compile(r"<(/?)(nav|footer)\b[^>]*>", re.I)
 """Navigation and footers may nest, so they are emptied by counting, not by a pattern."""
 
 
 def unread_emptied(html: str) -> str:
-    """The page with the content of never-read elements removed (the elements stay)."""
-    html = UNREAD.sub(r"\1\3", html)
+    """The page with the content of never-read elements removed (the elements stay).
+
+    Each is emptied up to the first end tag of its name (as `<(script|…)\\b[^>]*>.*?</\\1\\s*>`
+    does, with re.I) after its start tag, which jumps to each end tag instead of trying
+    one at every character of a script; one that never ends is left whole.
+
+    >>> unread_emptied("<p>a</p><SCRIPT src=x>if (a</b) {}</Script ><p>b</p><svg>")
+    '<p>a</p><SCRIPT src=x></Script ><p>b</p><svg>'
+    """
+    pieces, kept_from, at = [], 0, 0
+    endless: set[str] = set()  # names no end tag closes after some point: none later
+    while (start := UNREAD.search(html, at)) is not None:
+        name = start.group(1)
+        end = None if name in endless else UNREAD_END.search(html, start.end())
+        while end is not None and not SAME_NAME.fullmatch(f"{name}\x00{end.group(1)}"):
+            end = UNREAD_END.search(html, end.start() + 1)
+        if end is None:
+            endless.add(name)
+            at = start.start() + 1  # no end tag: another element's may have one
+            continue
+        pieces.append(html[kept_from:start.end()])
+        kept_from, at = end.start(), end.end()
+    pieces.append(html[kept_from:])
+    html = "".join(pieces)
     out, depth, kept_to = [], 0, 0
     for m in UNREAD_NESTED.finditer(html):
         closing = bool(m.group(1))
@@ -221,7 +246,8 @@ class Rendition:
             else:
                 self.blank()
             return
-        text = text.translate(INVISIBLE)
+        if not text.isascii():  # every invisible character is outside ASCII
+            text = text.translate(INVISIBLE)
         if "  " in text or "\n" in text or "\r" in text or "\f" in text or "\v" in text:
             text = SPACES.sub(" ", text)
         text = text.strip(" ")
