@@ -1060,6 +1060,8 @@ def _job_ad_lines(lines: list[Line]) -> set[int]:
     """Lines of blocks that are job postings: the markup says so, or the block (a card, or
     lines between blank lines) reads like one ("Posted 3 days ago")."""
     out = {i for i, line in enumerate(lines) if line.hint == "job-ad"}
+    if not JOB_POSTING.could_match("\n".join([line.text for line in lines])):
+        return out  # no line holds a word of a posting: one look at the page says so
     start = 0
     for i in range(len(lines) + 1):
         if i == len(lines) or lines[i].blank:
