@@ -17,7 +17,8 @@ document, so the parent never holds the pages' bytes or text. Where tasks run:
 Results are merged in the tasks' order, so outputs are byte-identical whatever ran them.
 A task never raises for a bad document; a worker that dies (a crash in a parser's C
 code, the memory killer) costs the documents it held: they are run again one at a time,
-and the one that kills its worker again is an `extractor-failed` problem.
+and the one that kills its worker again is an `extractor-failed` problem. A pool that
+stops answering (ANSWER_GRACE) is ended the same way.
 
 Before anything runs, each task's result is looked up in the claims cache
 (pipeline/cache.py); a hit is not extracted.
@@ -322,35 +323,73 @@ def _worker_died(task: DocumentTask, why: str) -> Extracted:
         detail=f"the worker process extracting it died ({why})")])
 
 
+ANSWER_GRACE = 30.0
+"""Seconds past a document's time limit that a pool may go without handing back any
+result before it is taken for broken. The limit runs inside the worker: a worker killed
+at the wrong moment (the memory killer, `kill -9`) can leave `concurrent.futures`
+waiting for it for ever, and nothing else would end the wait."""
+
+FRUITLESS_POOLS = 3
+"""Pools in a row that break before handing back anything: then the next document is
+charged with it (an `extractor-failed` problem), so that a refresh always ends."""
+
+
 def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
                  done: Callable[[int, Extracted], None], *, jobs: int,
                  time_limit: float | None, progress: Progress | None, total: int) -> None:
     """Run tasks on a pool of `jobs` processes, twice as many in flight as workers (so a
-    worker never waits), showing the oldest running one. When a worker dies, the tasks
-    that were in flight are run again one at a time in a new pool, before the rest (so
-    that the results after them need not wait): the one that kills that pool's worker
-    is its own problem, the others go on."""
+    worker never waits), showing the oldest running one.
+
+    When a worker dies (found when a result comes back, or when a task is handed out),
+    or the pool hands back nothing for ANSWER_GRACE seconds past the time limit, the
+    pool is ended and the tasks that were in flight are run again one at a time in a
+    new pool, before the rest (so that the results after them need not wait): the one
+    that kills, or hangs, that pool's worker is its own problem, the others go on."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     queue = deque(indices)
     suspects: deque[int] = deque()
     shown = -1
+    patience = None if not time_limit else time_limit + ANSWER_GRACE
+    fruitless = 0  # pools in a row that broke before handing back anything
     while queue or suspects:
         alone = bool(suspects)  # the suspects of a broken pool, one at a time
         source = suspects if alone else queue
+        if fruitless >= FRUITLESS_POOLS:
+            index = source.popleft()
+            done(index, _worker_died(tasks[index], f"{fruitless} worker pools in a row "
+                                                    "broke before extracting anything"))
+            fruitless = 0
+            continue
         workers = 1 if alone else min(jobs, len(source))
         flight: dict = {}
-        broken = False
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        broken = stuck = answered = False
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
             while (source or flight) and not broken:
                 while source and len(flight) < (1 if alone else 2 * workers):
                     index = source.popleft()
-                    flight[pool.submit(extracted, tasks[index], time_limit)] = index
+                    try:
+                        flight[pool.submit(extracted, tasks[index], time_limit)] = index
+                    except BrokenProcessPool:  # a worker died since the last result
+                        source.appendleft(index)  # never handed out: not a suspect
+                        broken = True
+                        break
+                if broken:
+                    break
                 if progress and min(flight.values()) != shown:
                     shown = min(flight.values())
                     progress(shown + 1, total, tasks[shown])
-                finished, _ = wait(flight, return_when=FIRST_COMPLETED)
+                finished, _ = wait(flight, timeout=patience, return_when=FIRST_COMPLETED)
+                if not finished:  # no answer long past the time limit: a worker is gone
+                    broken = stuck = True
+                    if alone:  # this document hangs its worker past the time limit
+                        index = flight.pop(next(iter(flight)))
+                        done(index, Extracted(tasks[index].source_id, problems=[problem(
+                            "document-time-limit", source_id=tasks[index].source_id,
+                            path=tasks[index].path, detail=f"{time_limit:g}")]))
+                    break
                 for future in sorted(finished, key=lambda f: flight[f]):
                     index = flight.pop(future)
                     try:
@@ -365,12 +404,18 @@ def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
                         result = Extracted(tasks[index].source_id, problems=[problem(
                             "extractor-failed", source_id=tasks[index].source_id,
                             path=tasks[index].path, detail=f"{type(exc).__name__}: {exc}")])
+                    answered = True
                     done(index, result)
             if broken:
                 suspects.extend(sorted(flight.values()))
-                for future in flight:
-                    future.cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
+                fruitless = 0 if answered else fruitless + 1
+        finally:
+            for future in flight:
+                future.cancel()
+            if stuck:  # its workers may be alive and waiting: end them, wait for nothing
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.kill()
+            pool.shutdown(wait=not stuck, cancel_futures=True)
 
 
 def parallel_jobs(jobs: int | None) -> int:
