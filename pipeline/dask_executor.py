@@ -16,11 +16,16 @@ caller, so outputs are byte-identical to the local executor's.
 
 Before the first task, every worker is asked for the fingerprint of its extraction code
 (pipeline/cache.py): workers running other careerfacts code would put their results in
-this code's cache, so they are refused.
+this code's cache, so they are refused. An address that is no address, or whose server
+does not answer as a Dask scheduler, is a configuration error within CONNECT_TIMEOUT
+seconds or two; a cluster that loses every worker during the refresh is one after
+WORKERLESS seconds without a worker (the refresh writes nothing; run it again when the
+workers are back: what was extracted is in the cache).
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +37,12 @@ from schemas.problems import problem
 
 CONNECT_TIMEOUT = 10
 """Seconds to wait for a scheduler before saying it cannot be reached."""
+
+WORKERLESS = 30
+"""Seconds a cluster may go without a worker during a refresh before it is given up."""
+
+WORKER_CHECK = 2.0
+"""Seconds between two questions to the scheduler about its workers."""
 
 
 class ExecutorError(Exception):
@@ -46,17 +57,45 @@ def _client(scheduler: str | None, workers: int):
         raise ExecutorError("--executor dask needs dask and distributed installed: "
                             "pip install 'careerfacts[dask]'") from None
     if scheduler:
-        try:
-            return Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False), None
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} "
-                                f"({type(exc).__name__}: {exc}); start one with "
-                                "`dask scheduler` and its workers with `dask worker "
-                                "ADDRESS`, or leave out --scheduler for a local "
-                                "cluster") from None
+        return _connected(Client, scheduler), None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster, set_as_default=False), cluster
+
+
+def _connected(Client, scheduler: str):
+    """A client of the scheduler at `scheduler`, or ExecutorError within about twice
+    CONNECT_TIMEOUT. distributed's own timeout does not end the wait on a server that
+    takes the connection but never answers as a scheduler (a web server on the port):
+    the client is made in a thread of its own, which is left behind if it never returns."""
+    from distributed.comm import resolve_address
+
+    advice = ("start one with `dask scheduler` and its workers with `dask worker ADDRESS`, "
+              "or leave out --scheduler for a local cluster")
+    try:
+        resolve_address(scheduler)
+    except (ValueError, OSError) as exc:  # before a client exists: it would linger 20 s
+        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: it is no "
+                            f"scheduler address ({exc}); give one such as "
+                            f"tcp://10.0.0.5:8786, or leave out --scheduler for a local "
+                            "cluster") from None
+    made: dict = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except BaseException as exc:  # handed to the caller below
+            made["error"] = exc
+
+    thread = threading.Thread(target=connect, name="careerfacts-dask-connect", daemon=True)
+    thread.start()
+    thread.join(2 * CONNECT_TIMEOUT)
+    if "client" in made:
+        return made["client"]
+    error = made.get("error")
+    why = (f"{type(error).__name__}: {error}" if error is not None else
+           f"nothing answered as a Dask scheduler in {2 * CONNECT_TIMEOUT} s")
+    raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} ({why}); {advice}")
 
 
 def run_on_dask(tasks: list[DocumentTask], indices: list[int],
@@ -77,13 +116,41 @@ def run_on_dask(tasks: list[DocumentTask], indices: list[int],
                                 f"parsers than this one ({', '.join(other[:3])}); install "
                                 "the same version on every worker")
         slots = max(1, sum(client.nthreads().values()))
-        with client.as_current():  # distributed.wait asks for the current client
-            _run(client, tasks, indices, done, slots=slots, time_limit=time_limit,
-                 progress=progress, total=total)
+        _quiet_about_lost_results(client)
+        # "Couldn't gather 1 keys, rescheduling": a lost result is this module's to report,
+        # not a line across the progress display
+        quiet = logging.getLogger("distributed.client")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            with client.as_current():  # distributed.wait asks for the current client
+                _run(client, tasks, indices, done, slots=slots, time_limit=time_limit,
+                     progress=progress, total=total, scheduler=scheduler)
+        finally:
+            quiet.setLevel(level)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _quiet_about_lost_results(client) -> None:
+    """Keep the client's event loop from printing "Task exception was never retrieved …
+    AllExit" when a result given up for lost (`_run`) is dropped: that document is
+    reported as a problem, and the loop's other errors are printed as before."""
+    loop = getattr(getattr(client, "loop", None), "asyncio_loop", None)
+    if loop is None:
+        return
+    previous = loop.get_exception_handler()
+
+    def handler(loop, context) -> None:
+        if type(context.get("exception")).__name__ in ("AllExit", "CancelledError"):
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+    loop.set_exception_handler(handler)
 
 
 def _failed(task: DocumentTask, code: str, detail: str) -> Extracted:
@@ -113,13 +180,30 @@ def _shipped(task: DocumentTask) -> DocumentTask | Extracted:
     return replace(task, held=data, file="")
 
 
-def _run(client, tasks, indices, done, *, slots: int, time_limit, progress, total) -> None:
+def _run(client, tasks, indices, done, *, slots: int, time_limit, progress, total,
+         scheduler: str | None = None) -> None:
     from distributed import wait
 
     queue = deque(indices)
     flight: dict = {}  # future -> (index, deadline)
     shown = -1
+    seen_workers = looked = time.monotonic()  # when a worker was last seen; last looked
     while queue or flight:
+        now = time.monotonic()
+        if flight and now - looked >= WORKER_CHECK:
+            looked = now
+            try:
+                working = bool(client.nthreads())
+            except Exception:  # the scheduler itself is gone: no worker either
+                working = False
+            if working:
+                seen_workers = now
+            elif now - seen_workers > WORKERLESS:
+                raise ExecutorError(
+                    f"the Dask cluster{f' at {scheduler}' if scheduler else ''} has had no "
+                    f"worker for {WORKERLESS} s; start its workers again (`dask worker "
+                    f"{scheduler or 'ADDRESS'}`) and refresh: what was extracted is kept in "
+                    "the cache")
         while queue and len(flight) < slots:
             index = queue.popleft()
             shipped = _shipped(tasks[index])
@@ -143,9 +227,21 @@ def _run(client, tasks, indices, done, *, slots: int, time_limit, progress, tota
         except TimeoutError:
             finished = set()
         for future in sorted(finished, key=lambda f: flight[f][0]):
-            index, _ = flight.pop(future)
+            index, deadline = flight.pop(future)
             if future.status == "finished":
-                done(index, future.result())
+                # its result is gathered from the worker that holds it: one that has gone
+                # since would keep the gathering waiting for the task to run again
+                left = deadline - time.monotonic() if deadline is not None else WORKERLESS
+                try:
+                    result = future.result(timeout=max(1.0, left))
+                except TimeoutError:
+                    client.cancel([future])
+                    done(index, _failed(tasks[index], "document-time-limit", f"{time_limit:g}")
+                         if deadline is not None else _failed(
+                             tasks[index], "extractor-failed", "its Dask worker went away "
+                             "with the result"))
+                    continue
+                done(index, result)
             else:
                 error = future.exception()
                 done(index, _failed(tasks[index], "extractor-failed",
