@@ -459,6 +459,82 @@ def test_a_worker_that_dies_costs_only_its_document(
     assert all(source in claims for source in conftest.SEED_IDS)
 
 
+def test_a_pool_found_broken_as_a_document_is_handed_out_goes_on_in_a_new_one(
+        careerfacts_project, monkeypatch, no_claims_cache, tmp_path):
+    # a worker that dies between one result and the next hand-out breaks the pool
+    # there, in `submit`, not in a result
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    other = tmp_path / "other"
+    shutil.copytree(careerfacts_project / "raw", other / "raw")
+    real, calls = ProcessPoolExecutor.submit, []
+
+    def submit(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+
+    parallel = run_cli("--project", careerfacts_project, "refresh", "--jobs", "2", "--json")
+    serial = run_cli("--project", other, "refresh", "--jobs", "1")
+
+    assert len(calls) > 3
+    assert parallel.exit_code == serial.exit_code, parallel.output
+    assert "extractor-failed" not in parallel.stdout
+    assert outputs(careerfacts_project) == outputs(other)
+
+
+def test_a_pool_that_stops_answering_is_ended_and_costs_only_the_hanging_document(
+        careerfacts_project, careerfacts_register_page, monkeypatch, no_claims_cache):
+    # a worker that never hands back (its time limit cannot reach it: here it blocks the
+    # alarm) must not hang the refresh: past the limit and ANSWER_GRACE the pool is ended
+    careerfacts_register_page(careerfacts_project, "sleeper", "sleeper.txt",
+                              b"2024 Median Pay: $61,700 per year\n", occupation="29-2072")
+    real = pipeline.extraction.extract
+
+    def extract(doc):
+        if doc.source_id == "sleeper":
+            import signal
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        return real(doc)
+    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+    monkeypatch.setattr(pipeline.extraction, "ANSWER_GRACE", 1.0)
+
+    started = time.monotonic()
+    result = run_cli("--project", careerfacts_project, "refresh", "--jobs", "2",
+                     "--time-limit", "1", "--json")
+
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert [(p["code"], p["source_id"]) for p in summary["problems"]] == [
+        ("document-time-limit", "sleeper")]
+    claims = (careerfacts_project / "curated" / "claims.csv").read_text()
+    assert all(source in claims for source in conftest.SEED_IDS)
+
+
+def test_pools_that_keep_breaking_still_end_the_refresh(
+        careerfacts_project, monkeypatch, no_claims_cache):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def submit(self, *args, **kwargs):
+        raise BrokenProcessPool("a child process terminated abruptly")
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+
+    result = run_cli("--project", careerfacts_project, "refresh", "--jobs", "2", "--json")
+
+    assert "Traceback" not in result.output
+    summary = json.loads(result.stdout)
+    failed = {p["source_id"] for p in summary["problems"] if p["code"] == "extractor-failed"}
+    assert failed >= set(conftest.SEED_IDS)
+    assert all("worker pools in a row broke" in p["message"] for p in summary["problems"]
+               if p["code"] == "extractor-failed")
+
+
 # --- the Dask executor -----------------------------------------------------------------------
 
 def test_dask_gives_the_same_bytes_as_the_local_executor(
@@ -509,6 +585,89 @@ def test_an_unreachable_scheduler_is_a_configuration_error_in_one_line(
     [line] = result.output.strip().splitlines()
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in line
     assert not (careerfacts_project / "curated").exists()
+
+
+def test_a_scheduler_address_that_is_no_address_fails_at_once_in_one_line(
+        careerfacts_project, no_claims_cache):
+    started = time.monotonic()
+    result = run_cli("--project", careerfacts_project, "refresh", "--executor", "dask",
+                     "--scheduler", "notanaddress")
+
+    assert time.monotonic() - started < 10  # no client made, none lingering
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()
+    assert "cannot reach the Dask scheduler at notanaddress: it is no scheduler address" in line
+    assert "Traceback" not in result.output
+
+
+def test_a_server_that_is_no_scheduler_is_a_configuration_error_not_a_hang(
+        careerfacts_project, monkeypatch, no_claims_cache):
+    # a port where something listens but never answers as a scheduler (a web server)
+    import socket
+    import threading
+
+    import pipeline.dask_executor
+    monkeypatch.setattr(pipeline.dask_executor, "CONNECT_TIMEOUT", 1)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    taken: list = []
+    threading.Thread(target=lambda: taken.append(server.accept()), daemon=True).start()
+    port = server.getsockname()[1]
+    try:
+        started = time.monotonic()
+        result = run_cli("--project", careerfacts_project, "refresh", "--executor", "dask",
+                         "--scheduler", f"tcp://127.0.0.1:{port}")
+        waited = time.monotonic() - started
+    finally:
+        for connection, _ in taken:
+            connection.close()
+        server.close()
+
+    assert waited < 30
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in line
+    assert "Traceback" not in result.output
+
+
+class _Gone:
+    """A Dask client whose cluster has lost every worker: its tasks never finish."""
+
+    def __init__(self):
+        self.cancelled = 0
+
+    def nthreads(self):
+        return {}
+
+    def submit(self, *args, **kwargs):
+        return object()
+
+    def cancel(self, futures):
+        self.cancelled += len(futures)
+
+
+def test_a_cluster_that_loses_every_worker_is_given_up(monkeypatch):
+    import distributed
+
+    import pipeline.dask_executor as executor
+
+    class Waited:
+        done: set = set()
+
+    def wait(futures, timeout=None, return_when=None):
+        time.sleep(min(timeout or 0.01, 0.01))
+        return Waited()
+    monkeypatch.setattr(distributed, "wait", wait)
+    monkeypatch.setattr(executor, "WORKERLESS", 0.2)
+    monkeypatch.setattr(executor, "WORKER_CHECK", 0.05)
+    tasks = [task(f"page-{n}") for n in range(3)]
+    results: list = []
+
+    with pytest.raises(executor.ExecutorError, match="has had no worker for 0.2 s"):
+        executor._run(_Gone(), tasks, [0, 1, 2], lambda i, r: results.append(i), slots=2,
+                      time_limit=None, progress=None, total=3, scheduler="tcp://10.0.0.5:8786")
+    assert results == []  # nothing reported as read
 
 
 # --- the command line ------------------------------------------------------------------------
