@@ -4,9 +4,12 @@
 
 Runs `careerfacts --project PROJECT refresh -q` in this process with a timer around
 each stage of the chain (pipeline/refresh.py, outputs.py, analyst.py, publish.py) and
-prints, per stage, its wall time and the process's peak resident memory when it ended
-(the worker processes of --jobs are not in it: benchmarks/bench_scale.py weighs the
-whole tree). The stages:
+prints, per stage, its wall time, the CPU time of this process and of the worker
+processes it ended (the extraction pool's, the chart drawers'), and the process's peak
+resident memory when it ended (the workers' memory is not in it:
+benchmarks/bench_scale.py weighs the whole tree). CPU time above the wall time is work
+on more than one core; this process's CPU time beside the workers' says whether it or
+they hold the stage up. The stages:
 
 | stage | what runs |
 |---|---|
@@ -50,9 +53,16 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9  # KB on Linux
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds so far: (this process, its children that have ended)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def timed(stages=STAGES) -> list[list]:
     """Wrap each stage's function; returns the table the wrappers fill:
-    [name, seconds, peak GB at its end]."""
+    [name, seconds, peak GB at its end, CPU seconds here, CPU seconds of workers]."""
     import importlib
 
     table = []
@@ -61,16 +71,19 @@ def timed(stages=STAGES) -> list[list]:
         owner, _, function = attribute.rpartition(".")
         holder = getattr(module, owner) if owner else module
         original = getattr(holder, function)
-        row = [name, 0.0, 0.0]
+        row = [name, 0.0, 0.0, 0.0, 0.0]
         table.append(row)
 
         def wrapper(*args, __original=original, __row=row, **kwargs):
-            start = time.perf_counter()
+            start, (own, workers) = time.perf_counter(), _cpu()
             try:
                 return __original(*args, **kwargs)
             finally:
                 __row[1] += time.perf_counter() - start
                 __row[2] = _peak_gb()
+                now = _cpu()
+                __row[3] += now[0] - own
+                __row[4] += now[1] - workers
         setattr(holder, function, wrapper)  # the CLI looks them up when it runs
     return table
 
@@ -90,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     command = ["--project", str(args.project), "refresh", "-q", "--jobs", str(args.jobs)]
     command += ["--rehash"] if args.rehash else []
     profiler = cProfile.Profile() if args.cprofile else None
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu()
     code = None
     try:
         if profiler:
@@ -101,14 +114,19 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if profiler:
             profiler.disable()
-    total = time.perf_counter() - start
+    total, cpu_end = time.perf_counter() - start, _cpu()
     print(f"refresh of {args.project}: {total:.1f} s, exit {code}, peak "
           f"{_peak_gb():.2f} GB (this process)")
-    print(f"{'stage':<28} {'seconds':>8} {'share':>6} {'peak GB':>8}")
-    for name, seconds, peak in table:
-        print(f"{name:<28} {seconds:8.1f} {seconds / total:6.0%} {peak:8.2f}")
+    print(f"{'stage':<28} {'seconds':>8} {'share':>6} {'CPU s here':>10} {'workers':>8} "
+          f"{'peak GB':>8}")
+    for name, seconds, peak, own, workers in table:
+        print(f"{name:<28} {seconds:8.1f} {seconds / total:6.0%} {own:10.1f} {workers:8.1f} "
+              f"{peak:8.2f}")
     rest = total - sum(row[1] for row in table)
-    print(f"{'the rest (registry, digest…)':<28} {rest:8.1f} {rest / total:6.0%}")
+    own = cpu_end[0] - cpu_start[0] - sum(row[3] for row in table)
+    workers = cpu_end[1] - cpu_start[1] - sum(row[4] for row in table)
+    print(f"{'the rest (registry, digest…)':<28} {rest:8.1f} {rest / total:6.0%} {own:10.1f} "
+          f"{workers:8.1f}")
     if profiler:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(
             args.cprofile)
