@@ -74,18 +74,21 @@ def main(ctx: click.Context, debug: bool, project: Path | None) -> None:
 
 
 class Progress:
-    """Says which document is being extracted while a refresh runs.
+    """Says which document is being extracted while a refresh runs, then which stage
+    runs (`stage`: "reconciling", "writing the analyst's view", …).
 
     On a terminal, one line rewritten in place, with the document's size and the seconds
-    spent on it (a ticker updates it while a long page is read). Elsewhere (a log, a
-    pipe), nothing — unless one document takes more than STILL_RUNNING_AFTER seconds,
-    which is said once per such stretch, so a log shows where a slow run is.
+    spent on it (a ticker updates it while a long page is read) or the stage's seconds.
+    Elsewhere (a log, a pipe), nothing — unless one document takes more than
+    STILL_RUNNING_AFTER seconds, which is said once per such stretch, so a log shows
+    where a slow run is.
     """
 
     def __init__(self, stream, live: bool):
         self.stream = stream
         self.live = live
         self.current: tuple[int, int, str, int] | None = None
+        self.doing = ""  # the stage running once no document is being extracted
         self.on_screen = False  # a live line is showing and must be cleared
         self.started = time.monotonic()
         self.reported = 0.0
@@ -106,12 +109,26 @@ class Progress:
                 self.started, self.reported = time.monotonic(), 0.0
             self._show()
 
+    def stage(self, doing: str) -> None:
+        """Show that `doing` ("reconciling") runs; "" shows nothing."""
+        with self.lock:
+            self.current, self.doing = None, doing
+            self.started = time.monotonic()
+            self._show()
+
     def _tick(self) -> None:
         while not self.stop.wait(1.0):
             with self.lock:
                 self._show()
 
     def _show(self) -> None:
+        if self.current is None and self.doing and self.live:
+            elapsed = time.monotonic() - self.started
+            self.stream.write(f"\r\x1b[K{self.doing}" + (f" {elapsed:.0f} s" if elapsed >= 1
+                                                           else ""))
+            self.stream.flush()
+            self.on_screen = True
+            return
         if self.current is None:
             if self.on_screen:
                 self.stream.write("\r\x1b[K")
@@ -136,7 +153,7 @@ class Progress:
         self.stop.set()
         self.ticker.join()
         with self.lock:
-            self.current = None
+            self.current, self.doing = None, ""
             self._show()
 
 
@@ -334,16 +351,21 @@ def _full_refresh(root: Path, registry: Path, decisions: Path, cache_dir: Path, 
     from pipeline.refresh import refresh as run_refresh
 
     started = utc_now()
+    stage = getattr(progress, "stage", lambda doing: None)
     run = run_refresh(registry, progress, decisions=decisions, cache_dir=cache_dir,
                       time_limit=limit, loaded=loaded,
                       engine=Engine(jobs=jobs, executor=executor, scheduler=scheduler))
     # the large files are rendered into .careerfacts/, so that publishing renames them
+    stage("reconciling and writing the tables and the report")
     with rendered(run, root / STATE) as files:
         record, changes, history_problems = recorded_run(
             run, root, registry, decisions, started, EXIT_DATA if run.problems else EXIT_OK,
             files=files)
+        stage("writing the analyst's view (reports/index.html, curated/careerfacts.duckdb)")
         files.update(analyst_files(run, files, record, changes, root))
+        stage("publishing")
         changed = publish(files, root)
+    stage("")
     return run, files, changed, (record, changes, history_problems)
 
 

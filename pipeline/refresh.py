@@ -343,13 +343,17 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     as the extractions come in; what needs claims as objects takes them a slice of keys
     (an occupation, metric and place) or a source at a time. The result is a StoredRun."""
     decisions = list(decisions)
+    stage = getattr(progress, "stage", lambda doing: None)  # the CLI's display, if any
     page_files = [c for c in captures if not c.source.dataset]  # official files are no page
     paged, page_problems = pages(page_files)
+    stage("reading the official tables")
     official, official_problems = official_tables(captures, cache_dir)
+    stage("")
     sources = {c.source.id: c.source for c in captures}
     read = read_documents(page_files, sources, official, cache_dir=cache_dir, engine=engine,
                           progress=progress, time_limit=time_limit)
     store = read.store
+    stage("matching the pages' figures to the official releases")
     authorities = {c.source.id: c.source.authority for c in captures}
     kept = current_rows(store, read.valid, paged)
     occupation_of, source_of = store.column_of(kept, "occupation"), store.column_of(kept, "source_id")

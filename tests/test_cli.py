@@ -784,6 +784,21 @@ def test_on_a_terminal_progress_is_one_line_rewritten_and_cleared_at_the_end():
     assert screen.getvalue() == "\r\x1b[Kextracting 3/5: big-page (0.2 MB)\r\x1b[K"
 
 
+def test_on_a_terminal_the_stages_after_extraction_are_shown_and_cleared():
+    from pipeline.cli import Progress
+
+    screen, log = io.StringIO(), io.StringIO()
+    for stream, live in ((screen, True), (log, False)):
+        progress = Progress(stream, live=live)
+        progress(5, 5, None)  # extraction is over
+        progress.stage("reconciling")
+        progress.stage("publishing")
+        progress.close()
+
+    assert screen.getvalue() == "\r\x1b[Kreconciling\r\x1b[Kpublishing\r\x1b[K"
+    assert log.getvalue() == ""  # a log is not written to for stages
+
+
 def test_releases_table_is_written_and_identical_across_refreshes(careerfacts_project):
     import pyarrow.parquet as pq
 
