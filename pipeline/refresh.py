@@ -558,17 +558,14 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         taken(result, index)
         turn = index + 1
 
-    def shown(number: int, total: int, task) -> None:
-        if task is None:
-            progress(len(tasks), len(tasks), None)
-        else:
-            progress(to_extract[number - 1] + 1, len(tasks), task)
-
     if to_extract:
         extract_each([tasks[i] for i in to_extract], extracted,
                      cache=extractions, jobs=engine.jobs,
                      executor=engine.executor, scheduler=engine.scheduler,
-                     time_limit=time_limit, progress=shown if progress else None)
+                     time_limit=time_limit,
+                     # counted among the documents to extract ("1/1" when one page
+                     # changed), not the registered ones: the others come from the cache
+                     progress=progress)
     hand_on(len(tasks))
     validate()
     store.seal()  # no claim kept as an object
