@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.cache import extraction_fingerprint
-from pipeline.extraction import DocumentTask, Extracted, extracted
+from pipeline.extraction import DocumentTask, Extracted, extracted, failed_task
 from schemas.problems import problem
 
 CONNECT_TIMEOUT = 10
@@ -153,11 +153,6 @@ def _quiet_about_lost_results(client) -> None:
     loop.set_exception_handler(handler)
 
 
-def _failed(task: DocumentTask, code: str, detail: str) -> Extracted:
-    return Extracted(task.source_id, problems=[problem(code, source_id=task.source_id,
-                                                       path=task.path, detail=detail)])
-
-
 def _shipped(task: DocumentTask) -> DocumentTask | Extracted:
     """The task with its bytes, or the result of a file that cannot be read as registered."""
     import hashlib
@@ -236,19 +231,19 @@ def _run(client, tasks, indices, done, *, slots: int, time_limit, progress, tota
                     result = future.result(timeout=max(1.0, left))
                 except TimeoutError:
                     client.cancel([future])
-                    done(index, _failed(tasks[index], "document-time-limit", f"{time_limit:g}")
-                         if deadline is not None else _failed(
-                             tasks[index], "extractor-failed", "its Dask worker went away "
-                             "with the result"))
+                    done(index, failed_task(tasks[index], "document-time-limit",
+                                            f"{time_limit:g}") if deadline is not None else
+                         failed_task(tasks[index], "extractor-failed",
+                                     "its Dask worker went away with the result"))
                     continue
                 done(index, result)
             else:
                 error = future.exception()
-                done(index, _failed(tasks[index], "extractor-failed",
-                                    f"the Dask task failed: {type(error).__name__}: {error}"))
+                done(index, failed_task(tasks[index], "extractor-failed",
+                                        f"the Dask task failed: {type(error).__name__}: {error}"))
         now = time.monotonic()
         for future, (index, deadline) in list(flight.items()):
             if deadline is not None and now > deadline:
                 del flight[future]
                 client.cancel([future])
-                done(index, _failed(tasks[index], "document-time-limit", f"{time_limit:g}"))
+                done(index, failed_task(tasks[index], "document-time-limit", f"{time_limit:g}"))

@@ -317,10 +317,15 @@ def extract_each(tasks: list[DocumentTask], take: Callable[[Extracted], None], *
         progress(total, total, None)
 
 
+def failed_task(task: DocumentTask, code: str, detail: str) -> Extracted:
+    """The result of a task that an executor could not run to its end: one problem."""
+    return Extracted(task.source_id, problems=[problem(code, source_id=task.source_id,
+                                                       path=task.path, detail=detail)])
+
+
 def _worker_died(task: DocumentTask, why: str) -> Extracted:
-    return Extracted(task.source_id, problems=[problem(
-        "extractor-failed", source_id=task.source_id, path=task.path,
-        detail=f"the worker process extracting it died ({why})")])
+    return failed_task(task, "extractor-failed",
+                       f"the worker process extracting it died ({why})")
 
 
 ANSWER_GRACE = 30.0
@@ -386,9 +391,8 @@ def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
                     broken = stuck = True
                     if alone:  # this document hangs its worker past the time limit
                         index = flight.pop(next(iter(flight)))
-                        done(index, Extracted(tasks[index].source_id, problems=[problem(
-                            "document-time-limit", source_id=tasks[index].source_id,
-                            path=tasks[index].path, detail=f"{time_limit:g}")]))
+                        done(index, failed_task(tasks[index], "document-time-limit",
+                                                f"{time_limit:g}"))
                     break
                 for future in sorted(finished, key=lambda f: flight[f]):
                     index = flight.pop(future)
@@ -401,9 +405,8 @@ def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
                             continue
                         result = _worker_died(tasks[index], str(exc) or "killed")
                     except Exception as exc:  # the result could not come back: this task's
-                        result = Extracted(tasks[index].source_id, problems=[problem(
-                            "extractor-failed", source_id=tasks[index].source_id,
-                            path=tasks[index].path, detail=f"{type(exc).__name__}: {exc}")])
+                        result = failed_task(tasks[index], "extractor-failed",
+                                             f"{type(exc).__name__}: {exc}")
                     answered = True
                     done(index, result)
             if broken:

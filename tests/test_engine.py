@@ -436,27 +436,39 @@ def test_jobs_give_the_same_bytes_as_one_process(
     assert outputs(careerfacts_project) == outputs(other)
 
 
-def test_a_worker_that_dies_costs_only_its_document(
-        careerfacts_project, careerfacts_register_page, monkeypatch, no_claims_cache):
-    careerfacts_register_page(careerfacts_project, "killer", "killer.txt",
-                              b"2024 Median Pay: $61,700 per year\n", occupation="29-2072")
+def misbehaving_page(project: Path, register, monkeypatch, source_id: str, misbehave) -> None:
+    """Register one more page, whose extraction calls `misbehave()` in the worker."""
+    register(project, source_id, f"{source_id}.txt", b"2024 Median Pay: $61,700 per year\n",
+             occupation="29-2072")
     real = pipeline.extraction.extract
 
     def extract(doc):
-        if doc.source_id == "killer":
-            os._exit(9)  # as a crash in a parser's C code would end the worker
+        if doc.source_id == source_id:
+            misbehave()
         return real(doc)
     monkeypatch.setattr(pipeline.extraction, "extract", extract)
 
+
+def only_problem(result, project: Path) -> dict:
+    """The one problem of a refresh that read every seed page (exit 1, --json)."""
+    assert result.exit_code == 1, result.output
+    [found] = json.loads(result.stdout)["problems"]
+    claims = (project / "curated" / "claims.csv").read_text()
+    assert all(source in claims for source in conftest.SEED_IDS)
+    return found
+
+
+def test_a_worker_that_dies_costs_only_its_document(
+        careerfacts_project, careerfacts_register_page, monkeypatch, no_claims_cache):
+    # as a crash in a parser's C code would end the worker
+    misbehaving_page(careerfacts_project, careerfacts_register_page, monkeypatch, "killer",
+                     lambda: os._exit(9))
+
     result = run_cli("--project", careerfacts_project, "refresh", "--jobs", "2", "--json")
 
-    assert result.exit_code == 1, result.output
-    summary = json.loads(result.stdout)
-    assert [(p["code"], p["source_id"]) for p in summary["problems"]] == [
-        ("extractor-failed", "killer")]
-    assert "worker process" in summary["problems"][0]["message"]
-    claims = (careerfacts_project / "curated" / "claims.csv").read_text()
-    assert all(source in claims for source in conftest.SEED_IDS)
+    found = only_problem(result, careerfacts_project)
+    assert (found["code"], found["source_id"]) == ("extractor-failed", "killer")
+    assert "worker process" in found["message"]
 
 
 def test_a_pool_found_broken_as_a_document_is_handed_out_goes_on_in_a_new_one(
@@ -490,17 +502,12 @@ def test_a_pool_that_stops_answering_is_ended_and_costs_only_the_hanging_documen
         careerfacts_project, careerfacts_register_page, monkeypatch, no_claims_cache):
     # a worker that never hands back (its time limit cannot reach it: here it blocks the
     # alarm) must not hang the refresh: past the limit and ANSWER_GRACE the pool is ended
-    careerfacts_register_page(careerfacts_project, "sleeper", "sleeper.txt",
-                              b"2024 Median Pay: $61,700 per year\n", occupation="29-2072")
-    real = pipeline.extraction.extract
-
-    def extract(doc):
-        if doc.source_id == "sleeper":
-            import signal
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-            time.sleep(120)
-        return real(doc)
-    monkeypatch.setattr(pipeline.extraction, "extract", extract)
+    def sleep_past_the_alarm():
+        import signal
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(120)
+    misbehaving_page(careerfacts_project, careerfacts_register_page, monkeypatch, "sleeper",
+                     sleep_past_the_alarm)
     monkeypatch.setattr(pipeline.extraction, "ANSWER_GRACE", 1.0)
 
     started = time.monotonic()
@@ -508,12 +515,8 @@ def test_a_pool_that_stops_answering_is_ended_and_costs_only_the_hanging_documen
                      "--time-limit", "1", "--json")
 
     assert time.monotonic() - started < 60
-    assert result.exit_code == 1, result.output
-    summary = json.loads(result.stdout)
-    assert [(p["code"], p["source_id"]) for p in summary["problems"]] == [
-        ("document-time-limit", "sleeper")]
-    claims = (careerfacts_project / "curated" / "claims.csv").read_text()
-    assert all(source in claims for source in conftest.SEED_IDS)
+    found = only_problem(result, careerfacts_project)
+    assert (found["code"], found["source_id"]) == ("document-time-limit", "sleeper")
 
 
 def test_pools_that_keep_breaking_still_end_the_refresh(
