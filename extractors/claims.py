@@ -62,11 +62,12 @@ class Claim:
     method: str  # label-value, label-next-line, table-row, percentile-ladder, sentence
 
     def as_dict(self) -> dict:
-        return dict(zip(CLAIM_COLUMNS, _columns_of(self)))
+        return dict(zip(CLAIM_COLUMNS, claim_values(self)))
 
 
 CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
-_columns_of = attrgetter(*CLAIM_COLUMNS)
+claim_values = attrgetter(*CLAIM_COLUMNS)
+"""A claim's values as a tuple, in column order (one call for all of them)."""
 
 _ID_FIELDS = ("source_id", "locator", "figure", "metric", "statistic", "unit", "geography",
               "level", "industry", "union_status", "schedule", "subgroup")

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractors import extract
-from extractors.claims import CLAIM_COLUMNS, Claim
+from extractors.claims import CLAIM_COLUMNS, Claim, claim_values
 from extractors.document import DocumentError, document_from_bytes
 from extractors.titles import TitleCandidate
 from pipeline.cache import ClaimsCache, entry_key
@@ -110,7 +110,7 @@ class Extracted:
 
     def plain(self) -> tuple:
         """As plain values, for the cache."""
-        return (self.source_id, [tuple(c.as_dict().values()) for c in self.claims],
+        return (self.source_id, list(map(claim_values, self.claims)),
                 plain_problems(self.unreadable), plain_problems(self.problems), self.encoding,
                 [(t.text, t.kind) for t in self.titles], self.decoded)
 

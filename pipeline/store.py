@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from extractors.claims import CLAIM_COLUMNS, Claim, new_claim
+from extractors.claims import CLAIM_COLUMNS, Claim, claim_values, new_claim
 
 NUMBER_FIELDS = ("value", "low", "high", "precision")
 YEAR_FIELDS = ("period_start", "period_end")
@@ -35,13 +35,19 @@ _FRAME_SCHEMA = pa.schema([(name, pa.float64() if name in NUMBER_FIELDS else
 """Text fields that no two claims share: dictionary encoding would only add indices."""
 
 
+_NONE = type(None)
+
+
 def _plain_column(name: str, values) -> bool:
-    """Whether a column of claims' values has the types `_plain` asks of them."""
+    """Whether a column of claims' values has the types `_plain` asks of them (the
+    types of a column looked at once, as a set: the values one by one only for years)."""
+    types = set(map(type, values))
     if name in NUMBER_FIELDS:
-        return all(v is None or type(v) is float for v in values)
+        return types <= {float, _NONE}
     if name in YEAR_FIELDS:
-        return all(v is None or (type(v) is int and -32768 <= v <= 32767) for v in values)
-    return all(type(v) is str for v in values)
+        return types <= {int, _NONE} and all(-32768 <= v <= 32767 for v in values
+                                              if v is not None)
+    return types <= {str}
 
 
 def _plain(claim: Claim) -> bool:
@@ -69,7 +75,7 @@ def plain_batch(claims: list[Claim]) -> pa.RecordBatch | None:
     >>> plain_batch([c]).column("value").to_pylist()
     [50250.0]
     """
-    by_column = list(zip(*([getattr(c, name) for name in CLAIM_COLUMNS] for c in claims)))
+    by_column = list(zip(*map(claim_values, claims)))
     if not by_column:
         return pa.RecordBatch.from_arrays([pa.array([], t) for t in _PLAIN_SCHEMA.types],
                                           schema=_PLAIN_SCHEMA)
