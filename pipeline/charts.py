@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.limits import end_with_parent
 from pipeline.reconcile import KEY_FIELDS, Fact
 from pipeline.vintage import program_of
 from schemas.vocabulary import HOURS_PER_YEAR
@@ -518,7 +519,9 @@ def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
             if pool is None and len(waiting) < AHEAD:
                 continue
             if pool is None:  # spawned, not forked: the refresh runs Arrow's threads
-                pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+                pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=end_with_parent,
+                                           initargs=(os.getpid(),))
             for waited in waiting:
                 if len(running) >= 2 * jobs:
                     done, running = wait(running, return_when=FIRST_COMPLETED)

@@ -38,7 +38,7 @@ from extractors.claims import CLAIM_COLUMNS, Claim, claim_values
 from extractors.document import DocumentError, document_from_bytes
 from extractors.titles import TitleCandidate
 from pipeline.cache import ClaimsCache, entry_key
-from pipeline.limits import TimeLimitExceeded
+from pipeline.limits import TimeLimitExceeded, end_with_parent
 from pipeline.limits import time_limit as limited
 from schemas.problems import Problem, problem
 
@@ -370,7 +370,8 @@ def _run_in_pool(tasks: list[DocumentTask], indices: list[int],
         workers = 1 if alone else min(jobs, len(source))
         flight: dict = {}
         broken = stuck = answered = False
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent,
+                                   initargs=(os.getpid(),))
         try:
             while (source or flight) and not broken:
                 while source and len(flight) < (1 if alone else 2 * workers):

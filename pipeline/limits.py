@@ -65,3 +65,23 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+PARENT_CHECK = 0.5
+"""Seconds between a worker's looks at whether the process that started it is alive."""
+
+
+def end_with_parent(parent: int) -> None:
+    """A pool worker's initializer (`initargs=(os.getpid(),)`): a watch that ends the
+    worker once the process `parent` that started it is gone. A refresh killed outright
+    (`kill -9`, the memory killer) runs no handler, and its workers would otherwise wait
+    for work for ever, each holding a parser's memory; Ctrl-C reaches the whole process
+    group and ends them anyway."""
+    import os
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(1)
+    threading.Thread(target=watch, name="careerfacts-parent-watch", daemon=True).start()

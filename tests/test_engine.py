@@ -540,6 +540,59 @@ def test_pools_that_keep_breaking_still_end_the_refresh(
 
 # --- the Dask executor -----------------------------------------------------------------------
 
+HANGING_REFRESH = """
+import os, sys, time
+import pipeline.extraction as extraction
+
+def hang(doc):  # in a worker: say which process it is, then never end
+    open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
+    time.sleep(600)
+
+extraction.extract = hang
+tasks = [extraction.DocumentTask(f"p{i}", f"raw/p{i}.txt", "", "", "text",
+                                 held=b"Pay: $5") for i in range(4)]
+extraction.extractions(tasks, jobs=2, time_limit=None)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and is no zombie (Linux's /proc)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_the_workers_of_a_refresh_killed_outright_end_with_it(tmp_path):
+    # kill -9 (or the memory killer) runs no handler in the refresh: its pool's workers
+    # must notice on their own, not wait for work for ever
+    started = tmp_path / "started"
+    started.mkdir()
+    script = tmp_path / "hanging_refresh.py"
+    script.write_text(HANGING_REFRESH)
+    refresh = subprocess.Popen([sys.executable, str(script), str(started)], cwd=REPO,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and refresh.poll() is None:
+            time.sleep(0.05)
+            workers = [int(p.name) for p in started.iterdir()]
+        assert len(workers) == 2, "the pool's two workers never started"
+        refresh.kill()
+        refresh.wait()
+        deadline = time.monotonic() + 15
+        while any(map(_running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_running, workers))
+    finally:
+        refresh.kill()
+        for pid in filter(_running, workers):
+            os.kill(pid, 9)
+
+
 def test_dask_gives_the_same_bytes_as_the_local_executor(
         careerfacts_project, tmp_path, no_claims_cache):
     from distributed import LocalCluster
