@@ -60,6 +60,9 @@ class Run:
     reproducible: bool = True
     """False when a document's result depended on the moment (its time limit, a defect,
     its file changing during the run): the same inputs may give another run."""
+    set_aside: int = 0
+    """Damaged entries of the caches of documents (pipeline/cache.py) refused and deleted
+    by this run, their documents read again: nothing in the outputs, said on stderr."""
 
     @property
     def troubled_sources(self) -> set[str]:
@@ -394,7 +397,8 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
                   *read.claim_problems,
                   *reading_problems, *review_problems(decided)],
         tracebacks=read.tracebacks, encodings=read.encodings, pages=paged, changes=changes,
-        history=ranks, official=official, reproducible=read.reproducible)
+        history=ranks, official=official, reproducible=read.reproducible,
+        set_aside=read.set_aside)
 
 
 @dataclass
@@ -413,6 +417,7 @@ class Read:
     claim_problems: list[Problem]
     reproducible: bool = True  # no document's result depended on the moment
     split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # `parts`, by row
+    set_aside: int = 0  # damaged cache entries refused (Run.set_aside)
 
 
 VALIDATION_BATCH = 8_192
@@ -574,7 +579,8 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     return Read(store, np.frombuffer(valid, dtype=np.int64) if valid else
                 np.zeros(0, dtype=np.int64), quarantined, parts, encodings, tracebacks,
                 found["document"], found["extract"], found["occupation"], found["claim"],
-                reproducible, split_rows)
+                reproducible, split_rows,
+                sum(cache.rejected for cache in (extractions, reads) if cache is not None))
 
 
 def _official_key(official: Official) -> str:

@@ -349,6 +349,25 @@ def test_a_damaged_entry_of_a_document_read_is_read_again_not_trusted(
     assert read_again["resolved_occupations"] == len(conftest.SEED_IDS)
 
 
+def test_a_refresh_says_how_many_damaged_cache_entries_it_set_aside(
+        careerfacts_project, own_cache):
+    root = careerfacts_project
+    assert run_cli("--project", root, "refresh", "--jobs", "1").exit_code == 0
+    damaged = sorted(own_cache.glob("read-*/*/*.cfx"))[:2]
+    for entry in damaged:
+        entry.write_bytes(entry.read_bytes()[:-7] + b"altered")
+
+    result = run_cli("--project", root, "refresh", "--jobs", "1", "--rehash")
+    quiet = run_cli("--project", root, "refresh", "--jobs", "1", "--rehash")
+
+    assert result.exit_code == 0, result.output
+    assert (f"careerfacts: 2 damaged entries of the cache in {own_cache} set aside and "
+            "deleted; their documents were read again") in result.stderr
+    for entry in damaged:  # deleted, and written again whole once the document was read
+        unsealed(entry.read_bytes())
+    assert "set aside" not in quiet.stderr
+
+
 def test_a_changed_registry_entry_reads_its_document_again(
         careerfacts_project, careerfacts_register_page, own_cache, counted):
     import yaml
