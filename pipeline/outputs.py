@@ -392,7 +392,7 @@ class _Rendering:
                                     basis.pairings, basis.parts)
             with collector_paused():
                 for rows in basis.chunks():
-                    self.add(rows, reconciler.slice(basis.store.claims(rows)))
+                    self.add(rows, basis.slice_of(reconciler, rows))
                 self._reused(basis)
             self.parts.decisions, self.parts.sources = reconciler.decisions(), reconciler.sources()
             self.parts.releases = basis.figures

@@ -436,6 +436,12 @@ def infer_periods(claims: list[Claim]) -> list[Claim]:
     return [inferred.get(c.claim_id, c) for c in claims]
 
 
+MATCHED_FIELDS = ("occupation", "occupation_basis", "stated_in", "period", "period_start",
+                  "period_end", "period_basis")
+"""The fields of a claim that inferring its period and matching its release may change."""
+matched_fields = attrgetter(*MATCHED_FIELDS)
+
+
 def _fingerprint(prefix: str, *parts) -> str:
     return prefix + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
@@ -802,12 +808,17 @@ class Reconciler:
         found = [pair for key in wanted for pair in self.figures_at.get(key, ())]
         return [figure for _, figure in sorted(found, key=lambda pair: pair[0])]
 
-    def slice(self, claims: list[Claim]) -> Slice:
-        """Reconcile the claims of one slice (`slices_of`)."""
+    def slice(self, claims: list[Claim], matched: list | None = None) -> Slice:
+        """Reconcile the claims of one slice (`slices_of`). `matched` gives, for each
+        claim, what inferring its period and matching it to the releases made of it when
+        release matching already did so (`MATCHED_FIELDS` and its Match), else None:
+        each claim's match depends only on its own page's claims of its key and on the
+        release figures of its key, which every slice holding the claim holds."""
         authorities = self.authorities
-        claims = infer_periods(claims)
-        claims, matches = match_releases(claims, authorities, self.figures_for(claims),
-                                         self.parts)
+        if matched is None:
+            claims, matches = self._matched(claims)
+        else:
+            claims, matches = self._reused(claims, matched)
         groups: dict[tuple, list[Reading]] = defaultdict(list)
         for claim in claims:
             groups[key_of(claim)].append(reading_of(claim, authorities.get(claim.source_id,
@@ -831,6 +842,35 @@ class Reconciler:
             discrepancies.append(found)
         self._count(claims, matches)
         return Slice(claims, facts, discrepancies, ranks, matches)
+
+    def _matched(self, claims: list[Claim]) -> tuple[list[Claim], dict[str, Match]]:
+        """Claims with their periods inferred and their releases matched, and the matches."""
+        claims = infer_periods(claims)
+        return match_releases(claims, self.authorities, self.figures_for(claims), self.parts)
+
+    def _reused(self, claims: list[Claim], matched: list
+                ) -> tuple[list[Claim], dict[str, Match]]:
+        """`_matched`, taking each claim's result where `matched` holds it: the others (an
+        official reading added after release matching) are matched here, in order."""
+        from pipeline.store import with_fields
+
+        fresh = [c for c, known in zip(claims, matched) if known is None]
+        fresh, fresh_matches = self._matched(fresh) if fresh else ([], {})
+        taken = iter(fresh)
+        out: list[Claim] = []
+        matches: dict[str, Match] = {}
+        for claim, known in zip(claims, matched):
+            if known is None:
+                claim = next(taken)
+                match = fresh_matches.get(claim.claim_id)
+            else:
+                fields, match = known
+                if fields != matched_fields(claim):
+                    claim = with_fields(claim, **dict(zip(MATCHED_FIELDS, fields)))
+            if match is not None:
+                matches[claim.claim_id] = match
+            out.append(claim)
+        return out, matches
 
     def _key(self, key: tuple, readings: list[Reading], matches: dict[str, Match]
              ) -> tuple[Fact, Discrepancy | None, dict[str, tuple[str, str, str]]]:

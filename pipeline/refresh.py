@@ -31,13 +31,13 @@ from pipeline.official import (Official, official_readings_of, official_tables,
                                wanted_programs)
 from pipeline.pages import (CURRENT, DUPLICATE, PageCapture, PageChange, page_captures, page_changes,
                             repeated_bytes)
-from pipeline.reconcile import (Reconciler, Reconciliation, collector_paused, discrepancy_ids,
-                                fact_id_of, infer_periods, key_of, reconcile, settings_of,
-                                slices_by_key)
+from pipeline.reconcile import (Reconciler, Reconciliation, Slice, collector_paused,
+                                discrepancy_ids, fact_id_of, infer_periods, key_of,
+                                matched_fields, reconcile, settings_of, slices_by_key)
 from pipeline.registry import Capture, Source, load_registry
 from pipeline.store import ClaimStore, frame_of_batches, plain_batch
 from pipeline.tables import claims_frame
-from pipeline.vintage import ReleaseFigure, match_releases, release_figures
+from pipeline.vintage import Match, ReleaseFigure, match_releases, release_figures
 from schemas.problems import Problem, problem
 
 @dataclass
@@ -90,10 +90,75 @@ class Basis:
     pairings: set[tuple[int, int]]
     parts: dict[str, tuple[str, ...]]  # claim id -> the SOC 2018 parts of its split code
     split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # the same, by row
+    matched: MatchedRows | None = None  # release matching's results, by row
 
     def chunks(self) -> list[np.ndarray]:
         """The rows reconciliation sees, in chunks of whole slices of keys."""
         return chunked(self.store, self.reconciled, self.split)
+
+    def slice_of(self, reconciler: Reconciler, rows: np.ndarray) -> Slice:
+        """The chunk of `rows` reconciled, taking release matching's results where it
+        has them (reconciliation would match each claim the same way again)."""
+        claims = self.store.claims(rows)
+        return reconciler.slice(claims, self.matched.of(rows) if self.matched else None)
+
+
+class MatchedRows:
+    """What release matching made of each page claim (`matched_pages`), kept for
+    reconciliation by store row: its MATCHED_FIELDS after its period was inferred and
+    its release matched, and its Match, each interned (a few thousand distinct values
+    for millions of claims: two int32 columns, not an object per claim).
+
+    >>> from extractors.claims import new_claim
+    >>> from pipeline.vintage import Match
+    >>> c = new_claim(source_id="s", metric="wage", statistic="median", unit="USD/year",
+    ...               figure="$50,250", value=50250.0, quote="q", locator="l", method="m")
+    >>> kept = MatchedRows(3)
+    >>> kept.add(np.array([1]), [c], {c.claim_id: Match("unmatched")})
+    >>> kept.of(np.array([0, 1]))
+    [None, (('', '', '', '', None, None, 'unknown'), Match(outcome='unmatched', release='', releases_behind=None, candidates=(), edition=None, program='', figure=None, note=''))]
+    """
+
+    def __init__(self, rows: int):
+        self.fields = np.full(rows, -1, dtype=np.int32)
+        self.match = np.full(rows, -1, dtype=np.int32)
+        self._fields: list[tuple] = []
+        self._field_numbers: dict[tuple, int] = {}
+        self._matches: list[Match] = []
+        self._match_numbers: dict[tuple, int] = {}
+
+    def add(self, rows: np.ndarray, claims: list[Claim], matches: dict[str, Match]) -> None:
+        """Keep the results of the claims of these rows (in the same order)."""
+        for row, claim in zip(rows.tolist(), claims):
+            fields = matched_fields(claim)
+            n = self._field_numbers.get(fields)
+            if n is None:
+                n = self._field_numbers[fields] = len(self._fields)
+                self._fields.append(fields)
+            self.fields[row] = n
+            match = matches.get(claim.claim_id)
+            if match is not None:
+                # by value; a release figure by identity (release matching's own objects)
+                key = (match.outcome, match.release, match.releases_behind, match.candidates,
+                       match.edition, match.program, id(match.figure), match.note)
+                m = self._match_numbers.get(key)
+                if m is None:
+                    m = self._match_numbers[key] = len(self._matches)
+                    self._matches.append(match)
+                self.match[row] = m
+
+    def of(self, rows: np.ndarray) -> list[tuple[tuple, Match | None] | None]:
+        """Per row: (its MATCHED_FIELDS, its Match or None), or None when release
+        matching did not see it (an official reading added after it)."""
+        found: list = []
+        for row in rows.tolist():
+            n = self.fields[row] if row < len(self.fields) else -1
+            if n < 0:
+                found.append(None)
+                continue
+            m = self.match[row]
+            found.append((self._fields[n], self._matches[m] if m >= 0 else None))
+        return found
 
 
 CHUNK = 10_000
@@ -368,8 +433,9 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     occupations |= {p for c in primary_claims for p in official.crosswalk.get(c.occupation, ())}
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
+    matched = MatchedRows(len(store))
     wanted, keys, undecided = matched_pages(store, kept, authorities, sources, figures,
-                                            read.parts, read.split)
+                                            read.parts, read.split, matched)
     split_problems = undecided_splits(undecided.claims, read.parts, undecided.matches, sources,
                                       official)
     readings = official_readings_of(wanted, rows, sources)
@@ -387,7 +453,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     keys |= {key_of(r) for r in readings if r.claim_id in reading_ids}
     pairings = settings_of(primary_claims, authorities, figures)[1]
     basis = Basis(store, valid, reconciled, first_reading, authorities, decisions, figures,
-                  pairings, read.parts, read.split)
+                  pairings, read.parts, read.split, matched)
     ranks, changes = stored_history(store, read.valid, paged, keys)
     decided = decision_results(basis)
     return StoredRun(
@@ -712,12 +778,14 @@ class Undecided:
 
 def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, str],
                   sources: dict[str, Source], figures: list[ReleaseFigure],
-                  parts: dict[str, tuple[str, ...]], split: dict[int, tuple[str, ...]]
+                  parts: dict[str, tuple[str, ...]], split: dict[int, tuple[str, ...]],
+                  matched: MatchedRows | None = None
                   ) -> tuple[dict[tuple, set[str]], set[tuple], Undecided]:
     """The pages' claims matched to the releases a slice at a time: (the programs each
     family was matched to, which chooses the official readings; the keys of the claims
     once matched, a split occupation's claim under the part it matched; the split
-    claims no part's releases told apart)."""
+    claims no part's releases told apart). Each claim's result is kept in `matched`,
+    for reconciliation to take instead of matching it again."""
     reconciler = Reconciler(authorities, [], figures, set(), parts)
     wanted: dict[tuple, set[str]] = {}
     found: set[tuple] = set()
@@ -726,6 +794,8 @@ def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, st
         stated = infer_periods(store.claims(rows))
         claims, matches = match_releases(stated, authorities, reconciler.figures_for(stated),
                                          parts)
+        if matched is not None:
+            matched.add(rows, claims, matches)
         for claim in stated:
             match = matches.get(claim.claim_id)
             if claim.claim_id in parts and (match is None or match.outcome not in
@@ -763,7 +833,7 @@ def decision_results(basis: Basis) -> list[DecisionResult]:
         for rows in basis.chunks():
             claims = basis.store.claims(rows)
             if discrepancy_ids(claims, basis.parts) & wanted:
-                reconciler.slice(claims)
+                reconciler.slice(claims, basis.matched.of(rows) if basis.matched else None)
     return reconciler.decisions()
 
 

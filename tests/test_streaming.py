@@ -226,6 +226,34 @@ def test_the_analyst_s_view_gathered_a_chunk_at_a_time_is_the_whole_run_s(
     assert fingerprint == database_fingerprint(seed_run, as_bytes)
 
 
+def test_reconciliation_takes_release_matching_s_results_instead_of_matching_again(
+        seed_run, monkeypatch):
+    import copy
+
+    import pipeline.reconcile
+
+    matched_again: list[str] = []
+    real = pipeline.reconcile.match_releases
+
+    def match_releases(claims, *args, **kwargs):
+        matched_again.extend(c.source_id for c in claims)
+        return real(claims, *args, **kwargs)
+    monkeypatch.setattr(pipeline.reconcile, "match_releases", match_releases)
+    datasets = {c.source.id for c in seed_run.captures if c.source.dataset}
+    again = copy.copy(seed_run)  # the same run, matching every claim again
+    again.basis = replace(seed_run.basis, matched=None)
+
+    with rendered(seed_run) as taken:
+        only_readings = set(matched_again)
+        matched_again.clear()
+        with rendered(again) as redone:
+            assert sorted(taken) == sorted(redone)
+            for path in sorted(redone):
+                assert taken[path] == redone[path], path
+    assert only_readings and only_readings <= datasets  # the official readings alone
+    assert set(matched_again) - datasets  # the pages' claims too, without the results
+
+
 # --- publishing rendered files -----------------------------------------------------------------
 
 def test_rendered_files_are_moved_into_place_and_an_interrupted_run_s_are_deleted(tmp_path):
