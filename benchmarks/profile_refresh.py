@@ -1,6 +1,6 @@
 """Where a refresh's time and memory go, stage by stage.
 
-    python -m benchmarks.profile_refresh PROJECT [--jobs 2] [--rehash] [--cprofile N]
+    python -m benchmarks.profile_refresh PROJECT [--jobs 2] [--rehash] [--cprofile N] [--by tottime]
 
 Runs `careerfacts --project PROJECT refresh -q` in this process with a timer around
 each stage of the chain (pipeline/refresh.py, outputs.py, analyst.py, publish.py) and
@@ -22,7 +22,8 @@ they hold the stage up. The stages:
 | analyst's view | reports/index.html (charts) and curated/careerfacts.duckdb |
 | publishing | staging, flushing and renaming the files |
 
-With `--cprofile N`, the N functions of this process with the most cumulative time are
+With `--cprofile N`, the N functions of this process with the most cumulative time (with
+`--by tottime`: time in the function itself, where a flat profile shows its costs) are
 printed too (the profiler slows Python code about twofold: read the ratios). PROJECT is a
 project like the ones benchmarks/bench_scale.py makes (`--keep DIR`).
 """
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rehash", action="store_true",
                         help="run every stage even when nothing changed")
+    parser.add_argument("--by", choices=("cumulative", "tottime"), default="cumulative",
+                        help="order of --cprofile's functions [default: cumulative]")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also print the N functions with the most cumulative time")
     args = parser.parse_args(argv)
@@ -128,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'the rest (registry, digest…)':<28} {rest:8.1f} {rest / total:6.0%} {own:10.1f} "
           f"{workers:8.1f}")
     if profiler:
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.by).print_stats(
             args.cprofile)
 
 
