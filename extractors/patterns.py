@@ -889,6 +889,13 @@ MASKED = re.compile(
 )
 """Numbers that are never figures: codes, dates, phone numbers, times, versions."""
 
+MASK_CUE = re.compile(r"[\-–/:()]|\d\.\d+\.\d|\d{3}\s\d{3}|\d{5}|NOC|SOC|NAICS|CIP|ISCO|ZIP|Zip|"
+                      r"Job|Req|Ref")
+"""Something every MASKED match holds (a dash, slash, colon or parenthesis; two dots in a
+number; digits spaced as a phone number's; five digits; a code's name): a window around
+a number without any is searched no further (tests/test_patterns.py holds MASKED to it).
+Most windows are rows of a table: "Iowa  62,862  1.60  $35,469"."""
+
 MASK_WINDOW = 32
 """How far around a number codes, dates and periods are looked for: longer than any of them
 ("from 2023 through 2033", "(555) 123-4567")."""
@@ -1081,7 +1088,7 @@ def scan(text: str) -> list[Figure]:
         while hi < len(text) and not text[hi].isspace():
             hi += 1
         window = text[lo:hi]
-        for m in MASKED.finditer(window):
+        for m in MASKED.finditer(window) if MASK_CUE.search(window) else ():
             if m.start() + lo >= b:
                 break  # the rest begin after the number
             if m.end() + lo > a:

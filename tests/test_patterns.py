@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractors.patterns import (
+    MASK_CUE,
+    MASKED,
     scan,
     Figure,
     Period,
@@ -207,6 +209,15 @@ def test_iso_date_is_never_a_period(date, prefix, suffix):
     text = f"{prefix}{date.isoformat()}{suffix}"  # "Updated: 2026-01-09"
     assert find_periods(text) == []
     assert parse_period(date.isoformat()) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(MASKED) | st.text(alphabet="0123456789 .-–/:()\u00a0\tABCDIJKNOQRSZefipo",
+                                       max_size=40))
+def test_every_masked_code_or_date_holds_a_cue_of_one(text):
+    # scan searches a number's window for codes and dates only where MASK_CUE finds one
+    if MASKED.search(text) is not None:
+        assert MASK_CUE.search(text) is not None, text
 
 
 # --- properties: robustness on arbitrary text ----------------------------------------
