@@ -33,7 +33,7 @@ from pipeline.publish import RENDERED
 from pipeline.report_html import AnalystParts
 from pipeline.refresh import Run
 from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
-                             key_title, occupation_title, section_lines)
+                             key_title, listing, occupation_title, section_lines)
 from pipeline.store import ClaimStore, with_fields
 from pipeline.tables import PIECE, RowSpill, TableFile, claims_frame, csv_bytes, parquet_bytes
 
@@ -447,11 +447,12 @@ class _Rendering:
                      shown: Callable[[Cluster], str] = _alternative) -> None:
         order = discrepancy_order(d)
         self.parts.add_discrepancy(d)
-        self.view.add_discrepancy(d, ranks, matches)
+        listed = listing(d, ranks)  # what the Markdown and the HTML reports list of it
+        self.view.add_discrepancy(d, ranks, matches, listed)
         self.discrepancies.add(order, discrepancy_row(d, shown))
         title = key_title(d.key, occupation_title(self.run, d.key[0]))
         self.sections.add(order, {"queue": d.queue, "title": title,
-                                  "lines": section_lines(d, ranks, matches)})
+                                  "lines": section_lines(d, ranks, matches, listed)})
 
     def _reused(self, basis) -> None:
         """The deferred self-contradictions of pages, with the figures each page reuses in

@@ -378,10 +378,11 @@ def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
         section_lines(d, rec.ranks, rec.matches)
 
 
-def section_lines(d: Discrepancy, ranks, matches) -> list[str]:
+def section_lines(d: Discrepancy, ranks, matches, listed: Listing | None = None) -> list[str]:
     """A discrepancy's section of the report under its heading: its id, outcome, why,
     resolution, decisions and its readings (`ranks` and `matches` of its claims): every
-    one, or above LISTED_READINGS a summary (`listing`) that says where the rest is."""
+    one, or above LISTED_READINGS a summary (`listing`, or `listed` when the caller has
+    it) that says where the rest is."""
     lines = ["",
              f"`{d.discrepancy_id}` · **{d.outcome}** · severity **{d.severity}** · "
              f"evidence `{d.evidence}`", "", f"Why: {d.explanation}.", ""]
@@ -398,7 +399,7 @@ def section_lines(d: Discrepancy, ranks, matches) -> list[str]:
         lines += ["", f"Decision: {dec.action} {dec.target} — “{_cell(dec.reason)}” "
                   f"({dec.author}, {dec.date}): **{result.status}**"
                   + (f" — {result.why}" if result.why else "")]
-    listed = listing(d, ranks)
+    listed = listed if listed is not None else listing(d, ranks)
     if listed.summarised:
         lines += ["", listed.note(markdown=True)]
     lines += ["", "| figure | as printed | source | period | release | rank | quote | claim |",

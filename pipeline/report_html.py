@@ -257,10 +257,11 @@ def view_order(d: Discrepancy) -> tuple:
 
 
 def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str, str],
-                     title: str) -> DiscrepancyView:
+                     title: str, listed=None) -> DiscrepancyView:
     """A discrepancy with its readings as in reports/discrepancies.md (every one, or a
-    summary: report.listing): `ranks` and `matches` are its claims' (claim id -> rank,
-    Match), `paths` the sources' files, `title` its key's title."""
+    summary: report.listing, or `listed` when the caller has it): `ranks` and `matches`
+    are its claims' (claim id -> rank, Match), `paths` the sources' files, `title` its
+    key's title."""
     from pipeline.report import (RULES, Omitted, _release_cell, fact_value, figure_of, listing,
                                  period_text)
 
@@ -275,7 +276,7 @@ def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str
         f"{r.decision.action} {r.decision.target}".strip()
         + f" — “{r.decision.reason}” ({r.decision.author}, {r.decision.date}): {r.status}"
         + (f" — {r.why}" if r.why else "") for r in d.decisions)
-    listed = listing(d, ranks)
+    listed = listed if listed is not None else listing(d, ranks)
     rows = []
     for reading in listed.rows:
         if isinstance(reading, Omitted):
@@ -380,7 +381,7 @@ class AnalystParts:
             found = (e for e in self.kept_headline if e[0][0] == code)
         return [entry for _, entry in sorted(found, key=lambda e: e[0])]
 
-    def add_discrepancy(self, d: Discrepancy, ranks: dict, matches: dict) -> None:
+    def add_discrepancy(self, d: Discrepancy, ranks: dict, matches: dict, listed=None) -> None:
         from pipeline.history import discrepancy_entry
         from pipeline.reconcile import QUEUES
         from pipeline.report import key_title
@@ -392,7 +393,7 @@ class AnalystParts:
         if d.discrepancy_id in self.named:
             self.listed.add(d.discrepancy_id)
         self.counts[d.queue] += 1
-        view = discrepancy_view(d, ranks, matches, self.paths, title)
+        view = discrepancy_view(d, ranks, matches, self.paths, title, listed)
         order = (QUEUES.index(d.queue), *view_order(d))
         if self.spill is not None:
             self.spill.add(order, view)
