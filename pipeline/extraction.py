@@ -270,7 +270,7 @@ def extract_each(tasks: list[DocumentTask], take: Callable[[Extracted], None], *
             try:
                 return Extracted.from_plain(found)
             except (ValueError, TypeError, KeyError):
-                cache.rejected += 1  # an entry of another shape: extract again
+                cache.reject(tasks[index].key)  # an entry of another shape: extract again
         if progress:
             progress(index + 1, total, tasks[index])
         result = extracted(tasks[index], time_limit)

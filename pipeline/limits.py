@@ -68,20 +68,44 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 
 PARENT_CHECK = 0.5
-"""Seconds between a worker's looks at whether the process that started it is alive."""
+"""Seconds between a worker's looks at whether the refresh that started it is alive."""
 
 
-def end_with_parent(parent: int) -> None:
+def end_with_parent(refresh: int) -> None:
     """A pool worker's initializer (`initargs=(os.getpid(),)`): a watch that ends the
-    worker once the process `parent` that started it is gone. A refresh killed outright
-    (`kill -9`, the memory killer) runs no handler, and its workers would otherwise wait
-    for work for ever, each holding a parser's memory; Ctrl-C reaches the whole process
-    group and ends them anyway."""
+    worker once the process `refresh` that made the pool is gone. A refresh killed
+    outright (`kill -9`, the memory killer) runs no handler, and its workers would
+    otherwise wait for work for ever, each holding a parser's memory; Ctrl-C reaches the
+    whole process group and ends them anyway.
+
+    A forked or spawned worker's parent is the refresh: it is gone when the worker's
+    parent changes. Under the forkserver start method the parent is the server, which
+    outlives the refresh while its workers live: the refresh itself is looked at (gone,
+    or a zombie that was killed and not yet reaped)."""
     import os
     import time
 
+    parent = os.getppid()
+
+    def alive() -> bool:
+        if os.getppid() != parent:
+            return False
+        if parent == refresh:
+            return True
+        try:
+            os.kill(refresh, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True  # another user's process by now: not ours to judge
+        try:
+            with open(f"/proc/{refresh}/stat", encoding="utf-8") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return True  # no /proc: the signal said it exists
+
     def watch() -> None:
-        while os.getppid() == parent:
+        while alive():
             time.sleep(PARENT_CHECK)
         os._exit(1)
     threading.Thread(target=watch, name="careerfacts-parent-watch", daemon=True).start()

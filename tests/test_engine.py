@@ -353,19 +353,27 @@ def test_a_refresh_says_how_many_damaged_cache_entries_it_set_aside(
         careerfacts_project, own_cache):
     root = careerfacts_project
     assert run_cli("--project", root, "refresh", "--jobs", "1").exit_code == 0
-    damaged = sorted(own_cache.glob("read-*/*/*.cfx"))[:2]
-    for entry in damaged:
-        entry.write_bytes(entry.read_bytes()[:-7] + b"altered")
+    entries = sorted(own_cache.glob("read-*/*/*.cfx"))
 
-    result = run_cli("--project", root, "refresh", "--jobs", "1", "--rehash")
-    quiet = run_cli("--project", root, "refresh", "--jobs", "1", "--rehash")
+    def refresh_with_damaged(entries, *options):
+        for entry in entries:
+            entry.write_bytes(entry.read_bytes()[:-7] + b"altered")
+        return run_cli("--project", root, "refresh", "--jobs", "1", "--rehash", *options)
 
-    assert result.exit_code == 0, result.output
+    said = refresh_with_damaged(entries[:2])
+    as_json = refresh_with_damaged(entries[2:3], "--json")
+    quiet = refresh_with_damaged(entries[3:4], "--quiet")
+    sound = run_cli("--project", root, "refresh", "--jobs", "1", "--rehash")
+
+    assert said.exit_code == 0, said.output
     assert (f"careerfacts: 2 damaged entries of the cache in {own_cache} set aside and "
-            "deleted; their documents were read again") in result.stderr
-    for entry in damaged:  # deleted, and written again whole once the document was read
+            "deleted; their documents were read again") in said.stderr
+    assert "careerfacts: 1 damaged entry of the cache" in as_json.stderr
+    assert json.loads(as_json.stdout)["exit_code"] == 0  # the summary as it always is
+    assert quiet.exit_code == 0 and "set aside" not in quiet.stderr
+    for entry in entries[:4]:  # deleted, and written again whole once the document was read
         unsealed(entry.read_bytes())
-    assert "set aside" not in quiet.stderr
+    assert "set aside" not in sound.stderr
 
 
 def test_a_changed_registry_entry_reads_its_document_again(
@@ -560,55 +568,62 @@ def test_pools_that_keep_breaking_still_end_the_refresh(
 # --- the Dask executor -----------------------------------------------------------------------
 
 HANGING_REFRESH = """
-import os, sys, time
+import multiprocessing, os, sys, time
 import pipeline.extraction as extraction
 
 def hang(doc):  # in a worker: say which process it is, then never end
     open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
     time.sleep(600)
 
-extraction.extract = hang
-tasks = [extraction.DocumentTask(f"p{i}", f"raw/p{i}.txt", "", "", "text",
-                                 held=b"Pay: $5") for i in range(4)]
-extraction.extractions(tasks, jobs=2, time_limit=None)
+extraction.extract = hang  # run again where a worker imports this file (forkserver, spawn)
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[2])
+    tasks = [extraction.DocumentTask(f"p{i}", f"raw/p{i}.txt", "", "", "text",
+                                     held=b"Pay: $5") for i in range(4)]
+    extraction.extractions(tasks, jobs=2, time_limit=None)
 """
 
 
-def _running(pid: int) -> bool:
-    """Whether process `pid` exists and is no zombie (Linux's /proc)."""
+def _started(pid: int) -> str | None:
+    """When process `pid` started (Linux's /proc), or None when it is gone or a zombie:
+    a pid the system has given to another process since does not pass for it."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
+        return None
+    return None if fields[0] == "Z" else fields[19]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
-def test_the_workers_of_a_refresh_killed_outright_end_with_it(tmp_path):
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_the_workers_of_a_refresh_killed_outright_end_with_it(tmp_path, start_method):
     # kill -9 (or the memory killer) runs no handler in the refresh: its pool's workers
     # must notice on their own, not wait for work for ever
     started = tmp_path / "started"
     started.mkdir()
     script = tmp_path / "hanging_refresh.py"
     script.write_text(HANGING_REFRESH)
-    refresh = subprocess.Popen([sys.executable, str(script), str(started)], cwd=REPO,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
-    workers: list[int] = []
+    refresh = subprocess.Popen([sys.executable, str(script), str(started), start_method],
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    workers: dict[int, str | None] = {}
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while len(workers) < 2 and time.monotonic() < deadline and refresh.poll() is None:
             time.sleep(0.05)
-            workers = [int(p.name) for p in started.iterdir()]
-        assert len(workers) == 2, "the pool's two workers never started"
+            workers = {int(p.name): _started(int(p.name)) for p in started.iterdir()}
+        assert len(workers) == 2 and all(workers.values()), "the pool's workers never started"
         refresh.kill()
         refresh.wait()
+
+        def alive() -> list[int]:
+            return [pid for pid, when in workers.items() if _started(pid) == when]
         deadline = time.monotonic() + 15
-        while any(map(_running, workers)) and time.monotonic() < deadline:
+        while alive() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not any(map(_running, workers))
+        assert not alive()
     finally:
         refresh.kill()
-        for pid in filter(_running, workers):
+        for pid in [pid for pid, when in workers.items() if when and _started(pid) == when]:
             os.kill(pid, 9)
 
 
