@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--by", choices=("cumulative", "tottime"), default="cumulative",
                         help="order of --cprofile's functions [default: cumulative]")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
-                        help="also print the N functions with the most cumulative time")
+                        help="also print the N functions with the most time (see --by)")
     args = parser.parse_args(argv)
     table = timed()
     from pipeline.cli import main as careerfacts

@@ -327,12 +327,17 @@ class ClaimsCache:
         try:
             return unsealed(data)
         except ValueError:
-            self.rejected += 1
-            try:
-                path.unlink()
-            except OSError:
-                pass
+            self.reject(key)
             return None
+
+    def reject(self, key: str) -> None:
+        """Count and delete an entry that does not check, or that holds another shape
+        than its reader takes: its document is read again (and its entry rewritten)."""
+        self.rejected += 1
+        try:
+            self._path(key).unlink()
+        except OSError:
+            pass
 
     def put(self, key: str, value) -> None:
         """Store an entry; a cache that cannot be written costs only time."""

@@ -307,9 +307,10 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
             progress.close()
     if before is not None:
         _say_again(before, root, recovered, as_json, quiet, noted)
-    elif run.set_aside:
-        say(f"{run.set_aside} damaged {'entry' if run.set_aside == 1 else 'entries'} of the "
-            f"cache in {cache_dir} set aside and deleted; their documents were read again")
+    elif run.set_aside and not quiet:  # on stderr with --json too: stdout is the summary's
+        click.echo(f"careerfacts: {run.set_aside} damaged "
+                   f"{'entry' if run.set_aside == 1 else 'entries'} of the cache in {cache_dir} "
+                   "set aside and deleted; their documents were read again", err=True)
     if obj.debug:
         for source_id, text in sorted(run.tracebacks.items()):
             click.echo(f"--- traceback for {source_id}\n{text}", err=True)

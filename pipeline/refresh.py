@@ -587,7 +587,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         try:
             kept = _Reading.unpacked(entry) if entry is not None else None
         except (ValueError, TypeError, KeyError, IndexError, pa.ArrowException):
-            reads.rejected += 1
+            reads.reject(keys[index])  # an entry of another shape: read again
             kept = None
         if kept is None:
             return False
