@@ -106,8 +106,8 @@ class Basis:
 class MatchedRows:
     """What release matching made of each page claim (`matched_pages`), kept for
     reconciliation by store row: its MATCHED_FIELDS after its period was inferred and
-    its release matched, and its Match, each interned (a few thousand distinct values
-    for millions of claims: two int32 columns, not an object per claim).
+    its release matched, with its Match, the pair interned (a few thousand distinct
+    pairs for millions of claims: one narrow integer column, not an object per claim).
 
     >>> from extractors.claims import new_claim
     >>> from pipeline.vintage import Match
@@ -120,45 +120,33 @@ class MatchedRows:
     """
 
     def __init__(self, rows: int):
-        self.fields = np.full(rows, -1, dtype=np.int32)
-        self.match = np.full(rows, -1, dtype=np.int32)
-        self._fields: list[tuple] = []
-        self._field_numbers: dict[tuple, int] = {}
-        self._matches: list[Match] = []
-        self._match_numbers: dict[tuple, int] = {}
+        self.pair = np.full(rows, -1, dtype=np.int16)  # widened when the pairs outgrow it
+        self._pairs: list[tuple[tuple, Match | None]] = []
+        self._numbers: dict[tuple, int] = {}
 
     def add(self, rows: np.ndarray, claims: list[Claim], matches: dict[str, Match]) -> None:
         """Keep the results of the claims of these rows (in the same order)."""
         for row, claim in zip(rows.tolist(), claims):
             fields = matched_fields(claim)
-            n = self._field_numbers.get(fields)
-            if n is None:
-                n = self._field_numbers[fields] = len(self._fields)
-                self._fields.append(fields)
-            self.fields[row] = n
             match = matches.get(claim.claim_id)
-            if match is not None:
-                # by value; a release figure by identity (release matching's own objects)
-                key = (match.outcome, match.release, match.releases_behind, match.candidates,
-                       match.edition, match.program, id(match.figure), match.note)
-                m = self._match_numbers.get(key)
-                if m is None:
-                    m = self._match_numbers[key] = len(self._matches)
-                    self._matches.append(match)
-                self.match[row] = m
+            # a Match by value, its release figure by identity (release matching's own)
+            key = fields if match is None else (
+                fields, match.outcome, match.release, match.releases_behind, match.candidates,
+                match.edition, match.program, id(match.figure), match.note)
+            n = self._numbers.get(key)
+            if n is None:
+                n = self._numbers[key] = len(self._pairs)
+                self._pairs.append((fields, match))
+                if n > np.iinfo(self.pair.dtype).max:
+                    self.pair = self.pair.astype(np.int32)
+            self.pair[row] = n
 
     def of(self, rows: np.ndarray) -> list[tuple[tuple, Match | None] | None]:
         """Per row: (its MATCHED_FIELDS, its Match or None), or None when release
         matching did not see it (an official reading added after it)."""
-        found: list = []
-        for row in rows.tolist():
-            n = self.fields[row] if row < len(self.fields) else -1
-            if n < 0:
-                found.append(None)
-                continue
-            m = self.match[row]
-            found.append((self._fields[n], self._matches[m] if m >= 0 else None))
-        return found
+        pair, pairs, size = self.pair, self._pairs, len(self.pair)
+        return [pairs[n] if row < size and (n := pair[row]) >= 0 else None
+                for row in rows.tolist()]
 
 
 CHUNK = 10_000
