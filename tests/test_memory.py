@@ -30,12 +30,14 @@ def test_the_resident_size_is_read_and_trimming_never_raises():
 
 def test_the_chart_pool_is_sized_by_the_budget(monkeypatch, tmp_path):
     from pipeline import charts
+    from pipeline.limits import end_with_parent
 
     sized = []
 
     class Pool:
-        def __init__(self, workers, mp_context=None):
+        def __init__(self, workers, mp_context=None, initializer=None, initargs=()):
             sized.append(workers)
+            assert initializer is end_with_parent  # a drawer ends with a killed refresh
 
         def submit(self, fn, *args):
             from concurrent.futures import Future
