@@ -192,13 +192,13 @@ def _with_header(text: bytes, values: dict) -> bytes | None:
             return None
         at[found.group(1).decode("utf-8")] = (start, end, found.group(3))
         position = end
-    edits: list[tuple[int, int, bytes]] = []
+    lines: dict[tuple[int, int], bytes] = {}  # (start, end) of a line -> its new bytes
     if "repeats" not in at:  # the line goes before "run"'s, which always follows it
         if "run" not in at:
             return None
         before_run = at["run"][0]
         at["repeats"] = (before_run, before_run, b",")
-        edits.append((before_run, before_run, b'  "repeats": null,\n'))
+        lines[(before_run, before_run)] = b'  "repeats": null,\n'
     for key, value in values.items():
         line = at.get(key)
         if line is None:
@@ -206,12 +206,10 @@ def _with_header(text: bytes, values: dict) -> bytes | None:
         start, end, comma = line
         if start != end and _TOP_LINE.match(text[start:end]).group(2)[:1] in (b"{", b"["):
             return None
-        spelt = b'  "%s": %s%s' % (key.encode("utf-8"), json.dumps(
-            value, ensure_ascii=False).encode("utf-8"), comma)
-        edits = [e for e in edits if e[:2] != (start, end)]
-        edits.append((start, end, spelt + (b"\n" if start == end else b"")))
+        lines[(start, end)] = b'  "%s": %s%s%s' % (key.encode("utf-8"), json.dumps(
+            value, ensure_ascii=False).encode("utf-8"), comma, b"\n" if start == end else b"")
     pieces, position = [], 0
-    for start, end, spelt in sorted(edits, key=lambda e: (e[0], e[1])):
+    for (start, end), spelt in sorted(lines.items()):
         pieces += [text[position:start], spelt]
         position = end
     pieces.append(text[position:])

@@ -96,10 +96,12 @@ class Basis:
         """The rows reconciliation sees, in chunks of whole slices of keys."""
         return chunked(self.store, self.reconciled, self.split)
 
-    def slice_of(self, reconciler: Reconciler, rows: np.ndarray) -> Slice:
-        """The chunk of `rows` reconciled, taking release matching's results where it
-        has them (reconciliation would match each claim the same way again)."""
-        claims = self.store.claims(rows)
+    def slice_of(self, reconciler: Reconciler, rows: np.ndarray,
+                 claims: list[Claim] | None = None) -> Slice:
+        """The chunk of `rows` (whose `claims` the caller may have taken already)
+        reconciled, taking release matching's results where it has them (reconciliation
+        would match each claim the same way again)."""
+        claims = self.store.claims(rows) if claims is None else claims
         return reconciler.slice(claims, self.matched.of(rows) if self.matched else None)
 
 
@@ -821,7 +823,7 @@ def decision_results(basis: Basis) -> list[DecisionResult]:
         for rows in basis.chunks():
             claims = basis.store.claims(rows)
             if discrepancy_ids(claims, basis.parts) & wanted:
-                reconciler.slice(claims, basis.matched.of(rows) if basis.matched else None)
+                basis.slice_of(reconciler, rows, claims)
     return reconciler.decisions()
 
 

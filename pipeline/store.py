@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from types import NoneType
 
 import numpy as np
 import pyarrow as pa
@@ -35,17 +36,14 @@ _FRAME_SCHEMA = pa.schema([(name, pa.float64() if name in NUMBER_FIELDS else
 """Text fields that no two claims share: dictionary encoding would only add indices."""
 
 
-_NONE = type(None)
-
-
 def _plain_column(name: str, values) -> bool:
     """Whether a column of claims' values has the types `_plain` asks of them (the
     types of a column looked at once, as a set: the values one by one only for years)."""
     types = set(map(type, values))
     if name in NUMBER_FIELDS:
-        return types <= {float, _NONE}
+        return types <= {float, NoneType}
     if name in YEAR_FIELDS:
-        return types <= {int, _NONE} and all(-32768 <= v <= 32767 for v in values
+        return types <= {int, NoneType} and all(-32768 <= v <= 32767 for v in values
                                               if v is not None)
     return types <= {str}
 
