@@ -58,10 +58,11 @@ def recorded_unchanged_run(root: Path, started: str
     Its record repeats the latest readable one (the same inputs, counts, facts and
     discrepancies) under the next run number, with this refresh's times and `repeats`
     naming the run whose outputs are still published, and is written
-    at once (the caller holds the project's lock); nothing else is published, so
-    reports/index.html still shows the run that rendered it. Only the newest records are
-    read — the latest readable one and those after it — so the cost does not grow with
-    the history. Returns (record, changes since the latest readable run — none, a
+    at once (the caller holds the project's lock): its header only, the facts being the
+    repeated run's. Nothing else is published, so reports/index.html still shows the run
+    that rendered it. Only the newest records are read — the latest readable one and
+    those after it, a repeat's header without the run it repeats — so the cost does not
+    grow with the history, nor with the run's size after the first repeat. Returns (record, changes since the latest readable run — none, a
     `history-unreadable` warning per record passed over); record and changes are None when no
     record can be read (then nothing is written and the next full refresh numbers on).
 
@@ -75,12 +76,12 @@ def recorded_unchanged_run(root: Path, started: str
     >>> record.run, record.repeats, record.counts, changes.headline(), problems
     (2, 1, {'facts': 52}, 'no change since run 1 (2026-11-30T10:00:00Z)', [])
     """
-    latest, problems = latest_run(root)
+    latest, problems = latest_run(root, content=False)
     if latest is None:
         return None, None, problems
     record, data = latest.repeated(next_number(root), started, utc_now())
     write_atomically(Path(root) / record.path, data)
-    return record, changes_between(latest, record), problems
+    return record, Changes(latest.header(), record.header()), problems
 
 
 def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes: Changes,

@@ -930,8 +930,10 @@ def history(obj: Options, as_json: bool) -> None:
 
     Each refresh records a run in curated/history/run-NNNN.json (git-ignored): when it
     started and finished, its exit code, the sha256 of its inputs and its counts, and
-    its facts and discrepancies, which `careerfacts diff` compares. Delete old records
-    freely; run numbers are never reused.
+    its facts and discrepancies, which `careerfacts diff` compares. A refresh that found
+    nothing changed records only its header and the run it repeats, whose facts are its
+    own. Delete old records freely, but keep a run's while you keep its repeats; run
+    numbers are never reused.
 
     Example:
 

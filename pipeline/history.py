@@ -13,7 +13,9 @@ it, not to the dataset), in the same atomic set as the outputs:
     facts        fact id -> title, value, status, rule, release, sources
     discrepancies  discrepancy id -> title, outcome, severity, queue, sources
     repeats      for a refresh that found nothing changed and so ran nothing, the run
-                 whose outputs it kept (absent otherwise)
+                 whose outputs it kept (absent otherwise). Such a record holds no
+                 sources, facts or discrepancies: they are the repeated run's, read from
+                 its record (at 10,000 pages a copy was 55 MB per unchanged refresh)
 
 `changes_between(before, after)` compares two records: sources added, removed or
 changed (another sha256 under the same id), facts added, removed or changed (value,
@@ -56,9 +58,13 @@ if TYPE_CHECKING:
 HISTORY = "curated/history"
 """Where the run records are kept, relative to the project root."""
 RECORD_NAME = re.compile(r"^run-(\d+)\.json$")
-FORMAT = 1
+FORMAT = 2
 """The version of the record's layout; a record of another version is still read for
-what it has."""
+what it has. Format 2: a repeat (`repeats` set) leaves out the sources, facts and
+discrepancies, which are the repeated run's; a format-1 repeat held a copy of them."""
+CONTENT = ("sources", "facts", "discrepancies")
+"""What a run record holds of the run's inputs and outputs, and a repeat takes from the
+run it repeats."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,6 @@ class RunRecord:
     facts: dict = field(default_factory=dict)
     discrepancies: dict = field(default_factory=dict)
     repeats: int | None = None
-    text: bytes | None = field(default=None, repr=False, compare=False)
-    """The file's bytes, for a record read from one (`from_json`)."""
 
     @property
     def path(self) -> str:
@@ -87,14 +91,14 @@ class RunRecord:
         return f"run {self.run} ({self.started})"
 
     def header(self) -> RunRecord:
-        """The record without its sources, facts and discrepancies (nor its file's
-        bytes): which run it is, when, and its counts.
+        """The record without its sources, facts and discrepancies: which run it is,
+        when, and its counts.
 
         >>> head = RunRecord(3, "t0", "t1", 0, counts={"facts": 2}, facts={"f-1": {}}).header()
         >>> head.label(), head.counts, head.facts
         ('run 3 (t0)', {'facts': 2}, {})
         """
-        return replace(self, sources={}, facts={}, discrepancies={}, text=None)
+        return replace(self, sources={}, facts={}, discrepancies={})
 
     def _document(self) -> dict:
         document = {"format": FORMAT, "run": self.run, "started": self.started,
@@ -125,95 +129,60 @@ class RunRecord:
 
     @classmethod
     def from_json(cls, data: bytes) -> RunRecord:
-        """A record from its file's bytes; raises ValueError when they are not one."""
-        document = json.loads(data.decode("utf-8"))
-        if not isinstance(document, dict):
-            raise ValueError("not a JSON object")
-        try:
-            record = cls(int(document["run"]), str(document["started"]),
-                         str(document["finished"]), int(document["exit_code"]),
-                         *(document.get(k) or {} for k in
-                           ("inputs", "counts", "sources", "facts", "discrepancies")),
-                         None if document.get("repeats") is None else int(document["repeats"]))
-        except KeyError as exc:
-            raise ValueError(f"lacks {exc.args[0]!r}") from None
-        for name in ("inputs", "counts", "sources", "facts", "discrepancies"):
-            if not isinstance(getattr(record, name), dict):
-                raise ValueError(f"{name!r} is not a mapping")
-        return replace(record, text=data)
+        """A record from its file's bytes; raises ValueError when they are not one. A
+        repeat's file holds no sources, facts or discrepancies (`repeat_of` adds the
+        repeated run's)."""
+        return _parsed(data)[0]
 
     def repeated(self, run: int, started: str, finished: str) -> tuple[RunRecord, bytes]:
         """The record of a refresh that ran nothing because nothing changed since this
         one (the same inputs, counts, sources, facts and discrepancies, `repeats` naming
-        the run whose outputs are published), and its file's bytes. For a record read
-        from a file, those are the file's with the header's lines rewritten: spelling a
-        record of 10,000 pages' facts again (tens of MB) was most of a no-op refresh.
+        the run whose outputs are published), and its file's bytes: the header only, a
+        few hundred bytes whatever the run's size, since the sources, facts and
+        discrepancies are in the repeated run's record.
 
-        >>> first = RunRecord(1, "t0", "t1", 0, counts={"facts": 2}, facts={"f-1": {"v": 1}})
-        >>> record, data = RunRecord.from_json(first.as_json()).repeated(2, "t2", "t3")
-        >>> data == record.as_json() and record.repeats == 1
+        >>> first = RunRecord(1, "t0", "t1", 0, counts={"facts": 1}, facts={"f-1": {"v": 1}})
+        >>> record, data = first.repeated(2, "t2", "t3")
+        >>> record.repeats, record.facts, RunRecord.from_json(data).facts
+        (1, {'f-1': {'v': 1}}, {})
+        >>> RunRecord.from_json(data).repeat_of(first) == record
         True
         """
         record = RunRecord(run, started, finished, self.exit_code, self.inputs, self.counts,
                            self.sources, self.facts, self.discrepancies,
                            self.repeats or self.run)
-        header = {"format": FORMAT, "run": record.run, "started": record.started,
-                  "finished": record.finished, "repeats": record.repeats}
-        data = _with_header(self.text, header) if self.text is not None else None
-        return record, data if data is not None else record.as_json()
+        document = {key: value for key, value in record._document().items()
+                    if key not in CONTENT}
+        return record, (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+                        + "\n").encode("utf-8")
+
+    def repeat_of(self, repeated: RunRecord) -> RunRecord:
+        """This repeat's record with the sources, facts and discrepancies of the run it
+        repeats (`repeated`, read from that run's record)."""
+        return replace(self, sources=repeated.sources, facts=repeated.facts,
+                       discrepancies=repeated.discrepancies)
 
 
-_TOP_LINE = re.compile(rb'^  "(\w+)": (.*?)(,?)$')
-
-
-def _with_header(text: bytes, values: dict) -> bytes | None:
-    """A record file's bytes (`RunRecord.as_json`'s layout: sorted keys, two-space
-    indent) with these top-level keys set to these plain values; None when the text is
-    not laid out so, or a key's value is not a plain value on its own line.
-
-    The top-level lines are found by searching the bytes for a line break and two spaces
-    before a quote (deeper lines are indented further): a record of 10,000 pages' facts
-    is 55 MB in 2.4 million lines, and going through them one by one was most of a no-op
-    refresh. tests/test_history.py holds its bytes to the record's own (`as_json`).
-
-    >>> record = RunRecord(1, "t0", "t1", 0, facts={"f-1": {"v": 1}}).as_json()
-    >>> _with_header(record, {"run": 2, "repeats": 1}) == RunRecord(
-    ...     2, "t0", "t1", 0, facts={"f-1": {"v": 1}}, repeats=1).as_json()
-    True
-    """
-    if not (text.startswith(b"{\n") and text.endswith(b"\n}\n")):
-        return None
-    at: dict[str, tuple[int, int, bytes]] = {}  # key -> its line's (start, end, comma)
-    position = 0
-    while (found_at := text.find(b'\n  "', position)) >= 0:
-        start, end = found_at + 1, text.index(b"\n", found_at + 1)
-        found = _TOP_LINE.match(text[start:end])
-        if found is None:
-            return None
-        at[found.group(1).decode("utf-8")] = (start, end, found.group(3))
-        position = end
-    lines: dict[tuple[int, int], bytes] = {}  # (start, end) of a line -> its new bytes
-    if "repeats" not in at:  # the line goes before "run"'s, which always follows it
-        if "run" not in at:
-            return None
-        before_run = at["run"][0]
-        at["repeats"] = (before_run, before_run, b",")
-        lines[(before_run, before_run)] = b'  "repeats": null,\n'
-    for key, value in values.items():
-        line = at.get(key)
-        if line is None:
-            return None
-        start, end, comma = line
-        if start != end and _TOP_LINE.match(text[start:end]).group(2)[:1] in (b"{", b"["):
-            return None
-        lines[(start, end)] = b'  "%s": %s%s%s' % (key.encode("utf-8"), json.dumps(
-            value, ensure_ascii=False).encode("utf-8"), comma, b"\n" if start == end else b"")
-    pieces, position = [], 0
-    for (start, end), spelt in sorted(lines.items()):
-        pieces += [text[position:start], spelt]
-        position = end
-    pieces.append(text[position:])
-    return b"".join(pieces)
+def _parsed(data: bytes) -> tuple[RunRecord, bool]:
+    """The record of a file's bytes, and whether it is a repeat that holds no sources,
+    facts or discrepancies of its own; raises ValueError when the bytes are not a record."""
+    document = json.loads(data.decode("utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError("not a JSON object")
+    try:
+        record = RunRecord(int(document["run"]), str(document["started"]),
+                           str(document["finished"]), int(document["exit_code"]),
+                           *(document.get(k) or {} for k in ("inputs", "counts", *CONTENT)),
+                           None if document.get("repeats") is None else int(document["repeats"]))
+    except KeyError as exc:
+        raise ValueError(f"lacks {exc.args[0]!r}") from None
+    for name in ("inputs", "counts", *CONTENT):
+        if not isinstance(getattr(record, name), dict):
+            raise ValueError(f"{name!r} is not a mapping")
+    bare = record.repeats is not None and not any(key in document for key in CONTENT)
+    if bare and record.repeats >= record.run:
+        raise ValueError(f"it repeats run {record.repeats}, which is not an earlier one")
+    return record, bare
 
 
 def record_path(number: int) -> str:
@@ -236,10 +205,12 @@ def recorded_numbers(root: Path) -> list[int]:
 
 def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
     """The project's run records in order, and a `history-unreadable` warning for each
-    file that cannot be read (it is left out; the others are still compared)."""
+    file that cannot be read (it is left out; the others are still compared). A repeat
+    shares the sources, facts and discrepancies of the record it repeats, read once."""
     runs, problems = [], []
+    read: dict[int, RunRecord] = {}
     for number in recorded_numbers(root):
-        record, trouble = _record(root, number)
+        record, trouble = _record(root, number, read)
         if trouble is not None:
             problems.append(trouble)
         else:
@@ -247,28 +218,52 @@ def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
     return runs, problems
 
 
-def _record(root: Path, number: int) -> tuple[RunRecord | None, Problem | None]:
+def _record(root: Path, number: int, read: dict[int, RunRecord] | None = None,
+            content: bool = True) -> tuple[RunRecord | None, Problem | None]:
     """Run record `number`, or the `history-unreadable` warning saying why it cannot be
-    read (no file, not JSON, or the record of another run)."""
+    read (no file, not JSON, the record of another run, or a repeat of a run whose
+    record cannot be read). `read` keeps the records read so far by number, so that the
+    repeats of one run share its record. Without `content`, a repeat is its header only,
+    and the run it repeats is only looked for, not read."""
+    read = {} if read is None else read
     relative = record_path(number)
     try:
-        record = RunRecord.from_json((Path(root) / relative).read_bytes())
+        record, bare = _parsed((Path(root) / relative).read_bytes())
     except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
         return None, problem("history-unreadable", path=relative,
                              detail=" ".join(str(exc).split()))
     if record.run != number:
         return None, problem("history-unreadable", path=relative,
                              detail=f"it records run {record.run}, not {number}")
+    if bare and not content:
+        if not (Path(root) / record_path(record.repeats)).is_file():
+            return None, problem(
+                "history-unreadable", path=relative,
+                detail=f"it repeats run {record.repeats}, whose record holds its facts "
+                       f"and is not there ({record_path(record.repeats)})")
+    elif bare:
+        repeated = read.get(record.repeats)
+        if repeated is None:
+            repeated, trouble = _record(root, record.repeats, read)
+            if trouble is not None:
+                return None, problem(
+                    "history-unreadable", path=relative,
+                    detail=f"it repeats run {record.repeats}, whose record holds its facts "
+                           f"and cannot be read ({trouble.detail})")
+        record = record.repeat_of(repeated)
+    read[number] = record
     return record, None
 
 
-def latest_run(root: Path) -> tuple[RunRecord | None, list[Problem]]:
+def latest_run(root: Path, content: bool = True) -> tuple[RunRecord | None, list[Problem]]:
     """The latest readable run record (None when there is none), and a
     `history-unreadable` warning for each newer one that cannot be read, oldest first.
-    Only those records are read, so the cost does not grow with the history."""
+    Only those records are read (and the run a repeat repeats), so the cost does not
+    grow with the history. Without `content`, a repeat is read as its header (see
+    `_record`): all a refresh that changed nothing needs of it."""
     problems = []
     for number in reversed(recorded_numbers(root)):
-        record, trouble = _record(root, number)
+        record, trouble = _record(root, number, content=content)
         if trouble is None:
             return record, problems[::-1]
         problems.append(trouble)

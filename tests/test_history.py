@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.history import (RunRecord, changes_between, load_runs, next_number,
-                              record_path, run_record)
+from pipeline.history import (RunRecord, changes_between, latest_run, load_runs,
+                              next_number, record_path, run_record)
 from tests.conftest import copy_seed_project, run_from_claims, stated_claim
 
 MEDIAN = dict(metric="wage", statistic="median", unit="USD/year")
@@ -357,10 +358,10 @@ _mapping = st.dictionaries(st.text(max_size=8), _plain, max_size=4)
 
 
 @settings(max_examples=150, deadline=None)
-@given(_mapping, _mapping, _mapping, _mapping, _mapping, st.one_of(st.none(), st.integers(1, 99)),
+@given(_mapping, _mapping, _mapping, _mapping, _mapping, st.one_of(st.none(), st.integers(1, 6)),
        st.text(max_size=25), st.integers(0, 3))
-def test_a_repeated_record_s_bytes_are_the_record_s_own(inputs, counts, sources, facts,
-                                                        discrepancies, repeats, started, code):
+def test_a_repeat_s_file_holds_its_header_and_reads_back_with_the_repeated_run(
+        inputs, counts, sources, facts, discrepancies, repeats, started, code):
     from pipeline.history import RunRecord
 
     latest = RunRecord(7, "2026-11-30T10:00:00Z", "2026-11-30T10:01:00Z", code, inputs, counts,
@@ -369,4 +370,96 @@ def test_a_repeated_record_s_bytes_are_the_record_s_own(inputs, counts, sources,
     record, data = RunRecord.from_json(latest.as_json()).repeated(8, started, "\u2028\n\"t\"")
 
     assert record.repeats == (repeats or 7) and (record.run, record.started) == (8, started)
-    assert data == record.as_json()
+    assert (record.sources, record.facts, record.discrepancies) == (sources, facts, discrepancies)
+    header = json.loads(data)
+    assert not {"sources", "facts", "discrepancies"} & header.keys()
+    assert RunRecord.from_json(data).repeat_of(latest) == record
+
+
+def test_a_no_op_refresh_records_its_header_and_history_and_diff_read_the_run_it_repeats(
+        tmp_path):
+    root = copy_seed_project(tmp_path / "project")
+    assert cli("--project", root, "refresh").exit_code == 0
+    for latest in (1, 2):  # nothing changed: each ran nothing and repeats run 1
+        assert f"no change since run {latest}" in cli("--project", root, "refresh").output
+
+    full = (root / record_path(1)).stat().st_size
+    for number in (2, 3):
+        document = json.loads((root / record_path(number)).read_bytes())
+        assert document["repeats"] == 1 and document["format"] == 2
+        assert not {"sources", "facts", "discrepancies"} & document.keys()
+        assert (root / record_path(number)).stat().st_size < min(1000, full)
+    runs, problems = load_runs(root)
+    assert problems == [] and [r.run for r in runs] == [1, 2, 3]
+    assert runs[0].facts and all(r.facts is runs[0].facts for r in runs)  # read once
+    assert runs[2].counts == runs[0].counts and runs[2].sources == runs[0].sources
+    result = cli("--project", root, "diff", "1", "3")
+    assert result.exit_code == 0 and "run 3 (" in result.output
+    assert "no change since run 1" in result.output
+    listed = cli("--project", root, "history")
+    assert listed.exit_code == 0 and len(listed.output.splitlines()) == 4
+
+
+def test_a_repeat_whose_run_s_record_is_gone_is_unreadable_and_says_which_it_needs(tmp_path):
+    folder = tmp_path / "curated" / "history"
+    folder.mkdir(parents=True)
+    first = record(1, facts={"f-1": fact("$48,780 a year")}, sources={"seed-001": {}})
+    repeat, data = first.repeated(2, "2026-11-30T11:00:00Z", "2026-11-30T11:00:01Z")
+    (tmp_path / record_path(2)).write_bytes(data)
+    (tmp_path / record_path(3)).write_bytes(record(3).as_json())
+
+    runs, problems = load_runs(tmp_path)
+
+    assert [r.run for r in runs] == [3]
+    assert [(p.code, p.path) for p in problems] == [
+        ("history-unreadable", "curated/history/run-0002.json")]
+    assert "it repeats run 1, whose record holds its facts and cannot be read" in \
+        problems[0].message
+    (tmp_path / record_path(1)).write_bytes(first.as_json())
+    assert load_runs(tmp_path) == ([first, repeat, record(3)], [])
+
+
+def test_a_refresh_that_changed_nothing_reads_a_repeat_s_header_only_but_needs_its_run(
+        tmp_path):
+    from pipeline.analyst import recorded_unchanged_run
+
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    first = record(1, facts={"f-1": fact("$48,780 a year")}, counts={"facts": 1})
+    (tmp_path / record_path(1)).write_bytes(first.as_json())
+    for number in (2, 3):
+        made, changes, problems = recorded_unchanged_run(tmp_path, f"2026-11-30T1{number}:00Z")
+        assert (made.run, made.repeats, made.counts, problems) == (number, 1, {"facts": 1}, [])
+        assert changes.headline() == f"no change since run {number - 1} (" + (
+            "2026-11-30T11:00:00Z)" if number == 2 else "2026-11-30T12:00Z)")
+    latest, _ = latest_run(tmp_path, content=False)
+    assert (latest.run, latest.repeats, latest.facts) == (3, 1, {})
+    assert latest_run(tmp_path)[0].facts == first.facts
+
+    (tmp_path / record_path(1)).unlink()
+    made, changes, problems = recorded_unchanged_run(tmp_path, "2026-11-30T14:00Z")
+    assert made is None and changes is None  # nothing to repeat: no record is written
+    assert [p.path for p in problems] == [record_path(2), record_path(3)]
+    assert "it repeats run 1, whose record holds its facts and is not there" in \
+        problems[0].message
+
+
+def test_a_format_1_repeat_holds_its_own_copy_and_is_read_as_it_is(tmp_path):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    copy = replace(record(4, facts={"f-1": fact("$1")}), repeats=2)  # format 1 spelt the repeated run's facts out
+    (tmp_path / record_path(4)).write_bytes(copy.as_json().replace(b'"format": 2',
+                                                                   b'"format": 1'))
+
+    assert load_runs(tmp_path) == ([copy], [])
+
+
+@pytest.mark.parametrize("repeats", [5, 6])
+def test_a_repeat_of_itself_or_a_later_run_is_unreadable_not_a_loop(tmp_path, repeats):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    _, data = record(1).repeated(5, "t0", "t1")
+    data = data.replace(b'"repeats": 1', b'"repeats": %d' % repeats)
+    (tmp_path / record_path(5)).write_bytes(data)
+
+    runs, problems = load_runs(tmp_path)
+
+    assert runs == [] and f"it repeats run {repeats}, which is not an earlier one" in \
+        problems[0].message
