@@ -67,7 +67,7 @@ def recorded_unchanged_run(root: Path, started: str
     record can be read (then nothing is written and the next full refresh numbers on).
 
     >>> import tempfile
-    >>> root = Path(tempfile.mkdtemp())
+    >>> scratch = tempfile.TemporaryDirectory(); root = Path(scratch.name)
     >>> first = RunRecord(1, "2026-11-30T10:00:00Z", "2026-11-30T10:00:05Z", 0,
     ...                   counts={"facts": 52})
     >>> _ = (root / "curated/history").mkdir(parents=True)
@@ -75,6 +75,7 @@ def recorded_unchanged_run(root: Path, started: str
     >>> record, changes, problems = recorded_unchanged_run(root, "2026-11-30T11:00:00Z")
     >>> record.run, record.repeats, record.counts, changes.headline(), problems
     (2, 1, {'facts': 52}, 'no change since run 1 (2026-11-30T10:00:00Z)', [])
+    >>> scratch.cleanup()
     """
     latest, problems = latest_run(root, content=False)
     if latest is None:

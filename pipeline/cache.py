@@ -143,7 +143,7 @@ class FileDigests:
     `cache_dir` None nothing is kept: every file is read.
 
     >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> scratch = tempfile.TemporaryDirectory(); folder = pathlib.Path(scratch.name)
     >>> page = folder / "page.txt"; _ = page.write_bytes(b"Median pay: $50,250")
     >>> digests = FileDigests(folder / "cache", folder, now=lambda: time.time() + 60)
     >>> digest, data = digests.digest(page, sniff=lambda data: "text")
@@ -152,6 +152,7 @@ class FileDigests:
     >>> digests.save()
     >>> FileDigests(folder / "cache", folder).digest(page, sniff=lambda data: "text")[1] is None
     True
+    >>> scratch.cleanup()
     """
 
     def __init__(self, cache_dir: Path | None, root: Path, *, trust: bool = True,

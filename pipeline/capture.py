@@ -83,10 +83,11 @@ def targets_from_file(path: Path) -> list[Target]:
     URL a line; blank lines and `#` comments ignored). Raises TargetsError.
 
     >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "watchlist.yaml"
+    >>> scratch = tempfile.TemporaryDirectory(); f = pathlib.Path(scratch.name) / "watchlist.yaml"
     >>> _ = f.write_text('pages:\\n  - url: https://example.org/mrs\\n    occupation: "29-2072"\\n')
     >>> targets_from_file(f)
     [Target(url='https://example.org/mrs', occupation='29-2072', id='', title='', authority='unknown', publisher='')]
+    >>> scratch.cleanup()
     """
     try:
         text = Path(path).read_text(encoding="utf-8")

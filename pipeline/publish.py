@@ -27,12 +27,13 @@ by side is between a `COMMIT` and its last rename (a few renames, no disk flush)
 the journal says so.
 
 >>> import tempfile, pathlib
->>> root = pathlib.Path(tempfile.mkdtemp())
+>>> scratch = tempfile.TemporaryDirectory(); root = pathlib.Path(scratch.name)
 >>> with exclusive(root):
 ...     [str(p.relative_to(root)) for p in publish({"curated/facts.csv": b"fact_id\\n"}, root)]
 ['curated/facts.csv']
 >>> sorted(p.name for p in (root / ".careerfacts").iterdir())
 []
+>>> scratch.cleanup()
 """
 from __future__ import annotations
 

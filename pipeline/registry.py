@@ -4,7 +4,7 @@ Loading checks every entry and returns the good ones with their bytes, plus a pr
 for each bad one, so one broken entry never stops the others:
 
 >>> import tempfile, pathlib, hashlib
->>> raw = pathlib.Path(tempfile.mkdtemp())
+>>> scratch = tempfile.TemporaryDirectory(); raw = pathlib.Path(scratch.name)
 >>> _ = (raw / "page.txt").write_bytes(b"Median pay: $50,250")
 >>> digest = hashlib.sha256(b"Median pay: $50,250").hexdigest()
 >>> _ = (raw / "sources.yaml").write_text(f'''sources:
@@ -16,6 +16,7 @@ for each bad one, so one broken entry never stops the others:
 >>> captures, problems = load_registry(raw / "sources.yaml")
 >>> [c.source.id for c in captures], [p.code for p in problems]
 (['demo'], ['registry-file-missing'])
+>>> scratch.cleanup()
 """
 from __future__ import annotations
 
@@ -362,7 +363,7 @@ def append_entry(registry: Path, entry: dict) -> None:
     entry, else nothing is written and RegistryError("registry-not-appendable") says why.
 
     >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "sources.yaml"
+    >>> scratch = tempfile.TemporaryDirectory(); path = pathlib.Path(scratch.name) / "sources.yaml"
     >>> _ = path.write_text("# curated by hand\\nsources:\\n  - id: a  # first\\n    path: a.txt\\n")
     >>> append_entry(path, {"id": "b", "path": "b.html", "http_status": 200})
     >>> print(path.read_text())
@@ -375,6 +376,7 @@ def append_entry(registry: Path, entry: dict) -> None:
         path: b.html
         http_status: 200
     <BLANKLINE>
+    >>> scratch.cleanup()
     """
     registry = Path(registry)
     text = registry.read_text(encoding="utf-8") if registry.exists() else REGISTRY_HEADER
