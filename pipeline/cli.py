@@ -931,8 +931,8 @@ def history(obj: Options, as_json: bool) -> None:
     Each refresh records a run in curated/history/run-NNNN.json (git-ignored): when it
     started and finished, its exit code, the sha256 of its inputs and its counts, and
     its facts and discrepancies, which `careerfacts diff` compares. A refresh that found
-    nothing changed records only its header and the run it repeats, whose facts are its
-    own. Delete old records freely, but keep a run's while you keep its repeats; run
+    nothing changed ran nothing: it records only its header and the run it repeats
+    (the "repeats" column), whose facts are its own. Delete old records freely, but keep a run's while you keep its repeats; run
     numbers are never reused.
 
     Example:
@@ -944,27 +944,28 @@ def history(obj: Options, as_json: bool) -> None:
     from pipeline.history import load_runs
 
     root = obj.root()
-    recorded, problems = load_runs(root)
+    recorded, problems = load_runs(root, content=False)  # the headers are all it shows
     for p in problems:
         click.echo(f"careerfacts: {p.line()}", err=True)
     if as_json:
         for r in recorded:
             click.echo(json.dumps({"run": r.run, "started": r.started,
                                    "finished": r.finished, "exit_code": r.exit_code,
-                                   "inputs": r.inputs, "counts": r.counts},
+                                   "inputs": r.inputs, "counts": r.counts,
+                                   "repeats": r.repeats},
                                   sort_keys=True, ensure_ascii=False))
         sys.exit(EXIT_OK)
     if not recorded:
         click.echo("no run recorded yet: `careerfacts refresh` records one")
         sys.exit(EXIT_OK)
     click.echo(f"{'run':>5}  {'started':20}  exit  sources  claims  facts  discrepancies "
-               "(open)  problems")
+               "(open)  problems  repeats")
     for r in recorded:
         n = r.counts
         click.echo(f"{r.run:>5}  {r.started:20}  {r.exit_code:>4}  {n.get('sources', 0):>7}  "
                    f"{n.get('valid', 0):>6}  {n.get('facts', 0):>5}  "
                    f"{n.get('discrepancies', 0):>13} ({n.get('open', 0)})  "
-                   f"{n.get('problems', 0):>8}")
+                   f"{n.get('problems', 0):>8}" + (f"  run {r.repeats}" if r.repeats else ""))
     sys.exit(EXIT_OK)
 
 

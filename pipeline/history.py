@@ -203,14 +203,15 @@ def recorded_numbers(root: Path) -> list[int]:
                   if (m := RECORD_NAME.match(p.name)) and p.is_file())
 
 
-def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
+def load_runs(root: Path, content: bool = True) -> tuple[list[RunRecord], list[Problem]]:
     """The project's run records in order, and a `history-unreadable` warning for each
     file that cannot be read (it is left out; the others are still compared). A repeat
-    shares the sources, facts and discrepancies of the record it repeats, read once."""
+    shares the sources, facts and discrepancies of the record it repeats, read once;
+    without `content` (a listing of the runs) a repeat is its header only."""
     runs, problems = [], []
-    read: dict[int, RunRecord] = {}
+    read: dict[int, RunRecord | Problem] = {}
     for number in recorded_numbers(root):
-        record, trouble = _record(root, number, read)
+        record, trouble = _record(root, number, read, content)
         if trouble is not None:
             problems.append(trouble)
         else:
@@ -218,14 +219,28 @@ def load_runs(root: Path) -> tuple[list[RunRecord], list[Problem]]:
     return runs, problems
 
 
-def _record(root: Path, number: int, read: dict[int, RunRecord] | None = None,
+def _record(root: Path, number: int, read: dict[int, RunRecord | Problem] | None = None,
             content: bool = True) -> tuple[RunRecord | None, Problem | None]:
     """Run record `number`, or the `history-unreadable` warning saying why it cannot be
     read (no file, not JSON, the record of another run, or a repeat of a run whose
-    record cannot be read). `read` keeps the records read so far by number, so that the
-    repeats of one run share its record. Without `content`, a repeat is its header only,
-    and the run it repeats is only looked for, not read."""
+    record cannot be read). `read` keeps what became of each record read so far, so
+    that the repeats of one run share its record and a damaged one is parsed once.
+
+    Without `content`, a repeat is its header, and the run it repeats is only looked
+    for, not read: a refresh that changed nothing needs no more, and it gets that far
+    only when every output of the run it repeats, that run's record among them, is as
+    that run published it (`pipeline/incremental.py`)."""
     read = {} if read is None else read
+    known = read.get(number)
+    if known is not None:
+        return (None, known) if isinstance(known, Problem) else (known, None)
+    record, trouble = _read_record(root, number, read, content)
+    read[number] = record if trouble is None else trouble
+    return record, trouble
+
+
+def _read_record(root: Path, number: int, read: dict, content: bool
+                 ) -> tuple[RunRecord | None, Problem | None]:
     relative = record_path(number)
     try:
         record, bare = _parsed((Path(root) / relative).read_bytes())
@@ -242,28 +257,26 @@ def _record(root: Path, number: int, read: dict[int, RunRecord] | None = None,
                 detail=f"it repeats run {record.repeats}, whose record holds its facts "
                        f"and is not there ({record_path(record.repeats)})")
     elif bare:
-        repeated = read.get(record.repeats)
-        if repeated is None:
-            repeated, trouble = _record(root, record.repeats, read)
-            if trouble is not None:
-                return None, problem(
-                    "history-unreadable", path=relative,
-                    detail=f"it repeats run {record.repeats}, whose record holds its facts "
-                           f"and cannot be read ({trouble.detail})")
+        repeated, trouble = _record(root, record.repeats, read)
+        if trouble is not None:
+            return None, problem(
+                "history-unreadable", path=relative,
+                detail=f"it repeats run {record.repeats}, whose record holds its facts "
+                       f"and cannot be read ({trouble.detail})")
         record = record.repeat_of(repeated)
-    read[number] = record
     return record, None
 
 
 def latest_run(root: Path, content: bool = True) -> tuple[RunRecord | None, list[Problem]]:
     """The latest readable run record (None when there is none), and a
     `history-unreadable` warning for each newer one that cannot be read, oldest first.
-    Only those records are read (and the run a repeat repeats), so the cost does not
-    grow with the history. Without `content`, a repeat is read as its header (see
+    Only those records are read (and the run a repeat repeats, once), so the cost does
+    not grow with the history. Without `content`, a repeat is read as its header (see
     `_record`): all a refresh that changed nothing needs of it."""
     problems = []
+    read: dict[int, RunRecord | Problem] = {}
     for number in reversed(recorded_numbers(root)):
-        record, trouble = _record(root, number, content=content)
+        record, trouble = _record(root, number, read, content)
         if trouble is None:
             return record, problems[::-1]
         problems.append(trouble)

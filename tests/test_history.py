@@ -398,6 +398,11 @@ def test_a_no_op_refresh_records_its_header_and_history_and_diff_read_the_run_it
     assert "no change since run 1" in result.output
     listed = cli("--project", root, "history")
     assert listed.exit_code == 0 and len(listed.output.splitlines()) == 4
+    assert [line.split()[-2:] for line in listed.output.splitlines()[2:]] == [
+        ["run", "1"], ["run", "1"]]
+    as_json = [json.loads(line) for line in cli("--project", root, "history", "--json").output
+               .splitlines()]
+    assert [r["repeats"] for r in as_json] == [None, 1, 1]
 
 
 def test_a_repeat_whose_run_s_record_is_gone_is_unreadable_and_says_which_it_needs(tmp_path):
@@ -463,3 +468,57 @@ def test_a_repeat_of_itself_or_a_later_run_is_unreadable_not_a_loop(tmp_path, re
 
     assert runs == [] and f"it repeats run {repeats}, which is not an earlier one" in \
         problems[0].message
+
+
+def test_a_damaged_run_is_parsed_once_however_many_repeats_name_it(tmp_path, monkeypatch):
+    import pipeline.history as history
+
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    first = record(1, facts={"f-1": fact("$1")})
+    (tmp_path / record_path(1)).write_bytes(first.as_json().replace(b'"run": 1', b'"run": 9'))
+    for number in range(2, 7):
+        (tmp_path / record_path(number)).write_bytes(first.repeated(number, "t0", "t1")[1])
+    parsed = []
+    real = history._parsed
+    monkeypatch.setattr(history, "_parsed", lambda data: parsed.append(data) or real(data))
+
+    runs, problems = load_runs(tmp_path)
+    assert runs == [] and len(problems) == 6 and len(parsed) == 6  # run 1's file once
+    assert all("it records run 9, not 1" in p.message for p in problems)
+    parsed.clear()
+    assert latest_run(tmp_path) == (None, problems) and len(parsed) == 6
+
+
+def test_history_lists_a_repeat_whose_run_s_facts_cannot_be_read(tmp_path):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    first = record(1, facts={"f-1": fact("$1")})
+    (tmp_path / record_path(1)).write_bytes(first.as_json()[:-20])  # torn
+    (tmp_path / record_path(2)).write_bytes(first.repeated(2, "t0", "t1")[1])
+
+    listed = cli("--project", tmp_path, "history")
+
+    assert listed.exit_code == 0
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["run", "2"]
+    assert "curated/history/run-0001.json" in listed.stderr
+
+
+def test_duckdb_reads_the_history_as_the_docs_say(tmp_path, monkeypatch):
+    """The query docs/analyst-view.md gives for the history, with a repeat among more
+    full records than DuckDB samples for the columns."""
+    import duckdb
+
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    runs = [record(n, facts={"f-1": fact(f"${n}")}, counts={"facts": 1, "open": 0})
+            for n in range(1, 40)]
+    for r in runs:
+        (tmp_path / r.path).write_bytes(r.as_json())
+    (tmp_path / record_path(40)).write_bytes(runs[-1].repeated(40, "t0", "t1")[1])
+    query = (Path(__file__).parent.parent / "docs" / "analyst-view.md").read_text(
+        encoding="utf-8").split("```sql\n")[-1].split("```")[0]
+    monkeypatch.chdir(tmp_path)
+
+    with duckdb.connect() as con:
+        rows = con.execute(query).fetchall()
+
+    assert [(row[0], row[-1]) for row in rows[-2:]] == [(39, 39), (40, 39)]
+    assert rows[-1][3:5] == (1, 0)
