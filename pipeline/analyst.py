@@ -19,9 +19,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.cache import write_atomically
 from pipeline.history import (Changes, RunRecord, changes_between, latest_run, next_number,
                               run_record, sha256_of)
+from pipeline.publish import publish
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def recorded_unchanged_run(root: Path, started: str
     Its record repeats the latest readable one (the same inputs, counts, facts and
     discrepancies) under the next run number, with this refresh's times and `repeats`
     naming the run whose outputs are still published, and is written
-    at once (the caller holds the project's lock): its header only, the facts being the
+    at once (published: the caller holds the project's lock): its header only, the facts being the
     repeated run's. Nothing else is published, so reports/index.html still shows the run
     that rendered it. Only the newest records are read — the latest readable one and
     those after it, a repeat's header without the run it repeats — so the cost does not
@@ -81,7 +81,7 @@ def recorded_unchanged_run(root: Path, started: str
     if latest is None:
         return None, None, problems
     record, data = latest.repeated(next_number(root), started, utc_now())
-    write_atomically(Path(root) / record.path, data)
+    publish({record.path: data}, Path(root))  # flushed and readable, as every record is
     return record, Changes(latest.header(), record.header()), problems
 
 

@@ -883,7 +883,7 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
         careerfacts diff 3 7
         careerfacts diff 3 --json | jq '.facts[].title'
     """
-    from pipeline.history import changes_between, load_runs
+    from pipeline.history import changes_between, load_runs, record_path
     from schemas.problems import problem
 
     root = obj.root()
@@ -895,11 +895,15 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
     by_number = {r.run: r for r in recorded}
     for number in runs:
         if number not in by_number:
-            known = (f"runs {recorded[0].run}–{recorded[-1].run}" if len(recorded) > 1
-                     else f"run {recorded[0].run}" if recorded else "no run")
+            unreadable = {p.path: p for p in problems}.get(record_path(number))
+            if unreadable is not None:
+                _fail(problem("history-run-unknown",
+                              detail=f"run {number}'s record cannot be read: "
+                                     f"{unreadable.detail}").line(), EXIT_USAGE, as_json)
             _fail(problem("history-run-unknown",
                           detail=f"run {number} is not recorded in curated/history/ "
-                                 f"({known} recorded)").line(), EXIT_USAGE, as_json)
+                                 f"({_runs_text([r.run for r in recorded])} recorded)").line(),
+                  EXIT_USAGE, as_json)
     if not recorded:
         _fail(problem("history-run-unknown",
                       detail="no run is recorded in curated/history/ yet").line(),
@@ -919,6 +923,24 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
     for line in changes.lines():
         click.echo(f"  {line}")
     sys.exit(EXIT_OK)
+
+
+def _runs_text(numbers: list[int]) -> str:
+    """Run numbers as people read them: "runs 1–17, 19", "run 3", "no run".
+
+    >>> _runs_text([1, 2, 3, 5]), _runs_text([4]), _runs_text([])
+    ('runs 1–3, 5', 'run 4', 'no run')
+    """
+    if not numbers:
+        return "no run"
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(f"{a}–{b}" if b > a else f"{a}" for a, b in spans)
+    return ("runs " if len(numbers) > 1 else "run ") + text
 
 
 @main.command()

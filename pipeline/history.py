@@ -206,21 +206,34 @@ def recorded_numbers(root: Path) -> list[int]:
 def load_runs(root: Path, content: bool = True) -> tuple[list[RunRecord], list[Problem]]:
     """The project's run records in order, and a `history-unreadable` warning for each
     file that cannot be read (it is left out; the others are still compared). A repeat
-    shares the sources, facts and discrepancies of the record it repeats, read once;
-    without `content` (a listing of the runs) a repeat is its header only."""
+    shares the sources, facts and discrepancies of the record it repeats, read once.
+
+    Without `content` (a listing of the runs) every record is its header: a repeat is
+    listed even when the run it repeats cannot be read, with a
+    `history-repeat-unreadable` warning instead."""
     runs, problems = [], []
     read: dict[int, RunRecord | Problem] = {}
     for number in recorded_numbers(root):
-        record, trouble = _record(root, number, read, content)
+        record, trouble = _record(root, number, read, content, look_for_run=False)
         if trouble is not None:
             problems.append(trouble)
         else:
             runs.append(record)
+    for r in runs if not content else ():
+        if r.repeats is not None and not isinstance(read.get(r.repeats), RunRecord):
+            trouble = read.get(r.repeats)
+            why = trouble.detail if trouble is not None else "the file is gone"
+            problems.append(problem(
+                "history-repeat-unreadable", path=r.path,
+                detail=f"run {r.run} ran nothing and repeats run {r.repeats}, whose record "
+                       f"({record_path(r.repeats)}) holds its facts and cannot be read "
+                       f"({why}); it is listed, but cannot be compared"))
     return runs, problems
 
 
 def _record(root: Path, number: int, read: dict[int, RunRecord | Problem] | None = None,
-            content: bool = True) -> tuple[RunRecord | None, Problem | None]:
+            content: bool = True, look_for_run: bool = True
+            ) -> tuple[RunRecord | None, Problem | None]:
     """Run record `number`, or the `history-unreadable` warning saying why it cannot be
     read (no file, not JSON, the record of another run, or a repeat of a run whose
     record cannot be read). `read` keeps what became of each record read so far, so
@@ -229,28 +242,33 @@ def _record(root: Path, number: int, read: dict[int, RunRecord | Problem] | None
     Without `content`, a repeat is its header, and the run it repeats is only looked
     for, not read: a refresh that changed nothing needs no more, and it gets that far
     only when every output of the run it repeats, that run's record among them, is as
-    that run published it (`pipeline/incremental.py`)."""
+    that run published it (`pipeline/incremental.py`); with `look_for_run` False, not
+    even looked for (a listing of the runs)."""
     read = {} if read is None else read
     known = read.get(number)
     if known is not None:
         return (None, known) if isinstance(known, Problem) else (known, None)
-    record, trouble = _read_record(root, number, read, content)
+    record, trouble = _read_record(root, number, read, content, look_for_run)
     read[number] = record if trouble is None else trouble
     return record, trouble
 
 
-def _read_record(root: Path, number: int, read: dict, content: bool
+def _read_record(root: Path, number: int, read: dict, content: bool, look_for_run: bool
                  ) -> tuple[RunRecord | None, Problem | None]:
     relative = record_path(number)
     try:
         record, bare = _parsed((Path(root) / relative).read_bytes())
+    except FileNotFoundError:
+        return None, problem("history-unreadable", path=relative, detail="the file is gone")
     except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
-        return None, problem("history-unreadable", path=relative,
-                             detail=" ".join(str(exc).split()))
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return None, problem("history-unreadable", path=relative, detail=" ".join(why.split()))
     if record.run != number:
         return None, problem("history-unreadable", path=relative,
                              detail=f"it records run {record.run}, not {number}")
     if bare and not content:
+        if not look_for_run:
+            return record, None
         if not (Path(root) / record_path(record.repeats)).is_file():
             return None, problem(
                 "history-unreadable", path=relative,

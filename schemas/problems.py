@@ -137,6 +137,13 @@ CATALOGUE: dict[str, Kind] = {
         "are never reused",
         severity="warning",
     ),
+    "history-repeat-unreadable": Kind(
+        "A repeated run's record cannot be read",
+        "{path}: {detail}",
+        "restore that run's record to compare this run with `careerfacts diff`, or delete "
+        "this one: run numbers are never reused",
+        severity="warning",
+    ),
     "history-run-unknown": Kind(
         "No such run in the history",
         "{detail}",

@@ -389,6 +389,8 @@ def test_a_no_op_refresh_records_its_header_and_history_and_diff_read_the_run_it
         assert document["repeats"] == 1 and document["format"] == 2
         assert not {"sources", "facts", "discrepancies"} & document.keys()
         assert (root / record_path(number)).stat().st_size < min(1000, full)
+        assert (root / record_path(number)).stat().st_mode & 0o777 == \
+            (root / record_path(1)).stat().st_mode & 0o777 == 0o644
     runs, problems = load_runs(root)
     assert problems == [] and [r.run for r in runs] == [1, 2, 3]
     assert runs[0].facts and all(r.facts is runs[0].facts for r in runs)  # read once
@@ -489,17 +491,32 @@ def test_a_damaged_run_is_parsed_once_however_many_repeats_name_it(tmp_path, mon
     assert latest_run(tmp_path) == (None, problems) and len(parsed) == 6
 
 
-def test_history_lists_a_repeat_whose_run_s_facts_cannot_be_read(tmp_path):
+@pytest.mark.parametrize("damage", ["torn", "deleted"])
+def test_history_lists_a_repeat_whose_run_s_facts_cannot_be_read_and_diff_says_why(
+        tmp_path, damage):
     (tmp_path / "curated" / "history").mkdir(parents=True)
     first = record(1, facts={"f-1": fact("$1")})
     (tmp_path / record_path(1)).write_bytes(first.as_json()[:-20])  # torn
-    (tmp_path / record_path(2)).write_bytes(first.repeated(2, "t0", "t1")[1])
+    for number in (2, 3):
+        (tmp_path / record_path(number)).write_bytes(first.repeated(number, "t0", "t1")[1])
+    (tmp_path / record_path(4)).write_bytes(record(4).as_json())
+    if damage == "deleted":
+        (tmp_path / record_path(1)).unlink()
 
     listed = cli("--project", tmp_path, "history")
+    compared = cli("--project", tmp_path, "diff", "2", "4")
+    skipped = cli("--project", tmp_path, "diff", "5")
 
     assert listed.exit_code == 0
-    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["run", "2"]
-    assert "curated/history/run-0001.json" in listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["run", "2", "3", "4"]
+    assert listed.stderr.count("warning [history-repeat-unreadable]") == 2
+    assert "run 2 ran nothing and repeats run 1, whose record (curated/history/run-0001.json)" \
+        in listed.stderr
+    assert ("the file is gone" if damage == "deleted" else "Unterminated string") in listed.stderr
+    assert "Errno" not in listed.stderr + compared.output
+    assert compared.exit_code == 2 and "run 2's record cannot be read: it repeats run 1" in \
+        compared.output
+    assert skipped.exit_code == 2 and "(run 4 recorded)" in skipped.output
 
 
 def test_duckdb_reads_the_history_as_the_docs_say(tmp_path, monkeypatch):
