@@ -110,12 +110,13 @@ PERCENTILE_WORDS = re.compile(
 
 SIDE_PERCENTILE = re.compile(
     r"\b(?P<side>lowest|bottom|highest|top|best|worst|least|low|high)(?:[\s-]+(?:paid|earning|"
-    r"earners))?\s+(?:(?P<n>10|25)\s*(?:%|percent)|(?P<part>tenth|quarter|decile|quartile)\b)"
+    r"earners))?\s+(?:(?P<n>10|25|ten|twenty[\s-]?five)\s*(?:%|percent)|"
+    r"(?P<part>tenth|quarter|decile|quartile)\b)"
     r"|\b(?P<side3>first|1st|lower|ninth|9th|third|3rd|upper)\s+(?P<part3>decile|quartile)\b",
     re.I,
 )
-"""A percentile by its side: "Bottom 10%", "the highest 10 percent", "the best-paid tenth",
-"Lowest decile", "Upper quartile", "first quartile"."""
+"""A percentile by its side: "Bottom 10%", "the highest 10 percent", "the top ten percent",
+"the best-paid tenth", "Lowest decile", "Upper quartile", "first quartile"."""
 
 MIDDLE_HALF = P.Sifted(re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\binterquartile\b|"
                          r"\bhalf\s+of\s+(?:all\s+)?(?:\w+\s+){0,4}?(?:earned|made|were\s+paid|earn|make)"
@@ -171,6 +172,8 @@ def percentile_of(words: str) -> str:
     ('p10', 'p90', 'median')
     >>> percentile_of("Lowest decile"), percentile_of("Upper quartile"), percentile_of("High (90%)")
     ('p10', 'p75', 'p90')
+    >>> percentile_of("the top ten percent"), percentile_of("the bottom twenty-five percent")
+    ('p90', 'p25')
     """
     m = SIDE_PERCENTILE.search(words)
     if m:
@@ -185,6 +188,7 @@ def percentile_of(words: str) -> str:
         else:
             low = side in ("lowest", "bottom", "worst", "least", "low")
         n = m.group("n") or ("10" if part in ("tenth", "decile") else "25")
+        n = "10" if n.lower() == "ten" else "25" if n[0] in "tT" else n  # spelt out
         return {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
                 ("25", False): "p75"}[(n, low)]
     m = PERCENTILE_LABEL.match(words) or PERCENTILE_WORDS.search(words)

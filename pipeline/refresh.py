@@ -331,15 +331,19 @@ def decisions_to_review(reconciliation: Reconciliation) -> list[Problem]:
     return review_problems(reconciliation.decisions)
 
 
-def validated_claims(claims: list[Claim], frame: pd.DataFrame | None = None
+def validated_claims(claims: list[Claim], frame: pd.DataFrame | None = None,
+                     sources: dict[str, Source] | None = None
                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """(valid rows, quarantined rows, a problem per quarantined row). `frame` is the
-    claims' table when the caller has it (pipeline.store.frame_of_batches)."""
+    """(valid rows, quarantined rows, a problem per quarantined row, naming the source's
+    file when `sources` has the source). `frame` is the claims' table when the caller has
+    it (pipeline.store.frame_of_batches)."""
     from schemas.claims import quarantine  # pandera costs ~1 s to import: only here
 
     valid, bad = quarantine(frame if frame is not None else claims_frame(claims))
+    sources = sources or {}
     problems = [
         problem("claim-invalid", source_id=row.source_id, locator=row.locator,
+                path=getattr(sources.get(row.source_id), "path", ""),
                 detail=f"{row.claim_id} ({row.metric} {row.figure!r} at {row.locator}): "
                        f"{row.failed_checks}")
         for row in bad.itertuples()
@@ -429,7 +433,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     split_problems = undecided_splits(undecided.claims, read.parts, undecided.matches, sources,
                                       official)
     readings = official_readings_of(wanted, rows, sources)
-    valid_readings, bad_readings, reading_problems = validated_claims(readings)
+    valid_readings, bad_readings, reading_problems = validated_claims(readings, None, sources)
     reading_ids = set(valid_readings["claim_id"])
     quarantined = read.quarantined
     if len(bad_readings):
@@ -529,7 +533,8 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
             reading.batch = plain_batch(reading.claims)
         plain = [r.batch for r in waiting]
         good, wrong, trouble = validated_claims(
-            batch, frame_of_batches(plain) if all(b is not None for b in plain) else None)
+            batch, frame_of_batches(plain) if all(b is not None for b in plain) else None,
+            sources)
         good_rows = [start + int(i) for i in good.index]
         valid.extend(good_rows)
         if len(wrong):

@@ -327,6 +327,8 @@ def test_a_document_read_before_is_taken_whole_from_the_cache_of_documents_read(
 
     assert again == first
     assert first[0] == 1 and "claim-invalid" in {p["code"] for p in first[1]["problems"]}
+    assert {p["path"] for p in first[1]["problems"] if p["code"] == "claim-invalid"} == {
+        "raw/unnamed.txt"}  # the source's file, as every problem of a source names it
     assert (root / "curated" / "quarantine.csv").read_text().count("unnamed") == 2
     # nothing extracted, no claim's occupation resolved, only the official readings checked
     assert counted == []

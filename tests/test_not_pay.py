@@ -19,6 +19,8 @@ def _wages(page: bytes, name: str = "page.txt") -> list[float]:
     "The federal minimum wage is still $7.25 an hour.",
     "I make $96,500 as a county prosecutor.",
     "Ours is $2 an hour for every standby hour.",
+    "Subscribe for $9.99/month and get every salary report!",
+    "A premium membership is $19 a month.",
 ])
 def test_costs_minimums_and_anecdotes_are_not_pay(line):
     page = f"Paralegals\n\nMedian pay: $61,010 per year (May 2024)\n\n{line}\n".encode()

@@ -26,6 +26,10 @@ def _read(sentence: str) -> list[tuple[str, str, float]]:
      [("p90", "USD/year", 83950)]),
     ("The lowest 10 percent earned less than $38,120, the highest 10 percent more than $83,950.",
      [("p10", "USD/year", 38120), ("p90", "USD/year", 83950)]),
+    ("The bottom ten percent earn less than $38,120, while the top ten percent pull in "
+     "more than $83,950.", [("p10", "USD/year", 38120), ("p90", "USD/year", 83950)]),
+    ("The lowest twenty-five percent made under $44,600 a year.",
+     [("p25", "USD/year", 44600)]),
 ])
 def test_the_statistic_of_each_amount(sentence, expected):
     assert _read(sentence) == expected
