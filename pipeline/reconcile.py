@@ -1081,27 +1081,32 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
 
     "Full-time … earn an average salary of $50,793.60" under a table whose full-time row
     is $36,732.80 – $57,824.00: the page contradicts itself across statistics, which
-    grouping by key cannot see.
+    grouping by key cannot see. The prose is held to the rows that could state its
+    figure: those of its own statistic, and ranges and unlabelled figures. A table of
+    other statistics only (the 25th, 50th and 75th percentiles) says nothing of a 10th
+    percentile in the prose, and is no contradiction of it.
     """
     tables: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in claims:
         if claim.method == "table-row":
             tables[(claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION)].append(claim)
-    held: dict[tuple, list[float]] = {}  # each table's figures in its key's unit, sorted
+    held: dict[tuple, list[float]] = {}  # the figures of a table's rows, in its key's unit
     found = []
     for claim in claims:
         if claim.method != "sentence" or claim.unit in CATEGORICAL_UNITS or claim.value is None:
             continue
         group = (claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION)
-        rows = tables.get(group)
+        rows = [r for r in tables.get(group, ()) if r.statistic in (
+            claim.statistic, "range", "unspecified")]
         if not rows:
             continue
-        if group not in held:
+        if (group, claim.statistic) not in held:
             # (NaN is near no figure: it is left out, so the list sorts)
-            held[group] = sorted(x for r in map(lambda c: reading_of(c, "unknown"), rows)
-                                 for x in (r.value, r.low, r.high) if x is not None and x == x)
+            held[(group, claim.statistic)] = sorted(
+                x for r in map(lambda c: reading_of(c, "unknown"), rows)
+                for x in (r.value, r.low, r.high) if x is not None and x == x)
         prose = reading_of(claim, "unknown")
-        if _holds(held[group], prose.value, prose.precision / 2):
+        if _holds(held[(group, claim.statistic)], prose.value, prose.precision / 2):
             continue  # "$50K" or "$24.16 an hour" restating a $50,250 row agrees with it
         table_text = "; ".join(r.figure for r in rows)
         readings = [reading_of(c, authorities.get(c.source_id, "unknown")) for c in [claim, *rows]]

@@ -1,5 +1,6 @@
 """Reconciliation of the seed pages against the official figures
 (tests/seeds/expected_conflicts.md), its rules, and analysts' decisions."""
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -345,3 +346,41 @@ def test_the_report_leads_with_the_answer_per_occupation_by_title(run):
     series = next(line for line in report if line.startswith("- **median pay**"))
     assert "OEWS May 2022: $47,180 ← seed-002 ($47,180)" in series
     assert report.index("## Open discrepancies (the analyst's queue)") < report.index("## Summary")
+
+
+def _page_claims(prose: list[tuple], table: list[tuple]):
+    """A page's prose claims and its table rows: (statistic, value, low, high, figure)."""
+    from tests.conftest import stated_claim
+
+    def made(statistic, value, low, high, figure, method):
+        return replace(stated_claim(value, low=low, high=high, source="blog", figure=figure,
+                                    statistic=statistic), method=method)
+    return ([made(*row, "sentence") for row in prose] +
+            [made(*row, "table-row") for row in table])
+
+
+def test_prose_that_restates_its_own_table_with_another_figure_is_intra_source():
+    from pipeline.reconcile import restatements
+
+    claims = _page_claims([("mean", 50793.6, None, None, "$50,793.60")],
+                          [("range", None, 36732.8, 57824.0, "$36,732.80 – $57,824.00")])
+
+    found = restatements(claims, {"blog": "secondary"})
+
+    assert [(d.outcome, d.queue) for d in found] == [("intra-source", "open")]
+    assert "prose gives mean $50,793.60, a figure its own table does not hold" in found[0].explanation
+
+
+def test_a_table_of_other_percentiles_does_not_contradict_the_prose():
+    from pipeline.reconcile import restatements
+
+    table = [("p25", 40050.0, None, None, "$40,050"), ("median", 50250.0, None, None, "$50,250"),
+             ("p75", 62300.0, None, None, "$62,300")]
+    agreeing = _page_claims([("p10", 35100.0, None, None, "$35,100"),
+                             ("p90", 77450.0, None, None, "$77,450"),
+                             ("median", 50250.0, None, None, "$50,250")], table)
+    differing = _page_claims([("median", 48000.0, None, None, "$48,000")], table)
+
+    assert restatements(agreeing, {"blog": "secondary"}) == []
+    assert [d.outcome for d in restatements(differing, {"blog": "secondary"})] == [
+        "intra-source"]
