@@ -49,7 +49,23 @@ class Options:
         sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _debug_after(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_object(Options).debug = True
+
+
+class _Commands(click.Group):
+    """The commands, each of which also takes --debug after its name
+    (`careerfacts refresh --debug` as well as `careerfacts --debug refresh`)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(click.Option(["--debug"], is_flag=True, expose_value=False,
+                                       callback=_debug_after,
+                                       help="Show tracebacks for failures."))
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for failures.")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The project folder (holding raw/sources.yaml) [default: the working "

@@ -386,10 +386,13 @@ def test_failed_rendering_is_an_internal_error_with_a_one_line_message(
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_failed_rendering_with_debug_raises_for_the_traceback(careerfacts_project, monkeypatch):
+@pytest.mark.parametrize("where", ["before the command", "after it"])
+def test_failed_rendering_with_debug_raises_for_the_traceback(careerfacts_project, monkeypatch,
+                                                              where):
     monkeypatch.setattr(pipeline.outputs, "discrepancy_report", _fail_rendering)
 
-    result = refresh(careerfacts_project, "--debug")
+    result = refresh(careerfacts_project, "--debug") if where == "before the command" else \
+        run_cli("refresh", "--root", careerfacts_project, "--debug")
 
     assert isinstance(result.exception, RuntimeError)
     assert result.exit_code != 0
