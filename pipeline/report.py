@@ -372,6 +372,15 @@ def _release_cell(matches, reading: Reading) -> str:
     return "unmatched"
 
 
+def no_resolution(d: Discrepancy) -> str:
+    """Why a discrepancy has no resolved figure: no rule chose one and an analyst must
+    decide, or the analysts' decision settled it without one ("not-a-conflict",
+    "split")."""
+    if d.queue == "decided":
+        return "the analysts' decision settles it without choosing one figure"
+    return RULES["none"]
+
+
 def _section(number: int, d: Discrepancy, run: Run) -> list[str]:
     rec = run.reconciliation
     return [f"### {number}. {key_title(d.key, occupation_title(run, d.key[0]))}"] + \
@@ -393,10 +402,10 @@ def section_lines(d: Discrepancy, ranks, matches, listed: Listing | None = None)
                      + f" from {d.proposed.source_id}, by rule `{d.rule}`: {RULES[d.rule]}. "
                      "The other figures stay in the curated data as ranked alternatives.")
     else:
-        lines.append(f"Resolution: none — {RULES['none']}.")
+        lines.append(f"Resolution: none — {no_resolution(d)}.")
     for result in d.decisions:
         dec = result.decision
-        lines += ["", f"Decision: {dec.action} {dec.target} — “{_cell(dec.reason)}” "
+        lines += ["", f"Decision: {f'{dec.action} {dec.target}'.strip()} — “{_cell(dec.reason)}” "
                   f"({dec.author}, {dec.date}): **{result.status}**"
                   + (f" — {result.why}" if result.why else "")]
     listed = listed if listed is not None else listing(d, ranks)

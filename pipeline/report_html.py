@@ -263,7 +263,7 @@ def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str
     are its claims' (claim id -> rank, Match), `paths` the sources' files, `title` its
     key's title."""
     from pipeline.report import (RULES, Omitted, _release_cell, fact_value, figure_of, listing,
-                                 period_text)
+                                 no_resolution, period_text)
 
     if d.proposed is not None:
         period = d.proposed.claim.period
@@ -271,7 +271,7 @@ def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str
                       + (f" ({period_text(period)})" if period else "")
                       + f" from {d.proposed.source_id}, by rule {d.rule}: {RULES[d.rule]}")
     else:
-        resolution = f"none — {RULES['none']}"
+        resolution = f"none — {no_resolution(d)}"
     decisions = tuple(
         f"{r.decision.action} {r.decision.target}".strip()
         + f" — “{r.decision.reason}” ({r.decision.author}, {r.decision.date}): {r.status}"

@@ -384,3 +384,24 @@ def test_a_table_of_other_percentiles_does_not_contradict_the_prose():
     assert restatements(agreeing, {"blog": "secondary"}) == []
     assert [d.outcome for d in restatements(differing, {"blog": "secondary"})] == [
         "intra-source"]
+
+
+def test_a_discrepancy_decided_without_a_figure_does_not_ask_for_a_decision(project,
+                                                                            monkeypatch):
+    monkeypatch.chdir(project)
+    run = refresh(project / "raw" / "sources.yaml")
+    d = next(d for d in run.reconciliation.discrepancies
+             if d.outcome == "intra-source" and d.proposed is None)
+    assert cli(project, "decide", d.discrepancy_id, "--not-a-conflict",
+               "--reason", "the prose averages another population").exit_code == 0
+
+    assert cli(project, "refresh").exit_code == 0
+
+    report = (project / "reports" / "discrepancies.md").read_text(encoding="utf-8")
+    section = report.split(f"`{d.discrepancy_id}` · **", 1)[1].split("\n### ", 1)[0]
+    assert "Resolution: none — the analysts' decision settles it without choosing one figure" \
+        in section and "an analyst must decide" not in section
+    assert "Decision: not-a-conflict — “the prose averages another population”" in section
+    view = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "the analysts&#39; decision settles it" in view or \
+        "the analysts' decision settles it" in view
