@@ -610,7 +610,8 @@ def headline_row(fact, matches, authorities: dict[str, str]) -> HeadlineRow | No
              ).add(r.source_id)
     other -= stale
     value = f"**{fact_value(chosen)}**" if chosen else "none (an analyst must decide)"
-    release = (chosen.claim.stated_in or period_text(chosen.claim.period)) if chosen else ""
+    release = (chosen.claim.stated_in or period_text(chosen.claim.period)
+               or "not stated") if chosen else ""
     source = f" ({chosen.source_id})" if chosen else ""
     line = (f"| {label} | {value} | {release}{source} | {_pages(agree)} | "
             f"{_pages(stale)} | {_pages(other)} |")

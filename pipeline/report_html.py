@@ -147,7 +147,8 @@ def _headline_row(fact: Fact, label: str, figures: list[PageFigure]) -> Headline
     other = {p.source_id for p in figures} - agree - stale - conflict
     return HeadlineRow(
         label, fact_value(chosen) if chosen else "",
-        (chosen.claim.stated_in or period_text(chosen.claim.period)) if chosen else "",
+        (chosen.claim.stated_in or period_text(chosen.claim.period) or "not stated")
+        if chosen else "",
         chosen.source_id if chosen else "", fact.rule, RULES.get(fact.rule, ""),
         tuple(sorted(agree)), tuple(sorted(stale)), tuple(sorted(conflict)),
         tuple(sorted(other)), fact.status, fact.discrepancy_id)
