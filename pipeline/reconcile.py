@@ -30,6 +30,7 @@ dropped.
 from __future__ import annotations
 
 import bisect
+import difflib
 import gc
 import hashlib
 import itertools
@@ -792,6 +793,7 @@ class Reconciler:
         for decision in decisions:
             self.by_discrepancy[decision.discrepancy].append(decision)
         self.results: list[DecisionResult] = []
+        self.seen: set[str] = set()  # the discrepancies found, while decisions may name them
         self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.editions = Editions()
         self.figures_at: dict[tuple, list[tuple[int, ReleaseFigure]]] = defaultdict(list)
@@ -841,6 +843,8 @@ class Reconciler:
                                 queue=decided.queue or found.queue)
             discrepancies.append(found)
         self._count(claims, matches)
+        if self.by_discrepancy:  # to tell a mistyped id in decisions.yaml what it may mean
+            self.seen.update(d.discrepancy_id for d in discrepancies)
         return Slice(claims, facts, discrepancies, ranks, matches)
 
     def _matched(self, claims: list[Claim]) -> tuple[list[Claim], dict[str, Match]]:
@@ -934,10 +938,11 @@ class Reconciler:
         """Every decision's result once every slice is reconciled: those whose discrepancy
         was not found need review."""
         results = list(self.results)
-        for gone in self.by_discrepancy.values():  # decisions whose discrepancy has gone
-            results.extend(DecisionResult(decision, "needs-review", "the discrepancy no "
-                                          "longer exists: the claims behind it changed")
-                           for decision in gone)
+        for named, gone in self.by_discrepancy.items():  # decisions whose discrepancy has gone
+            near = difflib.get_close_matches(named, sorted(self.seen), n=1, cutoff=0.75)
+            why = ("the discrepancy is not among this run's: the claims behind it changed, or "
+                   "its id is mistyped" + (f" (did you mean {near[0]}?)" if near else ""))
+            results.extend(DecisionResult(decision, "needs-review", why) for decision in gone)
         return sorted(results, key=lambda r: (r.decision.discrepancy,
                                               self.all_decisions.index(r.decision)))
 

@@ -405,3 +405,20 @@ def test_a_discrepancy_decided_without_a_figure_does_not_ask_for_a_decision(proj
     view = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "the analysts&#39; decision settles it" in view or \
         "the analysts' decision settles it" in view
+
+
+def test_a_mistyped_discrepancy_in_decisions_yaml_needs_review_and_names_the_near_one(project):
+    run = refresh(project / "raw" / "sources.yaml")
+    d = discrepancy(run, **US_MEDIAN)
+    typo = d.discrepancy_id[:-1] + ("0" if d.discrepancy_id[-1] != "0" else "1")
+    (project / "decisions.yaml").write_text(
+        f"decisions:\n  - discrepancy: {typo}\n    action: not-a-conflict\n"
+        "    reason: the pages measure different things\n    author: analyst\n"
+        f"    date: 2026-12-01\n    evidence: {d.evidence}\n", encoding="utf-8")
+
+    [result] = refresh(project / "raw" / "sources.yaml",
+                       decisions=project / "decisions.yaml").reconciliation.decisions
+
+    assert result.status == "needs-review"
+    assert result.why == ("the discrepancy is not among this run's: the claims behind it "
+                          f"changed, or its id is mistyped (did you mean {d.discrepancy_id}?)")
