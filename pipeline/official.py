@@ -181,7 +181,8 @@ def _built(chosen: list[Capture]) -> tuple[_Built, list[Problem]]:
             continue
         except OSError as exc:  # removed or unreadable since the registry was read
             problems.append(problem("registry-file-missing", source_id=source.id,
-                                    path=source.path, detail=str(exc)))
+                                    path=source.path,
+                                    detail=f"cannot be read: {exc.strerror or exc}"))
             continue
         problems += [problem(code, source_id=source.id, path=source.path, detail=detail)
                      for code, detail in issues]

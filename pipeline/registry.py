@@ -226,7 +226,9 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
     if Path(relative).is_absolute() or not target.is_relative_to(resolve.raw_dir):
         return None, _entry_problem("registry-path-outside-raw", entry_id, relative)
     if not target.is_file():
-        return None, _entry_problem("registry-file-missing", entry_id, shown)
+        return None, _entry_problem("registry-file-missing", entry_id, shown,
+                                    "is a folder, not a file" if target.is_dir() else
+                                    "does not exist")
     try:
         found, _ = digests.digest(target, sniff=lambda data: sniff_format(data, relative))
     except OSError as exc:
@@ -302,13 +304,15 @@ def load_registry(registry: Path, root: Path | None = None, *,
     except FileNotFoundError:
         raise RegistryError(problem("registry-not-found", path=shown)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        detail = " ".join(str(exc).split())
+        detail = " ".join(str(exc).replace('in "<unicode string>", ', "").split())
         raise RegistryError(problem("registry-unreadable", path=shown, detail=detail)) from None
     digests = FileDigests(cache_dir, root, trust=not rehash)
     resolve = _Resolver(registry.parent, root)
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
-        raise RegistryError(problem("registry-unreadable", path=shown,
-                                    detail="expected a mapping with a `sources:` list"))
+        raise RegistryError(problem("registry-unreadable", path=shown, detail=(
+            "it is empty" if document is None else "it holds no `sources:` list"
+            if isinstance(document, dict) else "it is not a mapping")
+            + "; expected a mapping with a `sources:` list"))
     captures: list[Capture] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}

@@ -28,7 +28,8 @@ CATALOGUE: dict[str, Kind] = {
     "registry-unreadable": Kind(
         "Source registry cannot be read",
         "{path}: {detail}",
-        "fix the YAML syntax; the registry is a list of mappings under `sources:`",
+        "fix the file: the registry is YAML, a list of mappings under `sources:` (one per "
+        "page: id, path, sha256, retrieved, title, authority)",
     ),
     "registry-not-found": Kind(
         "Source registry not found",
@@ -52,9 +53,9 @@ CATALOGUE: dict[str, Kind] = {
         "copy the document into raw/ and register that path",
     ),
     "registry-file-missing": Kind(
-        "Registered file does not exist",
-        "{path} does not exist",
-        "add the file to raw/ or remove the entry",
+        "Registered file is missing or cannot be read",
+        "{path} {detail}",
+        "add the file to raw/ (or let careerfacts read it), or remove the entry",
     ),
     "registry-sha256-mismatch": Kind(
         "File does not match its registered sha256",

@@ -73,6 +73,15 @@ def test_unreadable_pdf_is_a_clear_error(data, code):
     assert error.value.code == code
 
 
+def test_a_page_registered_as_a_pdf_names_the_format_key():
+    with pytest.raises(DocumentError) as error:
+        document = document_from_bytes(b"<p>Median pay: $50,250</p>", source_id="p",
+                                       path="page.html", format="pdf")
+        extract(document)
+    assert error.value.code == "document-unreadable"
+    assert "no %PDF- header" in error.value.detail and "`format:`" in error.value.detail
+
+
 def test_readable_pdf_yields_claims_with_page_and_box():
     [claim] = claims_of(a_pdf(), "page.pdf")
     assert (claim.value, claim.period) == (50250.0, "2024")

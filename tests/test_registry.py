@@ -119,6 +119,11 @@ def _missing_file(root):
     return entry("bad", "nothere.txt", b"x"), {}
 
 
+def _folder(root):
+    (root / "raw" / "pages").mkdir(parents=True)
+    return entry("bad", "pages", b"x"), {}
+
+
 def _sha_mismatch(root):
     return entry("bad", "bad.txt", b"other bytes"), {"bad.txt": b"Median pay: $1"}
 
@@ -158,7 +163,8 @@ def _bad_soc(root):
 
 # (case, expected code, strings the problem's one-line message must contain)
 BROKEN = [
-    (_missing_file, "registry-file-missing", ["bad", "raw/nothere.txt"]),
+    (_missing_file, "registry-file-missing", ["bad", "raw/nothere.txt does not exist"]),
+    (_folder, "registry-file-missing", ["bad", "raw/pages is a folder, not a file"]),
     (_sha_mismatch, "registry-sha256-mismatch", ["bad", "raw/bad.txt", sha(b"other bytes")]),
     (_outside_relative, "registry-path-outside-raw", ["bad", "../x.txt"]),
     (_outside_absolute, "registry-path-outside-raw", ["bad", "elsewhere.txt"]),
@@ -270,7 +276,7 @@ def test_invalid_yaml_raises_registry_error_naming_the_file(tmp_path, text):
     assert caught.value.problem.code == "registry-unreadable"
     assert caught.value.problem.path == "raw/sources.yaml"
     assert "raw/sources.yaml" in str(caught.value)
-    assert "\n" not in str(caught.value)
+    assert "\n" not in str(caught.value) and "<unicode string>" not in str(caught.value)
 
 
 @pytest.mark.parametrize("text", [
@@ -291,6 +297,7 @@ def test_registry_without_a_sources_list_raises_registry_error(tmp_path, text):
     assert caught.value.problem.code == "registry-unreadable"
     assert "sources:" in str(caught.value)
     assert "raw/sources.yaml" in str(caught.value)
+    assert ("it is empty" in str(caught.value)) == (text == "")
 
 
 def test_empty_sources_list_loads_nothing(tmp_path):
