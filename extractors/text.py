@@ -1244,11 +1244,14 @@ def _page_occupation(reader: Reader) -> str:
 
 def _coded_title(text: str) -> tuple[str, str] | None:
     """(SOC code, title) of a heading that names an occupation with its code: "15-1243
-    Database Architects", "Phlebotomists (31-9097) by area"; None for a group's code
-    ("Healthcare Support Occupations (31-0000)")."""
+    Database Architects", "Phlebotomists (31-9097) by area", "Medical Records
+    Specialists — SOC 29-2072"; None for a group's code ("Healthcare Support Occupations
+    (31-0000)")."""
     m = re.match(r"^(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s+(?P<title>[A-Z][^\d\t]{2,80})$", text.strip()) \
         or re.match(r"^(?P<title>[A-Z][\w ,'’-]{2,60}?)\s*\((?:SOC\s+)?(?P<code>\d{2}-\d{4})\)"
-                    r"(?:\s+(?:by|in|for|across)\s+[\w ,.-]{1,40}|\s*[:–—-].{0,60})?\s*$", text.strip())
+                    r"(?:\s+(?:by|in|for|across)\s+[\w ,.-]{1,40}|\s*[:–—-].{0,60})?\s*$", text.strip()) \
+        or re.match(r"^(?P<title>[A-Z][\w ,'’-]{2,60}?)\s*[:–—|-]\s*SOC(?:\s+code)?:?\s*"
+                    r"(?P<code>\d{2}-\d{4})(?:\.\d{2})?\s*$", text.strip())
     if not m or m.group("code").endswith("00"):
         return None
     return m.group("code"), m.group("title").strip()

@@ -905,6 +905,8 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
     root = obj.root()
     if len(runs) > 2:
         raise click.UsageError("give at most two runs")
+    if len(runs) == 2 and runs[0] == runs[1]:
+        raise click.UsageError(f"give two different runs (run {runs[0]} is the same as itself)")
     recorded, problems = load_runs(root)
     for p in problems:
         click.echo(f"careerfacts: {p.line()}", err=True)

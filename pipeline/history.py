@@ -475,14 +475,23 @@ class Changes:
 
     def headline(self) -> str:
         """One line: "since run 2 (…): 1 source added, 3 facts changed", "no change since
-        run 2 (…)", or "the first recorded run: nothing to compare with"."""
+        run 2 (…)", or "the first recorded run: nothing to compare with"; a change of the
+        exit code or of the number of problems is added ("…; exit code 1 → 0; problems
+        1 → 0")."""
         if self.before is None:
             return "the first recorded run: nothing to compare with"
+        outcome = "; ".join(
+            f"{name} {a} → {b}" for name, a, b in (
+                ("exit code", self.before.exit_code, self.after.exit_code),
+                ("problems", self.before.counts.get("problems", 0),
+                 self.after.counts.get("problems", 0))) if a != b)
         if not self:
-            return f"no change since {self.before.label()}"
+            return f"no change since {self.before.label()}" + (
+                f" in the data; {outcome}" if outcome else "")
         plural = {"source": "sources", "fact": "facts", "discrepancy": "discrepancies"}
         return f"since {self.before.label()}: " + ", ".join(
-            f"{n} {noun if n == 1 else plural[noun]} {verb}" for n, noun, verb in self.counts())
+            f"{n} {noun if n == 1 else plural[noun]} {verb}" for n, noun, verb in self.counts()
+        ) + (f"; {outcome}" if outcome else "")
 
     def lines(self) -> list[str]:
         """One line per change: "fact changed         f-… title: value … → …"."""

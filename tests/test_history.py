@@ -57,6 +57,17 @@ def test_identical_runs_show_no_change():
     assert changes.headline() == "no change since run 1 (2026-11-30T11:00:00Z)"
 
 
+def test_a_run_that_mended_a_problem_says_so_though_the_data_did_not_change():
+    facts = {"f-1": fact("$50,250 a year")}
+    broken = replace(record(1, facts=facts, counts={"problems": 1}), exit_code=1)
+
+    changes = changes_between(broken, record(2, facts=facts, counts={"problems": 0}))
+
+    assert not changes
+    assert changes.headline() == ("no change since run 1 (2026-11-30T11:00:00Z) in the data; "
+                                  "exit code 1 → 0; problems 1 → 0")
+
+
 def test_facts_added_removed_and_changed_in_value_status_rule_or_sources():
     before = record(1, facts={"f-gone": fact("9%"), "f-same": fact("$1"),
                               "f-value": fact("$48,780 a year", "single-source",
@@ -282,6 +293,14 @@ def test_diff_backwards_and_as_json(two_runs):
     assert [f["title"] for f in found["facts"]] == [MEDIAN_TITLE]
     assert found["discrepancies"][0]["after"] == {"outcome": "conflict", "severity": "high",
                                                   "queue": "open"}
+
+
+def test_diff_of_a_run_with_itself_is_a_usage_error(two_runs):
+    root, _, _ = two_runs
+
+    result = cli("--project", root, "diff", "2", "2")
+
+    assert result.exit_code == 2 and "give two different runs" in result.output
 
 
 def test_diff_of_a_run_not_recorded_is_a_usage_error(two_runs):

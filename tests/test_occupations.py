@@ -252,3 +252,18 @@ def test_a_page_registered_without_occupation_gets_it_from_its_title(tmp_path,
                if run.reconciliation.matches[c.claim_id].outcome == "matched"}
     assert matched == {"OEWS May 2016"}
     assert not [p for p in run.problems if p.code.startswith("occupation")]
+
+
+@pytest.mark.parametrize("heading", [
+    "Medical Records Specialists (SOC 29-2072)",
+    "Medical Records Specialists — SOC 29-2072",
+    "Medical Records Specialists | SOC code: 29-2072.00",
+])
+def test_a_page_that_states_its_own_soc_code_in_its_heading(heading):
+    from extractors import extract
+
+    page = f"<html><body><h1>{heading}</h1><p>The median annual wage was $50,250 in May " \
+           f"2024.</p></body></html>".encode()
+    doc = document_from_bytes(page, source_id="p", path="p.html", format="html")
+
+    assert [(c.occupation, c.occupation_basis) for c in extract(doc)] == [("29-2072", "stated")]
