@@ -514,7 +514,10 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
     def echo(text: str) -> None:
         lines.append(("out", text))
     troubled = run.troubled_sources
-    echo(f"sources        {len(run.captures)} registered and readable"
+    dropped = troubled - {c.source.id for c in run.captures}  # entries the registry left out
+    echo((f"sources        {len(run.captures)} registered and readable" if not dropped else
+          f"sources        {len(run.captures) + len(dropped)} registered, "
+          f"{len(run.captures)} readable")
          + (f", {len(troubled)} with problems" if troubled else ""))
     echo(f"claims         {len(run.claims)} extracted, {run.valid_count} valid, "
          f"{len(run.quarantined)} quarantined")

@@ -313,8 +313,8 @@ def test_refresh_summary_counts_the_source_with_problems(
 
     result = refresh(root)
 
-    assert re.search(rf"^sources\s+{registered()} registered and readable, 1 with problems",
-                     result.output, re.MULTILINE)
+    assert re.search(rf"^sources\s+{registered() + 1} registered, {registered()} readable, "
+                     "1 with problems$", result.output, re.MULTILINE)
     assert re.search(r"^problems\s+1:", result.output, re.MULTILINE)
 
 
