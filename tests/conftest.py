@@ -45,6 +45,19 @@ def careerfacts_shared_cache(tmp_path_factory):
         os.environ["CAREERFACTS_CACHE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dask_scratch_in_the_session(tmp_path_factory):
+    """Dask's workers keep their scratch space in the session's folder, not in a
+    dask-scratch-space/ left behind in the machine's shared temporary folder."""
+    import os
+    import sys
+
+    os.environ["DASK_TEMPORARY_DIRECTORY"] = str(tmp_path_factory.mktemp("dask"))
+    if "dask" in sys.modules:  # read its configuration again, the variable included
+        sys.modules["dask"].config.refresh()
+    yield
+
+
 @pytest.fixture
 def careerfacts_project(tmp_path: Path) -> Path:
     """A project root in tmp_path holding a copy of the seed project's raw/ (pages and

@@ -605,8 +605,10 @@ def test_the_workers_of_a_refresh_killed_outright_end_with_it(tmp_path, start_me
     started.mkdir()
     script = tmp_path / "hanging_refresh.py"
     script.write_text(HANGING_REFRESH)
+    # a refresh killed outright leaves its multiprocessing folder (pymp-…): in tmp_path
     refresh = subprocess.Popen([sys.executable, str(script), str(started), start_method],
-                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO),
+                                              "TMPDIR": str(tmp_path)})
     workers: dict[int, str | None] = {}
     try:
         deadline = time.monotonic() + 90
