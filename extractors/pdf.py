@@ -595,10 +595,10 @@ def _open(data: bytes):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    if b"%PDF-" not in data[:1024]:  # where every PDF reader looks for its header
-        raise DocumentError("document-unreadable", "not a PDF: its bytes hold no %PDF- header "
-                            "(a text or HTML page registered as `format: pdf`? correct or "
-                            "remove `format:` in its entry of raw/sources.yaml)")
+    if data.find(b"%PDF", 0, 1028) < 0:  # pdfium looks for it in the first 1,024 bytes
+        raise DocumentError("document-unreadable", "not a PDF: its bytes hold no %PDF header "
+                            "(a text or HTML page? give its entry of raw/sources.yaml "
+                            "`format: html` or `format: text`)")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

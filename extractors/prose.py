@@ -102,13 +102,15 @@ NOT_PAY = P.Sifted(re.compile(
     r"bonus(?:es)?|grants?|revenue|sales|funding|raised|worth|rent|savings|"
     r"valued|profit|investment|dues|insurance|premiums?|deductions?|deducted|fringe|"
     r"contributions?|take[\s-]home|after\s+tax(?:es)?|minimum\s+wage|standby|on-call|"
-    r"differential|stipend|subscri(?:be|bes|bed|bing|ption|ptions)|memberships?)\b|"
+    r"differential|stipend|subscribe\s+(?:for|at|now|today)|"
+    r"(?:subscription|membership)s?\s+(?:fees?|prices?|plans?|costs?|is|are|starts?|runs?))\b|"
     r"\bI(?:'m|\s+am)?\s+(?:make|making|earn|earning|get|got|made|earned)\b|\bmy\s+(?:salary|pay|"
     r"wage|offer)\b",  # one person's own pay, in a forum or a comment
     re.I,
 ))
 """Words that make money something other than pay: a price, a bonus, a budget, a
-subscription ("Subscribe for $9.99/month")."""
+subscription's price ("Subscribe for $9.99/month", "A premium membership is $19 a
+month"; not "workers with union membership earn $65,000")."""
 
 TOP_CODE = P.Sifted(re.compile(r"\bat\s+or\s+above\b|\bnot\s+shown\b|\btop[\s-]?coded\b|"
                       r"\bhighest\s+wage\s+the\s+survey\b|\bnot\s+(?:published|available)\b",

@@ -55,8 +55,9 @@ def recorded_unchanged_run(root: Path, started: str
                            ) -> tuple[RunRecord | None, Changes | None, list[Problem]]:
     """Record a refresh whose inputs and outputs were unchanged, so it ran nothing.
 
-    Its record repeats the latest readable one (the same inputs, counts, facts and
-    discrepancies) under the next run number, with this refresh's times and `repeats`
+    Its record repeats the latest readable one (the same inputs and counts; its facts and
+    discrepancies are the repeated run's, read from that run's record when asked for)
+    under the next run number, with this refresh's times and `repeats`
     naming the run whose outputs are still published, and is written
     at once (published: the caller holds the project's lock): its header only, the facts being the
     repeated run's. Nothing else is published, so reports/index.html still shows the run

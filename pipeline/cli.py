@@ -514,9 +514,12 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
     def echo(text: str) -> None:
         lines.append(("out", text))
     troubled = run.troubled_sources
-    dropped = troubled - {c.source.id for c in run.captures}  # entries the registry left out
+    read = {c.source.id for c in run.captures}
+    dropped = sum(p.code == "registry-duplicate-id"  # a problem for each entry left out,
+                  or (p.code.startswith("registry-") and p.source_id not in read)  # with
+                  for p in run.problems)  # or without an id
     echo((f"sources        {len(run.captures)} registered and readable" if not dropped else
-          f"sources        {len(run.captures) + len(dropped)} registered, "
+          f"sources        {len(run.captures) + dropped} registered, "
           f"{len(run.captures)} readable")
          + (f", {len(troubled)} with problems" if troubled else ""))
     echo(f"claims         {len(run.claims)} extracted, {run.valid_count} valid, "
@@ -932,6 +935,9 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
     if len(runs) == 2:
         before, after = by_number[runs[0]], by_number[runs[1]]
     elif len(runs) == 1:
+        if runs[0] == recorded[-1].run:
+            raise click.UsageError(f"run {runs[0]} is the latest: give an earlier run to "
+                                   "compare it with, or none to compare the last two")
         before, after = by_number[runs[0]], recorded[-1]
     else:
         before, after = (recorded[-2] if len(recorded) > 1 else None), recorded[-1]

@@ -104,9 +104,8 @@ class RunRecord:
         document = {"format": FORMAT, "run": self.run, "started": self.started,
                     "finished": self.finished, "exit_code": self.exit_code,
                     "inputs": self.inputs, "counts": self.counts, "sources": self.sources,
-                    "facts": self.facts, "discrepancies": self.discrepancies}
-        if self.repeats is not None:
-            document["repeats"] = self.repeats
+                    "facts": self.facts, "discrepancies": self.discrepancies,
+                    "repeats": self.repeats}  # null for a run that ran (a column in SQL)
         return document
 
     def as_json(self) -> bytes:

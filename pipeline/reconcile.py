@@ -845,7 +845,14 @@ class Reconciler:
         self._count(claims, matches)
         if self.by_discrepancy:  # to tell a mistyped id in decisions.yaml what it may mean
             self.seen.update(d.discrepancy_id for d in discrepancies)
+            self.looked_at(groups)
         return Slice(claims, facts, discrepancies, ranks, matches)
+
+    def looked_at(self, keys) -> None:
+        """Keep the ids the discrepancies of these keys have, while a decision has not
+        found its discrepancy: the ids a mistyped one is compared with."""
+        if self.by_discrepancy:
+            self.seen.update(_fingerprint("d-", "key", *_key_parts(key)) for key in keys)
 
     def _matched(self, claims: list[Claim]) -> tuple[list[Claim], dict[str, Match]]:
         """Claims with their periods inferred and their releases matched, and the matches."""
@@ -938,8 +945,10 @@ class Reconciler:
         """Every decision's result once every slice is reconciled: those whose discrepancy
         was not found need review."""
         results = list(self.results)
+        known = sorted(self.seen) if self.by_discrepancy else []
         for named, gone in self.by_discrepancy.items():  # decisions whose discrepancy has gone
-            near = difflib.get_close_matches(named, sorted(self.seen), n=1, cutoff=0.75)
+            # a mistyped id differs from the one meant in a character or two of its 14
+            near = difflib.get_close_matches(named, known, n=1, cutoff=0.85)
             why = ("the discrepancy is not among this run's: the claims behind it changed, or "
                    "its id is mistyped" + (f" (did you mean {near[0]}?)" if near else ""))
             results.extend(DecisionResult(decision, "needs-review", why) for decision in gone)
@@ -1086,10 +1095,10 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
 
     "Full-time … earn an average salary of $50,793.60" under a table whose full-time row
     is $36,732.80 – $57,824.00: the page contradicts itself across statistics, which
-    grouping by key cannot see. The prose is held to the rows that could state its
-    figure: those of its own statistic, and ranges and unlabelled figures. A table of
-    other statistics only (the 25th, 50th and 75th percentiles) says nothing of a 10th
-    percentile in the prose, and is no contradiction of it.
+    grouping by key cannot see. Prose is checked only where a row of the table could
+    state its figure (a row of its own statistic, a range or an unlabelled figure): a
+    table of other statistics only (the 25th, 50th and 75th percentiles) says nothing of
+    a 10th percentile in the prose. Any row's figure then agrees with it.
     """
     tables: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in claims:
@@ -1101,17 +1110,16 @@ def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discr
         if claim.method != "sentence" or claim.unit in CATEGORICAL_UNITS or claim.value is None:
             continue
         group = (claim.source_id,) + tuple(getattr(claim, f) for f in POPULATION)
-        rows = [r for r in tables.get(group, ()) if r.statistic in (
-            claim.statistic, "range", "unspecified")]
-        if not rows:
-            continue
-        if (group, claim.statistic) not in held:
+        rows = tables.get(group)
+        if not rows or not any(r.statistic in (claim.statistic, "range", "unspecified")
+                               for r in rows):
+            continue  # no row of the table could state this figure
+        if group not in held:
             # (NaN is near no figure: it is left out, so the list sorts)
-            held[(group, claim.statistic)] = sorted(
-                x for r in map(lambda c: reading_of(c, "unknown"), rows)
-                for x in (r.value, r.low, r.high) if x is not None and x == x)
+            held[group] = sorted(x for r in map(lambda c: reading_of(c, "unknown"), rows)
+                                 for x in (r.value, r.low, r.high) if x is not None and x == x)
         prose = reading_of(claim, "unknown")
-        if _holds(held[(group, claim.statistic)], prose.value, prose.precision / 2):
+        if _holds(held[group], prose.value, prose.precision / 2):
             continue  # "$50K" or "$24.16 an hour" restating a $50,250 row agrees with it
         table_text = "; ".join(r.figure for r in rows)
         readings = [reading_of(c, authorities.get(c.source_id, "unknown")) for c in [claim, *rows]]

@@ -829,6 +829,8 @@ def decision_results(basis: Basis) -> list[DecisionResult]:
             claims = basis.store.claims(rows)
             if discrepancy_ids(claims, basis.parts) & wanted:
                 basis.slice_of(reconciler, rows, claims)
+            else:  # for the ids a mistyped decision is compared with, as reconciling keeps
+                reconciler.looked_at({key_of(c) for c in claims})
     return reconciler.decisions()
 
 

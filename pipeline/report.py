@@ -376,7 +376,8 @@ def no_resolution(d: Discrepancy) -> str:
     """Why a discrepancy has no resolved figure: no rule chose one and an analyst must
     decide, or the analysts' decision settled it without one ("not-a-conflict",
     "split")."""
-    if d.queue == "decided":
+    if any(r.status == "applied" and r.decision.action in ("not-a-conflict", "split")
+           for r in d.decisions):
         return "the analysts' decision settles it without choosing one figure"
     return RULES["none"]
 

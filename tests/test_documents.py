@@ -79,7 +79,7 @@ def test_a_page_registered_as_a_pdf_names_the_format_key():
                                        path="page.html", format="pdf")
         extract(document)
     assert error.value.code == "document-unreadable"
-    assert "no %PDF- header" in error.value.detail and "`format:`" in error.value.detail
+    assert "no %PDF header" in error.value.detail and "`format: html`" in error.value.detail
 
 
 def test_readable_pdf_yields_claims_with_page_and_box():

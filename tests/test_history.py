@@ -299,8 +299,10 @@ def test_diff_of_a_run_with_itself_is_a_usage_error(two_runs):
     root, _, _ = two_runs
 
     result = cli("--project", root, "diff", "2", "2")
+    latest = cli("--project", root, "diff", "2")
 
     assert result.exit_code == 2 and "give two different runs" in result.output
+    assert latest.exit_code == 2 and "run 2 is the latest" in latest.output
 
 
 def test_diff_of_a_run_not_recorded_is_a_usage_error(two_runs):
@@ -555,6 +557,9 @@ def test_duckdb_reads_the_history_as_the_docs_say(tmp_path, monkeypatch):
 
     with duckdb.connect() as con:
         rows = con.execute(query).fetchall()
+        (tmp_path / record_path(40)).unlink()  # a history of runs that all ran
+        without = con.execute(query).fetchall()
 
     assert [(row[0], row[-1]) for row in rows[-2:]] == [(39, 39), (40, 39)]
     assert rows[-1][3:5] == (1, 0)
+    assert without == rows[:-1]

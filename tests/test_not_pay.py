@@ -27,6 +27,15 @@ def test_costs_minimums_and_anecdotes_are_not_pay(line):
     assert _wages(page) == [61010]
 
 
+@pytest.mark.parametrize("line, wage", [
+    ("Electricians with union membership earn a median of $65,000 a year.", 65000),
+    ("Members who subscribe to the union contract earn $70,000 a year.", 70000),
+])
+def test_membership_of_a_union_is_not_a_price(line, wage):
+    page = f"Electricians\n\n{line}\n".encode()
+    assert _wages(page) == [wage]
+
+
 def test_finance_and_insurance_is_an_industry_not_a_cost():
     page = b"Accountants\n\nMedian pay by industry\nFinance and Insurance: $91,840\n"
     assert _wages(page) == [91840]

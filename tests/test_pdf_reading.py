@@ -301,7 +301,7 @@ def test_a_pdf_locked_only_against_editing_is_read():
 
 
 @pytest.mark.parametrize("data, detail", [
-    (b"", "not a PDF: its bytes hold no %PDF- header"),
+    (b"", "not a PDF: its bytes hold no %PDF header"),
     (b"%PDF-1.4\n%%EOF\n", "not a readable PDF"),
     (a_pdf("BT /F1 10 Tf 72 700 Td (Median pay: $50,250) Tj ET")[:60], "not a readable PDF"),
 ], ids=["empty", "no-objects", "cut-short"])

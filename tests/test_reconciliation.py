@@ -381,7 +381,13 @@ def test_a_table_of_other_percentiles_does_not_contradict_the_prose():
                              ("median", 50250.0, None, None, "$50,250")], table)
     differing = _page_claims([("median", 48000.0, None, None, "$48,000")], table)
 
+    restating = _page_claims([("unspecified", 50250.0, None, None, "$50,250"),
+                              ("mean", 50250.0, None, None, "$50,250")],
+                             [("median", 50250.0, None, None, "$50,250"),
+                              ("range", None, 36000.0, 70000.0, "$36,000 – $70,000")])
+
     assert restatements(agreeing, {"blog": "secondary"}) == []
+    assert restatements(restating, {"blog": "secondary"}) == []  # any row's figure agrees
     assert [d.outcome for d in restatements(differing, {"blog": "secondary"})] == [
         "intra-source"]
 
@@ -422,3 +428,18 @@ def test_a_mistyped_discrepancy_in_decisions_yaml_needs_review_and_names_the_nea
     assert result.status == "needs-review"
     assert result.why == ("the discrepancy is not among this run's: the claims behind it "
                           f"changed, or its id is mistyped (did you mean {d.discrepancy_id}?)")
+
+
+@pytest.mark.parametrize("action, settled", [("not-a-conflict", True), ("split", True),
+                                             ("deprecate", False), ("prefer", False)])
+def test_only_a_decision_that_keeps_every_figure_settles_a_discrepancy_without_one(action,
+                                                                                   settled):
+    from pipeline.decisions import Decision, DecisionResult
+    from pipeline.reconcile import Discrepancy
+    from pipeline.report import RULES, no_resolution
+
+    decision = Decision("d-1", action, "why", "analyst", "2026-12-01", "e", "seed-002")
+    for status in ("applied", "needs-review"):
+        d = Discrepancy("d-1", ("29-2072",), "conflict", "high", "decided", "", (), None,
+                        "none", "e", (DecisionResult(decision, status),))
+        assert (no_resolution(d) != RULES["none"]) == (settled and status == "applied")
