@@ -274,3 +274,19 @@ def test_the_chart_cache_is_pruned_to_half_its_limit_oldest_first(tmp_path, monk
         os.utime(path, (1_000 + n, 1_000 + n))
     charts.pruned(tmp_path)
     assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["4.svg", "5.svg"]
+
+
+@pytest.mark.parametrize("problems, shown", [(0, "<b>0</b> problems"), (1, "<b>1</b> problem<"),
+                                             (2, "<b>2</b> problems")])
+def test_the_summary_counts_in_the_singular_when_there_is_one(run, problems, shown):
+    import dataclasses
+
+    from schemas.problems import problem
+
+    found = [problem("registry-file-missing", source_id=f"gone-{n}", path=f"raw/gone-{n}.txt",
+                     detail="does not exist") for n in range(problems)]
+
+    page = html_report(dataclasses.replace(run, problems=found))
+
+    assert shown in page
+    assert re.search(r"<b>\d+</b> sources?</div>", page)
