@@ -518,9 +518,13 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
     dropped = sum(p.code == "registry-duplicate-id"  # a problem for each entry left out,
                   or (p.code.startswith("registry-") and p.source_id not in read)  # with
                   for p in run.problems)  # or without an id
-    echo((f"sources        {len(run.captures)} registered and readable" if not dropped else
+    unreadable = read & {p.source_id for p in run.problems if p.code in (
+        "document-empty", "document-undecodable", "document-unreadable",
+        "document-no-text-layer")}
+    echo((f"sources        {len(run.captures)} registered and readable"
+          if not dropped and not unreadable else
           f"sources        {len(run.captures) + dropped} registered, "
-          f"{len(run.captures)} readable")
+          f"{len(run.captures) - len(unreadable)} readable")
          + (f", {len(troubled)} with problems" if troubled else ""))
     echo(f"claims         {len(run.claims)} extracted, {run.valid_count} valid, "
          f"{len(run.quarantined)} quarantined")

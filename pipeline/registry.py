@@ -205,6 +205,12 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
     if supersedes and (not ID.match(supersedes) or supersedes == entry_id):
         return None, _entry_problem("registry-invalid-entry", entry_id, "",
                                     f"{where}: supersedes must be the id of another entry")
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", str(entry["sha256"])):
+        shown_value = entry["sha256"] if isinstance(entry["sha256"], str) else \
+            f"{entry['sha256']!r} (a number: quote a digest of digits only)"
+        return None, _entry_problem("registry-invalid-entry", entry_id, "",
+                                    f"{where}: sha256 must be 64 hexadecimal digits, not "
+                                    f"{shown_value}")
     occupation = str(entry.get("occupation") or "")
     if occupation and not SOC.match(occupation):
         return None, _entry_problem("registry-invalid-entry", entry_id, "",

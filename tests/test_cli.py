@@ -306,6 +306,17 @@ def test_refresh_reports_missing_file_and_processes_the_others(
                                 "registry-file-missing")
 
 
+def test_refresh_summary_does_not_count_a_document_that_cannot_be_opened_as_readable(
+        careerfacts_project, careerfacts_register_page):
+    root = careerfacts_project
+    careerfacts_register_page(root, "broken-pdf", "broken.pdf", b"%PDF-1.7\n1 0 obj garbage")
+
+    result = refresh(root)
+
+    assert re.search(rf"^sources\s+{registered() + 1} registered, {registered()} readable, "
+                     "1 with problems$", result.output, re.MULTILINE), result.output
+
+
 def test_refresh_summary_counts_the_source_with_problems(
         careerfacts_project, careerfacts_register_page):
     root = careerfacts_project

@@ -161,6 +161,10 @@ def _bad_soc(root):
     return entry("bad", "bad.txt", TEXT, occupation="29-207"), {"bad.txt": TEXT}
 
 
+def _digits_sha(root):  # 64 zeros unquoted: YAML reads the number 0
+    return entry("bad", "bad.txt", TEXT, sha256=0), {"bad.txt": TEXT}
+
+
 # (case, expected code, strings the problem's one-line message must contain)
 BROKEN = [
     (_missing_file, "registry-file-missing", ["bad", "raw/nothere.txt does not exist"]),
@@ -174,6 +178,8 @@ BROKEN = [
     (_bad_date, "registry-invalid-entry", ["bad", "retrieved", "raw/sources.yaml"]),
     (_bad_soc, "registry-invalid-entry", ["bad", "occupation", "29-207",
                                           "raw/sources.yaml"]),
+    (_digits_sha, "registry-invalid-entry", ["bad", "sha256 must be 64 hexadecimal digits",
+                                             "a number: quote"]),
 ]
 
 
