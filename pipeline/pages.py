@@ -5,8 +5,13 @@ its own registry entry. Captures of one page are recognised by
 
 - the same URL, after normalising (scheme, host case, default port, trailing slash and
   fragment do not matter; an archived capture counts under the URL it archived),
-- identical bytes (the same sha256 under two ids), or
+- identical bytes (the same sha256 under two ids) when nothing tells the pages apart
+  (one of the two records no URL), or
 - an explicit `supersedes:` link in the registry.
+
+Two URLs that serve the same bytes are two pages whose current captures count once: the
+one showing the page latest is current, the other a duplicate of it. Each keeps its own
+captures, so a later change to one of them is that page's alone.
 
 Within a page the captures are ordered by the moment they show the page (`as_of`: the
 archive's timestamp for an archived copy, else when it was retrieved). The last is the
@@ -115,7 +120,7 @@ def page_captures(sources: list) -> dict[str, PageCapture]:
     ...                        s("b", "http://X.org/p/", "2", "2026-05-01"),
     ...                        s("c", "https://y.org/q", "2", "2026-05-01")])
     >>> [(p.source_id, p.status, p.next) for p in found.values()]
-    [('a', 'superseded', 'c'), ('b', 'duplicate', 'c'), ('c', 'current', '')]
+    [('a', 'superseded', 'b'), ('b', 'duplicate', 'c'), ('c', 'current', '')]
     """
     parent = {s.id: s.id for s in sources}
 
@@ -130,14 +135,19 @@ def page_captures(sources: list) -> dict[str, PageCapture]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    first_by: dict[tuple[str, str], str] = {}
+    first_at: dict[str, str] = {}  # a URL's first capture
+    same_bytes: dict[str, dict[str, str]] = defaultdict(dict)  # sha256 -> URL -> first id
     for s in sources:
-        for kind, value in (("url", page_url(s)), ("sha256", s.sha256)):
-            if value:
-                if (kind, value) in first_by:
-                    union(first_by[(kind, value)], s.id)
-                else:
-                    first_by[(kind, value)] = s.id
+        url = page_url(s)
+        if url:
+            union(first_at.setdefault(url, s.id), s.id)
+        # the same bytes join captures when nothing tells their pages apart: one of them
+        # records no URL; two URLs that serve the same bytes stay two pages (below)
+        held = same_bytes[s.sha256]
+        for other_url, other in held.items():
+            if not url or not other_url:
+                union(other, s.id)
+        held.setdefault(url, s.id)
     for s in sources:
         if s.supersedes and s.supersedes in parent:
             union(s.supersedes, s.id)
@@ -169,6 +179,20 @@ def page_captures(sources: list) -> dict[str, PageCapture]:
                 s.id, page_url(s), s.as_of, CURRENT if s is current else SUPERSEDED, current.id,
                 "" if s is current else versions[i + 1].id,
                 versions[i - 1].id if i else "")
+    # pages whose current captures hold the same bytes (two URLs serving one document)
+    # count once: the one that shows it latest, the others duplicates of it; each page
+    # keeps its own captures, so a later change to one of them is that page's alone
+    current_with: dict[str, list] = defaultdict(list)
+    for s in sources:
+        if found[s.id].status == CURRENT:
+            current_with[s.sha256].append(s)
+    for same in current_with.values():
+        same.sort(key=lambda s: (_moment(s.as_of), depth[s.id], _moment(s.retrieved),
+                                 order[s.id]))
+        for s in same[:-1]:
+            page = found[s.id]
+            found[s.id] = PageCapture(s.id, page.url, page.as_of, DUPLICATE, same[-1].id,
+                                      same[-1].id, page.previous)
     return {s.id: found[s.id] for s in sources}
 
 
@@ -268,7 +292,7 @@ def page_changes(claims: list[Claim], pages: dict[str, PageCapture]) -> list[Pag
 
     changes = []
     for page in pages.values():
-        if page.status == DUPLICATE or not page.previous:
+        if not page.previous:  # a page's first version, or a duplicate within its page
             continue
         before, after = by_source.get(page.previous, {}), by_source.get(page.source_id, {})
         older = pages[page.previous]

@@ -316,3 +316,24 @@ def test_supersedes_naming_no_entry_is_a_warning_and_the_capture_still_counts(tm
 
     assert [(p.code, p.severity) for p in run.problems] == [("supersedes-unknown", "warning")]
     assert wage_fact(run).status == "single-source"
+
+
+def test_two_urls_serving_the_same_bytes_count_once_and_stay_two_pages():
+    first = [source("a1", url="https://x.org/pay", sha="same", retrieved="2026-01-09"),
+             source("b1", url="https://x.org/dir", sha="same", retrieved="2026-01-10")]
+
+    assert statuses(first) == {"a1": ("duplicate", "b1"), "b1": ("current", "")}
+
+    # the first URL changes and is captured again: each page has its own current capture
+    later = first + [source("a2", url="https://x.org/pay", sha="new", retrieved="2026-02-01",
+                            supersedes="a1")]
+    found = page_captures(later)
+
+    assert statuses(later) == {"a1": ("superseded", "a2"), "b1": ("current", ""),
+                               "a2": ("current", "")}
+    assert (found["a2"].previous, found["b1"].previous) == ("a1", "")
+    # and the second changes too, later: still its own page, superseding only its own
+    last = later + [source("b2", url="https://x.org/dir", sha="newer", retrieved="2026-03-01",
+                           supersedes="b1")]
+    assert statuses(last) == {"a1": ("superseded", "a2"), "b1": ("superseded", "b2"),
+                              "a2": ("current", ""), "b2": ("current", "")}
