@@ -12,6 +12,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -605,10 +606,12 @@ def test_the_workers_of_a_refresh_killed_outright_end_with_it(tmp_path, start_me
     started.mkdir()
     script = tmp_path / "hanging_refresh.py"
     script.write_text(HANGING_REFRESH)
-    # a refresh killed outright leaves its multiprocessing folder (pymp-…): in tmp_path
+    # a refresh killed outright leaves its multiprocessing folder (pymp-…): in a folder
+    # removed below, with a short path (the forkserver's socket path must fit 108 bytes)
+    scratch = tempfile.mkdtemp(prefix="cf-")
     refresh = subprocess.Popen([sys.executable, str(script), str(started), start_method],
                                cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO),
-                                              "TMPDIR": str(tmp_path)})
+                                              "TMPDIR": scratch})
     workers: dict[int, str | None] = {}
     try:
         deadline = time.monotonic() + 90
@@ -629,6 +632,7 @@ def test_the_workers_of_a_refresh_killed_outright_end_with_it(tmp_path, start_me
         refresh.kill()
         for pid in [pid for pid, when in workers.items() if when and _started(pid) == when]:
             os.kill(pid, 9)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def test_dask_gives_the_same_bytes_as_the_local_executor(
