@@ -793,7 +793,9 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
     what = f"{decision.action} {target}".strip()
     click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
                f"(evidence {found.evidence})"
-               + (f", replacing {len(clashes)} earlier decision(s)" if clashes else "")
+               + (f", replacing {len(clashes)} earlier decision(s)" if clashes else
+                  " (--replace: no recorded decision it contradicts, so none replaced)"
+                  if replace else "")
                + "; run `make refresh` to apply it")
 
 

@@ -131,6 +131,10 @@ def contradicted(recorded: list[Decision], new: Decision,
     >>> [x.target for x in contradicted([d("prefer", "$47,180")], d("deprecate", "seed-002"),
     ...                                 claims.get)]
     ['$47,180']
+    >>> claims["47180"] = claims["$47,180"]
+    >>> [x.target for x in contradicted([d("deprecate", "47180")], d("deprecate", "$47,180"),
+    ...                                 claims.get)]
+    ['47180']
     """
     def group(d: Decision) -> tuple[str, ...] | None:
         return next((g for g in EXCLUSIVE if d.action in g), None)
@@ -140,8 +144,14 @@ def contradicted(recorded: list[Decision], new: Decision,
             return False
         return bool((names(d.target) or set()) & (names(new.target) or set()))
 
+    def repeated(d: Decision) -> bool:  # the same figures named otherwise: 48000, "$48,000"
+        if names is None or d.action != new.action or not d.target:
+            return False
+        claims = names(d.target) or set()
+        return bool(claims) and claims == (names(new.target) or set())
+
     return [d for d in recorded if d.discrepancy == new.discrepancy and (
-        (d.action, d.target) == (new.action, new.target)
+        (d.action, d.target) == (new.action, new.target) or repeated(d)
         or (group(d) is not None and group(d) == group(new)) or opposed(d))]
 
 

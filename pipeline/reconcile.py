@@ -571,9 +571,13 @@ def _number(text: str) -> float | None:
 
 
 def _names(target: str, reading: Reading) -> bool:
+    from pipeline.report import fact_value, figure_of
+
     c = reading.claim
     if target in (c.claim_id, c.source_id, c.figure) or (c.value_text and target == c.value_text):
         return True
+    if target in (figure_of(reading), fact_value(reading)):
+        return True  # as the report shows it: "$49,004.80–$69,908.80", "… a year"
     number = _number(target)
     return number is not None and any(
         x is not None and abs(x - number) < 1e-9 for x in (c.value, reading.value))

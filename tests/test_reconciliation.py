@@ -443,3 +443,22 @@ def test_only_a_decision_that_keeps_every_figure_settles_a_discrepancy_without_o
         d = Discrepancy("d-1", ("29-2072",), "conflict", "high", "decided", "", (), None,
                         "none", "e", (DecisionResult(decision, status),))
         assert (no_resolution(d) != RULES["none"]) == (settled and status == "applied")
+
+
+def test_decide_takes_a_range_as_the_report_shows_it_and_refuses_a_repeat_spelt_otherwise(
+        project, monkeypatch):
+    from pipeline.report import fact_value, figure_of
+
+    monkeypatch.chdir(project)
+    run = refresh(project / "raw" / "sources.yaml")
+    d, reading = next((d, r) for d in run.reconciliation.discrepancies for c in d.clusters
+                      for r in c.readings if r.claim.low is not None and r.claim.high is not None
+                      and figure_of(r) != r.claim.figure)
+
+    for shown in (figure_of(reading), fact_value(reading)):
+        result = cli(project, "decide", d.discrepancy_id, "--deprecate", shown, "--reason", "x")
+        assert result.exit_code == (0 if shown == figure_of(reading) else 2), result.output
+    assert "already has deprecate" in result.output  # the same figure, spelt as the report does
+    replaced = cli(project, "decide", d.discrepancy_id, "--not-a-conflict", "--replace",
+                   "--reason", "one population")
+    assert "--replace: no recorded decision it contradicts" in replaced.output
