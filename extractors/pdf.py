@@ -27,7 +27,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from extractors.claims import Claim, Reading, relocated_reading
 from extractors.document import Document, DocumentError
@@ -121,11 +121,14 @@ def _page_lines(page: PageText, number: int, hint: float | None = None
     """(text lines in reading order, tables as (top, rows), gutter) of one page; `hint`
     is a gutter found on an earlier page, for a page whose right column is short."""
     tables = []
-    for (x0, top, x1, bottom), rows in page.tables:
-        rows = [r for r in rows if any(c for c in r)]
-        if rows:
-            boxes = [Box(number, x0, top, x1, bottom, "\t".join(
-                " ".join((c or "").split()) for c in row)) for row in rows]
+    for k, ((x0, top, x1, bottom), rows) in enumerate(page.tables):
+        row_boxes = page.row_boxes[k] if k < len(page.row_boxes) else []
+        if len(row_boxes) != len(rows):
+            row_boxes = [(x0, top, x1, bottom)] * len(rows)  # the table's box for each row
+        kept = [(row, box) for row, box in zip(rows, row_boxes) if any(c for c in row)]
+        if kept:
+            boxes = [Box(number, *box, "\t".join(" ".join((c or "").split()) for c in row))
+                     for row, box in kept]
             tables.append(((x0, top, x1, bottom), boxes))
     inside = [t[0] for t in tables]
     words = [w for w in page.words
@@ -275,6 +278,9 @@ class PageText:
     height: float
     words: list[dict]
     tables: list[tuple[tuple[float, float, float, float], list[list[str | None]]]]
+    row_boxes: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
+    """Each table's rows' boxes, in the order of its rows: a figure read from a row is
+    located by its row, not by the whole table."""
 
 
 @dataclass(frozen=True)
@@ -553,11 +559,11 @@ class _Layout:
         self.chars: list[dict] = []
 
 
-def _tables(edges: list[dict], chars: list[tuple], frame: _Frame
-            ) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
+def _tables(edges: list[dict], chars: list[tuple], frame: _Frame) -> list[tuple[
+        tuple[float, float, float, float], list[list[str | None]], list[tuple]]]:
     """The tables pdfplumber's table finder (default settings, as `page.find_tables()`)
-    finds in a page's ruling lines, each (bbox, rows) with the cells read by
-    `Table.extract()` from the characters inside the table."""
+    finds in a page's ruling lines, each (bbox, rows, the rows' boxes) with the cells read
+    by `Table.extract()` from the characters inside the table."""
     from pdfplumber.table import TableFinder
 
     layout = _Layout(frame.bbox, edges)
@@ -572,7 +578,7 @@ def _tables(edges: list[dict], chars: list[tuple], frame: _Frame
         {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
          "upright": upright, "width": x1 - x0, "height": bottom - top}
         for _, (text, x0, x1, top, bottom, upright) in sorted(inside.items())]
-    return [(table.bbox, table.extract()) for table in found]
+    return [(table.bbox, table.extract(), [row.bbox for row in table.rows]) for table in found]
 
 
 def page_text(page) -> PageText:
@@ -586,8 +592,9 @@ def page_text(page) -> PageText:
         words, chars = _text_layer(textpage.raw, frame, keep_chars=ruled)
     finally:
         textpage.close()
-    tables = _tables(edges, chars, frame) if ruled else []
-    return PageText(frame.width, frame.height, words, tables)
+    found = _tables(edges, chars, frame) if ruled else []
+    return PageText(frame.width, frame.height, words, [(box, rows) for box, rows, _ in found],
+                    [boxes for _, _, boxes in found])
 
 
 def _open(data: bytes):

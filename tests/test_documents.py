@@ -112,3 +112,24 @@ def test_a_5_mb_page_is_read_to_the_end():
     assert len(big) > 5_000_000
     figures = {(c.metric, c.value) for c in claims_of(big, "big.html")}
     assert ("wage", 50250.0) in figures and ("wage", 9999.0) not in figures
+
+
+def test_each_row_of_a_ruled_pdf_table_is_located_by_its_own_box():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 10, "Medical Records Specialists pay, May 2024", new_x="LMARGIN", new_y="NEXT")
+    for label, wage in [("Measure", "Annual wage"), ("10th percentile", "$35,780"),
+                        ("Median", "$50,250"), ("90th percentile", "$79,540")]:
+        pdf.cell(60, 8, label, border=1)
+        pdf.cell(60, 8, wage, border=1, new_x="LMARGIN", new_y="NEXT")
+
+    claims = claims_of(bytes(pdf.output()), "table.pdf")
+
+    boxes = {c.statistic: tuple(map(float, c.locator.split("bbox=")[1].split(",")))
+             for c in claims}
+    assert set(boxes) == {"p10", "median", "p90"}
+    tops = sorted(box[1] for box in boxes.values())
+    # one row each, one under the other, each about a row (8 mm) high
+    assert all(20 < box[3] - box[1] < 25 for box in boxes.values()), boxes
+    assert tops[0] < tops[1] < tops[2] and boxes["p10"][3] <= boxes["median"][1] + 0.1
