@@ -749,7 +749,8 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
             author: str | None, registry: Path, decisions_path: Path) -> None:
     from pipeline.decisions import (Decision, author as default_author, contradicted,
                                     load_decisions, record, today)
-    from pipeline.reconcile import figures_text, named_claims, named_clusters, named_figures
+    from pipeline.reconcile import (RESTATEMENT_DECISIONS, figures_text, is_restatement,
+                                    named_claims, named_clusters, named_figures)
     from pipeline.refresh import refresh as run_refresh
     from pipeline.registry import RegistryError
 
@@ -762,6 +763,8 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
     if found is None:
         _fail(f"no discrepancy {discrepancy!r} in this refresh; see the ids in "
               "reports/discrepancies.md (run `make refresh` first)", EXIT_USAGE, False)
+    if action in ("prefer", "deprecate") and is_restatement(found):
+        _fail(f"{discrepancy} is {RESTATEMENT_DECISIONS}", EXIT_USAGE, False)
     every = list(range(len(found.clusters)))
     named = named_clusters(found.clusters, target) if target else []
     if target and not named:

@@ -841,6 +841,10 @@ class Reconciler:
         for found in restatements(claims, authorities):
             decided = apply_decisions(self.by_discrepancy.pop(found.discrepancy_id, []),
                                       found.evidence, list(found.clusters))
+            decided = replace(decided, results=tuple(
+                DecisionResult(r.decision, "needs-review", RESTATEMENT_DECISIONS)
+                if r.status == "applied" and r.decision.action in ("prefer", "deprecate")
+                else r for r in decided.results))
             self.results.extend(decided.results)
             if decided.results:
                 found = replace(found, decisions=decided.results,
@@ -1092,6 +1096,20 @@ def reused_figures(d: Discrepancy, by_source: dict[str, list[Claim]]) -> Discrep
     return replace(d, explanation=d.explanation + "; the same page also gives "
                    + "; ".join(sorted(set(reused))) + ", figures that also appear in this "
                    "discrepancy")
+
+
+RESTATEMENT_DECISIONS = ("a page's prose against its own table: its figures lie in different "
+                         "facts, so no figure of it can be preferred or deprecated; record "
+                         "--not-a-conflict, or decide the figure in its own fact's "
+                         "discrepancy")
+"""Why a `prefer` or `deprecate` on a restatement (`restatements`) is not applied."""
+
+
+def is_restatement(d: Discrepancy) -> bool:
+    """Whether a discrepancy is a page's prose against its own table (`restatements`)."""
+    claim = d.clusters[0].readings[0].claim if d.clusters and d.clusters[0].readings else None
+    return claim is not None and d.discrepancy_id == _fingerprint(
+        "d-", "restatement", claim.source_id, *_key_parts(key_of(claim)), claim.claim_id)
 
 
 def restatements(claims: list[Claim], authorities: dict[str, str]) -> list[Discrepancy]:

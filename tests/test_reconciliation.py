@@ -447,12 +447,14 @@ def test_only_a_decision_that_keeps_every_figure_settles_a_discrepancy_without_o
 
 def test_decide_takes_a_range_as_the_report_shows_it_and_refuses_a_repeat_spelt_otherwise(
         project, monkeypatch):
+    from pipeline.reconcile import is_restatement
     from pipeline.report import fact_value, figure_of
 
     monkeypatch.chdir(project)
     run = refresh(project / "raw" / "sources.yaml")
-    d, reading = next((d, r) for d in run.reconciliation.discrepancies for c in d.clusters
-                      for r in c.readings if r.claim.low is not None and r.claim.high is not None
+    d, reading = next((d, r) for d in run.reconciliation.discrepancies if not is_restatement(d)
+                      for c in d.clusters for r in c.readings
+                      if r.claim.low is not None and r.claim.high is not None
                       and figure_of(r) != r.claim.figure)
 
     for shown in (figure_of(reading), fact_value(reading)):
@@ -462,3 +464,26 @@ def test_decide_takes_a_range_as_the_report_shows_it_and_refuses_a_repeat_spelt_
     replaced = cli(project, "decide", d.discrepancy_id, "--not-a-conflict", "--replace",
                    "--reason", "one population")
     assert "--replace: no recorded decision it contradicts" in replaced.output
+
+
+def test_a_page_s_prose_against_its_table_takes_no_prefer_or_deprecate(project, monkeypatch):
+    from pipeline.reconcile import RESTATEMENT_DECISIONS, is_restatement
+
+    monkeypatch.chdir(project)
+    run = refresh(project / "raw" / "sources.yaml")
+    d = next(d for d in run.reconciliation.discrepancies if is_restatement(d))
+    claim = d.clusters[0].readings[0].claim
+
+    refused = cli(project, "decide", d.discrepancy_id, "--prefer", claim.claim_id,
+                  "--reason", "the prose is right")
+    assert refused.exit_code == 2 and "no figure of it can be preferred" in refused.output
+    # written by hand, it is not applied silently: it needs review
+    (project / "decisions.yaml").write_text(
+        f"decisions:\n  - discrepancy: {d.discrepancy_id}\n    action: prefer\n"
+        f"    target: {claim.claim_id}\n    reason: the prose is right\n    author: analyst\n"
+        f"    date: 2026-12-01\n    evidence: {d.evidence}\n", encoding="utf-8")
+    [result] = refresh(project / "raw" / "sources.yaml",
+                       decisions=project / "decisions.yaml").reconciliation.decisions
+    assert (result.status, result.why) == ("needs-review", RESTATEMENT_DECISIONS)
+    assert cli(project, "decide", d.discrepancy_id, "--not-a-conflict", "--replace",
+               "--reason", "two populations").exit_code == 0
