@@ -436,10 +436,24 @@ def _changes_summary(record, changes) -> None:
         click.echo(f"  … {len(lines) - SHOWN_CHANGES} more: careerfacts diff")
 
 
+def _source_counts(run) -> tuple[int, int]:
+    """(entries registered, documents read): entries the registry left out (a problem
+    each, with or without an id) count as registered, and documents that could not be
+    opened (empty, undecodable, unreadable, a PDF without text) not as read."""
+    read = {c.source.id for c in run.captures}
+    dropped = sum(p.code == "registry-duplicate-id"
+                  or (p.code.startswith("registry-") and p.source_id not in read)
+                  for p in run.problems)
+    unreadable = read & {p.source_id for p in run.problems if p.code in (
+        "document-empty", "document-undecodable", "document-unreadable",
+        "document-no-text-layer")}
+    return len(run.captures) + dropped, len(run.captures) - len(unreadable)
+
+
 def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int) -> dict:
     """The refresh's summary as data: what `refresh --json` prints.
 
-    Keys: exit_code; sources (readable, with_problems); claims (extracted, valid,
+    Keys: exit_code; sources (registered, readable, with_problems); claims (extracted, valid,
     quarantined); facts and discrepancies (totals, by status, queue, outcome and
     severity); decisions (total, applied, needs-review); problems (each with code,
     severity, source_id, path, locator, message, hint); outputs (files, changed:
@@ -458,8 +472,8 @@ def summary_of(run, files: dict, changed: list, root: Path, recovered, code: int
 
     return {
         "exit_code": code,
-        "sources": {"readable": len(run.captures),
-                    "with_problems": sorted(run.troubled_sources)},
+        "sources": dict(zip(("registered", "readable"), _source_counts(run)),
+                        with_problems=sorted(run.troubled_sources)),
         "claims": {"extracted": len(run.claims), "valid": run.valid_count,
                    "quarantined": len(run.quarantined)},
         "facts": {"total": sum(counts.facts.values()),
@@ -514,17 +528,10 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
     def echo(text: str) -> None:
         lines.append(("out", text))
     troubled = run.troubled_sources
-    read = {c.source.id for c in run.captures}
-    dropped = sum(p.code == "registry-duplicate-id"  # a problem for each entry left out,
-                  or (p.code.startswith("registry-") and p.source_id not in read)  # with
-                  for p in run.problems)  # or without an id
-    unreadable = read & {p.source_id for p in run.problems if p.code in (
-        "document-empty", "document-undecodable", "document-unreadable",
-        "document-no-text-layer")}
-    echo((f"sources        {len(run.captures)} registered and readable"
-          if not dropped and not unreadable else
-          f"sources        {len(run.captures) + dropped} registered, "
-          f"{len(run.captures) - len(unreadable)} readable")
+    registered, readable = _source_counts(run)
+    echo((f"sources        {registered} registered and readable"
+          if registered == readable else
+          f"sources        {registered} registered, {readable} readable")
          + (f", {len(troubled)} with problems" if troubled else ""))
     echo(f"claims         {len(run.claims)} extracted, {run.valid_count} valid, "
          f"{len(run.quarantined)} quarantined")

@@ -674,7 +674,8 @@ def test_refresh_json_prints_one_summary_object(careerfacts_project, careerfacts
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["exit_code"] == 1
-    assert summary["sources"] == {"readable": registered() + 1, "with_problems": ["empty-page"]}
+    assert summary["sources"] == {"registered": registered() + 1, "readable": registered(),
+                                  "with_problems": ["empty-page"]}
     assert summary["claims"]["valid"] + summary["claims"]["quarantined"] == \
         summary["claims"]["extracted"] > 0
     assert set(summary["discrepancies"]["queue"]) == {"open", "decided", "explained"}
