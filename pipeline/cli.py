@@ -414,7 +414,7 @@ def _say_again(before, root: Path, recovered, as_json: bool, quiet: bool, noted)
         _problem_lines(history_problems)
     else:
         _echo_lines(before.lines)
-        click.echo(f"wrote          0 of {len(before.files)} output files changed "
+        click.echo(f"wrote          0 of {_outputs_total(before.files)} output files changed "
                    f"(nothing changed since the last refresh; report: "
                    f"{root / 'reports/discrepancies.md'})")
         _problem_lines(history_problems)
@@ -434,6 +434,14 @@ def _changes_summary(record, changes) -> None:
         click.echo(f"  {line}")
     if len(lines) > SHOWN_CHANGES:
         click.echo(f"  … {len(lines) - SHOWN_CHANGES} more: careerfacts diff")
+
+
+def _outputs_total(files) -> int:
+    """The run's output files: those it rendered, and the database, which a run whose
+    tables did not change leaves as it is (pipeline/analyst.py) and so does not render."""
+    from pipeline.database import DATABASE
+
+    return len(files) + (DATABASE not in files)
 
 
 def _source_counts(run) -> tuple[int, int]:
@@ -557,7 +565,7 @@ def _summary(run, files: dict, changed: list, root: Path) -> list[tuple[str, str
         for code, n in sorted(Counter(p.code for p in run.problems).items()):
             echo(f"  {n} × {code}")
         lines.extend(_problem_text(run.problems))
-    echo(f"wrote          {len(changed)} of {len(files)} output files changed "
+    echo(f"wrote          {len(changed)} of {_outputs_total(files)} output files changed "
          f"(reports: {root / 'reports/index.html'}, {root / 'reports/discrepancies.md'})")
     return lines
 

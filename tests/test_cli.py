@@ -225,6 +225,16 @@ def test_second_refresh_changes_no_file_and_records_its_run(careerfacts_project)
     assert "no change since run 1" in second.output
 
 
+def test_a_refresh_that_leaves_the_database_counts_it_among_the_outputs(careerfacts_project):
+    root = careerfacts_project
+    files = len(OUTPUTS) + 1  # every output and the run's record
+    assert re.search(rf"\b{files} of {files} output files changed", refresh(root).output)
+
+    again = run_cli("refresh", "--root", root, "--rehash")  # the same tables: database kept
+
+    assert re.search(rf"\b\d+ of {files} output files changed", again.output), again.output
+
+
 # --- bad input: exit 1, the bad source is named, the others are still processed -------------
 
 def _assert_bad_source_reported(result, root: Path, source_id: str, shown_path: str,
