@@ -188,7 +188,8 @@ def percentile_of(words: str) -> str:
         else:
             low = side in ("lowest", "bottom", "worst", "least", "low")
         n = m.group("n") or ("10" if part in ("tenth", "decile") else "25")
-        n = "10" if n.lower() == "ten" else "25" if n[0] in "tT" else n  # spelt out
+        if not n.isdigit():  # spelt out: "ten", "twenty-five"
+            n = "10" if n.lower() == "ten" else "25"
         return {("10", True): "p10", ("25", True): "p25", ("10", False): "p90",
                 ("25", False): "p75"}[(n, low)]
     m = PERCENTILE_LABEL.match(words) or PERCENTILE_WORDS.search(words)

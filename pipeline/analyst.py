@@ -59,13 +59,15 @@ def recorded_unchanged_run(root: Path, started: str
     discrepancies are the repeated run's, read from that run's record when asked for)
     under the next run number, with this refresh's times and `repeats`
     naming the run whose outputs are still published, and is written
-    at once (published: the caller holds the project's lock): its header only, the facts being the
-    repeated run's. Nothing else is published, so reports/index.html still shows the run
-    that rendered it. Only the newest records are read — the latest readable one and
-    those after it, a repeat's header without the run it repeats — so the cost does not
-    grow with the history, nor with the run's size after the first repeat. Returns (record, changes since the latest readable run — none, a
-    `history-unreadable` warning per record passed over); record and changes are None when no
-    record can be read (then nothing is written and the next full refresh numbers on).
+    at once (published: the caller holds the project's lock): its header only, the facts
+    being the repeated run's. Nothing else is published, so reports/index.html still
+    shows the run that rendered it. Only the newest records are read — the latest
+    readable one and those after it, a repeat's header without the run it repeats — so
+    the cost does not grow with the history, nor with the run's size after the first
+    repeat. Returns (record, changes since the latest readable run — none, a
+    `history-unreadable` warning per record passed over); record and changes are None
+    when no record can be read (then nothing is written and the next full refresh
+    numbers on).
 
     >>> import tempfile
     >>> scratch = tempfile.TemporaryDirectory(); root = Path(scratch.name)

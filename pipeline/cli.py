@@ -808,8 +808,7 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
                  "one figure cannot be both preferred and deprecated" if opposed else "")
               + "; pass --replace to replace it, or edit decisions.yaml", EXIT_USAGE, False)
     record(decisions_path, decision, replacing=clashes)
-    what = f"{decision.action} {target}".strip()
-    click.echo(f"recorded in {decisions_path}: {what} on {discrepancy} "
+    click.echo(f"recorded in {decisions_path}: {decision.label} on {discrepancy} "
                f"(evidence {found.evidence})"
                + (f", replacing {len(clashes)} earlier decision(s)" if clashes else
                   " (--replace: no recorded decision it contradicts, so none replaced)"
@@ -1005,8 +1004,8 @@ def history(obj: Options, as_json: bool) -> None:
     started and finished, its exit code, the sha256 of its inputs and its counts, and
     its facts and discrepancies, which `careerfacts diff` compares. A refresh that found
     nothing changed ran nothing: it records only its header and the run it repeats
-    (the "repeats" column), whose facts are its own. Delete old records freely, but keep a run's while you keep its repeats; run
-    numbers are never reused.
+    (the "repeats" column), whose facts are its own. Delete old records freely, but keep
+    a run's while you keep its repeats; run numbers are never reused.
 
     Example:
 

@@ -55,6 +55,12 @@ class Decision:
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in KEYS if getattr(self, k) or k != "target"}
 
+    @property
+    def label(self) -> str:
+        """The action and its target, as messages and reports name the decision:
+        "prefer seed-003", "not-a-conflict"."""
+        return f"{self.action} {self.target}".strip()
+
 
 @dataclass(frozen=True)
 class DecisionResult:
@@ -99,7 +105,7 @@ def load_decisions(path: Path) -> tuple[list[Decision], list[Problem]]:
         same = (decision.discrepancy, decision.action, decision.target)
         if same in seen:
             problems.append(problem("decision-invalid", path=path.name,
-                                    detail=f"{decision.action} {decision.target} on "
+                                    detail=f"{decision.label} on "
                                            f"{decision.discrepancy} is recorded twice: the later "
                                            "entry is ignored"))
             continue

@@ -183,8 +183,7 @@ def discrepancy_row(d: Discrepancy, shown: Callable[[Cluster], str] = _alternati
         proposed=fact_value(d.proposed) if d.proposed else "",
         rule=d.rule,
         evidence=d.evidence,
-        decision="; ".join(f"{r.decision.action} {r.decision.target}".strip()
-                           for r in d.decisions),
+        decision="; ".join(r.decision.label for r in d.decisions),
         decision_status="; ".join(r.status for r in d.decisions),
     )
     return row

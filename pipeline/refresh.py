@@ -838,7 +838,6 @@ def review_problems(results: list[DecisionResult]) -> list[Problem]:
     """A warning per analyst decision that was not applied, so that a refresh says so
     in its exit code and summary, not only in the report."""
     return [problem("decision-needs-review", path="decisions.yaml",
-                    detail=" ".join(x for x in (r.decision.action, r.decision.target) if x)
-                    + f" on {r.decision.discrepancy} ({r.decision.author}, {r.decision.date}) "
-                      f"is not applied: {r.why}")
+                    detail=f"{r.decision.label} on {r.decision.discrepancy} "
+                           f"({r.decision.author}, {r.decision.date}) is not applied: {r.why}")
             for r in results if r.status == "needs-review"]

@@ -310,15 +310,11 @@ def load_registry(registry: Path, root: Path | None = None, *,
     except FileNotFoundError:
         raise RegistryError(problem("registry-not-found", path=shown)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        detail = " ".join(str(exc).replace('in "<unicode string>", ', "").split())
-        raise RegistryError(problem("registry-unreadable", path=shown, detail=detail)) from None
+        raise RegistryError(_unreadable(shown, exc)) from None
     digests = FileDigests(cache_dir, root, trust=not rehash)
     resolve = _Resolver(registry.parent, root)
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
-        raise RegistryError(problem("registry-unreadable", path=shown, detail=(
-            "it is empty" if document is None else "it holds no `sources:` list"
-            if isinstance(document, dict) else "it is not a mapping")
-            + "; expected a mapping with a `sources:` list"))
+        raise RegistryError(_unreadable(shown, document))
     captures: list[Capture] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -356,12 +352,22 @@ def registry_entries(registry: Path) -> list[dict]:
     try:
         document = yaml.load(registry.read_text(encoding="utf-8"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RegistryError(problem("registry-unreadable", path=str(registry),
-                                    detail=" ".join(str(exc).split()))) from None
+        raise RegistryError(_unreadable(str(registry), exc)) from None
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
-        raise RegistryError(problem("registry-unreadable", path=str(registry),
-                                    detail="expected a mapping with a `sources:` list"))
+        raise RegistryError(_unreadable(str(registry), document))
     return [e for e in document["sources"] if isinstance(e, dict)]
+
+
+def _unreadable(path: str, found: object) -> Problem:
+    """The `registry-unreadable` problem of a registry that is no YAML (`found` the
+    parser's error) or holds no `sources:` list (`found` what it holds)."""
+    if isinstance(found, Exception):
+        detail = " ".join(str(found).replace('in "<unicode string>", ', "").split())
+    else:
+        detail = ("it is empty" if found is None else "it holds no `sources:` list"
+                  if isinstance(found, dict) else "it is not a mapping") + \
+            "; expected a mapping with a `sources:` list"
+    return problem("registry-unreadable", path=path, detail=detail)
 
 
 def append_entry(registry: Path, entry: dict) -> None:

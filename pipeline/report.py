@@ -372,6 +372,12 @@ def _release_cell(matches, reading: Reading) -> str:
     return "unmatched"
 
 
+def release_text(reading: Reading) -> str:
+    """The release a resolved figure is from, as the reports name it: the one it is
+    stated in, else its period ("May 2024"), else "not stated"."""
+    return reading.claim.stated_in or period_text(reading.claim.period) or "not stated"
+
+
 def no_resolution(d: Discrepancy) -> str:
     """Why a discrepancy has no resolved figure: no rule chose one and an analyst must
     decide, or the analysts' decision settled it without one ("not-a-conflict",
@@ -406,7 +412,7 @@ def section_lines(d: Discrepancy, ranks, matches, listed: Listing | None = None)
         lines.append(f"Resolution: none — {no_resolution(d)}.")
     for result in d.decisions:
         dec = result.decision
-        lines += ["", f"Decision: {f'{dec.action} {dec.target}'.strip()} — “{_cell(dec.reason)}” "
+        lines += ["", f"Decision: {dec.label} — “{_cell(dec.reason)}” "
                   f"({dec.author}, {dec.date}): **{result.status}**"
                   + (f" — {result.why}" if result.why else "")]
     listed = listed if listed is not None else listing(d, ranks)
@@ -611,8 +617,7 @@ def headline_row(fact, matches, authorities: dict[str, str]) -> HeadlineRow | No
              ).add(r.source_id)
     other -= stale
     value = f"**{fact_value(chosen)}**" if chosen else "none (an analyst must decide)"
-    release = (chosen.claim.stated_in or period_text(chosen.claim.period)
-               or "not stated") if chosen else ""
+    release = release_text(chosen) if chosen else ""
     source = f" ({chosen.source_id})" if chosen else ""
     line = (f"| {label} | {value} | {release}{source} | {_pages(agree)} | "
             f"{_pages(stale)} | {_pages(other)} |")

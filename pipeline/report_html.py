@@ -138,7 +138,7 @@ class DiscrepancyView:
 
 
 def _headline_row(fact: Fact, label: str, figures: list[PageFigure]) -> HeadlineRow:
-    from pipeline.report import RULES, fact_value, period_text
+    from pipeline.report import RULES, fact_value, release_text
 
     chosen = fact.chosen
     agree = {p.source_id for p in figures if p.agrees}
@@ -147,8 +147,7 @@ def _headline_row(fact: Fact, label: str, figures: list[PageFigure]) -> Headline
     other = {p.source_id for p in figures} - agree - stale - conflict
     return HeadlineRow(
         label, fact_value(chosen) if chosen else "",
-        (chosen.claim.stated_in or period_text(chosen.claim.period) or "not stated")
-        if chosen else "",
+        release_text(chosen) if chosen else "",
         chosen.source_id if chosen else "", fact.rule, RULES.get(fact.rule, ""),
         tuple(sorted(agree)), tuple(sorted(stale)), tuple(sorted(conflict)),
         tuple(sorted(other)), fact.status, fact.discrepancy_id)
@@ -274,8 +273,7 @@ def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str
     else:
         resolution = f"none — {no_resolution(d)}"
     decisions = tuple(
-        f"{r.decision.action} {r.decision.target}".strip()
-        + f" — “{r.decision.reason}” ({r.decision.author}, {r.decision.date}): {r.status}"
+        f"{r.decision.label} — “{r.decision.reason}” ({r.decision.author}, {r.decision.date}): {r.status}"
         + (f" — {r.why}" if r.why else "") for r in d.decisions)
     listed = listed if listed is not None else listing(d, ranks)
     rows = []
