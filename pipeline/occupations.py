@@ -38,9 +38,12 @@ from pipeline.registry import Source
 from schemas.problems import Problem, problem
 
 KIND_RANK = {"soc-detailed": 0, "soc-broad": 1, "onet-title": 2, "onet-short": 3,
-             "onet-alternate": 4, "soc-minor": 5, "soc-major": 6}
+             "soc-head": 4, "onet-alternate": 5, "soc-minor": 6, "soc-major": 7}
 """How much a title says about an occupation: the SOC's own title first, an O*NET
-alternate title ("Medical Coder") after it; a group's title names no single occupation."""
+alternate title ("Medical Coder") after it; a group's title names no single occupation.
+A `soc-head` is a SOC title's words before its first comma, as pages shorten it
+("Opticians" for "Opticians, Dispensing", "Kindergarten Teachers" for "Kindergarten
+Teachers, Except Special Education"); never of an "All Other" title ("Managers")."""
 
 GROUP_KINDS = ("soc-minor", "soc-major")
 MAX_PHRASE = 14
@@ -77,6 +80,22 @@ def _tokens(text: str, acronyms: bool | None = None) -> list[tuple[str, str]]:
     return out
 
 
+def _head(title: str) -> str:
+    """A SOC title's words before its first comma when they name the occupation on their
+    own: "Opticians" of "Opticians, Dispensing"; not the "Managers" of "Managers, All
+    Other", nor the first item of a list ("Computer, Automated Teller, and Office
+    Machine Repairers"), whose last word is no plural; "" when there is none.
+
+    >>> _head("Kindergarten Teachers, Except Special Education"), _head("Dentists, All Other Specialists")
+    ('Kindergarten Teachers', '')
+    """
+    head, _, rest = title.partition(",")
+    head = head.strip()
+    if not rest or rest.strip().lower().startswith("all other") or not head.endswith("s"):
+        return ""
+    return head
+
+
 @dataclass(frozen=True)
 class TitleMatch:
     outcome: str  # resolved | ambiguous | group | none
@@ -96,16 +115,33 @@ class TitleIndex:
         self.crosswalk = crosswalk or {}
         self.phrases: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)
         self.exact: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
+        # each occupation's own title as words: whole, and before its first comma (the
+        # head of "Opticians, Dispensing"), to tell apart occupations sharing a title
+        self.own: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for row in titles:
             rank = KIND_RANK.get(row["kind"])
             tokens = _tokens(row["title"], acronyms=True)
             key = tuple(stem for stem, _ in tokens)
+            if row["kind"] in ("soc-detailed", "onet-title") and key and (
+                    row["kind"] == "soc-detailed" or row["soc"] not in self.own):
+                self.own[row["soc"]] = (key, words(_head(row["title"]) or row["title"],
+                                                   acronyms=True))
             if rank is None or not key or len(key) > MAX_PHRASE:
                 continue
-            known = self.phrases[key].get(row["soc"])
-            if known is None or rank < known:
-                self.phrases[key][row["soc"]] = rank
-            self.exact[key].add((row["soc"], " ".join(raw for _, raw in tokens)))
+            self._add(key, row["soc"], rank, " ".join(raw for _, raw in tokens))
+            head = _head(row["title"]) if row["kind"] == "soc-detailed" else ""
+            if head:
+                tokens = _tokens(head, acronyms=True)
+                self._add(tuple(stem for stem, _ in tokens), row["soc"], KIND_RANK["soc-head"],
+                          " ".join(raw for _, raw in tokens))
+
+    def _add(self, key: tuple[str, ...], code: str, rank: int, written: str) -> None:
+        if not key:
+            return
+        known = self.phrases[key].get(code)
+        if known is None or rank < known:
+            self.phrases[key][code] = rank
+        self.exact[key].add((code, written))
 
     @classmethod
     def of(cls, official: Official) -> TitleIndex:
@@ -153,6 +189,7 @@ class TitleIndex:
                     if decision is not None:
                         spans.append((end - start, start, decision))
                     break
+        spans += self._shared_head(tokens, pairs, spans)
         if not spans:
             return TitleMatch("none")
         longest = max(length for length, _, _ in spans)
@@ -164,6 +201,26 @@ class TitleIndex:
         candidates = tuple(sorted({c for _, _, cs in decisions for c in cs}))
         return TitleMatch("ambiguous", candidates=candidates, phrase=phrase)
 
+    def _shared_head(self, tokens: tuple[str, ...], pairs: list[tuple[str, str]],
+                     spans: list[tuple]) -> list[tuple]:
+        """Spans of the occupations a title joins under one noun: "Kindergarten and
+        Elementary School Teachers" names kindergarten teachers as well as elementary
+        school teachers, as long a phrase as the one matched."""
+        found = {start: length for length, start, _ in spans}
+        out = []
+        for k in range(1, len(tokens) - 1):
+            length = found.get(k + 1)
+            if tokens[k] != "and" or length is None:
+                continue
+            last = k + length  # the joined phrase's last word: its noun
+            key = (tokens[k - 1], tokens[last])
+            entries = self.phrases.get(key)
+            if entries:
+                decision = self._decide(key, entries, f"{pairs[k - 1][1]} {pairs[last][1]}")
+                if decision is not None:
+                    out.append((length, k - 1, decision))
+        return out
+
     def _decide(self, key: tuple[str, ...], entries: dict[str, int], written: str
                 ) -> tuple[str, str, tuple[str, ...]] | None:
         best = min(entries.values())
@@ -173,6 +230,8 @@ class TitleIndex:
             # occupations: the one written as the page writes it wins
             same = sorted({code for code, form in self.exact[key] if form == written} & set(top))
             top = same if len(same) == 1 else top
+        if len(top) > 1 and best < KIND_RANK["soc-minor"]:
+            top = self._named_by_own_title(key, top)
         if len(key) == 1 and len(top) > 1 and best > KIND_RANK["soc-broad"]:
             return None  # one word several occupations use ("Guide"): says nothing
         if best >= KIND_RANK["soc-minor"]:
@@ -186,6 +245,46 @@ class TitleIndex:
         if len(top) == 1:
             return "resolved", top[0], (top[0],)
         return "ambiguous", "", tuple(top)
+
+
+    def _named_by_own_title(self, key: tuple[str, ...], codes: list[str]) -> list[str]:
+        """Of occupations that share a title (O*NET lists "Optician" for Opticians,
+        Dispensing and for Ophthalmic Laboratory Technicians), those whose own SOC title
+        says it, else all of them. In order: the own title's head (the words before its
+        first comma) is the title ("Bus Drivers, School" and "Bus Drivers, Transit and
+        Intercity" for "Bus Driver": both stay); for a title of several words, the own
+        title holds its words in order ("Environmental Scientists and Specialists …" for
+        "Environmental Scientist"), then holds them all ("Financial and Investment
+        Analysts" for "Financial Analyst"). One word is never enough: "Analyst" is the
+        title of none.
+
+        >>> index = TitleIndex([
+        ...     dict(soc="29-2081", kind="soc-detailed", title="Opticians, Dispensing"),
+        ...     dict(soc="51-9083", kind="soc-detailed", title="Ophthalmic Laboratory Technicians"),
+        ...     dict(soc="29-2081", kind="onet-alternate", title="Optician"),
+        ...     dict(soc="51-9083", kind="onet-alternate", title="Optician")],
+        ...     {"29-2081": "detailed", "51-9083": "detailed"}, {})
+        >>> index.match("Opticians: Pay, Outlook and Duties").code
+        '29-2081'
+        """
+        def head(code: str) -> tuple[str, ...]:
+            return self.own.get(code, ((), ()))[1]
+
+        def whole(code: str) -> tuple[str, ...]:
+            return self.own.get(code, ((), ()))[0]
+
+        def in_order(title: tuple[str, ...]) -> bool:
+            return any(title[i:i + len(key)] == key for i in range(len(title) - len(key) + 1))
+
+        tests = [lambda code: head(code) == key]
+        if len(key) > 1:
+            tests += [lambda code: in_order(whole(code)),
+                      lambda code: set(key) <= set(whole(code))]
+        for test in tests:
+            named = [code for code in codes if test(code)]
+            if named:
+                return named
+        return codes
 
 
 def page_occupation(candidates: list[TitleCandidate], index: TitleIndex

@@ -64,6 +64,13 @@ def test_page_titles_name_the_right_occupation_or_are_reported(index):
     ("Paramedic Salary by Experience Level", "29-2043"),  # not 29-2042 (EMTs)
     ("Warehouse & Material Mover Jobs in Ohio", "53-7062"),  # "Material Movers" is 53-7199
     ("Phlebotomists (31-9097) by area", "31-9097"),
+    # a SOC title's head, as pages shorten it
+    ("Opticians: Pay, Outlook and Duties | JobAtlas", "29-2081"),  # "Opticians, Dispensing"
+    ("Kindergarten Teachers", "25-2012"),  # "…, Except Special Education"
+    # an O*NET alternate title several occupations share: the one whose own title says it
+    ("Elementary School Teachers", "25-2021"),  # not Special Education Teachers, Elementary
+    ("Environmental Scientists: Pay and Outlook", "19-2041"),  # not Environmental Engineers
+    ("Financial Analysts | CareerCompass", "13-2051"),  # not Statisticians
 ], ids=lambda x: x[:30])
 def test_titles_resolve(index, title, soc):
     found = index.match(title)
@@ -75,9 +82,25 @@ def test_titles_resolve(index, title, soc):
     ("Healthcare Support Occupations (31-0000)", "group"),
     ("Beauty School Guide", "none"),  # "Guide" names tour and travel guides alike: nothing
     ("Computer Database Occupations", "none"),
+    ("Analysts", "none"),  # one word: no own title holds it alone
+    ("Engineers", "none"),  # "Engineers, All Other" is no head
+    ("Managers", "none"),
 ], ids=lambda x: x[:30])
 def test_titles_that_name_no_single_occupation(index, title, outcome):
     assert index.match(title).outcome == outcome
+
+
+@pytest.mark.parametrize("title, candidates", [
+    # occupations joined under one noun: both are named
+    ("Kindergarten and Elementary School Teachers", ("25-2012", "25-2021")),
+    ("Airline and Commercial Pilots", ("53-2011", "53-2012")),
+    # a head two SOC titles share ("Bus Drivers, School", "Bus Drivers, Transit and
+    # Intercity"): both, and not Shuttle Drivers, whose O*NET titles hold "Bus Driver" too
+    ("Bus Drivers", ("53-3051", "53-3052")),
+], ids=lambda x: x if isinstance(x, str) else "")
+def test_titles_that_name_several_occupations(index, title, candidates):
+    found = index.match(title)
+    assert (found.outcome, found.candidates) == ("ambiguous", candidates)
 
 
 def test_an_ambiguous_title_is_narrowed_only_by_the_opening_sentence(index):
