@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, fields
 from operator import attrgetter, itemgetter
+from typing import Callable
 
 from schemas.vocabulary import DEFAULT_GEOGRAPHY
 
@@ -177,12 +178,29 @@ def new_note(figure: str, kind: str, locator: str, line: int, claim_ids: tuple[s
     return note
 
 
-@dataclass
 class Reading:
-    """A document read: its claims, and a note for every figure on it, in page order."""
+    """A document read: its claims, and a note for every figure on it, in page order.
 
-    claims: list[Claim]
-    notes: list[Note]
+    The notes are worked out when first asked for (`notes_of`, a function of no
+    arguments): a refresh keeps only the claims, and noting each of a page's few hundred
+    figures, located for people, is a tenth of reading it."""
+
+    __slots__ = ("claims", "_notes", "_notes_of")
+
+    def __init__(self, claims: list[Claim], notes: list[Note] | None = None, *,
+                 notes_of: Callable[[], list[Note]] | None = None):
+        self.claims = claims
+        self._notes = notes if notes is not None or notes_of is not None else []
+        self._notes_of = notes_of
+
+    @property
+    def notes(self) -> list[Note]:
+        if self._notes is None:
+            self._notes, self._notes_of = self._notes_of(), None
+        return self._notes
+
+    def __repr__(self) -> str:
+        return f"Reading({len(self.claims)} claims)"
 
     def share_read(self, kind: str = "money") -> tuple[int, int]:
         """(figures of `kind` read as claims, figures of `kind`)."""
@@ -192,10 +210,14 @@ class Reading:
 
 def relocated_reading(reading: Reading, where) -> Reading:
     """A reading of rendered text with every claim and note located for people by
-    `where(chars_locator)` (an element path, a page and box); claim ids stay anchored."""
+    `where(chars_locator)` (an element path, a page and box); claim ids stay anchored.
+    The notes are located when they are first asked for."""
     claims = [relocated(c, where(c.locator)) for c in reading.claims]
-    renamed = {old.claim_id: new.claim_id for old, new in zip(reading.claims, claims)}
-    notes = [new_note(n.figure, n.kind, where(n.locator), n.line,
-                      tuple([renamed.get(i, i) for i in n.claim_ids]), n.reason)
-             for n in reading.notes]
-    return Reading(claims, notes)
+
+    def notes() -> list[Note]:
+        renamed = {old.claim_id: new.claim_id for old, new in zip(reading.claims, claims)}
+        return [new_note(n.figure, n.kind, where(n.locator), n.line,
+                         tuple([renamed.get(i, i) for i in n.claim_ids]), n.reason)
+                for n in reading.notes]
+
+    return Reading(claims, notes_of=notes)

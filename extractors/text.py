@@ -1345,7 +1345,7 @@ def read_page(doc: Document, lines: list[Line], extractor: str) -> Reading:
     _infer_statistics(reader)
     _drop_restatements(reader)
     _drop_unexplained(reader)
-    return Reading(reader.claims, reader.notes())
+    return Reading(reader.claims, notes_of=reader.notes)
 
 
 RELATED_LEAD = re.compile(r"^\W*(?:related|similar|see\s+also)\b[^:]{0,30}:", re.I)

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 import pipeline.check
+from extractors.claims import Reading
 from pipeline.cli import main
 from tests.conftest import copy_seed_project
 
@@ -173,7 +174,7 @@ def test_a_quote_not_in_the_document_names_claim_and_locator(project, monkeypatc
             return reading
         claims = reading.claims
         first = dataclasses.replace(claims[0], quote=claims[0].figure + " (as reported)")
-        return dataclasses.replace(reading, claims=[first, *claims[1:]])
+        return Reading([first, *claims[1:]], reading.notes)
 
     monkeypatch.setattr(pipeline.check, "read", tampered)
     result = check("fabricated")
