@@ -38,12 +38,13 @@ from pipeline.registry import Source
 from schemas.problems import Problem, problem
 
 KIND_RANK = {"soc-detailed": 0, "soc-broad": 1, "onet-title": 2, "onet-short": 3,
-             "soc-head": 4, "onet-alternate": 5, "soc-minor": 6, "soc-major": 7}
+             "onet-alternate": 4, "soc-head": 5, "soc-minor": 6, "soc-major": 7}
 """How much a title says about an occupation: the SOC's own title first, an O*NET
 alternate title ("Medical Coder") after it; a group's title names no single occupation.
 A `soc-head` is a SOC title's words before its first comma, as pages shorten it
-("Opticians" for "Opticians, Dispensing", "Kindergarten Teachers" for "Kindergarten
-Teachers, Except Special Education"); never of an "All Other" title ("Managers")."""
+("Kindergarten Teachers" for "Kindergarten Teachers, Except Special Education"): only
+where no official title and no alternate title says the same ("Dispatchers" is a broad
+group's title, "Director" an alternate title of Producers and Directors)."""
 
 GROUP_KINDS = ("soc-minor", "soc-major")
 MAX_PHRASE = 14
@@ -82,17 +83,19 @@ def _tokens(text: str, acronyms: bool | None = None) -> list[tuple[str, str]]:
 
 def _head(title: str) -> str:
     """A SOC title's words before its first comma when they name the occupation on their
-    own: "Opticians" of "Opticians, Dispensing"; not the "Managers" of "Managers, All
-    Other", nor the first item of a list ("Computer, Automated Teller, and Office
-    Machine Repairers"), whose last word is no plural; "" when there is none.
+    own: "Opticians" of "Opticians, Dispensing"; "" when there are none: no comma, an
+    "All Other" title ("Managers, All Other"), or a list ("Captains, Mates, and Pilots of
+    Water Vessels", "Computer, Automated Teller, and Office Machine Repairers"), or a
+    college teacher's ("Business Teachers, Postsecondary").
 
     >>> _head("Kindergarten Teachers, Except Special Education"), _head("Dentists, All Other Specialists")
     ('Kindergarten Teachers', '')
     """
     head, _, rest = title.partition(",")
-    head = head.strip()
-    if not rest or rest.strip().lower().startswith("all other") or not head.endswith("s"):
-        return ""
+    head, rest = head.strip(), rest.lower()
+    if not rest or "all other" in rest or "postsecondary" in rest or ", and " in title or \
+            not head.endswith("s"):
+        return ""  # "English Teacher" is no more a college's than a high school's
     return head
 
 
@@ -118,22 +121,31 @@ class TitleIndex:
         # each occupation's own title as words: whole, and before its first comma (the
         # head of "Opticians, Dispensing"), to tell apart occupations sharing a title
         self.own: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.heads: dict[tuple[str, ...], set[str]] = {}  # a head -> the codes it heads
+        self.college: dict[str, bool] = {}  # a college teacher's ("…, Postsecondary")
+        heads = []
         for row in titles:
             rank = KIND_RANK.get(row["kind"])
             tokens = _tokens(row["title"], acronyms=True)
             key = tuple(stem for stem, _ in tokens)
             if row["kind"] in ("soc-detailed", "onet-title") and key and (
                     row["kind"] == "soc-detailed" or row["soc"] not in self.own):
-                self.own[row["soc"]] = (key, words(_head(row["title"]) or row["title"],
-                                                   acronyms=True))
+                head = _head(row["title"]) if row["kind"] == "soc-detailed" else ""
+                self.own[row["soc"]] = (key, words(head or row["title"], acronyms=True))
+                if head:
+                    self.heads.setdefault(self.own[row["soc"]][1], set()).add(row["soc"])
+                self.college[row["soc"]] = "postsecondary" in row["title"].lower()
             if rank is None or not key or len(key) > MAX_PHRASE:
                 continue
             self._add(key, row["soc"], rank, " ".join(raw for _, raw in tokens))
             head = _head(row["title"]) if row["kind"] == "soc-detailed" else ""
             if head:
-                tokens = _tokens(head, acronyms=True)
-                self._add(tuple(stem for stem, _ in tokens), row["soc"], KIND_RANK["soc-head"],
-                          " ".join(raw for _, raw in tokens))
+                heads.append((_tokens(head, acronyms=True), row["soc"]))
+        said = set(self.phrases)  # what official and alternate titles say already
+        for tokens, code in heads:
+            key = tuple(stem for stem, _ in tokens)
+            if key not in said:  # two occupations may share a head ("Bus Drivers")
+                self._add(key, code, KIND_RANK["soc-head"], " ".join(raw for _, raw in tokens))
 
     def _add(self, key: tuple[str, ...], code: str, rank: int, written: str) -> None:
         if not key:
@@ -250,13 +262,20 @@ class TitleIndex:
     def _named_by_own_title(self, key: tuple[str, ...], codes: list[str]) -> list[str]:
         """Of occupations that share a title (O*NET lists "Optician" for Opticians,
         Dispensing and for Ophthalmic Laboratory Technicians), those whose own SOC title
-        says it, else all of them. In order: the own title's head (the words before its
-        first comma) is the title ("Bus Drivers, School" and "Bus Drivers, Transit and
-        Intercity" for "Bus Driver": both stay); for a title of several words, the own
-        title holds its words in order ("Environmental Scientists and Specialists …" for
-        "Environmental Scientist"), then holds them all ("Financial and Investment
-        Analysts" for "Financial Analyst"). One word is never enough: "Analyst" is the
-        title of none.
+        says it, else all of them:
+
+        - its head (the words before its first comma) is the title: "Opticians,
+          Dispensing" for "Optician"; every occupation of that head is named ("Sales
+          Representatives, Wholesale and Manufacturing, …" is the head of two);
+        - for a title of several words, the own title begins with it ("Environmental
+          Scientists and Specialists, …" for "Environmental Scientist"), else begins
+          with its first word and its head ends with its last ("Financial and Investment
+          Analysts" for "Financial Analyst").
+
+        Words elsewhere in a title are not enough: "Research Scientist" is not Computer
+        and Information Research Scientists, "Medical Technician" not Emergency Medical
+        Technicians. A college teacher's title never decides ("History Teachers,
+        Postsecondary" for "History Teacher", which high schools employ as well).
 
         >>> index = TitleIndex([
         ...     dict(soc="29-2081", kind="soc-detailed", title="Opticians, Dispensing"),
@@ -273,17 +292,16 @@ class TitleIndex:
         def whole(code: str) -> tuple[str, ...]:
             return self.own.get(code, ((), ()))[0]
 
-        def in_order(title: tuple[str, ...]) -> bool:
-            return any(title[i:i + len(key)] == key for i in range(len(title) - len(key) + 1))
-
-        tests = [lambda code: head(code) == key]
+        deciding = [code for code in codes if not self.college.get(code)]
+        named = [code for code in deciding if head(code) == key]
+        if named:
+            return sorted(set(named) | self.heads.get(key, set()))
         if len(key) > 1:
-            tests += [lambda code: in_order(whole(code)),
-                      lambda code: set(key) <= set(whole(code))]
-        for test in tests:
-            named = [code for code in codes if test(code)]
-            if named:
-                return named
+            for test in (lambda code: whole(code)[:len(key)] == key,
+                         lambda code: whole(code)[:1] == key[:1] and head(code)[-1:] == key[-1:]):
+                named = [code for code in deciding if test(code)]
+                if named:
+                    return named
         return codes
 
 
