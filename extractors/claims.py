@@ -85,9 +85,12 @@ _DEFAULTS = dict(
     extractor=f"text/{EXTRACTOR_VERSION}",
 )
 _COLUMN_SET = frozenset(CLAIM_COLUMNS)
-_COLUMNS_BUT_ID = _COLUMN_SET - {"claim_id"}
+_UNSET = object()
+_BLANK = {name: _DEFAULTS.get(name, _UNSET) for name in CLAIM_COLUMNS}
+"""Every column in column order, the defaults filled: a claim's values are laid over a copy
+of it, so they come out in column order without being sorted into it."""
+_REQUIRED = frozenset(name for name, value in _BLANK.items() if value is _UNSET) - {"claim_id"}
 _id_fields_of = itemgetter(*_ID_FIELDS)
-_columns_in = itemgetter(*CLAIM_COLUMNS)
 
 
 def new_claim(**values) -> Claim:
@@ -96,19 +99,22 @@ def new_claim(**values) -> Claim:
     The id hashes where the figure was read and what it was read as, so it survives
     re-runs and changes elsewhere in the document's extraction.
     """
-    anchor = values.pop("anchor", None)
-    merged = {**_DEFAULTS, **values}
+    return claim_of(values)
+
+
+def claim_of(values: dict) -> Claim:
+    """`new_claim` of the columns in `values` (and its "anchor", if any), which is left as it
+    was: for a reader that gathers a claim's columns in a dict of its own."""
+    merged = _BLANK.copy()
+    merged.update(values)
+    anchor = merged.pop("anchor", None)
     if not merged["geography"]:
         merged["geography"] = DEFAULT_GEOGRAPHY
     if not merged["period_basis"]:
         merged["period_basis"] = "stated" if merged["period"] else "unknown"
-    return _identified(merged, anchor)
-
-
-def _identified(merged: dict, anchor: str | None) -> Claim:
-    """The Claim of `merged` (every column but the id) with its id hashed."""
-    if merged.keys() != _COLUMNS_BUT_ID:
+    if len(merged) != len(CLAIM_COLUMNS) or not values.keys() >= _REQUIRED:
         # a column missing or unknown: the dataclass says which
+        merged = {name: value for name, value in merged.items() if value is not _UNSET}
         key = "\x1f".join(str(merged.get(name, "")) for name in _ID_FIELDS)
         key += "".join(f"\x1f{name}={merged[name]}" for name in _ID_EXTRAS if merged.get(name))
         if anchor:
@@ -119,7 +125,7 @@ def _identified(merged: dict, anchor: str | None) -> Claim:
     # frozen: its fields set as pickle sets them, in column order (the dataclass's own
     # __init__ costs a third of building a claim)
     claim = object.__new__(Claim)
-    claim.__dict__.update(zip(CLAIM_COLUMNS, _columns_in(merged)))
+    claim.__dict__.update(merged)
     return claim
 
 

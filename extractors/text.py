@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from extractors import labels as L
 from extractors import patterns as P
 from extractors import prose
-from extractors.claims import EXTRACTOR_VERSION, Claim, Note, Reading, new_claim, new_note
+from extractors.claims import EXTRACTOR_VERSION, Claim, Note, Reading, claim_of, new_note
 from extractors.document import Document
 from extractors.tables import PLACEHOLDER, Figures, Table, find_tables
 
@@ -243,6 +243,9 @@ class Context:
 
 # --- the reader ------------------------------------------------------------------------------
 
+QUALIFIER_COLUMNS = ("geography", "level", "industry", "union_status", "schedule", "subgroup")
+"""The qualifiers a section, a place line or a rule's own words give a claim."""
+
 class Reader:
     """Builds the claims of one page and remembers what became of each figure."""
 
@@ -289,8 +292,9 @@ class Reader:
         anchor = f"@{start}" + (f":{part}" if part else "")
         if start is not None and start in self.claimed and not part:
             return None
-        merged = dict(context.defaults(line)) if context is not None else {}
-        merged.update({k: v for k, v in (qualifiers or {}).items() if v})
+        merged = context.defaults(line) if context is not None else {}
+        if qualifiers:
+            merged.update({k: v for k, v in qualifiers.items() if v})
         if str(merged.get("geography", "")).startswith("foreign:"):
             if figure is not None:
                 self.skip(figure, f"a figure for {merged['geography'][8:]}, outside the United States")
@@ -303,9 +307,10 @@ class Reader:
             locator=f"chars={quote[0]}-{quote[1]}", method=method, qualifier_text=words,
             cites=cites, extractor=self.extractor, page_date=self.doc.page_date, scope=scope,
             occupation_text=occupation_text, anchor=anchor,
-            **{k: v for k, v in merged.items() if k in (
-                "geography", "level", "industry", "union_status", "schedule", "subgroup")},
         )
+        for k in QUALIFIER_COLUMNS:
+            if k in merged:
+                values[k] = merged[k]
         if occupation or self.occupation:
             values["occupation_basis"] = "stated"
         elif self.doc.occupation:
@@ -343,7 +348,7 @@ class Reader:
         if not cites and self.cites and metric in ("wage", "employment", "employment_growth",
                                                    "annual_openings"):
             values["cites"] = self.cites  # "Source: U.S. Bureau of Labor Statistics …"
-        claim = new_claim(**values)
+        claim = claim_of(values)
         self.claims.append(claim)
         self.anchors[claim.claim_id] = anchor
         if start is not None:
@@ -356,7 +361,7 @@ class Reader:
         values = claim.as_dict()
         del values["claim_id"]
         values.update(changes, anchor=self.anchors.get(claim.claim_id, ""))
-        new = new_claim(**values)
+        new = claim_of(values)
         self.anchors[new.claim_id] = self.anchors.get(claim.claim_id, "")
         for ids in self.claimed.values():
             if claim.claim_id in ids:
