@@ -84,7 +84,6 @@ _DEFAULTS = dict(
     qualifier_text="", cites="", page_date="", stated_in="", status="", citation="",
     extractor=f"text/{EXTRACTOR_VERSION}",
 )
-_COLUMN_SET = frozenset(CLAIM_COLUMNS)
 _UNSET = object()
 _BLANK = {name: _DEFAULTS.get(name, _UNSET) for name in CLAIM_COLUMNS}
 """Every column in column order, the defaults filled: a claim's values are laid over a copy
@@ -142,8 +141,10 @@ def _claim_id(values: dict, anchor: str | None) -> str:
 def relocated(claim: Claim, locator: str) -> Claim:
     """The claim with a locator for people (an element path, a page and box); its id
     stays anchored to the exact span it was read from, so it remains unique."""
-    # every column in column order (a claim's own fields are, as new_claim sets them)
-    values = dict(claim.__dict__) if claim.__dict__.keys() == _COLUMN_SET else claim.as_dict()
+    # every column in column order (a claim's own fields are, as new_claim and the
+    # dataclass set them: every field, and nothing else)
+    own = claim.__dict__
+    values = own.copy() if len(own) == len(CLAIM_COLUMNS) else claim.as_dict()
     values["locator"] = locator
     if not values["geography"]:
         values["geography"] = DEFAULT_GEOGRAPHY

@@ -205,6 +205,8 @@ class ElementPaths:
 
     def common(self, tags: list[Tag]) -> str:
         """The path of the innermost element holding all of `tags`."""
+        if len(tags) == 1:
+            return "/".join(self.steps(tags[0]))  # most claims are read from one line
         paths = [self.steps(tag) for tag in tags]
         common = []
         for steps in zip(*paths):
