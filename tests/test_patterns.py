@@ -20,6 +20,8 @@ from hypothesis import given, settings, strategies as st
 from extractors.patterns import (
     MASK_CUE,
     MASKED,
+    NUMBER_TOKEN,
+    _number_tokens,
     scan,
     Figure,
     Period,
@@ -218,6 +220,15 @@ def test_every_masked_code_or_date_holds_a_cue_of_one(text):
     # scan searches a number's window for codes and dates only where MASK_CUE finds one
     if MASKED.search(text) is not None:
         assert MASK_CUE.search(text) is not None, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789 \n\u00a0.,%+-−$£€USDCAEGHMNRkKm(/#", max_size=40))
+def test_number_tokens_are_number_token_matches(text):
+    # scan looks for NUMBER_TOKEN from each digit back as far as a match can begin
+    def found(matches):
+        return [(m.span(), m.groups()) for m in matches]
+    assert found(_number_tokens(text)) == found(NUMBER_TOKEN.finditer(text))
 
 
 # --- properties: robustness on arbitrary text ----------------------------------------
