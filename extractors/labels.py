@@ -363,14 +363,17 @@ def split_flattened(header: str) -> list[str]:
     """
     header = P.clean(header)
     out, at = [], 0
-    for m in COLUMN_PHRASES.finditer(header):
-        if header[at:m.start()].strip():
+    # each name where the one before ends, past a space (no name begins with one): looked
+    # for there alone, not searched for through the rest of a header that is none
+    while True:
+        start = len(header) - len(header[at:].lstrip())
+        if start == len(header):
+            return out
+        m = COLUMN_PHRASES.match(header, start)
+        if m is None:
             return []
         out.append(m.group().strip())
         at = m.end()
-    if header[at:].strip():
-        return []
-    return out
 
 
 OCCUPATION_NAME = re.compile(
