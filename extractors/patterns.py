@@ -927,6 +927,25 @@ number; digits spaced as a phone number's; five digits; a code's name): a window
 a number without any is searched no further (tests/test_patterns.py holds MASKED to it).
 Most windows are rows of a table: "Iowa  62,862  1.60  $35,469"."""
 
+_SHAPES = str.maketrans({**dict.fromkeys("0123456789", "0"),
+                         **dict.fromkeys(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " ")})
+"""An ASCII text's shape: each digit made "0" and each white space (what "\\s" matches) " "."""
+_SHAPED_VERSION = re.compile(r"0\.0+\.0")
+_CODE_NAMES = ("NOC", "SOC", "NAICS", "CIP", "ISCO", "ZIP", "Zip", "Job", "Req", "Ref")
+
+
+def _mask_cue(window: str) -> bool:
+    """Whether MASK_CUE is found in `window`. The engine tries its sixteen alternatives at
+    every character; in an ASCII window (most are) each is looked for with `in` instead,
+    the digits and spaces it spells out with "\\d" and "\\s" made alike first."""
+    if not window.isascii():
+        return MASK_CUE.search(window) is not None
+    shape = window.translate(_SHAPES)
+    for cue in ("-", "/", ":", "(", ")", "00000", "000 000", *_CODE_NAMES):
+        if cue in shape:
+            return True
+    return "0." in shape and _SHAPED_VERSION.search(shape) is not None
+
 MASK_WINDOW = 32
 """How far around a number codes, dates and periods are looked for: longer than any of them
 ("from 2023 through 2033", "(555) 123-4567")."""
@@ -1119,7 +1138,7 @@ def scan(text: str) -> list[Figure]:
         while hi < len(text) and not text[hi].isspace():
             hi += 1
         window = text[lo:hi]
-        for m in MASKED.finditer(window) if MASK_CUE.search(window) else ():
+        for m in MASKED.finditer(window) if _mask_cue(window) else ():
             if m.start() + lo >= b:
                 break  # the rest begin after the number
             if m.end() + lo > a:

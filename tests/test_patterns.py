@@ -21,6 +21,7 @@ from extractors.patterns import (
     MASK_CUE,
     MASKED,
     NUMBER_TOKEN,
+    _mask_cue,
     _number_tokens,
     scan,
     Figure,
@@ -220,6 +221,14 @@ def test_every_masked_code_or_date_holds_a_cue_of_one(text):
     # scan searches a number's window for codes and dates only where MASK_CUE finds one
     if MASKED.search(text) is not None:
         assert MASK_CUE.search(text) is not None, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789 .-–/:()\u00a0\t\n\x0b\x1c\u0661NOCSAIPZJobReqfix", max_size=20)
+       | st.text(max_size=12))
+def test_mask_cue_is_found_where_the_pattern_is(text):
+    # scan looks for MASK_CUE in an ASCII window string by string
+    assert _mask_cue(text) == (MASK_CUE.search(text) is not None)
 
 
 @settings(max_examples=400, deadline=None)
