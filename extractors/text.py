@@ -1874,8 +1874,8 @@ def _ladder(reader: Reader, ctx: Context, index: int, line: Line, m: re.Match) -
 
 STATEMENT_CUES = P.Sifted(re.compile(r"licen[sc]|certif|degree|diploma|award|credential|"
                             r"GED(?<!\wGED)\b|doctora|master|bachelor|associate|ph\.?\s?d", re.I))
-"""What a sentence without figures must name for a prose rule to read it. ("GED(?<!\wGED)" is
-"\bGED": its letters first, so that where no other cue is, the engine skips to a "g" or a
+"""What a sentence without figures must name for a prose rule to read it. ("GED(?<!\\wGED)" is
+"\\bGED": its letters first, so that where no other cue is, the engine skips to a "g" or a
 "p" instead of trying both at every character of a paragraph.)"""
 
 
