@@ -31,6 +31,9 @@ from extractors import labels as L
 from extractors import patterns as P
 
 ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:e\.g|i\.e|vs|etc|Dr|Mr|Ms|Mrs|St|No|approx)\.$")
+ABBREVIATION_REACH = 8
+"""How far back from a sentence's end ABBREVIATION can see: its longest match ("approx.", 7
+characters) and the one before, which says whether the match begins a word."""
 SENTENCE_END = re.compile(r"[.!?][\"”’)*]*\s+(?=[\"“(*]?[A-Z0-9$])")
 CLAUSE_BREAK = re.compile(
     r",\s+(?:while|whereas|but|and|although)\s+|;\s+|\s+while\s+|\s+whereas\s+|\s+·\s+|"
@@ -46,7 +49,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in SENTENCE_END.finditer(text):
-        if ABBREVIATION.search(text[max(start, m.start() - 12):m.start() + 1]):
+        if ABBREVIATION.search(text[max(start, m.start() + 1 - ABBREVIATION_REACH):m.start() + 1]):
             continue
         spans.append((start, m.start() + 1))
         start = m.end()
