@@ -246,6 +246,7 @@ class Context:
 QUALIFIER_COLUMNS = ("geography", "level", "industry", "union_status", "schedule", "subgroup")
 """The qualifiers a section, a place line or a rule's own words give a claim."""
 
+
 class Reader:
     """Builds the claims of one page and remembers what became of each figure."""
 
