@@ -128,24 +128,23 @@ class TitleIndex:
             rank = KIND_RANK.get(row["kind"])
             tokens = _tokens(row["title"], acronyms=True)
             key = tuple(stem for stem, _ in tokens)
-            if row["kind"] in ("soc-detailed", "onet-title") and key and (
-                    row["kind"] == "soc-detailed" or row["soc"] not in self.own):
-                head = _head(row["title"]) if row["kind"] == "soc-detailed" else ""
-                self.own[row["soc"]] = (key, words(head or row["title"], acronyms=True))
-                if head:
-                    self.heads.setdefault(self.own[row["soc"]][1], set()).add(row["soc"])
+            detailed = row["kind"] == "soc-detailed"
+            head = _tokens(_head(row["title"]), acronyms=True) if detailed else []
+            head_key = tuple(stem for stem, _ in head)
+            if key and (detailed or row["kind"] == "onet-title" and row["soc"] not in self.own):
+                self.own[row["soc"]] = (key, head_key or key)
                 self.college[row["soc"]] = "postsecondary" in row["title"].lower()
+                if head_key:
+                    self.heads.setdefault(head_key, set()).add(row["soc"])
             if rank is None or not key or len(key) > MAX_PHRASE:
                 continue
             self._add(key, row["soc"], rank, " ".join(raw for _, raw in tokens))
-            head = _head(row["title"]) if row["kind"] == "soc-detailed" else ""
-            if head:
-                heads.append((_tokens(head, acronyms=True), row["soc"]))
+            if head_key:
+                heads.append((head_key, row["soc"], " ".join(raw for _, raw in head)))
         said = set(self.phrases)  # what official and alternate titles say already
-        for tokens, code in heads:
-            key = tuple(stem for stem, _ in tokens)
+        for key, code, written in heads:
             if key not in said:  # two occupations may share a head ("Bus Drivers")
-                self._add(key, code, KIND_RANK["soc-head"], " ".join(raw for _, raw in tokens))
+                self._add(key, code, KIND_RANK["soc-head"], written)
 
     def _add(self, key: tuple[str, ...], code: str, rank: int, written: str) -> None:
         if not key:
@@ -257,7 +256,6 @@ class TitleIndex:
         if len(top) == 1:
             return "resolved", top[0], (top[0],)
         return "ambiguous", "", tuple(top)
-
 
     def _named_by_own_title(self, key: tuple[str, ...], codes: list[str]) -> list[str]:
         """Of occupations that share a title (O*NET lists "Optician" for Opticians,
