@@ -28,6 +28,7 @@ import pandas as pd
 
 from pipeline.reconcile import (KEY_FIELDS, QUEUES, Cluster, Discrepancy, Reading, Reconciler,
                                 Slice, collector_paused, discrepancy_order, reused_figures)
+from pipeline.forked import forked_in_turn, forked_map, shares
 from pipeline.memory import returned_to_system
 from pipeline.publish import RENDERED
 from pipeline.report_html import AnalystParts
@@ -319,6 +320,13 @@ def rendered(run: Run, folder: Path | None = None) -> Rendered:
         raise
 
 
+def _share_folder(work: Path, number: int) -> Path:
+    """Where a forked child's share of the chunks keeps its rows until they are written."""
+    folder = work / f"share-{number}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 class _Interned:
     """Values numbered in order of first appearance: a column of numbers stands for a
     column of repeated values."""
@@ -387,15 +395,69 @@ class _Rendering:
             self.parts.decisions, self.parts.sources = rec.decisions, rec.sources
             self.parts.releases = rec.figures
         else:
+            chunks = basis.chunks()
+            basis.store.seal()  # a child reads the store, never writes its spill file
+            runs = shares([len(rows) for rows in chunks], max(1, min(basis.jobs, len(chunks))))
+
+            def share(number: int):
+                """Reconcile and render one run of chunks: into this rendering (the
+                first), or into one of its own (a forked child's, handed back)."""
+                rendering = self if number == 0 else _Rendering(
+                    self.run, _share_folder(self.work, number))
+                reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
+                                        basis.pairings, basis.parts)
+                with collector_paused():
+                    for n in runs[number]:
+                        rendering.add(chunks[n], basis.slice_of(reconciler, chunks[n]))
+                rows = (np.concatenate([chunks[n] for n in runs[number]]) if runs[number]
+                        else np.zeros(0, dtype=np.int64))
+                return (None if number == 0 else rendering.handed(rows)), reconciler.state()
+
+            # the runs of chunks shared out between this process and forked children
+            done = forked_map(share, list(range(len(runs))), len(runs))
             reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
                                     basis.pairings, basis.parts)
+            for handed, state in done:
+                if handed is not None:
+                    self.adopt(handed)
+                reconciler.absorb(state)
             with collector_paused():
-                for rows in basis.chunks():
-                    self.add(rows, basis.slice_of(reconciler, rows))
                 self._reused(basis)
             self.parts.decisions, self.parts.sources = reconciler.decisions(), reconciler.sources()
             self.parts.releases = basis.figures
         self.parts.figures = Counter(self.store.column_of(self.valid, "source_id"))
+
+    _COLUMNS = (("updated", "periods"), ("fact", "fact_ids"), ("role", "roles"),
+                ("match", "matches"), ("copy", "copies"))
+    """Each column kept per store row, and the values its numbers stand for."""
+
+    def handed(self, rows: np.ndarray) -> dict:
+        """What this rendering kept of the chunks of `rows`, as `adopt` takes it in
+        another process: a forked child's share of the chunks (`reconcile`)."""
+        return {"rows": rows,
+                "columns": {name: (getattr(self, name)[rows], getattr(self, values).values)
+                            for name, values in self._COLUMNS},
+                "occupations": self.occupations,
+                "spills": {name: getattr(self, name).handed()
+                           for name in ("facts", "discrepancies", "sections")},
+                "deferred": self.deferred, "parts": self.parts, "view": self.view.handed()}
+
+    def adopt(self, handed: dict) -> None:
+        """Take what another rendering `handed` of the chunks after those added here:
+        the same as adding them here."""
+        rows = handed["rows"]
+        for name, values in self._COLUMNS:
+            numbers, theirs = handed["columns"][name]
+            interned = getattr(self, values)
+            ours = np.fromiter((interned(v) for v in theirs), dtype=np.int32, count=len(theirs))
+            has = numbers >= 0
+            getattr(self, name)[rows[has]] = ours[numbers[has]]
+        self.occupations.update(handed["occupations"])
+        for name, spill in handed["spills"].items():
+            getattr(self, name).adopt(spill)
+        self.deferred.extend(handed["deferred"])
+        self.parts.merge(handed["parts"])
+        self.view.adopt(handed["view"])
 
     def add(self, rows: list[int], part: Slice) -> None:
         """Keep what the outputs need of one reconciled chunk."""
@@ -539,15 +601,23 @@ class _Rendering:
         rows = np.asarray(self.valid, dtype=np.int64)[order]
         codes = codes[order]
         ends = np.append(np.flatnonzero(np.diff(codes)) + 1, len(rows))  # each source's end
-        table = TableFile(self.work / "claims.csv", self.work / "claims.parquet")
+        pieces = []
         start = 0
         while start < len(rows):
             # whole sources, up to a piece of rows (a larger source alone)
             last = int(np.searchsorted(ends, start + PIECE, side="right")) - 1
             stop = int(ends[last]) if last >= 0 and ends[last] > start else \
                 int(ends[np.searchsorted(ends, start, side="right")])
-            table.write(self._claims_piece([int(r) for r in rows[start:stop]], sources))
+            pieces.append(rows[start:stop])
             start = stop
+        table = TableFile(self.work / "claims.csv", self.work / "claims.parquet")
+        jobs = getattr(getattr(run, "basis", None), "jobs", 1)
+        store.seal()  # a child reads the store, never writes its spill file
+        # the pieces made in turn by this process and forked children (their rows, what
+        # reconciliation made of them and the sources are all in memory here)
+        for piece in forked_in_turn(lambda at: TableFile.piece_of(self._claims_piece(
+                [int(r) for r in at], sources)), pieces, jobs):
+            table.write_piece(piece)
         table.close(claims_rows(claims_frame([]), None, sources, None, None, None))
         files["curated/claims.csv"] = self.work / "claims.csv"
         files["curated/claims.parquet"] = self.work / "claims.parquet"

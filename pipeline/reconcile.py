@@ -942,6 +942,30 @@ class Reconciler:
                 self.counts[claim.source_id][match.outcome] += 1
         self.editions.add(claims, matches, self.authorities)
 
+    def state(self) -> tuple:
+        """What reconciling slices gathered that spans them, as `absorb` takes it in
+        another process (a forked child's share of the slices, pipeline/outputs.py)."""
+        return (self.results, self.seen, {s: dict(n) for s, n in self.counts.items()},
+                dict(self.editions.wages), dict(self.editions.projections),
+                set(self.by_discrepancy))
+
+    def absorb(self, state: tuple) -> None:
+        """Take what another Reconciler of the same run gathered (`state`) of slices after
+        those reconciled here: `sources` and `decisions` then say what reconciling all of
+        them here would. A decision whose discrepancy either found is found."""
+        results, seen, counts, wages, projections, unfound = state
+        self.results.extend(results)
+        self.seen |= seen
+        for source, n in counts.items():
+            for outcome, count in n.items():
+                self.counts[source][outcome] += count
+        for mine, theirs in ((self.editions.wages, wages),
+                             (self.editions.projections, projections)):
+            for source, editions in theirs.items():
+                mine[source] |= editions
+        for discrepancy in [d for d in self.by_discrepancy if d not in unfound]:
+            del self.by_discrepancy[discrepancy]
+
     def sources(self) -> dict[str, SourceVintage]:
         """Each source's vintage, over the slices reconciled so far."""
         mixed = self.editions.mixed(self.pairings)

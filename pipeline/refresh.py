@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,9 @@ from extractors.claims import Claim
 from pipeline.cache import ClaimsCache, entry_key, read_fingerprint
 from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
-                                 extract_each, extraction_tasks, plain_problems, problems_of)
+                                 extract_each, extraction_tasks, parallel_jobs, plain_problems,
+                                 problems_of)
+from pipeline.forked import forked_map
 from pipeline.occupations import resolved_occupations, undecided_splits
 from pipeline.official import (Official, official_readings_of, official_tables,
                                wanted_programs)
@@ -91,6 +93,7 @@ class Basis:
     parts: dict[str, tuple[str, ...]]  # claim id -> the SOC 2018 parts of its split code
     split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # the same, by row
     matched: MatchedRows | None = None  # release matching's results, by row
+    jobs: int = 1  # processes reconciliation may use (Engine.local_jobs)
 
     def chunks(self) -> list[np.ndarray]:
         """The rows reconciliation sees, in chunks of whole slices of keys."""
@@ -128,9 +131,13 @@ class MatchedRows:
 
     def add(self, rows: np.ndarray, claims: list[Claim], matches: dict[str, Match]) -> None:
         """Keep the results of the claims of these rows (in the same order)."""
-        for row, claim in zip(rows.tolist(), claims):
-            fields = matched_fields(claim)
-            match = matches.get(claim.claim_id)
+        self.add_interned(rows, *interned_pairs(claims, matches))
+
+    def add_interned(self, rows: np.ndarray, numbers: np.ndarray,
+                     pairs: list[tuple[tuple, Match | None]]) -> None:
+        """Keep the results of these rows, given as `interned_pairs` gives them."""
+        ours = np.empty(len(pairs), dtype=np.int64)
+        for k, (fields, match) in enumerate(pairs):
             # a Match by value, its release figure by identity (release matching's own)
             key = fields if match is None else (
                 fields, match.outcome, match.release, match.releases_behind, match.candidates,
@@ -139,9 +146,10 @@ class MatchedRows:
             if n is None:
                 n = self._numbers[key] = len(self._pairs)
                 self._pairs.append((fields, match))
-                if n > np.iinfo(self.pair.dtype).max:
-                    self.pair = self.pair.astype(np.int32)
-            self.pair[row] = n
+            ours[k] = n
+        if len(self._pairs) > np.iinfo(self.pair.dtype).max:
+            self.pair = self.pair.astype(np.int32)
+        self.pair[np.asarray(rows, dtype=np.int64)] = ours[numbers]
 
     def of(self, rows: np.ndarray) -> list[tuple[tuple, Match | None] | None]:
         """Per row: (its MATCHED_FIELDS, its Match or None), or None when release
@@ -370,6 +378,13 @@ class Engine:
     scheduler: str | None = None
     cache: bool = True
 
+    @property
+    def local_jobs(self) -> int:
+        """The processes the stages after reading may use on this machine (they share
+        out the slices of keys: pipeline/forked.py): `jobs`, or with the Dask executor,
+        whose workers may be elsewhere, this machine's cores."""
+        return self.jobs if self.executor == "local" else parallel_jobs(None)
+
 
 def refresh(registry: Path, progress: Progress | None = None,
             decisions: Path | None = None, cache_dir: Path | None = None,
@@ -428,8 +443,9 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
     matched = MatchedRows(len(store))
+    jobs = engine.local_jobs
     wanted, keys, undecided = matched_pages(store, kept, authorities, sources, figures,
-                                            read.parts, read.split, matched)
+                                            read.parts, read.split, matched, jobs)
     split_problems = undecided_splits(undecided.claims, read.parts, undecided.matches, sources,
                                       official)
     readings = official_readings_of(wanted, rows, sources)
@@ -447,7 +463,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     keys |= {key_of(r) for r in readings if r.claim_id in reading_ids}
     pairings = settings_of(primary_claims, authorities, figures)[1]
     basis = Basis(store, valid, reconciled, first_reading, authorities, decisions, figures,
-                  pairings, read.parts, read.split, matched)
+                  pairings, read.parts, read.split, matched, jobs)
     ranks, changes = stored_history(store, read.valid, paged, keys)
     decided = decision_results(basis)
     return StoredRun(
@@ -771,34 +787,98 @@ class Undecided:
     matches: dict = field(default_factory=dict)
 
 
+def interned_pairs(claims: list[Claim], matches: dict[str, Match]
+                   ) -> tuple[np.ndarray, list[tuple[tuple, Match | None]]]:
+    """Each claim's (MATCHED_FIELDS, Match or None) as a number into the distinct pairs:
+    (numbers, pairs). A few hundred pairs stand for a slice's thousands of claims."""
+    numbers = np.empty(len(claims), dtype=np.int32)
+    pairs: list[tuple[tuple, Match | None]] = []
+    seen: dict[tuple, int] = {}
+    for k, claim in enumerate(claims):
+        fields = matched_fields(claim)
+        match = matches.get(claim.claim_id)
+        key = (fields, None if match is None else (
+            match.outcome, match.release, match.releases_behind, match.candidates,
+            match.edition, match.program, id(match.figure), match.note))
+        n = seen.get(key)
+        if n is None:
+            n = seen[key] = len(pairs)
+            pairs.append((fields, match))
+        numbers[k] = n
+    return numbers, pairs
+
+
+@dataclass
+class _ChunkMatched:
+    """What release matching made of one chunk, as a forked child sends it: its claims'
+    results interned (each Match's release figure as its number in the run's figures),
+    the programs its families were matched to, its keys once matched, and its split
+    claims no part's releases told apart."""
+
+    numbers: np.ndarray
+    pairs: list[tuple[tuple, Match | None, int]]  # (fields, Match without figure, figure)
+    wanted: dict[tuple, set[str]]
+    keys: set[tuple]
+    undecided: list[tuple[Claim, Match | None, int]]
+
+
+def _figureless(match: Match | None, number: dict[int, int]) -> tuple[Match | None, int]:
+    """A Match without its release figure, and the figure's number (-1: none)."""
+    if match is None or match.figure is None:
+        return match, -1
+    return replace(match, figure=None), number[id(match.figure)]
+
+
+def _with_figure(match: Match | None, n: int, figures: list[ReleaseFigure]) -> Match | None:
+    return match if n < 0 else replace(match, figure=figures[n])
+
+
 def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, str],
                   sources: dict[str, Source], figures: list[ReleaseFigure],
                   parts: dict[str, tuple[str, ...]], split: dict[int, tuple[str, ...]],
-                  matched: MatchedRows | None = None
+                  matched: MatchedRows | None = None, jobs: int = 1
                   ) -> tuple[dict[tuple, set[str]], set[tuple], Undecided]:
     """The pages' claims matched to the releases a slice at a time: (the programs each
     family was matched to, which chooses the official readings; the keys of the claims
     once matched, a split occupation's claim under the part it matched; the split
     claims no part's releases told apart). Each claim's result is kept in `matched`,
-    for reconciliation to take instead of matching it again."""
+    for reconciliation to take instead of matching it again.
+
+    The chunks of slices are shared between this process and `jobs - 1` forked
+    children (pipeline/forked.py); their results are taken in chunk order, so the
+    outcome is the same whatever `jobs` is."""
     reconciler = Reconciler(authorities, [], figures, set(), parts)
-    wanted: dict[tuple, set[str]] = {}
-    found: set[tuple] = set()
-    undecided = Undecided()
-    for rows in chunked(store, kept, split):
+    number = {id(f): n for n, f in enumerate(figures)}
+
+    def chunk_matched(rows: np.ndarray) -> _ChunkMatched:
         stated = infer_periods(store.claims(rows))
         claims, matches = match_releases(stated, authorities, reconciler.figures_for(stated),
                                          parts)
-        if matched is not None:
-            matched.add(rows, claims, matches)
+        numbers, pairs = interned_pairs(claims, matches)
+        undecided = []
         for claim in stated:
             match = matches.get(claim.claim_id)
             if claim.claim_id in parts and (match is None or match.outcome not in
                                             ("matched", "differs")):
-                undecided.claims.append(claim)
-                undecided.matches[claim.claim_id] = match
-        wanted = wanted_programs(claims, matches, sources, wanted or None)
-        found |= {key_of(c) for c in claims}
+                undecided.append((claim, *_figureless(match, number)))
+        return _ChunkMatched(numbers, [(f, *_figureless(m, number)) for f, m in pairs],
+                             dict(wanted_programs(claims, matches, sources)),
+                             {key_of(c) for c in claims}, undecided)
+
+    wanted: dict[tuple, set[str]] = defaultdict(set)
+    found: set[tuple] = set()
+    undecided = Undecided()
+    chunks = chunked(store, kept, split)
+    for rows, done in zip(chunks, forked_map(chunk_matched, chunks, jobs, weight=len)):
+        if matched is not None:
+            matched.add_interned(rows, done.numbers,
+                                 [(f, _with_figure(m, n, figures)) for f, m, n in done.pairs])
+        for claim, match, n in done.undecided:
+            undecided.claims.append(claim)
+            undecided.matches[claim.claim_id] = _with_figure(match, n, figures)
+        for family, programs in done.wanted.items():
+            wanted[family] |= programs
+        found |= done.keys
     return wanted, found, undecided
 
 

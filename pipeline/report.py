@@ -139,6 +139,18 @@ class ReportParts:
     def add_discrepancy(self, d: Discrepancy) -> None:
         self.discrepancies[(d.queue, d.outcome, d.severity)] += 1
 
+    def merge(self, other: ReportParts) -> None:
+        """Add what `other` gathered of the slices after this one's (a forked child's
+        share, pipeline/outputs.py): the same parts as gathering them all here."""
+        self.facts.update(other.facts)
+        self.discrepancies.update(other.discrepancies)
+        for code, rows in other.headline.items():
+            self.headline.setdefault(code, []).extend(rows)
+        for key, by_source in other.quoted.items():
+            mine = self.quoted.setdefault(key, {})
+            for source, marks in by_source.items():
+                mine.setdefault(source, set()).update(marks)
+
     def of_discrepancies(self, field: int):
         """Each discrepancy's queue (0), outcome (1) or severity (2), as many times as
         there are discrepancies with it."""

@@ -399,6 +399,35 @@ class AnalystParts:
         else:
             self.kept.append((order, view))
 
+    def handed(self) -> dict:
+        """What this gathered, as `adopt` takes it in another process (a forked child's
+        share of the slices, pipeline/outputs.py)."""
+        return {"listed": self.listed, "codes": self.occupation_codes, "counts": self.counts,
+                "facts": self.record_facts, "discrepancies": self.record_discrepancies,
+                "spill": self.spill.handed() if self.spill is not None else None,
+                "headline": (self.headline_spill.handed() if self.headline_spill is not None
+                             else None),
+                "kept": self.kept, "kept_headline": self.kept_headline}
+
+    def adopt(self, handed: dict) -> None:
+        """Take what another process gathered (`handed`) of the slices after this one's:
+        the same parts as gathering them all here."""
+        self.listed |= handed["listed"]
+        self.occupation_codes |= handed["codes"]
+        for queue, n in handed["counts"].items():
+            self.counts[queue] += n
+        for mine, theirs in ((self.record_facts, handed["facts"]),
+                             (self.record_discrepancies, handed["discrepancies"])):
+            for key, record in theirs.items():
+                record["sources"] = [self._ids.get(s, s) for s in record["sources"]]
+                mine[key] = record
+        if handed["spill"] is not None:
+            self.spill.adopt(handed["spill"])
+        if handed["headline"] is not None:
+            self.headline_spill.adopt(handed["headline"])
+        self.kept.extend(handed["kept"])
+        self.kept_headline.extend(handed["kept_headline"])
+
     def views(self, queue: str) -> _Views:
         """The views of one queue's discrepancies, in their order."""
         from pipeline.reconcile import QUEUES

@@ -134,16 +134,29 @@ class TableFile:
         self.first: pd.DataFrame | None = None
 
     def write(self, frame: pd.DataFrame) -> None:
-        text = csv_bytes(frame)
-        self.csv.write(text if self.first is None else text[text.index(b"\n") + 1:])
-        if self.first is None:
-            self.first = frame.iloc[0:0]
-        if self.parquet_path is not None and len(frame):
+        self.write_piece(self.piece_of(frame, self.parquet_path is not None))
+
+    @staticmethod
+    def piece_of(frame: pd.DataFrame, parquet: bool = True) -> tuple:
+        """A piece as `write_piece` takes it: (its CSV with the header line, its rows as
+        an Arrow table (None: no Parquet file, or no row), the frame's columns and types
+        without its rows). Made anywhere: a forked child makes some (pipeline/forked.py)."""
+        table = None
+        if parquet and len(frame):
             import pyarrow as pa
 
-            self.pending.append(pa.Table.from_pandas(frame.reset_index(drop=True),
-                                                     preserve_index=False))
-            self.rows += len(frame)
+            table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+        return csv_bytes(frame), table, frame.iloc[0:0]
+
+    def write_piece(self, piece: tuple) -> None:
+        """Write a piece `piece_of` made."""
+        text, table, empty = piece
+        self.csv.write(text if self.first is None else text[text.index(b"\n") + 1:])
+        if self.first is None:
+            self.first = empty
+        if table is not None:
+            self.pending.append(table)
+            self.rows += table.num_rows
             if self.rows >= ROW_GROUP or \
                     sum(t.nbytes for t in self.pending) >= ROW_GROUP_BYTES:
                 self._flush()
@@ -177,17 +190,21 @@ class TableFile:
 
 class RowSpill:
     """Rows (dicts) kept on disk until a table is written, each under a sort key kept in
-    memory; `rows()` gives them back in key order, a piece at a time."""
+    memory; `rows()` gives them back in key order, a piece at a time. A spill may adopt
+    another's rows (a forked child's, pipeline/forked.py): they are read from its file."""
 
     def __init__(self, path: Path):
         self.path = path
         self.out = open(path, "wb")
-        self.index: list[tuple] = []  # (sort key, offset, length)
+        self.index: list[tuple] = []  # (sort key, offset, length, file number)
+        self.files: list[Path] = [path]
+        self.ordered = True  # the index is in key order
 
     def add(self, key, row: dict) -> None:
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
-        self.index.append((key, self.out.tell(), len(data)))
+        self.index.append((key, self.out.tell(), len(data), 0))
         self.out.write(data)
+        self.ordered = False
 
     def __len__(self) -> int:
         return len(self.index)
@@ -196,25 +213,48 @@ class RowSpill:
         """No more rows: sort the index by key."""
         if not self.out.closed:
             self.out.close()
+        if not self.ordered:  # stable: of equal keys, the first added comes first
             self.index.sort(key=lambda entry: entry[0])
+            self.ordered = True
+
+    def handed(self) -> tuple[list[Path], list[tuple]]:
+        """This spill finished, as `adopt` takes it in another process: (files, index)."""
+        self.finish()
+        return self.files, self.index
+
+    def adopt(self, handed: tuple[list[Path], list[tuple]]) -> None:
+        """Take the rows of a spill `handed` by another process, after this one's own
+        (of keys equal to one of these, those added here come first)."""
+        files, index = handed
+        first = len(self.files)
+        self.files.extend(files)
+        self.index.extend((key, offset, length, first + n) for key, offset, length, n in index)
+        self.ordered = False
 
     def entries(self, keep=None):
         """(key, row) in key order; only the rows whose key `keep(key)` holds, if given
         (the others are not read)."""
         self.finish()
-        with open(self.path, "rb") as data:
-            for key, offset, length in self.index:
+        opened: dict[int, object] = {}
+        try:
+            for key, offset, length, n in self.index:
                 if keep is not None and not keep(key):
                     continue
+                data = opened.get(n)
+                if data is None:
+                    data = opened[n] = open(self.files[n], "rb")
                 data.seek(offset)
                 yield key, pickle.loads(data.read(length))
+        finally:
+            for data in opened.values():
+                data.close()
 
     def pieces(self, size: int = PIECE, max_bytes: int = PIECE_BYTES):
         """The rows in key order, in lists of at most `size` rows, each ending once its
         rows took `max_bytes` on disk."""
         self.finish()  # the index in key order, as entries() reads it
         piece, held = [], 0
-        for (_, row), (_, _, length) in zip(self.entries(), self.index):
+        for (_, row), (_, _, length, _) in zip(self.entries(), self.index):
             piece.append(row)
             held += length
             if len(piece) == size or held >= max_bytes:
