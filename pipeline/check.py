@@ -83,6 +83,13 @@ class Failure:
         return f"[{self.check}] {self.source_id}: {self.message}{seen}" + (
             f" — {where}" if where else "")
 
+    def as_dict(self) -> dict:
+        """The failure or warning as data (`check-source --json`): its check's stable
+        code, the message, and where it was found."""
+        return {"code": self.check, "message": self.message, "source_id": self.source_id,
+                "path": self.path, "claim_id": self.claim_id, "locator": self.locator,
+                "observed": self.observed}
+
 
 @dataclass
 class SourceCheck:
@@ -97,6 +104,16 @@ class SourceCheck:
     @property
     def usable(self) -> bool:
         return not self.failures
+
+    def as_dict(self) -> dict:
+        """The source's check as data (`check-source --json`): usable or not, its claims,
+        the money figures read of those on the page, the failures that block it and the
+        warnings that do not."""
+        return {"source_id": self.source_id, "path": self.path, "usable": self.usable,
+                "claims": self.claims,
+                "money_figures": {"read": self.money[0], "on_page": self.money[1]},
+                "failures": [f.as_dict() for f in self.failures],
+                "warnings": [w.as_dict() for w in self.warnings]}
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,13 @@ class Moved:
                 if self.after is None else f"{state(self.before)} → {state(self.after)}")
         return f"{self.discrepancy_id} {what}: {self.title} — {', '.join(self.sources)}"
 
+    def as_dict(self) -> dict:
+        def state(s):
+            return None if s is None else dict(zip(("outcome", "severity", "queue"), s))
+        return {"discrepancy_id": self.discrepancy_id, "title": self.title,
+                "before": state(self.before), "after": state(self.after),
+                "sources": list(self.sources)}
+
 
 @dataclass(frozen=True)
 class Change:
@@ -125,6 +149,11 @@ class Change:
     opened: tuple[Moved, ...] = ()
     closed: tuple[Moved, ...] = ()
     changed: tuple[Moved, ...] = ()  # outcome, severity or queue moved: stale → conflict
+
+    def as_dict(self) -> dict:
+        """The change as data (`check-source --json`)."""
+        return {"base": self.base, **{kind: [m.as_dict() for m in group] for kind, group in (
+            ("opened", self.opened), ("closed", self.closed), ("changed", self.changed))}}
 
     def involving(self, source_id: str) -> list[tuple[str, Moved]]:
         return [(kind, m) for kind, group in (("open", self.opened), ("close", self.closed),

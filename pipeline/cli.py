@@ -723,10 +723,16 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
 @click.option("--wait", type=click.FloatRange(min=0), default=600.0, show_default=True,
               metavar="SECONDS", help="How long to wait for a refresh, decision or capture "
               "in the same project before giving up (exit 2).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what was recorded as one JSON object instead of the text: "
+                   "exit_code, discrepancy_id, action, target, reason, author, date, "
+                   "evidence, file, and the decisions it replaced. A refusal is an object "
+                   "with exit_code and error.")
 @click.pass_obj
 def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | None,
            not_a_conflict: bool, split: bool, reason: str, replace: bool, author: str | None,
-           registry: Path | None, decisions_path: Path | None, wait: float) -> None:
+           registry: Path | None, decisions_path: Path | None, wait: float,
+           as_json: bool) -> None:
     """Record an analyst's decision on a discrepancy in decisions.yaml.
 
     A decision names one figure unambiguously: --prefer a claim id or a value, or a
@@ -735,12 +741,17 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
     carry several --deprecate decisions; a second --prefer is refused unless --replace.
     The decision carries a fingerprint of the evidence it is made on; every refresh
     applies it while that evidence is unchanged and lists it as needs-review when the
-    claims behind it change. Take DISCREPANCY from reports/discrepancies.md.
+    claims behind it change. Take DISCREPANCY from reports/discrepancies.md. Exit 0
+    when the decision is recorded, 2 when it is refused (an unknown discrepancy, a
+    target that names no figure or several, a recorded decision it contradicts
+    without --replace), the registry cannot be read or the project is still busy
+    after --wait.
 
     Example:
 
     \b
         careerfacts decide d-0f6fb36664df --prefer '$50,250' --reason "the agency's latest release"
+        careerfacts decide d-0f6fb36664df --split --reason "two populations" --json
     """
     from pipeline.publish import Busy, exclusive
 
@@ -755,13 +766,13 @@ def decide(obj: Options, discrepancy: str, prefer: str | None, deprecate: str | 
         with exclusive(root, wait, on_wait=lambda text: click.echo(f"careerfacts: {text}",
                                                                    err=True)):
             _decide(discrepancy, chosen[0], prefer or deprecate or "", reason, replace, author,
-                    registry, decisions_path)
+                    registry, decisions_path, as_json)
     except Busy as exc:
-        _fail(str(exc), EXIT_USAGE, False)
+        _fail(str(exc), EXIT_USAGE, as_json)
 
 
 def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bool,
-            author: str | None, registry: Path, decisions_path: Path) -> None:
+            author: str | None, registry: Path, decisions_path: Path, as_json: bool) -> None:
     from pipeline.decisions import (Decision, author as default_author, contradicted,
                                     load_decisions, record, today)
     from pipeline.reconcile import (RESTATEMENT_DECISIONS, figures_text, is_restatement,
@@ -772,19 +783,19 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
     try:
         run = run_refresh(registry, decisions=decisions_path)
     except RegistryError as exc:
-        _fail(exc.problem.line(), EXIT_USAGE, False)
+        _fail(exc.problem.line(), EXIT_USAGE, as_json)
     found = next((d for d in run.reconciliation.discrepancies
                   if d.discrepancy_id == discrepancy), None)
     if found is None:
         _fail(f"no discrepancy {discrepancy!r} in this refresh; see the ids in "
-              "reports/discrepancies.md (run `make refresh` first)", EXIT_USAGE, False)
+              "reports/discrepancies.md (run `make refresh` first)", EXIT_USAGE, as_json)
     if action in ("prefer", "deprecate") and is_restatement(found):
-        _fail(f"{discrepancy} is {RESTATEMENT_DECISIONS}", EXIT_USAGE, False)
+        _fail(f"{discrepancy} is {RESTATEMENT_DECISIONS}", EXIT_USAGE, as_json)
     every = list(range(len(found.clusters)))
     named = named_clusters(found.clusters, target) if target else []
     if target and not named:
         _fail(f"{target!r} names no claim, source or value of {discrepancy}; its figures "
-              "are:\n  " + "\n  ".join(figures_text(found.clusters, every)), EXIT_USAGE, False)
+              "are:\n  " + "\n  ".join(figures_text(found.clusters, every)), EXIT_USAGE, as_json)
     figures = named_figures(found.clusters, target) if action == "prefer" else []
     if len(figures) > 1:
         source = target if any(target in c.sources for c in found.clusters) else ""
@@ -792,7 +803,7 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
               + (" (a year figure and an hour figure count as two)"
                  if len({unit for _, unit in figures if unit}) > 1 else "")
               + "; a decision must name one: prefer one of these claim ids (or a value)\n  "
-              + "\n  ".join(figures_text(found.clusters, named, source)), EXIT_USAGE, False)
+              + "\n  ".join(figures_text(found.clusters, named, source)), EXIT_USAGE, as_json)
     decision = Decision(discrepancy=discrepancy, action=action, target=target, reason=reason,
                         author=author or default_author(decisions_path.resolve().parent),
                         date=today(), evidence=found.evidence)
@@ -806,8 +817,17 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
             for d in clashes)
               + (f", which names a claim this decision would {'deprecate' if action == 'deprecate' else 'prefer'}: "
                  "one figure cannot be both preferred and deprecated" if opposed else "")
-              + "; pass --replace to replace it, or edit decisions.yaml", EXIT_USAGE, False)
+              + "; pass --replace to replace it, or edit decisions.yaml", EXIT_USAGE, as_json)
     record(decisions_path, decision, replacing=clashes)
+    if as_json:
+        click.echo(json.dumps({
+            "exit_code": EXIT_OK, "discrepancy_id": discrepancy, "action": action,
+            "target": target, "reason": reason, "author": decision.author,
+            "date": decision.date, "evidence": decision.evidence, "file": str(decisions_path),
+            "replaced": [{"action": d.action, "target": d.target, "author": d.author,
+                          "date": d.date} for d in clashes]},
+            sort_keys=True, ensure_ascii=False))
+        return
     click.echo(f"recorded in {decisions_path}: {decision.label} on {discrepancy} "
                f"(evidence {found.evidence})"
                + (f", replacing {len(clashes)} earlier decision(s)" if clashes else
@@ -824,9 +844,15 @@ def _decide(discrepancy: str, action: str, target: str, reason: str, replace: bo
 @click.option("--all", "check_all", is_flag=True, help="Check every registered source.")
 @click.option("--registry", type=click.Path(path_type=Path), default=None,
               help="The source registry [default: raw/sources.yaml in the project].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the verdicts as one JSON object instead of the text: exit_code; "
+                   "sources (each with source_id, path, usable, claims, failures and "
+                   "warnings, each with its check's code); the change to the "
+                   "discrepancies; the files written. An error is an object with "
+                   "exit_code and error.")
 @click.pass_obj
 def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: bool,
-                 registry: Path | None) -> None:
+                 registry: Path | None, as_json: bool) -> None:
     """Say whether new or changed sources are usable, and what they would change.
 
     For each source: registry checks (file, sha256, format, retrieval date), extraction
@@ -838,56 +864,76 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
     (at --base, or without the sources named), listing the discrepancies opened, closed
     and changed in outcome or severity (stale → conflict), with their sources. Writes
     reports/check-source.md and reports/validation/*.json; nothing in curated/. Exit 0
-    when every source is usable, 1 on a blocking failure, 2 on a usage error. Under
-    GitHub Actions each failure is also an ::error annotation and the summary is
-    appended to $GITHUB_STEP_SUMMARY.
+    when every source is usable, 1 on a blocking failure, 2 on a usage error (a
+    target that is neither a registered id nor a file, a registry that cannot be
+    read, an unknown --base). Under GitHub Actions each failure is also an ::error
+    annotation (on stderr with --json, so that stdout is the JSON alone) and the
+    summary is appended to $GITHUB_STEP_SUMMARY.
 
     Example:
 
     \b
         careerfacts check-source raw/new_career_page.html
         careerfacts check-source --base origin/main
+        careerfacts check-source --json dental-2026 | jq '.sources[].failures[].code'
     """
     from pipeline.check import (CheckError, annotations, changed_sources, check_sources,
                                 markdown, report_files)
     from pipeline.publish import Busy, exclusive, publish
+    from pipeline.registry import RegistryError, registry_entries
+    from schemas.problems import problem
 
     root = obj.root()
     registry = (registry or root / "raw" / "sources.yaml").resolve()
     root = registry.parent.parent
     try:
+        if not registry.is_file():
+            raise RegistryError(problem("registry-not-found", path=str(registry)))
+        entries = registry_entries(registry)  # a registry that cannot be read stops here
         if check_all:
-            import yaml
-            listed = [str(e.get("id")) for e in (yaml.safe_load(registry.read_text(
-                encoding="utf-8")) or {}).get("sources", []) if isinstance(e, dict)]
+            listed = [str(e.get("id")) for e in entries]
         elif targets:
             listed = list(targets)
         else:
             listed = changed_sources(registry, base)
         if not listed:
-            click.echo(f"no source added or changed since {base}; nothing to check "
-                       "(give ids, paths or --all)")
+            if as_json:
+                click.echo(json.dumps({"exit_code": EXIT_OK, "sources": [], "change": None,
+                                       "outputs": {"files": []}}, sort_keys=True))
+            else:
+                click.echo(f"no source added or changed since {base}; nothing to check "
+                           "(give ids, paths or --all)")
             sys.exit(EXIT_OK)
         results, change = check_sources(registry, listed,
                                         base=None if targets or check_all else base)
+        files = report_files(results, change)
         with exclusive(root, on_wait=lambda text: click.echo(f"careerfacts: {text}", err=True)):
-            publish(report_files(results, change), root)
+            publish(files, root)
+    except RegistryError as exc:
+        _fail(exc.problem.line(), EXIT_USAGE, as_json)
     except CheckError as exc:
-        _fail(str(exc), EXIT_USAGE, False)
+        _fail(str(exc), EXIT_USAGE, as_json)
     except Busy as exc:
-        _fail(str(exc), EXIT_USAGE, False)
+        _fail(str(exc), EXIT_USAGE, as_json)
     except Exception as exc:
         if obj.debug:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc}. Run with --debug for the "
-              "traceback.", EXIT_DEFECT, False)
+              "traceback.", EXIT_DEFECT, as_json)
+    code = EXIT_OK if all(r.usable for r in results) else EXIT_DATA
     if os.environ.get("GITHUB_ACTIONS"):
         for line in annotations(results):
-            click.echo(line)
+            click.echo(line, err=as_json)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as out:
                 out.write(markdown(results, change))
+    if as_json:
+        click.echo(json.dumps({"exit_code": code, "sources": [r.as_dict() for r in results],
+                               "change": change.as_dict(),
+                               "outputs": {"files": sorted(files)}},
+                              sort_keys=True, ensure_ascii=False))
+        sys.exit(code)
     for r in results:
         status = "usable" if r.usable else f"BLOCKED ({len(r.failures)} failing checks)"
         click.echo(f"{r.source_id:24} {r.claims:4} claims  {status}")
@@ -902,7 +948,7 @@ def check_source(obj: Options, targets: tuple[str, ...], base: str, check_all: b
         for m in group:
             click.echo(f"    {kind} {m.line()}")
     click.echo(f"report: {root / 'reports/check-source.md'}")
-    sys.exit(EXIT_OK if all(r.usable for r in results) else EXIT_DATA)
+    sys.exit(code)
 
 
 @main.command()

@@ -194,6 +194,59 @@ def test_unknown_target_is_a_usage_error(project):
     assert result.exit_code == 2 and "no-such-source" in result.output
 
 
+def test_json_gives_each_source_s_verdict_and_the_change(project):
+    register(project, "dental-2026", "dental.txt", GOOD_PAGE.encode())
+
+    result = check("--json", "dental-2026")
+
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["exit_code"] == 0
+    [source] = verdict["sources"]
+    assert (source["source_id"], source["path"], source["usable"]) == (
+        "dental-2026", "raw/dental.txt", True)
+    assert source["claims"] > 0 and source["failures"] == [] and source["warnings"] == []
+    assert source["money_figures"] == {"read": 5, "on_page": 5}
+    assert verdict["change"]["base"] == "the registry without dental-2026"
+    assert set(verdict["change"]) == {"base", "opened", "closed", "changed"}
+    assert verdict["outputs"]["files"] == ["reports/check-source.md",
+                                           "reports/validation/dental-2026.json"]
+
+
+def test_json_names_each_blocking_failure_by_its_check_s_code(project):
+    register(project, "broken", "broken.txt", GOOD_PAGE.replace("$121,340", "$51,340").encode())
+
+    result = check("--json", "broken", env={"GITHUB_ACTIONS": "true"})
+
+    assert result.exit_code == 1, result.output
+    verdict = json.loads(result.stdout)  # the annotations go to stderr: stdout is the JSON
+    assert verdict["exit_code"] == 1
+    [source] = verdict["sources"]
+    assert source["usable"] is False
+    failures = [f for f in source["failures"] if f["code"] == "percentiles-out-of-order"]
+    assert failures and all(f["source_id"] == "broken" and f["path"] == "raw/broken.txt"
+                            for f in failures)
+    assert any("p90=51340" in f["observed"] for f in failures)
+    assert "::error file=raw/broken.txt,title=percentiles-out-of-order::" in result.stderr
+
+
+def test_json_reports_a_usage_error_as_an_object_with_its_exit_code(project):
+    result = check("--json", "no-such-source")
+
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)
+    assert error["exit_code"] == 2 and "'no-such-source' is neither a source id" in error["error"]
+    assert "Traceback" not in result.output
+
+
+def test_a_registry_that_is_not_there_is_a_usage_error(project):
+    result = check("--registry", str(project / "elsewhere.yaml"), "--json", "dental-2026")
+
+    assert result.exit_code == 2, result.output
+    assert "registry-not-found" in json.loads(result.stdout)["error"]
+    assert "internal error" not in result.output
+
+
 def test_github_actions_get_annotations_and_a_step_summary(project):
     register(project, "broken", "broken.txt", GOOD_PAGE.replace("$121,340", "$51,340").encode())
     summary = project / "summary.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shlex
 from pathlib import Path
@@ -251,6 +252,44 @@ def test_the_same_decision_twice_is_refused(project):
 
     assert again.exit_code == 2 and "already has deprecate seed-002" in again.output
     assert len(load_decisions(project / "decisions.yaml")[0]) == 1
+
+
+def test_decide_json_prints_what_was_recorded(project):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    assert cli("decide", d.discrepancy_id, "--prefer", "48780", "--reason", "a").exit_code == 0
+
+    result = cli("decide", d.discrepancy_id, "--prefer", "$50,250", "--reason",
+                 "the agency's latest release", "--replace", "--json")
+
+    assert result.exit_code == 0, result.output
+    recorded = json.loads(result.stdout)
+    [decision] = load_decisions(project / "decisions.yaml")[0]
+    assert recorded == {
+        "exit_code": 0, "discrepancy_id": d.discrepancy_id, "action": "prefer",
+        "target": "$50,250", "reason": "the agency's latest release", "author": "Ada Analyst",
+        "date": decision.date, "evidence": decision.evidence,
+        "file": str(project / "decisions.yaml"),
+        "replaced": [{"action": "prefer", "target": "48780", "author": "Ada Analyst",
+                      "date": decision.date}]}
+
+
+@pytest.mark.parametrize("args, said", [
+    (("d-000000000000", "--not-a-conflict"), "no discrepancy 'd-000000000000'"),
+    (("{d}", "--deprecate", "seed-002"), "already has deprecate seed-002"),
+], ids=["unknown-discrepancy", "repeated"])
+def test_decide_json_reports_a_refusal_as_an_object_with_its_exit_code(project, args, said):
+    d = discrepancy(seed_run(project), **US_MEDIAN)
+    assert cli("decide", d.discrepancy_id, "--deprecate", "seed-002", "--reason", "a").exit_code == 0
+    before = (project / "decisions.yaml").read_bytes()
+
+    result = cli("decide", *(a.format(d=d.discrepancy_id) for a in args), "--reason", "a",
+                 "--json")
+
+    assert result.exit_code == 2, result.output
+    refused = json.loads(result.stdout)
+    assert refused["exit_code"] == 2 and said in refused["error"]
+    assert (project / "decisions.yaml").read_bytes() == before
+    assert "Traceback" not in result.output
 
 
 def _decision(action: str, target: str, evidence: str) -> Decision:
