@@ -59,9 +59,11 @@ HISTORY = "curated/history"
 """Where the run records are kept, relative to the project root."""
 RECORD_NAME = re.compile(r"^run-(\d+)\.json$")
 FORMAT = 2
-"""The version of the record's layout; a record of another version is still read for
-what it has. Format 2: a repeat (`repeats` set) leaves out the sources, facts and
-discrepancies, which are the repeated run's; a format-1 repeat held a copy of them."""
+"""The version of the record's layout. A record of an older layout is read as it is; one
+of a newer layout (written by a newer careerfacts) is read for what this version knows,
+with a `history-newer-layout` warning. Format 2: a repeat (`repeats` set) leaves out the
+sources, facts and discrepancies, which are the repeated run's; a format-1 repeat held a
+copy of them."""
 CONTENT = ("sources", "facts", "discrepancies")
 """What a run record holds of the run's inputs and outputs, and a repeat takes from the
 run it repeats."""
@@ -162,26 +164,55 @@ class RunRecord:
                        discrepancies=repeated.discrepancies)
 
 
-def _parsed(data: bytes) -> tuple[RunRecord, bool]:
-    """The record of a file's bytes, and whether it is a repeat that holds no sources,
-    facts or discrepancies of its own; raises ValueError when the bytes are not a record."""
+def _parsed(data: bytes) -> tuple[RunRecord, bool, int | None]:
+    """The record of a file's bytes, whether it is a repeat that holds no sources, facts
+    or discrepancies of its own, and its layout when that is newer than FORMAT (None
+    otherwise); raises ValueError when the bytes are not a record (saying so when the
+    record is of a newer layout, which may be why)."""
     document = json.loads(data.decode("utf-8"))
     if not isinstance(document, dict):
         raise ValueError("not a JSON object")
+    layout = document.get("format")
+    newer = layout if type(layout) is int and layout > FORMAT else None
     try:
         record = RunRecord(int(document["run"]), str(document["started"]),
                            str(document["finished"]), int(document["exit_code"]),
                            *(document.get(k) or {} for k in ("inputs", "counts", *CONTENT)),
                            None if document.get("repeats") is None else int(document["repeats"]))
+        for name in ("inputs", "counts", *CONTENT):
+            if not isinstance(getattr(record, name), dict):
+                raise ValueError(f"{name!r} is not a mapping")
     except KeyError as exc:
-        raise ValueError(f"lacks {exc.args[0]!r}") from None
-    for name in ("inputs", "counts", *CONTENT):
-        if not isinstance(getattr(record, name), dict):
-            raise ValueError(f"{name!r} is not a mapping")
+        raise ValueError(f"lacks {exc.args[0]!r}{_written_by_newer(newer)}") from None
+    except (ValueError, TypeError) as exc:
+        if newer is None:
+            raise
+        raise ValueError(f"{exc}{_written_by_newer(newer)}") from None
     bare = record.repeats is not None and not any(key in document for key in CONTENT)
     if bare and record.repeats >= record.run:
         raise ValueError(f"it repeats run {record.repeats}, which is not an earlier one")
-    return record, bare
+    return record, bare, newer
+
+
+def _written_by_newer(layout: int | None) -> str:
+    """What a record that cannot be read says of its layout when a newer careerfacts
+    wrote it ("" otherwise).
+
+    >>> print(_written_by_newer(3))
+     (written by a newer careerfacts: layout 3, where this one reads up to 2; upgrade it)
+    """
+    if layout is None:
+        return ""
+    return (f" (written by a newer careerfacts: layout {layout}, where this one reads up "
+            f"to {FORMAT}; upgrade it)")
+
+
+def newer_layout(path: str, layout: int) -> Problem:
+    """The warning for a record written by a newer careerfacts, in a layout this version
+    may misread: which file, its layout, this version's, and to upgrade."""
+    return problem("history-newer-layout", path=path,
+                   detail=f"its layout is version {layout}, and this careerfacts reads "
+                          f"layouts up to version {FORMAT}")
 
 
 def record_path(number: int) -> str:
@@ -205,7 +236,9 @@ def recorded_numbers(root: Path) -> list[int]:
 def load_runs(root: Path, content: bool = True) -> tuple[list[RunRecord], list[Problem]]:
     """The project's run records in order, and a `history-unreadable` warning for each
     file that cannot be read (it is left out; the others are still compared). A repeat
-    shares the sources, facts and discrepancies of the record it repeats, read once.
+    shares the sources, facts and discrepancies of the record it repeats, read once. A
+    record of a newer layout is read for what this version knows, with a
+    `history-newer-layout` warning, once per file.
 
     Without `content` (a listing of the runs) every record is its header: a repeat is
     listed even when the run it repeats cannot be read, with a
@@ -213,7 +246,8 @@ def load_runs(root: Path, content: bool = True) -> tuple[list[RunRecord], list[P
     runs, problems = [], []
     read: dict[int, RunRecord | Problem] = {}
     for number in recorded_numbers(root):
-        record, trouble = _record(root, number, read, content, look_for_run=False)
+        record, trouble = _record(root, number, read, content, look_for_run=False,
+                                  newer=problems)
         if trouble is not None:
             problems.append(trouble)
         else:
@@ -231,12 +265,15 @@ def load_runs(root: Path, content: bool = True) -> tuple[list[RunRecord], list[P
 
 
 def _record(root: Path, number: int, read: dict[int, RunRecord | Problem] | None = None,
-            content: bool = True, look_for_run: bool = True
-            ) -> tuple[RunRecord | None, Problem | None]:
+            content: bool = True, look_for_run: bool = True,
+            newer: list[Problem] | None = None) -> tuple[RunRecord | None, Problem | None]:
     """Run record `number`, or the `history-unreadable` warning saying why it cannot be
     read (no file, not JSON, the record of another run, or a repeat of a run whose
     record cannot be read). `read` keeps what became of each record read so far, so
     that the repeats of one run share its record and a damaged one is parsed once.
+    `newer` gets a `history-newer-layout` warning for each record read (the one asked
+    for, and the run it repeats) whose layout is newer than this version's: once, as
+    each record is read once.
 
     Without `content`, a repeat is its header, and the run it repeats is only looked
     for, not read: a refresh that changed nothing needs no more, and it gets that far
@@ -247,16 +284,17 @@ def _record(root: Path, number: int, read: dict[int, RunRecord | Problem] | None
     known = read.get(number)
     if known is not None:
         return (None, known) if isinstance(known, Problem) else (known, None)
-    record, trouble = _read_record(root, number, read, content, look_for_run)
+    record, trouble = _read_record(root, number, read, content, look_for_run,
+                                   [] if newer is None else newer)
     read[number] = record if trouble is None else trouble
     return record, trouble
 
 
-def _read_record(root: Path, number: int, read: dict, content: bool, look_for_run: bool
-                 ) -> tuple[RunRecord | None, Problem | None]:
+def _read_record(root: Path, number: int, read: dict, content: bool, look_for_run: bool,
+                 newer: list[Problem]) -> tuple[RunRecord | None, Problem | None]:
     relative = record_path(number)
     try:
-        record, bare = _parsed((Path(root) / relative).read_bytes())
+        record, bare, layout = _parsed((Path(root) / relative).read_bytes())
     except FileNotFoundError:
         return None, problem("history-unreadable", path=relative, detail="the file is gone")
     except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
@@ -264,7 +302,10 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
         return None, problem("history-unreadable", path=relative, detail=" ".join(why.split()))
     if record.run != number:
         return None, problem("history-unreadable", path=relative,
-                             detail=f"it records run {record.run}, not {number}")
+                             detail=f"it records run {record.run}, not {number}"
+                                    f"{_written_by_newer(layout)}")
+    if layout is not None:
+        newer.append(newer_layout(relative, layout))
     if bare and not content:
         if not look_for_run:
             return record, None
@@ -274,7 +315,7 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
                 detail=f"it repeats run {record.repeats}, whose record holds its facts "
                        f"and is not there ({record_path(record.repeats)})")
     elif bare:
-        repeated, trouble = _record(root, record.repeats, read)
+        repeated, trouble = _record(root, record.repeats, read, newer=newer)
         if trouble is not None:
             return None, problem(
                 "history-unreadable", path=relative,
@@ -286,18 +327,19 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
 
 def latest_run(root: Path, content: bool = True) -> tuple[RunRecord | None, list[Problem]]:
     """The latest readable run record (None when there is none), and a
-    `history-unreadable` warning for each newer one that cannot be read, oldest first.
-    Only those records are read (and the run a repeat repeats, once), so the cost does
-    not grow with the history. Without `content`, a repeat is read as its header (see
-    `_record`): all a refresh that changed nothing needs of it."""
-    problems = []
+    `history-unreadable` warning for each newer one that cannot be read, oldest first,
+    then a `history-newer-layout` warning for each record read whose layout is newer
+    than this version's. Only those records are read (and the run a repeat repeats,
+    once), so the cost does not grow with the history. Without `content`, a repeat is
+    read as its header (see `_record`): all a refresh that changed nothing needs of it."""
+    problems, newer = [], []
     read: dict[int, RunRecord | Problem] = {}
     for number in reversed(recorded_numbers(root)):
-        record, trouble = _record(root, number, read, content)
+        record, trouble = _record(root, number, read, content, newer=newer)
         if trouble is None:
-            return record, problems[::-1]
+            return record, problems[::-1] + newer
         problems.append(trouble)
-    return None, problems[::-1]
+    return None, problems[::-1] + newer
 
 
 def next_number(root: Path) -> int:

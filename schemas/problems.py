@@ -145,6 +145,14 @@ CATALOGUE: dict[str, Kind] = {
         "this one: run numbers are never reused",
         severity="warning",
     ),
+    "history-newer-layout": Kind(
+        "A run record was written by a newer careerfacts",
+        "{path}: {detail}; it is read for what this version knows, and what it holds "
+        "beyond that may be left out or misread",
+        "upgrade careerfacts to the version that wrote it, or a later one, to read it as "
+        "written",
+        severity="warning",
+    ),
     "history-run-unknown": Kind(
         "No such run in the history",
         "{detail}",

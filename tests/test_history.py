@@ -480,6 +480,74 @@ def test_a_format_1_repeat_holds_its_own_copy_and_is_read_as_it_is(tmp_path):
     assert load_runs(tmp_path) == ([copy], [])
 
 
+def in_a_newer_layout(made: RunRecord) -> bytes:
+    """A record as a later careerfacts might write it: layout 3, with a key this one
+    does not know."""
+    document = json.loads(made.as_json())
+    document.update({"format": 3, "weights": {"f-1": 0.5}})
+    return json.dumps(document).encode()
+
+
+def test_a_record_of_a_newer_layout_is_read_with_one_warning_saying_to_upgrade(tmp_path):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    first, second = record(1), record(2, facts={"f-1": fact("$50,250 a year")})
+    (tmp_path / record_path(1)).write_bytes(first.as_json())
+    (tmp_path / record_path(2)).write_bytes(in_a_newer_layout(second))
+    for number in (3, 4):  # repeats of run 2: its record is read once, and warned of once
+        (tmp_path / record_path(number)).write_bytes(
+            second.repeated(number, "t0", "t1")[1])
+
+    runs, problems = load_runs(tmp_path)
+
+    assert [r.run for r in runs] == [1, 2, 3, 4] and runs[1] == second
+    assert runs[3].facts == second.facts
+    [warning] = problems
+    assert (warning.code, warning.path, warning.severity) == (
+        "history-newer-layout", "curated/history/run-0002.json", "warning")
+    assert "its layout is version 3, and this careerfacts reads layouts up to version 2" \
+        in warning.line()
+    assert "upgrade careerfacts" in warning.hint
+    latest, problems = latest_run(tmp_path)
+    assert latest.facts == second.facts and [p.code for p in problems] == [
+        "history-newer-layout"]
+
+
+def test_history_and_diff_warn_once_of_a_record_of_a_newer_layout(tmp_path):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    (tmp_path / record_path(1)).write_bytes(record(1).as_json())
+    (tmp_path / record_path(2)).write_bytes(in_a_newer_layout(record(2)))
+
+    for result in (cli("--project", tmp_path, "history"), cli("--project", tmp_path, "diff")):
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count("warning [history-newer-layout]") == 1, result.stderr
+        assert "careerfacts: warning [history-newer-layout] curated/history/run-0002.json: " \
+               "its layout is version 3" in result.stderr
+
+
+def test_an_older_layout_is_read_without_a_warning(tmp_path):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    (tmp_path / record_path(1)).write_bytes(record(1).as_json().replace(b'"format": 2',
+                                                                         b'"format": 1'))
+    (tmp_path / record_path(2)).write_bytes(record(2).as_json().replace(b'  "format": 2,\n',
+                                                                         b""))
+
+    assert load_runs(tmp_path) == ([record(1), record(2)], [])
+
+
+def test_a_record_of_a_newer_layout_that_cannot_be_read_says_a_newer_careerfacts_wrote_it(
+        tmp_path):
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    document = json.loads(in_a_newer_layout(record(1)))
+    del document["started"]  # a layout 3 might name it otherwise
+    (tmp_path / record_path(1)).write_text(json.dumps(document))
+
+    runs, [unreadable] = load_runs(tmp_path)
+
+    assert runs == [] and unreadable.code == "history-unreadable"
+    assert "lacks 'started' (written by a newer careerfacts: layout 3, where this one " \
+           "reads up to 2; upgrade it)" in unreadable.message
+
+
 @pytest.mark.parametrize("repeats", [5, 6])
 def test_a_repeat_of_itself_or_a_later_run_is_unreadable_not_a_loop(tmp_path, repeats):
     (tmp_path / "curated" / "history").mkdir(parents=True)
