@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from pipeline.fetch import Fetcher, FetchError, NotModified, Page
+from pipeline.fetch import Fetcher, FetchError, NotModified, Page, url_problem
 from pipeline.pages import archived_copy, normalised_url, page_url
 from pipeline.publish import exclusive
 from pipeline.registry import (ID, SOC, Source, append_entry, moment, registry_entries,
@@ -233,6 +233,9 @@ class Capturer:
 
     def capture(self, target: Target) -> Outcome:
         """Fetch one target and register it as a new capture, or say why not."""
+        wrong = url_problem(target.url)
+        if wrong:  # a watchlist's URL: the command line's are refused before any capture
+            return _failed(target, "capture-invalid-url", wrong)
         entries = registry_entries(self.registry)
         taken = _taken(entries, target.id)
         if taken:

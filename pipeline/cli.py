@@ -616,8 +616,9 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     refresh). A URL that fails writes nothing and is reported with a stable code; the
     others go on. Captures wait, saying so, while another command writes in the
     project (--wait). Exit 0 when every URL was captured or unchanged, 1 when any
-    failed, 2 on a usage error, a registry that cannot be read or appended to, or the
-    project still busy after --wait.
+    failed, 2 on a usage error (a URL argument that is not an http:// or https:// URL,
+    before anything is fetched), a registry that cannot be read or appended to, or
+    the project still busy after --wait.
 
     Examples:
 
@@ -627,10 +628,16 @@ def capture(obj: Options, urls: tuple[str, ...], from_file: Path | None, occupat
     """
     from pipeline.capture import (Capturer, Target, TargetsError, target_problem,
                                   targets_from_file)
-    from pipeline.fetch import Fetcher, Policy
+    from pipeline.fetch import Fetcher, Policy, url_problem
     from pipeline.publish import Busy
     from pipeline.registry import RegistryError
 
+    for url in urls:
+        wrong = url_problem(url)
+        if wrong:
+            raise click.UsageError(
+                f"URL argument {url!r} cannot be captured: {wrong}; give the page's full "
+                "address, such as https://www.bls.gov/oes/current/oes292072.htm")
     try:
         targets = [Target(url, occupation, capture_id, title, authority) for url in urls]
         targets += targets_from_file(from_file) if from_file else []

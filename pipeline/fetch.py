@@ -96,6 +96,25 @@ class FetchError(Exception):
         self.retry = retry  # worth another attempt
 
 
+def url_problem(url: str) -> str:
+    """Why `url` is not one that can be fetched ("" when it is): only http:// and
+    https:// URLs naming a host are.
+
+    >>> url_problem("https://www.bls.gov/oes/current/oes292072.htm"), url_problem("not-a-url")
+    ('', 'it is not an http:// or https:// URL')
+    >>> url_problem("http://[::1/mrs")
+    'it is not a URL (Invalid IPv6 URL)'
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return f"it is not a URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it is not an http:// or https:// URL"
+    return ""
+
+
 def http_error_code(status: int) -> str:
     """The stable problem code of an HTTP error status.
 
@@ -248,9 +267,9 @@ class Fetcher:
 
     def fetch(self, url: str, validators: dict[str, str] | None = None) -> Page | NotModified:
         """The page at `url` after redirects, or NotModified; raises FetchError."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("capture-invalid-url", "only http:// and https:// URLs are captured")
+        wrong = url_problem(url)
+        if wrong:
+            raise FetchError("capture-invalid-url", wrong)
         headers = {}
         if validators and validators.get("etag"):
             headers["If-None-Match"] = validators["etag"]

@@ -793,6 +793,41 @@ def test_cli_usage_errors_exit_2(project, args, message):
     assert message in result.output
 
 
+@pytest.mark.parametrize("url, why", [
+    ("not-a-url", "it is not an http:// or https:// URL"),
+    ("ftp://example.org/mrs", "it is not an http:// or https:// URL"),
+    ("https:///mrs", "it is not an http:// or https:// URL"),
+    ("http://[::1/mrs", "it is not a URL (Invalid IPv6 URL)"),
+], ids=["no-scheme", "ftp", "no-host", "bad-ipv6"])
+def test_cli_a_url_argument_that_is_not_http_is_a_usage_error_before_any_fetch(
+        site, project, url, why):
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+    before = raw_state(project)
+
+    result = cli_capture(project, site.url("/mrs"), url)
+
+    assert result.exit_code == 2, result.output
+    assert f"Error: URL argument {url!r} cannot be captured: {why}; give the page's full " \
+           "address, such as https://" in result.output
+    assert "Usage: " in result.output and "Traceback" not in result.output
+    assert site.requests_for("/mrs") == [] and raw_state(project) == before
+
+
+def test_cli_a_watchlist_url_that_is_not_http_fails_alone_and_the_others_are_captured(
+        site, project):
+    site.page("/mrs", PAGE.format(wage="$50,250"))
+    listing = project / "urls.txt"
+    listing.write_text(f"http://[::1/mrs\n{site.url('/mrs')}\n")
+
+    result = cli_capture(project, "--from", listing)
+
+    assert result.exit_code == 1, result.output
+    assert "failed     http://[::1/mrs  [capture-invalid-url]" in result.output
+    assert "error [capture-invalid-url] http://[::1/mrs: it is not a URL" in result.output
+    assert "2 URLs: 1 captured, 0 unchanged, 1 failed" in result.output
+    assert [e["url"] for e in entries(project)[1:]] == [site.url("/mrs")]
+
+
 def test_cli_unreadable_registry_exits_2_before_fetching(site, project):
     (project / "raw" / "sources.yaml").write_text("sources: [\n")
     site.page("/mrs", PAGE.format(wage="$50,250"))
