@@ -72,9 +72,13 @@ def _send_all(conn, results) -> None:
     conn.send_bytes(_END)
 
 
-def _child(conn, produce: Callable[[], Iterator]) -> None:
-    """A forked child's whole life: send what `produce()` yields, then the end."""
+def _child(conn, produce: Callable[[], Iterator], parent: int) -> None:
+    """A forked child's whole life: send what `produce()` yields, then the end. It ends
+    with its parent (a refresh killed outright) instead of working on for no one."""
+    from pipeline.limits import end_with_parent
+
     try:
+        end_with_parent(parent)
         _send_all(conn, produce())
     except BaseException:  # noqa: BLE001 - the parent makes this share itself
         pass
@@ -87,7 +91,8 @@ def _start(context, produce: Callable[[], Iterator]):
     """(the child, the parent's end of its pipe), or None when it cannot be forked."""
     try:
         ours, theirs = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(theirs, produce), daemon=True)
+        process = context.Process(target=_child, args=(theirs, produce, os.getpid()),
+                                  daemon=True)
         process.start()
     except OSError:  # no memory for a fork, too many processes: the work is done here
         return None
