@@ -213,9 +213,11 @@ def _fail(message: str, code: int, as_json: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True,
               help="Print no progress and no summary; problems still go to stderr.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes that extract documents at once; 1 extracts in this "
-                   "process [default: the number of cores]. With --executor dask: the "
-                   "workers of the local cluster.")
+              help="Worker processes that extract documents at once, and processes that "
+                   "share the stages after reading (release matching, reconciliation, the "
+                   "claims table); 1 does everything in this process [default: the number "
+                   "of cores]. With --executor dask: the workers of the local cluster (the "
+                   "stages after reading use this machine's cores).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
               show_default=True,
               help="Where documents are extracted: worker processes on this machine, or "
@@ -246,8 +248,9 @@ def refresh(obj: Options, registry: Path | None, root: Path | None, wait: float,
     refresh runs at a time per project; a second waits for the first (--wait). A source
     that cannot be read is reported and skipped; the others are still processed.
 
-    Documents are extracted by --jobs worker processes (or on a Dask cluster), and each
-    document's claims are cached in .cache/careerfacts/ by its content and the code
+    Documents are extracted by --jobs worker processes (or on a Dask cluster), the
+    stages after reading share their slices of keys out between --jobs processes, and
+    each document's claims are cached in .cache/careerfacts/ by its content and the code
     that read it: a page that did not change is not read again. When nothing changed
     (registry, pages, decisions, code) and the outputs are as the last refresh wrote
     them, the refresh says what it said then and writes only its run's record (the same
