@@ -414,13 +414,14 @@ class _Rendering:
                 return (None if number == 0 else rendering.handed(rows)), reconciler.state()
 
             # the runs of chunks shared out between this process and forked children
-            done = forked_map(share, list(range(len(runs))), len(runs))
+            done = forked_map(share, list(range(len(runs))), len(runs), spool=self.work)
             reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
                                     basis.pairings, basis.parts)
             for handed, state in done:
                 if handed is not None:
                     self.adopt(handed)
                 reconciler.absorb(state)
+            del done, handed  # what was handed is adopted: its columns and lists go
             with collector_paused():
                 self._reused(basis)
             self.parts.decisions, self.parts.sources = reconciler.decisions(), reconciler.sources()
