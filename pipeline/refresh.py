@@ -869,7 +869,9 @@ def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, st
     found: set[tuple] = set()
     undecided = Undecided()
     chunks = chunked(store, kept, split)
-    for rows, done in zip(chunks, forked_map(chunk_matched, chunks, jobs, weight=len)):
+    with collector_paused():  # as reconciliation: many objects, no cycle among them
+        matched_chunks = forked_map(chunk_matched, chunks, jobs, weight=len)
+    for rows, done in zip(chunks, matched_chunks):
         if matched is not None:
             matched.add_interned(rows, done.numbers,
                                  [(f, _with_figure(m, n, figures)) for f, m, n in done.pairs])
