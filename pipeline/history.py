@@ -169,7 +169,7 @@ def _parsed(data: bytes) -> tuple[RunRecord, bool, int | None]:
     or discrepancies of its own, and its layout when that is newer than FORMAT (None
     otherwise); raises ValueError when the bytes are not a record (saying so when the
     record is of a newer layout, which may be why)."""
-    document = json.loads(data.decode("utf-8"))
+    document = json.loads(data.decode("utf-8"), object_hook=_SharedSources())
     if not isinstance(document, dict):
         raise ValueError("not a JSON object")
     layout = document.get("format")
@@ -192,6 +192,23 @@ def _parsed(data: bytes) -> tuple[RunRecord, bool, int | None]:
     if bare and record.repeats >= record.run:
         raise ValueError(f"it repeats run {record.repeats}, which is not an earlier one")
     return record, bare, newer
+
+
+class _SharedSources:
+    """A JSON object hook that makes the source ids of every fact's and discrepancy's
+    `sources` one string each: at 10,000 pages a record lists 2.2 million of them (a
+    fact names every page that states it) over some 10,000 distinct ids, and parsed one
+    string apiece they took 130 MB of the 180 MB a 55 MB record holds as objects."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+
+    def __call__(self, entry: dict) -> dict:
+        sources = entry.get("sources")
+        if type(sources) is list:
+            shared = self.ids.setdefault
+            entry["sources"] = [shared(s, s) if type(s) is str else s for s in sources]
+        return entry
 
 
 def _written_by_newer(layout: int | None) -> str:
