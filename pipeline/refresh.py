@@ -96,8 +96,9 @@ class Basis:
     jobs: int = 1  # processes reconciliation may use (Engine.local_jobs)
 
     def chunks(self) -> list[np.ndarray]:
-        """The rows reconciliation sees, in chunks of whole slices of keys."""
-        return chunked(self.store, self.reconciled, self.split)
+        """The rows reconciliation sees, in chunks of whole slices of keys (`shared_chunk`
+        claims, so that `jobs` processes hold no more than one did)."""
+        return chunked(self.store, self.reconciled, self.split, shared_chunk(self.jobs))
 
     def slice_of(self, reconciler: Reconciler, rows: np.ndarray,
                  claims: list[Claim] | None = None) -> Slice:
@@ -165,6 +166,12 @@ taken together up to this many. A chunk's claims, readings and clusters as objec
 about 5 KB a claim while it is reconciled; larger chunks read the store in fewer takes
 but cost memory, not time. A slice larger than this is a chunk of its own: at 10,000
 pages, the national wage figures of the pages that name no occupation are 60,000."""
+
+
+def shared_chunk(jobs: int) -> int:
+    """The claims of a chunk when `jobs` processes each reconcile one at a time: CHUNK
+    shared out, so that together they hold about what one process did."""
+    return max(1, CHUNK // max(1, jobs))
 
 
 def chunked(store: ClaimStore, rows, split: dict[int, tuple[str, ...]],
@@ -868,7 +875,7 @@ def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, st
     wanted: dict[tuple, set[str]] = defaultdict(set)
     found: set[tuple] = set()
     undecided = Undecided()
-    chunks = chunked(store, kept, split)
+    chunks = chunked(store, kept, split, shared_chunk(jobs))
     with collector_paused():  # as reconciliation: many objects, no cycle among them
         matched_chunks = forked_map(chunk_matched, chunks, jobs, weight=len)
     for rows, done in zip(chunks, matched_chunks):
