@@ -89,22 +89,42 @@ def _child(conn, produce: Callable[[], Iterator], parent: int) -> None:
         os._exit(0)  # no atexit handler, no inherited buffer flushed twice
 
 
-def _start(context, produce: Callable[[], Iterator]):
-    """(the child, the parent's end of its pipe), or None when it cannot be forked.
+_children = 0
+"""Forked children alive: the parent's objects stay frozen while there are any."""
 
-    The parent's objects are frozen for the fork (`gc.freeze`): the child's cycle
-    collector then never walks them, which would write to every page that holds one and
-    so give the child a private copy of the parent's whole heap."""
+
+def _frozen() -> None:
+    """One more child: freeze the objects of this process (`gc.freeze`) for its life.
+
+    A forked child shares the parent's pages until either writes to one. The cycle
+    collector writes to every object it walks: in the child it would copy the parent's
+    whole heap, page by page, and in the parent it would copy every page the child still
+    shares. Frozen objects are not walked, by either; objects made since are."""
+    global _children
+    if _children == 0:
+        gc.freeze()
+    _children += 1
+
+
+def _thawed() -> None:
+    """One child fewer: when none is left, the parent's objects are collected again."""
+    global _children
+    _children -= 1
+    if _children == 0:
+        gc.unfreeze()
+
+
+def _start(context, produce: Callable[[], Iterator]):
+    """(the child, the parent's end of its pipe), or None when it cannot be forked. The
+    parent's objects are frozen until the child has ended (`_frozen`, `_received`)."""
+    _frozen()
     try:
         ours, theirs = context.Pipe(duplex=False)
         process = context.Process(target=_child, args=(theirs, produce, os.getpid()),
                                   daemon=True)
-        gc.freeze()
-        try:
-            process.start()
-        finally:
-            gc.unfreeze()
+        process.start()
     except OSError:  # no memory for a fork, too many processes: the work is done here
+        _thawed()
         return None
     theirs.close()
     return process, ours
@@ -132,6 +152,7 @@ def _received(started, ended: list) -> Iterator:
         if process.is_alive():
             process.kill()
             process.join()
+        _thawed()
 
 
 def forked_map(work: Callable[[T], R], items: Sequence[T], jobs: int,

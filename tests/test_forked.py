@@ -207,3 +207,17 @@ def test_decisions_on_any_share_s_discrepancies_are_applied_as_by_one_process(
         assert len(one.parts.decisions) == 3
         assert "did you mean" in next(r.why for r in one.parts.decisions
                                       if r.decision.reason == "mistyped")
+
+
+def test_the_parent_s_objects_are_frozen_while_a_child_lives_and_only_then():
+    import gc
+
+    def frozen_here(n):
+        return gc.get_freeze_count() > 0 if not in_child() else None
+
+    assert gc.get_freeze_count() == 0
+    during = forked_map(frozen_here, list(range(4)), 2)
+    assert during[:2] == [True, True]  # this process's run, while its child works
+    assert list(forked_in_turn(lambda n: n, list(range(5)), 3)) == list(range(5))
+    assert list(forked_stream(lambda: iter(range(3)), 2)) == [0, 1, 2]
+    assert gc.get_freeze_count() == 0
