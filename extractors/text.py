@@ -1149,7 +1149,11 @@ def _legend(text: str) -> tuple[L.Sense, ...]:
     return ()
 
 
-KEY_CUE = P.Sifted(re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I))
+KEY_CUE = P.Sifted(re.compile(r"percentile|(?:10|25|50|75|90)(?<!\w\d\d)(?:st|nd|rd|th)\b", re.I))
+"""What a percentile key names: "percentile", or "10th", "25th", … ("(?<!\\w\\d\\d)" after the
+digits is "\\b" before them: with the digits first the engine skips from digit to digit,
+and the strings the other alternatives need are "st", "nd", "rd" and "th", found at once,
+not twenty such as "25th" looked for one by one through a paragraph)."""
 
 
 def _percentile_key(text: str) -> list:
