@@ -882,6 +882,10 @@ magnitude ("K", "million"), "+", "%"."""
 _LEAD_WIDTH = re._parser.parse(_NUMBER_LEAD).getwidth()[1]
 """How far before its first digit a NUMBER_TOKEN match can begin ("US $ -" is 6)."""
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+"""A digit of an ASCII text, where "\\d" finds no other: the engine tests a range of
+characters, not each character's Unicode properties, as it skips through the prose
+between a page's numbers."""
 
 
 def _number_tokens(text: str):
@@ -891,7 +895,8 @@ def _number_tokens(text: str):
     _LEAD_WIDTH characters after its start, and digits it does skip to. A match found from
     there is the next one: none begins further back, where no digit follows close enough
     (the lookbehind still sees the text before where the search starts)."""
-    search, digit = NUMBER_TOKEN.search, _DIGIT.search
+    search = NUMBER_TOKEN.search
+    digit = _ASCII_DIGIT.search if text.isascii() else _DIGIT.search
     at = 0
     while True:
         first = digit(text, at)
