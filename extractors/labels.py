@@ -79,6 +79,9 @@ METRIC_WORDS = (
     ("education", re.compile(r"\b(?:education|degree|credential|schooling)\b", re.I)),
 )
 """Words that name a metric, most specific first."""
+METRIC_WORDS = tuple((name, P.Sifted(pattern)) for name, pattern in METRIC_WORDS)
+"""Each tried only on words that hold a string it needs: a label names one metric at most,
+and the engine tried every other's alternatives case-insensitively at each character."""
 
 DIMENSIONS = (
     ("soc", re.compile(r"^\s*(?:SOC(?:\s+code)?|code|occ\.?\s+code)\s*$", re.I)),
@@ -93,6 +96,7 @@ DIMENSIONS = (
                         re.I)),  # "Pay Period": its rows say Hourly or Yearly
 )
 """What the rows of a table's label column name, by its header."""
+DIMENSIONS = tuple((name, P.Sifted(pattern)) for name, pattern in DIMENSIONS)  # as METRIC_WORDS
 
 PERCENTILE_LABEL = re.compile(
     r"^\s*(?P<n>10|25|50|75|90)(?:st|nd|rd|th)?\s*(?:%|percent(?:ile)?|pct\.?|%\s?ile)?"

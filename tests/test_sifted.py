@@ -19,7 +19,9 @@ from extractors.patterns import Sifted, needed_strings
 SIFTED = sorted(
     [(f"{module.__name__}.{name}", value) for module in (text, prose, labels, patterns, tables)
      for name, value in vars(module).items() if isinstance(value, Sifted)]
-    + [(f"extractors.labels.IGNORED[{reason}]", pattern) for pattern, reason in labels.IGNORED],
+    + [(f"extractors.labels.IGNORED[{reason}]", pattern) for pattern, reason in labels.IGNORED]
+    + [(f"extractors.labels.METRIC_WORDS[{name}]", pattern) for name, pattern in labels.METRIC_WORDS]
+    + [(f"extractors.labels.DIMENSIONS[{name}]", pattern) for name, pattern in labels.DIMENSIONS],
     key=lambda item: item[0])
 
 
