@@ -105,20 +105,20 @@ PERCENTILE_LABEL = re.compile(
 )
 """A row or column that is only a percentile: "10%", "50% (Median)", "90th percentile"."""
 
-PERCENTILE_WORDS = re.compile(
+PERCENTILE_WORDS = P.Sifted(re.compile(
     r"\b(?P<n>10|25|50|75|90)(?:st|nd|rd|th)\s*(?:%\s?ile|percentile|pct\.?)(?!\w)"
     r"|\b(?P<n2>10|25|50|75|90)(?:%|\s*percent)\s*(?:\(\s*median\s*\))?(?=\s*(?:$|\(|\||\)\s*$))",
     re.I,
-)
+))
 """A percentile inside a longer label: "Entry wage (10th pct.)", "median (50th percentile)"."""
 
-SIDE_PERCENTILE = re.compile(
+SIDE_PERCENTILE = P.Sifted(re.compile(
     r"\b(?P<side>lowest|bottom|highest|top|best|worst|least|low|high)(?:[\s-]+(?:paid|earning|"
     r"earners))?\s+(?:(?P<n>10|25|ten|twenty[\s-]?five)\s*(?:%|percent)|"
     r"(?P<part>tenth|quarter|decile|quartile)\b)"
     r"|\b(?P<side3>first|1st|lower|ninth|9th|third|3rd|upper)\s+(?P<part3>decile|quartile)\b",
     re.I,
-)
+))
 """A percentile by its side: "Bottom 10%", "the highest 10 percent", "the top ten percent",
 "the best-paid tenth", "Lowest decile", "Upper quartile", "first quartile"."""
 
@@ -128,17 +128,18 @@ MIDDLE_HALF = P.Sifted(re.compile(r"\bmiddle\s+(?:half\b|50\s*(?:%|percent\b))|\
                          r"\b25(?:th)?\s*(?:[-–—]|to)\s*75(?:th)?\s*percentile", re.I))
 """The spread of the middle half: its two ends are the 25th and 75th percentiles."""
 
-MEDIAN_WORDS = re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b|\b50th\b", re.I)
-MEAN_WORDS = re.compile(
+MEDIAN_WORDS = P.Sifted(re.compile(r"\bmedian\b|\bmidpoint\b|\bmiddle\s+of\s+the\s+pack\b|\b50th\b",
+                                  re.I))
+MEAN_WORDS = P.Sifted(re.compile(
     r"(?<!above-)(?<!below-)(?<!above )(?<!below )\b(?:average[sd]?|averaging|mean|avg\.?)(?!\w)",
-    re.I)
+    re.I))
 def astuple_shallow(sense) -> tuple:
     """A sense's fields in order, not copied (dataclasses.astuple would copy the period)."""
     return (sense.metric, sense.statistic, sense.unit, sense.change, sense.ignore,
             sense.dimension, sense.period, sense.level, sense.words)
 
 
-RANGE_WORDS = re.compile(r"\brang(?:e|es|ing)\b|\bbands?\b|\bspread\b", re.I)
+RANGE_WORDS = P.Sifted(re.compile(r"\brang(?:e|es|ing)\b|\bbands?\b|\bspread\b", re.I))
 
 
 @dataclass(frozen=True)
@@ -215,14 +216,22 @@ def statistic_of(words: str) -> str:
     return ""
 
 
+MONTHLY_WORDS = P.Sifted(re.compile(r"\bmonthly\b|\bper\s+month\b|/\s*mo(?:nth)?\b", re.I))
+WEEKLY_WORDS = P.Sifted(re.compile(r"\bweekly\b|\bper\s+week\b|/\s*w(?:ee)?k\b", re.I))
+RATE_WORDS = P.Sifted(re.compile(r"\brate\b|\bby\s+the\s+hour\b", re.I))
+SALARY_WORDS = P.Sifted(re.compile(r"\bsalary\b|\bsalaries\b|\byearly\b", re.I))
+"""Words that name a unit of pay beside HOURLY and ANNUAL's: "Monthly", "per week", "Rate",
+"Salary"."""
+
+
 def unit_of(words: str) -> str:
     """The pay unit `words` name ("Hourly wage", "per year", "Annual mean wage"), else ""."""
-    if re.search(r"\bmonthly\b|\bper\s+month\b|/\s*mo(?:nth)?\b", words, re.I):
+    if MONTHLY_WORDS.search(words):
         return "USD/month"
-    if re.search(r"\bweekly\b|\bper\s+week\b|/\s*w(?:ee)?k\b", words, re.I):
+    if WEEKLY_WORDS.search(words):
         return "USD/week"
-    hourly = P.HOURLY.search(words) or re.search(r"\brate\b|\bby\s+the\s+hour\b", words, re.I)
-    annual = P.ANNUAL.search(words) or re.search(r"\bsalary\b|\bsalaries\b|\byearly\b", words, re.I)
+    hourly = P.HOURLY.search(words) or RATE_WORDS.search(words)
+    annual = P.ANNUAL.search(words) or SALARY_WORDS.search(words)
     if hourly and not annual:
         return "USD/hour"
     if annual and not hourly:

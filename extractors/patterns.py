@@ -535,10 +535,11 @@ DURATION = re.compile(
     DURATION.pattern.replace("{words}", "|".join(NUMBER_WORDS)), re.IGNORECASE
 )
 
-HOURLY = re.compile(r"\b(?:per|an|a|each|/)\s*(?:hour|hr)\b|/\s*(?:hour|hr)\b|\bhourly\b", re.I)
-ANNUAL = re.compile(
+HOURLY = Sifted(re.compile(r"\b(?:per|an|a|each|/)\s*(?:hour|hr)\b|/\s*(?:hour|hr)\b|\bhourly\b",
+                          re.I))
+ANNUAL = Sifted(re.compile(
     r"\b(?:per|a|each|/)\s*(?:year|yr|annum)\b|/\s*(?:year|yr)\b|\bannual(?:ly)?\b|\byearly\b", re.I
-)
+))
 OTHER_PAY_PERIOD = re.compile(r"\b(?:weekly|monthly|daily|per\s+(?:week|month|day))\b", re.I)
 """Pay for a week, a month or a day: not a unit of the claims vocabulary."""
 
@@ -679,9 +680,9 @@ LEVEL_PHRASES = (
     ("expert", r"expert(?:[\s-]+level)?|top\s+(?:earners?|producers?|performers?)"),
 )
 assert {name for name, _ in LEVEL_PHRASES} <= set(LEVELS)
-LEVEL = re.compile(
+LEVEL = Sifted(re.compile(
     r"\b(?:" + "|".join(f"(?P<l{i}>{rx})" for i, (_, rx) in enumerate(LEVEL_PHRASES)) + r")\b",
-    re.I)
+    re.I))
 """A career level: "Entry Level", "Intermediate", "Mid-Career", "All workers"."""
 
 SCHEDULE = re.compile(r"\b(?P<full>full[\s-]?time)\b|\b(?P<part>part[\s-]?time)\b", re.I)

@@ -197,13 +197,13 @@ SHARE_AFTER = re.compile(r"^\)?\s*(?:of|of\s+the)\b|^\s*(?:of\s+)?(?:all\s+)?\w+
 
 RANGED = P.Sifted(re.compile(r"\brang(?:e|ed|es|ing)\s+from\b", re.I))
 
-NATIONAL_CUE = re.compile(
+NATIONAL_CUE = P.Sifted(re.compile(
     r"\b(?:nationally|nationwide|national(?:ly)?\s+(?:average|median|mean|figure|level)?|"
     r"across\s+(?:the\s+)?(?:country|nation|U\.?S\.?|United\s+States)|"
     r"in\s+the\s+(?:United\s+States|U\.?S\.?|nation|country)|"
     r"(?:U\.?S\.?|United\s+States|American)\b)",
     re.I,
-)
+))
 
 FOREIGN_PLACES = (
     "United Kingdom|U\\.K\\.|UK|Britain|Great Britain|England|Scotland|Wales|Northern Ireland|"
