@@ -183,7 +183,11 @@ def _needed(items, folded: bool, parser) -> frozenset[str] | None:
                 consider(_needed(sub, folded, parser))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             low, _high, sub = av
-            if low >= 1:
+            repeated = _exact_sequence(sub, c) if 1 < low <= 8 else None
+            if repeated is not None and len(repeated) == 1:
+                # "\.{3,}" needs "...", not "." (which most sentences hold)
+                consider(_literals({repeated.pop() * low}, folded))
+            elif low >= 1:
                 consider(_needed(sub, folded, parser))
         elif op is c.ATOMIC_GROUP:
             consider(_needed(av, folded, parser))
