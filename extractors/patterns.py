@@ -492,7 +492,17 @@ class Sifted:
         return self.regex.fullmatch(text, *span)
 
     def finditer(self, text: str, *span):
-        return self.regex.finditer(text, *span) if self.could_match(text) else iter(())
+        if not self.could_match(text):
+            return iter(())
+        lowered = self._lowered
+        if lowered is None or span:
+            return self.regex.finditer(text, *span)
+        last = _lowered  # could_match lowered this text
+        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
+        if odd:
+            return self.regex.finditer(text)
+        # each match as search's: found by the lowered pattern, read on the page's text
+        return (self.regex.match(text, found.start()) for found in lowered.finditer(low))
 
     def findall(self, text: str, *span):
         return self.regex.findall(text, *span) if self.could_match(text) else []

@@ -44,6 +44,8 @@ def test_a_text_holding_a_match_is_never_turned_away(name, sifted):
     def check(sample):
         assert sifted.could_match(sample), (name, sample, sifted.needed)
         assert _same(sifted.search(sample), sifted.regex.search(sample))
+        assert [(m.span(), m.groups()) for m in sifted.finditer(sample)] == [
+            (m.span(), m.groups()) for m in sifted.regex.finditer(sample)]
         assert sifted.found(sample)
 
     check()
@@ -58,8 +60,8 @@ def test_any_text_gives_what_the_pattern_gives(name, sifted):
     def check(sample):
         for method in ("search", "match", "fullmatch"):
             assert _same(getattr(sifted, method)(sample), getattr(sifted.regex, method)(sample))
-        assert [m.span() for m in sifted.finditer(sample)] == [
-            m.span() for m in sifted.regex.finditer(sample)]
+        assert [(m.span(), m.groups()) for m in sifted.finditer(sample)] == [
+            (m.span(), m.groups()) for m in sifted.regex.finditer(sample)]
         assert sifted.findall(sample) == sifted.regex.findall(sample)
         assert sifted.sub("#", sample) == sifted.regex.sub("#", sample)
         assert sifted.found(sample) == (sifted.regex.search(sample) is not None)
