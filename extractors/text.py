@@ -103,8 +103,9 @@ LABEL_VERBS = P.Sifted(re.compile(
     r"pays|paid|grow|grows|need|needs|say|says|said|look|looks)\b", re.I))
 """Verbs that make the words before a colon a sentence, not a label."""
 
-LIST_HEADING = re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$")
-"""A line that introduces a list: "Top-Paying Industries:"."""
+LIST_HEADING = P.Sifted(re.compile(r"^(?P<label>[^:\n]{2,200}?)\s*:\s*$"), sift_matches=True)
+"""A line that introduces a list: "Top-Paying Industries:" (tried only on a line with a
+colon: its lazy label otherwise runs on through a paragraph before failing)."""
 
 MODIFIER_LABEL = re.compile(
     r"^(?:\w+\s+)?(?:range|hourly|annual(?:ly)?|yearly|per\s+(?:hour|year)|monthly|weekly|"
@@ -120,12 +121,13 @@ MAJOR_HEADING = re.compile(r"^(?:\d{1,2}\.\s+\S|#{1,6}\s+\S|[A-Z][A-Z &/-]{3,}$)
 LABEL_SEPARATOR = re.compile(r"\s[-–—|»›]\s|(?<=\w)[-–—]\s|\s[|»›]")
 """What separates a label from text run into it: "…specialists- Median salary"."""
 
-LADDER_ITEM = re.compile(
+LADDER_ITEM = P.Sifted(re.compile(
     r"^(?P<level>[A-Za-z][\w ’'-]{1,40}?)\s*\(\s*(?P<stat>(?:10|25|50|75|90)(?:st|nd|rd|th)?\s*"
     r"(?:%\s?ile|percentile)|median|mean|average)\s*\)\s*$",
     re.I,
-)
-"""A rung of a percentile ladder: "Entry (10th %ile)", "Mid-Career (Median)"."""
+), sift_matches=True)
+"""A rung of a percentile ladder: "Entry (10th %ile)", "Mid-Career (Median)" (tried only
+on a line with a parenthesis: table cells, headings and list items are asked)."""
 
 INDEX_LINE = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
 SEGMENT = re.compile(r"\s+[·•|]\s+|\s{3,}")
