@@ -1180,12 +1180,21 @@ def _percentile_key(text: str) -> list:
     return out
 
 
+def _group_above(ctx: Context, index: int) -> bool:
+    """Whether a group of levels ends close enough above line `index` for a percentile key
+    there to name its statistics: where none does (most lines of a page), the line is not
+    looked at for a key."""
+    return index - ctx.group_end <= 3 and any(ctx.group)
+
+
 def _apply_key(reader: Reader, ctx: Context, index: int, key) -> bool:
     """A percentile key names the statistics of the group of levels just above it: in
     order ("the 10th, 25th, 50th, 75th and 90th percentiles"), or by name ("entry level is
     the 10th percentile, the working tech is the median")."""
+    if not _group_above(ctx, index):
+        return False
     groups = [(g, label) for g, label in zip(ctx.group, ctx.group_labels) if g]
-    if not groups or index - ctx.group_end > 3:
+    if not groups:
         return False
     if key and isinstance(key[0], tuple):
         assigned = []
@@ -1377,7 +1386,7 @@ def _read_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
         ctx.jobs_section = JOBS_HEADING.found(line.text)
     if ctx.jobs_section:
         ctx.job_ad = True
-    key = _percentile_key(line.text) if listed_figures else []
+    key = _percentile_key(line.text) if listed_figures and _group_above(ctx, i) else []
     if key:
         _apply_key(reader, ctx, i, key)  # a key that states figures of its own too
     if heading or RELATED_LEAD.match(line.text):
@@ -1652,7 +1661,7 @@ def _read_wordy_line(reader: Reader, ctx: Context, i: int, tables: dict) -> int:
     figures = reader.line_figures(line)
     if len(text) > 100 and not WORDY_CUES.found(text):
         return 1  # a paragraph with no figure, no key, legend, licence or education
-    key = _percentile_key(text)
+    key = _percentile_key(text) if _group_above(ctx, i) else []
     if key and _apply_key(reader, ctx, i, key):
         return 1
     legend = _legend(text)
