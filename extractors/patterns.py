@@ -545,9 +545,9 @@ NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
-DURATION = re.compile(
+DURATION = Sifted(re.compile(
     DURATION.pattern.replace("{words}", "|".join(NUMBER_WORDS)), re.IGNORECASE
-)
+))  # looked for only where "year" or "yr" stands: headings and labels are asked for one
 
 HOURLY = Sifted(re.compile(r"\b(?:per|an|a|each|/)\s*(?:hour|hr)\b|/\s*(?:hour|hr)\b|\bhourly\b",
                           re.I))
