@@ -39,6 +39,9 @@ from extractors.tables import PLACEHOLDER, Figures, Table, find_tables
 
 BULLET = re.compile(r"^[\s•·▪●◦▸►▹➤→*!–—\-]*(?:\*\*)?")
 """Leading bullets and marks: "  • Median annual salary", "!License or certification"."""
+BULLET_MARKS = "•·▪●◦▸►▹➤→*!–—-"
+"""What BULLET's marks can begin with, white space aside: a line that begins otherwise
+(most do) has none, and the pattern is not tried."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def split_lines(text: str, marks: dict[int, tuple[bool, int, str]] | None = None
     after_newline = True  # the text's start, or a "\n" just before `offset`
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
-        lead = BULLET.match(body).end()
+        first = body[:1]
+        lead = BULLET.match(body).end() if first in BULLET_MARKS or first.isspace() else 0
         if lead and body[lead - 2:lead] == "**" and not body[lead:].lstrip().startswith(("$", "0",
                                                                                         "1", "2")):
             lead -= 2  # "**Quick take:**" keeps its marks; only a bullet is cut

@@ -6,7 +6,10 @@
   including a line split off at a break other than a newline;
 - notes built without the dataclass's __init__ are the notes it builds;
 - the content of scripts, styles and icons is emptied as one backreferencing pattern
-  empties it.
+  empties it;
+- a line's bullets are looked for only where it begins with a mark or white space;
+- patterns written with their letters first ("in(?<!\\win)") find what the same pattern
+  with a word boundary before them finds.
 """
 from __future__ import annotations
 
@@ -94,3 +97,22 @@ def test_never_read_elements_are_emptied_as_one_pattern_empties_them(page):
     nested = re.search(r"(?i)<(/?)(nav|footer)\b", page)
     if not nested:  # navigation is emptied by counting, afterwards, the same either way
         assert unread_emptied(page) == UNREAD_BY_ONE_PATTERN.sub(r"\1\3", page)
+
+
+@given(st.text(alphabet=text.BULLET_MARKS + " \t\u00a0\u2028\u3000\x1cab*$1", max_size=6))
+def test_a_line_that_begins_with_no_mark_or_space_has_no_bullet(body):
+    # split_lines tries BULLET only on a line that begins with a mark or white space
+    first = body[:1]
+    if not (first in text.BULLET_MARKS or first.isspace()):
+        assert text.BULLET.match(body).end() == 0
+
+
+@given(st.text(alphabet="in tIN_é1\n Ohio,CAthe", max_size=24),
+       st.text(alphabet="1025793 stndrhPERCENTILEx_é\n", max_size=12))
+def test_patterns_written_letters_first_find_what_a_word_boundary_before_them_finds(words, key):
+    # "in(?<!\win)" is "\bin"; "(?:10|…)(?<!\w\d\d)" is "\b(?:10|…)"
+    place = re.compile(patterns.PLACE.pattern.replace(r"in(?<!\win)", r"\bin", 1))
+    assert [m.span() for m in patterns.PLACE.finditer(words)] == [
+        m.span() for m in place.finditer(words)]
+    cue = re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I)
+    assert text.KEY_CUE.found(key) == (cue.search(key) is not None)
