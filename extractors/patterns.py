@@ -1165,6 +1165,8 @@ def scan(text: str) -> list[Figure]:
                 break  # the rest begin after the number
             if m.end() + lo > a:
                 return True
+        if not _YEARISH.search(window):
+            return False  # no year, so no period (and the window is kept out of its cache)
         return any(p.start + lo < b and p.end + lo > a for p in find_periods(window))
 
     tokens: list[_Token] = []
