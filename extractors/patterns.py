@@ -899,10 +899,23 @@ magnitude ("K", "million"), "+", "%"."""
 _LEAD_WIDTH = re._parser.parse(_NUMBER_LEAD).getwidth()[1]
 """How far before its first digit a NUMBER_TOKEN match can begin ("US $ -" is 6)."""
 _DIGIT = re.compile(r"\d")
-_ASCII_DIGIT = re.compile(r"[0-9]")
-"""A digit of an ASCII text, where "\\d" finds no other: the engine tests a range of
-characters, not each character's Unicode properties, as it skips through the prose
-between a page's numbers."""
+_ZEROED = str.maketrans("123456789", "000000000")
+"""Every digit of an ASCII text (which holds no other digit "\\d" finds) made "0": in the
+text so made str.find skips through the prose between a page's numbers to the next
+digit, for far fewer instructions a character than the engine's test of each."""
+
+
+def _digit_finder(text: str):
+    """A function giving where the first digit of `text` at or after an offset is, or -1."""
+    if text.isascii():
+        zeroed = text.translate(_ZEROED)
+        return lambda at: zeroed.find("0", at)
+    digit = _DIGIT.search
+
+    def find(at: int) -> int:
+        found = digit(text, at)
+        return -1 if found is None else found.start()
+    return find
 
 
 def _number_tokens(text: str):
@@ -912,14 +925,13 @@ def _number_tokens(text: str):
     _LEAD_WIDTH characters after its start, and digits it does skip to. A match found from
     there is the next one: none begins further back, where no digit follows close enough
     (the lookbehind still sees the text before where the search starts)."""
-    search = NUMBER_TOKEN.search
-    digit = _ASCII_DIGIT.search if text.isascii() else _DIGIT.search
+    search, next_digit = NUMBER_TOKEN.search, _digit_finder(text)
     at = 0
     while True:
-        first = digit(text, at)
-        if first is None:
+        first = next_digit(at)
+        if first < 0:
             return
-        m = search(text, max(at, first.start() - _LEAD_WIDTH))
+        m = search(text, max(at, first - _LEAD_WIDTH))
         if m is None:
             return
         yield m
