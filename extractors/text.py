@@ -149,8 +149,13 @@ PERCENTILE_KEY = P.Sifted(re.compile(
 percentile wages", "Rounded national percentiles: 10th, 50th and 90th."."""
 
 JOB_POSTING = P.Sifted(re.compile(
-    r"\bposted\b.{0,20}\bago\b|\bposted\s+(?:today|yesterday)\b|\bapply\s+now\b|\beasy\s+apply\b|"
-    r"\bjob\s+type\b|\bhiring\s+now\b|\bsalary\s+estimates?\s+in\s+listings\b", re.I))
+    r"posted(?<!\wposted)\b.{0,20}\bago\b|posted(?<!\wposted)\s+(?:today|yesterday)\b|"
+    r"apply(?<!\wapply)\s+now\b|easy(?<!\weasy)\s+apply\b|job(?<!\wjob)\s+type\b|"
+    r"hiring(?<!\whiring)\s+now\b|salary(?<!\wsalary)\s+estimates?\s+in\s+listings\b", re.I))
+"""The words of a job posting: "Posted 3 days ago", "Apply now", "Job type". Each "\\b" that
+begins a word is written after it ("posted(?<!\\wposted)"), so that the engine skips to
+the letters the words begin with instead of testing for a word's start at every
+character of a line (a paragraph that holds "cost estimates" is tried)."""
 JOBS_HEADING = P.Sifted(re.compile(r"\bjobs?\s+(?:in|near|around|posted)\b|\bjob\s+(?:listings?|board|postings?)\b|"
                           r"\brecent\s+listings?\b|\bnow\s+hiring\b|\bopen\s+positions\b|"
                           r"\blistings?\s+(?:near|in|this\s+week)\b", re.I))
@@ -1301,12 +1306,14 @@ def _page_title(reader: Reader) -> str:
 
 SOURCE_LINE = P.Sifted(re.compile(
     r"^\W*(?:sources?|data(?:\s+sources?)?|figures|wage\s+data|pay|outlook|notes?)\b[^:]{0,40}:|"
-    r"\b(?:figures|data|wages?|statistics)\s+(?:are\s+)?(?:from|reproduced\s+from|come\s+from)\b|"
+    r"(?:figures(?<!\wfigures)|data(?<!\wdata)|wage(?<!\wwage)s?|statistics(?<!\wstatistics))\s+"
+    r"(?:are\s+)?(?:from|reproduced\s+from|come\s+from)\b|"
     r"^\s*\d{1,2}\.?\s+(?:U\.S\.\s+)?(?:BLS|Bureau)\b",
     re.I,
 ))
 """A line that credits the page's figures: "Source: U.S. Bureau of Labor Statistics …",
-"Figures are reproduced from …", a numbered note "1 BLS Occupational Employment …"."""
+"Figures are reproduced from …", a numbered note "1 BLS Occupational Employment …". (Its
+unanchored words are written letters first, as JOB_POSTING's: every line is asked.)"""
 
 
 def _page_cites(reader: Reader) -> str:

@@ -107,12 +107,27 @@ def test_a_line_that_begins_with_no_mark_or_space_has_no_bullet(body):
         assert text.BULLET.match(body).end() == 0
 
 
-@given(st.text(alphabet="in tIN_é1\n Ohio,CAthe", max_size=24),
+def _word_boundary_first(pattern: str) -> str:
+    """The pattern with each "word(?<!\\wword)" written back as "\\bword"."""
+    return re.sub(r"(\w+)\(\?<!\\w\1\)", r"\\b\1", pattern)
+
+
+LETTERS_FIRST = [patterns.PLACE, text.JOB_POSTING.regex, text.SOURCE_LINE.regex]
+PIECES = ["in", "Ohio", "the", "posted", "ago", "today", "apply", "now", "easy", "job", "type",
+          "hiring", "salary", "estimates", "listings", "figures", "data", "wages", "wage",
+          "statistics", "are", "from", "come", "Source", "x", "1", "é", "_", "POSTED", "ſ"]
+
+
+@given(st.lists(st.sampled_from(PIECES) | st.sampled_from([" ", "", "\n", "-", ":", "."]),
+                max_size=12).map("".join),
        st.text(alphabet="1025793 stndrhPERCENTILEx_é\n", max_size=12))
 def test_patterns_written_letters_first_find_what_a_word_boundary_before_them_finds(words, key):
     # "in(?<!\win)" is "\bin"; "(?:10|…)(?<!\w\d\d)" is "\b(?:10|…)"
-    place = re.compile(patterns.PLACE.pattern.replace(r"in(?<!\win)", r"\bin", 1))
-    assert [m.span() for m in patterns.PLACE.finditer(words)] == [
-        m.span() for m in place.finditer(words)]
+    for pattern in LETTERS_FIRST:
+        before = re.compile(_word_boundary_first(pattern.pattern), pattern.flags)
+        assert before.pattern != pattern.pattern
+        assert [(m.span(), m.groups()) for m in pattern.finditer(words)] == [
+            (m.span(), m.groups()) for m in before.finditer(words)]
+    assert text.JOB_POSTING.found(words) == (text.JOB_POSTING.regex.search(words) is not None)
     cue = re.compile(r"percentile|\b(?:10|25|50|75|90)(?:st|nd|rd|th)\b", re.I)
     assert text.KEY_CUE.found(key) == (cue.search(key) is not None)
