@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -478,6 +479,31 @@ class Sifted:
         if self._rest is False:
             return self.could_match(text) and self._found_lowered(text)
         return self._rest is not None and self._rest.found(text)
+
+    def could_match_each(self, texts: list[str]) -> list[bool]:
+        """`could_match` of each of `texts` (the lines of a page), worked out for all of
+        them at once: the page lowered once and each needed string looked for through it
+        with str.find, not each line lowered and searched string by string. A string found
+        across two lines marks the first (could_match only says where a match may be)."""
+        needed = self._needed
+        if needed is None:
+            return [True] * len(texts)
+        page = "\n".join(texts)
+        if self.folded:
+            page, odd = _lower(page)
+            if odd:
+                return [self.could_match(text) for text in texts]
+        if needed.alternation is not None:
+            return [self.could_match(text) for text in texts]
+        starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))
+        holding = [False] * len(texts)
+        for string in needed.strings:
+            at = page.find(string)
+            while at >= 0:
+                line = bisect.bisect_right(starts, at) - 1
+                holding[line] = True
+                at = page.find(string, starts[line + 1])  # the next line holding it
+        return holding
 
     # an anchored pattern mostly fails at its first characters, and testing first costs
     # more; a pattern that scans a line before failing ("label: value") is tested first

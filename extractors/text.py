@@ -1077,13 +1077,15 @@ def _job_ad_lines(lines: list[Line]) -> set[int]:
     """Lines of blocks that are job postings: the markup says so, or the block (a card, or
     lines between blank lines) reads like one ("Posted 3 days ago")."""
     out = {i for i, line in enumerate(lines) if line.hint == "job-ad"}
-    if not JOB_POSTING.could_match("\n".join([line.text for line in lines])):
+    maybe = JOB_POSTING.could_match_each([line.text for line in lines])
+    if not any(maybe):
         return out  # no line holds a word of a posting: one look at the page says so
     start = 0
     for i in range(len(lines) + 1):
         if i == len(lines) or lines[i].blank:
             block = range(start, i)
-            if any(lines[k].block < 0 and JOB_POSTING.found(lines[k].text) for k in block):
+            if any(lines[k].block < 0 and maybe[k] and JOB_POSTING.found(lines[k].text)
+                   for k in block):
                 out.update(k for k in block if lines[k].block < 0)
             start = i + 1
     return out
@@ -1319,8 +1321,9 @@ unanchored words are written letters first, as JOB_POSTING's: every line is aske
 def _page_cites(reader: Reader) -> str:
     """The agency the page's source lines credit, when they name exactly one."""
     agencies = set()
-    for line in reader.lines:
-        if line.text and len(line.text) <= 220 and SOURCE_LINE.found(line.text):
+    maybe = SOURCE_LINE.could_match_each([line.text for line in reader.lines])
+    for line, could in zip(reader.lines, maybe):
+        if could and line.text and len(line.text) <= 220 and SOURCE_LINE.found(line.text):
             cited = prose.cites_of(line.text)
             if cited and ";" in line.text:
                 return ""  # "Sources: BLS (…); a salary survey": which figure is whose is not said

@@ -187,3 +187,18 @@ def test_a_lowered_pattern_finds_what_the_pattern_finds(sample):
 def test_the_tree_of_strings_finds_a_text_holding_any_of_them(strings, sample):
     assert (patterns._any_of(tuple(strings)).search(sample) is not None) == any(
         s in sample for s in strings)
+
+
+@pytest.mark.parametrize("name,sifted", SIFTED, ids=[name for name, _ in SIFTED])
+def test_the_lines_of_a_page_are_turned_away_at_once_only_where_each_would_be(name, sifted):
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+                    | st.sampled_from(sifted.needed or ("",)).map(str.upper)
+                    | st.from_regex(sifted.regex), max_size=5))
+    def check(lines):
+        maybe = sifted.could_match_each(lines)
+        assert len(maybe) == len(lines)
+        assert all(m or not sifted.could_match(line) for m, line in zip(maybe, lines))
+        assert any(maybe) == sifted.could_match("\n".join(lines))
+
+    check()
