@@ -429,17 +429,22 @@ class Sifted:
                 return True
         return False
 
+    def _low(self, text: str, span: tuple) -> str | None:
+        """The lowered text the lowered pattern runs on, or None where the pattern itself
+        runs: a span, no lowered pattern, or a text whose lowering moves its offsets."""
+        if self._lowered is None or span:
+            return None
+        last = _lowered  # could_match lowered this text
+        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
+        return None if odd else low
+
     def search(self, text: str, *span):
         if not self.could_match(text):
             return None
-        lowered = self._lowered
-        if lowered is None or span:
+        low = self._low(text, span)
+        if low is None:
             return self.regex.search(text, *span)
-        last = _lowered  # could_match lowered this text
-        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
-        if odd:
-            return self.regex.search(text)
-        found = lowered.search(low)
+        found = self._lowered.search(low)
         # the same match, on the page's own text: where the lowered pattern first matches
         # the pattern does, the same way (the groups' text is the page's)
         return None if found is None else self.regex.match(text, found.start())
@@ -520,15 +525,12 @@ class Sifted:
     def finditer(self, text: str, *span):
         if not self.could_match(text):
             return iter(())
-        lowered = self._lowered
-        if lowered is None or span:
+        low = self._low(text, span)
+        if low is None:
             return self.regex.finditer(text, *span)
-        last = _lowered  # could_match lowered this text
-        low, odd = (last[1], last[2]) if last[0] is text else _lower(text)
-        if odd:
-            return self.regex.finditer(text)
         # each match as search's: found by the lowered pattern, read on the page's text
-        return (self.regex.match(text, found.start()) for found in lowered.finditer(low))
+        return (self.regex.match(text, found.start())
+                for found in self._lowered.finditer(low))
 
     def findall(self, text: str, *span):
         return self.regex.findall(text, *span) if self.could_match(text) else []

@@ -139,10 +139,7 @@ class MatchedRows:
         """Keep the results of these rows, given as `interned_pairs` gives them."""
         ours = np.empty(len(pairs), dtype=np.int64)
         for k, (fields, match) in enumerate(pairs):
-            # a Match by value, its release figure by identity (release matching's own)
-            key = fields if match is None else (
-                fields, match.outcome, match.release, match.releases_behind, match.candidates,
-                match.edition, match.program, id(match.figure), match.note)
+            key = (fields, _match_key(match))
             n = self._numbers.get(key)
             if n is None:
                 n = self._numbers[key] = len(self._pairs)
@@ -794,6 +791,14 @@ class Undecided:
     matches: dict = field(default_factory=dict)
 
 
+def _match_key(match: Match | None) -> tuple | None:
+    """A Match by value, its release figure by identity (release matching's own): what
+    two claims' results are told apart by."""
+    return None if match is None else (
+        match.outcome, match.release, match.releases_behind, match.candidates, match.edition,
+        match.program, id(match.figure), match.note)
+
+
 def interned_pairs(claims: list[Claim], matches: dict[str, Match]
                    ) -> tuple[np.ndarray, list[tuple[tuple, Match | None]]]:
     """Each claim's (MATCHED_FIELDS, Match or None) as a number into the distinct pairs:
@@ -804,9 +809,7 @@ def interned_pairs(claims: list[Claim], matches: dict[str, Match]
     for k, claim in enumerate(claims):
         fields = matched_fields(claim)
         match = matches.get(claim.claim_id)
-        key = (fields, None if match is None else (
-            match.outcome, match.release, match.releases_behind, match.candidates,
-            match.edition, match.program, id(match.figure), match.note))
+        key = (fields, _match_key(match))
         n = seen.get(key)
         if n is None:
             n = seen[key] = len(pairs)
