@@ -103,8 +103,9 @@ def sealed(value) -> bytes:
     return MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def unsealed(data: bytes):
+def unsealed(data: bytes, unpickler: type[pickle.Unpickler] = _PlainUnpickler):
     """The value of `sealed` bytes; ValueError when they are not whole and unaltered.
+    `unpickler` says what the value may hold (default: plain values only).
 
     >>> unsealed(sealed([1, 2])[:-1])
     Traceback (most recent call last):
@@ -118,9 +119,46 @@ def unsealed(data: bytes):
     if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
         raise ValueError("the entry fails its checksum")
     try:
-        return _PlainUnpickler(io.BytesIO(payload)).load()
+        return unpickler(io.BytesIO(payload)).load()
     except Exception as exc:  # a pickle that checks but holds what we never write
         raise ValueError(f"the entry cannot be read: {exc}") from None
+
+
+_OWN_MODULES = ("pipeline.", "extractors.", "schemas.")
+_KNOWN_CLASSES = {
+    ("builtins", name) for name in ("set", "frozenset", "list", "dict", "tuple", "int", "float",
+                                    "str", "bytes", "bool", "complex")} | {
+    ("collections", "Counter"), ("collections", "OrderedDict"), ("collections", "defaultdict"),
+    ("numpy", "ndarray"), ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"),
+    ("numpy._core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer")}
+
+
+class KnownUnpickler(pickle.Unpickler):
+    """Reads pickles of careerfacts' own data: plain values, the data classes (dataclasses
+    and named tuples, whose construction only sets fields) of pipeline/, extractors/ and
+    schemas/ — claims, facts, discrepancies, matches, the rows of reports — Counter,
+    defaultdict and numpy arrays. Anything else (a function, or a class that opens
+    files, named by a tampered file) is refused, so that reading a rendered chunk of
+    the cache can give a wrong report at worst, never run code."""
+
+    def find_class(self, module, name):
+        if (module, name) in _KNOWN_CLASSES:
+            return super().find_class(module, name)
+        if module.startswith(_OWN_MODULES):
+            import dataclasses
+
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (dataclasses.is_dataclass(found) or (
+                    issubclass(found, tuple) and hasattr(found, "_fields"))):
+                return found
+        raise pickle.UnpicklingError(f"a rendered chunk may hold no {module}.{name}")
+
+
+def known_loads(data: bytes):
+    """`pickle.loads` for what KnownUnpickler reads."""
+    return KnownUnpickler(io.BytesIO(data)).load()
 
 
 def _project_key(root: Path) -> str:
@@ -356,6 +394,109 @@ class ClaimsCache:
             for old in self.cache_dir.glob(f"{self.kind}-*"):
                 if old != self.folder and old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+
+
+class RenderedChunks:
+    """Chunks of a run's reconciliation, rendered (pipeline/outputs.py), one folder each
+    under `folder`: the rows each chunk gives the tables and reports (spill files) and
+    `chunk.cfx`, what else it gives them (numbers per claim, counts, the run record's
+    entries, the reconciler's state), behind a checksum that also covers every file's
+    sha256. A chunk is made in a folder of its own (`making`) and renamed into place
+    whole (`put`), so an entry is there whole or not at all; one that does not check is
+    removed and its chunk reconciled again.
+
+    A refresh keeps them in the cache (`cache_dir/rendered-CODE/KEY/`, KEY hashing the
+    chunk's claims and everything their reconciliation depends on), where an unchanged
+    chunk is taken as it is by the next run, or in its own work folder when it caches
+    nothing.
+    """
+
+    ENTRY = "chunk.cfx"
+
+    def __init__(self, folder: Path, kind: str = "rendered"):
+        self.folder = Path(folder)
+        self.kind = kind
+        self.rejected = 0
+
+    @classmethod
+    def cached(cls, cache_dir: Path, fingerprint: str) -> RenderedChunks:
+        """The cache's chunks for code and inputs of `fingerprint`."""
+        return cls(Path(cache_dir) / f"rendered-{fingerprint}")
+
+    def holds(self, key: str) -> bool:
+        return (self.folder / key / self.ENTRY).is_file()
+
+    def making(self, key: str) -> Path:
+        """A new, empty folder to render the chunk of `key` in."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{key[:16]}.", dir=self.folder))
+
+    def put(self, key: str, made: Path, value) -> Path:
+        """Seal the chunk rendered in `made` (from `making`) with its `value` and rename
+        it into place: the folder that holds it now. An entry already there is kept (a
+        child made it before it failed); where the folder cannot be renamed the chunk
+        stays in `made`, for this run alone."""
+        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                 for p in sorted(made.iterdir()) if p.is_file()}
+        payload = pickle.dumps((value, files), protocol=pickle.HIGHEST_PROTOCOL)
+        (made / self.ENTRY).write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+        try:
+            os.rename(made, self.folder / key)
+        except OSError:
+            if not self.holds(key):
+                return made
+            shutil.rmtree(made, ignore_errors=True)
+        return self.folder / key
+
+    def get(self, key: str, into: Path, checked: bool = True):
+        """The value of the chunk of `key`, its files linked (or copied) into the new
+        folder `into` first, so that the run reads them there whatever becomes of the
+        cache later (another run's `retain`); None when there is no such chunk or it
+        does not check (it is then removed). With `checked` False the files are taken
+        as they are (a chunk this run made)."""
+        folder = self.folder / key
+        if not self.holds(key):
+            return None
+        try:
+            into.mkdir(parents=True)
+            for path in folder.iterdir():
+                try:
+                    os.link(path, into / path.name)
+                except OSError:  # another file system
+                    shutil.copyfile(path, into / path.name)
+            return self.read(into, checked)
+        except (ValueError, OSError):
+            shutil.rmtree(into, ignore_errors=True)
+            self.reject(key)
+            return None
+
+    def read(self, folder: Path, checked: bool = True):
+        """The value of the chunk in `folder`; ValueError when it does not check (with
+        `checked` False, its files are taken as they are: a chunk this run made)."""
+        value, files = unsealed((Path(folder) / self.ENTRY).read_bytes(), KnownUnpickler)
+        for name, digest in files.items() if checked else ():
+            if hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest() != digest:
+                raise ValueError(f"{name} fails its checksum")
+        return value
+
+    def reject(self, key: str) -> None:
+        self.rejected += 1
+        shutil.rmtree(self.folder / key, ignore_errors=True)
+
+    def retain(self, keys: set[str]) -> None:
+        """Remove every entry but those of `keys` (a run's chunks), what a run that was
+        stopped left half made, and the other folders of rendered chunks (of other code
+        or inputs). A run that took a chunk holds links to its files: it reads them
+        whatever is removed here."""
+        try:
+            for other in self.folder.parent.glob("rendered-*"):
+                if other != self.folder and other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+            for entry in self.folder.iterdir():
+                if entry.name not in keys:
+                    shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             pass
 

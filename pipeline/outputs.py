@@ -28,7 +28,8 @@ import pandas as pd
 
 from pipeline.reconcile import (KEY_FIELDS, QUEUES, Cluster, Discrepancy, Reading, Reconciler,
                                 Slice, collector_paused, discrepancy_order, reused_figures)
-from pipeline.forked import forked_in_turn, forked_map, shares
+from pipeline.cache import RenderedChunks
+from pipeline.forked import forked_in_turn, forked_map
 from pipeline.memory import returned_to_system
 from pipeline.publish import RENDERED
 from pipeline.report_html import AnalystParts
@@ -320,13 +321,6 @@ def rendered(run: Run, folder: Path | None = None) -> Rendered:
         raise
 
 
-def _share_folder(work: Path, number: int) -> Path:
-    """Where a forked child's share of the chunks keeps its rows until they are written."""
-    folder = work / f"share-{number}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 class _Interned:
     """Values numbered in order of first appearance: a column of numbers stands for a
     column of repeated values."""
@@ -346,7 +340,10 @@ class _Interned:
 class _Rendering:
     """A run's reconciliation rendered a chunk at a time, then its files written."""
 
-    def __init__(self, run: Run, work: Path):
+    def __init__(self, run: Run, work: Path, size: int | None = None, like=None):
+        """`size`: the rows of one chunk, numbered from 0, rather than the store's rows
+        (a chunk rendered on its own, `_chunks`), in a rendering `like` another of the
+        same run (what it worked out of the run's figures is shared)."""
         self.run = run
         self.work = work
         self.authorities = {c.source.id: c.source.authority for c in run.captures}
@@ -358,7 +355,7 @@ class _Rendering:
             ids = set(run.valid["claim_id"]) if len(run.valid) else set()
             self.valid = [row for row, claim_id in enumerate(self.store.column("claim_id"))
                           if claim_id in ids]
-        n = len(self.store)
+        n = len(self.store) if size is None else size
         # per row of the store: what reconciliation made of the claim (-1: nothing)
         self.updated = np.full(n, -1, dtype=np.int32)  # (period, start, end, basis, release)
         self.fact = np.full(n, -1, dtype=np.int32)
@@ -380,7 +377,8 @@ class _Rendering:
         else:
             rec = run.reconciliation
             figures, decisions = rec.figures, [r.decision for r in rec.decisions]
-        self.view = AnalystParts(run, figures, decisions, work)
+        self.view = AnalystParts(run, figures, decisions, work,
+                                 like.view.national if like is not None else None)
 
     def reconcile(self) -> None:
         run = self.run
@@ -395,70 +393,109 @@ class _Rendering:
             self.parts.decisions, self.parts.sources = rec.decisions, rec.sources
             self.parts.releases = rec.figures
         else:
-            chunks = basis.chunks()
-            basis.store.seal()  # a child reads the store, never writes its spill file
-            runs = shares([len(rows) for rows in chunks], max(1, min(basis.jobs, len(chunks))))
-
-            def share(number: int):
-                """Reconcile and render one run of chunks: into this rendering (the
-                first), or into one of its own (a forked child's, handed back)."""
-                rendering = self if number == 0 else _Rendering(
-                    self.run, _share_folder(self.work, number))
-                reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
-                                        basis.pairings, basis.parts)
-                with collector_paused():
-                    for n in runs[number]:
-                        rendering.add(chunks[n], basis.slice_of(reconciler, chunks[n]))
-                rows = (np.concatenate([chunks[n] for n in runs[number]]) if runs[number]
-                        else np.zeros(0, dtype=np.int64))
-                return (None if number == 0 else rendering.handed(rows)), reconciler.state()
-
-            # the runs of chunks shared out between this process and forked children
-            done = forked_map(share, list(range(len(runs))), len(runs), spool=self.work)
-            reconciler = Reconciler(basis.authorities, basis.decisions, basis.figures,
-                                    basis.pairings, basis.parts)
-            for handed, state in done:
-                if handed is not None:
-                    self.adopt(handed)
-                reconciler.absorb(state)
-            del done, handed  # what was handed is adopted: its columns and lists go
+            self._chunks(basis)
             with collector_paused():
                 self._reused(basis)
-            self.parts.decisions, self.parts.sources = reconciler.decisions(), reconciler.sources()
-            self.parts.releases = basis.figures
         self.parts.figures = Counter(self.store.column_of(self.valid, "source_id"))
+
+    def _chunks(self, basis) -> None:
+        """Every chunk reconciled and rendered on its own, into a folder of its own, and
+        adopted here in chunk order. A chunk whose key (Basis.chunk_keys) the cache of
+        rendered chunks holds is taken from it as it is; the others are shared out
+        between this process and forked children (pipeline/forked.py), which put them
+        into the cache (or, when the run caches nothing, into this rendering's folder).
+        Whichever made a chunk, and however many shared them, the outputs are the same."""
+        chunks = basis.chunks()
+        basis.store.seal()  # a child reads the store, never writes its spill file
+        cache = basis.rendered_chunks()
+        sources = {c.source.id: c.source for c in self.run.captures}
+        keys = (basis.chunk_keys(chunks, sources, cache) if cache is not None
+                else [None] * len(chunks))
+        scratch = RenderedChunks(self.work / "chunks")
+        template = Reconciler(basis.authorities, basis.decisions, basis.figures,
+                              basis.pairings, basis.parts)
+
+        def made(n: int, here: bool = False) -> Path:
+            """Chunk n reconciled and rendered in a folder of its own (in this rendering's
+            folder when `here` or when it is not to be cached): where it is."""
+            kept, key = ((scratch, f"chunk-{n}") if keys[n] is None or here
+                         else (cache, keys[n]))
+            if kept.holds(key):  # made by a child that failed later
+                return kept.folder / key
+            folder = kept.making(key)
+            rendering = _Rendering(self.run, folder, size=len(chunks[n]), like=self)
+            reconciler = template.fresh()
+            with collector_paused():
+                rendering.add(range(len(chunks[n])), basis.slice_of(reconciler, chunks[n]))
+            return kept.put(key, folder, (rendering.handed(), reconciler.state()))
+
+        todo = [n for n, key in enumerate(keys) if key is None or not cache.holds(key)]
+        made_now = set(todo)
+        forked_map(made, todo, max(1, min(basis.jobs, len(todo))),
+                   weight=lambda n: len(chunks[n]))
+        reconciler = template.fresh()
+        for n, rows in enumerate(chunks):
+            folder = self.work / "taken" / str(n)
+            value = (cache.get(keys[n], folder, checked=n not in made_now)
+                     if keys[n] is not None else None)
+            if value is None:  # not to be cached, or the cache failed it: made here
+                folder = made(n, here=True)
+                value = scratch.read(folder, checked=False)
+            handed, state = value
+            self.adopt(handed, rows, folder)
+            reconciler.absorb(state)
+        if cache is not None:
+            cache.retain({key for key in keys if key is not None})
+        self.parts.decisions, self.parts.sources = reconciler.decisions(), reconciler.sources()
+        self.parts.releases = basis.figures
 
     _COLUMNS = (("updated", "periods"), ("fact", "fact_ids"), ("role", "roles"),
                 ("match", "matches"), ("copy", "copies"))
     """Each column kept per store row, and the values its numbers stand for."""
 
-    def handed(self, rows: np.ndarray) -> dict:
-        """What this rendering kept of the chunks of `rows`, as `adopt` takes it in
-        another process: a forked child's share of the chunks (`reconcile`)."""
-        return {"rows": rows,
-                "columns": {name: (getattr(self, name)[rows], getattr(self, values).values)
+    _SPILLS = ("facts", "discrepancies", "sections")
+
+    def handed(self) -> dict:
+        """What this rendering of one chunk (`size` rows) kept, as `adopt` takes it:
+        each column's numbers by the chunk's row and the values they stand for, its
+        spills' files by name (in this rendering's folder)."""
+        def named(spill):
+            files, index = spill
+            return [Path(f).name for f in files], index
+
+        view = self.view.handed()
+        for name in ("spill", "headline"):
+            if view[name] is not None:
+                view[name] = named(view[name])
+        return {"columns": {name: (getattr(self, name), getattr(self, values).values)
                             for name, values in self._COLUMNS},
                 "occupations": self.occupations,
-                "spills": {name: getattr(self, name).handed()
-                           for name in ("facts", "discrepancies", "sections")},
-                "deferred": self.deferred, "parts": self.parts, "view": self.view.handed()}
+                "spills": {name: named(getattr(self, name).handed()) for name in self._SPILLS},
+                "deferred": self.deferred, "parts": self.parts, "view": view}
 
-    def adopt(self, handed: dict) -> None:
-        """Take what another rendering `handed` of the chunks after those added here:
-        the same as adding them here."""
-        rows = handed["rows"]
+    def adopt(self, handed: dict, rows: np.ndarray, folder: Path) -> None:
+        """Take what the rendering of the chunk of `rows` (in `folder`) `handed`, after
+        the chunks added here: the same as adding the chunk here."""
+        def found(spill):
+            names, index = spill
+            return [folder / name for name in names], index
+
         for name, values in self._COLUMNS:
             numbers, theirs = handed["columns"][name]
             interned = getattr(self, values)
             ours = np.fromiter((interned(v) for v in theirs), dtype=np.int32, count=len(theirs))
             has = numbers >= 0
             getattr(self, name)[rows[has]] = ours[numbers[has]]
-        self.occupations.update(handed["occupations"])
+        self.occupations.update((int(rows[n]), part) for n, part in handed["occupations"].items())
         for name, spill in handed["spills"].items():
-            getattr(self, name).adopt(spill)
+            getattr(self, name).adopt(found(spill))
         self.deferred.extend(handed["deferred"])
         self.parts.merge(handed["parts"])
-        self.view.adopt(handed["view"])
+        view = handed["view"]
+        for name in ("spill", "headline"):
+            if view[name] is not None:
+                view[name] = found(view[name])
+        self.view.adopt(view)
 
     def add(self, rows: list[int], part: Slice) -> None:
         """Keep what the outputs need of one reconciled chunk."""

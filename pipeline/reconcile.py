@@ -30,6 +30,7 @@ dropped.
 from __future__ import annotations
 
 import bisect
+import copy
 import difflib
 import gc
 import hashlib
@@ -793,17 +794,28 @@ class Reconciler:
         self.figures = figures
         self.pairings = pairings
         self.parts = parts
+        self._begin()
+        self.figures_at: dict[tuple, list[tuple[int, ReleaseFigure]]] = defaultdict(list)
+        for n, figure in enumerate(figures):
+            self.figures_at[(figure.occupation, figure.metric, figure.geography)].append(
+                (n, figure))
+
+    def _begin(self) -> None:
+        """Nothing gathered yet."""
         self.by_discrepancy: dict[str, list[Decision]] = defaultdict(list)
-        for decision in decisions:
+        for decision in self.all_decisions:
             self.by_discrepancy[decision.discrepancy].append(decision)
         self.results: list[DecisionResult] = []
         self.seen: set[str] = set()  # the discrepancies found, while decisions may name them
         self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.editions = Editions()
-        self.figures_at: dict[tuple, list[tuple[int, ReleaseFigure]]] = defaultdict(list)
-        for n, figure in enumerate(figures):
-            self.figures_at[(figure.occupation, figure.metric, figure.geography)].append(
-                (n, figure))
+
+    def fresh(self) -> Reconciler:
+        """A reconciler of the same run that has gathered nothing yet (for a chunk whose
+        `state` is kept apart); the index of the release figures is shared."""
+        other = copy.copy(self)
+        other._begin()
+        return other
 
     def figures_for(self, claims: list[Claim]) -> list[ReleaseFigure]:
         """The release figures the claims of a slice may match: of their occupations (and

@@ -11,7 +11,9 @@ no claims, and the others go on.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -22,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 
 from extractors.claims import Claim
-from pipeline.cache import ClaimsCache, entry_key, read_fingerprint
+from pipeline.cache import (OUTPUT_LIBRARIES, ClaimsCache, RenderedChunks, code_fingerprint,
+                            entry_key, read_fingerprint)
 from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
                                  extract_each, extraction_tasks, parallel_jobs, plain_problems,
@@ -94,6 +97,22 @@ class Basis:
     split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # the same, by row
     matched: MatchedRows | None = None  # release matching's results, by row
     jobs: int = 1  # processes reconciliation may use (Engine.local_jobs)
+    origins: list[tuple[int, str]] = field(default_factory=list)  # Read.origins
+    cache_dir: Path | None = None  # where rendered chunks are cached (None: they are not)
+    official_key: str = "none"  # the official tables' (`_official_key`)
+
+    def rendered_chunks(self) -> RenderedChunks | None:
+        """The cache of rendered chunks for what this basis holds (None: not caching)."""
+        if self.cache_dir is None:
+            return None
+        return RenderedChunks.cached(self.cache_dir, rendering_fingerprint(
+            self.official_key, self.figures, self.decisions, self.pairings))
+
+    def chunk_keys(self, chunks: list[np.ndarray], sources: dict[str, Source],
+                   cache: RenderedChunks) -> list[str | None]:
+        """Each chunk's key in the cache of rendered chunks (`chunk_keys`)."""
+        return chunk_keys(self.store, self.origins, self.readings, chunks, sources,
+                          cache.folder.name)
 
     def chunks(self) -> list[np.ndarray]:
         """The rows reconciliation sees, in chunks of whole slices of keys (`shared_chunk`
@@ -107,6 +126,41 @@ class Basis:
         would match each claim the same way again)."""
         claims = self.store.claims(rows) if claims is None else claims
         return reconciler.slice(claims, self.matched.of(rows) if self.matched else None)
+
+
+def chunk_keys(store: ClaimStore, origins: list[tuple[int, str]], readings: int,
+               chunks: list[np.ndarray], sources: dict[str, Source], salt: str
+               ) -> list[str | None]:
+    """Each chunk's key in a cache of what is made of chunks (rendered chunks, release
+    matching's results): a hash of `salt` (the cache's folder: the code and the run's
+    inputs) and of the chunk's claims, row by row in its order, each named by what it
+    is — a page's claim by its document's key in the cache of documents read (`origins`,
+    Read.origins: it hashes the document, its registry entry and the code that read
+    it) and its place among that document's claims; an official reading (the rows from
+    `readings` on) by its fields and its source's entry. None for a chunk holding a claim
+    of a document whose reading is not cached (its result depended on the moment): it
+    is made every time."""
+    starts = np.array([first for first, _ in origins], dtype=np.int64)
+    named = np.array([_digest64(key) if key else 0 for _, key in origins], dtype=np.uint64)
+    read_as = np.array([_digest64(repr((c, sources.get(c.source_id))))
+                        for c in store.claims(range(readings, len(store)))], dtype=np.uint64)
+    keys: list[str | None] = []
+    for rows in chunks:
+        page = rows < readings
+        document = np.searchsorted(starts, rows[page], side="right") - 1
+        what = np.empty(len(rows), dtype=np.uint64)
+        where = np.zeros(len(rows), dtype=np.int64)
+        what[page] = named[document] if len(starts) else 0
+        what[~page] = read_as[rows[~page] - readings]
+        where[page] = rows[page] - starts[document] if len(starts) else 0
+        if (what == 0).any():
+            keys.append(None)
+            continue
+        digest = hashlib.sha256(salt.encode("utf-8"))
+        digest.update(what.tobytes())
+        digest.update(where.tobytes())
+        keys.append(digest.hexdigest()[:32])
+    return keys
 
 
 class MatchedRows:
@@ -165,19 +219,34 @@ but cost memory, not time. A slice larger than this is a chunk of its own: at 10
 pages, the national wage figures of the pages that name no occupation are 60,000."""
 
 
+def _digest64(text: str) -> int:
+    """Sixty-four bits of the text's sha256, never 0 (0 stands for "not known")."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little") or 1
+
+
 def shared_chunk(jobs: int) -> int:
     """The claims of a chunk when `jobs` processes each reconcile one at a time: CHUNK
     shared out, so that together they hold about what one process did."""
     return max(1, CHUNK // max(1, jobs))
 
 
+CUT_EVERY = 8
+"""One slice key in this many (by a hash of the key) may begin a chunk once the chunk
+holds a quarter of its claims: chunks end where the keys say, not only where the claims
+before them add up to a chunk, so that a page that gains or loses a figure changes the
+chunks around it and not every chunk after it (each chunk's rendering is cached:
+pipeline/cache.py, RenderedChunks)."""
+
+
 def chunked(store: ClaimStore, rows, split: dict[int, tuple[str, ...]],
             size: int | None = None) -> list[np.ndarray]:
     """`rows` (ascending) in chunks of whole slices (pipeline.reconcile.slices_of), slices
-    in key order, rows in their order within a slice; a slice larger than `size` (default
-    CHUNK) is a chunk of its own. `split` holds the parts of the rows whose SOC 2010
-    occupation was split. The keys are grouped as numbers (no tuple per claim: two
-    million claims' would take 400 MB)."""
+    in key order, rows in their order within a slice; a chunk ends before a slice that
+    would take it past `size` claims (default CHUNK), or before a slice whose key is
+    marked once it holds a quarter of them (CUT_EVERY); a slice larger than `size` is a
+    chunk of its own. `split` holds the parts of the rows whose SOC 2010 occupation was
+    split. The keys are grouped as numbers (no tuple per claim: two million claims'
+    would take 400 MB)."""
     size = CHUNK if size is None else size
     rows = np.asarray(rows, dtype=np.int64)
     if not len(rows):
@@ -206,10 +275,13 @@ def chunked(store: ClaimStore, rows, split: dict[int, tuple[str, ...]],
     per_row = slice_of[np.ravel(inverse)]
     order = rows[np.argsort(per_row, kind="stable")]
     ends = np.cumsum(np.bincount(per_row, minlength=len(groups))).tolist()
+    # where a chunk may end whatever came before: before a slice whose key is marked
+    marked = [zlib.crc32(repr(keys[positions[0]][1:]).encode("utf-8")) % CUT_EVERY == 0
+              for positions in groups]
     chunks: list[np.ndarray] = []
     start = end = 0
-    for stop in ends:
-        if stop - start > size and end > start:
+    for number, stop in enumerate(ends):
+        if end > start and (stop - start > size or (marked[number] and end - start >= size // 4)):
             chunks.append(order[start:end])
             start = end
         end = stop
@@ -467,7 +539,8 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     keys |= {key_of(r) for r in readings if r.claim_id in reading_ids}
     pairings = settings_of(primary_claims, authorities, figures)[1]
     basis = Basis(store, valid, reconciled, first_reading, authorities, decisions, figures,
-                  pairings, read.parts, read.split, matched, jobs)
+                  pairings, read.parts, read.split, matched, jobs, read.origins,
+                  cache_dir if engine.cache else None, _official_key(official))
     ranks, changes = stored_history(store, read.valid, paged, keys)
     decided = decision_results(basis)
     return StoredRun(
@@ -479,6 +552,20 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
         tracebacks=read.tracebacks, encodings=read.encodings, pages=paged, changes=changes,
         history=ranks, official=official, reproducible=read.reproducible,
         set_aside=read.set_aside)
+
+
+def rendering_fingerprint(official_key: str, figures: list[ReleaseFigure],
+                          decisions: list[Decision], pairings: set[tuple[int, int]]) -> str:
+    """What a chunk's reconciliation and rendering depend on besides its claims and their
+    sources: the code of pipeline/, schemas/ and extractors/, the libraries that write
+    the outputs, the official tables, the release figures matched against, the
+    analysts' decisions and the editions' pairings. A change to any is a new folder of
+    rendered chunks (a decision recorded reconciles every chunk again)."""
+    return code_fingerprint(("pipeline", "schemas", "extractors"), (), OUTPUT_LIBRARIES, (
+        official_key,
+        hashlib.sha256("\n".join(map(repr, figures)).encode("utf-8")).hexdigest(),
+        hashlib.sha256(repr(decisions).encode("utf-8")).hexdigest(),
+        repr(sorted(pairings))))
 
 
 @dataclass
@@ -498,6 +585,9 @@ class Read:
     reproducible: bool = True  # no document's result depended on the moment
     split: dict[int, tuple[str, ...]] = field(default_factory=dict)  # `parts`, by row
     set_aside: int = 0  # damaged cache entries refused (Run.set_aside)
+    origins: list[tuple[int, str]] = field(default_factory=list)
+    """Each document's first row in the store, in row order, with its key in the cache of
+    documents read ("" when its reading is not kept): what its claims are, row by row."""
 
 
 VALIDATION_BATCH = 8_192
@@ -534,6 +624,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     waiting: list[_Reading] = []  # the documents of `batch`, to be kept once validated
     reproducible = True
     counts: dict[str, list[int]] = {}  # source id -> [figures, figures without an occupation]
+    origins: list[tuple[int, str]] = []  # (first row, key in the cache of documents read)
 
     tasks = extraction_tasks(page_files)
     extractions = ClaimsCache(cache_dir) if engine.cache else None
@@ -584,6 +675,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
             result.claims, {result.source_id: result.titles}, sources, official, titles)
         parts.update(split)
         first = len(store) + len(batch)  # the row the first of these claims will have
+        origins.append((first, keys[index] if reads is not None and result.cacheable else ""))
         if split:
             split_rows.update((first + n, split[c.claim_id]) for n, c in enumerate(claims)
                               if c.claim_id in split)
@@ -608,6 +700,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
             return False
         validate()  # the claims before it go into the store first
         start = len(store)
+        origins.append((start, keys[index]))
         store.extend_batch(kept.batch)
         valid.extend(start + i for i in kept.valid)
         if kept.bad:
@@ -661,7 +754,8 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
                 np.zeros(0, dtype=np.int64), quarantined, parts, encodings, tracebacks,
                 found["document"], found["extract"], found["occupation"], found["claim"],
                 reproducible, split_rows,
-                sum(cache.rejected for cache in (extractions, reads) if cache is not None))
+                sum(cache.rejected for cache in (extractions, reads) if cache is not None),
+                origins)
 
 
 def _official_key(official: Official) -> str:

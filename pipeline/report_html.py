@@ -315,7 +315,9 @@ class AnalystParts:
     (pipeline.report.ReportParts).
     """
 
-    def __init__(self, run: Run, figures, decisions, folder: Path | None = None):
+    def __init__(self, run: Run, figures, decisions, folder: Path | None = None,
+                 national: dict | None = None):
+        """`national` is `national_figures(figures)` when the caller has it."""
         from pipeline.charts import national_figures
         from pipeline.reconcile import QUEUES
         from pipeline.report import occupation_title
@@ -324,7 +326,7 @@ class AnalystParts:
         self.run = run
         self.sources = {c.source.id: c.source for c in run.captures}
         self.paths = {c.source.id: c.source.path for c in run.captures}
-        self.national = national_figures(figures)
+        self.national = national if national is not None else national_figures(figures)
         self.named = {d.discrepancy for d in decisions}
         self.listed: set[str] = set()  # discrepancies a decision names that are listed
         self.occupation_codes: set[str] = set()  # those with a headline entry

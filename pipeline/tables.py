@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from extractors.claims import CLAIM_COLUMNS, Claim
+from pipeline.cache import known_loads  # a spill may be a rendered chunk's, in the cache
 
 NUMBER_COLUMNS = ("value", "low", "high", "precision")
 YEAR_COLUMNS = ("period_start", "period_end")
@@ -244,7 +245,7 @@ class RowSpill:
                 if data is None:
                     data = opened[n] = open(self.files[n], "rb")
                 data.seek(offset)
-                yield key, pickle.loads(data.read(length))
+                yield key, known_loads(data.read(length))
         finally:
             for data in opened.values():
                 data.close()
