@@ -342,7 +342,9 @@ class ClaimsCache:
     entry or it does not check (the entry is then removed, and the caller extracts again).
     """
 
-    def __init__(self, cache_dir: Path, fingerprint: str | None = None, kind: str = "claims"):
+    def __init__(self, cache_dir: Path, fingerprint: str | None = None, kind: str = "claims",
+                 unpickler: type[pickle.Unpickler] = _PlainUnpickler):
+        self.unpickler = unpickler  # what an entry may hold (default: plain values)
         self.cache_dir = Path(cache_dir)
         self.fingerprint = fingerprint or extraction_fingerprint()
         self.kind = kind
@@ -364,7 +366,7 @@ class ClaimsCache:
         except OSError:
             return None
         try:
-            return unsealed(data)
+            return unsealed(data, self.unpickler)
         except ValueError:
             self.reject(key)
             return None
@@ -384,6 +386,16 @@ class ClaimsCache:
             self._prune()
         try:
             write_atomically(self._path(key), sealed(value))
+        except OSError:
+            pass
+
+    def retain(self, keys: set[str]) -> None:
+        """Remove every entry but those of `keys` (for a cache whose entries only the
+        latest run can use: release matching's chunks)."""
+        try:
+            for path in self.folder.glob("*/*.cfx"):
+                if path.stem not in keys:
+                    path.unlink(missing_ok=True)
         except OSError:
             pass
 

@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 
 from extractors.claims import Claim
-from pipeline.cache import (OUTPUT_LIBRARIES, ClaimsCache, RenderedChunks, code_fingerprint,
-                            entry_key, read_fingerprint)
+from pipeline.cache import (OUTPUT_LIBRARIES, ClaimsCache, KnownUnpickler, RenderedChunks,
+                            code_fingerprint, entry_key, read_fingerprint)
 from pipeline.decisions import Decision, DecisionResult, load_decisions
 from pipeline.extraction import (DEFAULT_TIME_LIMIT, Progress, document_claims,  # noqa: F401
                                  extract_each, extraction_tasks, parallel_jobs, plain_problems,
@@ -100,13 +100,14 @@ class Basis:
     origins: list[tuple[int, str]] = field(default_factory=list)  # Read.origins
     cache_dir: Path | None = None  # where rendered chunks are cached (None: they are not)
     official_key: str = "none"  # the official tables' (`_official_key`)
+    figures_digest: str = ""  # a hash of the release figures
 
     def rendered_chunks(self) -> RenderedChunks | None:
         """The cache of rendered chunks for what this basis holds (None: not caching)."""
         if self.cache_dir is None:
             return None
         return RenderedChunks.cached(self.cache_dir, rendering_fingerprint(
-            self.official_key, self.figures, self.decisions, self.pairings))
+            self.official_key, self.figures_digest, self.decisions, self.pairings))
 
     def chunk_keys(self, chunks: list[np.ndarray], sources: dict[str, Source],
                    cache: RenderedChunks) -> list[str | None]:
@@ -520,8 +521,11 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
     matched = MatchedRows(len(store))
     jobs = engine.local_jobs
-    wanted, keys, undecided = matched_pages(store, kept, authorities, sources, figures,
-                                            read.parts, read.split, matched, jobs)
+    figures_digest = hashlib.sha256("\n".join(map(repr, figures)).encode("utf-8")).hexdigest()
+    wanted, keys, undecided = matched_pages(
+        store, kept, authorities, sources, figures, read.parts, read.split, matched, jobs,
+        matching_cache(cache_dir, _official_key(official), figures_digest)
+        if engine.cache else None, read.origins)
     split_problems = undecided_splits(undecided.claims, read.parts, undecided.matches, sources,
                                       official)
     readings = official_readings_of(wanted, rows, sources)
@@ -540,7 +544,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     pairings = settings_of(primary_claims, authorities, figures)[1]
     basis = Basis(store, valid, reconciled, first_reading, authorities, decisions, figures,
                   pairings, read.parts, read.split, matched, jobs, read.origins,
-                  cache_dir if engine.cache else None, _official_key(official))
+                  cache_dir if engine.cache else None, _official_key(official), figures_digest)
     ranks, changes = stored_history(store, read.valid, paged, keys)
     decided = decision_results(basis)
     return StoredRun(
@@ -554,7 +558,7 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
         set_aside=read.set_aside)
 
 
-def rendering_fingerprint(official_key: str, figures: list[ReleaseFigure],
+def rendering_fingerprint(official_key: str, figures_digest: str,
                           decisions: list[Decision], pairings: set[tuple[int, int]]) -> str:
     """What a chunk's reconciliation and rendering depend on besides its claims and their
     sources: the code of pipeline/, schemas/ and extractors/, the libraries that write
@@ -562,8 +566,7 @@ def rendering_fingerprint(official_key: str, figures: list[ReleaseFigure],
     analysts' decisions and the editions' pairings. A change to any is a new folder of
     rendered chunks (a decision recorded reconciles every chunk again)."""
     return code_fingerprint(("pipeline", "schemas", "extractors"), (), OUTPUT_LIBRARIES, (
-        official_key,
-        hashlib.sha256("\n".join(map(repr, figures)).encode("utf-8")).hexdigest(),
+        official_key, figures_digest,
         hashlib.sha256(repr(decisions).encode("utf-8")).hexdigest(),
         repr(sorted(pairings))))
 
@@ -926,6 +929,24 @@ class _ChunkMatched:
     undecided: list[tuple[Claim, Match | None, int]]
 
 
+def matching_cache(cache_dir: Path, official_key: str, figures_digest: str) -> ClaimsCache:
+    """The cache of release matching's results by chunk (`matched_pages`): under the
+    code of pipeline/, schemas/ and extractors/, the official tables and the release
+    figures (`figures_digest`)."""
+    return ClaimsCache(cache_dir, code_fingerprint(
+        ("pipeline", "schemas", "extractors"), (), OUTPUT_LIBRARIES,
+        (official_key, figures_digest)), kind="matched", unpickler=KnownUnpickler)
+
+
+def _taken(cache: ClaimsCache, key: str) -> _ChunkMatched | None:
+    """A chunk's results from the cache, or None (none there, or not of this shape)."""
+    done = cache.get(key)
+    if done is not None and not isinstance(done, _ChunkMatched):
+        cache.reject(key)
+        return None
+    return done
+
+
 def _figureless(match: Match | None, number: dict[int, int]) -> tuple[Match | None, int]:
     """A Match without its release figure, and the figure's number (-1: none)."""
     if match is None or match.figure is None:
@@ -940,7 +961,8 @@ def _with_figure(match: Match | None, n: int, figures: list[ReleaseFigure]) -> M
 def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, str],
                   sources: dict[str, Source], figures: list[ReleaseFigure],
                   parts: dict[str, tuple[str, ...]], split: dict[int, tuple[str, ...]],
-                  matched: MatchedRows | None = None, jobs: int = 1
+                  matched: MatchedRows | None = None, jobs: int = 1,
+                  cache: ClaimsCache | None = None, origins: list[tuple[int, str]] = ()
                   ) -> tuple[dict[tuple, set[str]], set[tuple], Undecided]:
     """The pages' claims matched to the releases a slice at a time: (the programs each
     family was matched to, which chooses the official readings; the keys of the claims
@@ -950,7 +972,9 @@ def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, st
 
     The chunks of slices are shared between this process and `jobs - 1` forked
     children (pipeline/forked.py); their results are taken in chunk order, so the
-    outcome is the same whatever `jobs` is."""
+    outcome is the same whatever `jobs` is. With a `cache` (`matching_cache`), a chunk
+    whose claims an earlier run matched with the same figures and code (`chunk_keys`,
+    of `origins`: Read.origins) is taken from it rather than matched again."""
     reconciler = Reconciler(authorities, [], figures, set(), parts)
     number = {id(f): n for n, f in enumerate(figures)}
 
@@ -973,8 +997,19 @@ def matched_pages(store: ClaimStore, kept: np.ndarray, authorities: dict[str, st
     found: set[tuple] = set()
     undecided = Undecided()
     chunks = chunked(store, kept, split, shared_chunk(jobs))
+    keys = (chunk_keys(store, list(origins), len(store), chunks, sources, cache.folder.name)
+            if cache is not None else [None] * len(chunks))
+    matched_chunks: list[_ChunkMatched | None] = [
+        _taken(cache, key) if key is not None else None for key in keys]
+    todo = [n for n, done in enumerate(matched_chunks) if done is None]
     with collector_paused():  # as reconciliation: many objects, no cycle among them
-        matched_chunks = forked_map(chunk_matched, chunks, jobs, weight=len)
+        made = forked_map(chunk_matched, [chunks[n] for n in todo], jobs, weight=len)
+    for n, done in zip(todo, made):
+        matched_chunks[n] = done
+        if keys[n] is not None:
+            cache.put(keys[n], done)
+    if cache is not None:
+        cache.retain({key for key in keys if key is not None})
     for rows, done in zip(chunks, matched_chunks):
         if matched is not None:
             matched.add_interned(rows, done.numbers,

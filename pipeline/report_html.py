@@ -298,10 +298,16 @@ def discrepancy_view(d: Discrepancy, ranks: dict, matches: dict, paths: dict[str
         listed.note() if listed.summarised else "")
 
 
-def discrepancy_views(run: Run, queue: str) -> list[DiscrepancyView]:
-    """The discrepancies of one queue (open, decided, explained), most severe first, each
-    with every figure as in reports/discrepancies.md."""
-    return list(analyst_parts(run).views(queue))
+def discrepancy_html(view: DiscrepancyView) -> str:
+    """A discrepancy's article in reports/index.html (templates/discrepancy.html.j2):
+    made as its slice is reconciled, in whichever process reconciles it, and kept with
+    the slice's rendering (a refresh's cache of rendered chunks keeps it too)."""
+    return str(_discrepancy_macro()(view))
+
+
+@functools.cache
+def _discrepancy_macro():
+    return _environment().get_template("discrepancy.html.j2").module.discrepancy
 
 
 class AnalystParts:
@@ -334,7 +340,7 @@ class AnalystParts:
         self.spill = RowSpill(Path(folder) / "views.spill") if folder is not None else None
         self.headline_spill = (RowSpill(Path(folder) / "headline.spill")
                                if folder is not None else None)
-        self.kept: list[tuple[tuple, DiscrepancyView]] = []
+        self.kept: list[tuple[tuple, str]] = []  # each discrepancy's article (HTML)
         self.kept_headline: list[tuple[tuple, HeadlineEntry]] = []
         self.loaded: tuple | None = None  # (occupation, its headline and charts) last read
         self.counts: dict[str, int] = dict.fromkeys(QUEUES, 0)
@@ -397,9 +403,9 @@ class AnalystParts:
         view = discrepancy_view(d, ranks, matches, self.paths, title, listed)
         order = (QUEUES.index(d.queue), *view_order(d))
         if self.spill is not None:
-            self.spill.add(order, view)
+            self.spill.add(order, discrepancy_html(view))
         else:
-            self.kept.append((order, view))
+            self.kept.append((order, discrepancy_html(view)))
 
     def handed(self) -> dict:
         """What this gathered, as `adopt` takes it in another process (a forked child's
@@ -431,7 +437,7 @@ class AnalystParts:
         self.kept_headline.extend(handed["kept_headline"])
 
     def views(self, queue: str) -> _Views:
-        """The views of one queue's discrepancies, in their order."""
+        """The articles (HTML) of one queue's discrepancies, in their order."""
         from pipeline.reconcile import QUEUES
 
         number = QUEUES.index(queue)
@@ -444,14 +450,16 @@ class AnalystParts:
 
 
 class _Views:
-    """One queue's discrepancy views, read (from disk) each time they are iterated."""
+    """One queue's discrepancies' articles, read (from disk) each time they are iterated."""
 
     def __init__(self, entries, count: int):
         self.entries, self.count = entries, count
 
     def __iter__(self):
-        for _, view in self.entries():
-            yield view
+        from markupsafe import Markup
+
+        for _, html in self.entries():
+            yield Markup(html)  # made by the template's own macro: escaped already
 
     def __len__(self) -> int:
         return self.count

@@ -93,6 +93,33 @@ def test_a_changed_page_s_chunks_alone_are_reconciled_again_and_the_outputs_are_
     assert len(entries(cache)) == len(second.basis.chunks())  # the first run's others went
 
 
+def test_release_matching_takes_unchanged_chunks_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.refresh, "CHUNK", 40)
+    matched: list[str] = []
+    real = pipeline.refresh.match_releases
+
+    def match_releases(claims, *args, **kwargs):
+        matched.extend(c.source_id for c in claims)
+        return real(claims, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.refresh, "match_releases", match_releases)
+    root, cache = copy_seed_project(tmp_path / "project"), tmp_path / "cache"
+    first = refresh(root / "raw" / "sources.yaml", cache_dir=cache)
+    everything = len(matched)
+    assert everything and {"seed-000", "seed-001"} <= set(matched)
+
+    change_a_figure(root)
+    matched.clear()
+    second = refresh(root / "raw" / "sources.yaml", cache_dir=cache)
+    assert "seed-000" in matched and 0 < len(matched) < everything
+    matched.clear()
+    without = refresh(root / "raw" / "sources.yaml", cache_dir=cache,
+                      engine=pipeline.refresh.Engine(cache=False))
+    assert len(matched) == everything
+    assert outputs(uncached(second)) == outputs(without)
+    assert outputs(uncached(first)) != outputs(without)
+
+
 def test_chunks_made_by_forked_children_are_cached_and_taken_as_one_process_s(
         tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline.refresh, "CHUNK", 40)
