@@ -6,6 +6,8 @@ nor extracted again.
       registry-PROJECT.pickle       the registry as parsed, by the file's sha256
       claims-CODE/ab/abcd….cfx      one document's extraction (ClaimsCache)
       read-CODE/ab/abcd….cfx        one document as a refresh read it (ClaimsCache "read")
+      matched-CODE/ab/abcd….cfx     release matching's results for a chunk (ClaimsCache "matched")
+      rendered-CODE/KEY/            a chunk of slices reconciled and rendered (RenderedChunks)
       official-KEY/                 the official tables (pipeline/official.py)
 
 Everything here is a cache: deleting it costs time, never data. Each file is written
@@ -47,6 +49,15 @@ crosswalk that occupations are resolved with).
 Entries are pickles of plain values (tuples, strings, numbers) behind a checksum, read
 with an unpickler that refuses every class: a tampered entry can be wrong at worst,
 and it is then refused by its checksum.
+
+**Chunks.** What release matching and reconciliation make of a chunk of slices of keys
+is kept under a key naming the chunk's claims by their documents' keys here and their
+places in them (pipeline/refresh.py, `chunk_keys`), in a folder whose name hashes the
+code, the official tables, the release figures and, for rendered chunks, the decisions:
+the next refresh reconciles only the chunks a change reached. Their entries hold
+careerfacts' own data classes (claims, matches, facts, the rows of reports), read by
+`KnownUnpickler`, which admits those and refuses everything else. Only the latest run's
+chunks are kept.
 """
 from __future__ import annotations
 

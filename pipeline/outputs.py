@@ -422,7 +422,11 @@ class _Rendering:
                          else (cache, keys[n]))
             if kept.holds(key):  # made by a child that failed later
                 return kept.folder / key
-            folder = kept.making(key)
+            try:
+                folder = kept.making(key)
+            except OSError:  # a cache that cannot be written costs only time
+                kept, key = scratch, f"chunk-{n}"
+                folder = kept.making(key)
             rendering = _Rendering(self.run, folder, size=len(chunks[n]), like=self)
             reconciler = template.fresh()
             with collector_paused():

@@ -197,3 +197,19 @@ def test_chunks_end_where_the_keys_say_so_a_figure_more_moves_only_its_own_chunk
     assert all(len(c) <= 60 for c in before)
     kept = set(before) & set(after)
     assert len(before) > 20 and len(kept) >= len(before) - 3
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.refresh, "CHUNK", 40)
+    root, cache = copy_seed_project(tmp_path / "project"), tmp_path / "cache"
+    run = refresh(root / "raw" / "sources.yaml", cache_dir=cache)
+    real = RenderedChunks.making
+
+    def making(self, key):
+        if self.folder.name.startswith("rendered-"):
+            raise PermissionError(13, "read-only", str(self.folder))
+        return real(self, key)
+
+    monkeypatch.setattr(RenderedChunks, "making", making)
+    assert outputs(run) == outputs(uncached(run))
+    assert not entries(cache)
