@@ -956,7 +956,8 @@ class Reconciler:
 
     def state(self) -> tuple:
         """What reconciling slices gathered that spans them, as `absorb` takes it in
-        another process (a forked child's share of the slices, pipeline/outputs.py)."""
+        another process or an earlier run (a chunk reconciled on its own,
+        pipeline/outputs.py)."""
         return (self.results, self.seen, {s: dict(n) for s, n in self.counts.items()},
                 dict(self.editions.wages), dict(self.editions.projections),
                 set(self.by_discrepancy))

@@ -917,10 +917,10 @@ def interned_pairs(claims: list[Claim], matches: dict[str, Match]
 
 @dataclass
 class _ChunkMatched:
-    """What release matching made of one chunk, as a forked child sends it: its claims'
-    results interned (each Match's release figure as its number in the run's figures),
-    the programs its families were matched to, its keys once matched, and its split
-    claims no part's releases told apart."""
+    """What release matching made of one chunk, as a forked child sends it and the cache
+    keeps it: its claims' results interned (each Match's release figure as its number in
+    the run's figures), the programs its families were matched to, its keys once
+    matched, and its split claims no part's releases told apart."""
 
     numbers: np.ndarray
     pairs: list[tuple[tuple, Match | None, int]]  # (fields, Match without figure, figure)

@@ -140,8 +140,8 @@ class ReportParts:
         self.discrepancies[(d.queue, d.outcome, d.severity)] += 1
 
     def merge(self, other: ReportParts) -> None:
-        """Add what `other` gathered of the slices after this one's (a forked child's
-        share, pipeline/outputs.py): the same parts as gathering them all here."""
+        """Add what `other` gathered of the slices after this one's (a chunk's,
+        rendered on its own, pipeline/outputs.py): the same parts as gathering them all here."""
         self.facts.update(other.facts)
         self.discrepancies.update(other.discrepancies)
         for code, rows in other.headline.items():

@@ -14,7 +14,9 @@ inline, there is no script, and every link is relative — to the raw files (`..
 at the figure's page of a PDF or its words in an HTML or text page, where the browser
 supports text fragments) or to an anchor of the page. Rendered with Jinja2 from
 `pipeline/templates/index.html.j2`, every value escaped; the same run and history give
-the same bytes.
+the same bytes. Each discrepancy's article (`templates/discrepancy.html.j2`) is made
+as its slice is reconciled, and kept with the slice (a refresh caches it with the
+chunk: pipeline/cache.py, RenderedChunks); the page strings the articles together.
 
 >>> raw_href("raw/report 2024.pdf", "pdf:page=2;bbox=72.0,96.3,523.3,131.0", "")
 '../raw/report%202024.pdf#page=2'
@@ -408,8 +410,8 @@ class AnalystParts:
             self.kept.append((order, discrepancy_html(view)))
 
     def handed(self) -> dict:
-        """What this gathered, as `adopt` takes it in another process (a forked child's
-        share of the slices, pipeline/outputs.py)."""
+        """What this gathered, as `adopt` takes it in another process (a chunk's,
+        rendered on its own, pipeline/outputs.py)."""
         return {"listed": self.listed, "codes": self.occupation_codes, "counts": self.counts,
                 "facts": self.record_facts, "discrepancies": self.record_discrepancies,
                 "spill": self.spill.handed() if self.spill is not None else None,

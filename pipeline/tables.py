@@ -192,7 +192,8 @@ class TableFile:
 class RowSpill:
     """Rows (dicts) kept on disk until a table is written, each under a sort key kept in
     memory; `rows()` gives them back in key order, a piece at a time. A spill may adopt
-    another's rows (a forked child's, pipeline/forked.py): they are read from its file."""
+    another's rows (a chunk's, rendered on its own: pipeline/outputs.py): they are read
+    from its file."""
 
     def __init__(self, path: Path):
         self.path = path
