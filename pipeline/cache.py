@@ -105,7 +105,8 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def sealed(value) -> bytes:
-    """A plain value as bytes behind a checksum (see `unsealed`).
+    """A value as bytes behind a checksum (see `unsealed`, and the unpickler it is read
+    with: plain values only, unless the reader admits more).
 
     >>> unsealed(sealed(("utf-8", [("c-1", 1.5, None)])))
     ('utf-8', [('c-1', 1.5, None)])
@@ -438,10 +439,8 @@ class RenderedChunks:
 
     ENTRY = "chunk.cfx"
 
-    def __init__(self, folder: Path, kind: str = "rendered"):
+    def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.kind = kind
-        self.rejected = 0
 
     @classmethod
     def cached(cls, cache_dir: Path, fingerprint: str) -> RenderedChunks:
@@ -463,8 +462,7 @@ class RenderedChunks:
         stays in `made`, for this run alone."""
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
                  for p in sorted(made.iterdir()) if p.is_file()}
-        payload = pickle.dumps((value, files), protocol=pickle.HIGHEST_PROTOCOL)
-        (made / self.ENTRY).write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+        (made / self.ENTRY).write_bytes(sealed((value, files)))
         try:
             os.rename(made, self.folder / key)
         except OSError:
@@ -505,7 +503,6 @@ class RenderedChunks:
         return value
 
     def reject(self, key: str) -> None:
-        self.rejected += 1
         shutil.rmtree(self.folder / key, ignore_errors=True)
 
     def retain(self, keys: set[str]) -> None:

@@ -27,7 +27,6 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -156,16 +155,14 @@ def _received(started, ended: list) -> Iterator:
 
 
 def forked_map(work: Callable[[T], R], items: Sequence[T], jobs: int,
-               weight: Callable[[T], int] = lambda item: 1,
-               spool: Path | None = None) -> list[R]:
+               weight: Callable[[T], int] = lambda item: 1) -> list[R]:
     """`[work(item) for item in items]`, the items shared out in runs of about equal
     `weight` between this process (the first run) and `jobs - 1` forked children.
 
     A child sends its run's results at once, when all are made (one sent a result at a
     time would wait for this process to read it, which it does only after its own).
-    With `spool` (a folder), a child writes them there instead and sends the file's
-    name: this process reads them once the child has ended, so that large results are
-    never held twice (by the child, and as bytes here) while they pass.
+    Large results are better left in files the child writes (as reconciliation's chunks
+    are: pipeline/outputs.py), so that they are never held twice while they pass.
 
     >>> forked_map(lambda n: n * n, [1, 2, 3, 4], jobs=2)
     [1, 4, 9, 16]
@@ -175,29 +172,15 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], jobs: int,
         return [work(item) for item in items]
     runs = shares([weight(item) for item in items], min(jobs, len(items)))
 
-    def made(run: range, number: int):
-        results = [work(items[i]) for i in run]
-        if spool is None:
-            return "sent", results
-        path = Path(spool) / f"forked-{os.getpid()}-{number}.pickle"
-        with open(path, "wb") as out:
-            pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
-        return "spooled", path
-
-    children = [_start(context, lambda run=run, n=n: iter([made(run, n)]))
-                for n, run in enumerate(runs[1:], start=1)]
+    children = [_start(context, lambda run=run: iter([[work(items[i]) for i in run]]))
+                for run in runs[1:]]
     results = [work(items[i]) for i in runs[0]]
     for run, started in zip(runs[1:], children):
         sent = list(_received(started, []))  # the child has ended when this returns
         if not sent:  # it failed: its run is made here
             results.extend(work(items[i]) for i in run)
             continue
-        how, got = sent[0]
-        if how == "spooled":
-            with open(got, "rb") as spooled:
-                got = pickle.load(spooled)
-            os.unlink(spooled.name)
-        results.extend(got)
+        results.extend(sent[0])
     return results
 
 

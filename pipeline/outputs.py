@@ -343,10 +343,11 @@ class _Rendering:
     def __init__(self, run: Run, work: Path, size: int | None = None, like=None):
         """`size`: the rows of one chunk, numbered from 0, rather than the store's rows
         (a chunk rendered on its own, `_chunks`), in a rendering `like` another of the
-        same run (what it worked out of the run's figures is shared)."""
+        same run (what it worked out of the run's sources and figures is shared)."""
         self.run = run
         self.work = work
-        self.authorities = {c.source.id: c.source.authority for c in run.captures}
+        self.authorities = (like.authorities if like is not None else
+                            {c.source.id: c.source.authority for c in run.captures})
         basis = getattr(run, "basis", None)
         if basis is not None:
             self.store, self.valid = basis.store, basis.valid
@@ -378,7 +379,7 @@ class _Rendering:
             rec = run.reconciliation
             figures, decisions = rec.figures, [r.decision for r in rec.decisions]
         self.view = AnalystParts(run, figures, decisions, work,
-                                 like.view.national if like is not None else None)
+                                 like.view if like is not None else None)
 
     def reconcile(self) -> None:
         run = self.run

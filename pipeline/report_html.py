@@ -324,17 +324,22 @@ class AnalystParts:
     """
 
     def __init__(self, run: Run, figures, decisions, folder: Path | None = None,
-                 national: dict | None = None):
-        """`national` is `national_figures(figures)` when the caller has it."""
+                 like: AnalystParts | None = None):
+        """`like`: another's of the same run, whose tables of the run's sources and
+        national figures are shared rather than made again (a chunk's, rendered on
+        its own)."""
         from pipeline.charts import national_figures
         from pipeline.reconcile import QUEUES
         from pipeline.report import occupation_title
         from pipeline.tables import RowSpill
 
         self.run = run
-        self.sources = {c.source.id: c.source for c in run.captures}
-        self.paths = {c.source.id: c.source.path for c in run.captures}
-        self.national = national if national is not None else national_figures(figures)
+        if like is not None:
+            self.sources, self.paths, self.national = like.sources, like.paths, like.national
+        else:
+            self.sources = {c.source.id: c.source for c in run.captures}
+            self.paths = {c.source.id: c.source.path for c in run.captures}
+            self.national = national_figures(figures)
         self.named = {d.discrepancy for d in decisions}
         self.listed: set[str] = set()  # discrepancies a decision names that are listed
         self.occupation_codes: set[str] = set()  # those with a headline entry
@@ -351,7 +356,7 @@ class AnalystParts:
         self._titles: dict[str, str] = {}
         self._title = lambda code: self._titles.setdefault(code, occupation_title(run, code))
         # each source id once: the entries of thousands of facts name the same pages
-        self._ids = {s: s for s in self.sources}
+        self._ids = like._ids if like is not None else {s: s for s in self.sources}
 
     def add_facts(self, facts, matches: dict, queued: set[str]) -> None:
         """Facts of one slice: `queued` holds the ids of its open discrepancies."""
