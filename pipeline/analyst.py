@@ -127,7 +127,7 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     if stored_fingerprint(Path(root) / DATABASE) != fingerprint:
         if folder is not None:
             out[DATABASE] = database_file(run, files, Path(folder) / "careerfacts.duckdb",
-                                          fingerprint, results)
+                                          fingerprint, results, Path(root) / DATABASE)
         else:
             out[DATABASE] = database_bytes(run, files, fingerprint, results)
     return out

@@ -230,7 +230,7 @@ def decisions_table(run: Run, results=None):
     })
 
 
-LAYOUT = "1"
+LAYOUT = "2"
 """The version of the tables and views built here: a change rebuilds every database."""
 FROM_FILES = (*(published for published, _, _ in TABLES.values()), "curated/releases.parquet",
               "curated/quarantine.csv", "curated/page_changes.csv", "reports/problems.csv")
@@ -275,13 +275,17 @@ def stored_fingerprint(path: Path) -> str:
     return found[0][0] if found else ""
 
 
-def about_table(fingerprint: str):
+def about_table(fingerprint: str, claims: str = "", releases: str = ""):
+    """The `about` table: the content's fingerprint, the layout's and careerfacts'
+    versions, the storage format, and the sha256 of the Parquet files the `claims` and
+    `releases` tables hold (what the next refresh's patch starts from)."""
     import pyarrow as pa
 
     from importlib.metadata import version
 
     rows = {"fingerprint": fingerprint, "layout": LAYOUT,
-            "careerfacts": version("careerfacts"), "storage": STORAGE_VERSION}
+            "careerfacts": version("careerfacts"), "storage": STORAGE_VERSION,
+            "claims": claims, "releases": releases}
     return pa.table({"key": pa.array(list(rows), pa.string()),
                      "value": pa.array(list(rows.values()), pa.string())})
 
@@ -376,46 +380,123 @@ def database_bytes(run: Run, files: dict[str, bytes], fingerprint: str = "",
 
 
 def database_file(run: Run, files: dict[str, bytes], path: Path, fingerprint: str = "",
-                  results=None) -> Path:
+                  results=None, previous: Path | None = None) -> Path:
     """The DuckDB file of a run's outputs, written at `path` (a new file): the tables of
     `files` (the rendered outputs: curated/*.parquet), the releases, the run's decisions
     (`results`, see decisions_table), quarantine, page changes and problems, the views,
     and `about` (with `fingerprint`, by default database_fingerprint(run, files)).
-    Raises duckdb.Error on a defect (a duplicate primary key)."""
+    Raises duckdb.Error on a defect (a duplicate primary key).
+
+    When the claims table was written mostly by copying the last refresh's pieces
+    (`files.copied`, see pipeline.outputs.rendered) and `previous` is the database that
+    refresh published, the file is that database patched (`_patched`): its claims of the
+    sources whose pieces were copied are kept, the others replaced, and every other table
+    made again. The tables hold the same rows either way; a database that cannot be
+    patched is built whole."""
     import shutil
 
-    from pipeline.outputs import page_changes_table, problems_table
+    copied = getattr(files, "copied", None)
+    fingerprint = fingerprint or database_fingerprint(run, files, results)
+    if previous is not None and copied is not None and Path(previous).is_file():
+        import duckdb
 
+        try:
+            shutil.copyfile(previous, path)
+            _build(path, lambda con: _patched(con, run, files, results, fingerprint, copied))
+            return path
+        except (duckdb.Error, OSError, _Unpatchable):
+            Path(path).unlink(missing_ok=True)
     template = _releases_template(run)
-
-    def fill(con) -> None:
-        if template is None:
-            _load_releases(con, run.official.releases_path)
-        for name, (published, key, comment) in TABLES.items():
-            on_disk = files.file(published) if hasattr(files, "file") else None
-            if on_disk is not None:
-                _create_from_parquet(con, name, on_disk, key, comment)
-            else:
-                _create(con, name, _parquet(files, published), key, comment)
-        _create(con, "decisions", decisions_table(run, results),
-                ("discrepancy_id", "action", "target"),
-                "the analysts' decisions (decisions.yaml) and whether each applies")
-        _create(con, "quarantine", _arrow(run.quarantined), (),
-                "claims that failed the claims contract, with the checks they failed")
-        _create(con, "page_changes", _arrow(page_changes_table(run)), (),
-                "figures a page changed between two of its captures")
-        _create(con, "problems", _arrow(problems_table(run)), (),
-                "every problem of the run with its stable code and what to do")
-        _create(con, "about", about_table(fingerprint or database_fingerprint(run, files,
-                                                                              results)),
-                ("key",), "what this file was built from: the fingerprint of its content, "
-                          "the layout's version, the careerfacts version")
-        for name, (comment, sql) in VIEWS.items():
-            con.execute(f'CREATE VIEW "{name}" AS {sql}')
-            con.execute(f"COMMENT ON VIEW \"{name}\" IS '{_literal(comment)}'")
-
-    path = Path(path)
     if template is not None:
         shutil.copyfile(template, path)
-    _build(path, fill)
+    _build(path, lambda con: _filled(con, run, files, results, fingerprint,
+                                     releases=template is None))
     return path
+
+
+class _Unpatchable(Exception):
+    """The last refresh's database is not the one the copied pieces came from."""
+
+
+def _filled(con, run: Run, files, results, fingerprint: str, *, releases: bool = True,
+            claims: bool = True) -> None:
+    """Every table and view of the database created in `con` (the releases unless
+    `releases` is False: the file holds them; the claims unless `claims` is False)."""
+    from pipeline.outputs import page_changes_table, problems_table
+
+    if releases:
+        _load_releases(con, run.official.releases_path)
+    for name, (published, key, comment) in TABLES.items():
+        if name == "claims" and not claims:
+            continue
+        on_disk = files.file(published) if hasattr(files, "file") else None
+        if on_disk is not None:
+            _create_from_parquet(con, name, on_disk, key, comment)
+        else:
+            _create(con, name, _parquet(files, published), key, comment)
+    _create(con, "decisions", decisions_table(run, results),
+            ("discrepancy_id", "action", "target"),
+            "the analysts' decisions (decisions.yaml) and whether each applies")
+    _create(con, "quarantine", _arrow(run.quarantined), (),
+            "claims that failed the claims contract, with the checks they failed")
+    _create(con, "page_changes", _arrow(page_changes_table(run)), (),
+            "figures a page changed between two of its captures")
+    _create(con, "problems", _arrow(problems_table(run)), (),
+            "every problem of the run with its stable code and what to do")
+    _create(con, "about", about_table(fingerprint, _digest(files, TABLES["claims"][0]),
+                                      _digest(files, "curated/releases.parquet")),
+            ("key",), "what this file was built from: the fingerprint of its content, "
+                      "the layout's version, the careerfacts version")
+    for name, (comment, sql) in VIEWS.items():
+        con.execute(f'CREATE VIEW "{name}" AS {sql}')
+        con.execute(f"COMMENT ON VIEW \"{name}\" IS '{_literal(comment)}'")
+
+
+def _patched(con, run: Run, files, results, fingerprint: str, copied) -> None:
+    """The last refresh's database (open in `con`) made this run's: `copied` is (the
+    sha256 of the claims file whose pieces were copied, the ids of the sources whose
+    claims were). Raises _Unpatchable when the file is of another layout, holds other
+    claims or releases than those, or is more than half free space (it is built whole
+    again, compacted)."""
+    about = dict(con.execute("SELECT key, value FROM about").fetchall())
+    claims_file, kept = copied
+    if (about.get("layout"), about.get("storage"), about.get("claims"), about.get("releases")) \
+            != (LAYOUT, STORAGE_VERSION, claims_file,
+                _digest(files, "curated/releases.parquet")):
+        raise _Unpatchable()
+    free, total = con.execute("SELECT free_blocks, total_blocks FROM pragma_database_size() "
+                              "WHERE database_name = current_database()").fetchone()
+    if 2 * free > total:
+        raise _Unpatchable()
+    for name in VIEWS:
+        con.execute(f'DROP VIEW "{name}"')
+    for name in (*TABLES, "decisions", "quarantine", "page_changes", "problems", "about"):
+        if name != "claims":
+            con.execute(f'DROP TABLE "{name}"')
+    import pyarrow as pa
+
+    con.register("kept_sources", pa.table({"source_id": pa.array(sorted(kept), pa.string())}))
+    claims = files.file(TABLES["claims"][0]) if hasattr(files, "file") else None
+    if claims is None:
+        raise _Unpatchable()
+    con.execute('DELETE FROM claims WHERE source_id NOT IN (SELECT source_id FROM kept_sources)')
+    con.execute(f"INSERT INTO claims SELECT * FROM read_parquet('{_literal(str(claims))}') "
+                "WHERE source_id NOT IN (SELECT source_id FROM kept_sources)")
+    con.unregister("kept_sources")
+    _filled(con, run, files, results, fingerprint, releases=False, claims=False)
+
+
+def _digest(files, name: str) -> str:
+    """The sha256 of a rendered output ("" when there is none)."""
+    import hashlib
+
+    if name not in files:
+        return ""
+    on_disk = files.file(name) if hasattr(files, "file") else None
+    if on_disk is None:
+        return hashlib.sha256(files[name]).hexdigest()
+    digest = hashlib.sha256()
+    with open(on_disk, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -17,6 +17,7 @@ rendered set together.
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -37,7 +38,8 @@ from pipeline.refresh import Run
 from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
                              key_title, listing, occupation_title, section_lines)
 from pipeline.store import ClaimStore, with_fields
-from pipeline.tables import PIECE, RowSpill, TableFile, claims_frame, csv_bytes, parquet_bytes
+from pipeline.tables import (PIECE, PublishedPieces, RowSpill, TableFile, claims_frame,
+                             csv_bytes, parquet_bytes)
 
 SOURCE_COLUMNS = {"title": "source_title", "publisher": "source_publisher",
                   "authority": "source_authority", "retrieved": "source_retrieved",
@@ -49,10 +51,14 @@ FACT_COLUMNS = ["fact_id", *KEY_FIELDS, "outcome", "status", "value", "low", "hi
 DISCREPANCY_COLUMNS = ["discrepancy_id", *KEY_FIELDS, "outcome", "severity", "queue",
                        "explanation", "n_figures", "figures", "sources", "claim_ids", "proposed",
                        "rule", "evidence", "decision", "decision_status"]
+CLAIMS_CSV, CLAIMS_PARQUET = "curated/claims.csv", "curated/claims.parquet"
 LARGE = ("curated/claims.csv", "curated/claims.parquet", "curated/facts.csv",
          "curated/facts.parquet", "curated/discrepancies.csv", "curated/discrepancies.parquet",
          "reports/discrepancies.md")
 """The files that grow with the claims: written to files, never held as bytes."""
+PIECE_CUTS = 16
+"""curated/claims is written in pieces of whole sources that may end after one source
+in this many (chosen by a hash of its id): see `_Rendering._claims_files`."""
 
 
 # --- rows of the tables, one fact, discrepancy or piece of claims at a time ---------------
@@ -262,6 +268,10 @@ class Rendered(MutableMapping):
         self.folder = folder
         self.parts = parts
         self.view = view  # what reports/index.html and the run's record are made of
+        self.copied: tuple[str, set[str]] | None = None
+        """(the sha256 of the last refresh's curated/claims.parquet, the ids of the
+        sources whose rows of curated/claims were copied from it), when some were: the
+        database (pipeline/database.py) is then that refresh's, patched."""
 
     def __getitem__(self, path: str) -> bytes:
         value = self._files[path]
@@ -302,20 +312,26 @@ class Rendered(MutableMapping):
         self.close()
 
 
-def rendered(run: Run, folder: Path | None = None) -> Rendered:
+def rendered(run: Run, folder: Path | None = None, published: Path | None = None) -> Rendered:
     """Every output file of a run (see the module docstring). The large files are written
     into a new folder inside `folder` (default: the system's temporary folder); a
     refresh gives the project's `.careerfacts/`, so that publishing renames them rather
-    than copies them, and the next command deletes what a killed run left there."""
+    than copies them, and the next command deletes what a killed run left there.
+    `published`: the project whose published curated/claims.csv and .parquet (the last
+    refresh's) may hold pieces of the new ones, copied from there when their keys are
+    the same (PublishedPieces); None makes every piece."""
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=RENDERED if folder is not None else "careerfacts-render-",
                                  dir=folder))
     try:
         rendering = _Rendering(run, work)
+        rendering.published = Path(published) if published is not None else None
         rendering.reconcile()
         returned_to_system()  # the slices' objects are gone: their heap pages too
-        return Rendered(rendering.files(), work, rendering.parts, rendering.view)
+        files = Rendered(rendering.files(), work, rendering.parts, rendering.view)
+        files.copied = rendering.copied
+        return files
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -346,6 +362,9 @@ class _Rendering:
         same run (what it worked out of the run's sources and figures is shared)."""
         self.run = run
         self.work = work
+        self.published: Path | None = None  # the project whose published files hold pieces
+        self.claim_pieces = (0, 0)
+        self.copied: tuple[str, set[str]] | None = None  # see Rendered.copied
         self.authorities = (like.authorities if like is not None else
                             {c.source.id: c.source.authority for c in run.captures})
         basis = getattr(run, "basis", None)
@@ -637,33 +656,107 @@ class _Rendering:
         run, store = self.run, self.store
         sources = {c.source.id: c.source for c in run.captures}
         names = store.column_of(self.valid, "source_id")
-        number = {name: n for n, name in enumerate(sorted(set(names)))}
+        in_order = sorted(set(names))
+        number = {name: n for n, name in enumerate(in_order)}
         codes = np.fromiter((number[s] for s in names), dtype=np.int64, count=len(names))
         del names
         order = np.argsort(codes, kind="stable")
         rows = np.asarray(self.valid, dtype=np.int64)[order]
         codes = codes[order]
         ends = np.append(np.flatnonzero(np.diff(codes)) + 1, len(rows))  # each source's end
-        pieces = []
-        start = 0
-        while start < len(rows):
-            # whole sources, up to a piece of rows (a larger source alone)
-            last = int(np.searchsorted(ends, start + PIECE, side="right")) - 1
-            stop = int(ends[last]) if last >= 0 and ends[last] > start else \
-                int(ends[np.searchsorted(ends, start, side="right")])
-            pieces.append(rows[start:stop])
-            start = stop
+        # whole sources, up to a piece of rows (a larger source alone), cut after a
+        # source whose id's hash marks it once a piece holds a quarter of that: the
+        # pieces around a page that gains or loses claims move, not every piece after it
+        from pipeline.refresh import _digest64
+
+        marked = [_digest64(name) % PIECE_CUTS == 0 for name in in_order]
+        pieces, spans = [], []  # each piece's rows, and its first and last source's number
+        begin = first = 0
+        for k, end in enumerate(ends.tolist() if len(rows) else []):
+            size = end - begin
+            follows = int(ends[k + 1]) - end if k + 1 < len(ends) else 0
+            if not follows or (marked[k] and size >= PIECE // 4) or size + follows > PIECE:
+                pieces.append(rows[begin:end])
+                spans.append((first, k))
+                begin, first = end, k + 1
         table = TableFile(self.work / "claims.csv", self.work / "claims.parquet")
         jobs = getattr(getattr(run, "basis", None), "jobs", 1)
         store.seal()  # a child reads the store, never writes its spill file
+        keys, index = self._piece_keys(pieces, sources)
+        kept = (PublishedPieces(index, self.published / CLAIMS_CSV, self.published / CLAIMS_PARQUET)
+                if index is not None and self.published is not None else None)
+        todo = [n for n, key in enumerate(keys) if kept is None or key not in kept]
         # the pieces made in turn by this process and forked children (their rows, what
-        # reconciliation made of them and the sources are all in memory here)
-        for piece in forked_in_turn(lambda at: TableFile.piece_of(self._claims_piece(
-                [int(r) for r in at], sources)), pieces, jobs):
+        # reconciliation made of them and the sources are all in memory here); the
+        # others copied from the published files
+        made = iter(forked_in_turn(lambda n: TableFile.piece_of(self._claims_piece(
+            [int(r) for r in pieces[n]], sources)), todo, jobs))
+        wanted = set(todo)
+        for n, key in enumerate(keys):
+            piece = next(made) if n in wanted else kept.piece(key)
+            if piece is None:  # the published files no longer hold it as it was
+                piece = TableFile.piece_of(self._claims_piece([int(r) for r in pieces[n]],
+                                                              sources))
+                wanted.add(n)
             table.write_piece(piece)
         table.close(claims_rows(claims_frame([]), None, sources, None, None, None))
+        self.claim_pieces = (len(pieces), len(pieces) - len(wanted))  # (all, copied)
+        if kept is not None and len(wanted) < len(pieces):
+            self.copied = (kept.parquet_sha, {in_order[c] for n, (start, stop) in
+                                              enumerate(spans) if n not in wanted
+                                              for c in range(start, stop + 1)})
+        if index is not None:
+            try:
+                PublishedPieces.remember(index, table, keys)
+            except OSError:  # a cache that cannot be written costs the next run time
+                pass
         files["curated/claims.csv"] = self.work / "claims.csv"
         files["curated/claims.parquet"] = self.work / "claims.parquet"
+
+    def _piece_keys(self, pieces: list[np.ndarray], sources: dict
+                    ) -> tuple[list[str | None], Path | None]:
+        """Each piece of curated/claims.csv named by everything its rows are made of (a
+        hash of the code that writes it, of each row's claim named by what it is — see
+        pipeline/refresh.py, `named_rows` — and of what reconciliation made of it), and
+        where the index of the published pieces is kept (None: in no cache, so no piece
+        is kept). A piece holding a claim that has no name from run to run has no key."""
+        basis = getattr(self.run, "basis", None)
+        if basis is None or basis.cache_dir is None:
+            return [None] * len(pieces), None
+        from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint
+        from pipeline.refresh import _digest64
+
+        what, where = basis.named_rows(sources)
+        salt = code_fingerprint(("pipeline", "schemas", "extractors"), (), OUTPUT_LIBRARIES,
+                                ("curated/claims",))
+        columns = []
+        for name, values in self._COLUMNS:  # each row's values as 64 bits of their repr
+            table = np.array([_digest64(repr(v)) for v in getattr(self, values).values] + [0],
+                             dtype=np.uint64)
+            columns.append(table[getattr(self, name)])
+        history = self.run.history
+        split_rows = np.array(sorted(self.occupations), dtype=np.int64)
+        keys: list[str | None] = []
+        for rows in pieces:
+            if (what[rows] == 0).any():
+                keys.append(None)
+                continue
+            digest = hashlib.sha256(salt.encode("utf-8"))
+            for column in (what, where, *columns):
+                digest.update(column[rows].tobytes())
+            unranked = rows[self.fact[rows] < 0]  # older captures: ranked by the history
+            if len(unranked):
+                ids = self.store.column_of([int(r) for r in unranked], "claim_id")
+                digest.update(repr([history.get(i) for i in ids]).encode("utf-8"))
+            split = rows[np.isin(rows, split_rows)].tolist() if len(split_rows) else []
+            digest.update(repr([(r, self.occupations[r]) for r in split]).encode("utf-8"))
+            keys.append(digest.hexdigest()[:32])
+        folder = Path(basis.cache_dir)
+        index = folder / f"claims-pieces-{salt}"
+        for old in folder.glob("claims-pieces-*"):
+            if old != index:
+                old.unlink(missing_ok=True)
+        return keys, index
 
     def _claims_piece(self, rows: list[int], sources: dict) -> pd.DataFrame:
         """The rows of curated/claims.csv of these store rows (claims_rows' table), made a

@@ -101,6 +101,7 @@ class Basis:
     cache_dir: Path | None = None  # where rendered chunks are cached (None: they are not)
     official_key: str = "none"  # the official tables' (`_official_key`)
     figures_digest: str = ""  # a hash of the release figures
+    _names: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def rendered_chunks(self) -> RenderedChunks | None:
         """The cache of rendered chunks for what this basis holds (None: not caching)."""
@@ -113,7 +114,13 @@ class Basis:
                    cache: RenderedChunks) -> list[str | None]:
         """Each chunk's key in the cache of rendered chunks (`chunk_keys`)."""
         return chunk_keys(self.store, self.origins, self.readings, chunks, sources,
-                          cache.folder.name)
+                          cache.folder.name, self.named_rows(sources))
+
+    def named_rows(self, sources: dict[str, Source]) -> tuple[np.ndarray, np.ndarray]:
+        """Every store row named by what it is (`named_rows`), worked out once a run."""
+        if self._names is None:
+            self._names = named_rows(self.store, self.origins, self.readings, sources)
+        return self._names
 
     def chunks(self) -> list[np.ndarray]:
         """The rows reconciliation sees, in chunks of whole slices of keys (`shared_chunk`
@@ -129,37 +136,47 @@ class Basis:
         return reconciler.slice(claims, self.matched.of(rows) if self.matched else None)
 
 
+def named_rows(store: ClaimStore, origins: list[tuple[int, str]], readings: int,
+               sources: dict[str, Source]) -> tuple[np.ndarray, np.ndarray]:
+    """Each store row named by what it is, as two arrays of the store's length: (what,
+    where). A page's claim is named by its document's key in the cache of documents read
+    (`origins`, Read.origins: it hashes the document, its registry entry and the code
+    that read it; 64 bits of it) and its place among that document's claims; an
+    official reading (the rows from `readings` on) by its fields and its source's entry
+    (place 0). `what` is 0 for a claim of a document whose reading is not cached (its
+    result depended on the moment): it has no name that holds from run to run."""
+    starts = np.array([first for first, _ in origins], dtype=np.int64)
+    named = np.array([_digest64(key) if key else 0 for _, key in origins], dtype=np.uint64)
+    what = np.zeros(len(store), dtype=np.uint64)
+    where = np.zeros(len(store), dtype=np.int64)
+    pages = min(readings, len(store))
+    if len(starts) and pages:
+        rows = np.arange(pages, dtype=np.int64)
+        document = np.searchsorted(starts, rows, side="right") - 1
+        what[:pages] = named[document]
+        where[:pages] = rows - starts[document]
+    what[pages:] = np.array([_digest64(repr((c, sources.get(c.source_id))))
+                             for c in store.claims(range(pages, len(store)))], dtype=np.uint64)
+    return what, where
+
+
 def chunk_keys(store: ClaimStore, origins: list[tuple[int, str]], readings: int,
-               chunks: list[np.ndarray], sources: dict[str, Source], salt: str
-               ) -> list[str | None]:
+               chunks: list[np.ndarray], sources: dict[str, Source], salt: str,
+               names: tuple[np.ndarray, np.ndarray] | None = None) -> list[str | None]:
     """Each chunk's key in a cache of what is made of chunks (rendered chunks, release
     matching's results): a hash of `salt` (the cache's folder: the code and the run's
     inputs) and of the chunk's claims, row by row in its order, each named by what it
-    is — a page's claim by its document's key in the cache of documents read (`origins`,
-    Read.origins: it hashes the document, its registry entry and the code that read
-    it) and its place among that document's claims; an official reading (the rows from
-    `readings` on) by its fields and its source's entry. None for a chunk holding a claim
-    of a document whose reading is not cached (its result depended on the moment): it
-    is made every time."""
-    starts = np.array([first for first, _ in origins], dtype=np.int64)
-    named = np.array([_digest64(key) if key else 0 for _, key in origins], dtype=np.uint64)
-    read_as = np.array([_digest64(repr((c, sources.get(c.source_id))))
-                        for c in store.claims(range(readings, len(store)))], dtype=np.uint64)
+    is (`named_rows`, or `names` when the caller has them). None for a chunk holding a
+    claim of a document whose reading is not cached: it is made every time."""
+    what, where = names if names is not None else named_rows(store, origins, readings, sources)
     keys: list[str | None] = []
     for rows in chunks:
-        page = rows < readings
-        document = np.searchsorted(starts, rows[page], side="right") - 1
-        what = np.empty(len(rows), dtype=np.uint64)
-        where = np.zeros(len(rows), dtype=np.int64)
-        what[page] = named[document] if len(starts) else 0
-        what[~page] = read_as[rows[~page] - readings]
-        where[page] = rows[page] - starts[document] if len(starts) else 0
-        if (what == 0).any():
+        if (what[rows] == 0).any():
             keys.append(None)
             continue
         digest = hashlib.sha256(salt.encode("utf-8"))
-        digest.update(what.tobytes())
-        digest.update(where.tobytes())
+        digest.update(what[rows].tobytes())
+        digest.update(where[rows].tobytes())
         keys.append(digest.hexdigest()[:32])
     return keys
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import pickle
 from pathlib import Path
@@ -124,7 +125,8 @@ class TableFile:
     """A table written as CSV and Parquet files piece by piece, each piece a DataFrame
     with the table's columns and types: the bytes `csv_bytes` and `parquet_bytes` give
     for the whole table (the Parquet file in row groups of ROW_GROUP rows, or fewer of
-    ROW_GROUP_BYTES, once there is more than one piece)."""
+    ROW_GROUP_BYTES, once there is more than one piece). `placed` says where each piece
+    written lies: (first byte of its rows in the CSV file, bytes, first row, rows)."""
 
     def __init__(self, csv_path: Path, parquet_path: Path | None):
         self.csv = open(csv_path, "wb")
@@ -132,7 +134,10 @@ class TableFile:
         self.writer = None
         self.pending: list = []  # Arrow tables of pieces not yet in a row group
         self.rows = 0
+        self.written = 0  # rows written, in all
         self.first: pd.DataFrame | None = None
+        self.header: bytes | None = None  # the CSV's first line, once written
+        self.placed: list[tuple[int, int, int, int]] = []
 
     def write(self, frame: pd.DataFrame) -> None:
         self.write_piece(self.piece_of(frame, self.parquet_path is not None))
@@ -150,11 +155,19 @@ class TableFile:
         return csv_bytes(frame), table, frame.iloc[0:0]
 
     def write_piece(self, piece: tuple) -> None:
-        """Write a piece `piece_of` made."""
+        """Write a piece `piece_of` made (or `PublishedPieces.piece` gave back)."""
         text, table, empty = piece
-        self.csv.write(text if self.first is None else text[text.index(b"\n") + 1:])
-        if self.first is None:
+        cut = text.index(b"\n") + 1
+        if self.header is None:
+            self.header = text[:cut]
+            self.csv.write(self.header)
+        if self.first is None and empty is not None:
             self.first = empty
+        start = self.csv.tell()
+        self.csv.write(memoryview(text)[cut:])
+        rows = table.num_rows if table is not None else 0
+        self.placed.append((start, len(text) - cut, self.written, rows))
+        self.written += rows
         if table is not None:
             self.pending.append(table)
             self.rows += table.num_rows
@@ -176,7 +189,7 @@ class TableFile:
 
     def close(self, empty: pd.DataFrame | None = None) -> None:
         """Finish both files; `empty` gives the columns of a table no piece was written to."""
-        if self.first is None and empty is not None:
+        if self.header is None and empty is not None:
             self.write(empty)
         self.csv.close()
         if self.parquet_path is None:
@@ -187,6 +200,129 @@ class TableFile:
         else:  # no row at all: the empty table's file, as parquet_bytes writes it
             self.parquet_path.write_bytes(parquet_bytes(self.first if self.first is not None
                                                         else empty))
+
+
+class PublishedPieces:
+    """The pieces of a table that the last refresh wrote, found again in the files it
+    published: a piece whose key is the same (the key hashes everything its rows are
+    made of) is copied from there rather than made again — its CSV bytes, checked
+    against their sha256, and its rows, read back from the Parquet file, checked whole
+    against its sha256. A file changed or removed since costs only time: its pieces are
+    made again.
+
+    The index of pieces is kept in the cache (`remember`), as a sealed entry of plain
+    values: {"csv": size, "parquet": sha256, "header": bytes, "pieces": {key: (first
+    byte, bytes, sha256 of the bytes, first row, rows)}}.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> table = TableFile(folder / "t.csv", folder / "t.parquet")
+    >>> table.write(pd.DataFrame({"n": [1, 2]})); table.write(pd.DataFrame({"n": [3]}))
+    >>> table.close()
+    >>> PublishedPieces.remember(folder / "index", table, ["a", "b"])
+    >>> kept = PublishedPieces(folder / "index", folder / "t.csv", folder / "t.parquet")
+    >>> text, rows, _ = kept.piece("b")
+    >>> text, rows.to_pydict()
+    (b'n\\n3\\n', {'n': [3]})
+    >>> kept.piece("c") is None
+    True
+    """
+
+    def __init__(self, index: Path, csv_path: Path, parquet_path: Path):
+        self.csv_path, self.parquet_path = Path(csv_path), Path(parquet_path)
+        self.pieces: dict[str, tuple] = {}
+        self.header = b""
+        self.parquet_sha = ""  # the published Parquet file's, when it is the index's
+        self._file = None
+        self._groups: list[int] = []  # each row group's first row
+        self._read: tuple[int, object] | None = None  # the last row group read
+        try:
+            from pipeline.cache import unsealed
+
+            entry = unsealed(Path(index).read_bytes())
+            if self.csv_path.stat().st_size != entry["csv"] or \
+                    _sha256_of(self.parquet_path) != entry["parquet"]:
+                return  # not the files the index was made of
+            self.pieces, self.header = dict(entry["pieces"]), bytes(entry["header"])
+            self.parquet_sha = entry["parquet"]
+        except (OSError, ValueError, TypeError, KeyError):
+            self.pieces = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.pieces
+
+    def piece(self, key: str) -> tuple | None:
+        """The piece of `key` as `TableFile.write_piece` takes it, from the published
+        files; None when they do not hold it as it was written (made again then)."""
+        import pyarrow.parquet as pq
+
+        found = self.pieces.get(key)
+        if found is None:
+            return None
+        start, size, digest, first, rows = found
+        try:
+            with open(self.csv_path, "rb") as stream:
+                stream.seek(start)
+                text = stream.read(size)
+            if len(text) != size or hashlib.sha256(text).hexdigest() != digest:
+                return None
+            if self._file is None:
+                self._file = pq.ParquetFile(self.parquet_path)
+                meta = self._file.metadata
+                self._groups = [0]
+                for g in range(meta.num_row_groups):
+                    self._groups.append(self._groups[-1] + meta.row_group(g).num_rows)
+            table = self._rows(first, rows)
+        except OSError:
+            return None
+        return self.header + text, table, None
+
+    def _rows(self, first: int, rows: int):
+        """Rows [first, first + rows) of the Parquet file, as one Arrow table in one chunk
+        (as the piece was when it was written: the file's bytes depend on it)."""
+        import bisect
+
+        import pyarrow as pa
+
+        tables = []
+        at, end = first, first + rows
+        while at < end:
+            group = bisect.bisect_right(self._groups, at) - 1
+            if self._read is None or self._read[0] != group:
+                self._read = (group, self._file.read_row_group(group))
+            start = self._groups[group]
+            take = min(end, self._groups[group + 1]) - at
+            tables.append(self._read[1].slice(at - start, take))
+            at += take
+        table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+        return table.combine_chunks()
+
+    @staticmethod
+    def remember(index: Path, table: TableFile, keys: list[str | None]) -> None:
+        """Keep the index of the pieces `table` wrote (closed), each under its key (a
+        piece without one is not kept), for the next refresh."""
+        from pipeline.cache import sealed, write_atomically
+
+        pieces = {}
+        with open(table.csv.name, "rb") as stream:
+            for key, (start, size, first, rows) in zip(keys, table.placed):
+                if key is None:
+                    continue
+                stream.seek(start)
+                pieces[key] = (start, size, hashlib.sha256(stream.read(size)).hexdigest(),
+                               first, rows)
+        entry = {"csv": Path(table.csv.name).stat().st_size,
+                 "parquet": _sha256_of(Path(table.parquet_path)),
+                 "header": table.header or b"", "pieces": pieces}
+        write_atomically(Path(index), sealed(entry))
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class RowSpill:

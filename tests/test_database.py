@@ -4,6 +4,7 @@ Python library and through the DuckDB command line `make refresh` installs."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import subprocess
@@ -93,9 +94,13 @@ def test_the_releases_are_there_and_the_file_says_what_it_was_built_from(con, pr
     about = dict(query(con, "SELECT key, value FROM about"))
 
     assert n > 100
-    assert set(about) == {"fingerprint", "layout", "careerfacts", "storage"}
+    assert set(about) == {"fingerprint", "layout", "careerfacts", "storage", "claims",
+                          "releases"}
     assert re.fullmatch(r"[0-9a-f]{64}", about["fingerprint"])
     assert about["storage"] == "v1.0.0"
+    for name in ("claims", "releases"):  # the files its tables hold, by their sha256
+        data = (project / "curated" / f"{name}.parquet").read_bytes()
+        assert about[name] == hashlib.sha256(data).hexdigest()
 
 
 def test_duckdb_reads_the_history_where_it_is(project):
