@@ -28,8 +28,10 @@ The file is built in a temporary folder and its bytes published with the other o
 (pipeline/publish.py), so it is replaced whole — and only when its content changes: the
 `about` table holds a fingerprint of everything it is made of (the published tables'
 bytes, the decisions, the layout's version), and a refresh whose fingerprint is the
-file's leaves it as it is. It is written in DuckDB's storage format of v1.0.0, which
-every DuckDB CLI and library from 1.0 on opens. DuckDB files are not byte-identical from
+file's leaves it as it is. After a change, the file is usually the last refresh's, copied
+and patched (`database_file`): the same rows as one built whole, the claims table's in
+another order (a table has none; ask for one with ORDER BY). It is written in DuckDB's
+storage format of v1.0.0, which every DuckDB CLI and library from 1.0 on opens. DuckDB files are not byte-identical from
 one build to the next, which is why the file is git-ignored: the CSVs are the committed
 record. The runs of the history are not in it (they change with every refresh); DuckDB
 reads them where they are: `SELECT * FROM read_json('curated/history/*.json')`.

@@ -721,7 +721,7 @@ class _Rendering:
         where the index of the published pieces is kept (None: in no cache, so no piece
         is kept). A piece holding a claim that has no name from run to run has no key."""
         basis = getattr(self.run, "basis", None)
-        if basis is None or basis.cache_dir is None:
+        if basis is None or basis.cache_dir is None or self.published is None:
             return [None] * len(pieces), None
         from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint
         from pipeline.refresh import _digest64
@@ -751,9 +751,11 @@ class _Rendering:
             split = rows[np.isin(rows, split_rows)].tolist() if len(split_rows) else []
             digest.update(repr([(r, self.occupations[r]) for r in split]).encode("utf-8"))
             keys.append(digest.hexdigest()[:32])
+        # one index per project (a cache may be shared), of this code's pieces only
         folder = Path(basis.cache_dir)
-        index = folder / f"claims-pieces-{salt}"
-        for old in folder.glob("claims-pieces-*"):
+        project = hashlib.sha256(str(self.published.resolve()).encode("utf-8")).hexdigest()[:16]
+        index = folder / f"claims-pieces-{project}-{salt}"
+        for old in folder.glob(f"claims-pieces-{project}-*"):
             if old != index:
                 old.unlink(missing_ok=True)
         return keys, index

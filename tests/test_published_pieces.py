@@ -1,0 +1,150 @@
+"""A refresh after a change writes curated/claims from the last refresh's published files
+where it can (pipeline/tables.py, PublishedPieces): the pieces whose rows are made of the
+same claims, reconciled the same way, are copied, the others made; the database is the
+last one patched (pipeline/database.py). Either way the files are, byte for byte, what
+making every piece gives, and the database holds the same rows as one built whole. A
+published file changed since costs only time."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+import pipeline.database
+import pipeline.outputs
+from pipeline.cli import main
+from pipeline.database import DATABASE
+from tests.conftest import copy_seed_project
+from tests.test_rendered_chunks import change_a_figure
+
+
+def change_it_back(root: Path) -> None:
+    """seed-000's figure as it was before `change_a_figure`, its registry entry updated."""
+    registry = root / "raw" / "sources.yaml"
+    text = registry.read_text(encoding="utf-8")
+    page = root / "raw" / re.search(r"- id: seed-000\n    path: (\S+)", text).group(1)
+    data = page.read_text(encoding="utf-8").replace("$36,912.00", "$36,712.00", 1).encode()
+    old = re.search(r"- id: seed-000\n(?:    .*\n)*?    sha256: ([0-9a-f]+)", text).group(1)
+    page.write_bytes(data)
+    registry.write_text(text.replace(old, hashlib.sha256(data).hexdigest()), encoding="utf-8")
+
+TABLES = ("curated/claims.csv", "curated/claims.parquet")
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The seed project's claims in many small pieces; the pieces made and the
+    databases patched, counted."""
+    monkeypatch.setattr(pipeline.outputs, "PIECE", 40)
+    monkeypatch.setattr(pipeline.outputs, "PIECE_CUTS", 2)
+    made: list[int] = []
+    patched: list[int] = []
+    real_piece = pipeline.outputs._Rendering._claims_piece
+    real_patch = pipeline.database._patched
+
+    def claims_piece(self, rows, sources):
+        made.append(len(rows))
+        return real_piece(self, rows, sources)
+
+    def patch(*args, **kwargs):
+        patched.append(1)
+        return real_patch(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline.outputs._Rendering, "_claims_piece", claims_piece)
+    monkeypatch.setattr(pipeline.database, "_patched", patch)
+    return made, patched
+
+
+def refreshed(root: Path, *more: str) -> None:
+    result = CliRunner().invoke(main, ["refresh", "--root", str(root), "--jobs", "1", *more])
+    assert result.exit_code == 0, result.output
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {name: (root / name).read_bytes() for name in TABLES}
+
+
+def database_rows(root: Path) -> dict[str, list[tuple]]:
+    """Every table's and view's rows, in one order (a patched table's own order is the
+    order its rows were written in)."""
+    with duckdb.connect(str(root / DATABASE), read_only=True) as con:
+        names = [n for (n,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() UNION ALL "
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
+                for n in sorted(names) if n != "about"} | {
+            "about": sorted(r for r in con.execute("SELECT * FROM about").fetchall()
+                            if r[0] != "careerfacts")}
+
+
+def whole(root: Path, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, list[tuple]]]:
+    """The same project refreshed with nothing to copy from and no database to patch."""
+    other = copy_seed_project(tmp_path / f"whole-{len(list(tmp_path.glob('whole-*')))}")
+    for path in (root / "raw").rglob("*"):
+        if path.is_file():
+            (other / path.relative_to(root)).write_bytes(path.read_bytes())
+    refreshed(other)
+    return files(other), database_rows(other)
+
+
+def test_a_changed_page_s_pieces_alone_are_made_and_the_files_are_a_whole_refresh_s(
+        tmp_path, counted):
+    made, patched = counted
+    root = copy_seed_project(tmp_path / "project")
+    refreshed(root)
+    pieces = len(made)
+    assert pieces > 5 and not patched  # no database to patch yet
+
+    change_a_figure(root)
+    made.clear()
+    refreshed(root)
+    assert 0 < len(made) < pieces  # seed-000's pieces, and those whose ranks moved
+    assert patched == [1]
+    made.clear()
+    assert (files(root), database_rows(root)) == whole(root, tmp_path)
+    assert len(made) >= pieces  # the whole refresh made every piece
+
+
+def test_a_published_file_changed_since_costs_only_time(tmp_path, counted):
+    made, patched = counted
+    root = copy_seed_project(tmp_path / "project")
+    refreshed(root)
+    pieces = len(made)
+    claims = root / "curated" / "claims.csv"
+    text = claims.read_bytes()
+    at = text.rindex(b"seed-")  # a byte of a piece changed, the size kept
+    claims.write_bytes(text[:at] + b"SEED-" + text[at + 5:])
+
+    change_a_figure(root)
+    made.clear()
+    refreshed(root)
+    assert 0 < len(made) < pieces  # the damaged piece made again with the changed ones
+    assert (files(root), database_rows(root)) == whole(root, tmp_path)
+
+    (root / "curated" / "claims.parquet").write_bytes(b"not parquet")
+    change_it_back(root)
+    made.clear()
+    patched.clear()
+    refreshed(root)
+    assert len(made) == pieces and not patched  # nothing to copy: every piece made
+    assert (files(root), database_rows(root)) == whole(root, tmp_path)
+
+
+def test_a_database_of_other_claims_is_built_whole(tmp_path, counted):
+    made, patched = counted
+    root = copy_seed_project(tmp_path / "project")
+    refreshed(root)
+    with duckdb.connect(str(root / DATABASE)) as con:
+        con.execute("UPDATE about SET value = 'another' WHERE key = 'claims'")
+        con.execute("DELETE FROM claims WHERE source_id = 'seed-002'")
+
+    change_a_figure(root)
+    refreshed(root)
+    assert patched == [1]  # tried, refused, built whole
+    rows = database_rows(root)
+    assert any(r[1] == "seed-002" for r in rows["claims"])
+    assert (files(root), rows) == whole(root, tmp_path)
