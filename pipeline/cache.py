@@ -8,7 +8,7 @@ nor extracted again.
       read-CODE/ab/abcd….cfx        one document as a refresh read it (ClaimsCache "read")
       matched-CODE/ab/abcd….cfx     release matching's results for a chunk (ClaimsCache "matched")
       rendered-CODE/KEY/            a chunk of slices reconciled and rendered (RenderedChunks)
-      claims-pieces-PROJECT-CODE    where each piece of a project's published curated/claims
+      claims-pieces-PROJECT-CODE-SHA  where each piece of a project's published curated/claims
                                     lies (pipeline/tables.py, PublishedPieces)
       official-KEY/                 the official tables (pipeline/official.py)
 

@@ -707,7 +707,8 @@ class _Rendering:
                                               for c in range(start, stop + 1)})
         if index is not None:
             try:
-                PublishedPieces.remember(index, table, keys)
+                PublishedPieces.remember(index, table, keys,
+                                         kept.index if kept is not None else None)
             except OSError:  # a cache that cannot be written costs the next run time
                 pass
         files["curated/claims.csv"] = self.work / "claims.csv"
@@ -756,7 +757,7 @@ class _Rendering:
         project = hashlib.sha256(str(self.published.resolve()).encode("utf-8")).hexdigest()[:16]
         index = folder / f"claims-pieces-{project}-{salt}"
         for old in folder.glob(f"claims-pieces-{project}-*"):
-            if old != index:
+            if not old.name.startswith(f"{index.name}-"):  # another code's
                 old.unlink(missing_ok=True)
         return keys, index
 

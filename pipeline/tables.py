@@ -229,22 +229,27 @@ class PublishedPieces:
     """
 
     def __init__(self, index: Path, csv_path: Path, parquet_path: Path):
+        """The pieces of the published files at `csv_path` and `parquet_path`, found by
+        the index kept for them beside `index` (its name, then the Parquet file's sha256:
+        a refresh that failed to publish leaves the index of the files still published)."""
         self.csv_path, self.parquet_path = Path(csv_path), Path(parquet_path)
         self.pieces: dict[str, tuple] = {}
         self.header = b""
-        self.parquet_sha = ""  # the published Parquet file's, when it is the index's
+        self.parquet_sha = ""  # the published Parquet file's, when an index names it
+        self.index: Path | None = None  # the index of the published files
         self._file = None
         self._groups: list[int] = []  # each row group's first row
         self._read: tuple[int, object] | None = None  # the last row group read
         try:
             from pipeline.cache import unsealed
 
-            entry = unsealed(Path(index).read_bytes())
-            if self.csv_path.stat().st_size != entry["csv"] or \
-                    _sha256_of(self.parquet_path) != entry["parquet"]:
+            published = _sha256_of(self.parquet_path)
+            self.index = _named(index, published)
+            entry = unsealed(self.index.read_bytes())
+            if self.csv_path.stat().st_size != entry["csv"] or published != entry["parquet"]:
                 return  # not the files the index was made of
             self.pieces, self.header = dict(entry["pieces"]), bytes(entry["header"])
-            self.parquet_sha = entry["parquet"]
+            self.parquet_sha = published
         except (OSError, ValueError, TypeError, KeyError):
             self.pieces = {}
 
@@ -298,9 +303,11 @@ class PublishedPieces:
         return table.combine_chunks()
 
     @staticmethod
-    def remember(index: Path, table: TableFile, keys: list[str | None]) -> None:
+    def remember(index: Path, table: TableFile, keys: list[str | None],
+                 keep: Path | None = None) -> None:
         """Keep the index of the pieces `table` wrote (closed), each under its key (a
-        piece without one is not kept), for the next refresh."""
+        piece without one is not kept), for the next refresh, beside `index` (see
+        `__init__`); the other indexes there go, but `keep` (the published files')."""
         from pipeline.cache import sealed, write_atomically
 
         pieces = {}
@@ -311,10 +318,19 @@ class PublishedPieces:
                 stream.seek(start)
                 pieces[key] = (start, size, hashlib.sha256(stream.read(size)).hexdigest(),
                                first, rows)
-        entry = {"csv": Path(table.csv.name).stat().st_size,
-                 "parquet": _sha256_of(Path(table.parquet_path)),
+        written = _sha256_of(Path(table.parquet_path))
+        entry = {"csv": Path(table.csv.name).stat().st_size, "parquet": written,
                  "header": table.header or b"", "pieces": pieces}
-        write_atomically(Path(index), sealed(entry))
+        path = _named(index, written)
+        write_atomically(path, sealed(entry))
+        for other in Path(index).parent.glob(f"{Path(index).name}-*"):
+            if other not in (path, keep):
+                other.unlink(missing_ok=True)
+
+
+def _named(index: Path, parquet_sha: str) -> Path:
+    """The index of the pieces of the Parquet file of this sha256."""
+    return Path(index).parent / f"{Path(index).name}-{parquet_sha[:16]}"
 
 
 def _sha256_of(path: Path) -> str:

@@ -6,7 +6,9 @@ making every piece gives, and the database holds the same rows as one built whol
 published file changed since costs only time."""
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -84,7 +86,7 @@ def database_rows(root: Path) -> dict[str, list[tuple]]:
 def whole(root: Path, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, list[tuple]]]:
     """The same project refreshed with nothing to copy from and no database to patch."""
     other = copy_seed_project(tmp_path / f"whole-{len(list(tmp_path.glob('whole-*')))}")
-    for path in (root / "raw").rglob("*"):
+    for path in [*(root / "raw").rglob("*"), root / "decisions.yaml"]:
         if path.is_file():
             (other / path.relative_to(root)).write_bytes(path.read_bytes())
     refreshed(other)
@@ -148,3 +150,55 @@ def test_a_database_of_other_claims_is_built_whole(tmp_path, counted):
     rows = database_rows(root)
     assert any(r[1] == "seed-002" for r in rows["claims"])
     assert (files(root), rows) == whole(root, tmp_path)
+
+
+def test_a_refresh_that_fails_to_publish_leaves_the_published_files_pieces_to_copy(
+        tmp_path, counted, monkeypatch):
+    made, patched = counted
+    root = copy_seed_project(tmp_path / "project")
+    refreshed(root)
+    pieces = len(made)
+    import pipeline.publish
+
+    def fails(files, root):
+        raise OSError(28, "No space left on device")
+
+    change_a_figure(root)
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.publish, "publish", fails)
+        result = CliRunner().invoke(main, ["refresh", "--root", str(root), "--jobs", "1"])
+    assert result.exit_code != 0
+
+    made.clear()
+    patched.clear()
+    refreshed(root)  # the same change, against the files the first refresh published
+    assert 0 < len(made) < pieces and patched == [1]
+    assert (files(root), database_rows(root)) == whole(root, tmp_path)
+
+
+def test_a_decision_makes_again_the_pieces_whose_ranks_it_changes(tmp_path, counted):
+    """A decision names no page, yet it ranks other claims first: the pieces holding
+    them are made again, not copied with their old ranks."""
+    made, patched = counted
+    root = copy_seed_project(tmp_path / "project")
+    refreshed(root)
+    pieces = len(made)
+    table = list(csv.DictReader(io.StringIO((root / "curated" / "discrepancies.csv")
+                                            .read_text(encoding="utf-8"))))
+    chosen = next(d for d in table if d["queue"] == "open" and int(d["n_figures"]) > 1)
+    claims = {c["claim_id"]: c for c in csv.DictReader(io.StringIO(
+        (root / "curated" / "claims.csv").read_text(encoding="utf-8")))}
+    preferred = next(i for i in chosen["claim_ids"].split("; ")
+                     if claims[i]["rank"] != "preferred")
+    decided = CliRunner().invoke(
+        main, ["--project", str(root), "decide", chosen["discrepancy_id"], "--prefer", preferred,
+               "--reason", "the latest release"], env={"GIT_AUTHOR_NAME": "Ada Analyst"})
+    assert decided.exit_code == 0, decided.output
+
+    made.clear()
+    refreshed(root)
+    assert 0 < len(made) < pieces
+    after = {c["claim_id"]: c for c in csv.DictReader(io.StringIO(
+        (root / "curated" / "claims.csv").read_text(encoding="utf-8")))}
+    assert after[preferred]["rank"] != claims[preferred]["rank"]
+    assert (files(root), database_rows(root)) == whole(root, tmp_path)
