@@ -164,6 +164,33 @@ class RunRecord:
                        discrepancies=repeated.discrepancies)
 
 
+_TOP_KEY = re.compile(rb'\n  "([^"\\\n]*)": ')
+"""A key of a record's top-level object as `write_json` lays it out (two spaces in: every
+line of a value within it is indented further, and a string never holds a newline)."""
+
+
+def _header_of(data: bytes) -> bytes | None:
+    """A record's bytes without its sources, facts and discrepancies — a few hundred bytes
+    of the tens of MB a record of 10,000 pages holds — when it is laid out as `write_json`
+    lays it out and holds any of them; None otherwise (it is then parsed whole).
+
+    >>> record = RunRecord(1, "t0", "t1", 0, counts={"facts": 1}, facts={"f-1": {"v": 1}})
+    >>> RunRecord.from_json(_header_of(record.as_json())) == record.header()
+    True
+    """
+    if not (data.startswith(b'{\n  "') and data.endswith(b"\n}\n")):
+        return None
+    marks = list(_TOP_KEY.finditer(data, 1))
+    kept, dropped = [], False
+    for n, mark in enumerate(marks):
+        if mark.group(1).decode("utf-8", "replace") in CONTENT:
+            dropped = True
+            continue
+        end = marks[n + 1].start() if n + 1 < len(marks) else len(data) - 3
+        kept.append(data[mark.start() + 1:end].rstrip(b","))
+    return b"{\n" + b",\n".join(kept) + b"\n}\n" if dropped else None
+
+
 def _parsed(data: bytes) -> tuple[RunRecord, bool, int | None]:
     """The record of a file's bytes, whether it is a repeat that holds no sources, facts
     or discrepancies of its own, and its layout when that is newer than FORMAT (None
@@ -311,7 +338,16 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
                  newer: list[Problem]) -> tuple[RunRecord | None, Problem | None]:
     relative = record_path(number)
     try:
-        record, bare, layout = _parsed((Path(root) / relative).read_bytes())
+        data = (Path(root) / relative).read_bytes()
+        header = _header_of(data) if not content else None
+        try:  # without `content`, the header alone (a repeat holds no more)
+            record, bare, layout = _parsed(header if header is not None else data)
+        except ValueError:
+            if header is None:
+                raise
+            record, bare, layout = _parsed(data)  # not laid out as written: read it whole
+        if header is not None and record.repeats is not None:
+            record, bare, layout = _parsed(data)  # a repeat that holds content after all
     except FileNotFoundError:
         return None, problem("history-unreadable", path=relative, detail="the file is gone")
     except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
