@@ -725,9 +725,8 @@ class _Rendering:
         if basis is None or basis.cache_dir is None or self.published is None:
             return [None] * len(pieces), None
         from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint
-        from pipeline.refresh import _digest64
+        from pipeline.refresh import _digest64, keyed_rows
 
-        what, where = basis.named_rows(sources)
         salt = code_fingerprint(("pipeline", "schemas", "extractors"), (), OUTPUT_LIBRARIES,
                                 ("curated/claims",))
         columns = []
@@ -737,21 +736,17 @@ class _Rendering:
             columns.append(table[getattr(self, name)])
         history = self.run.history
         split_rows = np.array(sorted(self.occupations), dtype=np.int64)
-        keys: list[str | None] = []
-        for rows in pieces:
-            if (what[rows] == 0).any():
-                keys.append(None)
-                continue
-            digest = hashlib.sha256(salt.encode("utf-8"))
-            for column in (what, where, *columns):
-                digest.update(column[rows].tobytes())
+
+        def more(rows: np.ndarray) -> bytes:
+            """What the store rows do not say: older captures' ranks, split codes' parts."""
             unranked = rows[self.fact[rows] < 0]  # older captures: ranked by the history
-            if len(unranked):
-                ids = self.store.column_of([int(r) for r in unranked], "claim_id")
-                digest.update(repr([history.get(i) for i in ids]).encode("utf-8"))
+            ids = (self.store.column_of([int(r) for r in unranked], "claim_id")
+                   if len(unranked) else [])
             split = rows[np.isin(rows, split_rows)].tolist() if len(split_rows) else []
-            digest.update(repr([(r, self.occupations[r]) for r in split]).encode("utf-8"))
-            keys.append(digest.hexdigest()[:32])
+            return repr(([history.get(i) for i in ids],
+                         [(r, self.occupations[r]) for r in split])).encode("utf-8")
+
+        keys = keyed_rows(pieces, salt, basis.named_rows(sources), tuple(columns), more)
         # one index per project (a cache may be shared), of this code's pieces only
         folder = Path(basis.cache_dir)
         project = hashlib.sha256(str(self.published.resolve()).encode("utf-8")).hexdigest()[:16]

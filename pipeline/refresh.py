@@ -16,6 +16,7 @@ import os
 import zlib
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -168,15 +169,27 @@ def chunk_keys(store: ClaimStore, origins: list[tuple[int, str]], readings: int,
     inputs) and of the chunk's claims, row by row in its order, each named by what it
     is (`named_rows`, or `names` when the caller has them). None for a chunk holding a
     claim of a document whose reading is not cached: it is made every time."""
-    what, where = names if names is not None else named_rows(store, origins, readings, sources)
+    names = names if names is not None else named_rows(store, origins, readings, sources)
+    return keyed_rows(chunks, salt, names)
+
+
+def keyed_rows(groups: list[np.ndarray], salt: str, names: tuple[np.ndarray, np.ndarray],
+               columns: tuple[np.ndarray, ...] = (),
+               more: Callable[[np.ndarray], bytes] | None = None) -> list[str | None]:
+    """Each group of store rows' key: a hash of `salt`, of its rows' `names`
+    (`named_rows`) and `columns` (a number per store row) in its order, and of
+    `more(rows)`. None for a group holding a row without a name."""
+    what, where = names
     keys: list[str | None] = []
-    for rows in chunks:
+    for rows in groups:
         if (what[rows] == 0).any():
             keys.append(None)
             continue
         digest = hashlib.sha256(salt.encode("utf-8"))
-        digest.update(what[rows].tobytes())
-        digest.update(where[rows].tobytes())
+        for column in (what, where, *columns):
+            digest.update(column[rows].tobytes())
+        if more is not None:
+            digest.update(more(rows))
         keys.append(digest.hexdigest()[:32])
     return keys
 
