@@ -175,8 +175,18 @@ def known_loads(data: bytes):
     return KnownUnpickler(io.BytesIO(data)).load()
 
 
-def _project_key(root: Path) -> str:
+def project_key(root: Path) -> str:
+    """A project's name in a cache several projects may share (`PROJECT` above)."""
     return hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    """A file's sha256, read a block at a time (a published table is hundreds of MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- file digests ---------------------------------------------------------------------------
@@ -209,7 +219,7 @@ class FileDigests:
 
     def __init__(self, cache_dir: Path | None, root: Path, *, trust: bool = True,
                  now=time.time):
-        self.path = Path(cache_dir) / f"files-{_project_key(root)}.json" if cache_dir else None
+        self.path = Path(cache_dir) / f"files-{project_key(root)}.json" if cache_dir else None
         self.now = now
         self.known: dict[str, list] = {}
         self.changed = False
@@ -268,7 +278,7 @@ def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse):
     values (what YAML gives) are kept; `parse` may raise, and nothing is kept then."""
     if cache_dir is None:
         return parse(text)
-    path = Path(cache_dir) / f"registry-{_project_key(root)}.pickle"
+    path = Path(cache_dir) / f"registry-{project_key(root)}.pickle"
     digest = hashlib.sha256(text).hexdigest()
     try:
         known, value = unsealed(path.read_bytes())

@@ -31,9 +31,9 @@ bytes, the decisions, the layout's version), and a refresh whose fingerprint is 
 file's leaves it as it is. After a change, the file is usually the last refresh's, copied
 and patched (`database_file`): the same rows as one built whole, the claims table's in
 another order (a table has none; ask for one with ORDER BY). It is written in DuckDB's
-storage format of v1.0.0, which every DuckDB CLI and library from 1.0 on opens. DuckDB files are not byte-identical from
-one build to the next, which is why the file is git-ignored: the CSVs are the committed
-record. The runs of the history are not in it (they change with every refresh); DuckDB
+storage format of v1.0.0, which every DuckDB CLI and library from 1.0 on opens. DuckDB
+files are not byte-identical from one build to the next, which is why the file is
+git-ignored: the CSVs are the committed record. The runs of the history are not in it (they change with every refresh); DuckDB
 reads them where they are: `SELECT * FROM read_json('curated/history/*.json')`.
 """
 from __future__ import annotations
@@ -398,20 +398,22 @@ def database_file(run: Run, files: dict[str, bytes], path: Path, fingerprint: st
     import shutil
 
     copied = getattr(files, "copied", None)
-    fingerprint = fingerprint or database_fingerprint(run, files, results)
+    about = about_table(fingerprint or database_fingerprint(run, files, results),
+                        _digest(files, TABLES["claims"][0]),
+                        _digest(files, "curated/releases.parquet"))
     if previous is not None and copied is not None and Path(previous).is_file():
         import duckdb
 
         try:
             shutil.copyfile(previous, path)
-            _build(path, lambda con: _patched(con, run, files, results, fingerprint, copied))
+            _build(path, lambda con: _patched(con, run, files, results, about, copied))
             return path
         except (duckdb.Error, OSError, _Unpatchable):
             Path(path).unlink(missing_ok=True)
     template = _releases_template(run)
     if template is not None:
         shutil.copyfile(template, path)
-    _build(path, lambda con: _filled(con, run, files, results, fingerprint,
+    _build(path, lambda con: _filled(con, run, files, results, about,
                                      releases=template is None))
     return path
 
@@ -420,10 +422,11 @@ class _Unpatchable(Exception):
     """The last refresh's database is not the one the copied pieces came from."""
 
 
-def _filled(con, run: Run, files, results, fingerprint: str, *, releases: bool = True,
+def _filled(con, run: Run, files, results, about, *, releases: bool = True,
             claims: bool = True) -> None:
-    """Every table and view of the database created in `con` (the releases unless
-    `releases` is False: the file holds them; the claims unless `claims` is False)."""
+    """Every table and view of the database created in `con`, `about` (about_table) the
+    last (the releases unless `releases` is False: the file holds them; the claims unless
+    `claims` is False)."""
     from pipeline.outputs import page_changes_table, problems_table
 
     if releases:
@@ -445,26 +448,27 @@ def _filled(con, run: Run, files, results, fingerprint: str, *, releases: bool =
             "figures a page changed between two of its captures")
     _create(con, "problems", _arrow(problems_table(run)), (),
             "every problem of the run with its stable code and what to do")
-    _create(con, "about", about_table(fingerprint, _digest(files, TABLES["claims"][0]),
-                                      _digest(files, "curated/releases.parquet")),
-            ("key",), "what this file was built from: the fingerprint of its content, "
+    _create(con, "about", about, ("key",), "what this file was built from: the fingerprint of its content, "
                       "the layout's version, the careerfacts version")
     for name, (comment, sql) in VIEWS.items():
         con.execute(f'CREATE VIEW "{name}" AS {sql}')
         con.execute(f"COMMENT ON VIEW \"{name}\" IS '{_literal(comment)}'")
 
 
-def _patched(con, run: Run, files, results, fingerprint: str, copied) -> None:
-    """The last refresh's database (open in `con`) made this run's: `copied` is (the
-    sha256 of the claims file whose pieces were copied, the ids of the sources whose
-    claims were). Raises _Unpatchable when the file is of another layout, holds other
-    claims or releases than those, or is more than half free space (it is built whole
-    again, compacted)."""
-    about = dict(con.execute("SELECT key, value FROM about").fetchall())
+def _patched(con, run: Run, files, results, about, copied) -> None:
+    """The last refresh's database (open in `con`) made this run's, whose `about` table
+    is `about`: `copied` is (the sha256 of the claims file whose pieces were copied, the
+    ids of the sources whose claims were). Raises _Unpatchable when the file is of
+    another layout, holds other claims or releases than those, or is more than half free
+    space (it is built whole again, compacted)."""
+    import pyarrow as pa
+
     claims_file, kept = copied
-    if (about.get("layout"), about.get("storage"), about.get("claims"), about.get("releases")) \
-            != (LAYOUT, STORAGE_VERSION, claims_file,
-                _digest(files, "curated/releases.parquet")):
+    claims = files.file(TABLES["claims"][0]) if hasattr(files, "file") else None
+    found = dict(con.execute("SELECT key, value FROM about").fetchall())
+    wanted = dict(zip(*about.to_pydict().values()))
+    if claims is None or [found.get(k) for k in ("layout", "storage", "claims", "releases")] \
+            != [wanted["layout"], wanted["storage"], claims_file, wanted["releases"]]:
         raise _Unpatchable()
     free, total = con.execute("SELECT free_blocks, total_blocks FROM pragma_database_size() "
                               "WHERE database_name = current_database()").fetchone()
@@ -475,30 +479,21 @@ def _patched(con, run: Run, files, results, fingerprint: str, copied) -> None:
     for name in (*TABLES, "decisions", "quarantine", "page_changes", "problems", "about"):
         if name != "claims":
             con.execute(f'DROP TABLE "{name}"')
-    import pyarrow as pa
-
     con.register("kept_sources", pa.table({"source_id": pa.array(sorted(kept), pa.string())}))
-    claims = files.file(TABLES["claims"][0]) if hasattr(files, "file") else None
-    if claims is None:
-        raise _Unpatchable()
     con.execute('DELETE FROM claims WHERE source_id NOT IN (SELECT source_id FROM kept_sources)')
     con.execute(f"INSERT INTO claims SELECT * FROM read_parquet('{_literal(str(claims))}') "
                 "WHERE source_id NOT IN (SELECT source_id FROM kept_sources)")
     con.unregister("kept_sources")
-    _filled(con, run, files, results, fingerprint, releases=False, claims=False)
+    _filled(con, run, files, results, about, releases=False, claims=False)
 
 
 def _digest(files, name: str) -> str:
     """The sha256 of a rendered output ("" when there is none)."""
     import hashlib
 
+    from pipeline.cache import file_sha256
+
     if name not in files:
         return ""
     on_disk = files.file(name) if hasattr(files, "file") else None
-    if on_disk is None:
-        return hashlib.sha256(files[name]).hexdigest()
-    digest = hashlib.sha256()
-    with open(on_disk, "rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(on_disk) if on_disk is not None else hashlib.sha256(files[name]).hexdigest()

@@ -17,7 +17,6 @@ rendered set together.
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -363,7 +362,6 @@ class _Rendering:
         self.run = run
         self.work = work
         self.published: Path | None = None  # the project whose published files hold pieces
-        self.claim_pieces = (0, 0)
         self.copied: tuple[str, set[str]] | None = None  # see Rendered.copied
         self.authorities = (like.authorities if like is not None else
                             {c.source.id: c.source.authority for c in run.captures})
@@ -700,7 +698,6 @@ class _Rendering:
                 wanted.add(n)
             table.write_piece(piece)
         table.close(claims_rows(claims_frame([]), None, sources, None, None, None))
-        self.claim_pieces = (len(pieces), len(pieces) - len(wanted))  # (all, copied)
         if kept is not None and len(wanted) < len(pieces):
             self.copied = (kept.parquet_sha, {in_order[c] for n, (start, stop) in
                                               enumerate(spans) if n not in wanted
@@ -724,7 +721,7 @@ class _Rendering:
         basis = getattr(self.run, "basis", None)
         if basis is None or basis.cache_dir is None or self.published is None:
             return [None] * len(pieces), None
-        from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint
+        from pipeline.cache import OUTPUT_LIBRARIES, code_fingerprint, project_key
         from pipeline.refresh import _digest64, keyed_rows
 
         salt = code_fingerprint(("pipeline", "schemas", "extractors"), (), OUTPUT_LIBRARIES,
@@ -749,7 +746,7 @@ class _Rendering:
         keys = keyed_rows(pieces, salt, basis.named_rows(sources), tuple(columns), more)
         # one index per project (a cache may be shared), of this code's pieces only
         folder = Path(basis.cache_dir)
-        project = hashlib.sha256(str(self.published.resolve()).encode("utf-8")).hexdigest()[:16]
+        project = project_key(self.published)
         index = folder / f"claims-pieces-{project}-{salt}"
         for old in folder.glob(f"claims-pieces-{project}-*"):
             if not old.name.startswith(f"{index.name}-"):  # another code's

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from extractors.claims import CLAIM_COLUMNS, Claim
-from pipeline.cache import known_loads  # a spill may be a rendered chunk's, in the cache
+from pipeline.cache import file_sha256, known_loads  # a spill may be a rendered chunk's
 
 NUMBER_COLUMNS = ("value", "low", "high", "precision")
 YEAR_COLUMNS = ("period_start", "period_end")
@@ -243,7 +243,7 @@ class PublishedPieces:
         try:
             from pipeline.cache import unsealed
 
-            published = _sha256_of(self.parquet_path)
+            published = file_sha256(self.parquet_path)
             self.index = _named(index, published)
             entry = unsealed(self.index.read_bytes())
             if self.csv_path.stat().st_size != entry["csv"] or published != entry["parquet"]:
@@ -318,7 +318,7 @@ class PublishedPieces:
                 stream.seek(start)
                 pieces[key] = (start, size, hashlib.sha256(stream.read(size)).hexdigest(),
                                first, rows)
-        written = _sha256_of(Path(table.parquet_path))
+        written = file_sha256(Path(table.parquet_path))
         entry = {"csv": Path(table.csv.name).stat().st_size, "parquet": written,
                  "header": table.header or b"", "pieces": pieces}
         path = _named(index, written)
@@ -331,14 +331,6 @@ class PublishedPieces:
 def _named(index: Path, parquet_sha: str) -> Path:
     """The index of the pieces of the Parquet file of this sha256."""
     return Path(index).parent / f"{Path(index).name}-{parquet_sha[:16]}"
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class RowSpill:
