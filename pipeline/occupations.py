@@ -419,12 +419,14 @@ def resolved_occupations(claims: list[Claim],
                 report(*trouble[:1], source, source_id, trouble[1])
             return code, basis
 
-        for claim in group:
-            code, basis = claim.occupation, claim.occupation_basis
+        def decided(code: str, basis: str, text: str) -> tuple[str, str, tuple[str, ...]]:
+            """(code, basis, the SOC 2018 parts of a split code left to vintage matching)
+            of a claim of this page that states `code`, `basis` and `occupation_text`."""
+            split: tuple[str, ...] = ()
             if code and (basis == "stated" or (not basis and code != registered)):
                 basis = basis or "stated"
-            elif claim.occupation_text and basis != "stated":
-                found = titles().match(claim.occupation_text) if official.structure \
+            elif text and basis != "stated":
+                found = titles().match(text) if official.structure \
                     else TitleMatch("none")
                 if found.outcome == "resolved":
                     code, basis = found.code, "stated" if found.stated else "title"
@@ -434,7 +436,7 @@ def resolved_occupations(claims: list[Claim],
                             else f"could name {_named(found.candidates, official)}")
                     report("occupation-ambiguous" if found.outcome == "ambiguous"
                            else "occupation-unresolved", source, source_id,
-                           f"‘{claim.occupation_text}’ {what}")
+                           f"‘{text}’ {what}")
             elif basis in ("registry", "title", "crosswalk") and code:
                 pass
             else:
@@ -448,7 +450,7 @@ def resolved_occupations(claims: list[Claim],
                     if own in check.parts:
                         code, basis = own, "crosswalk"
                     elif not primary:
-                        parts[claim.claim_id] = check.parts  # vintage matching tells
+                        split = check.parts  # vintage matching tells
                     else:
                         report("occupation-split", source, source_id,
                                f"{code} (SOC 2010) was split into "
@@ -458,6 +460,18 @@ def resolved_occupations(claims: list[Claim],
                 elif not check.known and not primary:
                     report("occupation-unknown-code", source, source_id,
                            f"{code} is in neither SOC 2018 nor the SOC 2010 crosswalk")
+            return code, basis, split
+
+        # a page's claims state a few (occupation, basis, text) between them: each is
+        # decided once, its problems reported once as they would be claim by claim
+        seen: dict[tuple[str, str, str], tuple[str, str, tuple[str, ...]]] = {}
+        for claim in group:
+            stated = (claim.occupation, claim.occupation_basis, claim.occupation_text)
+            if stated not in seen:
+                seen[stated] = decided(*stated)
+            code, basis, split = seen[stated]
+            if split:
+                parts[claim.claim_id] = split
             if (code, basis) != (claim.occupation, claim.occupation_basis):
                 out[claim.claim_id] = with_fields(claim, occupation=code, occupation_basis=basis)
     return [out.get(c.claim_id, c) for c in claims], parts, problems

@@ -28,6 +28,8 @@ UNITS_OF_METRIC = {
     "certification_required": {"boolean"},
 }
 CATEGORICAL_UNITS = {"category", "boolean"}
+METRIC_UNIT_PAIRS = sorted(f"{m}\x1f{u}" for m, units in UNITS_OF_METRIC.items() for u in units)
+"""Each metric and a unit that fits it, joined by \\x1f: checked column by column."""
 
 
 def _normalised(text: str) -> str:
@@ -47,9 +49,31 @@ def _holds(quote: str, figure: str) -> bool:
     >>> _holds("Median pay:  $50,250 a year", "$50,250"), _holds("pay ＄50,250", "$50,250")
     (True, True)
     """
-    if figure.isascii() and quote.isascii() and not _SPACE.search(figure):
-        return figure in quote
+    if figure.isascii() and quote.isascii():
+        if not _SPACE.search(figure):
+            return figure in quote
+        return " ".join(figure.split()) in " ".join(quote.split())  # NFKC leaves ASCII be
     return _normalised(figure) in _normalised(quote)
+
+
+def quotes_hold_figures(quotes: list[str], figures: list[str]) -> list[bool]:
+    """`_holds` row by row. A quote is normalised once however many of its figures are
+    looked for in it (a table row's quote holds each of its cells).
+
+    >>> quotes_hold_figures(["Pay: $5 – $9", "Pay: $5 – $9", "Jobs: 12"], ["$5", "$9 ", "13"])
+    [True, True, False]
+    """
+    normal: dict[str, str] = {}
+    held = []
+    for quote, figure in zip(quotes, figures):
+        if figure.isascii() and quote.isascii() and not _SPACE.search(figure):
+            held.append(figure in quote)
+            continue
+        if quote not in normal:
+            normal[quote] = " ".join(quote.split()) if quote.isascii() else _normalised(quote)
+        held.append((" ".join(figure.split()) if figure.isascii() else _normalised(figure))
+                    in normal[quote])
+    return held
 
 
 class ClaimsTable(pa.DataFrameModel):
@@ -93,8 +117,8 @@ class ClaimsTable(pa.DataFrameModel):
 
     @pa.dataframe_check(error="unit does not fit the metric")
     def unit_fits_metric(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series([u in UNITS_OF_METRIC.get(m, ()) for m, u in zip(df.metric, df.unit)],
-                         index=df.index)
+        pairs = df.metric.astype(object) + "\x1f" + df.unit.astype(object)
+        return pairs.isin(METRIC_UNIT_PAIRS)
 
     @pa.dataframe_check(error="a number needs a value or a range (one end may be open); a "
                               "category needs value_text")
@@ -120,7 +144,8 @@ class ClaimsTable(pa.DataFrameModel):
 
     @pa.dataframe_check(error="quote does not contain the figure as printed")
     def quote_holds_figure(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series([_holds(q, f) for f, q in zip(df.figure, df.quote)], index=df.index)
+        return pd.Series(quotes_hold_figures(df.quote.tolist(), df.figure.tolist()),
+                         index=df.index, dtype=bool)
 
     class Config:
         strict = True

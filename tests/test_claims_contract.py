@@ -11,7 +11,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.claims import _holds, in_plausible_range, quarantine
+from schemas.claims import (UNITS_OF_METRIC, ClaimsTable, _holds, in_plausible_range, quarantine,
+                            quotes_hold_figures)
 from schemas.vocabulary import VALUE_BOUNDS
 from pipeline.tables import claims_frame
 from tests.conftest import stated_claim
@@ -50,6 +51,27 @@ text = st.text(alphabet=st.sampled_from(list("$5,0.2 Kk\t\n\u00a0\uff04\u2009e\u
 @given(text, text)
 def test_a_quote_holds_a_figure_as_the_normalised_rule_says(quote, figure):
     assert _holds(quote, figure) == (normalised(figure) in normalised(quote))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Pay: $5", "Pay:\t$5 \u2013 $9", "", " a  b "]) | text,
+                          text), max_size=20))
+def test_quotes_are_checked_a_column_at_a_time_as_row_by_row(rows):
+    quotes = [quote for quote, _ in rows]
+    figures = [figure for _, figure in rows]
+
+    assert quotes_hold_figures(quotes, figures) == \
+        [normalised(figure) in normalised(quote) for quote, figure in rows]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([*UNITS_OF_METRIC, "wages", ""]),
+                          st.sampled_from([*UNITS, "USD", ""])), max_size=20))
+def test_units_fit_metrics_a_column_at_a_time_as_row_by_row(rows):
+    frame = pd.DataFrame(rows or None, columns=["metric", "unit"], dtype="string[pyarrow]")
+
+    assert ClaimsTable.unit_fits_metric(frame).tolist() == \
+        [unit in UNITS_OF_METRIC.get(metric, ()) for metric, unit in rows]
 
 
 def test_rows_that_break_the_row_checks_are_quarantined_with_the_check_named():
