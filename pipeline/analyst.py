@@ -114,6 +114,19 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
             record.write_json(stream)
     else:
         out[record.path] = record.as_json()
+    # the database first: the charts drawn in the background meanwhile (outputs.rendered)
+    results = parts.decisions if parts is not None else None
+    fingerprint = database_fingerprint(run, files, results)
+    database = None
+    if stored_fingerprint(Path(root) / DATABASE) != fingerprint:
+        if folder is not None:
+            database = database_file(run, files, Path(folder) / "careerfacts.duckdb",
+                                     fingerprint, results, Path(root) / DATABASE)
+        else:
+            database = database_bytes(run, files, fingerprint, results)
+    drawing = getattr(files, "drawing", None)
+    if drawing is not None:
+        drawing.finish()  # the rest drawn on every core as the report is written
     if folder is not None and view is not None:
         report = Path(folder) / "index.html"
         with open(report, "w", encoding="utf-8", newline="") as stream:
@@ -122,12 +135,6 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
         out[REPORT] = report
     else:
         out[REPORT] = html_report(run, record, changes, cache / "charts").encode("utf-8")
-    results = parts.decisions if parts is not None else None
-    fingerprint = database_fingerprint(run, files, results)
-    if stored_fingerprint(Path(root) / DATABASE) != fingerprint:
-        if folder is not None:
-            out[DATABASE] = database_file(run, files, Path(folder) / "careerfacts.duckdb",
-                                          fingerprint, results, Path(root) / DATABASE)
-        else:
-            out[DATABASE] = database_bytes(run, files, fingerprint, results)
+    if database is not None:
+        out[DATABASE] = database
     return out

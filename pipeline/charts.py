@@ -33,6 +33,7 @@ import math
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -505,14 +506,23 @@ def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
         jobs = processes_within_budget(cores, DRAWING_PROCESS)
     elif jobs < 2:
         return 0
+    return _drawn(charts, Path(cache), jobs)
+
+
+def _drawn(charts: Iterable[tuple[ChartData, str]], cache: Path, jobs: int,
+           stop: threading.Event | None = None) -> int:
+    """The charts `cache` does not hold drawn into it by a pool of `jobs` processes (none
+    when fewer than AHEAD are missing); the number drawn. With `stop`, no chart is
+    handed to the pool once it is set."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    cache = Path(cache)
     waiting: list[tuple[ChartData, str]] = []
     pool, running, drawn = None, set(), 0
     try:
         for chart in charts:
+            if stop is not None and stop.is_set():
+                break
             if (cache / f"{_cache_key(*chart)}.svg").exists():
                 continue
             waiting.append(chart)
@@ -536,6 +546,50 @@ def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return drawn
+
+
+class DrawingAhead:
+    """The charts drawn into `cache` by one process, in the background, while the refresh
+    writes its tables, its run record and its database on one core and leaves the other
+    idle (`drawing_ahead`). `finish()` stops handing it charts and waits for those in
+    flight; `drawn_ahead` then draws the rest on every core as the report is written.
+    A chart that fails to draw here is drawn there again, where its error is reported.
+
+    >>> ahead = DrawingAhead(iter(()), Path("."))
+    >>> ahead.finish()
+    0
+    """
+
+    def __init__(self, charts: Iterable[tuple[ChartData, str]], cache: Path):
+        self.drawn = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._draw, args=(charts, Path(cache)),
+                                        name="careerfacts-charts", daemon=True)
+        self._thread.start()
+
+    def _draw(self, charts, cache: Path) -> None:
+        try:
+            self.drawn = _drawn(charts, cache, 1, self._stop)
+        except Exception:  # noqa: BLE001 - drawn again by drawn_ahead, which reports it
+            pass
+
+    def finish(self) -> int:
+        """Stop drawing, once the charts in flight are drawn; the number drawn."""
+        self._stop.set()
+        self._thread.join()
+        return self.drawn
+
+
+def drawing_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path) -> DrawingAhead | None:
+    """The charts drawn in the background from now on (DrawingAhead), on a machine of
+    two cores or more and when one drawing process fits in the memory budget beside
+    this process; None otherwise."""
+    from pipeline.memory import MEMORY_BUDGET, resident_bytes
+
+    own = resident_bytes()
+    if (os.cpu_count() or 1) < 2 or (own is not None and own + DRAWING_PROCESS > MEMORY_BUDGET):
+        return None
+    return DrawingAhead(charts, cache)
 
 
 def _draw(chart: tuple[ChartData, str], cache: Path) -> None:

@@ -380,7 +380,7 @@ def _full_refresh(root: Path, registry: Path, decisions: Path, cache_dir: Path, 
                       engine=Engine(jobs=jobs, executor=executor, scheduler=scheduler))
     # the large files are rendered into .careerfacts/, so that publishing renames them
     stage("reconciling and writing the tables and the report")
-    with rendered(run, root / STATE, published=root) as files:
+    with rendered(run, root / STATE, published=root, chart_cache=cache_dir / "charts") as files:
         record, changes, history_problems = recorded_run(
             run, root, registry, decisions, started, EXIT_DATA if run.problems else EXIT_OK,
             files=files)

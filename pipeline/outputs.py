@@ -267,6 +267,7 @@ class Rendered(MutableMapping):
         self.folder = folder
         self.parts = parts
         self.view = view  # what reports/index.html and the run's record are made of
+        self.drawing = None  # the charts drawn in the background (charts.DrawingAhead)
         self.copied: tuple[str, set[str]] | None = None
         """(the sha256 of the last refresh's curated/claims.parquet, the ids of the
         sources whose rows of curated/claims were copied from it), when some were: the
@@ -297,6 +298,9 @@ class Rendered(MutableMapping):
         return value if isinstance(value, Path) else None
 
     def close(self) -> None:
+        if self.drawing is not None:  # it reads the view's files in the folder
+            self.drawing.finish()
+            self.drawing = None
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -311,27 +315,38 @@ class Rendered(MutableMapping):
         self.close()
 
 
-def rendered(run: Run, folder: Path | None = None, published: Path | None = None) -> Rendered:
+def rendered(run: Run, folder: Path | None = None, published: Path | None = None,
+             chart_cache: Path | None = None) -> Rendered:
     """Every output file of a run (see the module docstring). The large files are written
     into a new folder inside `folder` (default: the system's temporary folder); a
     refresh gives the project's `.careerfacts/`, so that publishing renames them rather
     than copies them, and the next command deletes what a killed run left there.
     `published`: the project whose published curated/claims.csv and .parquet (the last
     refresh's) may hold pieces of the new ones, copied from there when their keys are
-    the same (PublishedPieces); None makes every piece."""
+    the same (PublishedPieces); None makes every piece. `chart_cache`: the folder of
+    drawn charts (pipeline/charts.py) into which the report's charts are drawn in the
+    background from the end of reconciliation on, while the files are written
+    (`Rendered.drawing`, finished by pipeline.analyst before the report is)."""
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=RENDERED if folder is not None else "careerfacts-render-",
                                  dir=folder))
+    drawing = None
     try:
         rendering = _Rendering(run, work)
         rendering.published = Path(published) if published is not None else None
         rendering.reconcile()
         returned_to_system()  # the slices' objects are gone: their heap pages too
+        if chart_cache is not None:
+            from pipeline.charts import drawing_ahead
+            drawing = drawing_ahead(rendering.view.charts(), chart_cache)
         files = Rendered(rendering.files(), work, rendering.parts, rendering.view)
         files.copied = rendering.copied
+        files.drawing, drawing = drawing, None
         return files
     except BaseException:
+        if drawing is not None:
+            drawing.finish()
         shutil.rmtree(work, ignore_errors=True)
         raise
 

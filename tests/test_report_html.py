@@ -5,6 +5,7 @@ The browser test (tests/test_browser.py) opens the real report of the seed proje
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -260,6 +261,81 @@ def test_charts_drawn_ahead_by_other_processes_are_the_ones_the_report_draws(
     [drawn] = list(ahead.glob("*.svg"))
     assert drawn.read_text(encoding="utf-8") == charts.chart_svg(data, "f-", alone)
     assert [p.name for p in alone.glob("*.svg")] == [drawn.name]
+
+
+def test_charts_drawn_in_the_background_are_the_ones_the_report_draws(
+        run, tmp_path, monkeypatch):
+    import pipeline.charts as charts
+
+    data = chart_data(run, median_fact(run), "median pay")
+    monkeypatch.setattr(charts, "AHEAD", 1)
+    ahead, alone = tmp_path / "ahead", tmp_path / "alone"
+
+    drawing = charts.DrawingAhead(iter([(data, "f-")]), ahead)
+    drawing._thread.join(timeout=300)  # every chart handed out before it is finished
+
+    assert drawing.finish() == 1
+    [drawn] = list(ahead.glob("*.svg"))
+    assert drawn.read_text(encoding="utf-8") == charts.chart_svg(data, "f-", alone)
+
+
+def test_a_finished_background_drawing_takes_no_more_charts(run, tmp_path, monkeypatch):
+    import threading
+
+    import pipeline.charts as charts
+
+    data = chart_data(run, median_fact(run), "median pay")
+    handed, finished = threading.Event(), threading.Event()
+
+    def charts_until_finished():
+        handed.set()
+        finished.wait(timeout=60)  # the refresh finishes the drawing meanwhile
+        yield data, "f-"
+
+    drawing = charts.DrawingAhead(charts_until_finished(), tmp_path)
+    handed.wait(timeout=60)
+    drawing._stop.set()
+    finished.set()
+
+    assert drawing.finish() == 0
+    assert list(tmp_path.glob("*.svg")) == []
+
+
+def test_a_refresh_draws_its_charts_in_the_background_and_writes_the_same_report(
+        careerfacts_project, careerfacts_shared_cache, tmp_path, monkeypatch):
+    """The charts a refresh drew in the background while it wrote its tables are the
+    ones it draws without: the same files in the chart cache, the same report."""
+    from click.testing import CliRunner
+
+    import pipeline.charts as charts
+    from pipeline.cli import main
+
+    monkeypatch.setattr(charts, "AHEAD", 1)  # the seeds' few charts are worth a process
+    monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    finished = []
+    finish = charts.DrawingAhead.finish
+    monkeypatch.setattr(charts.DrawingAhead, "finish",
+                        lambda self: finished.append(finish(self)) or finished[-1])
+    reports = {}
+    for name in ("ahead", "alone"):
+        if name == "alone":
+            monkeypatch.setattr(charts, "drawing_ahead", lambda charts, cache: None)
+        root = tmp_path / name
+        shutil.copytree(careerfacts_project / "raw", root / "raw")
+        cache = tmp_path / f"cache-{name}"
+        for official in careerfacts_shared_cache.glob("official-*"):  # read once a session
+            shutil.copytree(official, cache / official.name)
+        monkeypatch.setenv("CAREERFACTS_CACHE", str(cache))
+        done = CliRunner().invoke(main, ["--project", str(root), "refresh", "-q", "--jobs", "1"])
+        assert done.exit_code in (0, 1), done.output
+        reports[name] = re.sub(r"run \d+|\d{4}-\d\d-\d\dT[\d:]+Z|[\d.]+ s\b", "",
+                               (root / "reports" / "index.html").read_text(encoding="utf-8"))
+    drawn = {name: {p.name: p.read_bytes() for p in (tmp_path / f"cache-{name}" / "charts")
+                    .glob("*.svg")} for name in ("ahead", "alone")}
+
+    assert finished and finished[0] >= 1  # drawn in the background, then finished
+    assert drawn["ahead"] == drawn["alone"] and drawn["ahead"]
+    assert reports["ahead"] == reports["alone"]
 
 
 def test_the_chart_cache_is_pruned_to_half_its_limit_oldest_first(tmp_path, monkeypatch):
