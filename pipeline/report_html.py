@@ -380,7 +380,14 @@ class AnalystParts:
 
     def charts(self):
         """(chart data, element-id prefix) of every headline entry that has a chart, one
-        read at a time, in no particular order."""
+        read at a time, in no particular order. The headline's rows are finished here,
+        in the caller's thread: the charts may be read in another
+        (pipeline.charts.DrawingAhead) while this one goes on."""
+        if self.headline_spill is not None:
+            self.headline_spill.finish()
+        return self._charts()
+
+    def _charts(self):
         found = (self.headline_spill.entries() if self.headline_spill is not None
                  else iter(self.kept_headline))
         for _, entry in found:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -301,6 +302,19 @@ def test_a_finished_background_drawing_takes_no_more_charts(run, tmp_path, monke
     assert list(tmp_path.glob("*.svg")) == []
 
 
+def test_no_chart_is_drawn_in_the_background_where_a_drawer_would_not_fit(monkeypatch):
+    import pipeline.charts as charts
+    import pipeline.memory as memory
+
+    monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(memory, "resident_bytes",
+                        lambda: memory.MEMORY_BUDGET - charts.DRAWING_PROCESS + 1)
+    assert charts.drawing_ahead(iter(()), Path(".")) is None
+    monkeypatch.setattr(charts.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(memory, "resident_bytes", lambda: 1)
+    assert charts.drawing_ahead(iter(()), Path(".")) is None  # one core: nothing beside
+
+
 def test_a_refresh_draws_its_charts_in_the_background_and_writes_the_same_report(
         careerfacts_project, careerfacts_shared_cache, tmp_path, monkeypatch):
     """The charts a refresh drew in the background while it wrote its tables are the
@@ -308,10 +322,12 @@ def test_a_refresh_draws_its_charts_in_the_background_and_writes_the_same_report
     from click.testing import CliRunner
 
     import pipeline.charts as charts
+    import pipeline.memory as memory
     from pipeline.cli import main
 
     monkeypatch.setattr(charts, "AHEAD", 1)  # the seeds' few charts are worth a process
     monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(memory, "resident_bytes", lambda: 300_000_000)  # not the suite's
     finished = []
     finish = charts.DrawingAhead.finish
     monkeypatch.setattr(charts.DrawingAhead, "finish",
