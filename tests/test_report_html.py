@@ -308,7 +308,8 @@ def test_no_chart_is_drawn_in_the_background_where_a_drawer_would_not_fit(monkey
 
     monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(memory, "resident_bytes",
-                        lambda: memory.MEMORY_BUDGET - charts.DRAWING_PROCESS + 1)
+                        lambda: memory.MEMORY_BUDGET - charts.DRAWING_PROCESS
+                        - charts.WRITING_GROWTH + 1)
     assert charts.drawing_ahead(iter(()), Path(".")) is None
     monkeypatch.setattr(charts.os, "cpu_count", lambda: 1)
     monkeypatch.setattr(memory, "resident_bytes", lambda: 1)
