@@ -5,6 +5,7 @@ rows that pass and the rows that fail, each failing row with the checks it faile
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -33,27 +34,30 @@ METRIC_UNIT_PAIRS = sorted(f"{m}\x1f{u}" for m, units in UNITS_OF_METRIC.items()
 
 
 def _normalised(text: str) -> str:
+    """NFKC-normalised, runs of white space as one space, stripped (ASCII text is its own
+    NFKC form, and str.split splits where the pattern's \\s matches)."""
+    if text.isascii():
+        return " ".join(text.split())
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 _SPACE = re.compile(r"\s")
 
 
-def _holds(quote: str, figure: str) -> bool:
+def _holds(quote: str, figure: str, normalised=_normalised) -> bool:
     """Whether the quote contains the figure as printed, both NFKC-normalised with runs of
     white space as one space. ASCII text is its own NFKC form, and a figure without white
     space is unchanged by the spacing rule and found in the quote's runs of other
     characters, which the rule keeps: such a figure (nearly every one: "$50,250") is
-    looked for in the quote as it is.
+    looked for in the quote as it is. `normalised`: how the quote is normalised (a
+    memo of `_normalised`, `quotes_hold_figures`).
 
     >>> _holds("Median pay:  $50,250 a year", "$50,250"), _holds("pay ＄50,250", "$50,250")
     (True, True)
     """
-    if figure.isascii() and quote.isascii():
-        if not _SPACE.search(figure):
-            return figure in quote
-        return " ".join(figure.split()) in " ".join(quote.split())  # NFKC leaves ASCII be
-    return _normalised(figure) in _normalised(quote)
+    if figure.isascii() and quote.isascii() and not _SPACE.search(figure):
+        return figure in quote
+    return _normalised(figure) in normalised(quote)
 
 
 def quotes_hold_figures(quotes: list[str], figures: list[str]) -> list[bool]:
@@ -63,17 +67,8 @@ def quotes_hold_figures(quotes: list[str], figures: list[str]) -> list[bool]:
     >>> quotes_hold_figures(["Pay: $5 – $9", "Pay: $5 – $9", "Jobs: 12"], ["$5", "$9 ", "13"])
     [True, True, False]
     """
-    normal: dict[str, str] = {}
-    held = []
-    for quote, figure in zip(quotes, figures):
-        if figure.isascii() and quote.isascii() and not _SPACE.search(figure):
-            held.append(figure in quote)
-            continue
-        if quote not in normal:
-            normal[quote] = " ".join(quote.split()) if quote.isascii() else _normalised(quote)
-        held.append((" ".join(figure.split()) if figure.isascii() else _normalised(figure))
-                    in normal[quote])
-    return held
+    normalised = functools.lru_cache(maxsize=None)(_normalised)
+    return [_holds(quote, figure, normalised) for quote, figure in zip(quotes, figures)]
 
 
 class ClaimsTable(pa.DataFrameModel):
