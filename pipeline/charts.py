@@ -411,16 +411,17 @@ CACHE_LIMIT = 2000
 """Rendered charts kept in a cache folder; past it the least recently used half goes."""
 
 
-def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None) -> str:
+def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None,
+              key: str | None = None) -> str:
     """The chart as an SVG element to inline in HTML: no external reference, and element
     ids (if the renderer makes any) prefixed so that several charts share a page.
 
     With a `cache` folder, a chart already rendered from the same data, by the same
     code (this module's text) and the same version of vl-convert, is read
     from it instead of rendered again (starting the renderer costs about a second per
-    process)."""
+    process). `key` is `chart_key(data, prefix)` when the caller has it already."""
     if cache is not None:
-        path = Path(cache) / f"{_cache_key(data, prefix)}.svg"
+        path = Path(cache) / f"{key or chart_key(data, prefix)}.svg"
         try:
             svg = path.read_text(encoding="utf-8")
             os.utime(path)  # recently used: kept when the cache is pruned
@@ -448,7 +449,17 @@ def _renderer() -> tuple[str, str]:
             version("vl-convert-python"))
 
 
-def _cache_key(data: ChartData, prefix: str) -> str:
+def chart_key(data: ChartData, prefix: str = "") -> str:
+    """The name of the chart's file in a chart cache: a digest of its data, its element-id
+    prefix and what draws it (`_renderer`). A few milliseconds for a chart of thousands
+    of page figures, so a report's headline entry carries it (pipeline/report_html.py),
+    made with its chunk and kept with it, and no refresh computes it again.
+
+    >>> data = ChartData("29-2072", "", "f-1", "wage", "median", "USD/year", "median pay",
+    ...                  (), ())
+    >>> len(chart_key(data, "f-1-")), chart_key(data) == chart_key(data, "f-1-")
+    (32, False)
+    """
     parts = (*_renderer(), prefix, repr(data))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
@@ -493,11 +504,11 @@ built (0.68 → 0.88 GB at 10,000 pages): room a drawing process in the backgrou
 leave it (`drawing_ahead`)."""
 
 
-def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
+def drawn_ahead(charts: Iterable[tuple[ChartData, str, str]], cache: Path,
                 jobs: int | None = None) -> int:
     """Draw into `cache`, `jobs` processes at a time (default: the cores, as many as fit
     in the refresh's memory budget beside it, one at least: pipeline.memory; on a single
-    core, none), the charts (data, element-id prefix) it does not hold yet, so that the
+    core, none), the charts (data, element-id prefix, `chart_key`) it does not hold yet, so that the
     report, written in one process, reads them all back; the number drawn. Each process
     draws exactly what `chart_svg` would: the report is the same, byte for byte, however many draw it.
     Fewer than AHEAD missing charts are left to be drawn as the report is written. A few
@@ -514,7 +525,7 @@ def drawn_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path,
     return _drawn(charts, Path(cache), jobs)
 
 
-def _drawn(charts: Iterable[tuple[ChartData, str]], cache: Path, jobs: int,
+def _drawn(charts: Iterable[tuple[ChartData, str, str]], cache: Path, jobs: int,
            stop: threading.Event | None = None) -> int:
     """The charts `cache` does not hold drawn into it by a pool of `jobs` processes (none
     when fewer than AHEAD are missing); the number drawn. With `stop`, no chart is
@@ -528,7 +539,7 @@ def _drawn(charts: Iterable[tuple[ChartData, str]], cache: Path, jobs: int,
         for chart in charts:
             if stop is not None and stop.is_set():
                 break
-            if (cache / f"{_cache_key(*chart)}.svg").exists():
+            if (cache / f"{chart[2]}.svg").exists():
                 continue
             waiting.append(chart)
             if pool is None and len(waiting) < AHEAD:
@@ -565,7 +576,7 @@ class DrawingAhead:
     0
     """
 
-    def __init__(self, charts: Iterable[tuple[ChartData, str]], cache: Path):
+    def __init__(self, charts: Iterable[tuple[ChartData, str, str]], cache: Path):
         self.drawn = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._draw, args=(charts, Path(cache)),
@@ -585,7 +596,7 @@ class DrawingAhead:
         return self.drawn
 
 
-def drawing_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path) -> DrawingAhead | None:
+def drawing_ahead(charts: Iterable[tuple[ChartData, str, str]], cache: Path) -> DrawingAhead | None:
     """The charts drawn in the background from now on (DrawingAhead), on a machine of
     two cores or more and when one drawing process fits in the memory budget beside
     this process and what it will grow by as it writes the tables and the database
@@ -600,5 +611,5 @@ def drawing_ahead(charts: Iterable[tuple[ChartData, str]], cache: Path) -> Drawi
     return DrawingAhead(charts, cache)
 
 
-def _draw(chart: tuple[ChartData, str], cache: Path) -> None:
-    chart_svg(chart[0], chart[1], cache)
+def _draw(chart: tuple[ChartData, str, str], cache: Path) -> None:
+    chart_svg(chart[0], chart[1], cache, chart[2])

@@ -164,6 +164,7 @@ class HeadlineEntry:
     key: tuple
     row: HeadlineRow
     chart: ChartData | None
+    chart_key: str = ""  # charts.chart_key of the chart and its element-id prefix
 
 
 def headline_entry(fact: Fact, matches: dict, sources: dict, queued: bool, national: dict,
@@ -172,7 +173,7 @@ def headline_entry(fact: Fact, matches: dict, sources: dict, queued: bool, natio
     that at least one page states (None for any other fact): `matches` are its claims'
     release matches, `sources` the run's (id -> Source), `queued` whether its
     discrepancy is open, `national` charts.national_figures of the release figures."""
-    from pipeline.charts import fact_chart, fact_page_figures
+    from pipeline.charts import chart_key, fact_chart, fact_page_figures
     from pipeline.report import HEADLINE_FIGURES, HEADLINE_ORDER
 
     order = HEADLINE_ORDER.get((fact.key[1], fact.key[2]))
@@ -188,7 +189,8 @@ def headline_entry(fact: Fact, matches: dict, sources: dict, queued: bool, natio
     data = fact_chart(fact, label, national, figures, title)
     row = replace(_headline_row(fact, label, figures),
                   chart=f"chart-{fact.fact_id}" if data is not None else "")
-    return HeadlineEntry(k["occupation"], order, fact.key, row, data)
+    return HeadlineEntry(k["occupation"], order, fact.key, row, data,
+                         chart_key(data, f"{fact.fact_id}-") if data is not None else "")
 
 
 def occupations(run: Run, render_svg: bool = True,
@@ -234,7 +236,7 @@ class _Occupation:
         self._view.loaded = None
         found = self._view.headline_of(self.code)
         charts = tuple(Chart(e.row.chart, e.chart,
-                             chart_svg(e.chart, f"{e.chart.fact_id}-", self._cache)
+                             chart_svg(e.chart, f"{e.chart.fact_id}-", self._cache, e.chart_key)
                              if self._render else "")
                        for e in found if e.chart is not None)
         loaded = (tuple(e.row for e in found), charts)
@@ -372,27 +374,33 @@ class AnalystParts:
             if entry is None:
                 continue
             self.occupation_codes.add(entry.occupation)
-            order = (entry.occupation, entry.order, entry.key)
+            # the chart's key in the spill's index: the charts a cache lacks are found
+            # without reading the entries back (`charts`)
+            order = (entry.occupation, entry.order, entry.key, entry.chart_key)
             if self.headline_spill is not None:
                 self.headline_spill.add(order, entry)
             else:
                 self.kept_headline.append((order, entry))
 
-    def charts(self):
-        """(chart data, element-id prefix) of every headline entry that has a chart, one
-        read at a time, in no particular order. The headline's rows are finished here,
-        in the caller's thread: the charts may be read in another
-        (pipeline.charts.DrawingAhead) while this one goes on."""
+    def charts(self, missing_from: Path | None = None):
+        """(chart data, element-id prefix, charts.chart_key) of every headline entry that
+        has a chart, one read at a time, in no particular order; with `missing_from` (a
+        chart cache), only the charts it does not hold, the others not read back. The
+        headline's rows are finished here, in the caller's thread: the charts may be
+        read in another (pipeline.charts.DrawingAhead) while this one goes on."""
         if self.headline_spill is not None:
             self.headline_spill.finish()
-        return self._charts()
+        return self._charts(missing_from)
 
-    def _charts(self):
-        found = (self.headline_spill.entries() if self.headline_spill is not None
-                 else iter(self.kept_headline))
+    def _charts(self, missing_from: Path | None):
+        def keep(order: tuple) -> bool:
+            return bool(order[3]) and (missing_from is None or not (
+                Path(missing_from) / f"{order[3]}.svg").exists())
+
+        found = (self.headline_spill.entries(keep) if self.headline_spill is not None
+                 else (e for e in self.kept_headline if keep(e[0])))
         for _, entry in found:
-            if entry.chart is not None:
-                yield entry.chart, f"{entry.chart.fact_id}-"
+            yield entry.chart, f"{entry.chart.fact_id}-", entry.chart_key
 
     def headline_of(self, code: str) -> list[HeadlineEntry]:
         """An occupation's headline entries, in HEADLINE_FIGURES order."""
@@ -595,7 +603,8 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
     if chart_cache is not None:
         from pipeline.charts import drawn_ahead, pruned
 
-        drawn_ahead(view.charts(), chart_cache)  # every core draws; the report reads them
+        # every core draws what the cache lacks; the report reads them
+        drawn_ahead(view.charts(chart_cache), chart_cache)
     template = _environment().get_template(TEMPLATE)
     if out is None:
         text = template.render(**context)

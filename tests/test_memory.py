@@ -52,8 +52,9 @@ def test_the_chart_pool_is_sized_by_the_budget(monkeypatch, tmp_path):
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(memory, "resident_bytes", lambda: 700_000_000)
-    data = [(charts.ChartData("29-2072", "", f"f-{n}", "wage", "median", "USD/year",
-                              "median pay", (), ()), f"f-{n}-") for n in range(charts.AHEAD)]
+    data = [charts.ChartData("29-2072", "", f"f-{n}", "wage", "median", "USD/year",
+                             "median pay", (), ()) for n in range(charts.AHEAD)]
+    data = [(d, f"{d.fact_id}-", charts.chart_key(d, f"{d.fact_id}-")) for d in data]
 
     assert charts.drawn_ahead(data, tmp_path) == charts.AHEAD
     assert sized == [1]  # 0.3 GB left: one drawing process, not one per core

@@ -27,7 +27,7 @@ def official(value: float, year: int, **statistic):
                         stated_in=f"OEWS May {year}", **statistic)
 
 
-def median_run():
+def median_run(*more):
     """The agency's medians of May 2022-2024 with their 10th and 90th percentiles, and
     pages quoting 2024 (current), 2022 (stale), 2022 as history beside 2024, a figure no
     release has ($52,000: a conflict in the queue), and an hourly figure of 2024."""
@@ -46,9 +46,11 @@ def median_run():
                      **MEDIAN),
         stated_claim(50250, source="history", figure="$50,250", period="2024", **MEDIAN),
         stated_claim(52000, source="odd", figure="$52,000", **MEDIAN),
+        *more,
     ]
     authorities = {"bls": "primary", "current": "secondary", "hourly": "secondary",
-                   "stale": "secondary", "history": "secondary", "odd": "secondary"}
+                   "stale": "secondary", "history": "secondary", "odd": "secondary",
+                   **{c.source_id: "secondary" for c in more}}
     return run_from_claims(claims, authorities)
 
 
@@ -257,8 +259,9 @@ def test_charts_drawn_ahead_by_other_processes_are_the_ones_the_report_draws(
     monkeypatch.setattr(charts, "AHEAD", 1)  # the test's one chart is worth a pool
     ahead, alone = tmp_path / "ahead", tmp_path / "alone"
 
-    assert charts.drawn_ahead([(data, "f-")], ahead, jobs=2) == 1
-    assert charts.drawn_ahead([(data, "f-")], ahead, jobs=2) == 0  # in the cache now
+    chart = (data, "f-", charts.chart_key(data, "f-"))
+    assert charts.drawn_ahead([chart], ahead, jobs=2) == 1
+    assert charts.drawn_ahead([chart], ahead, jobs=2) == 0  # in the cache now
     [drawn] = list(ahead.glob("*.svg"))
     assert drawn.read_text(encoding="utf-8") == charts.chart_svg(data, "f-", alone)
     assert [p.name for p in alone.glob("*.svg")] == [drawn.name]
@@ -272,7 +275,7 @@ def test_charts_drawn_in_the_background_are_the_ones_the_report_draws(
     monkeypatch.setattr(charts, "AHEAD", 1)
     ahead, alone = tmp_path / "ahead", tmp_path / "alone"
 
-    drawing = charts.DrawingAhead(iter([(data, "f-")]), ahead)
+    drawing = charts.DrawingAhead(iter([(data, "f-", charts.chart_key(data, "f-"))]), ahead)
     drawing._thread.join(timeout=300)  # every chart handed out before it is finished
 
     assert drawing.finish() == 1
@@ -291,7 +294,7 @@ def test_a_finished_background_drawing_takes_no_more_charts(run, tmp_path, monke
     def charts_until_finished():
         handed.set()
         finished.wait(timeout=60)  # the refresh finishes the drawing meanwhile
-        yield data, "f-"
+        yield data, "f-", charts.chart_key(data, "f-")
 
     drawing = charts.DrawingAhead(charts_until_finished(), tmp_path)
     handed.wait(timeout=60)
@@ -383,3 +386,19 @@ def test_the_summary_counts_in_the_singular_when_there_is_one(run, problems, sho
 
     assert shown in page
     assert re.search(r"<b>\d+</b> sources?</div>", page)
+
+
+def test_each_chart_is_named_by_its_cache_key_and_only_those_a_cache_lacks_are_read(
+        tmp_path):
+    import pipeline.charts as charts
+    from pipeline.report_html import analyst_parts
+
+    view = analyst_parts(median_run(  # and a chart of the 10th percentile
+        stated_claim(35780, source="low", figure="$35,780", **P10)))
+    every = list(view.charts())
+    assert len(every) >= 2
+    assert all(key == charts.chart_key(data, prefix) and prefix == f"{data.fact_id}-"
+               for data, prefix, key in every)
+
+    (tmp_path / f"{every[0][2]}.svg").write_text("<svg/>", encoding="utf-8")
+    assert [key for _, _, key in view.charts(tmp_path)] == [key for _, _, key in every[1:]]
