@@ -1,6 +1,7 @@
 """Where a refresh's time and memory go, stage by stage.
 
     python -m benchmarks.profile_refresh PROJECT [--jobs 2] [--rehash] [--cprofile N] [--by tottime]
+                                                 [--dump FILE]
 
 Runs `careerfacts --project PROJECT refresh -q` in this process with a timer around
 each stage of the chain (pipeline/refresh.py, outputs.py, analyst.py, publish.py) and
@@ -99,13 +100,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="order of --cprofile's functions [default: cumulative]")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also print the N functions with the most time (see --by)")
+    parser.add_argument("--dump", type=Path, metavar="FILE",
+                        help="also save the profile for pstats or snakeviz (implies profiling)")
     args = parser.parse_args(argv)
     table = timed()
     from pipeline.cli import main as careerfacts
 
     command = ["--project", str(args.project), "refresh", "-q", "--jobs", str(args.jobs)]
     command += ["--rehash"] if args.rehash else []
-    profiler = cProfile.Profile() if args.cprofile else None
+    profiler = cProfile.Profile() if args.cprofile or args.dump else None
     start, cpu_start = time.perf_counter(), _cpu()
     code = None
     try:
@@ -130,7 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     workers = cpu_end[1] - cpu_start[1] - sum(row[4] for row in table)
     print(f"{'the rest (registry, digest…)':<28} {rest:8.1f} {rest / total:6.0%} {own:10.1f} "
           f"{workers:8.1f}")
-    if profiler:
+    if profiler and args.dump:
+        profiler.dump_stats(args.dump)
+    if profiler and args.cprofile:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.by).print_stats(
             args.cprofile)
 

@@ -110,7 +110,7 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     out: dict[str, bytes | Path] = {}
     if folder is not None:
         out[record.path] = Path(folder) / "run-record.json"
-        with open(out[record.path], "w", encoding="utf-8", newline="") as stream:
+        with open(out[record.path], "wb") as stream:
             record.write_json(stream)
     else:
         out[record.path] = record.as_json()

@@ -631,3 +631,22 @@ def test_duckdb_reads_the_history_as_the_docs_say(tmp_path, monkeypatch):
     assert [(row[0], row[-1]) for row in rows[-2:]] == [(39, 39), (40, 39)]
     assert rows[-1][3:5] == (1, 0)
     assert without == rows[:-1]
+
+
+_json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+              st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=10),
+              st.sampled_from(["\x00\x1f\x7f\"\\\n\t", "\u2028\u2029", "é€😀", "</script>"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["run", "counts", "sources", "facts", "discrepancies",
+                                        "inputs", "started", "repeats"]), _json_value))
+def test_a_record_is_laid_out_byte_for_byte_as_the_json_module_lays_it_out(document):
+    from pipeline.history import json_document
+
+    expected = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert json_document(document) == expected.encode("utf-8")
