@@ -12,7 +12,6 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from schemas.vocabulary import (METRICS, OCCUPATION_BASES, PERIOD_BASES, SCHEDULES, SCOPES, STATISTICS,
                                 UNION_STATUSES, UNITS, VALUE_BOUNDS)
@@ -71,81 +70,109 @@ def quotes_hold_figures(quotes: list[str], figures: list[str]) -> list[bool]:
     return [_holds(quote, figure, normalised) for quote, figure in zip(quotes, figures)]
 
 
-class ClaimsTable(pa.DataFrameModel):
-    """One row per figure a document states (see docs/data-contract.md)."""
+def unit_fits_metric(df: pd.DataFrame) -> pd.Series:
+    """Per row, whether the unit is one of its metric's (UNITS_OF_METRIC)."""
+    pairs = df.metric.astype(object) + "\x1f" + df.unit.astype(object)
+    return pairs.isin(METRIC_UNIT_PAIRS)
 
-    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^c-[0-9a-f]{16}$")
-    source_id: Series[str] = pa.Field(str_length={"min_value": 1})
-    occupation: Series[str] = pa.Field(str_matches=r"^(\d{2}-\d{4})?$")
-    occupation_basis: Series[str] = pa.Field(isin=["", *OCCUPATION_BASES])
-    metric: Series[str] = pa.Field(isin=sorted(METRICS))
-    statistic: Series[str] = pa.Field(isin=sorted(STATISTICS))
-    unit: Series[str] = pa.Field(isin=sorted(UNITS))
-    value: Series[float] = pa.Field(nullable=True)
-    low: Series[float] = pa.Field(nullable=True)
-    high: Series[float] = pa.Field(nullable=True)
-    value_text: Series[str]
-    figure: Series[str] = pa.Field(str_length={"min_value": 1})
-    precision: Series[float] = pa.Field(gt=0)
-    period: Series[str] = pa.Field(str_matches=r"^(\d{4}|\d{4}-\d{4}|-\d{4})?$")
-    period_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100)
-    period_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100)
-    period_basis: Series[str] = pa.Field(isin=sorted(PERIOD_BASES))
-    geography: Series[str] = pa.Field(str_length={"min_value": 1})
-    level: Series[str]
-    industry: Series[str]
-    union_status: Series[str] = pa.Field(isin=["", *UNION_STATUSES])
-    schedule: Series[str] = pa.Field(isin=["", *SCHEDULES])
-    subgroup: Series[str]
-    scope: Series[str] = pa.Field(isin=list(SCOPES))
-    occupation_text: Series[str]
-    qualifier_text: Series[str]
-    cites: Series[str]
-    page_date: Series[str] = pa.Field(str_matches=r"^(\d{4}-\d{2}-\d{2})?$")
-    stated_in: Series[str]
-    status: Series[str] = pa.Field(isin=["", "official", "reprint", "secondary"])
-    citation: Series[str]
-    quote: Series[str] = pa.Field(str_length={"min_value": 1})
-    locator: Series[str] = pa.Field(str_length={"min_value": 1})
-    extractor: Series[str] = pa.Field(str_matches=r"^[a-z]+/\d+$")
-    method: Series[str] = pa.Field(str_length={"min_value": 1})
 
-    @pa.dataframe_check(error="unit does not fit the metric")
-    def unit_fits_metric(cls, df: pd.DataFrame) -> Series[bool]:
-        pairs = df.metric.astype(object) + "\x1f" + df.unit.astype(object)
-        return pairs.isin(METRIC_UNIT_PAIRS)
+def has_a_figure(df: pd.DataFrame) -> pd.Series:
+    """Per row, a number with a value or a range, or a category with its text."""
+    categorical = df.unit.isin(CATEGORICAL_UNITS)
+    single = df.value.notna() & df.low.isna() & df.high.isna()
+    ranged = df.value.isna() & (df.low.notna() | df.high.notna())  # "up to $75,000"
+    return (categorical & (df.value_text != "")) | (~categorical & (single | ranged))
 
-    @pa.dataframe_check(error="a number needs a value or a range (one end may be open); a "
-                              "category needs value_text")
-    def has_a_figure(cls, df: pd.DataFrame) -> Series[bool]:
-        categorical = df.unit.isin(CATEGORICAL_UNITS)
-        single = df.value.notna() & df.low.isna() & df.high.isna()
-        ranged = df.value.isna() & (df.low.notna() | df.high.notna())  # "up to $75,000"
-        return (categorical & (df.value_text != "")) | (~categorical & (single | ranged))
 
-    @pa.dataframe_check(error="low is greater than high")
-    def low_not_above_high(cls, df: pd.DataFrame) -> Series[bool]:
-        return df.high.isna() | df.low.isna() | (df.low <= df.high)
+def low_not_above_high(df: pd.DataFrame) -> pd.Series:
+    return df.high.isna() | df.low.isna() | (df.low <= df.high)
 
-    @pa.dataframe_check(error="period starts after it ends")
-    def period_in_order(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df.period_start.isna() | df.period_end.isna()
-                | (df.period_start <= df.period_end)).astype(bool)
 
-    @pa.dataframe_check(error="figure outside the plausible range for its unit")
-    def within_bounds(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series(in_plausible_range(df.unit, df.statistic, df.value, df.low,
-                                            df.high), index=df.index)
+def period_in_order(df: pd.DataFrame) -> pd.Series:
+    return (df.period_start.isna() | df.period_end.isna()
+            | (df.period_start <= df.period_end)).astype(bool)
 
-    @pa.dataframe_check(error="quote does not contain the figure as printed")
-    def quote_holds_figure(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series(quotes_hold_figures(df.quote.tolist(), df.figure.tolist()),
-                         index=df.index, dtype=bool)
 
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
+def within_bounds(df: pd.DataFrame) -> pd.Series:
+    return pd.Series(in_plausible_range(df.unit, df.statistic, df.value, df.low, df.high),
+                     index=df.index)
+
+
+def quote_holds_figure(df: pd.DataFrame) -> pd.Series:
+    return pd.Series(quotes_hold_figures(df.quote.tolist(), df.figure.tolist()),
+                     index=df.index, dtype=bool)
+
+
+def _text(*checks: pa.Check, **options) -> pa.Column:
+    return pa.Column(str, checks=list(checks), **options)
+
+
+def _number(*checks: pa.Check, nullable: bool = False) -> pa.Column:
+    return pa.Column(float, checks=list(checks), nullable=nullable)
+
+
+def _one_of(values) -> pa.Check:
+    return pa.Check.isin(list(values))
+
+
+def _some() -> pa.Check:
+    return pa.Check.str_length(min_value=1)
+
+
+ClaimsTable = pa.DataFrameSchema(
+    {
+        "claim_id": _text(pa.Check.str_matches(r"^c-[0-9a-f]{16}$"), unique=True),
+        "source_id": _text(_some()),
+        "occupation": _text(pa.Check.str_matches(r"^(\d{2}-\d{4})?$")),
+        "occupation_basis": _text(_one_of(["", *OCCUPATION_BASES])),
+        "metric": _text(_one_of(sorted(METRICS))),
+        "statistic": _text(_one_of(sorted(STATISTICS))),
+        "unit": _text(_one_of(sorted(UNITS))),
+        "value": _number(nullable=True),
+        "low": _number(nullable=True),
+        "high": _number(nullable=True),
+        "value_text": _text(),
+        "figure": _text(_some()),
+        "precision": _number(pa.Check.gt(0)),
+        "period": _text(pa.Check.str_matches(r"^(\d{4}|\d{4}-\d{4}|-\d{4})?$")),
+        "period_start": pa.Column(pd.Int64Dtype(), [pa.Check.ge(1900), pa.Check.le(2100)],
+                                  nullable=True),
+        "period_end": pa.Column(pd.Int64Dtype(), [pa.Check.ge(1900), pa.Check.le(2100)],
+                                nullable=True),
+        "period_basis": _text(_one_of(sorted(PERIOD_BASES))),
+        "geography": _text(_some()),
+        "level": _text(),
+        "industry": _text(),
+        "union_status": _text(_one_of(["", *UNION_STATUSES])),
+        "schedule": _text(_one_of(["", *SCHEDULES])),
+        "subgroup": _text(),
+        "scope": _text(_one_of(SCOPES)),
+        "occupation_text": _text(),
+        "qualifier_text": _text(),
+        "cites": _text(),
+        "page_date": _text(pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
+        "stated_in": _text(),
+        "status": _text(_one_of(["", "official", "reprint", "secondary"])),
+        "citation": _text(),
+        "quote": _text(_some()),
+        "locator": _text(_some()),
+        "extractor": _text(pa.Check.str_matches(r"^[a-z]+/\d+$")),
+        "method": _text(_some()),
+    },
+    checks=[
+        pa.Check(unit_fits_metric, error="unit does not fit the metric"),
+        pa.Check(has_a_figure, error="a number needs a value or a range (one end may be "
+                                     "open); a category needs value_text"),
+        pa.Check(low_not_above_high, error="low is greater than high"),
+        pa.Check(period_in_order, error="period starts after it ends"),
+        pa.Check(within_bounds, error="figure outside the plausible range for its unit"),
+        pa.Check(quote_holds_figure, error="quote does not contain the figure as printed"),
+    ],
+    name="ClaimsTable", strict=True, coerce=True, ordered=True)
+"""One row per figure a document states (see docs/data-contract.md). Built with pandera's
+object API: a DataFrameModel is turned into this on first use by scanning every
+dataframe library pandera knows, which imports Dask where it is installed (2.4 s of a
+refresh that validates one page)."""
 
 
 def in_plausible_range(unit, statistic, *numbers) -> np.ndarray:

@@ -11,8 +11,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.claims import (UNITS_OF_METRIC, ClaimsTable, _holds, in_plausible_range, quarantine,
-                            quotes_hold_figures)
+from schemas.claims import (UNITS_OF_METRIC, _holds, in_plausible_range, quarantine,
+                            quotes_hold_figures, unit_fits_metric)
 from schemas.vocabulary import VALUE_BOUNDS
 from pipeline.tables import claims_frame
 from tests.conftest import stated_claim
@@ -70,7 +70,7 @@ def test_quotes_are_checked_a_column_at_a_time_as_row_by_row(rows):
 def test_units_fit_metrics_a_column_at_a_time_as_row_by_row(rows):
     frame = pd.DataFrame(rows or None, columns=["metric", "unit"], dtype="string[pyarrow]")
 
-    assert ClaimsTable.unit_fits_metric(frame).tolist() == \
+    assert unit_fits_metric(frame).tolist() == \
         [unit in UNITS_OF_METRIC.get(metric, ()) for metric, unit in rows]
 
 
