@@ -704,9 +704,13 @@ class _Rendering:
         # others copied from the published files
         made = iter(forked_in_turn(lambda n: TableFile.piece_of(self._claims_piece(
             [int(r) for r in pieces[n]], sources)), todo, jobs))
+        # the children forked now, before `table` has a row group in flight: a fork
+        # copies only the forking thread, and with it any lock Arrow's writing held
+        first_made = [next(made)] if todo else []
         wanted = set(todo)
         for n, key in enumerate(keys):
-            piece = next(made) if n in wanted else kept.piece(key)
+            piece = ((first_made.pop() if first_made else next(made)) if n in wanted
+                     else kept.piece(key))
             if piece is None:  # the published files no longer hold it as it was
                 piece = TableFile.piece_of(self._claims_piece([int(r) for r in pieces[n]],
                                                               sources))

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -126,12 +127,17 @@ class TableFile:
     with the table's columns and types: the bytes `csv_bytes` and `parquet_bytes` give
     for the whole table (the Parquet file in row groups of ROW_GROUP rows, or fewer of
     ROW_GROUP_BYTES, once there is more than one piece). `placed` says where each piece
-    written lies: (first byte of its rows in the CSV file, bytes, first row, rows)."""
+    written lies: (first byte of its rows in the CSV file, bytes, first row, rows).
+
+    The row groups are written by a thread of their own (`_flush`): fork no process
+    while a TableFile is open, or fork before its first row group."""
 
     def __init__(self, csv_path: Path, parquet_path: Path | None):
         self.csv = open(csv_path, "wb")
         self.parquet_path = parquet_path
         self.writer = None
+        self.worker: ThreadPoolExecutor | None = None  # writes the row groups
+        self.in_flight = None  # the row group being written (a Future)
         self.pending: list = []  # Arrow tables of pieces not yet in a row group
         self.rows = 0
         self.written = 0  # rows written, in all
@@ -176,16 +182,28 @@ class TableFile:
                 self._flush()
 
     def _flush(self) -> None:
+        """Hand the pending pieces to the Parquet writer as one row group. Arrow encodes
+        and compresses it without the interpreter's lock, in a thread of its own, while
+        this one goes on with the next pieces' CSV; one row group is in flight at a
+        time, so no more than one more is held."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         if not self.pending:
             return
         table = self.pending[0] if len(self.pending) == 1 else pa.concat_tables(self.pending)
+        self.pending, self.rows = [], 0
+        self._written()  # the row group before it
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.parquet_path, table.schema, compression="zstd")
-        self.writer.write_table(table)
-        self.pending, self.rows = [], 0
+            self.worker = ThreadPoolExecutor(1, thread_name_prefix="careerfacts-parquet")
+        self.in_flight = self.worker.submit(self.writer.write_table, table)
+
+    def _written(self) -> None:
+        """Wait for the row group in flight; its error, if it failed, is raised here."""
+        if self.in_flight is not None:
+            in_flight, self.in_flight = self.in_flight, None
+            in_flight.result()
 
     def close(self, empty: pd.DataFrame | None = None) -> None:
         """Finish both files; `empty` gives the columns of a table no piece was written to."""
@@ -194,7 +212,12 @@ class TableFile:
         self.csv.close()
         if self.parquet_path is None:
             return
-        self._flush()
+        try:
+            self._flush()
+            self._written()
+        finally:
+            if self.worker is not None:
+                self.worker.shutdown()
         if self.writer is not None:
             self.writer.close()
         else:  # no row at all: the empty table's file, as parquet_bytes writes it
