@@ -96,7 +96,9 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     cache, see pipeline.refresh.default_cache_dir). When `files` were rendered into a
     folder (pipeline.outputs.Rendered), the record, the report and the database are
     written there, from the parts gathered while rendering, and given as files;
-    otherwise as bytes."""
+    otherwise as bytes. The database is built beside something else: the charts drawn in
+    the background (pipeline.charts.DrawingAhead), or else the report, which is Python
+    where DuckDB leaves the interpreter's lock (5–7 s each at 10,000 pages)."""
     from pipeline.database import (DATABASE, database_bytes, database_file,
                                    database_fingerprint, stored_fingerprint)
     from pipeline.memory import returned_to_system
@@ -114,27 +116,73 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
             record.write_json(stream)
     else:
         out[record.path] = record.as_json()
-    # the database first: the charts drawn in the background meanwhile (outputs.rendered)
     results = parts.decisions if parts is not None else None
     fingerprint = database_fingerprint(run, files, results)
-    database = None
+    build = None  # the database, when its content changed
     if stored_fingerprint(Path(root) / DATABASE) != fingerprint:
         if folder is not None:
-            database = database_file(run, files, Path(folder) / "careerfacts.duckdb",
+            def build():
+                return database_file(run, files, Path(folder) / "careerfacts.duckdb",
                                      fingerprint, results, Path(root) / DATABASE)
         else:
-            database = database_bytes(run, files, fingerprint, results)
+            def build():
+                return database_bytes(run, files, fingerprint, results)
     drawing = getattr(files, "drawing", None)
-    if drawing is not None:
-        drawing.finish()  # the rest drawn on every core as the report is written
     if folder is not None and view is not None:
         report = Path(folder) / "index.html"
-        with open(report, "w", encoding="utf-8", newline="") as stream:
-            html_report(run, record, changes, cache / "charts", out=stream, parts=parts,
-                        view=view)
+
+        def write_report() -> None:
+            with open(report, "w", encoding="utf-8", newline="") as stream:
+                html_report(run, record, changes, cache / "charts", out=stream, parts=parts,
+                            view=view)
+
+        if drawing is not None:
+            # the database first, beside the charts drawn in the background since the
+            # tables were reconciled (outputs.rendered); the rest drawn on every core as
+            # the report is written
+            database = build() if build is not None else None
+            drawing.finish()
+            write_report()
+        else:
+            # the charts the cache lacks drawn first, on every core; then the database,
+            # built by DuckDB outside the interpreter's lock, beside the report
+            from pipeline.charts import drawn_ahead
+
+            drawn_ahead(view.charts(cache / "charts"), cache / "charts")
+            database = _beside(build, write_report) if build is not None else write_report()
         out[REPORT] = report
     else:
+        database = build() if build is not None else None
+        if drawing is not None:
+            drawing.finish()
         out[REPORT] = html_report(run, record, changes, cache / "charts").encode("utf-8")
     if database is not None:
         out[DATABASE] = database
     return out
+
+
+def _beside(work, main):
+    """`work()` run in a thread while `main()` runs in this one; what `work` returned.
+    Whichever fails, both have ended before its error is raised (the folder they write
+    into is then deleted).
+
+    >>> import time
+    >>> ended = []
+    >>> def slow():
+    ...     time.sleep(0.2); ended.append("work"); return 1
+    >>> _beside(slow, lambda: ended.append("main"))
+    1
+    >>> def failing():
+    ...     raise ValueError("main failed")
+    >>> try:
+    ...     _beside(slow, failing)
+    ... except ValueError as exc:
+    ...     print(exc, ended)
+    main failed ['main', 'work', 'work']
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="careerfacts-database") as pool:
+        beside = pool.submit(work)
+        main()
+    return beside.result()
