@@ -97,8 +97,9 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     folder (pipeline.outputs.Rendered), the record, the report and the database are
     written there, from the parts gathered while rendering, and given as files;
     otherwise as bytes. The database is built beside something else: the charts drawn in
-    the background (pipeline.charts.DrawingAhead), or else the report, which is Python
-    where DuckDB leaves the interpreter's lock (5–7 s each at 10,000 pages)."""
+    the background (pipeline.charts.DrawingAhead); or, when it is the last one patched
+    and nothing is drawn in the background, the report, which is Python where DuckDB
+    leaves the interpreter's lock (5–7 s each at 10,000 pages with a page changed)."""
     from pipeline.database import (DATABASE, database_bytes, database_file,
                                    database_fingerprint, stored_fingerprint)
     from pipeline.memory import returned_to_system
@@ -136,20 +137,25 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
                 html_report(run, record, changes, cache / "charts", out=stream, parts=parts,
                             view=view)
 
-        if drawing is not None:
-            # the database first, beside the charts drawn in the background since the
-            # tables were reconciled (outputs.rendered); the rest drawn on every core as
-            # the report is written
-            database = build() if build is not None else None
-            drawing.finish()
-            write_report()
-        else:
-            # the charts the cache lacks drawn first, on every core; then the database,
-            # built by DuckDB outside the interpreter's lock, beside the report
+        patched = (getattr(files, "copied", None) is not None
+                   and (Path(root) / DATABASE).is_file())
+        if build is not None and drawing is None and patched:
+            # the charts the cache lacks drawn first, on every core; then the last
+            # database patched by DuckDB, outside the interpreter's lock, beside the
+            # report. A database built whole is built alone, as before: DuckDB may take
+            # its whole MEMORY_LIMIT then, and the refresh's budget was measured so
             from pipeline.charts import drawn_ahead
 
             drawn_ahead(view.charts(cache / "charts"), cache / "charts")
-            database = _beside(build, write_report) if build is not None else write_report()
+            database = _beside(build, write_report)
+        else:
+            # the database first, beside the charts drawn in the background since the
+            # tables were reconciled (outputs.rendered), if any; the rest drawn on every
+            # core as the report is written
+            database = build() if build is not None else None
+            if drawing is not None:
+                drawing.finish()
+            write_report()
         out[REPORT] = report
     else:
         database = build() if build is not None else None

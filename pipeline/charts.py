@@ -499,9 +499,13 @@ DRAWING_PROCESS = 250_000_000
 (vl-convert's JavaScript engine, the charts' data)."""
 
 WRITING_GROWTH = 250_000_000
+WRITING_GROWTH_PER_CLAIM = 250
 """About what a refresh grows by from the end of reconciliation until its database is
-built (0.68 → 0.88 GB at 10,000 pages): room a drawing process in the background must
-leave it (`drawing_ahead`)."""
+built, the least and per valid claim: room a drawing process in the background must
+leave it (`drawing_ahead`). At 10,000 pages (2.26 million claims) the refresh held
+0.5–0.6 GB when reconciliation ended and its process tree 0.85–0.97 GB while the tables
+were written (the children that make pieces of curated/claims with it); a drawer
+beside that took the tree to 1.1 GB."""
 
 
 def drawn_ahead(charts: Iterable[tuple[ChartData, str, str]], cache: Path,
@@ -596,17 +600,19 @@ class DrawingAhead:
         return self.drawn
 
 
-def drawing_ahead(charts: Iterable[tuple[ChartData, str, str]], cache: Path) -> DrawingAhead | None:
+def drawing_ahead(charts: Iterable[tuple[ChartData, str, str]], cache: Path,
+                  claims: int = 0) -> DrawingAhead | None:
     """The charts drawn in the background from now on (DrawingAhead), on a machine of
     two cores or more and when one drawing process fits in the memory budget beside
-    this process and what it will grow by as it writes the tables and the database
-    (WRITING_GROWTH); None otherwise: at 10,000 pages the charts are drawn only as the
-    report is written."""
+    this process and what it will grow by as it writes the tables and the database of
+    `claims` valid claims (WRITING_GROWTH); None otherwise: at 10,000 pages the charts
+    are drawn only as the report is written."""
     from pipeline.memory import MEMORY_BUDGET, resident_bytes
 
     own = resident_bytes()
+    growth = max(WRITING_GROWTH, claims * WRITING_GROWTH_PER_CLAIM)
     if (os.cpu_count() or 1) < 2 or (
-            own is not None and own + WRITING_GROWTH + DRAWING_PROCESS > MEMORY_BUDGET):
+            own is not None and own + growth + DRAWING_PROCESS > MEMORY_BUDGET):
         return None
     return DrawingAhead(charts, cache)
 

@@ -339,7 +339,8 @@ def rendered(run: Run, folder: Path | None = None, published: Path | None = None
         returned_to_system()  # the slices' objects are gone: their heap pages too
         if chart_cache is not None:
             from pipeline.charts import drawing_ahead
-            drawing = drawing_ahead(rendering.view.charts(chart_cache), chart_cache)
+            drawing = drawing_ahead(rendering.view.charts(chart_cache), chart_cache,
+                                    claims=len(rendering.valid))
         files = Rendered(rendering.files(), work, rendering.parts, rendering.view)
         files.copied = rendering.copied
         files.drawing, drawing = drawing, None

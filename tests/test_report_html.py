@@ -314,6 +314,9 @@ def test_no_chart_is_drawn_in_the_background_where_a_drawer_would_not_fit(monkey
                         lambda: memory.MEMORY_BUDGET - charts.DRAWING_PROCESS
                         - charts.WRITING_GROWTH + 1)
     assert charts.drawing_ahead(iter(()), Path(".")) is None
+    # a refresh of 10,000 pages when its reconciliation ended: 0.5 GB, 2.26 million claims
+    monkeypatch.setattr(memory, "resident_bytes", lambda: 500_000_000)
+    assert charts.drawing_ahead(iter(()), Path("."), claims=2_260_000) is None
     monkeypatch.setattr(charts.os, "cpu_count", lambda: 1)
     monkeypatch.setattr(memory, "resident_bytes", lambda: 1)
     assert charts.drawing_ahead(iter(()), Path(".")) is None  # one core: nothing beside
@@ -339,7 +342,7 @@ def test_a_refresh_draws_its_charts_in_the_background_and_writes_the_same_report
     reports = {}
     for name in ("ahead", "alone"):
         if name == "alone":
-            monkeypatch.setattr(charts, "drawing_ahead", lambda charts, cache: None)
+            monkeypatch.setattr(charts, "drawing_ahead", lambda charts, cache, claims=0: None)
         root = tmp_path / name
         shutil.copytree(careerfacts_project / "raw", root / "raw")
         cache = tmp_path / f"cache-{name}"
