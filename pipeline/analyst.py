@@ -101,7 +101,7 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
     and nothing is drawn in the background, the report, which is Python where DuckDB
     leaves the interpreter's lock (5–7 s each at 10,000 pages with a page changed)."""
     from pipeline.database import (DATABASE, database_bytes, database_file,
-                                   database_fingerprint, stored_fingerprint)
+                                   database_fingerprint, patchable, stored_fingerprint)
     from pipeline.memory import returned_to_system
     from pipeline.refresh import default_cache_dir
     from pipeline.report_html import html_report
@@ -137,9 +137,7 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
                 html_report(run, record, changes, cache / "charts", out=stream, parts=parts,
                             view=view)
 
-        patched = (getattr(files, "copied", None) is not None
-                   and (Path(root) / DATABASE).is_file())
-        if build is not None and drawing is None and patched:
+        if build is not None and drawing is None and patchable(files, Path(root) / DATABASE):
             # the charts the cache lacks drawn first, on every core; then the last
             # database patched by DuckDB, outside the interpreter's lock, beside the
             # report. A database built whole is built alone, as before: DuckDB may take

@@ -401,7 +401,7 @@ def database_file(run: Run, files: dict[str, bytes], path: Path, fingerprint: st
     about = about_table(fingerprint or database_fingerprint(run, files, results),
                         _digest(files, TABLES["claims"][0]),
                         _digest(files, "curated/releases.parquet"))
-    if previous is not None and copied is not None and Path(previous).is_file():
+    if patchable(files, previous):
         import duckdb
 
         try:
@@ -416,6 +416,14 @@ def database_file(run: Run, files: dict[str, bytes], path: Path, fingerprint: st
     _build(path, lambda con: _filled(con, run, files, results, about,
                                      releases=template is None))
     return path
+
+
+def patchable(files, previous: Path | None) -> bool:
+    """Whether `database_file` starts from the last refresh's database (`previous`) and
+    patches it, rather than building the file whole: the claims table was written
+    mostly by copying that refresh's pieces (`files.copied`) and the database is there."""
+    return (previous is not None and getattr(files, "copied", None) is not None
+            and Path(previous).is_file())
 
 
 class _Unpatchable(Exception):
