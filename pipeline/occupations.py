@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from extractors.claims import Claim
 from extractors.document import Document
@@ -48,6 +49,17 @@ group's title, "Director" an alternate title of Producers and Directors)."""
 
 GROUP_KINDS = ("soc-minor", "soc-major")
 MAX_PHRASE = 14
+_INDEX_PREFIX = "title-index-"
+"""The kept TitleIndex's file name in the official tables' cache folder, before the hash of
+the code that builds it."""
+
+
+def _index_fingerprint() -> str:
+    from pipeline.cache import code_fingerprint
+
+    return code_fingerprint((), ("pipeline/occupations.py",))
+
+
 SOC_CODE = re.compile(r"(?<![\d-])(\d{2}-\d{4})(?:\.\d{2})?(?![\d-])")
 
 
@@ -156,9 +168,58 @@ class TitleIndex:
 
     @classmethod
     def of(cls, official: Official) -> TitleIndex:
+        """The index of the official tables' titles. Building it stems some 60,000
+        titles (about 2 s), so where the tables are cached (`official.directory`) it is
+        kept beside them and read back (a tenth of that): a refresh that reads one new
+        page without a registry occupation costs the page, not the index. The kept index
+        is named by this module's code and checked when read; one that fails is built
+        again."""
+        directory = official.directory
+        path = directory / f"{_INDEX_PREFIX}{_index_fingerprint()}.cfx" if directory else None
+        if path is not None:
+            from pipeline.cache import unsealed
+
+            try:
+                return cls._of_state(unsealed(path.read_bytes()))
+            except (OSError, ValueError, TypeError, KeyError):
+                pass  # not kept yet, or not as this code keeps it: built again
         levels = {code: e.level for code, e in official.structure.items()}
         parents = {code: e.parent for code, e in official.structure.items()}
-        return cls(official.titles(), levels, parents, official.crosswalk)
+        index = cls(official.titles(), levels, parents, official.crosswalk)
+        if path is not None:
+            index._keep(path)
+        return index
+
+    _STATE = ("levels", "parents", "crosswalk", "phrases", "exact", "own", "heads", "college")
+
+    def _keep(self, path: Path) -> None:
+        """Write the index beside the official tables (plain values behind a checksum)
+        and drop what older code kept there; a cache that cannot be written costs only
+        time."""
+        from pipeline.cache import sealed, write_atomically
+
+        state = {name: dict(getattr(self, name)) for name in self._STATE}
+        try:
+            write_atomically(path, sealed(state))
+            for old in path.parent.glob(f"{_INDEX_PREFIX}*.cfx"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    @classmethod
+    def _of_state(cls, state: dict) -> TitleIndex:
+        """The index `_keep` wrote, as it was built (its lookups add to two of its tables
+        as they go, as `defaultdict`s do)."""
+        index = cls.__new__(cls)
+        for name in cls._STATE:
+            value = state[name]
+            if not isinstance(value, dict):
+                raise TypeError(f"{name} is no table")
+            setattr(index, name, value)
+        index.phrases = defaultdict(dict, index.phrases)
+        index.exact = defaultdict(set, index.exact)
+        return index
 
     def match(self, text: str) -> TitleMatch:
         """The occupation a title names.

@@ -33,6 +33,34 @@ def index(official):
     return TitleIndex.of(official)
 
 
+def test_the_index_is_kept_beside_the_official_tables_and_checked(official, tmp_path):
+    """A refresh that reads one new page without a registry occupation reads the index
+    back instead of stemming every title again; a kept index that fails its checksum,
+    or holds another shape, is built again and kept anew."""
+    folder = tmp_path / official.directory.name
+    shutil.copytree(official.directory, folder,
+                    ignore=shutil.ignore_patterns("title-index-*", "*.duckdb"))
+    copy = dataclasses.replace(official, directory=folder, _titles=None)
+    built = TitleIndex.of(copy)
+    kept = sorted(folder.glob("title-index-*.cfx"))
+    assert len(kept) == 1
+    read = TitleIndex.of(dataclasses.replace(copy, _titles=None))
+    for name in TitleIndex._STATE:
+        assert getattr(read, name) == getattr(built, name), name
+    assert read.match("Medical Coder Salary Guide") == built.match("Medical Coder Salary Guide")
+    assert read.match("Delivery Driver").outcome == "ambiguous"
+    assert read.match("no such job at all").outcome == "none"  # lookups of unknown words
+    stale = folder / "title-index-0000000000000000.cfx"  # kept by other code: dropped
+    stale.write_bytes(b"old")
+    kept[0].write_bytes(kept[0].read_bytes()[:-5])  # torn
+    again = TitleIndex.of(dataclasses.replace(copy, _titles=None))
+    assert again.phrases == built.phrases
+    assert sorted(folder.glob("title-index-*.cfx")) == kept
+    from pipeline.cache import sealed
+    kept[0].write_bytes(sealed({"levels": []}))  # whole, but of another shape
+    assert TitleIndex.of(dataclasses.replace(copy, _titles=None)).own == built.own
+
+
 def titled_pages() -> dict[Path, str]:
     found = {CORPUS / name: page["soc"] for name, page in pages().items()}
     found.update({path: "29-2072" for path in sorted((REPO / "raw").glob("00*.txt"))})
