@@ -272,23 +272,34 @@ class FileDigests:
 
 # --- the registry as parsed -----------------------------------------------------------------
 
-def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse):
+def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse, entries=None):
     """`parse(text)` of a registry, kept by the text's sha256: a registry of 10,000
     entries takes seconds to parse as YAML and milliseconds to read back. Only plain
-    values (what YAML gives) are kept; `parse` may raise, and nothing is kept then."""
+    values (what YAML gives) are kept; `parse` may raise, and nothing is kept then.
+
+    With `entries` (a function of the text: the registry as `{"sources": [...]}` whose
+    items are parsed one at a time, `entries(text, known)`, or None for a file it cannot
+    split; see registry.entry_blocks), a text that changed is not parsed whole: each
+    entry's block is looked up in the blocks the last parse kept (`known`, block ->
+    value) and only new blocks are parsed. A refresh after one page's entry changed
+    parses that entry, not 10,000."""
     if cache_dir is None:
         return parse(text)
     path = Path(cache_dir) / f"registry-{project_key(root)}.pickle"
     digest = hashlib.sha256(text).hexdigest()
+    known: dict = {}
     try:
-        known, value = unsealed(path.read_bytes())
-        if known == digest:
-            return value
-    except (OSError, ValueError, TypeError):
+        kept = unsealed(path.read_bytes())
+        if kept[0] == digest:
+            return kept[1]
+        if len(kept) > 2 and isinstance(kept[2], dict):
+            known = kept[2]
+    except (OSError, ValueError, TypeError, IndexError):
         pass
-    value = parse(text)
+    found = entries(text, known) if entries is not None else None
+    value, blocks = found if found is not None else (parse(text), {})
     try:
-        write_atomically(path, sealed((digest, value)))
+        write_atomically(path, sealed((digest, value, blocks)))
     except (OSError, pickle.PicklingError):
         pass  # a value YAML can give but pickle cannot hold: parsed again next time
     return value

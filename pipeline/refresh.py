@@ -735,7 +735,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         start = len(store)
         origins.append((start, keys[index]))
         store.extend_batch(kept.batch)
-        valid.extend(start + i for i in kept.valid)
+        valid.extend(map(start.__add__, kept.valid))  # two million rows at 10,000 pages
         if kept.bad:
             frame = claims_frame(store.claims([start + i for i, _ in kept.bad]))
             frame.index = [start + i for i, _ in kept.bad]

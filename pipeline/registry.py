@@ -288,6 +288,88 @@ def _shown(path: Path, root: Path, resolved: bool = False) -> str:
         return str(path)
 
 
+_SOURCES_KEY = re.compile(r"sources:[ \t]*(?:#.*)?\r?\n?")
+_ITEM = re.compile(r"-(?:[ \t]|\r?\n|$)")
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def entry_blocks(text: str) -> list[str] | None:
+    """The registry's entries, each as the text of its item of the `sources:` list, when
+    the file is laid out as careerfacts' registries are: comments and blank lines, the
+    one top-level key `sources:`, and its items at one indentation. None for any other
+    layout (another top-level key, a directive, tabs, an empty list): that file is
+    parsed whole.
+
+    Each block parses on its own as a list of one item equal to that item of the whole
+    file: a line at the items' indentation that begins with "- " starts an item unless
+    it lies inside a quoted scalar or a flow collection, and then the block before it
+    does not parse (an unclosed quote or bracket), which entry_values takes as a file
+    to parse whole; so is an alias to another entry's anchor.
+
+    >>> entry_blocks("# pages\\nsources:\\n  - id: a\\n    path: a.txt\\n\\n  - id: b\\n")
+    ['  - id: a\\n    path: a.txt\\n\\n', '  - id: b\\n']
+    >>> entry_blocks("version: 2\\nsources:\\n  - id: a\\n") is None
+    True
+    """
+    if _OTHER_BREAKS.search(text):
+        return None  # line breaks YAML reads that are not "\n": parsed whole
+    pieces = text.split("\n")
+    lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    at = 0
+    while at < len(lines) and (not lines[at].strip() or lines[at].startswith("#")):
+        at += 1
+    if at == len(lines) or not _SOURCES_KEY.fullmatch(lines[at]):
+        return None
+    blocks: list[list[str]] = []
+    indent = -1
+    for line in lines[at + 1:]:
+        stripped = line.lstrip(" ")
+        if not stripped.strip() or stripped.startswith("#"):
+            if blocks:  # a blank or comment line: read with the item it follows
+                blocks[-1].append(line)
+            continue
+        width = len(line) - len(stripped)
+        if indent < 0 and _ITEM.match(stripped):
+            indent = width  # the items' indentation: the first item's
+        if width == indent and _ITEM.match(stripped):
+            blocks.append([line])
+        elif width > indent >= 0 and not stripped.startswith("\t"):
+            blocks[-1].append(line)
+        else:
+            return None  # another key, a less indented line, a tab: not split here
+    return ["".join(block) for block in blocks] or None
+
+
+def entry_values(text: bytes, known: dict) -> tuple[dict, dict] | None:
+    """The registry `{"sources": [...]}` parsed an entry at a time (`entry_blocks`), each
+    block taken from `known` (block -> its value, kept by the last parse) or parsed on
+    its own; and the blocks of this text with their values. None where the file is to
+    be parsed whole: another layout, a block that does not parse alone (the whole file's
+    parse says where and why) or holds other than one item."""
+    try:
+        blocks = entry_blocks(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    if blocks is None:
+        return None
+    values: list = []
+    kept: dict = {}
+    for block in blocks:
+        if block in known:
+            value = known[block]
+        else:
+            try:
+                parsed = yaml.load(block, Loader=_Loader)
+            except yaml.YAMLError:
+                return None
+            if not isinstance(parsed, list) or len(parsed) != 1:
+                return None
+            value = parsed[0]
+        kept[block] = value
+        values.append(value)
+    return {"sources": values}, kept
+
+
 def load_registry(registry: Path, root: Path | None = None, *,
                   cache_dir: Path | None = None, rehash: bool = False
                   ) -> tuple[list[Capture], list[Problem]]:
@@ -306,7 +388,7 @@ def load_registry(registry: Path, root: Path | None = None, *,
         return yaml.load(text.decode("utf-8"), Loader=_Loader)
 
     try:
-        document = cached_parse(cache_dir, root, registry.read_bytes(), parse)
+        document = cached_parse(cache_dir, root, registry.read_bytes(), parse, entry_values)
     except FileNotFoundError:
         raise RegistryError(problem("registry-not-found", path=shown)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.document import sniff_format
 from pipeline.registry import Capture, RegistryError, load_registry
@@ -388,3 +390,112 @@ def test_a_dataset_entry_is_checked(tmp_path):
     assert captures == []
     assert ["dataset 'oews-nationwide' is not one of" in p.message for p in problems] == [True, False]
     assert "period must be a year" in problems[1].message
+
+
+# --- a registry parsed an entry at a time ----------------------------------------------------
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
+_SCALARS = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.sampled_from(["- a", "  - b", "a: b", "'q'", '"q"', "#x", "x\n- y", "2026-01-09",
+                     "*a", "&a", "[x", "{x", "|", ">", "? x", "---", "...", "\t- t"]),
+    st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+_ENTRIES = st.lists(st.dictionaries(
+    st.sampled_from(["id", "path", "sha256", "title", "notes", "retrieved", "tags"]),
+    st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3)), min_size=1, max_size=5),
+    min_size=1, max_size=8)
+
+
+def _dumped(entries: list, indent: int, width: int, comment: str) -> str:
+    text = yaml.dump({"sources": entries}, Dumper=_NoAliases, default_flow_style=False,
+                     allow_unicode=True, indent=indent, width=width, sort_keys=False)
+    return comment + text
+
+
+@given(_ENTRIES, st.integers(0, len(GOOD_IDS)), st.sampled_from([2, 4]),
+       st.sampled_from([20, 80, 1000]), st.sampled_from(["", "# pages\n\n"]),
+       st.one_of(_SCALARS, st.lists(_SCALARS, max_size=2)))
+@settings(max_examples=300, deadline=None)
+def test_a_registry_parsed_an_entry_at_a_time_is_the_whole_files_parse(
+        entries, at, indent, width, comment, changed):
+    """Whatever the entries hold (quotes, colons, "- " and line breaks in their text, YAML's
+    own marks), the entries parsed one at a time, and again with one entry changed and
+    the others' blocks taken from the first parse, are what parsing the file whole gives;
+    or the file is parsed whole."""
+    from pipeline.registry import _Loader, entry_values
+
+    def whole(text: str):
+        try:
+            return yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError:
+            return "error"
+
+    text = _dumped(entries, indent, width, comment)
+    found = entry_values(text.encode("utf-8"), {})
+    if found is not None:
+        assert found[0] == whole(text)
+    entries = [dict(e) for e in entries]
+    entries[at % len(entries)]["notes"] = changed
+    again = _dumped(entries, indent, width, comment)
+    found_again = entry_values(again.encode("utf-8"), found[1] if found else {})
+    if found_again is not None:
+        assert found_again[0] == whole(again)
+
+
+@pytest.mark.parametrize("text", [
+    'sources:\n  - id: a\n    title: "one\n  - two"\n  - id: b\n',  # "- " inside quotes
+    "sources:\n  - id: a\n    tags: [x,\n  - y]\n  - id: b\n",  # inside a flow list
+    "sources:\n  - id: a\n    tags: &t [x]\n  - id: b\n    tags: *t\n",  # an alias
+    "sources:\n  - id: a\n    notes: |\n      - kept\n  - id: b\n",  # a literal block
+    "sources:\n- id: a\n  path: a.txt\n- id: b\n",  # items not indented
+    "sources:\r\n  - id: a\r\n  - id: b\r\n",  # CRLF
+    "# top\nsources: # the pages\n  # first\n  - id: a\n\n  # second\n  - id: b\n",
+    "sources:\n  - id: a\nother: 1\n",  # another key: parsed whole
+    "sources:\n  - id: a\n    title: x\u2028y\n",  # a break YAML reads: parsed whole
+    "sources:\n  - id: a\n   path: odd\n",  # bad indentation: the whole file's error
+], ids=["quoted", "flow", "alias", "literal", "flush", "crlf", "comments", "other-key",
+        "line-separator", "bad-indent"])
+def test_registries_of_any_layout_load_as_when_parsed_whole(tmp_path, text):
+    """With a cache (an entry at a time, then again after an entry changed) and without
+    (the file parsed whole), a registry gives the same entries, or the same error."""
+    (tmp_path / "raw").mkdir()
+    registry = tmp_path / "raw" / "sources.yaml"
+
+    def loaded(cache_dir):
+        try:
+            captures, problems = load_registry(registry, cache_dir=cache_dir)
+        except RegistryError as exc:
+            return str(exc)
+        return [c.source for c in captures], [p.message for p in problems]
+
+    for version in (text, text.replace("id: b", "id: c")):
+        registry.write_text(version, encoding="utf-8", newline="")
+        assert loaded(tmp_path / "cache") == loaded(None)
+
+
+def test_a_changed_entry_is_the_only_one_parsed_again(tmp_path, monkeypatch):
+    registry = write_registry(tmp_path, GOOD_ENTRIES, GOOD_PAGES)
+    cache = tmp_path / "cache"
+    first, _ = load_registry(registry, cache_dir=cache)
+    import pipeline.registry as module
+    parsed = []
+    real = module.yaml.load
+
+    def counted(text, Loader):
+        parsed.append(text)
+        return real(text, Loader=Loader)
+
+    monkeypatch.setattr(module.yaml, "load", counted)
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("title: Page good-html", "title: Page good-html, again"),
+                        encoding="utf-8")
+    again, problems = load_registry(registry, cache_dir=cache)
+    assert len(parsed) == 1 and "Page good-html, again" in parsed[0]
+    assert [c.source.title for c in again] == ["Page good-pdf", "Page good-html, again",
+                                               "Page good-text"]
+    assert [c.source.id for c in again] == [c.source.id for c in first] == GOOD_IDS
+    assert problems == []
