@@ -430,7 +430,9 @@ class _Rendering:
             self._chunks(basis)
             with collector_paused():
                 self._reused(basis)
-        self.parts.figures = Counter(self.store.column_of(self.valid, "source_id"))
+        codes, names = self.store.codes_of(self.valid, "source_id")
+        self.parts.figures = Counter({names[c]: n for c, n in enumerate(
+            np.bincount(codes, minlength=len(names)).tolist()) if n})
 
     def _chunks(self, basis) -> None:
         """Every chunk reconciled and rendered on its own, into a folder of its own, and
@@ -669,11 +671,11 @@ class _Rendering:
         a piece at a time."""
         run, store = self.run, self.store
         sources = {c.source.id: c.source for c in run.captures}
-        names = store.column_of(self.valid, "source_id")
-        in_order = sorted(set(names))
+        codes, names = store.codes_of(self.valid, "source_id")
+        in_order = sorted(names[c] for c in np.unique(codes).tolist())
         number = {name: n for n, name in enumerate(in_order)}
-        codes = np.fromiter((number[s] for s in names), dtype=np.int64, count=len(names))
-        del names
+        codes = np.array([number.get(name, -1) for name in names], dtype=np.int64)[codes] \
+            if names else codes
         order = np.argsort(codes, kind="stable")
         rows = np.asarray(self.valid, dtype=np.int64)[order]
         codes = codes[order]

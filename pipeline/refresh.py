@@ -540,12 +540,11 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     stage("matching the pages' figures to the official releases")
     authorities = {c.source.id: c.source.authority for c in captures}
     kept = current_rows(store, read.valid, paged)
-    occupation_of, source_of = store.column_of(kept, "occupation"), store.column_of(kept, "source_id")
-    primary = kept[np.fromiter((authorities.get(s) == "primary" for s in source_of), dtype=bool,
-                               count=len(kept))]
+    primary = kept[_each_value(store, kept, "source_id", lambda s: authorities.get(s) == "primary")]
     primary_claims = store.claims(primary)
-    del source_of
-    occupations = set(occupation_of) | {p for ps in read.parts.values() for p in ps}
+    codes, named = store.codes_of(kept, "occupation")
+    occupations = {named[c] for c in np.unique(codes).tolist()}
+    occupations |= {p for ps in read.parts.values() for p in ps}
     occupations |= {p for c in primary_claims for p in official.crosswalk.get(c.occupation, ())}
     rows = official.releases_of(occupations - {""})
     figures = release_figures(rows, primary_claims, authorities, official.crosswalk)
@@ -904,9 +903,15 @@ def current_rows(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCapt
                  ) -> np.ndarray:
     """The valid rows of each page's current capture: what reconciliation sees."""
     current = {s: p.status == CURRENT for s, p in paged.items()}
-    sources = store.column_of(valid, "source_id")
-    return valid[np.fromiter((current.get(s, True) for s in sources), dtype=bool,
-                             count=len(valid))]
+    return valid[_each_value(store, valid, "source_id", lambda s: current.get(s, True))]
+
+
+def _each_value(store: ClaimStore, rows: np.ndarray, name: str, test) -> np.ndarray:
+    """`test` of one field of each of these rows (ascending), as a boolean array: asked
+    once per distinct value (a page's source id, an occupation), not once per row."""
+    codes, values = store.codes_of(rows, name)
+    return np.array([bool(test(v)) for v in values], dtype=bool)[codes] if len(values) \
+        else np.zeros(len(rows), dtype=bool)
 
 
 @dataclass
@@ -1060,9 +1065,8 @@ def stored_history(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCa
     Only the claims of pages with more than one capture are made objects."""
     followed = {s for p in paged.values() if p.status != CURRENT or p.previous
                 for s in (p.source_id, p.previous) if s}
-    sources = store.column_of(valid, "source_id") if followed else []
-    claims = store.claims(valid[np.fromiter((s in followed for s in sources), dtype=bool,
-                                            count=len(sources))]) if followed else []
+    claims = store.claims(valid[_each_value(store, valid, "source_id", followed.__contains__)]
+                          ) if followed else []
     facts = {key: fact_id_of(key) for key in keys}
     return _deprecated(claims, paged, facts), page_changes(claims, paged)
 

@@ -62,6 +62,25 @@ def test_a_stored_claim_reads_back_equal_with_its_types(found, batch):
     assert store.column_of(odd, "value") == [found[r].value for r in odd]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(claims(), max_size=60), st.integers(1, 7), st.data())
+def test_a_field_as_numbers_into_its_values_is_the_field(found, batch, data):
+    """codes_of: sealed batches (dictionary text, plain ids), claims still pending and a
+    claim of other types all give each chosen row's own value."""
+    store = ClaimStore()
+    store.BATCH = batch
+    store.extend(found)
+    odd = data.draw(st.booleans())
+    if odd and found:
+        store.extend([replace(found[0], source_id=7)])  # of other types: kept as it is
+    every = list(store)
+    rows = sorted(data.draw(st.sets(st.integers(0, max(len(every) - 1, 0)), max_size=70))
+                  if every else [])
+    for name in ("source_id", "quote", "claim_id", "period"):
+        codes, values = store.codes_of(rows, name)
+        assert [values[c] for c in codes.tolist()] == [getattr(every[r], name) for r in rows]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(claims(), max_size=40), st.integers(1, 7), st.randoms(use_true_random=False))
 def test_a_store_s_table_of_rows_is_the_contract_s_table_of_its_claims(found, batch, random):
