@@ -282,9 +282,8 @@ def chunked(store: ClaimStore, rows, split: dict[int, tuple[str, ...]],
     rows = np.asarray(rows, dtype=np.int64)
     if not len(rows):
         return []
-    (c0, u0), (c1, u1), (c2, u2) = (
-        pd.factorize(np.asarray(store.column_of(rows, name), dtype=object))
-        for name in ("occupation", "metric", "geography"))
+    (c0, u0), (c1, u1), (c2, u2) = (store.factorized(rows, name)
+                                    for name in ("occupation", "metric", "geography"))
     combined = (c0.astype(np.int64) * len(u1) + c1) * len(u2) + c2
     found, inverse = np.unique(combined, return_inverse=True)
     o, rest = np.divmod(found, len(u1) * len(u2))

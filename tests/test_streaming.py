@@ -9,6 +9,7 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -65,7 +66,7 @@ def test_a_stored_claim_reads_back_equal_with_its_types(found, batch):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(claims(), max_size=60), st.integers(1, 7), st.data())
 def test_a_field_as_numbers_into_its_values_is_the_field(found, batch, data):
-    """codes_of: sealed batches (dictionary text, plain ids), claims still pending and a
+    """codes_of and factorized: sealed batches (dictionary text, plain ids), claims still pending and a
     claim of other types all give each chosen row's own value."""
     store = ClaimStore()
     store.BATCH = batch
@@ -79,6 +80,9 @@ def test_a_field_as_numbers_into_its_values_is_the_field(found, batch, data):
     for name in ("source_id", "quote", "claim_id", "period"):
         codes, values = store.codes_of(rows, name)
         assert [values[c] for c in codes.tolist()] == [getattr(every[r], name) for r in rows]
+        numbers, uniques = store.factorized(rows, name)
+        expected = pd.factorize(np.asarray([getattr(every[r], name) for r in rows], dtype=object))
+        assert numbers.tolist() == expected[0].tolist() and list(uniques) == list(expected[1])
 
 
 @settings(max_examples=40, deadline=None)
