@@ -287,19 +287,28 @@ def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse, entries
         return parse(text)
     path = Path(cache_dir) / f"registry-{project_key(root)}.pickle"
     digest = hashlib.sha256(text).hexdigest()
-    known: dict = {}
     try:
-        kept = unsealed(path.read_bytes())
-        if kept[0] == digest:
-            return kept[1]
-        if len(kept) > 2 and isinstance(kept[2], dict):
-            known = kept[2]
-    except (OSError, ValueError, TypeError, IndexError):
+        known_digest, value = unsealed(path.read_bytes())
+        if known_digest == digest:
+            return value
+    except (OSError, ValueError, TypeError):
         pass
-    found = entries(text, known) if entries is not None else None
-    value, blocks = found if found is not None else (parse(text), {})
+    # the blocks in a file of their own: an unchanged registry (a no-op refresh) never
+    # reads them
+    blocks_path = path.with_name(f"registry-{project_key(root)}-entries.pickle")
+    known: dict = {}
+    if entries is not None:
+        try:
+            known = unsealed(blocks_path.read_bytes())
+        except (OSError, ValueError):
+            pass
+    found = entries(text, known if isinstance(known, dict) else {}) \
+        if entries is not None else None
+    value, blocks = found if found is not None else (parse(text), None)
     try:
-        write_atomically(path, sealed((digest, value, blocks)))
+        write_atomically(path, sealed((digest, value)))
+        if blocks is not None:
+            write_atomically(blocks_path, sealed(blocks))
     except (OSError, pickle.PicklingError):
         pass  # a value YAML can give but pickle cannot hold: parsed again next time
     return value
