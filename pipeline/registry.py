@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,22 @@ class _Resolver:
         self.raw_dir = raw_dir.resolve()
         self.root = root.resolve()
         self.folders: dict[Path, Path] = {}
+        # the checks of thousands of resolved paths, as text (pathlib's relative_to
+        # builds paths of its own each time)
+        self._raw_text, self._root_text = str(self.raw_dir), str(self.root)
+
+    def within_raw(self, target: Path) -> bool:
+        """`target.is_relative_to(raw_dir)`, for a path this resolver gave."""
+        text, raw = str(target), self._raw_text
+        return text == raw or text.startswith(raw.rstrip(os.sep) + os.sep)
+
+    def shown(self, target: Path) -> str:
+        """`_shown(target, root, resolved=True)`, for a path this resolver gave."""
+        text, root = str(target), self._root_text
+        if text == root:
+            return "."
+        prefix = root.rstrip(os.sep) + os.sep
+        return text[len(prefix):] if text.startswith(prefix) else text
 
     def __call__(self, path: Path) -> Path:
         if path.name in ("", ".", ".."):
@@ -228,8 +245,8 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
     relative = str(entry["path"])
     resolve = resolve or _Resolver(raw_dir, root)
     target = resolve(raw_dir / relative)
-    shown = _shown(target, resolve.root, resolved=True)
-    if Path(relative).is_absolute() or not target.is_relative_to(resolve.raw_dir):
+    shown = resolve.shown(target)
+    if os.path.isabs(relative) or not resolve.within_raw(target):
         return None, _entry_problem("registry-path-outside-raw", entry_id, relative)
     if not target.is_file():
         return None, _entry_problem("registry-file-missing", entry_id, shown,

@@ -499,3 +499,20 @@ def test_a_changed_entry_is_the_only_one_parsed_again(tmp_path, monkeypatch):
                                                "Page good-text"]
     assert [c.source.id for c in again] == [c.source.id for c in first] == GOOD_IDS
     assert problems == []
+
+
+@pytest.mark.parametrize("relative", ["page.txt", "pages/p.txt", "../outside.txt", "a/../b.txt",
+                                      "/etc/hosts", "pages/../../raw/p.txt", ".", "..",
+                                      "link/p.txt", "pages/"])
+def test_registered_paths_are_checked_as_pathlib_checks_them(tmp_path, relative):
+    """The resolver's checks of a path, made on its text for thousands of entries, say
+    what pathlib's `is_relative_to` and `relative_to` say of it."""
+    from pipeline.registry import _Resolver, _shown
+
+    raw = tmp_path / "raw"
+    (raw / "pages").mkdir(parents=True)
+    (raw / "link").symlink_to(tmp_path)  # a folder that leads out of raw/
+    resolve = _Resolver(raw, tmp_path)
+    target = resolve(raw / relative)
+    assert resolve.within_raw(target) == target.is_relative_to(resolve.raw_dir)
+    assert resolve.shown(target) == _shown(target, resolve.root, resolved=True)
