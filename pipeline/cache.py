@@ -3,7 +3,8 @@ nor extracted again.
 
     cache_dir/                      $CAREERFACTS_CACHE, else .cache/careerfacts/ in the project
       files-PROJECT.json            each registered file's digest, by its stat (FileDigests)
-      registry-PROJECT.pickle       the registry as parsed, by the file's sha256
+      registry-PROJECT.pickle       the registry as parsed, by the file's sha256, and
+      registry-PROJECT-entries.pickle  its entries' blocks (pipeline/registry.py, cached_parse)
       claims-CODE/ab/abcd….cfx      one document's extraction (ClaimsCache)
       read-CODE/ab/abcd….cfx        one document as a refresh read it (ClaimsCache "read")
       matched-CODE/ab/abcd….cfx     release matching's results for a chunk (ClaimsCache "matched")
@@ -268,50 +269,6 @@ class FileDigests:
             self.changed = False
         except OSError:
             pass
-
-
-# --- the registry as parsed -----------------------------------------------------------------
-
-def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse, entries=None):
-    """`parse(text)` of a registry, kept by the text's sha256: a registry of 10,000
-    entries takes seconds to parse as YAML and milliseconds to read back. Only plain
-    values (what YAML gives) are kept; `parse` may raise, and nothing is kept then.
-
-    With `entries` (a function of the text: the registry as `{"sources": [...]}` whose
-    items are parsed one at a time, `entries(text, known)`, or None for a file it cannot
-    split; see registry.entry_blocks), a text that changed is not parsed whole: each
-    entry's block is looked up in the blocks the last parse kept (`known`, block ->
-    value) and only new blocks are parsed. A refresh after one page's entry changed
-    parses that entry, not 10,000."""
-    if cache_dir is None:
-        return parse(text)
-    path = Path(cache_dir) / f"registry-{project_key(root)}.pickle"
-    digest = hashlib.sha256(text).hexdigest()
-    try:
-        known_digest, value = unsealed(path.read_bytes())
-        if known_digest == digest:
-            return value
-    except (OSError, ValueError, TypeError):
-        pass
-    # the blocks in a file of their own: an unchanged registry (a no-op refresh) never
-    # reads them
-    blocks_path = path.with_name(f"registry-{project_key(root)}-entries.pickle")
-    known: dict = {}
-    if entries is not None:
-        try:
-            known = unsealed(blocks_path.read_bytes())
-        except (OSError, ValueError):
-            pass
-    found = entries(text, known if isinstance(known, dict) else {}) \
-        if entries is not None else None
-    value, blocks = found if found is not None else (parse(text), None)
-    try:
-        write_atomically(path, sealed((digest, value)))
-        if blocks is not None:
-            write_atomically(blocks_path, sealed(blocks))
-    except (OSError, pickle.PicklingError):
-        pass  # a value YAML can give but pickle cannot hold: parsed again next time
-    return value
 
 
 # --- the code a result depends on -----------------------------------------------------------

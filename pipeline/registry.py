@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from extractors.document import DocumentError, sniff_format
-from pipeline.cache import FileDigests, cached_parse
+from pipeline.cache import FileDigests, project_key, sealed, unsealed, write_atomically
 from schemas.problems import Problem, problem
 from schemas.vocabulary import AUTHORITIES, DATASET_FORMATS, DATASETS, FORMATS
 
@@ -385,6 +386,48 @@ def entry_values(text: bytes, known: dict) -> tuple[dict, dict] | None:
         kept[block] = value
         values.append(value)
     return {"sources": values}, kept
+
+
+def cached_parse(cache_dir: Path | None, root: Path, text: bytes, parse, entries=None):
+    """`parse(text)` of a registry, kept by the text's sha256: a registry of 10,000
+    entries takes seconds to parse as YAML and milliseconds to read back. Only plain
+    values (what YAML gives) are kept; `parse` may raise, and nothing is kept then.
+
+    With `entries` (a function of the text: the registry as `{"sources": [...]}` whose
+    items are parsed one at a time, `entries(text, known)`, or None for a file it cannot
+    split; see entry_blocks), a text that changed is not parsed whole: each
+    entry's block is looked up in the blocks the last parse kept (`known`, block ->
+    value) and only new blocks are parsed. A refresh after one page's entry changed
+    parses that entry, not 10,000."""
+    if cache_dir is None:
+        return parse(text)
+    path = Path(cache_dir) / f"registry-{project_key(root)}.pickle"
+    digest = hashlib.sha256(text).hexdigest()
+    try:
+        known_digest, value = unsealed(path.read_bytes())
+        if known_digest == digest:
+            return value
+    except (OSError, ValueError, TypeError):
+        pass
+    # the blocks in a file of their own: an unchanged registry (a no-op refresh) never
+    # reads them
+    blocks_path = path.with_name(f"registry-{project_key(root)}-entries.pickle")
+    known: dict = {}
+    if entries is not None:
+        try:
+            known = unsealed(blocks_path.read_bytes())
+        except (OSError, ValueError):
+            pass
+    found = entries(text, known if isinstance(known, dict) else {}) \
+        if entries is not None else None
+    value, blocks = found if found is not None else (parse(text), None)
+    try:
+        write_atomically(path, sealed((digest, value)))
+        if blocks is not None:
+            write_atomically(blocks_path, sealed(blocks))
+    except (OSError, pickle.PicklingError):
+        pass  # a value YAML can give but pickle cannot hold: parsed again next time
+    return value
 
 
 def load_registry(registry: Path, root: Path | None = None, *,
