@@ -94,8 +94,17 @@ def whole(root: Path, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, list[
 
 
 def test_a_changed_page_s_pieces_alone_are_made_and_the_files_are_a_whole_refresh_s(
-        tmp_path, counted):
+        tmp_path, counted, monkeypatch):
     made, patched = counted
+    by_rows = []  # the tables patched row by row rather than made again
+    real_rows = pipeline.database._rows_patched
+
+    def rows_patched(con, name, files):
+        done = real_rows(con, name, files)
+        by_rows.append((name, done))
+        return done
+
+    monkeypatch.setattr(pipeline.database, "_rows_patched", rows_patched)
     root = copy_seed_project(tmp_path / "project")
     refreshed(root)
     pieces = len(made)
@@ -106,6 +115,7 @@ def test_a_changed_page_s_pieces_alone_are_made_and_the_files_are_a_whole_refres
     refreshed(root)
     assert 0 < len(made) < pieces  # seed-000's pieces, and those whose ranks moved
     assert patched == [1]
+    assert by_rows == [("facts", True), ("discrepancies", True)]
     made.clear()
     assert (files(root), database_rows(root)) == whole(root, tmp_path)
     assert len(made) >= pieces  # the whole refresh made every piece
