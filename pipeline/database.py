@@ -29,8 +29,8 @@ The file is built in a temporary folder and its bytes published with the other o
 `about` table holds a fingerprint of everything it is made of (the published tables'
 bytes, the decisions, the layout's version), and a refresh whose fingerprint is the
 file's leaves it as it is. After a change, the file is usually the last refresh's, copied
-and patched (`database_file`): the same rows as one built whole, the claims table's in
-another order (a table has none; ask for one with ORDER BY). It is written in DuckDB's
+and patched (`database_file`): the same rows as one built whole, the claims', facts' and
+discrepancies' in another order (a table has none; ask for one with ORDER BY). It is written in DuckDB's
 storage format of v1.0.0, which every DuckDB CLI and library from 1.0 on opens. DuckDB
 files are not byte-identical from one build to the next, which is why the file is
 git-ignored: the CSVs are the committed record. The runs of the history are not in it (they change with every refresh); DuckDB
@@ -392,9 +392,10 @@ def database_file(run: Run, files: dict[str, bytes], path: Path, fingerprint: st
     When the claims table was written mostly by copying the last refresh's pieces
     (`files.copied`, see pipeline.outputs.rendered) and `previous` is the database that
     refresh published, the file is that database patched (`_patched`): its claims of the
-    sources whose pieces were copied are kept, the others replaced, and every other table
-    made again. The tables hold the same rows either way; a database that cannot be
-    patched is built whole."""
+    sources whose pieces were copied are kept, the others replaced, the facts and
+    discrepancies patched row by row (`_rows_patched`) and every other table made
+    again. The tables hold the same rows either way; a database that cannot be patched
+    is built whole."""
     import shutil
 
     copied = getattr(files, "copied", None)
