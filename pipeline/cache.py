@@ -236,11 +236,13 @@ class FileDigests:
     def _stat_key(stat: os.stat_result) -> list:
         return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
 
-    def digest(self, path: Path, sniff) -> tuple[FileDigest, bytes | None]:
+    def digest(self, path: Path, sniff, status: os.stat_result | None = None
+               ) -> tuple[FileDigest, bytes | None]:
         """The file's digest, and its bytes when they were read. `sniff(data)` gives the
-        format of bytes that had to be read. Raises OSError as reading would."""
+        format of bytes that had to be read; `status` is the file's `os.stat` when the
+        caller has just taken it. Raises OSError as reading would."""
         name = str(path)
-        stat = os.stat(path)
+        stat = status if status is not None else os.stat(path)
         key = self._stat_key(stat)
         known = self.known.get(name)
         if known is not None and known[:5] == key:

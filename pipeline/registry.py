@@ -27,6 +27,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 import yaml
 
@@ -249,12 +250,17 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
     shown = resolve.shown(target)
     if os.path.isabs(relative) or not resolve.within_raw(target):
         return None, _entry_problem("registry-path-outside-raw", entry_id, relative)
-    if not target.is_file():
-        return None, _entry_problem("registry-file-missing", entry_id, shown,
-                                    "is a folder, not a file" if target.is_dir() else
-                                    "does not exist")
     try:
-        found, _ = digests.digest(target, sniff=lambda data: sniff_format(data, relative))
+        status = os.stat(target)  # once: the digests' table is looked up by it too
+    except OSError:
+        status = None
+    if status is None or not S_ISREG(status.st_mode):
+        return None, _entry_problem("registry-file-missing", entry_id, shown,
+                                    "is a folder, not a file" if status is not None
+                                    and S_ISDIR(status.st_mode) else "does not exist")
+    try:
+        found, _ = digests.digest(target, sniff=lambda data: sniff_format(data, relative),
+                                  status=status)
     except OSError as exc:
         return None, _entry_problem("registry-file-missing", entry_id, shown,
                                     f"cannot be read: {exc.strerror or exc}")
