@@ -195,17 +195,33 @@ class TitleIndex:
     def _keep(self, path: Path) -> None:
         """Write the index beside the official tables (plain values behind a checksum)
         and drop what older code kept there; a cache that cannot be written costs only
-        time."""
-        from pipeline.cache import sealed, write_atomically
+        time. Only into the tables' folder as it is: one another refresh removed
+        meanwhile (its official files changed) is not made again."""
+        import os
+        import tempfile
 
+        from pipeline.cache import sealed
+
+        folder = path.parent
+        if not (folder / "done.json").is_file():
+            return
         state = {name: dict(getattr(self, name)) for name in self._STATE}
         try:
-            write_atomically(path, sealed(state))
-            for old in path.parent.glob(f"{_INDEX_PREFIX}*.cfx"):
+            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        except OSError:
+            return  # the folder is gone
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(sealed(state))
+            os.replace(temp, path)
+            for old in folder.glob(f"{_INDEX_PREFIX}*.cfx"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:
             pass
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
 
     @classmethod
     def _of_state(cls, state: dict) -> TitleIndex:

@@ -252,8 +252,11 @@ def _check_entry(entry: object, number: int, raw_dir: Path, root: Path,
         return None, _entry_problem("registry-path-outside-raw", entry_id, relative)
     try:
         status = os.stat(target)  # once: the digests' table is looked up by it too
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL
         status = None
+    except OSError as exc:  # a link loop, a folder it may not enter
+        return None, _entry_problem("registry-file-missing", entry_id, shown,
+                                    f"cannot be read: {exc.strerror or exc}")
     if status is None or not S_ISREG(status.st_mode):
         return None, _entry_problem("registry-file-missing", entry_id, shown,
                                     "is a folder, not a file" if status is not None
@@ -312,9 +315,14 @@ def _shown(path: Path, root: Path, resolved: bool = False) -> str:
         return str(path)
 
 
-_SOURCES_KEY = re.compile(r"sources:[ \t]*(?:#.*)?\r?\n?")
+_SOURCES_KEY = re.compile(r"sources:(?:[ \t]+(?:#.*)?)?\r?\n?")
 _ITEM = re.compile(r"-(?:[ \t]|\r?\n|$)")
-_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BLANK = re.compile(r" *\r?\n?")
+_NOT_SPLIT = re.compile("\r(?!\n)|[\u2028\u2029]|"
+                        "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What sends a registry to the whole file's parse: line breaks YAML reads that are not
+"\n" (a lone CR, NEL, the line and paragraph separators) and characters it does not
+accept (controls, DEL, surrogates): the whole file's parse says where."""
 
 
 def entry_blocks(text: str) -> list[str] | None:
@@ -335,12 +343,12 @@ def entry_blocks(text: str) -> list[str] | None:
     >>> entry_blocks("version: 2\\nsources:\\n  - id: a\\n") is None
     True
     """
-    if _OTHER_BREAKS.search(text):
-        return None  # line breaks YAML reads that are not "\n": parsed whole
+    if _NOT_SPLIT.search(text):
+        return None
     pieces = text.split("\n")
     lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
     at = 0
-    while at < len(lines) and (not lines[at].strip() or lines[at].startswith("#")):
+    while at < len(lines) and (_BLANK.fullmatch(lines[at]) or lines[at].startswith("#")):
         at += 1
     if at == len(lines) or not _SOURCES_KEY.fullmatch(lines[at]):
         return None
@@ -348,7 +356,7 @@ def entry_blocks(text: str) -> list[str] | None:
     indent = -1
     for line in lines[at + 1:]:
         stripped = line.lstrip(" ")
-        if not stripped.strip() or stripped.startswith("#"):
+        if _BLANK.fullmatch(line) or stripped.startswith("#"):
             if blocks:  # a blank or comment line: read with the item it follows
                 blocks[-1].append(line)
             continue

@@ -415,7 +415,7 @@ class ClaimStore(Sequence):
         ([0, 1, 0], ['b', 'a'])
         """
         codes, values = self.codes_of(rows, name)
-        if any(v is None or v != v for v in values):  # missing values: factorize's -1
+        if not all(type(v) is str for v in values):  # None, NaN, numbers: pandas' own rules
             import pandas as pd
 
             return pd.factorize(np.asarray(self.column_of(rows, name), dtype=object))

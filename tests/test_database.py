@@ -261,3 +261,39 @@ def test_a_project_of_official_files_alone_builds_its_database(tmp_path):
                            "information_schema.columns WHERE table_name = 'claims'"))
         assert types["stated_in"] == types["release_match"] == "VARCHAR"
         assert query(connection, "SELECT count(*) FROM stale_pages") == [(0,)]
+
+
+def test_a_table_patched_row_by_row_is_the_file_s_rows_or_is_built_whole(tmp_path):
+    """_rows_patched: a figure whose sign alone changed (-0.0 for 0.0, which EXCEPT takes
+    as equal) is written as the file has it, and a file holding a row twice, which a whole
+    build fails on (the primary key), is left to the whole build."""
+    import math
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.database import TABLES, _create, _rows_patched, _Unpatchable
+
+    published, key, _ = TABLES["facts"]
+    path = tmp_path / "facts.parquet"
+
+    class Files:
+        def file(self, name):
+            return path if name == published else None
+
+    def table(ids, values):
+        return pa.table({"fact_id": pa.array(ids, pa.string()),
+                         "value": pa.array(values, pa.float64()),
+                         "status": pa.array(["consensus"] * len(ids), pa.string())})
+
+    con = duckdb.connect()
+    _create(con, "facts", table(["f1", "f2", "f3"], [0.0, 1.5, None]), key)
+    pq.write_table(table(["f1", "f2", "f4"], [-0.0, 1.5, 2.0]), path)
+    assert _rows_patched(con, "facts", Files())
+    rows = sorted(con.execute("SELECT fact_id, value FROM facts").fetchall())
+    assert [r[0] for r in rows] == ["f1", "f2", "f4"]
+    assert math.copysign(1.0, rows[0][1]) == -1.0 and rows[1:] == [("f2", 1.5), ("f4", 2.0)]
+
+    pq.write_table(table(["f1", "f2", "f4", "f4"], [-0.0, 1.5, 2.0, 2.0]), path)
+    with pytest.raises(_Unpatchable):
+        _rows_patched(con, "facts", Files())

@@ -59,6 +59,10 @@ def test_the_index_is_kept_beside_the_official_tables_and_checked(official, tmp_
     from pipeline.cache import sealed
     kept[0].write_bytes(sealed({"levels": []}))  # whole, but of another shape
     assert TitleIndex.of(dataclasses.replace(copy, _titles=None)).own == built.own
+    # tables another refresh removed meanwhile: the index is built, their folder not made
+    gone = dataclasses.replace(copy, directory=tmp_path / "official-gone", _titles=None)
+    assert TitleIndex.of(gone).match("Medical Records Specialists").code == "29-2072"
+    assert not (tmp_path / "official-gone").exists()
 
 
 def titled_pages() -> dict[Path, str]:

@@ -457,8 +457,15 @@ def test_a_registry_parsed_an_entry_at_a_time_is_the_whole_files_parse(
     "sources:\n  - id: a\nother: 1\n",  # another key: parsed whole
     "sources:\n  - id: a\n    title: x\u2028y\n",  # a break YAML reads: parsed whole
     "sources:\n  - id: a\n   path: odd\n",  # bad indentation: the whole file's error
+    "sources:\n\t\n  - id: a\n",  # a line of a tab: YAML's error
+    "# x\x7f\nsources:\n  - id: a\n",  # a character YAML does not take
+    "sources:#c\n  - id: a\n",  # a key YAML does not read as `sources`
+    "sources:\n  - id: a\n\xa0\n",  # a no-break space is no blank line to YAML
+    "sources:\n  - id: a\n\x0c\n",
+    "sources:\n  - id: a\n  - id: a\n",  # the same entry twice
 ], ids=["quoted", "flow", "alias", "literal", "flush", "crlf", "comments", "other-key",
-        "line-separator", "bad-indent"])
+        "line-separator", "bad-indent", "tab-line", "control", "key-comment", "nbsp-line",
+        "form-feed", "twice"])
 def test_registries_of_any_layout_load_as_when_parsed_whole(tmp_path, text):
     """With a cache (an entry at a time, then again after an entry changed) and without
     (the file parsed whole), a registry gives the same entries, or the same error."""
@@ -516,3 +523,12 @@ def test_registered_paths_are_checked_as_pathlib_checks_them(tmp_path, relative)
     target = resolve(raw / relative)
     assert resolve.within_raw(target) == target.is_relative_to(resolve.raw_dir)
     assert resolve.shown(target) == _shown(target, resolve.root, resolved=True)
+
+
+def test_a_path_with_a_nul_is_its_entry_s_problem_alone(tmp_path):
+    entries = GOOD_ENTRIES + [entry("nul", "p\0.txt", TEXT)]
+    registry = write_registry(tmp_path, entries, GOOD_PAGES)
+    for cache in (None, tmp_path / "cache"):
+        captures, problems = load_registry(registry, cache_dir=cache)
+        assert [c.source.id for c in captures] == GOOD_IDS
+        assert [(p.code, p.source_id) for p in problems] == [("registry-file-missing", "nul")]
