@@ -599,11 +599,10 @@ class _Rendering:
         if not self.deferred:
             return
         wanted = {d.clusters[0].readings[0].source_id for d, _, _ in self.deferred}
-        from pipeline.refresh import _each_value
 
         reconciled = np.asarray(basis.reconciled, dtype=np.int64)
-        rows = reconciled[_each_value(basis.store, reconciled, "source_id",
-                                      wanted.__contains__)].tolist()
+        rows = reconciled[basis.store.rows_where(reconciled, "source_id",
+                                                 wanted.__contains__)].tolist()
         by_source: dict[str, list] = defaultdict(list)
         for row, claim in zip(rows, basis.store.claims(rows)):
             by_source[claim.source_id].append(self._as_reconciled(row, claim))

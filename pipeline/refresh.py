@@ -539,10 +539,10 @@ def run_of(captures: list[Capture], decisions: list[Decision] = (),
     stage("matching the pages' figures to the official releases")
     authorities = {c.source.id: c.source.authority for c in captures}
     kept = current_rows(store, read.valid, paged)
-    primary = kept[_each_value(store, kept, "source_id", lambda s: authorities.get(s) == "primary")]
+    primary = kept[store.rows_where(kept, "source_id",
+                                    lambda s: authorities.get(s) == "primary")]
     primary_claims = store.claims(primary)
-    codes, named = store.codes_of(kept, "occupation")
-    occupations = {named[c] for c in np.unique(codes).tolist()}
+    occupations = store.values_present(kept, "occupation")
     occupations |= {p for ps in read.parts.values() for p in ps}
     occupations |= {p for c in primary_claims for p in official.crosswalk.get(c.occupation, ())}
     rows = official.releases_of(occupations - {""})
@@ -902,15 +902,7 @@ def current_rows(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCapt
                  ) -> np.ndarray:
     """The valid rows of each page's current capture: what reconciliation sees."""
     current = {s: p.status == CURRENT for s, p in paged.items()}
-    return valid[_each_value(store, valid, "source_id", lambda s: current.get(s, True))]
-
-
-def _each_value(store: ClaimStore, rows: np.ndarray, name: str, test) -> np.ndarray:
-    """`test` of one field of each of these rows (ascending), as a boolean array: asked
-    once per distinct value (a page's source id, an occupation), not once per row."""
-    codes, values = store.codes_of(rows, name)
-    return np.array([bool(test(v)) for v in values], dtype=bool)[codes] if len(values) \
-        else np.zeros(len(rows), dtype=bool)
+    return valid[store.rows_where(valid, "source_id", lambda s: current.get(s, True))]
 
 
 @dataclass
@@ -1064,7 +1056,7 @@ def stored_history(store: ClaimStore, valid: np.ndarray, paged: dict[str, PageCa
     Only the claims of pages with more than one capture are made objects."""
     followed = {s for p in paged.values() if p.status != CURRENT or p.previous
                 for s in (p.source_id, p.previous) if s}
-    claims = store.claims(valid[_each_value(store, valid, "source_id", followed.__contains__)]
+    claims = store.claims(valid[store.rows_where(valid, "source_id", followed.__contains__)]
                           ) if followed else []
     facts = {key: fact_id_of(key) for key in keys}
     return _deprecated(claims, paged, facts), page_changes(claims, paged)

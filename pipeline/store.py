@@ -401,6 +401,35 @@ class ClaimStore(Sequence):
                     codes[i] = numbered([getattr(self._odd[row], name)])[0]
         return codes, list(number)
 
+    def rows_where(self, rows: Sequence[int], name: str, test) -> np.ndarray:
+        """Which of these rows (ascending) pass `test` of one field, as a boolean array:
+        asked once per distinct value (a page's source id, an occupation), not per row.
+
+        >>> from extractors.claims import new_claim
+        >>> store = ClaimStore([new_claim(source_id=s, metric="wage", statistic="median",
+        ...     unit="USD/year", figure="$1", quote="q", locator="l", method="m")
+        ...     for s in ("a", "b", "a")])
+        >>> store.rows_where([0, 1, 2], "source_id", {"a"}.__contains__).tolist()
+        [True, False, True]
+        """
+        codes, values = self.codes_of(rows, name)
+        return np.array([bool(test(v)) for v in values], dtype=bool)[codes] if values \
+            else np.zeros(len(codes), dtype=bool)
+
+    def values_present(self, rows: Sequence[int], name: str) -> set:
+        """The distinct values one field takes in these rows (ascending): which
+        occupations, which sources.
+
+        >>> from extractors.claims import new_claim
+        >>> store = ClaimStore([new_claim(source_id=s, metric="wage", statistic="median",
+        ...     unit="USD/year", figure="$1", quote="q", locator="l", method="m")
+        ...     for s in ("a", "b", "a")])
+        >>> sorted(store.values_present([0, 2], "source_id"))
+        ['a']
+        """
+        codes, values = self.codes_of(rows, name)
+        return {values[c] for c in np.unique(codes).tolist()}
+
     def factorized(self, rows: Sequence[int], name: str) -> tuple[np.ndarray, np.ndarray]:
         """`pandas.factorize` of one field of these rows (ascending): each row's value
         as a number, numbered in the order the values first appear, and the values in
