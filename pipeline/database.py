@@ -506,8 +506,10 @@ and a change touches a few of them."""
 def _rows_patched(con, name: str, files) -> bool:
     """Table `name` of the last database (open in `con`) made this run's published
     Parquet file's by deleting the rows the file no longer has as they were and inserting
-    the file's rows the table lacks (a row changed is both); False, with the table as it
-    was, when the file is not on disk or its columns are not the table's."""
+    the file's rows the table lacks (a row changed is both), rows compared by their key
+    and a 64-bit hash of their values (DuckDB's `hash`: two versions of a row that differ
+    are taken for the same once in 2**64); False, with the table as it was, when the
+    file is not on disk or its columns are not the table's."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -527,16 +529,19 @@ def _rows_patched(con, name: str, files) -> bool:
     if [tuple(row) for row in found] != wanted:
         return False
     ids = ", ".join(f'"{k}"' for k in key)
-    # rows compared with the sign of each number too: EXCEPT takes -0.0 for 0.0
-    compared = ", ".join([f'"{c}"' for c, _ in wanted] +
-                         [f'signbit("{c}")' for c, sql in wanted if sql == "DOUBLE"])
+    # each row named by its key and a 64-bit hash of its values, with the sign of each
+    # number (equality takes -0.0 for 0.0): the sets of (key, hash) are compared, not
+    # the rows' text, which is most of a discrepancy (every page's figure in it)
+    row = "hash(" + ", ".join([f'"{c}"' for c, _ in wanted] +
+                              [f'signbit("{c}")' for c, sql in wanted if sql == "DOUBLE"]) + ")"
     con.execute(f"CREATE TEMP TABLE incoming AS SELECT * FROM read_parquet('{_literal(str(path))}')")
     try:
+        con.execute(f'CREATE TEMP TABLE outgoing AS SELECT {ids}, {row} AS row_hash FROM "{name}"')
+        con.execute(f'CREATE TEMP TABLE arriving AS SELECT {ids}, {row} AS row_hash FROM incoming')
         con.execute(f'DELETE FROM "{name}" WHERE ({ids}) IN (SELECT ({ids}) FROM '
-                    f'(SELECT {compared} FROM "{name}" EXCEPT SELECT {compared} FROM incoming))')
+                    f'(SELECT * FROM outgoing EXCEPT SELECT * FROM arriving))')
         con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming WHERE ({ids}) IN '
-                    f'(SELECT ({ids}) FROM (SELECT {compared} FROM incoming '
-                    f'EXCEPT SELECT {compared} FROM "{name}"))')
+                    f'(SELECT ({ids}) FROM (SELECT * FROM arriving EXCEPT SELECT * FROM outgoing))')
         # EXCEPT is a set's difference: a file holding a row twice, which a whole build
         # fails on (its primary key), would pass unseen
         held, given = (con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
@@ -544,7 +549,8 @@ def _rows_patched(con, name: str, files) -> bool:
         if held != given:
             raise _Unpatchable()
     finally:
-        con.execute("DROP TABLE incoming")
+        for temporary in ("incoming", "outgoing", "arriving"):
+            con.execute(f"DROP TABLE IF EXISTS {temporary}")
     return True
 
 
