@@ -135,7 +135,7 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
         def write_report() -> None:
             with open(report, "w", encoding="utf-8", newline="") as stream:
                 html_report(run, record, changes, cache / "charts", out=stream, parts=parts,
-                            view=view)
+                            view=view, section_cache=cache / "sections")
 
         if build is not None and drawing is None and patchable(files, Path(root) / DATABASE):
             # the charts the cache lacks drawn first, on every core; then the last
@@ -159,7 +159,8 @@ def analyst_files(run: Run, files: dict[str, bytes], record: RunRecord, changes:
         database = build() if build is not None else None
         if drawing is not None:
             drawing.finish()
-        out[REPORT] = html_report(run, record, changes, cache / "charts").encode("utf-8")
+        out[REPORT] = html_report(run, record, changes, cache / "charts",
+                                  section_cache=cache / "sections").encode("utf-8")
     if database is not None:
         out[DATABASE] = database
     return out

@@ -436,7 +436,7 @@ def chart_svg(data: ChartData, prefix: str = "", cache: Path | None = None,
         svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     if cache is not None:
-        _keep(Path(cache), path, svg)
+        kept_text(Path(cache), path, svg)
     return svg
 
 
@@ -464,25 +464,26 @@ def chart_key(data: ChartData, prefix: str = "") -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _keep(folder: Path, path: Path, svg: str) -> None:
-    """Save a rendered chart (a temporary name renamed into place); a cache that cannot
-    be written is no error: the chart is rendered again next time."""
+def kept_text(folder: Path, path: Path, text: str) -> None:
+    """Save a rendered chart or report section in a cache folder (a temporary name renamed
+    into place); a cache that cannot be written is no error: it is rendered again next
+    time."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(prefix=".chart-", suffix=".svg", dir=folder)
+        handle, partial = tempfile.mkstemp(prefix=".kept-", suffix=path.suffix, dir=folder)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(svg)
+            out.write(text)
         os.replace(partial, path)
     except OSError:
         pass
 
 
-def pruned(folder: Path) -> None:
-    """Past CACHE_LIMIT charts in the cache, the least recently used half deleted (once a
-    report is written: a listing of the folder per chart drawn cost more than reading
-    the chart back)."""
+def pruned(folder: Path, pattern: str = "*.svg") -> None:
+    """Past CACHE_LIMIT charts (or other files of `pattern`) in the cache, the least
+    recently used half deleted (once a report is written: a listing of the folder per
+    chart drawn cost more than reading the chart back)."""
     try:
-        kept = sorted(Path(folder).glob("*.svg"), key=lambda p: p.stat().st_mtime)
+        kept = sorted(Path(folder).glob(pattern), key=lambda p: p.stat().st_mtime)
         for old in kept[:-CACHE_LIMIT // 2] if len(kept) > CACHE_LIMIT else ():
             old.unlink(missing_ok=True)
     except OSError:

@@ -26,6 +26,8 @@ chunk: pipeline/cache.py, RenderedChunks); the page strings the articles togethe
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -254,6 +256,63 @@ class _Occupation:
     def whole(self) -> Occupation:
         return Occupation(self.code, self.title, self.anchor, self.headline, self.charts)
 
+    def section_key(self, salt: str) -> str:
+        """The name of its section in a cache of sections: a digest of what the section
+        shows (its title, each headline row and chart, by their digests) and of the code
+        that renders it (`salt`)."""
+        return _digest("\x1f".join((salt, self.code, self.title, self.anchor,
+                                     repr(self._view.headline_orders(self.code)))))
+
+
+def occupation_sections(occupations, cache: Path | None = None):
+    """Each occupation's section of reports/index.html (templates/occupation.html.j2),
+    in the order given, as markup. With `cache` (a folder), a section rendered before
+    from the same headline rows and charts by the same code is read back instead: its
+    entries are not read from the spill nor its charts from the chart cache (at 10,000
+    pages a section holds thousands of page figures, and a changed page changes the
+    sections of its own occupation). A cache that cannot be written is no error."""
+    from markupsafe import Markup
+
+    from pipeline.charts import EVERY_PAGE_MARKED
+    from pipeline.report import LISTED_READINGS
+
+    macro = _occupation_macro()
+    salt = _section_salt() if cache is not None else ""
+    for occupation in occupations:
+        path = Path(cache) / f"{occupation.section_key(salt)}.html" if cache is not None else None
+        if path is not None:
+            try:
+                html = path.read_text(encoding="utf-8")
+                os.utime(path)  # recently used: kept when the cache is pruned
+                yield Markup(html)  # rendered by the macro below: escaped already
+                continue
+            except OSError:
+                pass
+        html = str(macro(occupation, EVERY_PAGE_MARKED, LISTED_READINGS))
+        if path is not None:
+            from pipeline.charts import kept_text
+
+            kept_text(Path(cache), path, html)
+        yield Markup(html)
+
+
+@functools.cache
+def _occupation_macro():
+    return _environment().get_template("occupation.html.j2").module.occupation
+
+
+@functools.cache
+def _section_salt() -> str:
+    """What renders a section: careerfacts' pipeline code, the template, jinja2's."""
+    from pipeline.cache import code_fingerprint
+
+    return code_fingerprint(("pipeline",), ("pipeline/templates/occupation.html.j2",),
+                            ("jinja2", "markupsafe"), ("occupation-section",))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
 
 def view_order(d: Discrepancy) -> tuple:
     """Where a discrepancy is listed in its queue: most severe first, then by id."""
@@ -374,9 +433,11 @@ class AnalystParts:
             if entry is None:
                 continue
             self.occupation_codes.add(entry.occupation)
-            # the chart's key in the spill's index: the charts a cache lacks are found
-            # without reading the entries back (`charts`)
-            order = (entry.occupation, entry.order, entry.key, entry.chart_key)
+            # the chart's key and the row's digest in the spill's index: the charts a
+            # cache lacks, and the sections it holds, are found without reading the
+            # entries back (`charts`, `headline_orders`)
+            order = (entry.occupation, entry.order, entry.key, entry.chart_key,
+                     _digest(repr(entry.row)))
             if self.headline_spill is not None:
                 self.headline_spill.add(order, entry)
             else:
@@ -401,6 +462,16 @@ class AnalystParts:
                  else (e for e in self.kept_headline if keep(e[0])))
         for _, entry in found:
             yield entry.chart, f"{entry.chart.fact_id}-", entry.chart_key
+
+    def headline_orders(self, code: str) -> list[tuple]:
+        """The places of an occupation's headline entries (occupation, HEADLINE_FIGURES
+        order, key, chart key, digest of the row), in order, none of them read back."""
+        if self.headline_spill is not None:
+            self.headline_spill.finish()
+            found = (key for key, _, _, _ in self.headline_spill.index)
+        else:
+            found = (order for order, _ in self.kept_headline)
+        return sorted(order for order in found if order[0] == code)
 
     def headline_of(self, code: str) -> list[HeadlineEntry]:
         """An occupation's headline entries, in HEADLINE_FIGURES order."""
@@ -541,18 +612,20 @@ def _environment():
 
 
 def html_report(run: Run, record: RunRecord | None = None, changes: Changes | None = None,
-                chart_cache: Path | None = None, out=None, parts=None, view=None) -> str | None:
+                chart_cache: Path | None = None, out=None, parts=None, view=None,
+                section_cache: Path | None = None) -> str | None:
     """reports/index.html as text: the run's analyst view, with its record (number and
     time) and what changed since the previous run when they are given; charts rendered
-    before are read from `chart_cache` (see pipeline.charts.chart_svg). Written to the
+    before are read from `chart_cache` (see pipeline.charts.chart_svg), and occupations'
+    sections rendered before from `section_cache` (`occupation_sections`). Written to the
     text stream `out` piece by piece instead, when given (None is returned then).
     `parts` (pipeline.report.ReportParts) and `view` (AnalystParts) default to the run's
     whole reconciliation's; a refresh gives the ones it gathered a slice at a time."""
     from collections import Counter
 
-    from pipeline.charts import COLOURS, EVERY_PAGE_MARKED, OUTCOMES
+    from pipeline.charts import COLOURS, OUTCOMES
     from pipeline.report import OUTCOMES as DISCREPANCY_OUTCOMES
-    from pipeline.report import (IDS_LISTED, LISTED_READINGS, PROBLEMS_LISTED, SEVERITIES,
+    from pipeline.report import (IDS_LISTED, PROBLEMS_LISTED, SEVERITIES,
                                  parts_of)
 
     parts = parts if parts is not None else parts_of(run)
@@ -578,6 +651,7 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
                  for r in parts.decisions]
     problems = sorted(run.problems, key=lambda p: (p.severity, p.code, p.source_id, p.message))
     statuses = parts.facts
+    occupations = occupations_of(run, view, chart_cache=chart_cache)
     queues = Counter()
     for (queue, _, _), n in parts.discrepancies.items():
         queues[queue] += n
@@ -590,29 +664,30 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
                     discrepancies=sum(queues.values()),
                     queues=[(q, queues[q]) for q in ("open", "decided", "explained")],
                     problems=len(run.problems)),
-        occupations=occupations_of(run, view, chart_cache=chart_cache),
+        occupations=occupations,
+        sections=occupation_sections(occupations, section_cache),
         queue=view.views("open"),
         decided=view.views("decided"),
         explained=view.views("explained"),
         decisions=decisions, sources=sources, problems=problems, paths=paths,
         outcomes=list(zip(OUTCOMES, COLOURS)), severities=SEVERITIES,
         discrepancy_outcomes=DISCREPANCY_OUTCOMES,
-        fields=KEY_FIELDS, listed=LISTED_READINGS, ids_listed=IDS_LISTED,
-        changes_listed=CHANGES_LISTED, problems_listed=PROBLEMS_LISTED,
-        every_page_marked=EVERY_PAGE_MARKED)
+        fields=KEY_FIELDS, ids_listed=IDS_LISTED,
+        changes_listed=CHANGES_LISTED, problems_listed=PROBLEMS_LISTED)
     if chart_cache is not None:
-        from pipeline.charts import drawn_ahead, pruned
+        from pipeline.charts import drawn_ahead
 
         # every core draws what the cache lacks; the report reads them
         drawn_ahead(view.charts(chart_cache), chart_cache)
     template = _environment().get_template(TEMPLATE)
     if out is None:
         text = template.render(**context)
-        if chart_cache is not None:
-            pruned(chart_cache)
-        return text
-    for piece in template.generate(**context):
-        out.write(piece)
-    if chart_cache is not None:
-        pruned(chart_cache)
-    return None
+    else:
+        for piece in template.generate(**context):
+            out.write(piece)
+    from pipeline.charts import pruned
+
+    for cache, pattern in ((chart_cache, "*.svg"), (section_cache, "*.html")):
+        if cache is not None:
+            pruned(cache, pattern)
+    return text if out is None else None

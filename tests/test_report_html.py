@@ -405,3 +405,29 @@ def test_each_chart_is_named_by_its_cache_key_and_only_those_a_cache_lacks_are_r
 
     (tmp_path / f"{every[0][2]}.svg").write_text("<svg/>", encoding="utf-8")
     assert [key for _, _, key in view.charts(tmp_path)] == [key for _, _, key in every[1:]]
+
+
+def test_a_section_rendered_before_is_read_back_and_the_report_is_the_same(run, tmp_path,
+                                                                           monkeypatch):
+    from pipeline.report_html import AnalystParts
+
+    sections = tmp_path / "sections"
+    first = html_report(run, chart_cache=tmp_path / "charts", section_cache=sections)
+    assert first == html_report(run)  # a section rendered once is the inline section
+    assert len(list(sections.glob("*.html"))) == 1
+
+    def fail(self, code):
+        raise AssertionError("an occupation's entries were read back")
+
+    monkeypatch.setattr(AnalystParts, "headline_of", fail)
+    assert html_report(run, chart_cache=tmp_path / "charts", section_cache=sections) == first
+
+
+def test_a_section_is_rendered_again_when_its_headline_or_charts_change(tmp_path):
+    sections = tmp_path / "sections"
+    before = html_report(median_run(), chart_cache=tmp_path / "charts", section_cache=sections)
+    changed = median_run(stated_claim(50250, source="another", figure="$50,250", **MEDIAN))
+    after = html_report(changed, chart_cache=tmp_path / "charts", section_cache=sections)
+
+    assert after == html_report(changed) != before  # one more page agrees
+    assert len(list(sections.glob("*.html"))) == 2
