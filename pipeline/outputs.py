@@ -729,7 +729,7 @@ class _Rendering:
         if index is not None:
             try:
                 PublishedPieces.remember(index, table, keys,
-                                         kept.index if kept is not None else None)
+                                         kept.index if kept is not None else None, kept)
             except OSError:  # a cache that cannot be written costs the next run time
                 pass
         files["curated/claims.csv"] = self.work / "claims.csv"

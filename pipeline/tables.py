@@ -263,6 +263,7 @@ class PublishedPieces:
         self._file = None
         self._groups: list[int] = []  # each row group's first row
         self._read: tuple[int, object] | None = None  # the last row group read
+        self.checked: dict[str, str] = {}  # key -> sha256 of the pieces given back
         try:
             from pipeline.cache import unsealed
 
@@ -303,6 +304,7 @@ class PublishedPieces:
             table = self._rows(first, rows)
         except OSError:
             return None
+        self.checked[key] = digest
         return self.header + text, table, None
 
     def _rows(self, first: int, rows: int):
@@ -327,20 +329,25 @@ class PublishedPieces:
 
     @staticmethod
     def remember(index: Path, table: TableFile, keys: list[str | None],
-                 keep: Path | None = None) -> None:
+                 keep: Path | None = None, copied: PublishedPieces | None = None) -> None:
         """Keep the index of the pieces `table` wrote (closed), each under its key (a
         piece without one is not kept), for the next refresh, beside `index` (see
-        `__init__`); the other indexes there go, but `keep` (the published files')."""
+        `__init__`); the other indexes there go, but `keep` (the published files').
+        A piece copied from `copied` has the sha256 its bytes were checked against there;
+        only the others are read back and hashed."""
         from pipeline.cache import sealed, write_atomically
 
         pieces = {}
+        known = copied.checked if copied is not None else {}
         with open(table.csv.name, "rb") as stream:
             for key, (start, size, first, rows) in zip(keys, table.placed):
                 if key is None:
                     continue
-                stream.seek(start)
-                pieces[key] = (start, size, hashlib.sha256(stream.read(size)).hexdigest(),
-                               first, rows)
+                digest = known.get(key)
+                if digest is None:
+                    stream.seek(start)
+                    digest = hashlib.sha256(stream.read(size)).hexdigest()
+                pieces[key] = (start, size, digest, first, rows)
         written = file_sha256(Path(table.parquet_path))
         entry = {"csv": Path(table.csv.name).stat().st_size, "parquet": written,
                  "header": table.header or b"", "pieces": pieces}

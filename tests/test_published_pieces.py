@@ -116,9 +116,28 @@ def test_a_changed_page_s_pieces_alone_are_made_and_the_files_are_a_whole_refres
     assert 0 < len(made) < pieces  # seed-000's pieces, and those whose ranks moved
     assert patched == [1]
     assert by_rows == [("facts", True), ("discrepancies", True)]
+    assert_index_names_the_published_bytes(root)
     made.clear()
     assert (files(root), database_rows(root)) == whole(root, tmp_path)
     assert len(made) >= pieces  # the whole refresh made every piece
+
+
+def assert_index_names_the_published_bytes(root: Path) -> None:
+    """Each piece in the kept index of curated/claims.csv (the copied ones' sha256 taken
+    from the index they were copied by) is the sha256 of the published bytes it names."""
+    from pipeline.cache import unsealed
+    from pipeline.refresh import default_cache_dir
+    from pipeline.tables import _named
+
+    data = (root / "curated/claims.csv").read_bytes()
+    [index] = [p for p in default_cache_dir(root).glob("claims-pieces-*")
+               if p == _named(p.with_name(p.name.rsplit("-", 1)[0]),
+                              hashlib.sha256((root / "curated/claims.parquet").read_bytes())
+                              .hexdigest())]
+    pieces = unsealed(index.read_bytes())["pieces"]
+    assert len(pieces) > 5
+    assert all(hashlib.sha256(data[start:start + size]).hexdigest() == digest
+               for start, size, digest, _, _ in pieces.values())
 
 
 def test_a_published_file_changed_since_costs_only_time(tmp_path, counted):
