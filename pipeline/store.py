@@ -16,6 +16,7 @@ Rows keep the order they were added in; a row's number never changes.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import NoneType
@@ -144,6 +145,7 @@ class ClaimStore(Sequence):
         self._rows = 0
         self._file = None  # with `spill`: the file the sealed batches are written to
         self._maps: list = []  # each spilled batch's memory map
+        self._sealing = None  # the batch being sealed (a Future), after `_batches`
         if spill is not None:
             import tempfile
 
@@ -155,10 +157,11 @@ class ClaimStore(Sequence):
         for claim in claims:
             self._pending.append(claim)
             if len(self._pending) + self._piece_rows >= self.BATCH:
-                self._seal()
+                self._seal(wait=False)
 
     def seal(self) -> None:
-        """Put the claims added since the last batch into a batch of their own."""
+        """Put the claims added since the last batch into a batch of their own, and wait
+        for every batch to be sealed."""
         self._seal()
 
     def extend_batch(self, batch: pa.RecordBatch) -> None:
@@ -172,7 +175,7 @@ class ClaimStore(Sequence):
             self._pieces.append(batch)
             self._piece_rows += batch.num_rows
             if self._piece_rows >= self.BATCH:
-                self._seal()
+                self._seal(wait=False)
 
     def _as_piece(self, claims: list[Claim]) -> pa.RecordBatch:
         """Claims as a plain batch; a claim of other types is kept as it is (`_odd`) and
@@ -193,20 +196,48 @@ class ClaimStore(Sequence):
         self._piece_rows += len(claims)
         return batch
 
-    def _seal(self) -> None:
+    def _seal(self, wait: bool = True) -> None:
+        """The pieces made one batch. Arrow concatenates and dictionary-encodes it
+        without the interpreter's lock, so it is sealed in a thread of its own while the
+        caller goes on (`wait` False: the next documents read from the cache); one batch
+        is sealed at a time, and a read of the store waits for it (`_ready`)."""
         if self._pending:
             self._pieces.append(self._as_piece(self._pending))
             self._pending = []
-        if not self._pieces:
-            return
-        table = pa.Table.from_batches(self._pieces).combine_chunks()
+        if self._pieces:
+            pieces = self._pieces
+            self._starts.append(self._rows)
+            self._rows += self._piece_rows
+            self._pieces, self._piece_rows = [], 0
+            self._sealed_in_flight()
+            if wait:
+                self._batches.append(self._sealed(pieces))
+            else:
+                self._sealing = _sealer().submit(self._sealed, pieces)
+        if wait:
+            self._sealed_in_flight()
+
+    def _ready(self) -> None:
+        """The rows added in columns sealed, to be read (claims added as objects since
+        the last batch are read as they are)."""
+        if self._pieces:
+            self._seal()
+        else:
+            self._sealed_in_flight()
+
+    def _sealed_in_flight(self) -> None:
+        """The batch being sealed added to the batches (its error raised, if it failed)."""
+        if self._sealing is not None:
+            sealing, self._sealing = self._sealing, None
+            self._batches.append(sealing.result())
+
+    def _sealed(self, pieces: list[pa.RecordBatch]) -> pa.RecordBatch:
+        """Plain pieces as one batch of the store's columns, spilled if the store spills."""
+        table = pa.Table.from_batches(pieces).combine_chunks()
         columns = [_encoded(name, table.column(name).chunk(0)) for name in CLAIM_COLUMNS]
         del table
-        self._starts.append(self._rows)
         batch = pa.RecordBatch.from_arrays(columns, names=list(CLAIM_COLUMNS))
-        self._batches.append(batch if self._file is None else self._spilled(batch))
-        self._rows += self._piece_rows
-        self._pieces, self._piece_rows = [], 0
+        return batch if self._file is None else self._spilled(batch)
 
     def _spilled(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """The batch written to the spill file and read back through a memory map of its
@@ -273,8 +304,7 @@ class ClaimStore(Sequence):
         return self.claims([index])[0]
 
     def __iter__(self) -> Iterator[Claim]:
-        if self._pieces:  # rows not yet sealed are read from a batch
-            self._seal()
+        self._ready()
         for b, (start, batch) in enumerate(zip(self._starts, self._batches)):
             claims = _claims_of(batch)
             self._release(b)
@@ -284,8 +314,7 @@ class ClaimStore(Sequence):
 
     def claims(self, rows: Iterable[int]) -> list[Claim]:
         """The claims of these row numbers, in the order given."""
-        if self._pieces:  # rows not yet sealed are read from a batch
-            self._seal()
+        self._ready()
         rows = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), dtype=np.int64)
         out: list = [None] * len(rows)
         if not len(rows):
@@ -315,8 +344,7 @@ class ClaimStore(Sequence):
 
     def column(self, name: str) -> list:
         """One field of every claim, in row order."""
-        if self._pieces:  # rows not yet sealed are read from a batch
-            self._seal()
+        self._ready()
         out: list = []
         for b, batch in enumerate(self._batches):
             out.extend(_values(batch.column(name)))
@@ -329,8 +357,7 @@ class ClaimStore(Sequence):
     def column_of(self, rows: Sequence[int], name: str) -> list:
         """One field of the claims of these rows (ascending: a list or a numpy array of
         row numbers), in their order."""
-        if self._pieces:  # rows not yet sealed are read from a batch
-            self._seal()
+        self._ready()
         rows = np.asarray(rows, dtype=np.int64)
         out: list = []
         at = 0
@@ -368,8 +395,7 @@ class ClaimStore(Sequence):
         >>> [values[c] for c in codes.tolist()]
         ['a', 'b', 'a']
         """
-        if self._pieces:  # rows not yet sealed are read from a batch
-            self._seal()
+        self._ready()
         rows = np.asarray(rows, dtype=np.int64)
         codes = np.empty(len(rows), dtype=np.int64)
         number: dict = {}
@@ -491,6 +517,20 @@ class ClaimStore(Sequence):
     def nbytes(self) -> int:
         """The memory the sealed batches take (the claims being batched aside)."""
         return sum(b.nbytes for b in self._batches)
+
+
+_SEALER: tuple = (0, None)  # (the process it belongs to, the thread that seals batches)
+
+
+def _sealer():
+    """The thread the stores of this process seal their batches in (a forked child has
+    its parent's executor but not its thread: it makes its own)."""
+    global _SEALER
+    if _SEALER[0] != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor
+
+        _SEALER = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="careerfacts-store"))
+    return _SEALER[1]
 
 
 def _claims_of(batch: pa.RecordBatch) -> list[Claim]:

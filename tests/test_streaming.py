@@ -63,6 +63,56 @@ def test_a_stored_claim_reads_back_equal_with_its_types(found, batch):
     assert store.column_of(odd, "value") == [found[r].value for r in odd]
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(claims(), max_size=9), max_size=12), st.integers(1, 13), st.data())
+def test_batches_sealed_beside_the_reading_read_back_in_the_order_added(documents, batch, data):
+    """Documents' claims added in columns (as from the cache of read documents) and as
+    objects, with reads between them while a batch may be sealing in its thread."""
+    import tempfile
+
+    from pipeline.store import plain_batch
+
+    with tempfile.TemporaryDirectory() as spill:
+        store = ClaimStore(spill=Path(spill))
+        store.BATCH = batch
+        added = []
+        for found in documents:
+            columns = plain_batch(found)
+            if columns is not None and data.draw(st.booleans()):
+                store.extend_batch(columns)
+            else:
+                store.extend(found)
+            added += found
+            if data.draw(st.booleans()):
+                assert len(store) == len(added)
+                rows = sorted(data.draw(st.sets(st.integers(0, max(0, len(added) - 1)))))
+                rows = [r for r in rows if r < len(added)]
+                assert store.claims(rows) == [added[r] for r in rows]
+                assert store.column_of(rows, "quote") == [added[r].quote for r in rows]
+        assert list(store) == added
+        store.seal()
+        assert store.claims(range(len(added))) == added
+
+
+def test_a_batch_that_fails_to_seal_fails_the_read_that_waits_for_it(monkeypatch):
+    import pipeline.store
+    from pipeline.store import plain_batch
+
+    store = ClaimStore()
+    store.BATCH = 2
+    found = [new_claim(source_id="s", metric="wage", statistic="median", unit="USD/year",
+                       figure=f"${n}", quote="q", locator=f"chars={n}-0", method="m")
+             for n in range(3)]
+
+    def failing(self, pieces):
+        raise OSError("no room left for the spill")
+
+    monkeypatch.setattr(pipeline.store.ClaimStore, "_sealed", failing)
+    store.extend_batch(plain_batch(found))  # sealed in the thread: no error yet
+    with pytest.raises(OSError, match="no room"):
+        store.claims([0])
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(claims(), max_size=60), st.integers(1, 7), st.data())
 def test_a_field_as_numbers_into_its_values_is_the_field(found, batch, data):
