@@ -31,7 +31,7 @@ from pipeline.reconcile import (KEY_FIELDS, QUEUES, Cluster, Discrepancy, Readin
 from pipeline.cache import RenderedChunks
 from pipeline.forked import forked_in_turn, forked_map
 from pipeline.memory import returned_to_system
-from pipeline.publish import RENDERED
+from pipeline.publish import RENDERED, flushed_soon
 from pipeline.report_html import AnalystParts
 from pipeline.refresh import Run
 from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
@@ -655,6 +655,7 @@ class _Rendering:
         with open(work / "discrepancies.md", "w", encoding="utf-8", newline="") as out:
             discrepancy_report(run, out, self.parts, self._sections())
         files["reports/discrepancies.md"] = work / "discrepancies.md"
+        flushed_soon(work / "discrepancies.md")  # to be published
         return dict(sorted(files.items()))
 
     def _sections(self):

@@ -211,6 +211,9 @@ class TableFile:
             self.write(empty)
         self.csv.close()
         if self.parquet_path is None:
+            from pipeline.publish import flushed_soon
+
+            flushed_soon(Path(self.csv.name))  # to be published
             return
         try:
             self._flush()
@@ -223,6 +226,9 @@ class TableFile:
         else:  # no row at all: the empty table's file, as parquet_bytes writes it
             self.parquet_path.write_bytes(parquet_bytes(self.first if self.first is not None
                                                         else empty))
+        from pipeline.publish import flushed_soon
+
+        flushed_soon(Path(self.csv.name), self.parquet_path)  # to be published
 
 
 class PublishedPieces:

@@ -438,3 +438,23 @@ def test_busy_names_the_lock_and_the_way_out(tmp_path):
 def test_recover_without_a_journal_changes_nothing(old_project, generations):
     assert not recover(old_project)
     assert assert_one_whole_set(old_project, generations) == "old"
+
+
+def test_files_flushed_in_the_background_are_published_whole(tmp_path, monkeypatch):
+    """A file flushed ahead of publishing (and one that is gone by then) is no error and
+    changes nothing that is published."""
+    import threading
+
+    from pipeline.publish import exclusive, flushed_soon
+
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    rendered = tmp_path / "rendered.csv"
+    rendered.write_bytes(b"a,b\n1,2\n")
+    flushed_soon(rendered, tmp_path / "gone.csv")
+    for thread in threading.enumerate():
+        if thread.name == "careerfacts-flush":
+            thread.join()
+    with exclusive(tmp_path):
+        publish({"curated/t.csv": rendered.read_bytes()}, tmp_path)
+    assert (tmp_path / "curated/t.csv").read_bytes() == b"a,b\n1,2\n" and not failures
