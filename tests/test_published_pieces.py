@@ -99,8 +99,8 @@ def test_a_changed_page_s_pieces_alone_are_made_and_the_files_are_a_whole_refres
     by_rows = []  # the tables patched row by row rather than made again
     real_rows = pipeline.database._rows_patched
 
-    def rows_patched(con, name, files):
-        done = real_rows(con, name, files)
+    def rows_patched(con, name, files, **within):
+        done = real_rows(con, name, files, **within)
         by_rows.append((name, done))
         return done
 
@@ -115,7 +115,7 @@ def test_a_changed_page_s_pieces_alone_are_made_and_the_files_are_a_whole_refres
     refreshed(root)
     assert 0 < len(made) < pieces  # seed-000's pieces, and those whose ranks moved
     assert patched == [1]
-    assert by_rows == [("facts", True), ("discrepancies", True)]
+    assert by_rows == [("facts", True), ("discrepancies", True), ("claims", True)]
     assert_index_names_the_published_bytes(root)
     made.clear()
     assert (files(root), database_rows(root)) == whole(root, tmp_path)
