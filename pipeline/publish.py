@@ -259,16 +259,7 @@ def flushed_soon(*paths: Path) -> None:
 
     def flush() -> None:
         for path in paths:
-            try:
-                handle = os.open(path, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                os.fsync(handle)
-            except OSError:
-                pass
-            finally:
-                os.close(handle)
+            _sync_folder(path)  # a file's bytes, as a folder's entries
 
     threading.Thread(target=flush, name="careerfacts-flush", daemon=True).start()
 
@@ -293,7 +284,8 @@ def _write(path: Path, data: bytes | Path) -> None:
 
 
 def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (the renames in it) to disk, where the system allows it."""
+    """Flush a folder's entries (the renames in it) to disk, where the system allows it;
+    given a file, its bytes. One that is gone is no error."""
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:
