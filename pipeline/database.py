@@ -510,10 +510,12 @@ def _rows_patched(con, name: str, files, within: str = "TRUE") -> bool:
     Parquet file's by deleting the rows the file no longer has as they were and inserting
     the file's rows the table lacks (a row changed is both), rows compared by their key
     and a 64-bit hash of their values (DuckDB's `hash`: two versions of a row that differ
-    are taken for the same once in 2**64); only the rows of both for which the SQL
-    condition `within` holds (the others are the same in both). False, with the table as
-    it was, when the file is not on disk or its columns are not the table's. Raises
-    _Unpatchable when the table then holds another number of rows than the file."""
+    are taken for the same once in 2**64). Only the rows of both for which the SQL
+    condition `within` holds are compared (the caller knows the others are the same in
+    both; a row whose key moved across it fails the primary key or the count). False,
+    with the table as it was, when the file is not on disk or its columns are not the
+    table's. Raises _Unpatchable when the table then holds another number of rows than
+    the file."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -538,9 +540,11 @@ def _rows_patched(con, name: str, files, within: str = "TRUE") -> bool:
     # the rows' text, which is most of a discrepancy (every page's figure in it)
     row = "hash(" + ", ".join([f'"{c}"' for c, _ in wanted] +
                               [f'signbit("{c}")' for c, sql in wanted if sql == "DOUBLE"]) + ")"
-    con.execute("CREATE TEMP TABLE incoming AS SELECT * FROM "
-                f"read_parquet('{_literal(str(path))}') WHERE {within}")
+    # the file's rows in the table's own types: a value's hash depends on its type
+    con.execute(f'CREATE TEMP TABLE incoming AS SELECT * FROM "{name}" LIMIT 0')
     try:
+        con.execute("INSERT INTO incoming SELECT * FROM "
+                    f"read_parquet('{_literal(str(path))}') WHERE {within}")
         con.execute(f'CREATE TEMP TABLE outgoing AS SELECT {ids}, {row} AS row_hash FROM "{name}" '
                     f"WHERE {within}")
         con.execute(f'CREATE TEMP TABLE arriving AS SELECT {ids}, {row} AS row_hash FROM incoming')

@@ -250,23 +250,56 @@ def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
                 return True
 
 
+_FLUSHES: dict[str, object] = {}
+"""Each file `flushed_soon` is flushing, by its path: its flush's outcome (a Future)."""
+
+
 def flushed_soon(*paths: Path) -> None:
     """Start writing finished files' bytes to disk in a thread, while the refresh goes
     on: publishing flushes every file before its commit point (`_write`), and a file of
-    a gigabyte written moments before took that flush's time at the end of the run. A
-    flush that fails here is no error; the one before the commit still is."""
+    a gigabyte written moments before took that flush's time at the end of the run.
+
+    Publishing a file waits for its flush here and raises its error: the system reports
+    a failed write-back once, to the flush that sees it first, and a later flush of the
+    same file would succeed with the bytes lost. A file gone by then is no error."""
     import threading
+    from concurrent.futures import Future
+
+    outcomes = []
+    for path in paths:
+        outcome = Future()
+        _FLUSHES[str(path)] = outcome
+        outcomes.append((path, outcome))
 
     def flush() -> None:
-        for path in paths:
-            _sync_folder(path)  # a file's bytes, as a folder's entries
+        for path, outcome in outcomes:
+            try:
+                handle = os.open(path, os.O_RDONLY)
+            except OSError:
+                outcome.set_result(None)  # gone: not published, or published by rename
+                continue
+            try:
+                os.fsync(handle)
+                outcome.set_result(None)
+            except OSError as exc:
+                outcome.set_exception(exc)
+            finally:
+                os.close(handle)
 
     threading.Thread(target=flush, name="careerfacts-flush", daemon=True).start()
+
+
+def _flushed_before(data: Path) -> None:
+    """Wait for `flushed_soon`'s flush of this file, if it started one; its error raised."""
+    outcome = _FLUSHES.pop(str(data), None)
+    if outcome is not None:
+        outcome.result()
 
 
 def _write(path: Path, data: bytes | Path) -> None:
     """`data` (bytes, or a file moved or copied here) at `path`, flushed to disk."""
     if isinstance(data, Path):
+        _flushed_before(data)
         try:
             os.rename(data, path)  # staged names are new: no file is replaced
         except OSError as exc:
@@ -284,8 +317,7 @@ def _write(path: Path, data: bytes | Path) -> None:
 
 
 def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (the renames in it) to disk, where the system allows it;
-    given a file, its bytes. One that is gone is no error."""
+    """Flush a folder's entries (the renames in it) to disk, where the system allows it."""
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -256,6 +256,16 @@ class _Occupation:
     def whole(self) -> Occupation:
         return Occupation(self.code, self.title, self.anchor, self.headline, self.charts)
 
+    def charts_used(self, chart_cache: Path) -> None:
+        """Mark its charts in the chart cache recently used, unread (a chart not there
+        is no error: it is drawn again when its section is)."""
+        for order in self._view.headline_orders(self.code):
+            if order[3]:
+                try:
+                    os.utime(chart_cache / f"{order[3]}.svg")
+                except OSError:
+                    pass
+
     def section_key(self, salt: str) -> str:
         """The name of its section in a cache of sections: a digest of what the section
         shows (its title, each headline row and chart, by their digests) and of the code
@@ -264,13 +274,15 @@ class _Occupation:
                                      repr(self._view.headline_orders(self.code)))))
 
 
-def occupation_sections(occupations, cache: Path | None = None):
+def occupation_sections(occupations, cache: Path | None = None,
+                        chart_cache: Path | None = None):
     """Each occupation's section of reports/index.html (templates/occupation.html.j2),
     in the order given, as markup. With `cache` (a folder), a section rendered before
     from the same headline rows and charts by the same code is read back instead: its
-    entries are not read from the spill nor its charts from the chart cache (at 10,000
+    entries are not read from the spill nor its charts from `chart_cache` (at 10,000
     pages a section holds thousands of page figures, and a changed page changes the
-    sections of its own occupation). A cache that cannot be written is no error."""
+    sections of its own occupation); its charts there are marked used all the same, so
+    that pruning the chart cache keeps them. A cache that cannot be written is no error."""
     from markupsafe import Markup
 
     from pipeline.charts import EVERY_PAGE_MARKED
@@ -284,10 +296,13 @@ def occupation_sections(occupations, cache: Path | None = None):
             try:
                 html = path.read_text(encoding="utf-8")
                 os.utime(path)  # recently used: kept when the cache is pruned
+            except OSError:
+                html = None
+            if html is not None:
+                if chart_cache is not None:
+                    occupation.charts_used(Path(chart_cache))
                 yield Markup(html)  # rendered by the macro below: escaped already
                 continue
-            except OSError:
-                pass
         html = str(macro(occupation, EVERY_PAGE_MARKED, LISTED_READINGS))
         if path is not None:
             from pipeline.charts import kept_text
@@ -665,7 +680,7 @@ def html_report(run: Run, record: RunRecord | None = None, changes: Changes | No
                     queues=[(q, queues[q]) for q in ("open", "decided", "explained")],
                     problems=len(run.problems)),
         occupations=occupations,
-        sections=occupation_sections(occupations, section_cache),
+        sections=occupation_sections(occupations, section_cache, chart_cache),
         queue=view.views("open"),
         decided=view.views("decided"),
         explained=view.views("explained"),

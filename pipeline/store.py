@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import NoneType
 
@@ -146,6 +147,7 @@ class ClaimStore(Sequence):
         self._file = None  # with `spill`: the file the sealed batches are written to
         self._maps: list = []  # each spilled batch's memory map
         self._sealing = None  # the batch being sealed (a Future), after `_batches`
+        self._lost: BaseException | None = None  # why a batch could not be sealed
         if spill is not None:
             import tempfile
 
@@ -198,9 +200,10 @@ class ClaimStore(Sequence):
 
     def _seal(self, wait: bool = True) -> None:
         """The pieces made one batch. Arrow concatenates and dictionary-encodes it
-        without the interpreter's lock, so it is sealed in a thread of its own while the
-        caller goes on (`wait` False: the next documents read from the cache); one batch
-        is sealed at a time, and a read of the store waits for it (`_ready`)."""
+        mostly without the interpreter's lock, so it is sealed in a thread of its own
+        while the caller goes on (`wait` False: the next documents read from the cache);
+        one batch is sealed at a time, and a read of the store waits for it (`_ready`)."""
+        self._sealed_in_flight()  # first: a failure leaves this batch's pieces as they are
         if self._pending:
             self._pieces.append(self._as_piece(self._pending))
             self._pending = []
@@ -209,7 +212,6 @@ class ClaimStore(Sequence):
             self._starts.append(self._rows)
             self._rows += self._piece_rows
             self._pieces, self._piece_rows = [], 0
-            self._sealed_in_flight()
             if wait:
                 self._batches.append(self._sealed(pieces))
             else:
@@ -226,10 +228,18 @@ class ClaimStore(Sequence):
             self._sealed_in_flight()
 
     def _sealed_in_flight(self) -> None:
-        """The batch being sealed added to the batches (its error raised, if it failed)."""
+        """The batch being sealed added to the batches. If it failed, its error is raised,
+        now and by every later use of the store: its rows are lost."""
         if self._sealing is not None:
             sealing, self._sealing = self._sealing, None
-            self._batches.append(sealing.result())
+            try:
+                self._batches.append(sealing.result())
+            except BaseException as exc:
+                self._lost = exc
+                raise
+        if self._lost is not None:
+            raise RuntimeError("the claim store lost a batch it could not seal") \
+                from self._lost
 
     def _sealed(self, pieces: list[pa.RecordBatch]) -> pa.RecordBatch:
         """Plain pieces as one batch of the store's columns, spilled if the store spills."""
@@ -519,18 +529,39 @@ class ClaimStore(Sequence):
         return sum(b.nbytes for b in self._batches)
 
 
-_SEALER: tuple = (0, None)  # (the process it belongs to, the thread that seals batches)
+class _Sealer(ThreadPoolExecutor):
+    """The one thread the stores of a process seal their batches in; the batches it has
+    in flight are known, so that a fork waits for them (`_sealed_before_fork`)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        sealing = super().submit(fn, *args, **kwargs)
+        _IN_FLIGHT.add(sealing)
+        sealing.add_done_callback(_IN_FLIGHT.discard)
+        return sealing
 
 
-def _sealer():
-    """The thread the stores of this process seal their batches in (a forked child has
-    its parent's executor but not its thread: it makes its own)."""
+_SEALER: tuple[int, _Sealer | None] = (0, None)  # (the process it belongs to, the sealer)
+_IN_FLIGHT: set = set()  # the batches being sealed in this process (Futures)
+
+
+def _sealer() -> _Sealer:
+    """This process's sealer (a forked child has its parent's executor but not its
+    thread: it makes its own)."""
     global _SEALER
     if _SEALER[0] != os.getpid():
-        from concurrent.futures import ThreadPoolExecutor
-
-        _SEALER = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="careerfacts-store"))
+        _SEALER = (os.getpid(), _Sealer(1, thread_name_prefix="careerfacts-store"))
     return _SEALER[1]
+
+
+def _sealed_before_fork() -> None:
+    """Wait for the batches being sealed before this process forks (a pool of workers
+    made again while documents are read): a child copies only the forking thread, and
+    with it any lock Arrow's sealing held."""
+    for sealing in list(_IN_FLIGHT):
+        sealing.exception()  # waited for; its error is the store's to raise
+
+
+os.register_at_fork(before=_sealed_before_fork)
 
 
 def _claims_of(batch: pa.RecordBatch) -> list[Claim]:

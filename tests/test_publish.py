@@ -440,21 +440,39 @@ def test_recover_without_a_journal_changes_nothing(old_project, generations):
     assert assert_one_whole_set(old_project, generations) == "old"
 
 
-def test_files_flushed_in_the_background_are_published_whole(tmp_path, monkeypatch):
-    """A file flushed ahead of publishing (and one that is gone by then) is no error and
-    changes nothing that is published."""
-    import threading
-
+def test_a_background_flush_that_failed_fails_the_publish_before_its_commit(tmp_path,
+                                                                             monkeypatch):
+    """The system reports a failed write-back once, to the first flush that asks: a
+    flush started ahead of publishing must hand its error to the publish, which then
+    leaves the published files as they were. A file gone by then is no error."""
+    import pipeline.publish
     from pipeline.publish import exclusive, flushed_soon
 
-    failures = []
-    monkeypatch.setattr(threading, "excepthook", failures.append)
+    (tmp_path / "curated").mkdir()
+    (tmp_path / "curated/t.csv").write_bytes(b"old\n")
     rendered = tmp_path / "rendered.csv"
     rendered.write_bytes(b"a,b\n1,2\n")
+    real_fsync = os.fsync
+    flushed = []
+
+    def fsync(handle):
+        flushed.append(handle)
+        if len(flushed) == 1:  # the background flush of `rendered`
+            raise OSError(5, "Input/output error")
+        return real_fsync(handle)
+
+    class Rendered(dict):
+        def file(self, relative):
+            return rendered
+
+    monkeypatch.setattr(pipeline.publish.os, "fsync", fsync)
     flushed_soon(rendered, tmp_path / "gone.csv")
-    for thread in threading.enumerate():
-        if thread.name == "careerfacts-flush":
-            thread.join()
     with exclusive(tmp_path):
-        publish({"curated/t.csv": rendered.read_bytes()}, tmp_path)
-    assert (tmp_path / "curated/t.csv").read_bytes() == b"a,b\n1,2\n" and not failures
+        with pytest.raises(OSError, match="Input/output"):
+            publish(Rendered({"curated/t.csv": b""}), tmp_path)
+    assert (tmp_path / "curated/t.csv").read_bytes() == b"old\n"
+
+    flushed_soon(rendered)  # flushed without an error this time
+    with exclusive(tmp_path):
+        publish(Rendered({"curated/t.csv": b""}), tmp_path)
+    assert (tmp_path / "curated/t.csv").read_bytes() == b"a,b\n1,2\n"

@@ -4,6 +4,7 @@ is self-contained (no script, no remote resource, relative links only) and escap
 The browser test (tests/test_browser.py) opens the real report of the seed project."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -420,7 +421,11 @@ def test_a_section_rendered_before_is_read_back_and_the_report_is_the_same(run, 
         raise AssertionError("an occupation's entries were read back")
 
     monkeypatch.setattr(AnalystParts, "headline_of", fail)
+    charts = list((tmp_path / "charts").glob("*.svg"))
+    for chart in charts:
+        os.utime(chart, (0, 0))  # as if long unused
     assert html_report(run, chart_cache=tmp_path / "charts", section_cache=sections) == first
+    assert charts and all(chart.stat().st_mtime > 0 for chart in charts)  # kept when pruned
 
 
 def test_a_section_is_rendered_again_when_its_headline_or_charts_change(tmp_path):

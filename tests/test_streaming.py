@@ -401,3 +401,58 @@ def test_chunks_hold_whole_slices_in_key_order_as_slices_of_says(specs, size):
         at += len(chunk)
         assert at in ends
         assert len(chunk) <= size or any(len(s) == len(chunk) for s in slices)
+
+
+def test_a_store_that_lost_a_batch_says_so_at_every_later_read(monkeypatch):
+    import pipeline.store
+    from pipeline.store import plain_batch
+
+    store = ClaimStore()
+    store.BATCH = 2
+    found = [new_claim(source_id="s", metric="wage", statistic="median", unit="USD/year",
+                       figure=f"${n}", quote="q", locator=f"chars={n}-0", method="m")
+             for n in range(3)]
+    real = pipeline.store.ClaimStore._sealed
+
+    def failing(self, pieces):
+        raise OSError("no room left for the spill")
+
+    monkeypatch.setattr(pipeline.store.ClaimStore, "_sealed", failing)
+    store.extend_batch(plain_batch(found))
+    monkeypatch.setattr(pipeline.store.ClaimStore, "_sealed", real)
+    with pytest.raises(OSError, match="no room"):  # the next batch waits for that one
+        store.extend_batch(plain_batch(found))
+    for read in (lambda: store.claims([0]), lambda: store.column("quote"), store.seal):
+        with pytest.raises((OSError, RuntimeError), match="no room|lost a batch"):
+            read()
+
+
+def test_a_fork_waits_for_the_batch_being_sealed(monkeypatch):
+    import os
+    import threading
+
+    import pipeline.store
+    from pipeline.store import plain_batch
+
+    started, release = threading.Event(), threading.Event()
+    real = pipeline.store.ClaimStore._sealed
+
+    def slow(self, pieces):
+        started.set()
+        release.wait(5)
+        return real(self, pieces)
+
+    monkeypatch.setattr(pipeline.store.ClaimStore, "_sealed", slow)
+    store = ClaimStore()
+    store.BATCH = 1
+    store.extend_batch(plain_batch([new_claim(
+        source_id="s", metric="wage", statistic="median", unit="USD/year", figure="$1",
+        quote="q", locator="l", method="m")]))
+    started.wait(5)
+    threading.Timer(0.3, release.set).start()
+    pid = os.fork()
+    if pid == 0:  # the child: nothing to do
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert release.is_set()  # the fork waited for the seal to end
+    assert store.column("figure") == ["$1"]
