@@ -37,8 +37,8 @@ from pipeline.refresh import Run
 from pipeline.report import (ReportParts, add_quoted, discrepancy_report, fact_value, figure_of,
                              key_title, listing, occupation_title, section_lines)
 from pipeline.store import ClaimStore, with_fields
-from pipeline.tables import (PIECE, PublishedPieces, RowSpill, TableFile, claims_frame,
-                             csv_bytes, parquet_bytes)
+from pipeline.tables import (PIECE, PublishedPieces, RowSpill, TableFile, TableSpill,
+                             claims_frame, csv_bytes, parquet_bytes)
 
 SOURCE_COLUMNS = {"title": "source_title", "publisher": "source_publisher",
                   "authority": "source_authority", "retrieved": "source_retrieved",
@@ -157,12 +157,18 @@ def fact_row(fact, ranks: dict, shown: Callable[[Cluster], str] = _alternative) 
     return row
 
 
+def _typed(frame: pd.DataFrame, floats: tuple[str, ...] = (),
+           integers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`frame` with each column's type, whatever its rows hold: text but for `floats` and
+    `integers` (a table written a few rows at a time has the same types in every piece)."""
+    return frame.astype({column: "float64" if column in floats else
+                         "int64" if column in integers else "str" for column in frame.columns})
+
+
 def facts_frame(rows: list[dict]) -> pd.DataFrame:
     """Rows of curated/facts.csv (already in fact id order) as its table."""
-    frame = pd.DataFrame(rows, columns=FACT_COLUMNS)
-    for column in ("value", "low", "high"):
-        frame[column] = frame[column].astype("float64")
-    return frame
+    return _typed(pd.DataFrame(rows, columns=FACT_COLUMNS), floats=("value", "low", "high"),
+                  integers=("n_claims", "n_sources"))
 
 
 def facts_table(run: Run) -> pd.DataFrame:
@@ -196,9 +202,13 @@ def discrepancy_row(d: Discrepancy, shown: Callable[[Cluster], str] = _alternati
     return row
 
 
+def discrepancies_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows of curated/discrepancies.csv (already in their order) as its table."""
+    return _typed(pd.DataFrame(rows, columns=DISCREPANCY_COLUMNS), integers=("n_figures",))
+
+
 def discrepancies_table(run: Run) -> pd.DataFrame:
-    return pd.DataFrame([discrepancy_row(d) for d in run.reconciliation.discrepancies],
-                        columns=DISCREPANCY_COLUMNS)
+    return discrepancies_frame([discrepancy_row(d) for d in run.reconciliation.discrepancies])
 
 
 def sources_table(run: Run, parts: ReportParts | None = None) -> pd.DataFrame:
@@ -399,8 +409,8 @@ class _Rendering:
         self.periods, self.fact_ids, self.roles = _Interned(), _Interned(), _Interned()
         self.matches, self.copies = _Interned(), _Interned()
         self.occupations: dict[int, tuple[str, str]] = {}  # row -> a split code's part
-        self.facts = RowSpill(work / "facts.spill")
-        self.discrepancies = RowSpill(work / "discrepancies.spill")
+        self.facts = TableSpill(work / "facts", facts_frame)
+        self.discrepancies = TableSpill(work / "discrepancies", discrepancies_frame)
         self.sections = RowSpill(work / "sections.spill")
         self.deferred: list[tuple[Discrepancy, dict, dict]] = []
         self.parts = ReportParts()
@@ -500,8 +510,8 @@ class _Rendering:
         each column's numbers by the chunk's row and the values they stand for, its
         spills' files by name (in this rendering's folder)."""
         def named(spill):
-            files, index = spill
-            return [Path(f).name for f in files], index
+            files, *rest = spill  # (files, index), a TableSpill's with its header
+            return ([Path(f).name for f in files], *rest)
 
         view = self.view.handed()
         for name in ("spill", "headline"):
@@ -517,8 +527,8 @@ class _Rendering:
         """Take what the rendering of the chunk of `rows` (in `folder`) `handed`, after
         the chunks added here: the same as adding the chunk here."""
         def found(spill):
-            names, index = spill
-            return [folder / name for name in names], index
+            names, *rest = spill
+            return ([folder / name for name in names], *rest)
 
         for name, values in self._COLUMNS:
             numbers, theirs = handed["columns"][name]
@@ -633,14 +643,14 @@ class _Rendering:
             self.store.move_to(work / "claims.arrows")
         table = TableFile(work / "facts.csv", work / "facts.parquet")
         for piece in self.facts.pieces():
-            table.write(facts_frame(piece))
+            table.write_piece(piece)
         table.close(facts_frame([]))
         files["curated/facts.csv"], files["curated/facts.parquet"] = \
             work / "facts.csv", work / "facts.parquet"
         table = TableFile(work / "discrepancies.csv", work / "discrepancies.parquet")
         for piece in self.discrepancies.pieces():
-            table.write(pd.DataFrame(piece, columns=DISCREPANCY_COLUMNS))
-        table.close(pd.DataFrame([], columns=DISCREPANCY_COLUMNS))
+            table.write_piece(piece)
+        table.close(discrepancies_frame([]))
         files["curated/discrepancies.csv"], files["curated/discrepancies.parquet"] = \
             work / "discrepancies.csv", work / "discrepancies.parquet"
         frame = sources_table(run, self.parts)

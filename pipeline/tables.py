@@ -370,8 +370,8 @@ def _named(index: Path, parquet_sha: str) -> Path:
 
 
 class RowSpill:
-    """Rows (dicts) kept on disk until a table is written, each under a sort key kept in
-    memory; `rows()` gives them back in key order, a piece at a time. A spill may adopt
+    """Rows (dicts) kept on disk until they are used, each under a sort key kept in
+    memory; `entries()` gives them back in key order. A spill may adopt
     another's rows (a chunk's, rendered on its own: pipeline/outputs.py): they are read
     from its file."""
 
@@ -431,16 +431,172 @@ class RowSpill:
             for data in opened.values():
                 data.close()
 
+
+
+ENCODED = 1_024
+"""Rows a TableSpill turns into CSV text and Arrow columns at a time."""
+
+
+def csv_rows(frame: pd.DataFrame) -> list[bytes]:
+    """Each row of `frame` as `csv_bytes` writes it (its line, LF included, or lines: a
+    cell may hold a line break), without the header: `csv_bytes(frame)` is the header
+    followed by these, joined."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = []
+    for cells in zip(*(cell_texts(frame.iloc[:, n]) for n in range(frame.shape[1]))):
+        writer.writerow(cells)
+        rows.append(buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+    return rows
+
+
+def csv_header(columns) -> bytes:
+    """The header line `csv_bytes` writes for a frame of these columns."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(list(columns))
+    return buffer.getvalue().encode("utf-8")
+
+
+class TableSpill:
+    """The rows of a table (dicts) kept on disk already written, until the table is: each
+    row's CSV text (`csv_rows`) and its Arrow values, under a sort key kept in memory.
+    `pieces()` gives them back in key order, a piece at a time, as `TableFile.write_piece`
+    takes them: writing the table then costs no Python work per cell. A spill may adopt
+    another's rows (a chunk's, rendered on its own and perhaps kept in the cache: the
+    next refresh writes an unchanged chunk's rows as they are).
+
+    `frame_of(rows)` makes the table's frame of a list of rows, with the table's columns
+    and types whatever the rows hold (a column missing from every row still has its
+    type): the CSV and Parquet files of a table written from such frames a piece at a
+    time are the same bytes as from these pieces. Each file of rows, `NAME.csvrows`,
+    has its Arrow values beside it in `NAME.arrows` (an Arrow IPC file).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> spill = TableSpill(folder / "t", lambda rows: pd.DataFrame(rows, columns=["n", "s"]))
+    >>> for n in (3, 1, 2):
+    ...     spill.add(n, {"n": n, "s": "a, b" if n == 2 else "c"})
+    >>> text, rows, _ = next(spill.pieces())
+    >>> text, rows.column("n").to_pylist()
+    (b'n,s\\n1,c\\n2,"a, b"\\n3,c\\n', [1, 2, 3])
+    """
+
+    def __init__(self, path: Path, frame_of):
+        self.path = Path(path).with_suffix(".csvrows")
+        self.frame_of = frame_of
+        self.pending: list[tuple] = []  # (key, row) not yet written
+        self.index: list[tuple] = []  # (sort key, offset, length, file number, row in file)
+        self.files: list[Path] = [self.path]
+        self.header: bytes | None = None
+        self.schema = None  # of the Arrow values
+        self._out = None
+        self._arrows = None
+        self._rows = 0  # rows written to this spill's own file
+        self.ordered = True
+
+    def add(self, key, row: dict) -> None:
+        self.pending.append((key, row))
+        self.ordered = False
+        if len(self.pending) >= ENCODED:
+            self._encode()
+
+    def __len__(self) -> int:
+        return len(self.index) + len(self.pending)
+
+    def _encode(self) -> None:
+        """Write the pending rows: their CSV text and their Arrow values."""
+        import pyarrow as pa
+
+        if not self.pending:
+            return
+        keys = [key for key, _ in self.pending]
+        frame = self.frame_of([row for _, row in self.pending])
+        self.pending = []
+        table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+        if self._out is None:
+            self._out = open(self.path, "wb")
+            self._arrows = pa.ipc.new_file(str(self.path.with_suffix(".arrows")), table.schema)
+            self.schema = table.schema
+        if self.header is None:
+            self.header = csv_header(frame.columns)
+        for key, text in zip(keys, csv_rows(frame)):
+            self.index.append((key, self._out.tell(), len(text), 0, self._rows))
+            self._out.write(text)
+            self._rows += 1
+        self._arrows.write_table(table)
+
+    def finish(self) -> None:
+        """No more rows: write the pending ones, close the files, sort the index by key."""
+        self._encode()
+        if self._out is not None and not self._out.closed:
+            self._out.close()
+            self._arrows.close()
+        if not self.ordered:  # stable: of equal keys, the first added comes first
+            self.index.sort(key=lambda entry: entry[0])
+            self.ordered = True
+
+    def handed(self) -> tuple[list[Path], list[tuple], bytes | None]:
+        """This spill finished, as `adopt` takes it in another process: (the files of rows,
+        the index, the header line)."""
+        self.finish()
+        written = self._out is not None
+        return ([self.path] if written else []), (self.index if written else []), self.header
+
+    def adopt(self, handed: tuple[list[Path], list[tuple], bytes | None]) -> None:
+        """Take the rows of a spill `handed` by another process, after this one's own
+        (of keys equal to one of these, those added here come first)."""
+        self._encode()  # the rows added so far are in the index before these
+        files, index, header = handed
+        first = len(self.files)
+        self.files.extend(files)
+        self.index.extend((key, offset, length, first + n, row)
+                          for key, offset, length, n, row in index)
+        if self.header is None:
+            self.header = header
+        self.ordered = False
+
     def pieces(self, size: int = PIECE, max_bytes: int = PIECE_BYTES):
-        """The rows in key order, in lists of at most `size` rows, each ending once its
-        rows took `max_bytes` on disk."""
-        self.finish()  # the index in key order, as entries() reads it
+        """The rows in key order, in pieces of at most `size` rows, each ending once its
+        CSV text took `max_bytes`: (the header line and the rows' CSV text, their Arrow
+        values as one table in one chunk, None), as `TableFile.write_piece` takes them.
+        Nothing when no row was added: `TableFile.close` then writes the empty table."""
+        self.finish()
         piece, held = [], 0
-        for (_, row), (_, _, length, _) in zip(self.entries(), self.index):
-            piece.append(row)
-            held += length
+        for entry in self.index:
+            piece.append(entry)
+            held += entry[2]
             if len(piece) == size or held >= max_bytes:
-                yield piece
+                yield self._piece(piece)
                 piece, held = [], 0
         if piece:
-            yield piece
+            yield self._piece(piece)
+
+    def _piece(self, entries: list[tuple]) -> tuple:
+        """The rows of `entries` (index entries, in the piece's order) read back."""
+        import numpy as np
+        import pyarrow as pa
+
+        texts: list[bytes] = [b""] * len(entries)
+        by_file: dict[int, list[int]] = {}
+        for at, (_, _, _, n, _) in enumerate(entries):
+            by_file.setdefault(n, []).append(at)
+        tables, order = [], []
+        for n in sorted(by_file):
+            ats = by_file[n]
+            with open(self.files[n], "rb") as stream:
+                for at in ats:
+                    _, offset, length, _, _ = entries[at]
+                    stream.seek(offset)
+                    texts[at] = stream.read(length)
+            with pa.memory_map(str(self.files[n].with_suffix(".arrows"))) as source:
+                rows = pa.ipc.open_file(source).read_all()
+                tables.append(rows.take(pa.array([entries[at][4] for at in ats],
+                                                 type=pa.int64())).combine_chunks())
+            order.extend(ats)
+        gathered = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        place = np.empty(len(entries), dtype=np.int64)
+        place[np.asarray(order, dtype=np.int64)] = np.arange(len(entries), dtype=np.int64)
+        table = gathered.take(pa.array(place)).combine_chunks()
+        return self.header + b"".join(texts), table, None

@@ -139,7 +139,7 @@ def test_a_damaged_or_missing_entry_is_made_again(tmp_path, chunk_renders):
     whole = outputs(uncached(run))
     assert outputs(run) == whole
     folders = sorted(p for f in cache.glob("rendered-*") for p in f.iterdir())
-    spill = next(p for folder in folders for p in folder.glob("facts.spill")
+    spill = next(p for folder in folders for p in folder.glob("facts.csvrows")
                  if p.stat().st_size)
     damaged = bytearray(spill.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
