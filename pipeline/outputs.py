@@ -159,10 +159,14 @@ def fact_row(fact, ranks: dict, shown: Callable[[Cluster], str] = _alternative) 
 
 def _typed(frame: pd.DataFrame, floats: tuple[str, ...] = (),
            integers: tuple[str, ...] = ()) -> pd.DataFrame:
-    """`frame` with each column's type, whatever its rows hold: text but for `floats` and
-    `integers` (a table written a few rows at a time has the same types in every piece)."""
-    return frame.astype({column: "float64" if column in floats else
-                         "int64" if column in integers else "str" for column in frame.columns})
+    """`frame` with each column's type, whatever its rows hold: text (never missing) but
+    for `floats` and `integers` (a table written a few rows at a time, as
+    tables.TableSpill does, has the same types in every piece)."""
+    frame = frame.astype({column: "float64" if column in floats else
+                          "int64" if column in integers else "str" for column in frame.columns})
+    text = [column for column in frame.columns if column not in floats + integers]
+    frame[text] = frame[text].fillna("")
+    return frame
 
 
 def facts_frame(rows: list[dict]) -> pd.DataFrame:
@@ -510,8 +514,8 @@ class _Rendering:
         each column's numbers by the chunk's row and the values they stand for, its
         spills' files by name (in this rendering's folder)."""
         def named(spill):
-            files, *rest = spill  # (files, index), a TableSpill's with its header
-            return ([Path(f).name for f in files], *rest)
+            files, index = spill
+            return [Path(f).name for f in files], index
 
         view = self.view.handed()
         for name in ("spill", "headline"):
@@ -527,8 +531,8 @@ class _Rendering:
         """Take what the rendering of the chunk of `rows` (in `folder`) `handed`, after
         the chunks added here: the same as adding the chunk here."""
         def found(spill):
-            names, *rest = spill
-            return ([folder / name for name in names], *rest)
+            names, index = spill
+            return [folder / name for name in names], index
 
         for name, values in self._COLUMNS:
             numbers, theirs = handed["columns"][name]

@@ -460,40 +460,39 @@ def csv_header(columns) -> bytes:
 
 
 class TableSpill:
-    """The rows of a table (dicts) kept on disk already written, until the table is: each
-    row's CSV text (`csv_rows`) and its Arrow values, under a sort key kept in memory.
-    `pieces()` gives them back in key order, a piece at a time, as `TableFile.write_piece`
-    takes them: writing the table then costs no Python work per cell. A spill may adopt
-    another's rows (a chunk's, rendered on its own and perhaps kept in the cache: the
-    next refresh writes an unchanged chunk's rows as they are).
+    """The rows of a table (dicts) kept on disk already written as CSV (`csv_rows`), each
+    under a sort key kept in memory, until the table is written: `pieces()` gives them
+    back in key order, a piece at a time, as `TableFile.write_piece` takes them, the
+    piece's Arrow values read from its CSV text by Arrow's CSV reader. Writing the table
+    then costs no Python work per cell. A spill may adopt another's rows (a chunk's,
+    rendered on its own and perhaps kept in the cache: the next refresh writes an
+    unchanged chunk's rows as they are).
 
     `frame_of(rows)` makes the table's frame of a list of rows, with the table's columns
-    and types whatever the rows hold (a column missing from every row still has its
-    type): the CSV and Parquet files of a table written from such frames a piece at a
-    time are the same bytes as from these pieces. Each file of rows, `NAME.csvrows`,
-    has its Arrow values beside it in `NAME.arrows` (an Arrow IPC file).
+    and their types whatever the rows hold (text never missing, numbers float64 or
+    int64): the Parquet values are then the CSV's, read back exactly (a float's text
+    is the shortest that reads back as it), and with the schema (pandas' metadata
+    included) that Arrow gives such a frame.
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> spill = TableSpill(folder / "t", lambda rows: pd.DataFrame(rows, columns=["n", "s"]))
+    >>> spill = TableSpill(folder / "t", lambda rows: pd.DataFrame(
+    ...     rows, columns=["n", "s"]).astype({"n": "int64", "s": "str"}))
     >>> for n in (3, 1, 2):
     ...     spill.add(n, {"n": n, "s": "a, b" if n == 2 else "c"})
     >>> text, rows, _ = next(spill.pieces())
-    >>> text, rows.column("n").to_pylist()
-    (b'n,s\\n1,c\\n2,"a, b"\\n3,c\\n', [1, 2, 3])
+    >>> text, rows.to_pydict()
+    (b'n,s\\n1,c\\n2,"a, b"\\n3,c\\n', {'n': [1, 2, 3], 's': ['c', 'a, b', 'c']})
     """
 
     def __init__(self, path: Path, frame_of):
         self.path = Path(path).with_suffix(".csvrows")
         self.frame_of = frame_of
         self.pending: list[tuple] = []  # (key, row) not yet written
-        self.index: list[tuple] = []  # (sort key, offset, length, file number, row in file)
+        # (sort key, offset, length, file number, the row if its text holds a bare CR)
+        self.index: list[tuple] = []
         self.files: list[Path] = [self.path]
-        self.header: bytes | None = None
-        self.schema = None  # of the Arrow values
         self._out = None
-        self._arrows = None
-        self._rows = 0  # rows written to this spill's own file
         self.ordered = True
 
     def add(self, key, row: dict) -> None:
@@ -506,97 +505,119 @@ class TableSpill:
         return len(self.index) + len(self.pending)
 
     def _encode(self) -> None:
-        """Write the pending rows: their CSV text and their Arrow values."""
-        import pyarrow as pa
-
+        """Write the pending rows' CSV text."""
         if not self.pending:
             return
-        keys = [key for key, _ in self.pending]
-        frame = self.frame_of([row for _, row in self.pending])
-        self.pending = []
-        table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+        pending, self.pending = self.pending, []
+        frame = self.frame_of([row for _, row in pending])
         if self._out is None:
             self._out = open(self.path, "wb")
-            self._arrows = pa.ipc.new_file(str(self.path.with_suffix(".arrows")), table.schema)
-            self.schema = table.schema
-        if self.header is None:
-            self.header = csv_header(frame.columns)
-        for key, text in zip(keys, csv_rows(frame)):
-            self.index.append((key, self._out.tell(), len(text), 0, self._rows))
+        for (key, row), text in zip(pending, csv_rows(frame)):
+            # a carriage return is written bare (as pandas writes it), which a CSV reader
+            # takes for a line's end: such a row's values are kept as they are
+            self.index.append((key, self._out.tell(), len(text), 0,
+                               row if b"\r" in text else None))
             self._out.write(text)
-            self._rows += 1
-        self._arrows.write_table(table)
 
     def finish(self) -> None:
-        """No more rows: write the pending ones, close the files, sort the index by key."""
+        """No more rows: write the pending ones, close the file, sort the index by key."""
         self._encode()
         if self._out is not None and not self._out.closed:
             self._out.close()
-            self._arrows.close()
         if not self.ordered:  # stable: of equal keys, the first added comes first
             self.index.sort(key=lambda entry: entry[0])
             self.ordered = True
 
-    def handed(self) -> tuple[list[Path], list[tuple], bytes | None]:
-        """This spill finished, as `adopt` takes it in another process: (the files of rows,
-        the index, the header line)."""
+    def handed(self) -> tuple[list[Path], list[tuple]]:
+        """This spill finished, as `adopt` takes it in another process: (files, index)."""
         self.finish()
-        written = self._out is not None
-        return ([self.path] if written else []), (self.index if written else []), self.header
+        return ([self.path], self.index) if self._out is not None else ([], [])
 
-    def adopt(self, handed: tuple[list[Path], list[tuple], bytes | None]) -> None:
+    def adopt(self, handed: tuple[list[Path], list[tuple]]) -> None:
         """Take the rows of a spill `handed` by another process, after this one's own
         (of keys equal to one of these, those added here come first)."""
         self._encode()  # the rows added so far are in the index before these
-        files, index, header = handed
+        files, index = handed
         first = len(self.files)
         self.files.extend(files)
         self.index.extend((key, offset, length, first + n, row)
                           for key, offset, length, n, row in index)
-        if self.header is None:
-            self.header = header
         self.ordered = False
 
     def pieces(self, size: int = PIECE, max_bytes: int = PIECE_BYTES):
         """The rows in key order, in pieces of at most `size` rows, each ending once its
-        CSV text took `max_bytes`: (the header line and the rows' CSV text, their Arrow
-        values as one table in one chunk, None), as `TableFile.write_piece` takes them.
+        CSV text took `max_bytes`: (the header line and the rows' CSV text, their values
+        as an Arrow table in one chunk, None), as `TableFile.write_piece` takes them.
         Nothing when no row was added: `TableFile.close` then writes the empty table."""
         self.finish()
+        empty = self.frame_of([])
+        header = csv_header(empty.columns)
+        import pyarrow as pa
+
+        schema = pa.Schema.from_pandas(empty, preserve_index=False)
         piece, held = [], 0
         for entry in self.index:
             piece.append(entry)
             held += entry[2]
             if len(piece) == size or held >= max_bytes:
-                yield self._piece(piece)
+                yield self._piece(piece, header, schema)
                 piece, held = [], 0
         if piece:
-            yield self._piece(piece)
+            yield self._piece(piece, header, schema)
 
-    def _piece(self, entries: list[tuple]) -> tuple:
+    def _piece(self, entries: list[tuple], header: bytes, schema) -> tuple:
         """The rows of `entries` (index entries, in the piece's order) read back."""
+        texts: list[bytes] = [b""] * len(entries)
+        by_file: dict[int, list[int]] = {}
+        for at, entry in enumerate(entries):
+            by_file.setdefault(entry[3], []).append(at)
+        for n, ats in by_file.items():
+            with open(self.files[n], "rb") as stream:
+                for at in ats:
+                    stream.seek(entries[at][1])
+                    texts[at] = stream.read(entries[at][2])
+        text = header + b"".join(texts)
+        kept = [at for at, entry in enumerate(entries) if entry[4] is not None]
+        if not kept:
+            return text, csv_table(text, schema), None
         import numpy as np
         import pyarrow as pa
 
-        texts: list[bytes] = [b""] * len(entries)
-        by_file: dict[int, list[int]] = {}
-        for at, (_, _, _, n, _) in enumerate(entries):
-            by_file.setdefault(n, []).append(at)
-        tables, order = [], []
-        for n in sorted(by_file):
-            ats = by_file[n]
-            with open(self.files[n], "rb") as stream:
-                for at in ats:
-                    _, offset, length, _, _ = entries[at]
-                    stream.seek(offset)
-                    texts[at] = stream.read(length)
-            with pa.memory_map(str(self.files[n].with_suffix(".arrows"))) as source:
-                rows = pa.ipc.open_file(source).read_all()
-                tables.append(rows.take(pa.array([entries[at][4] for at in ats],
-                                                 type=pa.int64())).combine_chunks())
-            order.extend(ats)
-        gathered = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-        place = np.empty(len(entries), dtype=np.int64)
-        place[np.asarray(order, dtype=np.int64)] = np.arange(len(entries), dtype=np.int64)
-        table = gathered.take(pa.array(place)).combine_chunks()
-        return self.header + b"".join(texts), table, None
+        read = [at for at, entry in enumerate(entries) if entry[4] is None]
+        tables = [csv_table(header + b"".join(texts[at] for at in read), schema),
+                  pa.Table.from_pandas(self.frame_of([entries[at][4] for at in kept]),
+                                       schema=schema, preserve_index=False)]
+        place = np.empty(len(entries), dtype=np.int64)  # each row's place in the two
+        place[np.asarray(read + kept, dtype=np.int64)] = np.arange(len(entries))
+        table = pa.concat_tables(tables).take(pa.array(place)).combine_chunks()
+        return text, table.replace_schema_metadata(schema.metadata), None
+
+
+def csv_table(text: bytes, schema):
+    """The Arrow table (in one chunk, of `schema`, its metadata included) of CSV `text`
+    that `csv_bytes` wrote of a frame of that schema, whose text columns hold no missing
+    value: an empty cell is an empty text, or a missing number. ValueError if the text
+    is not such a table.
+
+    >>> import pyarrow as pa
+    >>> csv_table(b'n,s,v\\n1,"a\\nb",\\n2,,-0\\n', pa.schema(
+    ...     [("n", pa.int64()), ("s", pa.large_string()), ("v", pa.float64())])).to_pydict()
+    {'n': [1, 2], 's': ['a\\nb', ''], 'v': [None, -0.0]}
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(text),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={field.name: field.type for field in schema},
+                null_values=[""], strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid as error:
+        raise ValueError(f"not a table of the schema: {error}") from None
+    table = table.combine_chunks().replace_schema_metadata(schema.metadata)
+    if not table.schema.equals(schema, check_metadata=True):
+        raise ValueError(f"columns {table.schema.names} are not {schema.names}")
+    return table

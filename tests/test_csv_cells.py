@@ -58,7 +58,8 @@ def test_the_csv_of_a_claims_like_frame():
 def test_spilled_rows_come_back_in_key_order_in_pieces_bounded_by_rows_and_bytes(tmp_path):
     from pipeline.tables import TableSpill
 
-    spill = TableSpill(tmp_path / "rows", lambda rows: pd.DataFrame(rows, columns=["n", "text"]))
+    spill = TableSpill(tmp_path / "rows", lambda rows: pd.DataFrame(
+        rows, columns=["n", "text"]).astype({"n": "int64", "text": "str"}))
     for n in [5, 3, 9, 1, 7, 2]:
         spill.add(n, {"n": n, "text": "x" * 1000 * n})
 
@@ -72,10 +73,12 @@ def test_spilled_rows_come_back_in_key_order_in_pieces_bounded_by_rows_and_bytes
 
 
 def _frame_of(rows: list[dict]) -> pd.DataFrame:
-    """A table like curated/facts: text (a cell may be missing in every row of a batch),
-    a count and a float."""
+    """A table like curated/facts (outputs.facts_frame): text, never missing (a row's
+    may be None), a count and a float."""
     frame = pd.DataFrame(rows, columns=["key", "text", "count", "value"])
-    return frame.astype({"key": "str", "text": "str", "count": "int64", "value": "float64"})
+    frame = frame.astype({"key": "str", "text": "str", "count": "int64", "value": "float64"})
+    frame["text"] = frame["text"].fillna("")
+    return frame
 
 
 spilled_rows = st.lists(st.fixed_dictionaries({
