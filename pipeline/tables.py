@@ -432,9 +432,8 @@ class RowSpill:
                 data.close()
 
 
-
 ENCODED = 1_024
-"""Rows a TableSpill turns into CSV text and Arrow columns at a time."""
+"""Rows a TableSpill turns into CSV text at a time."""
 
 
 def csv_rows(frame: pd.DataFrame) -> list[bytes]:
@@ -610,6 +609,9 @@ def csv_table(text: bytes, schema):
     try:
         table = pcsv.read_csv(
             io.BytesIO(text),
+            # one block: a row longer than a block (a discrepancy lists every page's
+            # figure) cannot be read across two
+            read_options=pcsv.ReadOptions(block_size=min(len(text) + 1, 2 ** 31 - 1)),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
                 column_types={field.name: field.type for field in schema},

@@ -151,6 +151,22 @@ def _row(row: dict) -> dict:
     return {name: row[name] for name in ("key", "text", "count", "value")}
 
 
+def test_a_row_larger_than_arrow_s_blocks_is_read_back(tmp_path):
+    """A discrepancy's row lists every page's figure: at 10,000 pages, megabytes."""
+    from pipeline.tables import TableSpill
+
+    spill = TableSpill(tmp_path / "rows", _frame_of)
+    long = ("$47,180 (page-00001, 2022) | " * 120_000).strip()
+    for n in range(3):
+        spill.add(f"k-{n}", {"key": f"k-{n}", "text": long if n == 1 else "short", "count": n,
+                             "value": 1.5})
+    text, table, _ = next(spill.pieces())
+
+    assert table.column("text").to_pylist() == ["short", long, "short"]
+    assert text == csv_bytes(_frame_of([{"key": f"k-{n}", "text": long if n == 1 else "short",
+                                         "count": n, "value": 1.5} for n in range(3)]))
+
+
 def test_an_empty_spill_gives_no_piece_and_the_empty_table(tmp_path):
     from pipeline.tables import TableFile, TableSpill
 
