@@ -545,8 +545,14 @@ def _disjoint(periods: list[set[str]]) -> bool:
     return True
 
 
-def _mark_copies(clusters: list[Cluster], matches: dict[str, Match]) -> None:
-    """Pages that share one stale or wrong figure probably copy one another."""
+def _mark_copies(clusters: list[Cluster], matches: dict[str, Match], key: tuple) -> None:
+    """Pages that share one stale or wrong figure probably copy one another.
+
+    A copy cluster is named for its key, its figure and its representative claim (its
+    most precise reading: "k-" and 12 hex digits), not for all its pages: a page that
+    joins or leaves it, other than the one it is named for, leaves the other pages' rows
+    as they were, so the run's record does not report them changed and the published
+    pieces of curated/claims that hold them are kept."""
     for cluster in clusters:
         # a page citing a past release as history states it rightly: that is no copy
         pages = [r for r in cluster.readings
@@ -558,8 +564,9 @@ def _mark_copies(clusters: list[Cluster], matches: dict[str, Match]) -> None:
             return m is not None and (m.outcome == "differs" or (m.outcome == "matched"
                                                                    and (m.releases_behind or 0) > 0))
         if all(off(r) for r in pages):
-            cluster.copies = _fingerprint("k-", *sorted({r.source_id for r in pages}),
-                                          _sort_value(cluster.representative))
+            representative = cluster.representative
+            cluster.copies = _fingerprint("k-", *_key_parts(key), _sort_value(representative),
+                                          representative.claim.claim_id)
 
 
 def _number(text: str) -> float | None:
@@ -906,7 +913,7 @@ class Reconciler:
     def _key(self, key: tuple, readings: list[Reading], matches: dict[str, Match]
              ) -> tuple[Fact, Discrepancy | None, dict[str, tuple[str, str, str]]]:
         clusters = clusters_of(readings)
-        _mark_copies(clusters, matches)
+        _mark_copies(clusters, matches, key)
         fact_id = fact_id_of(key)
         outcome, why = outcome_of(key, clusters)
         discrepancy_id = _fingerprint("d-", "key", *_key_parts(key)) if len(clusters) > 1 else ""

@@ -213,6 +213,26 @@ def test_pages_copying_one_stale_figure_count_once():
     assert fact.chosen.value == 50250
 
 
+def test_a_copy_cluster_keeps_its_id_as_pages_join_and_leave():
+    official = [claim(47180, source="bls", period="2022", release="OEWS May 2022"),
+                claim(48780, source="bls", period="2023", release="OEWS May 2023"),
+                claim(50250, source="bls", period="2024", release="OEWS May 2024")]
+
+    def copies(sources: tuple[str, ...], figure: float = 47180) -> str:
+        pages = [claim(figure, source=s) for s in sources]
+        result = reconcile(official + pages, {"bls": "primary",
+                                              **{c.source_id: "secondary" for c in pages}})
+        [fact] = result.facts
+        return next(c for c in fact.clusters if c.representative.value == figure).copies
+
+    named = copies(("copy-a", "copy-b", "copy-c"))
+    assert named.startswith("k-") and len(named) == 14
+    assert copies(("copy-a", "copy-b")) == named  # one left
+    assert copies(("copy-a", "copy-b", "copy-c", "copy-d")) == named  # one joined
+    assert copies(("copy-a",)) == ""  # one page alone copies no one
+    assert copies(("copy-a", "copy-b"), figure=48780) not in ("", named)  # another figure
+
+
 def test_same_period_different_figures_is_a_conflict():
     readings = [reading_of(claim(50000, source="a", period="2024"), "secondary"),
                 reading_of(claim(52000, source="b", period="2024"), "secondary")]
