@@ -16,6 +16,10 @@ it, not to the dataset), in the same atomic set as the outputs:
                  whose outputs it kept (absent otherwise). Such a record holds no
                  sources, facts or discrepancies: they are the repeated run's, read from
                  its record (at 10,000 pages a copy was 55 MB per unchanged refresh)
+    based_on     for a run whose sources, facts and discrepancies differ from a recorded
+                 run's in a few entries, that run (a whole record): the file holds only
+                 the entries that differ from it, one removed since as null (one page
+                 changed among 10,000: a few kB, not 55 MB). Null for a whole record
 
 `changes_between(before, after)` compares two records: sources added, removed or
 changed (another sha256 under the same id), facts added, removed or changed (value,
@@ -61,15 +65,23 @@ if TYPE_CHECKING:
 HISTORY = "curated/history"
 """Where the run records are kept, relative to the project root."""
 RECORD_NAME = re.compile(r"^run-(\d+)\.json$")
-FORMAT = 2
+FORMAT = 3
 """The version of the record's layout. A record of an older layout is read as it is; one
 of a newer layout (written by a newer careerfacts) is read for what this version knows,
 with a `history-newer-layout` warning. Format 2: a repeat (`repeats` set) leaves out the
 sources, facts and discrepancies, which are the repeated run's; a format-1 repeat held a
-copy of them."""
+copy of them. Format 3: a record `based_on` a whole record holds only the entries that
+differ from it."""
 CONTENT = ("sources", "facts", "discrepancies")
 """What a run record holds of the run's inputs and outputs, and a repeat takes from the
 run it repeats."""
+BASED_SHARE = 4
+"""A run's record is written based on the whole record its predecessor's content comes
+from when at most one entry in BASED_SHARE of its sources, facts and discrepancies
+differs from that record's (added, changed or removed); otherwise it is written whole,
+and becomes the base of the runs after it. So a record is read with at most one other
+(two with a repeat in between), and a run of small changes, each compared with one
+base, never grows a chain."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,14 @@ class RunRecord:
     facts: dict = field(default_factory=dict)
     discrepancies: dict = field(default_factory=dict)
     repeats: int | None = None
+    based_on: int | None = None
+    differences: dict | None = field(default=None, compare=False, repr=False)
+    """For a record based on a run, what its file holds of each of CONTENT: the entries
+    that differ from that run's, a removed one as None."""
+    base: RunRecord | None = field(default=None, compare=False, repr=False)
+    """The whole record its content was read against (a based record's) or from (a
+    repeat's), when it was read so; None for a whole record, and for one made by a run
+    (which keeps no other run's record: at 10,000 pages one is hundreds of MB)."""
 
     @property
     def path(self) -> str:
@@ -103,14 +123,49 @@ class RunRecord:
         >>> head.label(), head.counts, head.facts
         ('run 3 (t0)', {'facts': 2}, {})
         """
-        return replace(self, sources={}, facts={}, discrepancies={})
+        return replace(self, sources={}, facts={}, discrepancies={}, differences=None,
+                       base=None)
+
+    def whole(self) -> RunRecord:
+        """The whole record this one's content is read against or from: its base, the
+        whole record a repeat's run was read from, or itself."""
+        return self.base if self.base is not None else self
+
+    def based(self, whole: RunRecord | None) -> RunRecord:
+        """This record to be written based on `whole` (a whole record: no repeat, no
+        base) when few of its entries differ from it (BASED_SHARE); as it is otherwise.
+
+        >>> whole = RunRecord(1, "t0", "t1", 0, facts={f"f-{n}": {"v": n} for n in range(12)})
+        >>> facts = {**whole.facts, "f-0": {"v": 9}, "f-12": {"v": 12}}
+        >>> del facts["f-1"]
+        >>> record = RunRecord(2, "t2", "t3", 0, facts=facts).based(whole)
+        >>> record.based_on, orjson.loads(record.as_json())["facts"]
+        (1, {'f-0': {'v': 9}, 'f-1': None, 'f-12': {'v': 12}})
+        >>> RunRecord(3, "t4", "t5", 0, facts={"f-9": {}}).based(whole).based_on is None
+        True
+        """
+        if whole is None or whole.repeats is not None or whole.based_on is not None:
+            return self
+        differ = sum(_count_differences(getattr(whole, name), getattr(self, name))
+                     for name in CONTENT)
+        total = sum(len(getattr(self, name)) for name in CONTENT)
+        if differ * BASED_SHARE > total:
+            return self
+        return replace(self, based_on=whole.run, differences={
+            name: _differences(getattr(whole, name), getattr(self, name)) for name in CONTENT})
 
     def _document(self) -> dict:
+        content = {name: getattr(self, name) for name in CONTENT}
+        if self.based_on is not None:
+            if self.differences is None:
+                raise ValueError(f"run {self.run}'s record is based on run {self.based_on}, "
+                                 "but holds no differences from it")
+            content = self.differences
         document = {"format": FORMAT, "run": self.run, "started": self.started,
                     "finished": self.finished, "exit_code": self.exit_code,
-                    "inputs": self.inputs, "counts": self.counts, "sources": self.sources,
-                    "facts": self.facts, "discrepancies": self.discrepancies,
-                    "repeats": self.repeats}  # null for a run that ran (a column in SQL)
+                    "inputs": self.inputs, "counts": self.counts, **content,
+                    "repeats": self.repeats,  # null for a run that ran (a column in SQL)
+                    "based_on": self.based_on}  # null for a whole record
         return document
 
     def as_json(self) -> bytes:
@@ -134,8 +189,26 @@ class RunRecord:
     def from_json(cls, data: bytes) -> RunRecord:
         """A record from its file's bytes; raises ValueError when they are not one. A
         repeat's file holds no sources, facts or discrepancies (`repeat_of` adds the
-        repeated run's)."""
+        repeated run's); a based record's holds the entries that differ from its base's,
+        a removed one as None (`on_base` makes it whole)."""
         return _parsed(data)[0]
+
+    def on_base(self, base: RunRecord) -> RunRecord:
+        """This based record (as `from_json` reads it) made whole with the record of the
+        run it is based on (`base`, read whole from that run's record).
+
+        >>> whole = RunRecord(1, "t0", "t1", 0, facts={f"f-{n}": {"v": n} for n in range(4)})
+        >>> record = RunRecord(2, "t2", "t3", 0, facts={**whole.facts, "f-2": {"v": 9}})
+        >>> record = record.based(whole)
+        >>> read = RunRecord.from_json(record.as_json())
+        >>> read.based_on, read.facts, read.on_base(whole) == record
+        (1, {'f-2': {'v': 9}}, True)
+        """
+        return replace(self, base=base, differences={name: getattr(self, name)
+                                                     for name in CONTENT}, **{
+            name: {key: value for key, value in {**getattr(base, name),
+                                                 **getattr(self, name)}.items()
+                   if value is not None} for name in CONTENT})
 
     def repeated(self, run: int, started: str, finished: str) -> tuple[RunRecord, bytes]:
         """The record of a refresh that ran nothing because nothing changed since this
@@ -162,7 +235,26 @@ class RunRecord:
         """This repeat's record with the sources, facts and discrepancies of the run it
         repeats (`repeated`, read from that run's record)."""
         return replace(self, sources=repeated.sources, facts=repeated.facts,
-                       discrepancies=repeated.discrepancies)
+                       discrepancies=repeated.discrepancies, base=repeated.whole())
+
+
+def _differences(before: dict, after: dict) -> dict:
+    """The entries of `after` that `before` lacks or holds otherwise, and each of
+    `before`'s that `after` lacks as None, in key order.
+
+    >>> _differences({"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 4, "d": 5})
+    {'b': 4, 'c': None, 'd': 5}
+    """
+    found = {key: value for key, value in after.items()
+             if key not in before or before[key] != value}
+    found.update((key, None) for key in before.keys() - after.keys())
+    return dict(sorted(found.items()))
+
+
+def _count_differences(before: dict, after: dict) -> int:
+    """len(_differences(before, after)), without making them."""
+    return (sum(1 for key, value in after.items() if key not in before or before[key] != value)
+            + len(before.keys() - after.keys()))
 
 
 _INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
@@ -286,10 +378,15 @@ def _parsed(data: bytes) -> tuple[RunRecord, bool, int | None]:
         record = RunRecord(int(document["run"]), str(document["started"]),
                            str(document["finished"]), int(document["exit_code"]),
                            *(document.get(k) or {} for k in ("inputs", "counts", *CONTENT)),
-                           None if document.get("repeats") is None else int(document["repeats"]))
+                           None if document.get("repeats") is None else int(document["repeats"]),
+                           None if document.get("based_on") is None else int(document["based_on"]))
         for name in ("inputs", "counts", *CONTENT):
             if not isinstance(getattr(record, name), dict):
                 raise ValueError(f"{name!r} is not a mapping")
+        if record.based_on is not None:
+            if record.repeats is not None or record.based_on >= record.run:
+                raise ValueError(f"it is based on run {record.based_on}, which is not an "
+                                 "earlier one, or it is a repeat")
     except KeyError as exc:
         raise ValueError(f"lacks {exc.args[0]!r}{_written_by_newer(newer)}") from None
     except (ValueError, TypeError) as exc:
@@ -323,8 +420,8 @@ def _written_by_newer(layout: int | None) -> str:
     """What a record that cannot be read says of its layout when a newer careerfacts
     wrote it ("" otherwise).
 
-    >>> print(_written_by_newer(3))
-     (written by a newer careerfacts: layout 3, where this one reads up to 2; upgrade it)
+    >>> print(_written_by_newer(4))
+     (written by a newer careerfacts: layout 4, where this one reads up to 3; upgrade it)
     """
     if layout is None:
         return ""
@@ -456,6 +553,22 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
                 detail=f"it repeats run {record.repeats}, whose record holds its facts "
                        f"and cannot be read ({trouble.detail})")
         record = record.repeat_of(repeated)
+    elif record.based_on is not None:
+        based = f"it is based on run {record.based_on}, whose record holds most of its facts"
+        if not content:
+            record = record.header()
+            if look_for_run and not (Path(root) / record_path(record.based_on)).is_file():
+                return None, problem("history-unreadable", path=relative, detail=(
+                    f"{based} and is not there ({record_path(record.based_on)})"))
+            return record, None
+        base, trouble = _record(root, record.based_on, read, newer=newer)
+        if trouble is not None:
+            return None, problem("history-unreadable", path=relative,
+                                 detail=f"{based} and cannot be read ({trouble.detail})")
+        if base.repeats is not None or base.based_on is not None:
+            return None, problem("history-unreadable", path=relative,
+                                 detail=f"{based}, but that record is not a whole one")
+        record = record.on_base(base)
     return record, None
 
 

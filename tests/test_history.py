@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.history import (RunRecord, changes_between, latest_run, load_runs,
+from pipeline.history import (FORMAT, RunRecord, changes_between, latest_run, load_runs,
                               next_number, record_path, run_record)
 from tests.conftest import copy_seed_project, run_from_claims, stated_claim
 
@@ -407,7 +407,7 @@ def test_a_no_op_refresh_records_its_header_and_history_and_diff_read_the_run_it
     full = (root / record_path(1)).stat().st_size
     for number in (2, 3):
         document = json.loads((root / record_path(number)).read_bytes())
-        assert document["repeats"] == 1 and document["format"] == 2
+        assert document["repeats"] == 1 and document["format"] == FORMAT
         assert not {"sources", "facts", "discrepancies"} & document.keys()
         assert (root / record_path(number)).stat().st_size < min(1000, full)
         assert (root / record_path(number)).stat().st_mode & 0o777 == \
@@ -471,20 +471,116 @@ def test_a_refresh_that_changed_nothing_reads_a_repeat_s_header_only_but_needs_i
         problems[0].message
 
 
+# --- records based on a whole one ----------------------------------------------------------
+
+def whole_and_next(tmp_path) -> tuple[RunRecord, RunRecord]:
+    """Run 1's whole record (twenty facts) written, and run 2's, which changes one fact,
+    removes one and adds one, written based on it."""
+    (tmp_path / "curated" / "history").mkdir(parents=True, exist_ok=True)
+    whole = record(1, facts={f"f-{n}": fact(f"${n}") for n in range(20)},
+                   sources={"seed-001": {"sha256": "ab", "path": "raw/a.txt"}})
+    facts = {**whole.facts, "f-0": fact("$99"), "f-20": fact("$20")}
+    del facts["f-1"]
+    later = record(2, facts=facts, sources=whole.sources).based(whole)
+    for r in (whole, later):
+        (tmp_path / r.path).write_bytes(r.as_json())
+    return whole, later
+
+
+def test_a_run_that_changed_a_few_entries_is_recorded_as_its_differences_and_read_whole(
+        tmp_path):
+    whole, later = whole_and_next(tmp_path)
+
+    document = json.loads((tmp_path / later.path).read_bytes())
+    assert document["based_on"] == 1 and document["sources"] == {}
+    assert document["facts"] == {"f-0": fact("$99"), "f-1": None, "f-20": fact("$20")}
+    assert json.loads((tmp_path / whole.path).read_bytes())["based_on"] is None
+    runs, problems = load_runs(tmp_path)
+    assert runs == [whole, later] and problems == []
+    assert sorted(runs[1].facts) == sorted(set(whole.facts) - {"f-1"} | {"f-20"})
+    assert latest_run(tmp_path) == (later, [])
+    assert [line.split()[:2] for line in changes_between(*runs).lines()] == [
+        ["fact", "added"], ["fact", "removed"], ["fact", "changed"]]
+
+
+def test_the_next_run_is_based_on_the_same_whole_record_not_on_a_chain(tmp_path):
+    whole, later = whole_and_next(tmp_path)
+    latest, _ = latest_run(tmp_path)
+    (tmp_path / record_path(3)).write_bytes(latest.repeated(3, "t0", "t1")[1])
+
+    latest, _ = latest_run(tmp_path)  # a repeat of run 2, which is based on run 1
+    third = record(4, facts={**later.facts, "f-2": fact("$7")}, sources=later.sources)
+    third = third.based(latest.whole())
+    (tmp_path / third.path).write_bytes(third.as_json())
+
+    assert third.based_on == 1 and latest.facts == later.facts
+    assert json.loads((tmp_path / third.path).read_bytes())["facts"] == {
+        "f-0": fact("$99"), "f-1": None, "f-2": fact("$7"), "f-20": fact("$20")}
+    runs, problems = load_runs(tmp_path)
+    assert [r.run for r in runs] == [1, 2, 3, 4] and problems == []
+    assert runs[3] == third and runs[2].facts == later.facts
+
+
+def test_a_run_that_changed_many_entries_is_recorded_whole():
+    whole = record(1, facts={f"f-{n}": fact(f"${n}") for n in range(8)})
+    changed = record(2, facts={f"f-{n}": fact(f"${n + 1}") for n in range(8)})
+
+    assert changed.based(whole) is changed and changed.based(None) is changed
+    assert json.loads(changed.as_json())["based_on"] is None
+
+
+def test_a_based_record_whose_whole_record_is_gone_is_unreadable_and_says_which_it_needs(
+        tmp_path):
+    whole, later = whole_and_next(tmp_path)
+    (tmp_path / whole.path).unlink()
+
+    runs, [unreadable] = load_runs(tmp_path)
+    assert runs == [] and unreadable.path == later.path
+    assert "it is based on run 1, whose record holds most of its facts and cannot be read " \
+           "(the file is gone)" in unreadable.message
+    assert latest_run(tmp_path) == (None, [unreadable])
+    header, problems = latest_run(tmp_path, content=False)
+    assert header is None and "and is not there (curated/history/run-0001.json)" in \
+        problems[0].message
+
+
+def test_a_record_based_on_no_whole_record_or_on_a_later_run_is_unreadable(tmp_path):
+    whole, later = whole_and_next(tmp_path)
+    (tmp_path / whole.path).write_bytes(whole.repeated(1, "t0", "t1")[1].replace(
+        b'"repeats": 1', b'"repeats": 0'))  # run 1 is now a repeat (of run 0)
+    assert "whose record holds most of its facts and cannot be read" in \
+        load_runs(tmp_path)[1][-1].message
+
+    document = json.loads(later.as_json())
+    document["based_on"] = 2
+    with pytest.raises(ValueError, match="not an earlier one"):
+        RunRecord.from_json(json.dumps(document).encode())
+
+
+def test_a_refresh_that_changes_a_page_records_its_differences_only(two_runs):
+    root, _, _ = two_runs
+    first = (root / record_path(1)).stat().st_size
+    document = json.loads((root / record_path(2)).read_bytes())
+
+    assert document["based_on"] == 1 and list(document["sources"]) == ["salary-guide"]
+    assert len(document["facts"]) == 1 and len(document["discrepancies"]) == 1
+    assert (root / record_path(2)).stat().st_size < first / 2
+
+
 def test_a_format_1_repeat_holds_its_own_copy_and_is_read_as_it_is(tmp_path):
     (tmp_path / "curated" / "history").mkdir(parents=True)
     copy = replace(record(4, facts={"f-1": fact("$1")}), repeats=2)  # format 1 spelt the repeated run's facts out
-    (tmp_path / record_path(4)).write_bytes(copy.as_json().replace(b'"format": 2',
+    (tmp_path / record_path(4)).write_bytes(copy.as_json().replace(f'"format": {FORMAT}'.encode(),
                                                                    b'"format": 1'))
 
     assert load_runs(tmp_path) == ([copy], [])
 
 
 def in_a_newer_layout(made: RunRecord) -> bytes:
-    """A record as a later careerfacts might write it: layout 3, with a key this one
-    does not know."""
+    """A record as a later careerfacts might write it: the layout after this one's, with
+    a key this one does not know."""
     document = json.loads(made.as_json())
-    document.update({"format": 3, "weights": {"f-1": 0.5}})
+    document.update({"format": FORMAT + 1, "weights": {"f-1": 0.5}})
     return json.dumps(document).encode()
 
 
@@ -504,8 +600,8 @@ def test_a_record_of_a_newer_layout_is_read_with_one_warning_saying_to_upgrade(t
     [warning] = problems
     assert (warning.code, warning.path, warning.severity) == (
         "history-newer-layout", "curated/history/run-0002.json", "warning")
-    assert "its layout is version 3, and this careerfacts reads layouts up to version 2" \
-        in warning.line()
+    assert (f"its layout is version {FORMAT + 1}, and this careerfacts reads layouts up to "
+            f"version {FORMAT}") in warning.line()
     assert "upgrade careerfacts" in warning.hint
     latest, problems = latest_run(tmp_path)
     assert latest.facts == second.facts and [p.code for p in problems] == [
@@ -521,14 +617,14 @@ def test_history_and_diff_warn_once_of_a_record_of_a_newer_layout(tmp_path):
         assert result.exit_code == 0, result.output
         assert result.stderr.count("warning [history-newer-layout]") == 1, result.stderr
         assert "careerfacts: warning [history-newer-layout] curated/history/run-0002.json: " \
-               "its layout is version 3" in result.stderr
+               f"its layout is version {FORMAT + 1}" in result.stderr
 
 
 def test_an_older_layout_is_read_without_a_warning(tmp_path):
     (tmp_path / "curated" / "history").mkdir(parents=True)
-    (tmp_path / record_path(1)).write_bytes(record(1).as_json().replace(b'"format": 2',
+    (tmp_path / record_path(1)).write_bytes(record(1).as_json().replace(f'"format": {FORMAT}'.encode(),
                                                                          b'"format": 1'))
-    (tmp_path / record_path(2)).write_bytes(record(2).as_json().replace(b'  "format": 2,\n',
+    (tmp_path / record_path(2)).write_bytes(record(2).as_json().replace(f'  "format": {FORMAT},\n'.encode(),
                                                                          b""))
 
     assert load_runs(tmp_path) == ([record(1), record(2)], [])
@@ -538,14 +634,14 @@ def test_a_record_of_a_newer_layout_that_cannot_be_read_says_a_newer_careerfacts
         tmp_path):
     (tmp_path / "curated" / "history").mkdir(parents=True)
     document = json.loads(in_a_newer_layout(record(1)))
-    del document["started"]  # a layout 3 might name it otherwise
+    del document["started"]  # a later layout might name it otherwise
     (tmp_path / record_path(1)).write_text(json.dumps(document))
 
     runs, [unreadable] = load_runs(tmp_path)
 
     assert runs == [] and unreadable.code == "history-unreadable"
-    assert "lacks 'started' (written by a newer careerfacts: layout 3, where this one " \
-           "reads up to 2; upgrade it)" in unreadable.message
+    assert (f"lacks 'started' (written by a newer careerfacts: layout {FORMAT + 1}, where "
+            f"this one reads up to {FORMAT}; upgrade it)") in unreadable.message
 
 
 @pytest.mark.parametrize("repeats", [5, 6])
