@@ -521,6 +521,27 @@ def test_the_next_run_is_based_on_the_same_whole_record_not_on_a_chain(tmp_path)
     assert runs[3] == third and runs[2].facts == later.facts
 
 
+_ENTRIES = st.dictionaries(st.sampled_from([f"f-{n}" for n in range(12)]),
+                           st.fixed_dictionaries({"value": TEXT, "sources": st.lists(TEXT)}),
+                           max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=_ENTRIES, after=_ENTRIES, sources=_ENTRIES)
+def test_a_based_record_read_on_its_base_is_the_record_written(before, after, sources):
+    whole = record(1, facts=before, sources=sources, discrepancies=sources)
+    later = record(2, facts=after, sources=sources, discrepancies=sources)
+    written = later.based(whole)
+    read = RunRecord.from_json(written.as_json())
+
+    if written.based_on is None:  # too many differences: written whole
+        assert read == later
+    else:
+        assert read.on_base(whole) == written == replace(later, based_on=1)
+        assert set(read.facts) == set(before) ^ set(after) | {
+            k for k in set(before) & set(after) if before[k] != after[k]}
+
+
 def test_a_run_that_changed_many_entries_is_recorded_whole():
     whole = record(1, facts={f"f-{n}": fact(f"${n}") for n in range(8)})
     changed = record(2, facts={f"f-{n}": fact(f"${n + 1}") for n in range(8)})
