@@ -665,8 +665,6 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
     keys = [entry_key(t.key, repr(sources.get(t.source_id))) for t in tasks]
     held = [reads is not None and reads.holds(k) for k in keys]
     to_extract = [i for i, h in enumerate(held) if not h]
-    ahead = _ReadAhead(reads, [k for k, h in zip(keys, held) if h]) if reads is not None \
-        else None
     turn = 0  # the next document, in registry order, whose reading is taken
 
     def validate() -> None:
@@ -723,7 +721,7 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
 
     def from_cache(index: int) -> bool:
         """Take a document's reading from the cache; False when its entry fails."""
-        entry = ahead.get(keys[index])
+        entry = reads.get(keys[index])
         try:
             kept = _Reading.unpacked(entry) if entry is not None else None
         except (ValueError, TypeError, KeyError, IndexError, pa.ArrowException):
@@ -770,19 +768,15 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
         taken(result, index)
         turn = index + 1
 
-    try:
-        if to_extract:
-            extract_each([tasks[i] for i in to_extract], extracted,
-                         cache=extractions, jobs=engine.jobs,
-                         executor=engine.executor, scheduler=engine.scheduler,
-                         time_limit=time_limit,
-                         # counted among the documents to extract ("1/1" when one page
-                         # changed), not the registered ones: the others come from the cache
-                         progress=progress)
-        hand_on(len(tasks))
-    finally:
-        if ahead is not None:
-            ahead.close()
+    if to_extract:
+        extract_each([tasks[i] for i in to_extract], extracted,
+                     cache=extractions, jobs=engine.jobs,
+                     executor=engine.executor, scheduler=engine.scheduler,
+                     time_limit=time_limit,
+                     # counted among the documents to extract ("1/1" when one page
+                     # changed), not the registered ones: the others come from the cache
+                     progress=progress)
+    hand_on(len(tasks))
     validate()
     store.seal()  # no claim kept as an object
     found["occupation"] += _unresolved(page_files, counts, found["occupation"])
@@ -793,78 +787,6 @@ def read_documents(page_files: list[Capture], sources: dict[str, Source], offici
                 reproducible, split_rows,
                 sum(cache.rejected for cache in (extractions, reads) if cache is not None),
                 origins)
-
-
-class _ReadAhead:
-    """The entries of the cache of documents read, read in the order they will be taken
-    by a thread of their own, WINDOW ahead of the one taken: the file read and its
-    checksum leave the interpreter's lock, so at 10,000 pages with one changed they
-    overlap the documents' claims going into the store (each entry is still checked,
-    and one that fails is read again by its extraction, as with `ClaimsCache.get`). A
-    fork (a pool of workers made again while documents are read) waits for the reads in
-    flight, as for the store's sealing: a child copies only the forking thread.
-
-    >>> import tempfile
-    >>> cache = ClaimsCache(Path(tempfile.mkdtemp()), "demo", kind="read")
-    >>> for key in ("a1", "b2"):
-    ...     cache.put(key, key.upper())
-    >>> ahead = _ReadAhead(cache, ["a1", "b2"])
-    >>> ahead.get("a1"), ahead.get("b2"), ahead.get("c3")
-    ('A1', 'B2', None)
-    >>> ahead.close()
-    """
-
-    WINDOW = 32
-    """Entries read ahead at most (a document's entry is about 100 kB)."""
-
-    def __init__(self, cache: ClaimsCache, keys: list[str]):
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.cache = cache
-        self.keys = iter(keys)
-        self.pending: deque = deque()  # (key, its entry's Future), in order
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="careerfacts-read-ahead") \
-            if keys else None
-
-    def get(self, key: str):
-        """The value of `key`'s entry (None when it fails), as `ClaimsCache.get` gives it;
-        the keys are taken in the order given, and one out of that order is read here."""
-        while self.pool is not None and len(self.pending) < self.WINDOW:
-            following = next(self.keys, None)
-            if following is None:
-                break
-            reading = self.pool.submit(self.cache.get, following)
-            _READING_AHEAD.add(reading)
-            reading.add_done_callback(_READING_AHEAD.discard)
-            self.pending.append((following, reading))
-        if self.pending and self.pending[0][0] == key:
-            return self.pending.popleft()[1].result()
-        return self.cache.get(key)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            for _, future in self.pending:
-                future.cancel()
-            self.pool.shutdown(wait=True)
-            self.pool = None
-        self.pending.clear()
-
-
-_READING_AHEAD: set = set()  # the entries being read ahead in this process (Futures)
-
-
-def _read_before_fork() -> None:
-    from concurrent.futures import CancelledError
-
-    for reading in list(_READING_AHEAD):
-        try:
-            reading.exception()  # waited for; a failed read is read again when taken
-        except CancelledError:
-            pass
-
-
-os.register_at_fork(before=_read_before_fork)
 
 
 def _official_key(official: Official) -> str:
