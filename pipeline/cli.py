@@ -984,7 +984,7 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
         careerfacts diff 3 7
         careerfacts diff 3 --json | jq '.facts[].title'
     """
-    from pipeline.history import changes_between, load_runs, record_path
+    from pipeline.history import changes_between, load_runs, read_run, record_path
     from schemas.problems import problem
 
     root = obj.root()
@@ -992,34 +992,59 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
         raise click.UsageError("give at most two runs")
     if len(runs) == 2 and runs[0] == runs[1]:
         raise click.UsageError(f"give two different runs (run {runs[0]} is the same as itself)")
-    recorded, problems = load_runs(root)
+    # the runs listed by their headers, and only the records compared read whole: at
+    # 10,000 pages a record is 55 MB, and reading every one took minutes and GBs
+    listed, problems = load_runs(root, content=False)
     for p in problems:
         click.echo(f"careerfacts: {p.line()}", err=True)
-    by_number = {r.run: r for r in recorded}
+    numbers = [r.run for r in listed]
+    read: dict = {}
+
+    def unreadable(number: int, detail: str) -> None:
+        _fail(problem("history-run-unknown",
+                      detail=f"run {number}'s record cannot be read: {detail}").line(),
+              EXIT_USAGE, as_json)
+
+    def whole(number: int):
+        record, trouble = read_run(root, number, read)
+        if trouble is not None:
+            unreadable(number, trouble.detail)
+        return record
+
+    def readable(before: int | None):
+        """The latest run before `before` (or the latest) whose record reads whole, each
+        one passed over warned of; None when there is none."""
+        for number in reversed([n for n in numbers if before is None or n < before]):
+            record, trouble = read_run(root, number, read)
+            if trouble is None:
+                return record
+            click.echo(f"careerfacts: {trouble.line()}", err=True)
+        return None
+
     for number in runs:
-        if number not in by_number:
-            unreadable = {p.path: p for p in problems}.get(record_path(number))
-            if unreadable is not None:
-                _fail(problem("history-run-unknown",
-                              detail=f"run {number}'s record cannot be read: "
-                                     f"{unreadable.detail}").line(), EXIT_USAGE, as_json)
+        if number not in numbers:
+            found = {p.path: p for p in problems}.get(record_path(number))
+            if found is not None:
+                unreadable(number, found.detail)
             _fail(problem("history-run-unknown",
                           detail=f"run {number} is not recorded in curated/history/ "
-                                 f"({_runs_text([r.run for r in recorded])} recorded)").line(),
+                                 f"({_runs_text(numbers)} recorded)").line(),
                   EXIT_USAGE, as_json)
-    if not recorded:
-        _fail(problem("history-run-unknown",
-                      detail="no run is recorded in curated/history/ yet").line(),
-              EXIT_USAGE, as_json)
     if len(runs) == 2:
-        before, after = by_number[runs[0]], by_number[runs[1]]
+        before, after = whole(runs[0]), whole(runs[1])
     elif len(runs) == 1:
-        if runs[0] == recorded[-1].run:
+        if numbers and runs[0] == numbers[-1]:
             raise click.UsageError(f"run {runs[0]} is the latest: give an earlier run to "
                                    "compare it with, or none to compare the last two")
-        before, after = by_number[runs[0]], recorded[-1]
+        before, after = whole(runs[0]), readable(None)
     else:
-        before, after = (recorded[-2] if len(recorded) > 1 else None), recorded[-1]
+        after = readable(None)
+        before = readable(after.run) if after is not None else None
+    if after is None:
+        _fail(problem("history-run-unknown",
+                      detail="no run is recorded in curated/history/ yet" if not numbers else
+                      "no run's record in curated/history/ can be read").line(),
+              EXIT_USAGE, as_json)
     changes = changes_between(before, after)
     if as_json:
         click.echo(json.dumps({**changes.as_dict(), "headline": changes.headline()},

@@ -572,6 +572,16 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
     return record, None
 
 
+def read_run(root: Path, number: int, read: dict[int, RunRecord | Problem] | None = None
+             ) -> tuple[RunRecord | None, Problem | None]:
+    """Run `number`'s record whole — a repeat with the run it repeats, a based record
+    with its base — or the `history-unreadable` warning saying why it cannot be read.
+    Only those records are read (`load_runs` reads them all: at 10,000 pages, 55 MB
+    each); `read` shares what was read between calls. A newer layout is left for the
+    listing that found the run to warn of (`load_runs` without content)."""
+    return _record(root, number, read, content=True, newer=[])
+
+
 def latest_run(root: Path, content: bool = True) -> tuple[RunRecord | None, list[Problem]]:
     """The latest readable run record (None when there is none), and a
     `history-unreadable` warning for each newer one that cannot be read, oldest first,

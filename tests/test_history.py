@@ -295,6 +295,27 @@ def test_diff_backwards_and_as_json(two_runs):
                                                   "queue": "open"}
 
 
+def test_diff_reads_whole_only_the_records_it_compares(tmp_path, monkeypatch):
+    import pipeline.history
+
+    (tmp_path / "curated" / "history").mkdir(parents=True)
+    for number in range(1, 6):
+        made = record(number, facts={"f-1": fact(f"${number}")})
+        (tmp_path / made.path).write_bytes(made.as_json())
+    whole, real = [], pipeline.history._parsed
+    monkeypatch.setattr(pipeline.history, "_parsed",
+                        lambda data: whole.append(b'"facts"' in data) or real(data))
+
+    compared = cli("--project", tmp_path, "diff", "2", "4")
+    read_whole = sum(whole)
+    latest = cli("--project", tmp_path, "diff")
+
+    assert compared.exit_code == latest.exit_code == 0, compared.output
+    assert "fact changed         f-1" in compared.output and "$2 → $4" in compared.output
+    assert read_whole == 2 and sum(whole) == 4  # runs 2 and 4, then 5 and 4
+    assert latest.output.startswith("run 5 (") and "$4 → $5" in latest.output
+
+
 def test_diff_of_a_run_with_itself_is_a_usage_error(two_runs):
     root, _, _ = two_runs
 
@@ -722,7 +743,7 @@ def test_history_lists_a_repeat_whose_run_s_facts_cannot_be_read_and_diff_says_w
     assert "Errno" not in listed.stderr + compared.output
     assert compared.exit_code == 2 and "run 2's record cannot be read: it repeats run 1" in \
         compared.output
-    assert skipped.exit_code == 2 and "(run 4 recorded)" in skipped.output
+    assert skipped.exit_code == 2 and "(runs 2–4 recorded)" in skipped.output
 
 
 def test_duckdb_reads_the_history_as_the_docs_say(tmp_path, monkeypatch):
