@@ -1037,6 +1037,9 @@ def diff(obj: Options, runs: tuple[int, ...], as_json: bool) -> None:
             raise click.UsageError(f"run {runs[0]} is the latest: give an earlier run to "
                                    "compare it with, or none to compare the last two")
         before, after = whole(runs[0]), readable(None)
+        if after is not None and after.run <= runs[0]:
+            raise click.UsageError(f"run {runs[0]} is the latest whose record can be read: "
+                                   "give an earlier run to compare it with")
     else:
         after = readable(None)
         before = readable(after.run) if after is not None else None
@@ -1085,8 +1088,10 @@ def history(obj: Options, as_json: bool) -> None:
     started and finished, its exit code, the sha256 of its inputs and its counts, and
     its facts and discrepancies, which `careerfacts diff` compares. A refresh that found
     nothing changed ran nothing: it records only its header and the run it repeats
-    (the "repeats" column), whose facts are its own. Delete old records freely, but keep
-    a run's while you keep its repeats; run numbers are never reused.
+    (the "repeats" column), whose facts are its own; one that changed little records
+    its differences from a whole record ("based on run N"). Delete old records freely,
+    but keep a run's while you keep its repeats and the records based on it; run numbers
+    are never reused.
 
     Example:
 
@@ -1105,7 +1110,7 @@ def history(obj: Options, as_json: bool) -> None:
             click.echo(json.dumps({"run": r.run, "started": r.started,
                                    "finished": r.finished, "exit_code": r.exit_code,
                                    "inputs": r.inputs, "counts": r.counts,
-                                   "repeats": r.repeats},
+                                   "repeats": r.repeats, "based_on": r.based_on},
                                   sort_keys=True, ensure_ascii=False))
         sys.exit(EXIT_OK)
     if not recorded:
@@ -1118,7 +1123,8 @@ def history(obj: Options, as_json: bool) -> None:
         click.echo(f"{r.run:>5}  {r.started:20}  {r.exit_code:>4}  {n.get('sources', 0):>7}  "
                    f"{n.get('valid', 0):>6}  {n.get('facts', 0):>5}  "
                    f"{n.get('discrepancies', 0):>13} ({n.get('open', 0)})  "
-                   f"{n.get('problems', 0):>8}" + (f"  run {r.repeats}" if r.repeats else ""))
+                   f"{n.get('problems', 0):>8}" + (f"  run {r.repeats}" if r.repeats else "")
+                   + (f"  (based on run {r.based_on})" if r.based_on else ""))
     sys.exit(EXIT_OK)
 
 

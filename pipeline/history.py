@@ -71,7 +71,10 @@ of a newer layout (written by a newer careerfacts) is read for what this version
 with a `history-newer-layout` warning. Format 2: a repeat (`repeats` set) leaves out the
 sources, facts and discrepancies, which are the repeated run's; a format-1 repeat held a
 copy of them. Format 3: a record `based_on` a whole record holds only the entries that
-differ from it."""
+differ from it; whole records and repeats are still written in layout 2 (WHOLE_FORMAT),
+which every careerfacts since format 2 reads as it is."""
+WHOLE_FORMAT = 2
+"""The layout a whole record or a repeat is written in: a based record alone needs 3."""
 CONTENT = ("sources", "facts", "discrepancies")
 """What a run record holds of the run's inputs and outputs, and a repeat takes from the
 run it repeats."""
@@ -161,11 +164,13 @@ class RunRecord:
                 raise ValueError(f"run {self.run}'s record is based on run {self.based_on}, "
                                  "but holds no differences from it")
             content = self.differences
-        document = {"format": FORMAT, "run": self.run, "started": self.started,
+        document = {"format": FORMAT if self.based_on is not None else WHOLE_FORMAT,
+                    "run": self.run, "started": self.started,
                     "finished": self.finished, "exit_code": self.exit_code,
                     "inputs": self.inputs, "counts": self.counts, **content,
-                    "repeats": self.repeats,  # null for a run that ran (a column in SQL)
-                    "based_on": self.based_on}  # null for a whole record
+                    "repeats": self.repeats}  # null for a run that ran (a column in SQL)
+        if self.based_on is not None:  # absent from a whole record, as in layout 2
+            document["based_on"] = self.based_on
         return document
 
     def as_json(self) -> bytes:
@@ -475,6 +480,12 @@ def load_runs(root: Path, content: bool = True) -> tuple[list[RunRecord], list[P
         else:
             runs.append(record)
     for r in runs if not content else ():
+        if r.based_on is not None and not (Path(root) / record_path(r.based_on)).is_file():
+            problems.append(problem(
+                "history-base-unreadable", path=r.path,
+                detail=f"run {r.run}'s record holds its differences from run {r.based_on}'s, "
+                       f"which is not there ({record_path(r.based_on)}); it is listed, but "
+                       "cannot be compared"))
         if r.repeats is not None and not isinstance(read.get(r.repeats), RunRecord):
             trouble = read.get(r.repeats)
             why = trouble.detail if trouble is not None else "the file is gone"
@@ -555,12 +566,8 @@ def _read_record(root: Path, number: int, read: dict, content: bool, look_for_ru
         record = record.repeat_of(repeated)
     elif record.based_on is not None:
         based = f"it is based on run {record.based_on}, whose record holds most of its facts"
-        if not content:
-            record = record.header()
-            if look_for_run and not (Path(root) / record_path(record.based_on)).is_file():
-                return None, problem("history-unreadable", path=relative, detail=(
-                    f"{based} and is not there ({record_path(record.based_on)})"))
-            return record, None
+        if not content:  # its header is all that is asked for: its base is not needed
+            return record.header(), None
         base, trouble = _record(root, record.based_on, read, newer=newer)
         if trouble is not None:
             return None, problem("history-unreadable", path=relative,

@@ -145,6 +145,13 @@ CATALOGUE: dict[str, Kind] = {
         "this one: run numbers are never reused",
         severity="warning",
     ),
+    "history-base-unreadable": Kind(
+        "The record a run's record is based on cannot be read",
+        "{path}: {detail}",
+        "restore that run's record to compare this run with `careerfacts diff`, or delete "
+        "this one: run numbers are never reused",
+        severity="warning",
+    ),
     "history-newer-layout": Kind(
         "A run record was written by a newer careerfacts",
         "{path}: {detail}; it is read for what this version knows, and what it holds "

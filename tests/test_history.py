@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.history import (FORMAT, RunRecord, changes_between, latest_run, load_runs,
-                              next_number, record_path, run_record)
+from pipeline.history import (FORMAT, WHOLE_FORMAT, RunRecord, changes_between, latest_run,
+                              load_runs, next_number, record_path, run_record)
 from tests.conftest import copy_seed_project, run_from_claims, stated_claim
 
 MEDIAN = dict(metric="wage", statistic="median", unit="USD/year")
@@ -314,6 +314,12 @@ def test_diff_reads_whole_only_the_records_it_compares(tmp_path, monkeypatch):
     assert "fact changed         f-1" in compared.output and "$2 → $4" in compared.output
     assert read_whole == 2 and sum(whole) == 4  # runs 2 and 4, then 5 and 4
     assert latest.output.startswith("run 5 (") and "$4 → $5" in latest.output
+    (tmp_path / record_path(5)).write_bytes(record(5, facts={"f-1": fact("$5")}).based(
+        record(1, facts={"f-1": fact("$5")})).as_json())
+    (tmp_path / record_path(1)).unlink()  # run 5 is based on it: it cannot be read
+    itself = cli("--project", tmp_path, "diff", "4")
+    assert itself.exit_code == 2 and "run 4 is the latest whose record can be read" in \
+        itself.output
 
 
 def test_diff_of_a_run_with_itself_is_a_usage_error(two_runs):
@@ -428,7 +434,7 @@ def test_a_no_op_refresh_records_its_header_and_history_and_diff_read_the_run_it
     full = (root / record_path(1)).stat().st_size
     for number in (2, 3):
         document = json.loads((root / record_path(number)).read_bytes())
-        assert document["repeats"] == 1 and document["format"] == FORMAT
+        assert document["repeats"] == 1 and document["format"] == WHOLE_FORMAT
         assert not {"sources", "facts", "discrepancies"} & document.keys()
         assert (root / record_path(number)).stat().st_size < min(1000, full)
         assert (root / record_path(number)).stat().st_mode & 0o777 == \
@@ -514,8 +520,12 @@ def test_a_run_that_changed_a_few_entries_is_recorded_as_its_differences_and_rea
 
     document = json.loads((tmp_path / later.path).read_bytes())
     assert document["based_on"] == 1 and document["sources"] == {}
+    assert document["format"] == FORMAT == 3
     assert document["facts"] == {"f-0": fact("$99"), "f-1": None, "f-20": fact("$20")}
-    assert json.loads((tmp_path / whole.path).read_bytes())["based_on"] is None
+    # a whole record is laid out as before layout 3, for the careerfacts before it
+    assert (tmp_path / whole.path).read_bytes() == whole.as_json()
+    assert "based_on" not in json.loads(whole.as_json()) and \
+        json.loads(whole.as_json())["format"] == WHOLE_FORMAT
     runs, problems = load_runs(tmp_path)
     assert runs == [whole, later] and problems == []
     assert sorted(runs[1].facts) == sorted(set(whole.facts) - {"f-1"} | {"f-20"})
@@ -568,7 +578,7 @@ def test_a_run_that_changed_many_entries_is_recorded_whole():
     changed = record(2, facts={f"f-{n}": fact(f"${n + 1}") for n in range(8)})
 
     assert changed.based(whole) is changed and changed.based(None) is changed
-    assert json.loads(changed.as_json())["based_on"] is None
+    assert "based_on" not in json.loads(changed.as_json())
 
 
 def test_a_based_record_whose_whole_record_is_gone_is_unreadable_and_says_which_it_needs(
@@ -581,17 +591,31 @@ def test_a_based_record_whose_whole_record_is_gone_is_unreadable_and_says_which_
     assert "it is based on run 1, whose record holds most of its facts and cannot be read " \
            "(the file is gone)" in unreadable.message
     assert latest_run(tmp_path) == (None, [unreadable])
+    # its header is all a refresh that changed nothing needs: it repeats run 2, whose
+    # outputs are published, not an older run
     header, problems = latest_run(tmp_path, content=False)
-    assert header is None and "and is not there (curated/history/run-0001.json)" in \
-        problems[0].message
+    assert header == later.header() and problems == []
+    listed, [warning] = load_runs(tmp_path, content=False)
+    assert listed == [later.header()] and warning.code == "history-base-unreadable"
+    assert "holds its differences from run 1's, which is not there" in warning.message
+    from pipeline.analyst import recorded_unchanged_run
+    repeat, _, _ = recorded_unchanged_run(tmp_path, "2026-11-30T15:00:00Z")
+    assert repeat.run == 3 and repeat.repeats == 2
+    listing = cli("--project", tmp_path, "history")
+    assert "  run 2" in listing.stdout and "(based on run 1)" in listing.stdout
 
 
 def test_a_record_based_on_no_whole_record_or_on_a_later_run_is_unreadable(tmp_path):
     whole, later = whole_and_next(tmp_path)
-    (tmp_path / whole.path).write_bytes(whole.repeated(1, "t0", "t1")[1].replace(
-        b'"repeats": 1', b'"repeats": 0'))  # run 1 is now a repeat (of run 0)
-    assert "whose record holds most of its facts and cannot be read" in \
-        load_runs(tmp_path)[1][-1].message
+    (tmp_path / record_path(3)).write_bytes(whole.repeated(3, "t0", "t1")[1])
+    document = json.loads(later.as_json())
+    document["run"], document["based_on"] = 4, 3  # based on a repeat
+    (tmp_path / record_path(4)).write_text(json.dumps(document))
+
+    runs, [unreadable] = load_runs(tmp_path)
+    assert [r.run for r in runs] == [1, 2, 3] and unreadable.path == record_path(4)
+    assert "it is based on run 3, whose record holds most of its facts, but that record " \
+           "is not a whole one" in unreadable.message
 
     document = json.loads(later.as_json())
     document["based_on"] = 2
@@ -612,7 +636,7 @@ def test_a_refresh_that_changes_a_page_records_its_differences_only(two_runs):
 def test_a_format_1_repeat_holds_its_own_copy_and_is_read_as_it_is(tmp_path):
     (tmp_path / "curated" / "history").mkdir(parents=True)
     copy = replace(record(4, facts={"f-1": fact("$1")}), repeats=2)  # format 1 spelt the repeated run's facts out
-    (tmp_path / record_path(4)).write_bytes(copy.as_json().replace(f'"format": {FORMAT}'.encode(),
+    (tmp_path / record_path(4)).write_bytes(copy.as_json().replace(f'"format": {WHOLE_FORMAT}'.encode(),
                                                                    b'"format": 1'))
 
     assert load_runs(tmp_path) == ([copy], [])
@@ -664,9 +688,9 @@ def test_history_and_diff_warn_once_of_a_record_of_a_newer_layout(tmp_path):
 
 def test_an_older_layout_is_read_without_a_warning(tmp_path):
     (tmp_path / "curated" / "history").mkdir(parents=True)
-    (tmp_path / record_path(1)).write_bytes(record(1).as_json().replace(f'"format": {FORMAT}'.encode(),
+    (tmp_path / record_path(1)).write_bytes(record(1).as_json().replace(f'"format": {WHOLE_FORMAT}'.encode(),
                                                                          b'"format": 1'))
-    (tmp_path / record_path(2)).write_bytes(record(2).as_json().replace(f'  "format": {FORMAT},\n'.encode(),
+    (tmp_path / record_path(2)).write_bytes(record(2).as_json().replace(f'  "format": {WHOLE_FORMAT},\n'.encode(),
                                                                          b""))
 
     assert load_runs(tmp_path) == ([record(1), record(2)], [])
