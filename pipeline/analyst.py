@@ -50,7 +50,7 @@ def recorded_run(run: Run, root: Path, registry: Path, decisions: Path, started:
                         getattr(files, "parts", None), getattr(files, "view", None))
     # written as its differences from the whole record the latest run's content comes
     # from, when they are few (history.BASED_SHARE): a page changed among 10,000 adds
-    # kB to the history, not a 55 MB copy of the facts
+    # about 2 MB to the history, not a 55 MB copy of the facts
     record = record.based(latest.whole() if latest is not None else None)
     return record, changes_between(latest, record), problems
 

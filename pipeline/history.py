@@ -19,7 +19,8 @@ it, not to the dataset), in the same atomic set as the outputs:
     based_on     for a run whose sources, facts and discrepancies differ from a recorded
                  run's in a few entries, that run (a whole record): the file holds only
                  the entries that differ from it, one removed since as null (one page
-                 changed among 10,000: a few kB, not 55 MB). Null for a whole record
+                 changed among 10,000: about 2 MB, not 55 MB). Absent from a whole
+                 record, which keeps layout 2
 
 `changes_between(before, after)` compares two records: sources added, removed or
 changed (another sha256 under the same id), facts added, removed or changed (value,
